@@ -1,0 +1,156 @@
+"""Compare two articles: aligned passages, reuse coverage, derivation, what only one has.
+
+``prepare`` cleans and segments an article once; ``compare_prepared`` aligns
+two prepared articles inside a shared ``SentenceSpace`` (two articles, or a
+whole story, so that IDF weights reflect the story). ``compare`` does both for
+a lone pair.
+
+Not here: reading files (``ingest``), story grouping (``cluster``), output
+formats (``report``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from storytrace.align.features import SentenceSpace
+from storytrace.align.match import align_sentences
+from storytrace.align.relation import LexicalRelations, RelationScorer
+from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
+from storytrace.model import REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
+from storytrace.text.segment import sentences
+
+# Derivation from coverage, as METER labels it (Gaizauskas et al. 2001): an
+# article wholly derived from a source is mostly covered by reused passages; a
+# partially derived one reuses some passages. Calibrated on METER dev with
+# bench/derivation.py.
+WHOLLY_DERIVED_MIN_COVERAGE = 0.6
+PARTIALLY_DERIVED_MIN_COVERAGE = 0.15
+# Two articles tell the same story when their story score reaches this
+# (bench/story_threshold.py measures it on Giveme5W1H dev pairs).
+SAME_STORY_MIN_SCORE = 0.2
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article cleaned and split into sentences."""
+
+    article: Article
+    clean: Cleaned
+    sentences: tuple[Sentence, ...]
+
+
+def prepare(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIES) -> Prepared:
+    """Clean and segment one article."""
+    cleaned = clean_article(article, agencies)
+    return Prepared(article, cleaned, tuple(sentences(article.text, cleaned.content)))
+
+
+def compare(
+    a: Article, b: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIES, scorer: RelationScorer | None = None
+) -> Comparison:
+    """Compare two articles on their own (IDF fitted on their two texts)."""
+    pa, pb = prepare(a, agencies), prepare(b, agencies)
+    space = SentenceSpace([s.text for s in pa.sentences] + [s.text for s in pb.sentences])
+    rows_a = list(range(len(pa.sentences)))
+    rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
+    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or LexicalRelations())
+
+
+def compare_prepared(
+    pa: Prepared,
+    pb: Prepared,
+    space: SentenceSpace,
+    rows_a: Sequence[int],
+    rows_b: Sequence[int],
+    scorer: RelationScorer,
+) -> Comparison:
+    """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``."""
+    alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer)
+    a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
+    b_cov = coverage(pb, [al.b_span for al in alignments if al.relation in REUSE_RELATIONS])
+    score = story_score(space, rows_a, rows_b, alignments)
+    return Comparison(
+        a=pa.article,
+        b=pb.article,
+        a_clean=pa.clean,
+        b_clean=pb.clean,
+        alignments=tuple(alignments),
+        story_score=round(score, 3),
+        same_story=score >= SAME_STORY_MIN_SCORE,
+        a_covered_by_b=round(a_cov, 3),
+        b_covered_by_a=round(b_cov, 3),
+        b_from_a=derivation(b_cov, copy=pb.article, source=pa.article),
+        a_from_b=derivation(a_cov, copy=pa.article, source=pb.article),
+        only_in_a=_unaligned(pa.sentences, [set(al.a_sentences) for al in alignments]),
+        only_in_b=_unaligned(pb.sentences, [set(al.b_sentences) for al in alignments]),
+    )
+
+
+def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
+    """Share of the article's content characters (white space aside) inside ``spans``."""
+    text = prepared.article.text
+    covered = np.zeros(len(text), dtype=bool)
+    for start, end in spans:
+        covered[start:end] = True
+    content = np.zeros(len(text), dtype=bool)
+    for start, end in prepared.clean.content:
+        content[start:end] = True
+    if not len(text):
+        return 0.0
+    visible = content & ~np.array([c.isspace() for c in text], dtype=bool)
+    total = int(visible.sum())
+    return float((visible & covered).sum()) / total if total else 0.0
+
+
+def derivation(covered: float, copy: Article, source: Article) -> str:
+    """METER-style derivation of ``copy`` from ``source`` given the copy's covered share."""
+    if _published_after(source, copy):
+        return "non_derived"  # a text cannot derive from one published after it
+    if covered >= WHOLLY_DERIVED_MIN_COVERAGE:
+        return "wholly_derived"
+    if covered >= PARTIALLY_DERIVED_MIN_COVERAGE:
+        return "partially_derived"
+    return "non_derived"
+
+
+def _published_after(first: Article, second: Article) -> bool:
+    """True when both dates are known and ``first`` was published strictly after ``second``."""
+    t1, t2 = parse_time(first.published), parse_time(second.published)
+    return t1 is not None and t2 is not None and t1 > t2
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time as a naive UTC datetime, or None."""
+    if not value:
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(timezone.utc).replace(tzinfo=None)
+    return t
+
+
+def story_score(
+    space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int], alignments: Sequence[Alignment]
+) -> float:
+    """How likely two articles report one story: the larger of document cosine and aligned share."""
+    va = np.asarray(space.word_vectors[list(rows_a)].sum(axis=0)).ravel() if rows_a else np.zeros(1)
+    vb = np.asarray(space.word_vectors[list(rows_b)].sum(axis=0)).ravel() if rows_b else np.zeros(1)
+    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    doc_cos = float(va @ vb) / norm if norm else 0.0
+    strong = [al for al in alignments if al.relation != "related"]
+    shorter = min(len(rows_a), len(rows_b))
+    aligned = sum(min(len(al.a_sentences), len(al.b_sentences)) for al in strong)
+    return max(doc_cos, aligned / shorter if shorter else 0.0)
+
+
+def _unaligned(sents: Sequence[Sentence], used: list[set[int]]) -> tuple[Span, ...]:
+    taken = set().union(*used) if used else set()
+    return tuple((s.start, s.end) for k, s in enumerate(sents) if k not in taken)

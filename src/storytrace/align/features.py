@@ -1,0 +1,155 @@
+"""Lexical similarity of sentences: vectors for a group of sentences and pair features.
+
+A ``SentenceSpace`` holds the sentences of the articles being compared (two
+articles, or every article of a story) with word-stem and character n-gram
+TF-IDF vectors fitted on that group, so that words common to the whole story
+("Putin", "visit") weigh less than the rare words a copied sentence shares.
+``pair_features`` describes one sentence pair by overlap, order and number
+agreement for the relation rules.
+
+Not here: choosing which pairs align (``match``) or naming the relation
+(``relation``). The semantic layer will add an embedding cosine here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storytrace.text.tokens import content_stems, name_stems, normal_words, numbers
+
+
+@dataclass(frozen=True)
+class SentenceInfo:
+    """Token views of one sentence used by every feature."""
+
+    text: str
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    numbers: frozenset[str]
+    names: frozenset[str]  # stems of capitalised words after the first word, and numbers
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """How alike two sentences are, feature by feature (all in [0, 1] unless noted)."""
+
+    word_cos: float
+    char_cos: float
+    dice: float
+    containment: float  # IDF-weighted share of the shorter sentence's stems found in the other
+    weighted_dice: float  # IDF-weighted Dice of the two stem sets
+    sequence: float  # difflib ratio of the two word sequences (order-aware)
+    length_ratio: float
+    numbers_shared: int
+    numbers_conflict: bool  # both state numbers and share none
+    anchors: int  # shared names or numbers that few sentences of the group contain
+    identical: bool  # same words once case, quotes and punctuation are set aside
+
+    @property
+    def similarity(self) -> float:
+        """The score used to rank candidate pairs."""
+        return 0.4 * self.word_cos + 0.3 * self.char_cos + 0.3 * self.weighted_dice
+
+
+def describe(text: str) -> SentenceInfo:
+    """Token views of one sentence."""
+    nums = frozenset(numbers(text))
+    return SentenceInfo(text, tuple(normal_words(text)), tuple(content_stems(text)), nums, name_stems(text) | nums)
+
+
+class SentenceSpace:
+    """TF-IDF vectors and IDF weights fitted on one group of sentences."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.infos = [describe(t) for t in texts]
+        docs = [" ".join(i.stems) for i in self.infos]
+        self.word_vectors = _fit(TfidfVectorizer(analyzer=str.split, sublinear_tf=True), docs)
+        self.char_vectors = _fit(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
+            [" ".join(i.words) for i in self.infos],
+        )
+        self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
+        n = max(1, len(self.infos))
+        self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
+        self.anchor_max_df = 2  # raised by callers that put more than two articles in one space
+        self.stem_sets = _weighted_stem_matrix(self.infos, self.idf)
+
+    def similarity_matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+        """``PairFeatures.similarity`` of every (row, col) pair, computed in bulk."""
+        w, c = self.similarity_block(rows, cols)
+        if not rows or not cols:
+            return w
+        ra, cb = self.stem_sets[list(rows)], self.stem_sets[list(cols)]
+        shared = (ra.multiply(ra > 0) @ (cb > 0).T.astype(float)).toarray()
+        total = np.asarray(ra.sum(axis=1)).reshape(-1, 1) + np.asarray(cb.sum(axis=1)).reshape(1, -1)
+        wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
+        return np.asarray(0.4 * w + 0.3 * c + 0.3 * wdice)
+
+    def similarity_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+        """Word and char cosine of every (row, col) sentence pair, as a 2 x R x C array."""
+        if not rows or not cols:
+            return np.zeros((2, len(rows), len(cols)))
+        w = (self.word_vectors[list(rows)] @ self.word_vectors[list(cols)].T).toarray()
+        c = (self.char_vectors[list(rows)] @ self.char_vectors[list(cols)].T).toarray()
+        return np.stack([w, c])
+
+    def features(self, i: int, j: int, word_cos: float, char_cos: float) -> PairFeatures:
+        """All pair features of sentences ``i`` and ``j`` given their cosines."""
+        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf)
+        shared = self.infos[i].names & self.infos[j].names
+        anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
+        return replace(feats, anchors=anchors)
+
+
+def _weighted_stem_matrix(infos: list[SentenceInfo], idf: dict[str, float]) -> sparse.csr_matrix:
+    """Rows: sentences; columns: stems; value: the stem's IDF where the sentence has it."""
+    column: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, info in enumerate(infos):
+        for s in set(info.stems):
+            rows.append(r)
+            cols.append(column.setdefault(s, len(column)))
+            vals.append(idf.get(s, 1.0))
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(infos), max(1, len(column))))
+
+
+def _fit(vectorizer: TfidfVectorizer, docs: list[str]) -> sparse.csr_matrix:
+    if not any(d.strip() for d in docs):
+        return sparse.csr_matrix((len(docs), 1))
+    try:
+        return sparse.csr_matrix(vectorizer.fit_transform(docs))
+    except ValueError:  # empty vocabulary
+        return sparse.csr_matrix((len(docs), 1))
+
+
+def pair_features(
+    a: SentenceInfo, b: SentenceInfo, word_cos: float, char_cos: float, idf: dict[str, float]
+) -> PairFeatures:
+    """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1)."""
+    sa, sb = set(a.stems), set(b.stems)
+    shared = sa & sb
+    wa = sum(idf.get(s, 1.0) for s in sa)
+    wb = sum(idf.get(s, 1.0) for s in sb)
+    ws = sum(idf.get(s, 1.0) for s in shared)
+    na, nb = len(a.words), len(b.words)
+    return PairFeatures(
+        word_cos=float(word_cos),
+        char_cos=float(char_cos),
+        dice=2 * len(shared) / (len(sa) + len(sb)) if sa or sb else 0.0,
+        containment=ws / min(wa, wb) if wa and wb else 0.0,
+        weighted_dice=2 * ws / (wa + wb) if wa + wb else 0.0,
+        sequence=difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).ratio(),
+        length_ratio=min(na, nb) / max(na, nb) if na and nb else 0.0,
+        numbers_shared=len(a.numbers & b.numbers),
+        numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
+        identical=a.words == b.words and bool(a.words),
+        anchors=len(a.names & b.names),
+    )

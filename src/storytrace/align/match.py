@@ -1,0 +1,177 @@
+"""Align the sentences of two articles, order-independently, and merge them into passages.
+
+1. score every sentence pair in bulk (``SentenceSpace.similarity_matrix``);
+2. choose pairs greedily by score, one-to-one, each close to the best match of
+   both of its sentences (so order never matters: reordered paragraphs align);
+3. attach a neighbouring sentence when the copier split or merged sentences
+   (one sentence of A = two of B) and the joined text matches better;
+4. name each pair's relation (``RelationScorer``);
+5. merge runs of adjacent pairs of the same reuse relation into passages.
+
+Not here: cleaning, segmenting, coverage and derivation (``compare``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from storytrace.align.features import SentenceSpace, describe, pair_features
+from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
+from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
+
+# A pair is kept only if its score is within this factor of the best score of
+# each of its two sentences: near-mutual best matches, as passim keeps the best
+# source per target, but tolerant of two almost equal candidates.
+NEAR_BEST_FACTOR = 0.9
+# A neighbour joins a pair (split/merged sentence) when the joined text scores
+# this much higher than the pair alone.
+SPLIT_MIN_GAIN = 0.05
+
+
+@dataclass
+class _Pair:
+    a: list[int]
+    b: list[int]
+    relation: str
+    score: float
+
+
+def align_sentences(
+    space: SentenceSpace,
+    a_rows: Sequence[int],
+    b_rows: Sequence[int],
+    a_sents: Sequence[Sentence],
+    b_sents: Sequence[Sentence],
+    scorer: RelationScorer,
+) -> list[Alignment]:
+    """Passages shared by two articles whose sentences are ``a_rows``/``b_rows`` of ``space``."""
+    if not a_rows or not b_rows:
+        return []
+    sim = space.similarity_matrix(a_rows, b_rows)
+    chosen = _choose_pairs(sim)
+    pairs: list[_Pair] = []
+    for i, j in chosen:
+        f = space.features(a_rows[i], b_rows[j], *_cosines(space, a_rows[i], b_rows[j]))
+        named = scorer.relation(f)
+        if named:
+            pairs.append(_Pair([i], [j], named[0], named[1]))
+    _attach_split_sentences(pairs, sim, space, a_rows, b_rows, scorer)
+    return _to_passages(pairs, a_sents, b_sents)
+
+
+def _cosines(space: SentenceSpace, r: int, c: int) -> tuple[float, float]:
+    w, ch = space.similarity_block([r], [c])
+    return float(w[0, 0]), float(ch[0, 0])
+
+
+def _choose_pairs(sim: np.ndarray) -> list[tuple[int, int]]:
+    """Greedy one-to-one choice of near-mutual-best pairs, best first."""
+    row_best = sim.max(axis=1)
+    col_best = sim.max(axis=0)
+    order = np.argsort(-sim, axis=None, kind="stable")
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out: list[tuple[int, int]] = []
+    for flat in order:
+        i, j = divmod(int(flat), sim.shape[1])
+        s = sim[i, j]
+        if s < RELATED_MIN_SIMILARITY:
+            break
+        if i in used_a or j in used_b:
+            continue
+        if s < NEAR_BEST_FACTOR * row_best[i] or s < NEAR_BEST_FACTOR * col_best[j]:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append((i, j))
+    return sorted(out)
+
+
+def _attach_split_sentences(
+    pairs: list[_Pair],
+    sim: np.ndarray,
+    space: SentenceSpace,
+    a_rows: Sequence[int],
+    b_rows: Sequence[int],
+    scorer: RelationScorer,
+) -> None:
+    """Grow pairs by an unused neighbour sentence whose best match is the same partner."""
+    used_a = {i for p in pairs for i in p.a}
+    used_b = {j for p in pairs for j in p.b}
+    for p in pairs:
+        if p.relation not in REUSE_RELATIONS and p.relation != "same_fact":
+            continue
+        for side, used, own, other in (("a", used_a, p.a, p.b), ("b", used_b, p.b, p.a)):
+            matrix = sim if side == "a" else sim.T
+            for u in (min(own) - 1, max(own) + 1):
+                if u < 0 or u >= matrix.shape[0] or u in used or len(own) > 1 or len(other) > 1:
+                    continue
+                if int(np.argmax(matrix[u])) != other[0] or matrix[u, other[0]] < RELATED_MIN_SIMILARITY:
+                    continue
+                joined = _joined_relation(space, a_rows, b_rows, sorted(own + [u]), other, side, scorer)
+                if joined and joined[1] >= p.score + SPLIT_MIN_GAIN:
+                    own.append(u)
+                    own.sort()
+                    used.add(u)
+                    p.relation, p.score = joined
+
+
+def _joined_relation(
+    space: SentenceSpace,
+    a_rows: Sequence[int],
+    b_rows: Sequence[int],
+    own: list[int],
+    other: list[int],
+    side: str,
+    scorer: RelationScorer,
+) -> tuple[str, float] | None:
+    own_rows = [(a_rows if side == "a" else b_rows)[k] for k in own]
+    other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
+    own_text = " ".join(space.infos[r].text for r in own_rows)
+    other_text = " ".join(space.infos[r].text for r in other_rows)
+    w = _joined_cosine(space.word_vectors, own_rows, other_rows)
+    c = _joined_cosine(space.char_vectors, own_rows, other_rows)
+    first, second = (own_text, other_text) if side == "a" else (other_text, own_text)
+    return scorer.relation(pair_features(describe(first), describe(second), w, c, space.idf))
+
+
+def _joined_cosine(vectors: object, rows_a: list[int], rows_b: list[int]) -> float:
+    va = np.asarray(vectors[rows_a].sum(axis=0)).ravel()  # type: ignore[index]
+    vb = np.asarray(vectors[rows_b].sum(axis=0)).ravel()  # type: ignore[index]
+    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+    return float(va @ vb) / norm if norm else 0.0
+
+
+def _to_passages(pairs: list[_Pair], a_sents: Sequence[Sentence], b_sents: Sequence[Sentence]) -> list[Alignment]:
+    """Merge runs of pairs adjacent on both sides with the same reuse relation."""
+    runs: list[list[_Pair]] = []
+    for p in sorted(pairs, key=lambda q: (min(q.a), min(q.b))):
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and p.relation == last.relation
+            and p.relation in REUSE_RELATIONS
+            and min(p.a) == max(last.a) + 1
+            and min(p.b) == max(last.b) + 1
+        ):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    out = []
+    for run in runs:
+        a_idx = sorted(i for p in run for i in p.a)
+        b_idx = sorted(j for p in run for j in p.b)
+        out.append(
+            Alignment(
+                a_span=(a_sents[a_idx[0]].start, a_sents[a_idx[-1]].end),
+                b_span=(b_sents[b_idx[0]].start, b_sents[b_idx[-1]].end),
+                relation=run[0].relation,
+                score=round(sum(p.score for p in run) / len(run), 3),
+                a_sentences=tuple(a_idx),
+                b_sentences=tuple(b_idx),
+            )
+        )
+    return out

@@ -1,0 +1,69 @@
+"""Known news agencies and the ways articles name them.
+
+Each agency has a canonical name and a regular expression for its aliases. A
+corpus may add agencies of its own (the ``source`` of every record of kind
+``agency``), so fictional or regional wires are recognised too.
+
+Not here: deciding whether a mention is a credit (see ``clean.rules``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A wire agency: canonical name and a compiled pattern for its aliases."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _agency(name: str, alias_regex: str) -> Agency:
+    return Agency(name, re.compile(rf"(?<![\w-])(?:{alias_regex})(?![\w-])"))
+
+
+BUILTIN_AGENCIES: tuple[Agency, ...] = (
+    _agency("Reuters", r"Reuters|REUTERS"),
+    _agency("The Associated Press", r"(?:[Tt]he )?Associated Press|AP(?= *[)\]])|A\.P\."),
+    _agency("AFP", r"AFP|Agence France[- ]Presse"),
+    _agency("KCNA", r"KCNA|Korean Central News Agency"),
+    _agency("Yonhap", r"Yonhap"),
+    _agency("Xinhua", r"Xinhua"),
+    _agency("TASS", r"TASS|ITAR-TASS"),
+    _agency("RIA Novosti", r"RIA Novosti|RIA"),
+    _agency("Interfax", r"Interfax"),
+    _agency("dpa", r"dpa|Deutsche Presse-Agentur"),
+    _agency("ANSA", r"ANSA"),
+    _agency("EFE", r"EFE"),
+    _agency("Kyodo", r"Kyodo"),
+    _agency("Bloomberg", r"Bloomberg News"),
+    _agency("Press Association", r"Press Association|PA News|PA Media"),
+    _agency("UPI", r"UPI|United Press International"),
+    _agency("ANI", r"ANI"),
+    _agency("PTI", r"PTI|Press Trust of India"),
+    _agency("Agencies", r"[Aa]gencies|AGENCIES"),
+)
+
+
+def agencies_with(extra_names: Iterable[str]) -> tuple[Agency, ...]:
+    """The built-in agencies plus the given corpus agency names (matched literally)."""
+    known = {a.name.lower() for a in BUILTIN_AGENCIES}
+    extra = [
+        _agency(name, re.escape(name))
+        for name in sorted(set(extra_names))
+        if name and name.lower() not in known
+    ]
+    return BUILTIN_AGENCIES + tuple(extra)
+
+
+def find_agency(text: str, agencies: Iterable[Agency]) -> str | None:
+    """The canonical name of the first agency whose alias matches all of ``text``."""
+    stripped = text.strip(" .,;:()[]")
+    for agency in agencies:
+        if agency.pattern.fullmatch(stripped):
+            return agency.name
+    return None

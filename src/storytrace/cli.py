@@ -1,0 +1,284 @@
+"""The ``storytrace`` command: the only place that prints, reads flags and sets exit codes.
+
+Exit status: 0 success; 1 bad input (one line per problem on stderr, the
+valid rest still processed and stored); 2 wrong usage. No traceback reaches
+the user unless ``STORYTRACE_DEBUG=1``.
+
+Not here: any analysis logic; every command calls library functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storytrace import __version__
+from storytrace.align.compare import compare as compare_articles
+from storytrace.cluster import group_articles
+from storytrace.errors import BadInput, NotFound, StorytraceError
+from storytrace.ingest import read_paths, read_records
+from storytrace.model import Article, Comparison, InputProblem
+from storytrace.pipeline import analyze as run_analysis
+from storytrace.align.compare import prepare
+from storytrace.report.documents import comparison_json
+from storytrace.store import Store
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Group news into stories, align what articles share, trace who copied whom.",
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
+
+RELATION_STYLES = {
+    "verbatim": "bold red",
+    "near_verbatim": "red",
+    "paraphrase": "magenta",
+    "same_fact": "blue",
+    "related": "dim",
+}
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (created on first use).")]
+PublishedOption = Annotated[
+    str | None, typer.Option("--published", help="Publication date (ISO 8601) for inputs that carry none.")
+]
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except StorytraceError as e:
+        err.print(f"storytrace: {e}", markup=False)
+        sys.exit(e.exit_code)
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    """Run ``fn``; turn any unexpected error into one line and exit 1 (traceback with STORYTRACE_DEBUG)."""
+    try:
+        return fn()
+    except (StorytraceError, typer.Exit, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if os.environ.get("STORYTRACE_DEBUG"):
+            raise
+        raise StorytraceError("storytrace", f"internal error: {type(e).__name__}: {e}") from None
+
+
+def _report_problems(problems: Sequence[InputProblem]) -> None:
+    for p in problems:
+        err.print(f"storytrace: {p}", markup=False, soft_wrap=True)
+
+
+@contextmanager
+def _progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress callback drawing one bar per stage on stderr."""
+    if not enabled or not err.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    columns = (TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+@app.command()
+def version() -> None:
+    """Print the storytrace version."""
+    out.print(__version__)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
+    db: DbOption = None,
+    published: PublishedOption = None,
+) -> None:
+    """Store articles (idempotent: the same article twice is stored once)."""
+
+    def run() -> int:
+        with Store(db or Path("storytrace.db")) as store:
+            report = store.add(read_paths(paths, published=published))
+        _report_problems(report.problems)
+        dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
+        out.print(f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}")
+        return 1 if report.problems else 0
+
+    raise typer.Exit(_guard(run))
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for stories.json and report.html.")] = Path(
+        "storytrace-out"
+    ),
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: OUT/storytrace.db).")] = None,
+    published: PublishedOption = None,
+) -> None:
+    """The main job: ingest, group into stories, align, trace; write stories.json and report.html."""
+    from storytrace.report import render_report
+
+    def run() -> int:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with Store(db or out_dir / "storytrace.db") as store, _progress_bar() as progress:
+            result = run_analysis(paths, store, published=published, progress=progress)
+        _report_problems(result.problems)
+        (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False, indent=1), "utf-8")
+        report = out_dir / "report.html"
+        report.write_text(render_report(result.document, result.texts), "utf-8")
+        _print_story_table(result.document)
+        out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
+        return 1 if result.problems else 0
+
+    raise typer.Exit(_guard(run))
+
+
+def _print_story_table(doc: dict[str, Any]) -> None:
+    meta = {a["id"]: a for a in doc["articles"]}
+    table = Table(title=f"{len(doc['stories'])} stories from {len(doc['articles'])} articles")
+    for col in ("story", "articles", "outlets", "passages", "roots", "title"):
+        table.add_column(col, overflow="fold")
+    for s in doc["stories"]:
+        outlets = sorted({meta[i].get("source") or "?" for i in s["articles"]})
+        strong = [a for a in s["alignments"] if a["relation"] != "related"]
+        table.add_row(
+            s["id"], str(len(s["articles"])), ", ".join(outlets), str(len(strong)),
+            ", ".join(s["provenance"]["roots"][:3]), (s["title"] or "")[:70],
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="A file holding one article, or an id in the store.")],
+    b: Annotated[str, typer.Argument(help="A file holding one article, or an id in the store.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document of CONTRACT.md.")] = False,
+    db: DbOption = None,
+    published: PublishedOption = None,
+) -> None:
+    """Compare two articles: aligned passages, reuse, derivation, what only one has."""
+
+    def run() -> int:
+        problems: list[InputProblem] = []
+        art_a = _one_article(a, db, published, problems)
+        art_b = _one_article(b, db, published, problems)
+        _report_problems(problems)
+        comparison = compare_articles(art_a, art_b)
+        if as_json:
+            sys.stdout.write(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1) + "\n")
+        else:
+            _print_comparison(comparison)
+        return 1 if problems else 0
+
+    raise typer.Exit(_guard(run))
+
+
+def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:
+    """The single article a path holds, or the stored article with id ``ref``."""
+    if os.path.exists(ref):
+        articles: list[Article] = []
+        for rec in read_paths([ref], published=published):
+            if isinstance(rec, InputProblem):
+                problems.append(rec)
+            else:
+                articles.append(rec)
+        if len(articles) != 1:
+            _report_problems(problems)
+            raise BadInput(ref, f"holds {len(articles)} articles; compare needs a path with exactly one")
+        return articles[0]
+    store_path = db or Path("storytrace.db")
+    if not store_path.exists():
+        raise NotFound(ref, f"no such file, and no store {store_path} to look the id up in")
+    with Store(store_path) as store:
+        found = store.get(ref)
+    if found is None:
+        raise NotFound(ref, f"no such file, and no article with this id in {store_path}")
+    if published and not found.published:
+        from dataclasses import replace
+
+        found = replace(found, published=published)
+    return found
+
+
+def _print_comparison(c: Comparison) -> None:
+    head = Table.grid(padding=(0, 2))
+    head.add_row("A", f"{c.a.id}  {c.a.source or ''}  {c.a.title or ''}", f"credited: {', '.join(c.a_clean.credited)}")
+    head.add_row("B", f"{c.b.id}  {c.b.source or ''}  {c.b.title or ''}", f"credited: {', '.join(c.b_clean.credited)}")
+    out.print(head)
+    verdict = "same story" if c.same_story else "different stories"
+    out.print(
+        f"{verdict} (score {c.story_score:.2f}) · A covered by B {c.a_covered_by_b:.0%} · "
+        f"B covered by A {c.b_covered_by_a:.0%} · B from A: {c.b_from_a} · A from B: {c.a_from_b}"
+    )
+    table = Table(show_lines=True)
+    table.add_column("relation")
+    table.add_column("score", justify="right")
+    table.add_column("A", ratio=1, overflow="fold")
+    table.add_column("B", ratio=1, overflow="fold")
+    for al in c.alignments:
+        style = RELATION_STYLES.get(al.relation, "")
+        table.add_row(
+            f"[{style}]{al.relation}[/]", f"{al.score:.2f}",
+            c.a.text[al.a_span[0]:al.a_span[1]], c.b.text[al.b_span[0]:al.b_span[1]],
+        )  # fmt: skip
+    out.print(table)
+    for label, spans, text in (("only in A", c.only_in_a, c.a.text), ("only in B", c.only_in_b, c.b.text)):
+        if spans:
+            out.print(f"[bold]{label}[/]")
+            for s, e in spans:
+                out.print(f"  · {text[s:e]}", markup=False)
+
+
+@app.command()
+def cluster(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="Article records, one JSON per line.")],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
+) -> None:
+    """Group records into stories; print {"id", "story"} per record in input order."""
+
+    def run() -> int:
+        problems: list[InputProblem] = []
+        articles: list[Article] = []
+        try:
+            with open(input_path, encoding="utf-8", errors="replace") as fh:
+                for rec in read_records(fh, str(input_path)):
+                    (problems if isinstance(rec, InputProblem) else articles).append(rec)  # type: ignore[arg-type]
+        except OSError as e:
+            raise BadInput(str(input_path), f"cannot read: {e.strerror}") from None
+        _report_problems(problems)
+        with _progress_bar() as progress:
+            prepared = []
+            for k, art in enumerate(articles):
+                prepared.append(prepare(art))
+                progress("clean", k + 1, len(articles))
+        story_of = {}
+        for n, group in enumerate(group_articles(prepared), start=1):
+            story_of.update((i, f"s{n}") for i in group)
+        lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]
+        text = "\n".join(lines) + ("\n" if lines else "")
+        if out_file:
+            out_file.write_text(text, "utf-8")
+        else:
+            sys.stdout.write(text)
+        return 1 if problems else 0
+
+    raise typer.Exit(_guard(run))

@@ -1,0 +1,73 @@
+"""Group a small corpus (up to a few thousand articles) into stories, offline.
+
+Each article becomes a TF-IDF vector of its content stems plus its title's
+stems (the title counted twice), fitted on the corpus; articles are joined by
+average-link agglomerative clustering on cosine distance, cut at a distance
+tuned on Giveme5W1H dev (``bench/cluster_quality.py``). Articles published
+further apart than a time window never share a story.
+
+The cost is quadratic in the number of articles (a dense distance matrix):
+fine for a folder, not for millions. The streaming clusterer of a later issue
+replaces it for large inputs.
+
+Not here: near-duplicate collapse, alignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from storytrace.align.compare import Prepared, parse_time
+from storytrace.text.tokens import content_stems
+
+# Average-link cut: articles (or groups) whose mean cosine similarity is below
+# 1 - this value stay apart. Tuned on Giveme5W1H dev (bench/cluster_quality.py).
+STORY_MAX_DISTANCE = 0.85
+# Two articles more than this many days apart are never one story.
+STORY_TIME_WINDOW_DAYS = 30.0
+
+
+def story_document(prepared: Prepared) -> str:
+    """The words that represent an article for grouping: content stems and the title twice."""
+    text = prepared.article.text
+    body = " ".join(text[s:e] for s, e in prepared.clean.content)
+    title = prepared.article.title or ""
+    return " ".join(content_stems(body) + 2 * content_stems(title))
+
+
+def similarity_matrix(prepared: Sequence[Prepared]) -> np.ndarray:
+    """Cosine similarity of every article pair (zero across the time window)."""
+    docs = [story_document(p) for p in prepared]
+    if not any(docs):
+        return np.eye(len(docs))
+    vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(docs)
+    sim = np.asarray((vectors @ vectors.T).toarray())
+    times = [parse_time(p.article.published) for p in prepared]
+    for i, ti in enumerate(times):
+        for j in range(i + 1, len(times)):
+            tj = times[j]
+            if ti is not None and tj is not None and abs((ti - tj).total_seconds()) > STORY_TIME_WINDOW_DAYS * 86400:
+                sim[i, j] = sim[j, i] = 0.0
+    return sim
+
+
+def group_articles(prepared: Sequence[Prepared], max_distance: float = STORY_MAX_DISTANCE) -> list[list[int]]:
+    """Stories as lists of indices into ``prepared``, each list in input order."""
+    n = len(prepared)
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    sim = similarity_matrix(prepared)
+    dist = np.clip(1.0 - sim, 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    labels = fcluster(linkage(squareform(dist, checks=False), method="average"), t=max_distance, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(index)
+    return sorted(groups.values(), key=lambda g: g[0])

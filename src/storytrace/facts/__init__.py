@@ -1,0 +1,1 @@
+"""Facts stage: what sources state, compared across a story (first layer: numbers)."""

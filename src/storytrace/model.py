@@ -1,0 +1,138 @@
+"""Plain dataclasses shared by every pipeline stage.
+
+Each stage takes these and returns them (or new ones) enriched; none of them
+knows about SQLite, files or the CLI. Spans are ``(start, end)`` offsets in
+Unicode code points into ``Article.text`` exactly as given, so
+``article.text[start:end]`` is always the quoted text.
+
+Not here: any behaviour beyond trivial derived properties.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+RELATIONS = ("verbatim", "near_verbatim", "paraphrase", "same_fact", "related")
+REUSE_RELATIONS = frozenset({"verbatim", "near_verbatim", "paraphrase"})
+DERIVATIONS = ("wholly_derived", "partially_derived", "non_derived")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from input; ``text`` is kept exactly as given."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    language: str = "en"
+    authors: tuple[str, ...] = ()
+    kind: str = "article"
+    origin: str | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what makes two records the same article (text, title, source, date)."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title or "", self.source or "", self.published or ""):
+            h.update(part.encode("utf-8", "surrogatepass"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A record or file that could not be read; the rest of the input goes on."""
+
+    where: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """An agency credited by the article: in its dateline, byline or body."""
+
+    agency: str
+    how: str  # "dateline" | "byline" | "in_text"
+    span: Span
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What the clean stage splits off an article, and the content that is left."""
+
+    authors: tuple[str, ...]
+    byline_span: Span | None
+    dateline_span: Span | None
+    dateline_places: tuple[str, ...]
+    credits: tuple[Credit, ...]
+    boilerplate: tuple[Span, ...]
+    content: tuple[Span, ...]  # the article's own text, boilerplate/byline/dateline removed
+
+    @property
+    def credited(self) -> tuple[str, ...]:
+        """Distinct credited agency names, in order of first credit."""
+        seen: dict[str, None] = {}
+        for c in self.credits:
+            seen.setdefault(c.agency, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article's content, with its offsets and paragraph index."""
+
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Two aligned passages of articles ``a`` and ``b`` and how they relate."""
+
+    a_span: Span
+    b_span: Span
+    relation: str
+    score: float
+    a_sentences: tuple[int, ...] = ()
+    b_sentences: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything ``compare`` finds between two articles."""
+
+    a: Article
+    b: Article
+    a_clean: Cleaned
+    b_clean: Cleaned
+    alignments: tuple[Alignment, ...]
+    story_score: float
+    same_story: bool
+    a_covered_by_b: float
+    b_covered_by_a: float
+    b_from_a: str
+    a_from_b: str
+    only_in_a: tuple[Span, ...]
+    only_in_b: tuple[Span, ...]
+
+
+@dataclass
+class Story:
+    """A group of articles that report the same event."""
+
+    id: str
+    article_ids: list[str]
+    title: str | None = None
+    first_published: str | None = None
+    comparisons: list[Comparison] = field(default_factory=list)

@@ -1,0 +1,133 @@
+"""The main job, stage by stage: ingest, clean, group, align, trace, document.
+
+``analyze`` runs the cascade
+
+1. ingest   read the inputs and store them (idempotent, transactional);
+2. clean    split bylines, datelines, credits, boilerplate off each article;
+3. segment  paragraphs and sentences with offsets;
+4. cluster  group the articles into stories;
+5. align    compare every pair of articles inside each story;
+6. trace    the reuse graph of each story;
+7. document the ``stories.json`` document (the report renders it).
+
+Each stage is a pure function of the previous stage's dataclasses; this
+module only wires them and reports progress through a callback.
+
+Not here: command-line parsing and printing (``cli``), HTML (``report``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storytrace.align.compare import Prepared, compare_prepared, prepare
+from storytrace.align.features import SentenceSpace
+from storytrace.align.relation import LexicalRelations, RelationScorer
+from storytrace.clean import agencies_with
+from storytrace.cluster import group_articles
+from storytrace.ingest import read_paths
+from storytrace.model import Article, Comparison, InputProblem
+from storytrace.report.documents import article_meta, story_json
+from storytrace.store import Store
+from storytrace.trace.provenance import reuse_edges, roots
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class Analysis:
+    """The result of ``analyze``: the stories document, the texts, and input problems."""
+
+    document: dict[str, Any]
+    texts: dict[str, str]
+    problems: list[InputProblem] = field(default_factory=list)
+    added: int = 0
+
+
+def ingest(
+    paths: Sequence[str | os.PathLike[str]], store: Store, published: str | None = None
+) -> tuple[list[str], list[InputProblem], int]:
+    """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new."""
+    ids: list[str] = []
+
+    def records() -> Any:
+        for rec in read_paths(paths, published=published):
+            if isinstance(rec, Article):
+                ids.append(rec.id)
+            yield rec
+
+    report = store.add(records())
+    conflicts = set(report.conflicts)
+    kept = [report.duplicates.get(i, i) for i in ids if i not in conflicts]
+    return list(dict.fromkeys(kept)), report.problems, len(report.added)
+
+
+def analyze_articles(
+    articles: Sequence[Article], scorer: RelationScorer | None = None, progress: Progress = _no_progress
+) -> dict[str, Any]:
+    """Stages 2-7 on articles already read: the ``stories.json`` document."""
+    scorer = scorer or LexicalRelations()
+    agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+    prepared = []
+    for k, art in enumerate(articles):
+        prepared.append(prepare(art, agencies))
+        progress("clean", k + 1, len(articles))
+    groups = group_articles(prepared)
+    groups.sort(key=lambda g: (-len(g), _first_time(prepared, g)))
+    doc: dict[str, Any] = {"articles": [], "stories": []}
+    story_of: dict[str, str] = {}
+    total_pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
+    done = 0
+    for n, group in enumerate(groups, start=1):
+        story_id = f"s{n}"
+        members = sorted((prepared[i] for i in group), key=lambda p: (p.article.published or "~", p.article.id))
+        comparisons = compare_story(members, scorer)
+        done += len(comparisons)
+        progress("align", done, total_pairs)
+        edges = reuse_edges(comparisons)
+        arts = [p.article for p in members]
+        doc["stories"].append(story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges)))
+        story_of.update((a.id, story_id) for a in arts)
+    doc["articles"] = [article_meta(p.article, p.clean, story_of.get(p.article.id)) for p in prepared]
+    return doc
+
+
+def compare_story(members: Sequence[Prepared], scorer: RelationScorer) -> list[Comparison]:
+    """Compare every pair of a story's articles in one sentence space fitted on the story."""
+    offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
+    space = SentenceSpace([s.text for p in members for s in p.sentences])
+    space.anchor_max_df = max(2, len(members))
+    out = []
+    for i, j in itertools.combinations(range(len(members)), 2):
+        rows_a = list(range(offsets[i], offsets[i + 1]))
+        rows_b = list(range(offsets[j], offsets[j + 1]))
+        out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer))
+    return out
+
+
+def _first_time(prepared: Sequence[Prepared], group: list[int]) -> str:
+    dates = [prepared[i].article.published for i in group if prepared[i].article.published]
+    return min(dates) if dates else "~"
+
+
+def analyze(
+    paths: Sequence[str | os.PathLike[str]],
+    store: Store,
+    published: str | None = None,
+    progress: Progress = _no_progress,
+) -> Analysis:
+    """The main job on ``paths``: ingest into ``store``, then group, align and trace."""
+    ids, problems, added = ingest(paths, store, published)
+    progress("ingest", len(ids), len(ids))
+    articles = list(store.articles(ids))
+    document = analyze_articles(articles, progress=progress)
+    store.save_analysis(document)
+    return Analysis(document, {a.id: a.text for a in articles}, problems, added)

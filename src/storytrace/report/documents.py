@@ -1,0 +1,121 @@
+"""Shape results as the JSON documents of CONTRACT.md (``compare --json``, ``stories.json``).
+
+Everything the contract names is written with its name and type; extra fields
+(``kind``, ``origin``, ``boilerplate_spans``, ``credits``, ``pairs``, ``why``)
+extend it.
+
+Not here: computing anything; HTML (``report.html``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from storytrace.facts.numbers import number_differences
+from storytrace.model import Alignment, Article, Cleaned, Comparison
+from storytrace.trace.provenance import Edge
+
+
+def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -> dict[str, Any]:
+    """The article object of the contract, with its clean-stage metadata."""
+    text = article.text
+    meta: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "authors": list(cleaned.authors),
+        "published": article.published,
+        "credited": list(cleaned.credited),
+        "boilerplate": [text[s:e] for s, e in cleaned.boilerplate],
+    }
+    if story is not None:
+        meta["story"] = story
+    meta.update(
+        kind=article.kind,
+        url=article.url,
+        origin=article.origin,
+        boilerplate_spans=[list(s) for s in cleaned.boilerplate],
+        byline_span=list(cleaned.byline_span) if cleaned.byline_span else None,
+        dateline_span=list(cleaned.dateline_span) if cleaned.dateline_span else None,
+        dateline_places=list(cleaned.dateline_places),
+        credits=[{"agency": c.agency, "how": c.how, "span": list(c.span)} for c in cleaned.credits],
+    )
+    return meta
+
+
+def alignment_json(al: Alignment, a: Article, b: Article, with_ids: bool = False) -> dict[str, Any]:
+    """One aligned passage pair, with its texts (and article ids in ``stories.json``)."""
+    out: dict[str, Any] = {"a": a.id, "b": b.id} if with_ids else {}
+    out.update(
+        a_span=list(al.a_span),
+        b_span=list(al.b_span),
+        a_text=a.text[al.a_span[0] : al.a_span[1]],
+        b_text=b.text[al.b_span[0] : al.b_span[1]],
+        relation=al.relation,
+        score=al.score,
+    )
+    return out
+
+
+def comparison_json(c: Comparison) -> dict[str, Any]:
+    """The ``compare --json`` document."""
+    return {
+        "a": article_meta(c.a, c.a_clean),
+        "b": article_meta(c.b, c.b_clean),
+        "same_story": c.same_story,
+        "story_score": c.story_score,
+        "alignments": [alignment_json(al, c.a, c.b) for al in c.alignments],
+        "reuse": {"a_covered_by_b": c.a_covered_by_b, "b_covered_by_a": c.b_covered_by_a},
+        "derivation": {"b_from_a": c.b_from_a, "a_from_b": c.a_from_b},
+        "only_in_a": [c.a.text[s:e] for s, e in c.only_in_a],
+        "only_in_b": [c.b.text[s:e] for s, e in c.only_in_b],
+        "facts": {"agree": [], "differ": number_differences(c)},
+    }
+
+
+def pair_summary(c: Comparison) -> dict[str, Any]:
+    """Per-pair figures kept in a story (extension of the contract)."""
+    return {
+        "a": c.a.id,
+        "b": c.b.id,
+        "story_score": c.story_score,
+        "a_covered_by_b": c.a_covered_by_b,
+        "b_covered_by_a": c.b_covered_by_a,
+        "b_from_a": c.b_from_a,
+        "a_from_b": c.a_from_b,
+    }
+
+
+def story_json(
+    story_id: str,
+    articles: Sequence[Article],
+    comparisons: Sequence[Comparison],
+    edges: Sequence[Edge],
+    roots: Sequence[str],
+) -> dict[str, Any]:
+    """One story object of ``stories.json``."""
+    dated = sorted(a.published for a in articles if a.published)
+    first = min(articles, key=lambda a: (a.published is None, a.published or ""))
+    differ = [d for c in comparisons for d in number_differences(c, with_ids=True)]
+    return {
+        "id": story_id,
+        "title": first.title or _first_words(first.text),
+        "articles": [a.id for a in articles],
+        "first_published": dated[0] if dated else None,
+        "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
+        "provenance": {
+            "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],
+            "roots": list(roots),
+        },
+        "facts": {
+            "entities": [], "quotes": [], "dates": [], "numbers": [],
+            "agree": [], "differ": differ, "unique": {},
+        },  # fmt: skip
+        "pairs": [pair_summary(c) for c in comparisons],
+    }
+
+
+def _first_words(text: str, n: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + (" …" if len(words) > n else "")

@@ -1,0 +1,80 @@
+"""Word tokens for comparison: normalised forms, content words and light stems.
+
+Normalisation folds case, curly quotes and hyphens ("Jong-un" = "Jong Un"),
+drops the possessive "'s", and keeps numbers as they are written ("18", "2000").
+Stems come from a small suffix stripper, enough to match "visit"/"visited"/
+"visits"; it is not a linguistic lemmatiser.
+
+Not here: sentence splitting, vectorising (see ``align.features``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+STOPWORDS = frozenset(
+    """a an the and or but nor so yet of in on at to for from by with about as into onto over under
+    after before during since until than then that this these those there here it its it's is are was
+    were be been being am do does did done have has had having will would shall should can could may
+    might must not no he she they we you i me him her them us our your their his my mine who whom whose
+    which what when where why how all any both each few more most other some such only own same too very
+    just s t also again further once up down out off above below between through while if because
+    said says say saying told tells according""".split()
+)
+
+
+def normal_words(text: str) -> list[str]:
+    """All words of ``text``, case-folded, hyphens split, possessive 's dropped."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    out: list[str] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0).lower()
+        if word.endswith("'s"):
+            word = word[:-2]
+        out.extend(w for w in word.split("'") if w)
+    return out
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem: plural and verb endings only."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith("ss"):
+                return word
+            if suffix == "es" and not word.endswith(("shes", "ches", "xes", "sses", "zes")):
+                continue
+            word = word[: len(word) - len(suffix)] + repl
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "planned" -> "plann" -> "plan"
+    return word
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words of ``text`` (stopwords removed), in order."""
+    return [stem(w) for w in normal_words(text) if w not in STOPWORDS]
+
+
+def name_stems(text: str) -> frozenset[str]:
+    """Stems of the capitalised words of ``text`` other than its first word (likely names)."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    out: set[str] = set()
+    for k, m in enumerate(_WORD.finditer(text)):
+        word = m.group(0)
+        if k == 0 or not word[0].isupper():
+            continue
+        for part in normal_words(word):
+            if part not in STOPWORDS:
+                out.add(stem(part))
+    return frozenset(out)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers written in ``text``, with thousands separators removed."""
+    return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
