@@ -24,12 +24,12 @@ from rich.table import Table
 
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
+from storytrace.align.compare import prepare
 from storytrace.cluster import group_articles
 from storytrace.errors import BadInput, NotFound, StorytraceError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.align.compare import prepare
 from storytrace.report.documents import comparison_json
 from storytrace.store import Store
 
@@ -270,7 +270,7 @@ def cluster(
             for k, art in enumerate(articles):
                 prepared.append(prepare(art))
                 progress("clean", k + 1, len(articles))
-        story_of = {}
+        story_of: dict[int, str] = {}
         for n, group in enumerate(group_articles(prepared), start=1):
             story_of.update((i, f"s{n}") for i in group)
         lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]

@@ -114,7 +114,7 @@ def compare_story(members: Sequence[Prepared], scorer: RelationScorer) -> list[C
 
 
 def _first_time(prepared: Sequence[Prepared], group: list[int]) -> str:
-    dates = [prepared[i].article.published for i in group if prepared[i].article.published]
+    dates = [d for i in group if (d := prepared[i].article.published)]
     return min(dates) if dates else "~"
 
 

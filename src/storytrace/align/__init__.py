@@ -1,0 +1,1 @@
+"""Align stage: sentence pairs, passages and relations between two articles."""

@@ -84,14 +84,16 @@ class SentenceSpace:
 
     def similarity_matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """``PairFeatures.similarity`` of every (row, col) pair, computed in bulk."""
-        w, c = self.similarity_block(rows, cols)
+        block = self.similarity_block(rows, cols)
+        w, c = block[0], block[1]
         if not rows or not cols:
-            return w
+            return np.zeros((len(rows), len(cols)))
         ra, cb = self.stem_sets[list(rows)], self.stem_sets[list(cols)]
         shared = (ra.multiply(ra > 0) @ (cb > 0).T.astype(float)).toarray()
         total = np.asarray(ra.sum(axis=1)).reshape(-1, 1) + np.asarray(cb.sum(axis=1)).reshape(1, -1)
         wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
-        return np.asarray(0.4 * w + 0.3 * c + 0.3 * wdice)
+        combined: np.ndarray = 0.4 * w + 0.3 * c + 0.3 * wdice
+        return combined
 
     def similarity_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Word and char cosine of every (row, col) sentence pair, as a 2 x R x C array."""

@@ -42,7 +42,9 @@ RELATED_MIN_SIMILARITY = 0.12
 class RelationScorer(Protocol):
     """Anything that names the relation of a sentence pair, or None for no relation."""
 
-    def relation(self, features: PairFeatures) -> tuple[str, float] | None: ...
+    def relation(self, features: PairFeatures) -> tuple[str, float] | None:
+        """The relation and its score for a pair, or None when the pair is not aligned."""
+        ...
 
 
 class LexicalRelations:

@@ -15,7 +15,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,7 @@ class Store:
             raise BadInput(str(path), f"cannot open the store: {e}") from None
 
     def close(self) -> None:
+        """Close the database connection."""
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -102,7 +103,7 @@ class Store:
         return report
 
     def _add_batch(self, batch: list[Article], report: IngestReport) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:  # one transaction: all of the batch or none of it
             for art in batch:
                 digest = art.content_hash
@@ -143,11 +144,12 @@ class Store:
                 yield art
 
     def count(self) -> int:
+        """How many articles the store holds."""
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def save_analysis(self, result: dict[str, Any]) -> None:
         """Keep an analysis result (the ``stories.json`` document)."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, json.dumps(result)))
 

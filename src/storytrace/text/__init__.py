@@ -1,0 +1,1 @@
+"""Text helpers: segmentation into paragraphs and sentences, and tokens."""

@@ -1,0 +1,1 @@
+"""Trace stage: provenance, who copied whom inside a story."""
