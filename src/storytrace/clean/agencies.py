@@ -20,15 +20,16 @@ class Agency:
 
     name: str
     pattern: re.Pattern[str]
+    short_forms: tuple[str, ...] = ()  # accepted alone in a dateline or byline ("(AP)"), not searched in text
 
 
-def _agency(name: str, alias_regex: str) -> Agency:
-    return Agency(name, re.compile(rf"(?<![\w-])(?:{alias_regex})(?![\w-])"))
+def _agency(name: str, alias_regex: str, *short_forms: str) -> Agency:
+    return Agency(name, re.compile(rf"(?<![\w-])(?:{alias_regex})(?![\w-])"), short_forms)
 
 
 BUILTIN_AGENCIES: tuple[Agency, ...] = (
     _agency("Reuters", r"Reuters|REUTERS"),
-    _agency("The Associated Press", r"(?:[Tt]he )?Associated Press|AP(?= *[)\]])|A\.P\."),
+    _agency("The Associated Press", r"(?:[Tt]he )?Associated Press|A\.P\.|\(AP\)", "AP"),
     _agency("AFP", r"AFP|Agence France[- ]Presse"),
     _agency("KCNA", r"KCNA|Korean Central News Agency"),
     _agency("Yonhap", r"Yonhap"),
@@ -64,6 +65,6 @@ def find_agency(text: str, agencies: Iterable[Agency]) -> str | None:
     """The canonical name of the first agency whose alias matches all of ``text``."""
     stripped = text.strip(" .,;:()[]")
     for agency in agencies:
-        if agency.pattern.fullmatch(stripped):
+        if agency.pattern.fullmatch(stripped) or stripped in agency.short_forms:
             return agency.name
     return None

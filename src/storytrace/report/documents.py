@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from storytrace.align.compare import parse_time
 from storytrace.facts.numbers import number_differences
 from storytrace.model import Alignment, Article, Cleaned, Comparison
 from storytrace.trace.provenance import Edge
@@ -95,14 +96,14 @@ def story_json(
     roots: Sequence[str],
 ) -> dict[str, Any]:
     """One story object of ``stories.json``."""
-    dated = sorted(a.published for a in articles if a.published)
-    first = min(articles, key=lambda a: (a.published is None, a.published or ""))
+    dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
+    first = dated[0][1] if dated else articles[0]
     differ = [d for c in comparisons for d in number_differences(c, with_ids=True)]
     return {
         "id": story_id,
         "title": first.title or _first_words(first.text),
         "articles": [a.id for a in articles],
-        "first_published": dated[0] if dated else None,
+        "first_published": first.published if dated else None,
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
         "provenance": {
             "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],

@@ -52,7 +52,28 @@ def reuse_edges(comparisons: Sequence[Comparison]) -> list[Edge]:
         share = c.b_covered_by_a if a_is_source else c.a_covered_by_b
         if share >= EDGE_MIN_SHARE:
             edges.append(Edge(source.id, copy.id, round(share, 3), why))
-    return edges
+    return reduce_edges(edges)
+
+
+def reduce_edges(edges: Sequence[Edge]) -> list[Edge]:
+    """Keep, for each copy, its best source and the other sources that are not copies of a kept one.
+
+    A reprint of a wire story shares everything with the wire and with every
+    other reprint; only the wire is its source. Candidates are taken by share,
+    then originals (articles that copy nothing) before copies.
+    """
+    copies = {e.copy for e in edges}
+    pairs = {(e.source, e.copy) for e in edges}
+    kept: list[Edge] = []
+    for copy in dict.fromkeys(e.copy for e in edges):
+        chosen: list[str] = []
+        candidates = sorted((e for e in edges if e.copy == copy), key=lambda e: (-round(e.share, 2), e.source in copies))
+        for e in candidates:
+            if any((src, e.source) in pairs for src in chosen):
+                continue  # this source copied a source already kept
+            chosen.append(e.source)
+            kept.append(e)
+    return kept
 
 
 def roots(article_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:

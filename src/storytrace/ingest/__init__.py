@@ -1,0 +1,22 @@
+"""Ingest: turn input paths and JSON records into :class:`~storytrace.model.Article` records.
+
+Does: read ``.txt``, ``.html``/``.htm``, ``.json``, ``.jsonl`` and RSS/Atom
+(``.xml``, ``.rss``, ``.atom``) files, gzipped or not, and folders of them;
+yield an :class:`~storytrace.model.InputProblem` for everything that cannot
+be read, and go on with the rest.
+
+Does not: store, clean, or analyse articles, or fetch anything over the network.
+"""
+
+from storytrace.ingest.readers import READABLE_SUFFIXES, classify, read_paths
+from storytrace.ingest.records import Item, read_json_document, read_records, record_to_article
+
+__all__ = [
+    "READABLE_SUFFIXES",
+    "Item",
+    "classify",
+    "read_json_document",
+    "read_paths",
+    "read_records",
+    "record_to_article",
+]

@@ -1,0 +1,209 @@
+"""JSON article records (see the contract's "Article records") to :class:`Article`.
+
+Does: validate one record's fields and build the Article (extracting the
+text from ``html`` when there is no ``text``); read JSON Lines from any text
+stream; read a ``.json`` document holding one record, a list of them, or
+``{"articles": [...]}``. Every bad record becomes an :class:`InputProblem`
+naming it (``file:line`` or ``file[index]``); the rest goes on.
+
+Does not: open files, decode bytes or walk folders (see
+:mod:`storytrace.ingest.readers`), nor check that ids are unique.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from storytrace.errors import E_NO_ID, E_NO_TEXT, E_NOT_JSON
+from storytrace.ingest.html import ExtractedPage, extract_page
+from storytrace.model import Article, InputProblem
+
+Item = Article | InputProblem
+"""What every reader yields: an article, or a problem with part of the input."""
+
+KINDS = ("article", "agency")
+_STRING_FIELDS = ("text", "html", "title", "url", "source", "published", "language", "kind")
+_YEAR_OR_MONTH = re.compile(r"\d{4}(-\d{2})?")
+_NO_PAGE = ExtractedPage(text="")
+
+
+def read_records(lines: Iterable[str], where: str, *, published: str | None = None) -> Iterator[Item]:
+    """Read JSON Lines: one record per line, blank lines skipped.
+
+    Args:
+        lines: the lines of the input, e.g. an open text file or ``sys.stdin``.
+        where: the input's name; problems and origins are ``where:line``.
+        published: the publication date for records that carry none.
+
+    Yields:
+        One Article or InputProblem per non-blank line, in input order.
+
+    """
+    for lineno, line in enumerate(lines, 1):
+        if lineno == 1:
+            line = line.removeprefix("\ufeff")
+        if not line.strip():
+            continue
+        here = f"{where}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            yield InputProblem(here, not_json(exc))
+            continue
+        yield record_to_article(obj, here, published=published)
+
+
+def read_json_document(text: str, where: str, *, published: str | None = None) -> Iterator[Item]:
+    """Read a ``.json`` file: one record, a list of records, or ``{"articles": [...]}``.
+
+    Args:
+        text: the file's text.
+        where: the file's name; records in a list are named ``where[index]``.
+        published: the publication date for records that carry none.
+
+    Yields:
+        One Article or InputProblem per record.
+
+    """
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        yield InputProblem(where, not_json(exc))
+        return
+    if isinstance(doc, dict) and "id" not in doc and isinstance(doc.get("articles"), list):
+        doc = doc["articles"]
+    if not isinstance(doc, list):
+        yield record_to_article(doc, where, published=published)
+        return
+    if not doc:
+        yield InputProblem(where, "no records (the file holds an empty list)")
+    for index, obj in enumerate(doc):
+        yield record_to_article(obj, f"{where}[{index}]", published=published)
+
+
+def not_json(exc: BaseException) -> str:
+    """Describe why ``json.loads`` failed, after the catalogue's "not valid JSON"."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{E_NOT_JSON} ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return f"{E_NOT_JSON} (nested too deeply)"
+    return f"{E_NOT_JSON} ({exc})"
+
+
+def record_to_article(obj: object, where: str, *, published: str | None = None) -> Item:
+    """Turn one JSON record (a dict) into an Article.
+
+    ``text`` is kept exactly as given; without it, the text and any missing
+    title, authors, publication date, source and url come from ``html``.
+    Integer ids become strings; unknown fields are ignored.
+
+    Args:
+        obj: the decoded JSON value.
+        where: names the record (``file:line``, ``file[index]``); also the Article's origin.
+        published: the publication date to use when neither record nor page gives one.
+
+    Returns:
+        The Article, or an InputProblem saying which field is wrong.
+
+    """
+    if not isinstance(obj, dict):
+        return InputProblem(where, f"record is not a JSON object (it is {json_type(obj)})")
+    problem = _id_problem(obj) or _type_problem(obj) or _value_problem(obj)
+    if problem is not None:
+        return InputProblem(where, problem)
+    text, html = obj.get("text"), obj.get("html")
+    if text and text.strip():
+        return _build(obj, text, where, published, _NO_PAGE)
+    if html and html.strip():
+        page = extract_page(html, where, obj.get("url"))
+        if isinstance(page, InputProblem):
+            return page
+        return _build(obj, page.text, where, published, page)
+    return InputProblem(where, "'text' is empty" if text is not None else "'html' is empty")
+
+
+def _id_problem(obj: dict[Any, Any]) -> str | None:
+    """Say what is wrong with the record's ``id``, or None."""
+    value = obj.get("id")
+    if value is None:
+        return E_NO_ID
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return f"'id' must be a string or an integer, not {json_type(value)}"
+    if isinstance(value, str) and not value.strip():
+        return "'id' is empty"
+    return None
+
+
+def _type_problem(obj: dict[Any, Any]) -> str | None:
+    """Say which field has the wrong JSON type, or None."""
+    if obj.get("text") is None and obj.get("html") is None:
+        return E_NO_TEXT
+    for name in _STRING_FIELDS:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"'{name}' must be a string, not {json_type(value)}"
+    authors = obj.get("authors")
+    if authors is not None and not (isinstance(authors, list) and all(isinstance(name, str) for name in authors)):
+        return f"'authors' must be a list of strings, not {json_type(authors)}"
+    return None
+
+
+def _value_problem(obj: dict[Any, Any]) -> str | None:
+    """Say which string field has an impossible value, or None."""
+    kind = obj.get("kind")
+    if kind is not None and kind not in KINDS:
+        return f"'kind' must be 'article' or 'agency', not {kind!r}"
+    published = obj.get("published")
+    if published is not None and not is_iso_date(published):
+        return f"'published' is not an ISO 8601 date or date-time: {published!r}"
+    return None
+
+
+def is_iso_date(value: str) -> bool:
+    """Return True for ISO 8601 dates and date-times (``2024``, ``2024-06``, ``2024-06-17T09:00Z`` ...)."""
+    if _YEAR_OR_MONTH.fullmatch(value):
+        return True
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _build(obj: dict[Any, Any], text: str, where: str, published: str | None, page: ExtractedPage) -> Article:
+    """Make the Article: the record's fields first, then the page's, then the defaults."""
+
+    def pick(name: str, fallback: str | None) -> str | None:
+        value = obj.get(name)
+        return value if isinstance(value, str) and value.strip() else fallback
+
+    authors = obj.get("authors")
+    return Article(
+        id=str(obj["id"]),
+        text=text,
+        title=pick("title", page.title),
+        url=pick("url", page.url),
+        source=pick("source", page.source),
+        published=pick("published", page.published or published),
+        language=pick("language", "en") or "en",
+        authors=tuple(authors) if authors is not None else page.authors,
+        kind=pick("kind", "article") or "article",
+        origin=where,
+    )
+
+
+def json_type(value: object) -> str:
+    """Name a decoded JSON value's type the way a user would ("a list", "a number" ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else "a value"

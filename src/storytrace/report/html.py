@@ -1,0 +1,679 @@
+"""Render a ``stories.json`` document as one self-contained HTML page.
+
+What it does: a header with counts and the relation legend, a summary table of stories,
+and per story its articles, its provenance (a list and a small inline SVG graph), its
+facts, and every pair of articles sharing aligned passages, shown side by side with each
+passage marked and linked to its counterpart in the other text. All text reaches the page
+through Jinja2 autoescaping or ``markupsafe.escape``; the only markup built in Python is
+the ``<mark>``, ``<span>`` and ``<a>`` tags put around pieces that are already escaped.
+
+What it does not do: read or write files, or compute alignments, provenance or facts. It
+shows what the document holds; its one computation is a fallback reuse share for a pair
+that has no ``pairs`` entry. The page loads nothing from outside (no fonts, scripts or
+images), so it works offline from ``file://``.
+"""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from itertools import count, groupby
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from storytrace import __version__
+from storytrace.model import RELATIONS, REUSE_RELATIONS
+
+TEMPLATE = "report.html.j2"
+LEGEND = (
+    ("verbatim", "same words"),
+    ("near_verbatim", "a few words changed"),
+    ("paraphrase", "same statement, reworded"),
+    ("same_fact", "same fact, worded independently"),
+    ("related", "same topic, different statement"),
+)
+GRAPH_ROW = 46  # px between two nodes of the provenance graph
+GRAPH_R = 7  # node radius, px
+GRAPH_LABEL_CHARS = 30  # longer node labels are cut with an ellipsis
+_SWAPPED = {
+    "a_covered_by_b": "b_covered_by_a",
+    "b_covered_by_a": "a_covered_by_b",
+    "b_from_a": "a_from_b",
+    "a_from_b": "b_from_a",
+}
+
+Piece = tuple[int, int, int | None, bool]  # start, end, mark index, inside boilerplate
+MarkTag = Callable[[int, Markup], Markup]
+
+
+# --- tolerant readers of the document -------------------------------------------------
+
+
+def _list(value: object) -> list[Any]:
+    """``value`` as a list if it is a list or tuple, else an empty list."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    """``value`` if it is a mapping, else an empty dict."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: object) -> str:
+    """Return a display string for an optional scalar (``''`` for None)."""
+    return "" if value is None else str(value)
+
+
+def _strs(value: object) -> list[str]:
+    """Non-empty strings from a list, a single string or nothing."""
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in _list(value) if v is not None and v != ""]
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float if it is a real number (not a bool), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _pct(value: float | None) -> str:
+    """Format a share in [0, 1] as a whole percentage, or an en dash when unknown."""
+    return "–" if value is None else f"{round(min(max(value, 0.0), 1.0) * 100)}%"
+
+
+# --- spans -> escaped, highlighted text -----------------------------------------------
+
+
+def _clip(span: object, n: int) -> tuple[int, int] | None:
+    """``span`` as ``(start, end)`` clipped to ``[0, n]``; None if malformed or empty."""
+    if not isinstance(span, list | tuple) or len(span) < 2:
+        return None
+    start, end = span[0], span[1]
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        return None
+    start, end = min(max(start, 0), n), min(max(end, 0), n)
+    return (start, end) if start < end else None
+
+
+def segments(text: str, spans: Sequence[Sequence[int] | None]) -> list[tuple[str, int | None]]:
+    """Split ``text`` into consecutive pieces, each inside at most one span.
+
+    Spans are ``[start, end)`` code-point offsets. They are clipped to the text; malformed
+    or empty ones are ignored. Where spans overlap, the one starting first wins (on equal
+    starts the longer one, then the one listed first); the other keeps only what lies
+    after the winner's end, and vanishes if nothing is left.
+
+    Args:
+        text: The full text.
+        spans: ``(start, end)`` pairs; ``None`` or malformed entries are ignored.
+
+    Returns:
+        ``(piece, index)`` tuples in text order, where ``index`` is the position in
+        ``spans`` of the span covering ``piece``, or None for uncovered text. No piece is
+        empty, and joining the pieces gives back ``text``.
+
+    """
+    clipped: list[tuple[int, int, int]] = []
+    for index, span in enumerate(spans):
+        if (c := _clip(span, len(text))) is not None:
+            clipped.append((c[0], c[1], index))
+    clipped.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
+    out: list[tuple[str, int | None]] = []
+    pos = 0
+    for start, end, index in clipped:
+        start = max(start, pos)
+        if start >= end:
+            continue
+        if start > pos:
+            out.append((text[pos:start], None))
+        out.append((text[start:end], index))
+        pos = end
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
+
+
+def _starts(segs: list[tuple[str, int | None]]) -> tuple[list[int], list[int | None]]:
+    """Start offsets and span indexes of consecutive segments."""
+    starts: list[int] = []
+    values: list[int | None] = []
+    pos = 0
+    for piece, index in segs:
+        starts.append(pos)
+        values.append(index)
+        pos += len(piece)
+    return starts, values
+
+
+def _pieces(text: str, marks: Sequence[Any], boiler: Sequence[Any]) -> list[Piece]:
+    """Cut ``text`` wherever a mark segment or a boilerplate segment starts or ends."""
+    m_starts, m_values = _starts(segments(text, marks))
+    b_starts, b_values = _starts(segments(text, boiler))
+    cuts = sorted({*m_starts, *b_starts, len(text)})
+    out: list[Piece] = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        mark = m_values[bisect_right(m_starts, start) - 1]
+        in_boiler = b_values[bisect_right(b_starts, start) - 1] is not None
+        out.append((start, end, mark, in_boiler))
+    return out
+
+
+def _boiler_tag(piece: str) -> Markup:
+    """Wrap an escaped boilerplate piece, greyed and struck by the stylesheet."""
+    return Markup('<span class="bp" title="boilerplate">{}</span>').format(piece)
+
+
+def _highlight(text: str, marks: Sequence[Any], boiler: Sequence[Any], tag: MarkTag) -> Markup:
+    """Escaped ``text``, boilerplate wrapped, each mark ``k`` wrapped by ``tag(k, inner)``."""
+    out: list[Markup] = []
+    for index, group in groupby(_pieces(text, marks, boiler), key=lambda p: p[2]):
+        inner = Markup("").join(_boiler_tag(text[s:e]) if bp else escape(text[s:e]) for s, e, _, bp in group)
+        out.append(inner if index is None else tag(index, inner))
+    return Markup("").join(out)
+
+
+def _no_marks(index: int, inner: Markup) -> Markup:
+    """Tag for texts that carry no marks: leave the text as it is."""
+    return inner
+
+
+# --- views handed to the template ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """One article as shown: metadata for display, text and boilerplate spans."""
+
+    id: str
+    label: str
+    source: str
+    title: str
+    published: str
+    authors: list[str]
+    credited: list[str]
+    agency: bool
+    role: str
+    text: str
+    boiler: list[Any]
+
+    @property
+    def body(self) -> Markup:
+        """The escaped full text, boilerplate greyed."""
+        return _highlight(self.text, [], self.boiler, _no_marks)
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """One alignment turned to face its pair: the span in article a, the span in b."""
+
+    a_span: Any
+    b_span: Any
+    relation: str
+    score: float | None
+
+
+@dataclass(frozen=True)
+class PairView:
+    """Two articles of a story that share aligned passages, with both texts marked up."""
+
+    index: int
+    a: ArticleView
+    b: ArticleView
+    count: int
+    relations: list[tuple[str, int]]
+    reuse_ab: str
+    reuse_ba: str
+    derivation: str
+    a_html: Markup
+    b_html: Markup
+    open: bool
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """A provenance edge: ``src`` is the likely source of ``share`` of ``dst``."""
+
+    src: ArticleView
+    dst: ArticleView
+    share: float | None
+    why: str
+
+    @property
+    def share_text(self) -> str:
+        """The share as a percentage."""
+        return _pct(self.share)
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A node of the provenance graph, with its label."""
+
+    x: float
+    y: float
+    label: str
+    sub: str
+    cls: str
+    title: str
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """An arrow of the provenance graph: an SVG path and its share label."""
+
+    d: str
+    width: float
+    label_x: float
+    label_y: float
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Graph:
+    """The provenance graph of a story, laid out in a column by publication order."""
+
+    width: float
+    height: float
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    radius: float = GRAPH_R
+
+
+@dataclass(frozen=True)
+class FactTable:
+    """The non-empty items of one key of a story's ``facts``, one display line each."""
+
+    key: str
+    rows: list[str]
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """Everything shown for one story."""
+
+    id: str
+    anchor: str
+    title: str
+    first_published: str
+    articles: list[ArticleView]
+    outlets: list[str]
+    passages: int
+    pairs: list[PairView]
+    unaligned: list[ArticleView]
+    edges: list[EdgeView]
+    graph: Graph | None
+    facts: list[FactTable]
+
+
+# --- articles ----------------------------------------------------------------------------
+
+
+def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], role: str) -> ArticleView:
+    """Build the view of article ``aid``; works with no metadata at all."""
+    source = _text(meta.get("source"))
+    return ArticleView(
+        id=aid,
+        label=source or aid,
+        source=source,
+        title=_text(meta.get("title")),
+        published=_text(meta.get("published")),
+        authors=_strs(meta.get("authors")),
+        credited=_strs(meta.get("credited")),
+        agency=meta.get("kind") == "agency",
+        role=role,
+        text=_text(texts.get(aid)),
+        boiler=_list(meta.get("boilerplate_spans")),
+    )
+
+
+def _when(published: str) -> tuple[int, float, str]:
+    """Sort key of a publication date: parsed ISO dates by instant, then unparsed, then none."""
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return (2 if published == "" else 1, 0.0, published)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (0, moment.timestamp(), published)
+
+
+def _by_publication(views: list[ArticleView]) -> list[ArticleView]:
+    """Sort articles by publication date, undated ones last, ties in given order."""
+    return sorted(views, key=lambda v: _when(v.published))
+
+
+# --- pairs -----------------------------------------------------------------------------
+
+
+def _aligned(al: Mapping[str, Any], flip: bool) -> Aligned:
+    """One alignment, its spans swapped when it names the pair the other way round."""
+    a_span, b_span = al.get("a_span"), al.get("b_span")
+    if flip:
+        a_span, b_span = b_span, a_span
+    return Aligned(a_span, b_span, _text(al.get("relation")) or "related", _number(al.get("score")))
+
+
+def _start(span: object) -> int:
+    """Where a span starts, for sorting (-1 if malformed)."""
+    clipped = _clip(span, 1 << 62)
+    return -1 if clipped is None else clipped[0]
+
+
+def _group_pairs(alignments: Iterable[Any]) -> list[tuple[str, str, list[Aligned]]]:
+    """Alignments grouped by unordered article pair, each pair facing as first seen."""
+    groups: dict[frozenset[str], tuple[str, str, list[Aligned]]] = {}
+    for al in map(_mapping, alignments):
+        a, b = _text(al.get("a")), _text(al.get("b"))
+        first = groups.setdefault(frozenset((a, b)), (a, b, []))
+        first[2].append(_aligned(al, flip=a != first[0]))
+    for _a, _b, items in groups.values():
+        items.sort(key=lambda x: _start(x.a_span))
+    return sorted(groups.values(), key=lambda g: -len(g[2]))
+
+
+def _pair_metrics(entries: Iterable[Any], a: str, b: str) -> dict[str, Any]:
+    """Find the ``pairs`` entry for (a, b), its fields swapped if stored as (b, a)."""
+    for entry in map(_mapping, entries):
+        ends = (entry.get("a"), entry.get("b"))
+        if ends == (a, b):
+            return dict(entry)
+        if ends == (b, a):
+            return {_SWAPPED.get(k, k): v for k, v in entry.items()}
+    return {}
+
+
+def _coverage(text: str, spans: Iterable[Any], boiler: Iterable[Any]) -> float | None:
+    """Share of the non-boilerplate characters of ``text`` covered by ``spans``."""
+    covered = bytearray(len(text))
+    for value, group in ((1, spans), (2, boiler)):
+        for span in group:
+            if (c := _clip(span, len(text))) is not None:
+                covered[c[0] : c[1]] = bytes([value]) * (c[1] - c[0])
+    content = len(text) - covered.count(2)
+    return covered.count(1) / content if content else None
+
+
+def _reuse(metrics: Mapping[str, Any], key: str, view: ArticleView, spans: list[Any]) -> str:
+    """Format reuse share ``key`` from the metrics, else computed from the reuse spans."""
+    value = _number(metrics.get(key))
+    return _pct(value if value is not None else _coverage(view.text, spans, view.boiler))
+
+
+def _derivation(metrics: Mapping[str, Any], a: ArticleView, b: ArticleView) -> str:
+    """Describe the derivation ("B partially derived from A"), or '' when unknown."""
+    parts: list[str] = []
+    for key, src, dst in (("b_from_a", a, b), ("a_from_b", b, a)):
+        value = metrics.get(key)
+        if isinstance(value, str) and value and value != "non_derived":
+            parts.append(f"{dst.label} {value.replace('_', ' ')} from {src.label}")
+    if not parts and ("b_from_a" in metrics or "a_from_b" in metrics):
+        return "neither derived from the other"
+    return "; ".join(parts)
+
+
+def _rel_class(relation: str) -> str:
+    """Return the CSS class suffix of a relation; unknown relations get ``other``."""
+    return relation if relation in RELATIONS else "other"
+
+
+def _mark_tag(pair: int, sides: tuple[str, str], items: Sequence[Aligned], peers: set[int]) -> MarkTag:
+    """Make the tag function marking passage ``k`` of ``sides[0]``, linked to ``sides[1]``."""
+
+    def tag(k: int, inner: Markup) -> Markup:
+        item = items[k]
+        own, peer = f"p{pair}-{sides[0]}{k + 1}", f"p{pair}-{sides[1]}{k + 1}"
+        title = item.relation if item.score is None else f"{item.relation} {item.score:.2f}"
+        cls = _rel_class(item.relation)
+        if k not in peers:
+            title += " (counterpart hidden by an overlapping passage)"
+            return Markup('<mark class="rel-{}" id="{}" title="{}">{}</mark>').format(cls, own, title, inner)
+        return Markup('<mark class="rel-{}" id="{}" data-peer="{}" title="{}"><a href="#{}">{}</a></mark>').format(
+            cls, own, peer, title, peer, inner
+        )
+
+    return tag
+
+
+def _kept(text: str, spans: Sequence[Any]) -> set[int]:
+    """Indexes of the spans that survive clipping and overlap resolution."""
+    return {index for _, index in segments(text, spans) if index is not None}
+
+
+def _relation_counts(items: Iterable[Aligned]) -> list[tuple[str, int]]:
+    """How many passages of each relation, in legend order (unknown ones last)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[_rel_class(item.relation)] = counts.get(_rel_class(item.relation), 0) + 1
+    order = [*RELATIONS, "other"]
+    return sorted(counts.items(), key=lambda kv: order.index(kv[0]))
+
+
+def _pair_view(
+    index: int, a: ArticleView, b: ArticleView, items: list[Aligned], metrics: Mapping[str, Any], first: bool
+) -> PairView:
+    """Both texts of a pair marked up, with the pair's counts, reuse and derivation."""
+    a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
+    reuse = [x for x in items if x.relation in REUSE_RELATIONS]
+    return PairView(
+        index=index,
+        a=a,
+        b=b,
+        count=len(items),
+        relations=_relation_counts(items),
+        reuse_ab=_reuse(metrics, "b_covered_by_a", b, [x.b_span for x in reuse]),
+        reuse_ba=_reuse(metrics, "a_covered_by_b", a, [x.a_span for x in reuse]),
+        derivation=_derivation(metrics, a, b),
+        a_html=_highlight(a.text, a_spans, a.boiler, _mark_tag(index, ("a", "b"), items, _kept(b.text, b_spans))),
+        b_html=_highlight(b.text, b_spans, b.boiler, _mark_tag(index, ("b", "a"), items, _kept(a.text, a_spans))),
+        open=first,
+    )
+
+
+# --- provenance --------------------------------------------------------------------------
+
+
+def _edges(prov: Mapping[str, Any], view: Callable[[str], ArticleView]) -> list[EdgeView]:
+    """List the story's provenance edges, biggest share first."""
+    edges = [
+        EdgeView(
+            view(_text(e.get("from"))),
+            view(_text(e.get("to"))),
+            _number(e.get("share")),
+            _compact(e.get("why") or ""),
+        )
+        for e in map(_mapping, _list(prov.get("edges")))
+    ]
+    return sorted(edges, key=lambda e: -(e.share or 0.0))
+
+
+def _short(label: str) -> str:
+    """``label`` cut to fit beside a graph node."""
+    return label if len(label) <= GRAPH_LABEL_CHARS else label[: GRAPH_LABEL_CHARS - 1] + "…"
+
+
+def _graph_edge(edge: EdgeView, y: Mapping[str, float], x0: float) -> GraphEdge:
+    """Draw an arc on the left of the node column from ``edge.src`` to ``edge.dst``."""
+    y1, y2 = y[edge.src.id], y[edge.dst.id]
+    bulge = 16 + 16 * abs(y2 - y1) / GRAPH_ROW
+    curve = f"C{x0 - bulge:.1f},{y1:.1f} {x0 - bulge:.1f},{y2:.1f}"
+    d = f"M{x0 - GRAPH_R - 2:.1f},{y1:.1f} {curve} {x0 - GRAPH_R - 3:.1f},{y2:.1f}"
+    left = x0 - (2 * (GRAPH_R + 2) + 6 * bulge) / 8
+    width = 1.2 + 4.8 * min(max(edge.share or 0.0, 0.0), 1.0)
+    title = f"{edge.src.label} → {edge.dst.label} ({edge.share_text})"
+    return GraphEdge(d, round(width, 2), round(left - 4, 1), (y1 + y2) / 2 + 4, edge.share_text, title)
+
+
+def _graph(nodes: list[ArticleView], edges: list[EdgeView]) -> Graph | None:
+    """Lay out a column of nodes by publication order, with arcs for the edges."""
+    edges = [e for e in edges if e.src.id != e.dst.id]
+    if not edges:
+        return None
+    y = {n.id: 24.0 + i * GRAPH_ROW for i, n in enumerate(nodes)}
+    reach = max(abs(y[e.src.id] - y[e.dst.id]) for e in edges) / GRAPH_ROW
+    x0 = round(48 + 0.75 * (16 + 16 * reach), 1)
+    shown = [
+        GraphNode(
+            x0,
+            y[n.id],
+            _short(n.label),
+            n.published[:10],
+            f"node {n.role} {'agency' if n.agency else ''}",
+            n.id,
+        )
+        for n in nodes
+    ]
+    return Graph(
+        x0 + 16 + 8 * GRAPH_LABEL_CHARS,
+        48.0 + (len(nodes) - 1) * GRAPH_ROW,
+        shown,
+        [_graph_edge(e, y, x0) for e in edges],
+    )
+
+
+# --- facts -------------------------------------------------------------------------------
+
+
+def _compact(value: object) -> str:
+    """One display line for a fact: strings as they are, anything else as compact JSON."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _facts(facts: object) -> list[FactTable]:
+    """One table per key of ``facts`` that holds a non-empty list or mapping."""
+    tables: list[FactTable] = []
+    for key, value in _mapping(facts).items():
+        if isinstance(value, Mapping):
+            rows = [f"{k}: {_compact(v)}" for k, v in value.items() if v not in (None, "", [], {})]
+        else:
+            rows = [_compact(v) for v in _list(value)]
+        if rows:
+            tables.append(FactTable(str(key), rows))
+    return tables
+
+
+# --- stories -----------------------------------------------------------------------------
+
+
+def _story_ids(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """List the story's article ids; if it lists none, the articles naming the story."""
+    ids = _strs(story.get("articles"))
+    sid = story.get("id")
+    return ids or [aid for aid, m in meta.items() if sid is not None and m.get("story") == sid]
+
+
+def _viewer(
+    meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str], prov: Mapping[str, Any]
+) -> Callable[[str], ArticleView]:
+    """Make a memoised ``id -> ArticleView`` for one story, provenance role filled in."""
+    roots = set(_strs(prov.get("roots")))
+    derived = {_text(_mapping(e).get("to")) for e in _list(prov.get("edges"))}
+    cache_: dict[str, ArticleView] = {}
+
+    def view(aid: str) -> ArticleView:
+        if aid not in cache_:
+            role = "root" if aid in roots else "derived" if aid in derived else ""
+            cache_[aid] = _article_view(aid, meta.get(aid, {}), texts, role)
+        return cache_[aid]
+
+    return view
+
+
+def _pairs(story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[int]) -> list[PairView]:
+    """Build the story's aligned pairs, most passages first, the first one open."""
+    entries = _list(story.get("pairs"))
+    return [
+        _pair_view(next(counter), view(a), view(b), items, _pair_metrics(entries, a, b), first=i == 0)
+        for i, (a, b, items) in enumerate(_group_pairs(_list(story.get("alignments"))))
+    ]
+
+
+def _story_view(
+    story: Mapping[str, Any],
+    number: int,
+    meta: Mapping[str, Mapping[str, Any]],
+    texts: Mapping[str, str],
+    counter: Iterator[int],
+) -> StoryView:
+    """Everything shown for one story; ``number`` makes its anchor unique."""
+    prov = _mapping(story.get("provenance"))
+    view = _viewer(meta, texts, prov)
+    articles = _by_publication([view(aid) for aid in dict.fromkeys(_story_ids(story, meta))])
+    pairs = _pairs(story, view, counter)
+    edges = _edges(prov, view)
+    aligned = {v.id for p in pairs for v in (p.a, p.b)}
+    listed = {a.id for a in articles}
+    extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed}
+    return StoryView(
+        id=_text(story.get("id")),
+        anchor=f"story-{number}",
+        title=_text(story.get("title")),
+        first_published=_text(story.get("first_published")),
+        articles=articles,
+        outlets=list(dict.fromkeys(a.source for a in articles if a.source)),
+        passages=sum(p.count for p in pairs),
+        pairs=pairs,
+        unaligned=[a for a in articles if a.id not in aligned],
+        edges=edges,
+        graph=_graph(articles + _by_publication(list(extra.values())), edges),
+        facts=_facts(story.get("facts")),
+    )
+
+
+@cache
+def _env() -> Environment:
+    """Return the Jinja2 environment over the packaged templates, autoescaping all."""
+    return Environment(
+        loader=PackageLoader("storytrace", "report/templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated: str | None = None) -> str:
+    """Render the HTML report of an analysis.
+
+    Args:
+        doc: The ``stories.json`` document (see CONTRACT.md), optionally extended with
+            ``boilerplate_spans``, ``kind`` and ``origin`` per article and ``pairs`` per
+            story. Any optional key may be missing or null.
+        texts: Article id to the article's full text; spans index into these texts.
+            A missing text shows as empty.
+        generated: When the report was made, as shown in its header; defaults to now (UTC).
+
+    Returns:
+        One self-contained HTML page (inline CSS and JavaScript, nothing loaded from
+        outside), all document text escaped.
+
+    """
+    meta = {
+        _text(m.get("id")): m for m in map(_mapping, _list(_mapping(doc).get("articles"))) if m.get("id") is not None
+    }
+    counter = count(1)
+    stories = [
+        _story_view(story, i, meta, texts, counter)
+        for i, story in enumerate(map(_mapping, _list(_mapping(doc).get("stories"))), start=1)
+    ]
+    return (
+        _env()
+        .get_template(TEMPLATE)
+        .render(
+            stories=stories,
+            legend=LEGEND,
+            generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            version=__version__,
+            n_articles=len(set(meta) | {a.id for s in stories for a in s.articles}),
+            n_passages=sum(s.passages for s in stories),
+        )
+    )

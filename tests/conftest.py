@@ -1,0 +1,21 @@
+"""Shared fixtures: paths to the seeds, the shared data and the demo corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_A = SEEDS / "000_14e98fc3686cf210.txt"
+SEED_B = SEEDS / "002_fb04e2e8c0c1a0bd.txt"
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture
+def seeds() -> tuple[Path, Path]:
+    if not (SEED_A.exists() and SEED_B.exists()):
+        pytest.skip("../shared/seeds is absent")
+    return SEED_A, SEED_B

@@ -1,0 +1,306 @@
+"""Tests of the HTML report: highlighting, escaping, tolerance of odd input."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storytrace.report import render_report, segments
+
+WIRE = (
+    "LONDON (Fictional Press) - The harbour bridge in Port Ellory will close for repairs on Monday, "
+    "the city council said.\n\n"
+    "Engineers found rust on 14 of the 40 cables, council spokesperson Mara Quill said.\n\n"
+    "Contact: desk@fictional.press"
+)
+SITE = (
+    "Port Ellory's harbour bridge will close for repairs on Monday, the city council said.\n\n"
+    "Rust was found on 14 of its 40 cables, according to spokesperson Mara Quill.\n\n"
+    "Local shops fear a drop in trade."
+)
+LONE = "A bakery in Port Ellory won a regional prize for its rye bread."
+TEXTS = {"wire1": WIRE, "site1": SITE, "lone1": LONE}
+MARK = re.compile(
+    r'<mark class="rel-(?P<rel>\w+)" id="(?P<id>p\d+-[ab]\d+)" data-peer="(?P<peer>[^"]+)" '
+    r'title="(?P<title>[^"]*)"><a href="#(?P<href>[^"]+)">(?P<inner>.*?)</a></mark>',
+    re.S,
+)
+
+
+def _span(text: str, needle: str) -> list[int]:
+    start = text.index(needle)
+    return [start, start + len(needle)]
+
+
+def _articles() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": "wire1", "source": "Fictional Press", "title": "Bridge to close", "authors": [],
+            "published": "2024-03-01T08:00:00Z", "credited": [], "boilerplate": [], "story": "s1",
+            "kind": "agency", "boilerplate_spans": [_span(WIRE, "Contact: desk@fictional.press")],
+        },
+        {
+            "id": "site1", "source": "Ellory Gazette", "title": "Harbour bridge shuts Monday",
+            "authors": ["Ann Reed"], "published": "2024-03-01T10:00:00Z", "credited": ["Fictional Press"],
+            "boilerplate": [], "story": "s1",
+        },
+        {"id": "lone1", "source": "Ellory Gazette", "title": "Rye prize", "story": "s1"},
+    ]  # fmt: skip
+
+
+def _alignments() -> list[dict[str, Any]]:
+    wire_1 = "harbour bridge in Port Ellory will close for repairs on Monday, the city council said."
+    site_1 = "harbour bridge will close for repairs on Monday, the city council said."
+    wire_2 = "Engineers found rust on 14 of the 40 cables, council spokesperson Mara Quill said."
+    site_2 = "Rust was found on 14 of its 40 cables, according to spokesperson Mara Quill."
+    return [
+        {"a": "wire1", "b": "site1", "a_span": _span(WIRE, wire_1), "b_span": _span(SITE, site_1),
+         "relation": "near_verbatim", "score": 0.93},
+        # listed the other way round: the renderer must turn it to face (wire1, site1)
+        {"a": "site1", "b": "wire1", "a_span": _span(SITE, site_2), "b_span": _span(WIRE, wire_2),
+         "relation": "paraphrase", "score": 0.81},
+    ]  # fmt: skip
+
+
+def _doc() -> dict[str, Any]:
+    story = {
+        "id": "s1", "title": "Port Ellory bridge closure", "articles": ["wire1", "site1", "lone1"],
+        "first_published": "2024-03-01T08:00:00Z", "alignments": _alignments(),
+        "provenance": {"edges": [{"from": "wire1", "to": "site1", "share": 0.41, "why": "agency copy is the source"}],
+                       "roots": ["wire1"]},
+        "facts": {"entities": [], "quotes": [{"speaker": "Mara Quill", "text": "rust"}], "numbers": [],
+                  "agree": [], "differ": [], "unique": {"site1": ["Local shops fear a drop in trade."]}},
+        "pairs": [{"a": "wire1", "b": "site1", "a_covered_by_b": 0.5, "b_covered_by_a": 0.41,
+                   "b_from_a": "partially_derived", "a_from_b": "non_derived"}],
+    }  # fmt: skip
+    return {"articles": _articles(), "stories": [story]}
+
+
+class _Balance(HTMLParser):
+    """Checks that every opened non-void element is closed, in order."""
+
+    VOID = frozenset({"meta", "br", "circle", "path", "img", "input", "link", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes {self.stack[-3:]}"
+        self.stack.pop()
+
+
+def _assert_balanced(page: str) -> None:
+    parser = _Balance()
+    parser.feed(page)
+    parser.close()
+    assert parser.stack == []
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return render_report(_doc(), TEXTS, generated="2024-03-02 12:00 UTC")
+
+
+def test_marks_have_relation_ids_and_exact_span_text(page: str) -> None:
+    marks = {m["id"]: m for m in MARK.finditer(page)}
+    assert set(marks) == {"p1-a1", "p1-b1", "p1-a2", "p1-b2"}
+    al0, al1 = _alignments()
+    # (mark id, its counterpart, relation, text, span): the flipped alignment lands on the right sides
+    cases = [
+        ("p1-a1", "p1-b1", "near_verbatim", WIRE, al0["a_span"]),
+        ("p1-b1", "p1-a1", "near_verbatim", SITE, al0["b_span"]),
+        ("p1-a2", "p1-b2", "paraphrase", WIRE, al1["b_span"]),
+        ("p1-b2", "p1-a2", "paraphrase", SITE, al1["a_span"]),
+    ]
+    for mark_id, peer, relation, text, (start, end) in cases:
+        mark = marks[mark_id]
+        assert mark["rel"] == relation
+        assert html.unescape(mark["inner"]) == text[start:end]
+        assert mark["peer"] == mark["href"] == peer
+    assert marks["p1-a1"]["title"] == "near_verbatim 0.93"
+
+
+def test_page_shows_metadata_provenance_facts_and_boilerplate(page: str) -> None:
+    for text in (
+        "storytrace report",
+        "Fictional Press",
+        "Ellory Gazette",
+        "Ann Reed",
+        "2024-03-02 12:00 UTC",
+    ):
+        assert text in page
+    assert "(share 41%)" in page and "agency copy is the source" in page
+    assert "reuse a→b 41%, b→a 50%" in page
+    assert "Ellory Gazette partially derived from Fictional Press" in page
+    assert '<svg class="graph"' in page and 'class="edge"' in page
+    assert "Mara Quill" in page and "Local shops fear a drop in trade." in page  # facts tables
+    assert '<span class="bp" title="boilerplate">Contact: desk@fictional.press</span>' in page
+    assert '<span class="badge agency">agency</span>' in page
+    assert '<span class="badge root">root</span>' in page
+    for relation in ("verbatim", "near_verbatim", "paraphrase", "same_fact", "related"):
+        assert f'<mark class="rel-{relation}">{relation}</mark>' in page  # legend
+    _assert_balanced(page)
+
+
+def test_first_pair_open_and_unaligned_article_collapsed(page: str) -> None:
+    assert '<details class="pair" id="pair-1" open>' in page
+    solo = page[page.index("Articles without aligned passages") :]
+    assert '<details class="solo">' in solo and LONE in solo
+
+
+def test_page_is_self_contained(page: str) -> None:
+    for needle in ("<link", "src=", "@import", "url(http", "//fonts."):
+        assert needle not in page
+    assert page.count("<script>") == 1
+
+
+def test_reuse_falls_back_to_alignment_coverage() -> None:
+    doc = _doc()
+    doc["stories"][0]["pairs"] = None
+    page = render_report(doc, TEXTS, generated="now")
+    assert "reuse a→b –" not in page and re.search(r"reuse a→b \d+%, b→a \d+%", page)
+
+
+def _hostile_doc(evil: str, body: str) -> dict[str, Any]:
+    article = {
+        "id": evil,
+        "source": evil,
+        "title": evil,
+        "authors": [evil],
+        "credited": [evil],
+        "published": evil,
+    }
+    story = {
+        "id": evil, "title": evil, "articles": [evil, "plain"], "first_published": evil,
+        "alignments": [{"a": evil, "b": "plain", "a_span": _span(body, evil), "b_span": [0, 5],
+                        "relation": evil, "score": 0.5}],
+        "provenance": {"edges": [{"from": evil, "to": "plain", "share": 0.3}], "roots": [evil]},
+        "facts": {"quotes": [evil, {"text": evil}], "unique": {evil: [evil]}},
+        "pairs": [{"a": evil, "b": "plain", "b_from_a": evil}],
+    }  # fmt: skip
+    return {"articles": [article, {"id": "plain", "source": "Plain"}], "stories": [story]}
+
+
+def test_hostile_text_is_escaped() -> None:
+    evil = '<script>alert(1)</script>" onmouseover="x'
+    body = f"Intro {evil} middle {evil} end."
+    page = render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}, generated=evil)
+    assert "<script>alert" not in page
+    assert 'onmouseover="' not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    _assert_balanced(page)
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [
+        # out of range and negative offsets are clipped
+        [[-10, 5], [40, 10_000]],
+        # overlapping, nested, identical and reversed spans on the same side
+        [[0, 20], [10, 30], [5, 8], [0, 20], [30, 25]],
+        # malformed entries are ignored
+        [None, [], [3], ["a", "b"], [True, 4], [1.5, 3]],
+    ],
+)
+def test_bad_spans_do_not_break_rendering(spans: list[Any]) -> None:
+    doc = _doc()
+    story = doc["stories"][0]
+    story["alignments"] = [
+        {"a": "wire1", "b": "site1", "a_span": s, "b_span": s, "relation": "verbatim", "score": 1.0} for s in spans
+    ]
+    doc["articles"][0]["boilerplate_spans"] = [[-5, 3], [2, 50], None]
+    page = render_report(doc, TEXTS, generated="now")
+    _assert_balanced(page)
+    for mark in MARK.finditer(page):
+        assert f'id="{mark["peer"]}"' in page  # a linked mark always has its counterpart on the page
+
+
+def test_missing_optional_keys_and_texts() -> None:
+    doc = {
+        "articles": [{"id": "x"}],
+        "stories": [
+            {"id": "s1", "title": None, "articles": None, "first_published": None, "alignments": None,
+             "provenance": None, "facts": None},
+            {"id": "s2", "articles": ["x", "ghost"],
+             "alignments": [{"a": "x", "b": "ghost", "a_span": [0, 3], "b_span": [0, 3],
+                             "relation": "related"}],
+             "provenance": {"edges": [{"from": "ghost", "to": "nowhere"}]}},
+        ],
+    }  # fmt: skip
+    page = render_report(doc, {"x": "abcdef"}, generated="now")
+    assert "(untitled)" in page and "ghost" in page and "nowhere" in page
+    _assert_balanced(page)
+
+
+@pytest.mark.parametrize("doc", [{}, {"articles": [], "stories": []}, {"articles": None, "stories": None}])
+def test_empty_doc_renders(doc: dict[str, Any]) -> None:
+    page = render_report(doc, {})
+    assert page.startswith("<!DOCTYPE html>")
+    assert "No stories in this analysis." in page
+    _assert_balanced(page)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        # no spans: one uncovered piece
+        ("abcdef", [], [("abcdef", None)]),
+        # empty text: nothing at all
+        ("", [[0, 3]], []),
+        # two disjoint spans
+        ("abcdef", [[1, 2], [3, 5]], [("a", None), ("b", 0), ("c", None), ("de", 1), ("f", None)]),
+        # overlap: the earlier span wins, the later keeps its tail
+        ("abcdef", [[2, 5], [0, 3]], [("abc", 1), ("de", 0), ("f", None)]),
+        # same start: the longer wins, the nested shorter one vanishes
+        ("abcdef", [[0, 2], [0, 4]], [("abcd", 1), ("ef", None)]),
+        # clipped to the text; reversed and empty spans ignored
+        ("abc", [[-3, 1], [2, 99], [2, 1], [1, 1]], [("a", 0), ("b", None), ("c", 1)]),
+    ],
+)
+def test_segments_table(text: str, spans: list[Any], expected: list[tuple[str, int | None]]) -> None:
+    assert segments(text, spans) == expected
+
+
+@given(
+    st.text(max_size=60),
+    st.lists(st.tuples(st.integers(-10, 80), st.integers(-10, 80)), max_size=8),
+)
+def test_segments_round_trip(text: str, spans: list[tuple[int, int]]) -> None:
+    result = segments(text, spans)
+    assert "".join(piece for piece, _ in result) == text
+    assert all(piece for piece, _ in result)
+    indexes = [index for _, index in result if index is not None]
+    assert len(indexes) == len(set(indexes))  # each span yields at most one piece
+    pos = 0
+    for piece, index in result:
+        if index is not None:
+            start, end = spans[index]
+            assert start <= pos and pos + len(piece) <= end  # a piece lies inside its span
+        pos += len(piece)
+
+
+def test_articles_ordered_by_publication_instant() -> None:
+    doc = {
+        "articles": [
+            {"id": "undated", "source": "Undated Times"},
+            {"id": "late", "source": "Late Post", "published": "2024-03-01T09:00:00Z"},
+            {"id": "early", "source": "Early Herald", "published": "2024-03-01T10:00:00+02:00"},  # 08:00 UTC
+        ],
+        "stories": [{"id": "s1", "articles": ["undated", "late", "early"]}],
+    }
+    page = render_report(doc, {}, generated="now")
+    table = page[page.index("<h3>Articles</h3>") :]
+    assert table.index("Early Herald") < table.index("Late Post") < table.index("Undated Times")
