@@ -52,7 +52,7 @@ def test_datelines() -> None:
         assert c.dateline_places == places, text
         assert c.credited == credited, text
         if places:  # the dateline is not content
-            assert text[c.content[0][0]:].startswith(text.split("- ", 1)[-1].split("– ", 1)[-1][:5])
+            assert text[c.content[0][0] :].startswith(text.split("- ", 1)[-1].split("– ", 1)[-1][:5])
 
 
 def test_in_text_credits_and_corpus_agencies() -> None:

@@ -10,11 +10,15 @@ def test_table_of_boundaries() -> None:
         # a plain two-sentence paragraph
         ("He came. She left.", ["He came.", "She left."]),
         # abbreviations do not end a sentence
-        ("The U.S. envoy met Dr. Lee on Jan. 5 in Washington. Talks went on.",
-         ["The U.S. envoy met Dr. Lee on Jan. 5 in Washington.", "Talks went on."]),
+        (
+            "The U.S. envoy met Dr. Lee on Jan. 5 in Washington. Talks went on.",
+            ["The U.S. envoy met Dr. Lee on Jan. 5 in Washington.", "Talks went on."],
+        ),
         # a quotation with a full stop inside stays whole when it closes in the paragraph
-        ("“There is never enough. There is demand,” he said. Then he left.",
-         ["“There is never enough. There is demand,” he said.", "Then he left."]),
+        (
+            "“There is never enough. There is demand,” he said. Then he left.",
+            ["“There is never enough. There is demand,” he said.", "Then he left."],
+        ),
         # a quote that ends a sentence, followed by a new one
         ("“We will go,” the Kremlin said. Putin agreed.", ["“We will go,” the Kremlin said.", "Putin agreed."]),
         # ranges and decimals never split

@@ -53,11 +53,7 @@ BUILTIN_AGENCIES: tuple[Agency, ...] = (
 def agencies_with(extra_names: Iterable[str]) -> tuple[Agency, ...]:
     """The built-in agencies plus the given corpus agency names (matched literally)."""
     known = {a.name.lower() for a in BUILTIN_AGENCIES}
-    extra = [
-        _agency(name, re.escape(name))
-        for name in sorted(set(extra_names))
-        if name and name.lower() not in known
-    ]
+    extra = [_agency(name, re.escape(name)) for name in sorted(set(extra_names)) if name and name.lower() not in known]
     return BUILTIN_AGENCIES + tuple(extra)
 
 

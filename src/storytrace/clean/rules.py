@@ -184,9 +184,7 @@ def _subtract(spans: list[Span], removed: list[Span]) -> list[Span]:
     return out
 
 
-def _in_text_credits(
-    text: str, content: list[Span], agencies: Sequence[Agency], already: list[Credit]
-) -> list[Credit]:
+def _in_text_credits(text: str, content: list[Span], agencies: Sequence[Agency], already: list[Credit]) -> list[Credit]:
     """Agencies the body names; "Agencies" only counts in a byline."""
     have = {c.agency for c in already}
     out: list[Credit] = []

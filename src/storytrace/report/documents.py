@@ -110,8 +110,13 @@ def story_json(
             "roots": list(roots),
         },
         "facts": {
-            "entities": [], "quotes": [], "dates": [], "numbers": [],
-            "agree": [], "differ": differ, "unique": {},
+            "entities": [],
+            "quotes": [],
+            "dates": [],
+            "numbers": [],
+            "agree": [],
+            "differ": differ,
+            "unique": {},
         },  # fmt: skip
         "pairs": [pair_summary(c) for c in comparisons],
     }

@@ -67,7 +67,9 @@ def reduce_edges(edges: Sequence[Edge]) -> list[Edge]:
     kept: list[Edge] = []
     for copy in dict.fromkeys(e.copy for e in edges):
         chosen: list[str] = []
-        candidates = sorted((e for e in edges if e.copy == copy), key=lambda e: (-round(e.share, 2), e.source in copies))
+        candidates = sorted(
+            (e for e in edges if e.copy == copy), key=lambda e: (-round(e.share, 2), e.source in copies)
+        )
         for e in candidates:
             if any((src, e.source) in pairs for src in chosen):
                 continue  # this source copied a source already kept
