@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,9 +24,9 @@ from rich.table import Table
 
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
-from storytrace.align.compare import prepare
+from storytrace.align.compare import parse_time, prepare
 from storytrace.cluster import group_articles
-from storytrace.errors import BadInput, NotFound, StorytraceError
+from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
@@ -40,7 +40,6 @@ app = typer.Typer(
 )
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
-T = TypeVar("T")
 
 RELATION_STYLES = {
     "verbatim": "bold red",
@@ -58,23 +57,32 @@ PublishedOption = Annotated[
 
 def main() -> None:
     """Entry point of the console script."""
+    app()
+
+
+def _guard(fn: Callable[[], int]) -> None:
+    """Run a command body; exit with its status, one line per error, never a traceback.
+
+    Set ``STORYTRACE_DEBUG=1`` to see the traceback of an unexpected error.
+    """
     try:
-        app()
+        code = fn()
     except StorytraceError as e:
-        err.print(f"storytrace: {e}", markup=False)
-        sys.exit(e.exit_code)
-
-
-def _guard(fn: Callable[[], T]) -> T:
-    """Run ``fn``; turn any unexpected error into one line and exit 1 (traceback with STORYTRACE_DEBUG)."""
-    try:
-        return fn()
-    except (StorytraceError, typer.Exit, SystemExit, KeyboardInterrupt):
+        err.print(f"storytrace: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(e.exit_code) from None
+    except (typer.Exit, KeyboardInterrupt):
         raise
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if os.environ.get("STORYTRACE_DEBUG"):
             raise
-        raise StorytraceError("storytrace", f"internal error: {type(e).__name__}: {e}") from None
+        err.print(f"storytrace: internal error: {type(e).__name__}: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    raise typer.Exit(code)
+
+
+def _check_published(published: str | None) -> None:
+    if published is not None and parse_time(published) is None:
+        raise UsageError("--published", f"'{published}' is not an ISO 8601 date (e.g. 2024-06-17)")
 
 
 def _report_problems(problems: Sequence[InputProblem]) -> None:
@@ -115,6 +123,7 @@ def ingest(
     """Store articles (idempotent: the same article twice is stored once)."""
 
     def run() -> int:
+        _check_published(published)
         with Store(db or Path("storytrace.db")) as store:
             report = store.add(read_paths(paths, published=published))
         _report_problems(report.problems)
@@ -122,7 +131,7 @@ def ingest(
         out.print(f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}")
         return 1 if report.problems else 0
 
-    raise typer.Exit(_guard(run))
+    _guard(run)
 
 
 @app.command()
@@ -138,6 +147,7 @@ def analyze(
     from storytrace.report import render_report
 
     def run() -> int:
+        _check_published(published)
         out_dir.mkdir(parents=True, exist_ok=True)
         with Store(db or out_dir / "storytrace.db") as store, _progress_bar() as progress:
             result = run_analysis(paths, store, published=published, progress=progress)
@@ -149,7 +159,7 @@ def analyze(
         out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
         return 1 if result.problems else 0
 
-    raise typer.Exit(_guard(run))
+    _guard(run)
 
 
 def _print_story_table(doc: dict[str, Any]) -> None:
@@ -178,6 +188,7 @@ def compare(
     """Compare two articles: aligned passages, reuse, derivation, what only one has."""
 
     def run() -> int:
+        _check_published(published)
         problems: list[InputProblem] = []
         art_a = _one_article(a, db, published, problems)
         art_b = _one_article(b, db, published, problems)
@@ -189,7 +200,7 @@ def compare(
             _print_comparison(comparison)
         return 1 if problems else 0
 
-    raise typer.Exit(_guard(run))
+    _guard(run)
 
 
 def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:
@@ -281,4 +292,4 @@ def cluster(
             sys.stdout.write(text)
         return 1 if problems else 0
 
-    raise typer.Exit(_guard(run))
+    _guard(run)

@@ -26,9 +26,10 @@ from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
 # each of its two sentences: near-mutual best matches, as passim keeps the best
 # source per target, but tolerant of two almost equal candidates.
 NEAR_BEST_FACTOR = 0.9
-# A neighbour joins a pair (split/merged sentence) when the joined text scores
-# this much higher than the pair alone.
-SPLIT_MIN_GAIN = 0.05
+# Relations from strongest to weakest: a neighbour joins a pair (split/merged
+# sentence) only if the joined text keeps the relation at least as strong and
+# scores no lower than the pair alone.
+_STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2, "same_fact": 3, "related": 4}
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _attach_split_sentences(
                 if int(np.argmax(matrix[u])) != other[0] or matrix[u, other[0]] < RELATED_MIN_SIMILARITY:
                     continue
                 joined = _joined_relation(space, a_rows, b_rows, sorted(own + [u]), other, side, scorer)
-                if joined and joined[1] >= p.score + SPLIT_MIN_GAIN:
+                if joined and _STRENGTH[joined[0]] <= _STRENGTH[p.relation] and joined[1] >= p.score:
                     own.append(u)
                     own.sort()
                     used.add(u)

@@ -1,0 +1,128 @@
+import gzip
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from storytrace.cli import app
+
+runner = CliRunner()
+STORY = (
+    "ESKERBY (Meridian Wire) – A bridge collapsed into the river on Monday, killing three people.\n"
+    "The mayor said the crossing would stay closed until April 20.\n"
+    "Engineers had warned about cracks in the main span last year."
+)
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def stored_ids(db: Path) -> list[str]:
+    with sqlite3.connect(db) as con:
+        return [r[0] for r in con.execute("SELECT id FROM articles ORDER BY id")]
+
+
+def test_ingest_is_idempotent(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, "utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b", "text": STORY + " More."}) + "\n", "utf-8")
+    db = tmp_path / "st.db"
+    first = run("ingest", str(tmp_path), "--db", str(db))
+    assert first.exit_code == 0, first.output
+    assert "2 added" in first.output
+    again = run("ingest", str(tmp_path), "--db", str(db))
+    assert again.exit_code == 0 and "0 added, 2 already stored" in again.output
+    assert stored_ids(db) == ["a", "b"]
+
+
+def test_bad_input_is_one_line_each_and_the_rest_is_stored(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(STORY, "utf-8")
+    (tmp_path / "empty.txt").write_text("", "utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "latin.txt").write_bytes("Caf\xe9 owners said prices rose.".encode("cp1252"))
+    (tmp_path / "recs.jsonl").write_text(
+        '{"id": "r1", "text": "A fine record."}\nnot json\n{"text": "no id"}\n{"id": "r4"}\n', "utf-8"
+    )
+    (tmp_path / "broken.txt.gz").write_bytes(gzip.compress(b"some text here")[:-8])
+    db = tmp_path / "st.db"
+    result = run("ingest", str(tmp_path), "--db", str(db), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    for needle in ("empty.txt", "binary.txt", "latin.txt", "recs.jsonl:2", "recs.jsonl:3", "recs.jsonl:4",
+                   "broken.txt.gz", "missing.txt"):  # fmt: skip
+        assert sum(needle in ln for ln in lines) == 1, (needle, lines)
+    assert "Traceback" not in result.output
+    assert stored_ids(db) == ["good", "latin", "r1"]  # cp1252 text is read and stored
+
+
+def test_same_id_with_other_text_is_an_error_not_an_overwrite(tmp_path: Path) -> None:
+    db = tmp_path / "st.db"
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one" / "x.txt").write_text(STORY, "utf-8")
+    (tmp_path / "two" / "x.txt").write_text("A different article entirely.", "utf-8")
+    assert run("ingest", str(tmp_path / "one"), "--db", str(db)).exit_code == 0
+    second = run("ingest", str(tmp_path / "two"), "--db", str(db))
+    assert second.exit_code == 1 and "already stored with a different text" in second.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT text FROM articles WHERE id='x'").fetchone()[0] == STORY
+
+
+def test_compare_json_follows_the_contract(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(STORY, "utf-8")
+    b.write_text(STORY.replace("stay closed", "remain shut") + "\nFollow us on Twitter for updates.", "utf-8")
+    result = run("compare", str(a), str(b), "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    for key in ("a", "b", "same_story", "story_score", "alignments", "reuse", "derivation", "only_in_a", "only_in_b",
+                "facts"):  # fmt: skip
+        assert key in out
+    assert out["a"]["credited"] == ["Meridian Wire"] or out["a"]["credited"] == []
+    assert out["b"]["boilerplate"] == ["Follow us on Twitter for updates."]
+    assert out["derivation"]["b_from_a"] == "wholly_derived"
+    for al in out["alignments"]:
+        assert STORY[al["a_span"][0] : al["a_span"][1]] == al["a_text"]
+
+
+def test_compare_by_ids_in_the_store_and_usage_errors(tmp_path: Path) -> None:
+    db = tmp_path / "st.db"
+    (tmp_path / "a.txt").write_text(STORY, "utf-8")
+    (tmp_path / "b.txt").write_text(STORY, "utf-8")
+    run("ingest", str(tmp_path / "a.txt"), "--db", str(db))
+    missing = run("compare", "a", "nope", "--db", str(db))
+    assert missing.exit_code == 1 and "nope" in missing.stderr
+    ok = run("compare", "a", str(tmp_path / "b.txt"), "--db", str(db))
+    assert ok.exit_code == 0 and "verbatim" in ok.stdout
+    assert run("compare", "a").exit_code == 2  # missing argument
+    assert run("compare", "a", "b", "--published", "yesterday", "--db", str(db)).exit_code == 2
+
+
+def test_cluster_prints_one_line_per_record_in_input_order(tmp_path: Path) -> None:
+    recs = [
+        {"id": "1", "text": STORY, "published": "2026-03-02"},
+        {"id": "2", "text": "Shares of the carmaker rose after profits beat forecasts.", "published": "2026-03-01"},
+        {"id": "3", "text": STORY.replace("three", "four"), "published": "2026-03-03"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), "utf-8")
+    result = run("cluster", str(path))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(ln) for ln in result.stdout.splitlines()]
+    assert [ln["id"] for ln in lines] == ["1", "2", "3"]
+    assert lines[0]["story"] == lines[2]["story"] != lines[1]["story"]
+
+
+def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "storytrace", "analyze", str(bad), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[0].startswith("storytrace: ")
