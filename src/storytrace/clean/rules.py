@@ -40,7 +40,7 @@ _BOILERPLATE = re.compile(
     r"|(?:\bwhatsapp\b)|(?:^\s*(?:follow|like) us\b)|(?:\bfollow\b.+\bon (?:twitter|x|facebook|instagram|"
     r"social media|telegram)\b)|(?:^\s*(?:subscribe|sign up|click here|read more|share this|share on|"
     r"advertisement|related:|related stories|more from|also read|download our app)\b)|(?:copyright|©|"
-    r"all rights reserved)|(?:^\s*\(?(?:reporting|writing|editing|additional reporting) by\b.*\)?\s*$)"
+    r"all rights reserved)|(?:^\s*the post .+ appeared first on .+$)|(?:^\s*\(?(?:reporting|writing|editing|additional reporting) by\b.*\)?\s*$)"
 )
 BOILERPLATE_MAX_CHARS = 300  # a longer line is article prose even if it names an e-mail address
 BYLINE_WINDOW = 3  # bylines are looked for among the first and last this many lines

@@ -1,0 +1,121 @@
+"""The demo corpus comes out as designed (tests/fixtures/demo_expected.json)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace.model import REUSE_RELATIONS
+from storytrace.pipeline import analyze
+from storytrace.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    db = tmp_path_factory.mktemp("demo") / "st.db"
+    with Store(db) as store:
+        result = analyze([ROOT / "examples"], store)
+    assert result.problems == []
+    return result
+
+
+def family(relation: str) -> str:
+    return "reuse" if relation in REUSE_RELATIONS else relation
+
+
+def found_relations(demo, rel: dict) -> list[str]:
+    texts = demo.texts
+    sa, sb = texts[rel["a"]].index(rel["a_text"]), texts[rel["b"]].index(rel["b_text"])
+    ea, eb = sa + len(rel["a_text"]), sb + len(rel["b_text"])
+    out = []
+    for story in demo.document["stories"]:
+        for al in story["alignments"]:
+            if (al["a"], al["b"]) == (rel["a"], rel["b"]):
+                a_span, b_span = al["a_span"], al["b_span"]
+            elif (al["a"], al["b"]) == (rel["b"], rel["a"]):
+                a_span, b_span = al["b_span"], al["a_span"]
+            else:
+                continue
+            if min(a_span[1], ea) - max(a_span[0], sa) >= 0.3 * (ea - sa) and (
+                min(b_span[1], eb) - max(b_span[0], sb) >= 0.3 * (eb - sb)
+            ):
+                out.append(al["relation"])
+    return out
+
+
+def test_stories_come_out_as_designed(demo) -> None:
+    got: dict[str, set[str]] = {}
+    for art in demo.document["articles"]:
+        got.setdefault(art["story"], set()).add(art["id"])
+    assert sorted(map(sorted, got.values())) == sorted(map(sorted, EXPECTED["stories"]))
+
+
+def test_every_reuse_pair_is_found_with_a_reuse_relation(demo) -> None:
+    reuse = [r for r in EXPECTED["relations"] if family(r["relation"]) == "reuse"]
+    missed = [r for r in reuse if "reuse" not in {family(x) for x in found_relations(demo, r)}]
+    assert missed == []
+
+
+def test_every_designed_relation_kind_is_found(demo) -> None:
+    found_kinds = set()
+    for rel in EXPECTED["relations"]:
+        if rel["relation"] in found_relations(demo, rel):
+            found_kinds.add(rel["relation"])
+    assert found_kinds >= {"verbatim", "near_verbatim", "paraphrase", "same_fact"}
+    # "related" (same topic, another statement) is mostly beyond the lexical layer at the level of the
+    # designed sentence pairs; between the designed articles it must still be reported.
+    related_pairs = {(r["a"], r["b"]) for r in EXPECTED["relations"] if r["relation"] == "related"}
+    reported = {
+        (al["a"], al["b"]) for s in demo.document["stories"] for al in s["alignments"] if al["relation"] == "related"
+    }
+    assert related_pairs & (reported | {(b, a) for a, b in reported})
+    same_fact = [r for r in EXPECTED["relations"] if r["relation"] == "same_fact"]
+    right = [r for r in same_fact if "same_fact" in found_relations(demo, r)]
+    assert len(right) >= len(same_fact) // 2  # lexical layer; the semantic layer raises this
+
+
+def test_derivation_labels(demo) -> None:
+    pairs = {(p["a"], p["b"]): p for s in demo.document["stories"] for p in s["pairs"]}
+    wrong = []
+    for d in EXPECTED["derivation"]:
+        if (d["source"], d["copy"]) in pairs:
+            got = pairs[d["source"], d["copy"]]["b_from_a"]
+        else:
+            got = pairs[d["copy"], d["source"]]["a_from_b"]
+        if got != d["label"]:
+            wrong.append((d, got))
+    assert wrong == []
+
+
+def test_provenance_points_from_the_wires(demo) -> None:
+    edges = {(e["from"], e["to"]) for s in demo.document["stories"] for e in s["provenance"]["edges"]}
+    for d in EXPECTED["derivation"]:
+        if d["label"] != "non_derived":
+            assert (d["source"], d["copy"]) in edges, d
+    roots = {r for s in demo.document["stories"] for r in s["provenance"]["roots"]}
+    assert {"s1-meridian-wire", "s1-npa-wire", "s2-npa-wire", "s3-meridian-wire"} <= roots
+
+
+def test_metadata_credits_authors_boilerplate(demo) -> None:
+    meta = {a["id"]: a for a in demo.document["articles"]}
+    for article_id, agencies in EXPECTED["credited"].items():
+        assert set(agencies) <= set(meta[article_id]["credited"]), article_id
+    for article_id, authors in EXPECTED["authors"].items():
+        assert sorted(authors) == sorted(meta[article_id]["authors"]), article_id
+    for article_id, lines in EXPECTED["boilerplate"].items():
+        got = meta[article_id]["boilerplate"]
+        for line in lines:
+            assert any(line.strip() in g or g.strip() in line for g in got), (article_id, line, got)
+
+
+def test_rerun_on_the_same_store_changes_nothing(demo, tmp_path: Path) -> None:
+    db = tmp_path / "st.db"
+    with Store(db) as store:
+        first = analyze([ROOT / "examples"], store)
+        second = analyze([ROOT / "examples"], store)
+        assert store.count() == len(first.document["articles"])
+    assert second.added == 0
+    assert second.document == first.document
