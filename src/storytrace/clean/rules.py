@@ -35,13 +35,19 @@ _DATELINE = re.compile(
     r"\s*(?:\((?P<agency>[^)\n]{1,40})\))?"
     r"\s*[-–—]+\s+"
 )
-_BOILERPLATE = re.compile(
-    r"(?i)(?:\b(?:e-?mail|send|whatsapp|call|text)\b.*\b(?:tips?|news|us|stories)\b.*(?:@|\+?\d[\d ]{6,}))"
-    r"|(?:\bwhatsapp\b)|(?:^\s*(?:follow|like) us\b)|(?:\bfollow\b.+\bon (?:twitter|x|facebook|instagram|"
-    r"social media|telegram)\b)|(?:^\s*(?:subscribe|sign up|click here|read more|share this|share on|"
-    r"advertisement|related:|related stories|more from|also read|download our app)\b)|(?:copyright|©|"
-    r"all rights reserved)|(?:^\s*the post .+ appeared first on .+$)|(?:^\s*\(?(?:reporting|writing|editing|additional reporting) by\b.*\)?\s*$)"
+_BOILERPLATE_PATTERNS = (
+    # "Email your news TIPS to x@y or WhatsApp +254…", "Send us your stories … +44 …"
+    r"\b(?:e-?mail|send|whatsapp|call|text)\b.*\b(?:tips?|news|us|stories)\b.*(?:@|\+?\d[\d ]{6,})",
+    r"\bwhatsapp\b",
+    r"^\s*(?:follow|like) us\b",
+    r"\bfollow\b.+\bon (?:twitter|x|facebook|instagram|social media|telegram)\b",
+    r"^\s*(?:subscribe|sign up|click here|read more|share this|share on|advertisement|related:|related stories"
+    r"|more from|also read|download our app)\b",
+    r"copyright|©|all rights reserved",
+    r"^\s*the post .+ appeared first on .+$",  # WordPress feed footer
+    r"^\s*\(?(?:reporting|writing|editing|additional reporting) by\b.*\)?\s*$",  # wire credit footer
 )
+_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE_PATTERNS), re.IGNORECASE)
 BOILERPLATE_MAX_CHARS = 300  # a longer line is article prose even if it names an e-mail address
 BYLINE_WINDOW = 3  # bylines are looked for among the first and last this many lines
 
