@@ -21,9 +21,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
-from storytrace.text.tokens import content_stems, name_stems, normal_words, numbers
+from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,8 @@ class PairFeatures:
 def describe(text: str) -> SentenceInfo:
     """Token views of one sentence."""
     nums = frozenset(numbers(text))
-    return SentenceInfo(text, tuple(normal_words(text)), tuple(content_stems(text)), nums, name_stems(text) | nums)
+    words = normal_words(text)
+    return SentenceInfo(text, tuple(words), tuple(stems_of(words)), nums, name_stems(text) | nums)
 
 
 class SentenceSpace:
@@ -70,12 +70,8 @@ class SentenceSpace:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.infos = [describe(t) for t in texts]
-        docs = [" ".join(i.stems) for i in self.infos]
-        self.word_vectors = _fit(TfidfVectorizer(analyzer=str.split, sublinear_tf=True), docs)
-        self.char_vectors = _fit(
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
-            [" ".join(i.words) for i in self.infos],
-        )
+        self.word_vectors = tfidf([list(i.stems) for i in self.infos])
+        self.char_vectors = tfidf([char_ngrams(i.words) for i in self.infos])
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
         self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
@@ -84,16 +80,20 @@ class SentenceSpace:
 
     def similarity_matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """``PairFeatures.similarity`` of every (row, col) pair, computed in bulk."""
+        return self.similarity_parts(rows, cols)[0]
+
+    def similarity_parts(self, rows: Sequence[int], cols: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Combined similarity, word cosine and char cosine of every (row, col) pair."""
         block = self.similarity_block(rows, cols)
         w, c = block[0], block[1]
         if not rows or not cols:
-            return np.zeros((len(rows), len(cols)))
+            return w, w, c
         ra, cb = self.stem_sets[list(rows)], self.stem_sets[list(cols)]
         shared = (ra.multiply(ra > 0) @ (cb > 0).T.astype(float)).toarray()
         total = np.asarray(ra.sum(axis=1)).reshape(-1, 1) + np.asarray(cb.sum(axis=1)).reshape(1, -1)
         wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
         combined: np.ndarray = 0.4 * w + 0.3 * c + 0.3 * wdice
-        return combined
+        return combined, w, c
 
     def similarity_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """Word and char cosine of every (row, col) sentence pair, as a 2 x R x C array."""
@@ -123,13 +123,41 @@ def _weighted_stem_matrix(infos: list[SentenceInfo], idf: dict[str, float]) -> s
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(infos), max(1, len(column))))
 
 
-def _fit(vectorizer: TfidfVectorizer, docs: list[str]) -> sparse.csr_matrix:
-    if not any(d.strip() for d in docs):
-        return sparse.csr_matrix((len(docs), 1))
-    try:
-        return sparse.csr_matrix(vectorizer.fit_transform(docs))
-    except ValueError:  # empty vocabulary
-        return sparse.csr_matrix((len(docs), 1))
+def char_ngrams(words: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5)) -> list[str]:
+    """Character n-grams inside word boundaries (each word padded with spaces), as "char_wb" does."""
+    out: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        for n in sizes:
+            if len(padded) <= n:
+                out.append(padded)
+                break
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
+
+
+def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised documents."""
+    column: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    counts: list[int] = []
+    for r, doc in enumerate(docs):
+        for term, count in Counter(doc).items():
+            rows.append(r)
+            cols.append(column.setdefault(term, len(column)))
+            counts.append(count)
+    shape = (len(docs), max(1, len(column)))
+    if not counts:
+        return sparse.csr_matrix(shape)
+    col_arr = np.asarray(cols)
+    df = np.bincount(col_arr, minlength=shape[1])
+    idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
+    values = (1.0 + np.log(np.asarray(counts, dtype=float))) * idf[col_arr]
+    matrix = sparse.csr_matrix((values, (np.asarray(rows), col_arr)), shape=shape)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
 def pair_features(

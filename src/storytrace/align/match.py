@@ -51,21 +51,16 @@ def align_sentences(
     """Passages shared by two articles whose sentences are ``a_rows``/``b_rows`` of ``space``."""
     if not a_rows or not b_rows:
         return []
-    sim = space.similarity_matrix(a_rows, b_rows)
+    sim, word_cos, char_cos = space.similarity_parts(a_rows, b_rows)
     chosen = _choose_pairs(sim)
     pairs: list[_Pair] = []
     for i, j in chosen:
-        f = space.features(a_rows[i], b_rows[j], *_cosines(space, a_rows[i], b_rows[j]))
+        f = space.features(a_rows[i], b_rows[j], float(word_cos[i, j]), float(char_cos[i, j]))
         named = scorer.relation(f)
         if named:
             pairs.append(_Pair([i], [j], named[0], named[1]))
     _attach_split_sentences(pairs, sim, space, a_rows, b_rows, scorer)
     return _to_passages(pairs, a_sents, b_sents)
-
-
-def _cosines(space: SentenceSpace, r: int, c: int) -> tuple[float, float]:
-    w, ch = space.similarity_block([r], [c])
-    return float(w[0, 0]), float(ch[0, 0])
 
 
 def _choose_pairs(sim: np.ndarray) -> list[tuple[int, int]]:

@@ -58,7 +58,12 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text`` (stopwords removed), in order."""
-    return [stem(w) for w in normal_words(text) if w not in STOPWORDS]
+    return stems_of(normal_words(text))
+
+
+def stems_of(words: list[str]) -> list[str]:
+    """Stems of the content words among already normalised ``words``."""
+    return [stem(w) for w in words if w not in STOPWORDS]
 
 
 def name_stems(text: str) -> frozenset[str]:
