@@ -168,7 +168,7 @@ def _print_story_table(doc: dict[str, Any]) -> None:
     for col in ("story", "articles", "outlets", "passages", "roots", "title"):
         table.add_column(col, overflow="fold")
     for s in doc["stories"]:
-        outlets = sorted({meta[i].get("source") or "?" for i in s["articles"]})
+        outlets = sorted({meta[i].get("source") or "(unnamed)" for i in s["articles"]})
         strong = [a for a in s["alignments"] if a["relation"] != "related"]
         table.add_row(
             s["id"], str(len(s["articles"])), ", ".join(outlets), str(len(strong)),
