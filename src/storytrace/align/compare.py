@@ -92,7 +92,7 @@ def compare_prepared(
 
 
 def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
-    """Share of the article's content characters (white space aside) inside ``spans``."""
+    """Share of the article's content characters (letters and digits) inside ``spans``."""
     text = prepared.article.text
     covered = np.zeros(len(text), dtype=bool)
     for start, end in spans:
@@ -102,7 +102,7 @@ def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
         content[start:end] = True
     if not len(text):
         return 0.0
-    visible = content & ~np.array([c.isspace() for c in text], dtype=bool)
+    visible = content & np.array([c.isalnum() for c in text], dtype=bool)
     total = int(visible.sum())
     return float((visible & covered).sum()) / total if total else 0.0
 
