@@ -10,8 +10,8 @@ ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
 TEXTS = st.text(alphabet=ALPHABET, max_size=400)
 PROSE = st.lists(
     st.sampled_from(
-        ["The", "mayor", "said", "“We", "will", "go,”", "U.S.", "Dr.", "June", "18-19.", "bridge", "fell.", "\n", "\n\n",
-         "By", "Agencies.", "(Reuters)", "–", "MOSCOW", "Email", "tips@x.example", "3.5", "!", "?"]
+        ["The", "mayor", "said", "“We", "will", "go,”", "U.S.", "Dr.", "June", "18-19.", "bridge", "fell.",
+         "\n", "\n\n", "By", "Agencies.", "(Reuters)", "–", "MOSCOW", "Email", "tips@x.example", "3.5", "!", "?"]
     ),
     max_size=80,
 ).map(" ".join)  # fmt: skip
