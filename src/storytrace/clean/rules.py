@@ -46,6 +46,7 @@ _BOILERPLATE_PATTERNS = (
     r"copyright|©|all rights reserved",
     r"^\s*the post .+ appeared first on .+$",  # WordPress feed footer
     r"^\s*\(?(?:reporting|writing|editing|additional reporting) by\b.*\)?\s*$",  # wire credit footer
+    r"^\s*[-=_*~#]{5,}\s*$",  # a typed rule between wire items
 )
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE_PATTERNS), re.IGNORECASE)
 BOILERPLATE_MAX_CHARS = 300  # a longer line is article prose even if it names an e-mail address
@@ -80,7 +81,7 @@ def clean_article(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIE
         credits.append(Credit(agency_name, "dateline", dateline_span))
     if dateline_span:
         removed.append(dateline_span)
-    content = _subtract(_trimmed_lines(text, lines), removed)
+    content = _merge_wrapped(text, _subtract(_trimmed_lines(text, lines), removed))
     credits.extend(_in_text_credits(text, content, agencies, credits))
     return Cleaned(
         authors=tuple(authors),
@@ -187,6 +188,17 @@ def _subtract(spans: list[Span], removed: list[Span]) -> list[Span]:
                     next_pieces.append((r_end, p_end))
             pieces = next_pieces
         out.extend(p for p in pieces if p[1] > p[0])
+    return out
+
+
+def _merge_wrapped(text: str, spans: list[Span]) -> list[Span]:
+    """Join content spans separated by white space only, so hard-wrapped lines stay one region."""
+    out: list[Span] = []
+    for start, end in spans:
+        if out and not text[out[-1][1] : start].strip():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
     return out
 
 

@@ -25,7 +25,9 @@ ABBREVIATIONS = frozenset(
 )
 OPENING_QUOTES = "“‘\"'«("
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_PARA_BREAK_BLANK = re.compile(r"\n[ \t]*\n\s*")
+# A blank line ends a paragraph; so does "<" at a line end, the paragraph mark of
+# Press Association wire copy (METER's PA sources).
+_PARA_BREAK_BLANK = re.compile(r"\n[ \t]*\n\s*|(?<=<)\n\s*")
 _PARA_BREAK_INDENT = re.compile(r"\n(?=[ \t]+\S)")
 _WORD_BEFORE = re.compile(r"([\w.]+)\W*$")
 

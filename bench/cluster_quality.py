@@ -1,0 +1,280 @@
+"""Story grouping quality on labelled dev data; calibrates ``STORY_MAX_DISTANCE``.
+
+Measures how well ``storytrace.cluster.grouping.group_articles`` recovers gold
+stories on two corpora, read from ``/work/shared/data`` (never copied):
+
+* Giveme5W1H news_cluster dev (245 articles, gold = ``event_id``);
+* METER dev newspaper articles and PA sources together (850 texts, gold =
+  ``domain|date|catchline``; PA texts are of kind ``agency``).
+
+For each it prints B-cubed precision / recall / F1, pairwise F1, the adjusted
+Rand index, predicted vs gold cluster counts and wall time at the shipped
+``STORY_MAX_DISTANCE``. With ``--sweep`` it re-cuts one average-link tree per
+corpus at every ``max_distance`` in a range and names the single value that is
+best on both corpora together (mean B-cubed F1): the shipped constant must not
+be tuned per dataset.
+
+Run::
+
+    .venv/bin/python bench/cluster_quality.py --sweep
+    .venv/bin/python bench/cluster_quality.py --sweep --start 0.4 --stop 0.95 --step 0.025
+
+It exits 0 with a "skipped" line when the data folder is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.metrics import adjusted_rand_score
+
+from _data import (
+    DEFAULT_DATA,
+    GIVEME_FILE,
+    METER_NEWSPAPERS,
+    METER_PA,
+    Labelled,
+    load_giveme,
+    load_meter_newspapers,
+    load_meter_pa,
+    missing,
+)
+from storytrace.align.compare import Prepared, parse_time, prepare
+from storytrace.cluster import grouping
+from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Clustering scores of one predicted labelling against gold."""
+
+    b3_p: float
+    b3_r: float
+    b3_f1: float
+    pair_p: float
+    pair_r: float
+    pair_f1: float
+    ari: float
+    n_pred: int
+    n_gold: int
+
+
+@dataclass
+class Corpus:
+    """A prepared corpus, its gold labels and its average-link tree (built once)."""
+
+    name: str
+    prepared: list[Prepared]
+    gold: np.ndarray
+    tree: np.ndarray
+    prepare_s: float
+    tree_s: float
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score(pred: Sequence[int] | np.ndarray, gold: Sequence[int] | np.ndarray) -> Scores:
+    pred_a, gold_a = np.asarray(pred), np.asarray(gold)
+    _, p_idx = np.unique(pred_a, return_inverse=True)
+    _, g_idx = np.unique(gold_a, return_inverse=True)
+    table = np.zeros((p_idx.max() + 1, g_idx.max() + 1), dtype=np.int64)
+    np.add.at(table, (p_idx, g_idx), 1)
+    n = len(pred_a)
+    p_sizes, g_sizes = table.sum(axis=1), table.sum(axis=0)
+    # B-cubed: per item, the share of its predicted cluster in its gold class and vice versa.
+    b3_p = float((table**2 / p_sizes[:, None]).sum() / n)
+    b3_r = float((table**2 / g_sizes[None, :]).sum() / n)
+    tp = float((table * (table - 1) / 2).sum())
+    pred_pairs = float((p_sizes * (p_sizes - 1) / 2).sum())
+    gold_pairs = float((g_sizes * (g_sizes - 1) / 2).sum())
+    pair_p = tp / pred_pairs if pred_pairs else 1.0
+    pair_r = tp / gold_pairs if gold_pairs else 1.0
+    return Scores(
+        b3_p,
+        b3_r,
+        _f1(b3_p, b3_r),
+        pair_p,
+        pair_r,
+        _f1(pair_p, pair_r),
+        float(adjusted_rand_score(g_idx, p_idx)),
+        int(table.shape[0]),
+        int(table.shape[1]),
+    )
+
+
+def labels_from_groups(groups: list[list[int]], n: int) -> np.ndarray:
+    labels = np.full(n, -1, dtype=np.int64)
+    for k, group in enumerate(groups):
+        labels[group] = k
+    return labels
+
+
+def build(name: str, items: Sequence[Labelled]) -> Corpus:
+    t0 = time.perf_counter()
+    prepared = [prepare(item.article) for item in items]
+    t1 = time.perf_counter()
+    # The same distances and linkage as group_articles, built once so a sweep only re-cuts.
+    dist = np.clip(1.0 - similarity_matrix(prepared), 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    t2 = time.perf_counter()
+    _, gold = np.unique([item.story for item in items], return_inverse=True)
+    return Corpus(name, prepared, gold, tree, t1 - t0, t2 - t1)
+
+
+def pairs_beyond_window(corpus: Corpus) -> tuple[int, int]:
+    """Gold same-story pairs further apart in time than the window (never joinable), and all gold pairs."""
+    times = [parse_time(p.article.published) for p in corpus.prepared]
+    window_s = grouping.STORY_TIME_WINDOW_DAYS * 86400
+    beyond = total = 0
+    for i in range(len(times)):
+        for j in range(i + 1, len(times)):
+            if corpus.gold[i] != corpus.gold[j]:
+                continue
+            total += 1
+            ti, tj = times[i], times[j]
+            if ti is not None and tj is not None and abs((ti - tj).total_seconds()) > window_s:
+                beyond += 1
+    return beyond, total
+
+
+def cut(corpus: Corpus, max_distance: float) -> np.ndarray:
+    return np.asarray(fcluster(corpus.tree, t=max_distance, criterion="distance"))
+
+
+def load_corpora(data: Path, meter_gold: str) -> list[tuple[str, list[Labelled]]]:
+    corpora: list[tuple[str, list[Labelled]]] = []
+    if (absent := missing(data, GIVEME_FILE)) is None:
+        corpora.append(("giveme5w1h", load_giveme(data)))
+    else:
+        print(f"skipped giveme5w1h: {absent} not found")
+    if (absent := missing(data, METER_NEWSPAPERS, METER_PA)) is None:
+        items = [Labelled(m.article, m.story) for m in load_meter_newspapers(data)]
+        items += list(load_meter_pa(data).values())
+        if meter_gold == "catchline":  # domain|catchline: one trial over several days is one story
+            items = [Labelled(i.article, i.story.split("|")[0] + "|" + i.story.split("|")[2]) for i in items]
+        corpora.append(("meter", items))
+    else:
+        print(f"skipped meter: {absent} not found")
+    return corpora
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default: %(default)s)")
+    parser.add_argument("--sweep", action="store_true", help="also sweep max_distance and name the best value")
+    parser.add_argument("--start", type=float, default=0.5, help="sweep start (default: %(default)s)")
+    parser.add_argument("--stop", type=float, default=0.95, help="sweep stop, inclusive (default: %(default)s)")
+    parser.add_argument("--step", type=float, default=0.05, help="sweep step (default: %(default)s)")
+    parser.add_argument(
+        "--meter-gold",
+        choices=("story", "catchline"),
+        default="story",
+        help="METER gold: domain|date|catchline (default) or domain|catchline",
+    )
+    parser.add_argument(
+        "--time-window",
+        type=float,
+        default=None,
+        help="override STORY_TIME_WINDOW_DAYS for this run only (default: the shipped value)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    data: Path = args.data
+    if not data.is_dir():
+        print(f"skipped: {data} not found")
+        return 0
+    if args.time_window is not None:
+        grouping.STORY_TIME_WINDOW_DAYS = args.time_window  # read by similarity_matrix at call time
+    named = load_corpora(data, args.meter_gold)
+    if not named:
+        return 0
+
+    corpora = [build(name, items) for name, items in named]
+
+    print(
+        f"STORY_MAX_DISTANCE = {STORY_MAX_DISTANCE}, STORY_TIME_WINDOW_DAYS = {grouping.STORY_TIME_WINDOW_DAYS:g}"
+        f"  (METER gold: {args.meter_gold})"
+    )
+    header = (
+        f"{'dataset':<11} {'docs':>5} {'gold':>5} {'pred':>5} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} "
+        f"{'pairP':>6} {'pairR':>6} {'pairF1':>6} {'ARI':>6} {'prep s':>7} {'group s':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for corpus in corpora:
+        t0 = time.perf_counter()
+        groups = group_articles(corpus.prepared)
+        group_s = time.perf_counter() - t0
+        labels = labels_from_groups(groups, len(corpus.prepared))
+        s = score(labels, corpus.gold)
+        print(
+            f"{corpus.name:<11} {len(corpus.prepared):>5} {s.n_gold:>5} {s.n_pred:>5} {s.b3_p:>6.3f} {s.b3_r:>6.3f} "
+            f"{s.b3_f1:>6.3f} {s.pair_p:>6.3f} {s.pair_r:>6.3f} {s.pair_f1:>6.3f} {s.ari:>6.3f} "
+            f"{corpus.prepare_s:>7.2f} {group_s:>8.2f}"
+        )
+        if adjusted_rand_score(labels, cut(corpus, STORY_MAX_DISTANCE)) < 1 - 1e-9:
+            print(f"  warning: {corpus.name}: the bench's own cut differs from group_articles", file=sys.stderr)
+    for corpus in corpora:
+        beyond, total = pairs_beyond_window(corpus)
+        print(
+            f"{corpus.name}: {beyond} of {total} gold same-story pairs are over "
+            f"{grouping.STORY_TIME_WINDOW_DAYS:g} days apart (never joined)"
+        )
+
+    if not args.sweep:
+        return 0
+
+    thresholds = [round(float(t), 4) for t in np.arange(args.start, args.stop + args.step / 2, args.step)]
+    print()
+    print("sweep of max_distance (one linkage per corpus, re-cut per value)")
+    cols = "".join(f" | {c.name[:11]:<11} {'pred':>4} {'B3-F1':>6} {'pairF1':>6} {'ARI':>6}" for c in corpora)
+    header = f"{'max_dist':>8}{cols} | {'mean B3':>7} {'mean pF1':>8} {'mean ARI':>8}"
+    print(header)
+    print("-" * len(header))
+    table: list[tuple[float, list[Scores]]] = []
+    for t in thresholds:
+        row = [score(cut(c, t), c.gold) for c in corpora]
+        table.append((t, row))
+        cells = "".join(f" | {'':<11} {s.n_pred:>4} {s.b3_f1:>6.3f} {s.pair_f1:>6.3f} {s.ari:>6.3f}" for s in row)
+        print(
+            f"{t:>8.3f}{cells} | {np.mean([s.b3_f1 for s in row]):>7.3f} "
+            f"{np.mean([s.pair_f1 for s in row]):>8.3f} {np.mean([s.ari for s in row]):>8.3f}"
+        )
+
+    print()
+    for label, key in (("mean B3-F1", "b3_f1"), ("mean pair-F1", "pair_f1"), ("mean ARI", "ari")):
+        # Ties go to the value nearest the shipped constant.
+        best_t, best_row = max(
+            table,
+            key=lambda tr, k=key: (
+                round(float(np.mean([getattr(s, k) for s in tr[1]])), 6),
+                -abs(tr[0] - STORY_MAX_DISTANCE),
+            ),
+        )
+        each = ", ".join(
+            f"{c.name} B3-F1 {s.b3_f1:.3f} pairF1 {s.pair_f1:.3f} ARI {s.ari:.3f}"
+            for c, s in zip(corpora, best_row, strict=True)
+        )
+        print(f"best single value by {label:<12}: {best_t:.3f}  ({each})")
+    for i, c in enumerate(corpora):
+        t, row = max(table, key=lambda tr, i=i: (round(tr[1][i].b3_f1, 6), -abs(tr[0] - STORY_MAX_DISTANCE)))
+        print(f"best for {c.name} alone (B3-F1, not for shipping): {t:.3f}  B3-F1 {row[i].b3_f1:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
