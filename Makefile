@@ -28,6 +28,8 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/cluster_quality.py --sweep
+	$(BIN)/python bench/derivation.py
 
 clean:
 	rm -rf $(VENV) demo-out build *.egg-info src/*.egg-info
