@@ -78,3 +78,14 @@ def test_boilerplate_lines_and_prose() -> None:
     ]
     content = " ".join(text[s:e] for s, e in c.content)
     assert "The spokesman said" in content and "Follow us" not in content
+
+
+def test_wire_feed_markup() -> None:
+    # a Press Association item: typed rules, a slug line, a byline wrapped in control characters
+    rule = "  " + "-" * 72
+    text = f"{rule}\n\n{rule}\n  16:54 01/03/00: Page 1 (ZSM) COURTS Smith\n{rule}\n"
+    text += "HEADLINE IN CAPITALS<\n\x19By Jane Roe, PA News<\n\x19A man was cleared by a jury today.<\n"
+    c = clean(text)
+    assert c.authors == ("Jane Roe",)
+    assert c.credited == ("Press Association",)
+    assert [text[s:e] for s, e in c.boilerplate] == [rule, rule, rule]

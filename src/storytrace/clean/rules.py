@@ -25,7 +25,9 @@ from storytrace.model import Article, Cleaned, Credit, Span
 
 _LINE = re.compile(r"[^\n]*(?:\n|$)")
 _BYLINE = re.compile(
-    r"^\s*(?:(?:Written|Reported|Story|Words|Reporting|Compiled)\s+by|By|BY)\s*:?\s+(?P<who>.+?)\s*\.?\s*$"
+    # wire feeds may wrap a line in control characters and end it with a paragraph mark ("\x19By …, PA News<")
+    r"^[\s\x00-\x1f]*(?:(?:Written|Reported|Story|Words|Reporting|Compiled)\s+by|By|BY)\s*:?\s+"
+    r"(?P<who>.+?)\s*\.?\s*<?\s*$"
 )
 _NAME = re.compile(r"^[A-Z][\w'’.-]+(?: (?:[A-Z][\w'’.-]+|de|van|von|der|bin|al|da|di|le|la))*$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
@@ -59,10 +61,11 @@ def clean_article(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIE
     lines = _lines(text)
     authors: list[str] = list(article.authors)
     credits: list[Credit] = []
-    boiler: list[Span] = []
+    boiler: list[Span] = [s for s in lines if _is_boilerplate(text, s)]
+    body_lines = [s for s in lines if s not in boiler]
     byline_span: Span | None = None
-    for index in _byline_candidates(lines):
-        span = lines[index]
+    for index in _byline_candidates(body_lines):
+        span = body_lines[index]
         found = _read_byline(text[span[0] : span[1]], agencies)
         if found is None:
             continue
@@ -74,7 +77,7 @@ def clean_article(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIE
         if names:
             authors.extend(n for n in names if n not in authors)
             byline_span = byline_span or span
-    boiler.extend(s for s in lines if s not in boiler and s != byline_span and _is_boilerplate(text, s))
+    boiler.sort()
     removed = sorted(boiler + ([byline_span] if byline_span else []))
     dateline_span, places, agency_name = _find_dateline(text, lines, removed, agencies)
     if dateline_span and agency_name:
