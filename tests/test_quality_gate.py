@@ -32,7 +32,9 @@ from cluster_quality import labels_from_groups, score  # noqa: E402
 
 GIVEME_B3_F1_FLOOR = 0.88  # measured 0.897 (bench/cluster_quality.py)
 METER_B3_F1_FLOOR = 0.95  # measured 0.960 (bench/cluster_quality.py)
-METER_DERIVATION_ACCURACY_FLOOR = 0.54  # measured 0.560 on the first 150 METER dev articles (all 470: bench/derivation.py)
+METER_DERIVATION_ACCURACY_FLOOR = (
+    0.54  # measured 0.560 on the first 150 METER dev articles (all 470: bench/derivation.py)
+)
 
 
 def need(*files: Path) -> None:
