@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -224,8 +225,6 @@ def _one_article(ref: str, db: Path | None, published: str | None, problems: lis
     if found is None:
         raise NotFound(ref, f"no such file, and no article with this id in {store_path}")
     if published and not found.published:
-        from dataclasses import replace
-
         found = replace(found, published=published)
     return found
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +58,7 @@ def ingest(
     """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new."""
     ids: list[str] = []
 
-    def records() -> Any:
+    def records() -> Iterator[Article | InputProblem]:
         for rec in read_paths(paths, published=published):
             if isinstance(rec, Article):
                 ids.append(rec.id)
