@@ -304,3 +304,22 @@ def test_articles_ordered_by_publication_instant() -> None:
     page = render_report(doc, {}, generated="now")
     table = page[page.index("<h3>Articles</h3>") :]
     assert table.index("Early Herald") < table.index("Late Post") < table.index("Undated Times")
+
+
+def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> None:
+    from storytrace.report.html import MAX_PAIRS_SHOWN
+
+    ids = [f"n{k}" for k in range(10)]  # 45 pairs
+    texts = {i: f"Shared sentence here. Own words of {i}." for i in ids}
+    alignments = [
+        {"a": a, "b": b, "a_span": [0, 21], "b_span": [0, 21], "relation": "verbatim", "score": 1.0}
+        for k, a in enumerate(ids)
+        for b in ids[k + 1 :]
+    ]
+    doc = {
+        "articles": [{"id": i, "story": "s1"} for i in ids],
+        "stories": [{"id": "s1", "title": "t", "articles": ids, "alignments": alignments}],
+    }
+    html = render_report(doc, texts)
+    assert html.count('class="pair"') == MAX_PAIRS_SHOWN
+    assert f"{45 - MAX_PAIRS_SHOWN} more pairs" in html

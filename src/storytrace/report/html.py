@@ -307,6 +307,7 @@ class StoryView:
     outlets: list[str]
     passages: int
     pairs: list[PairView]
+    hidden_pairs: int
     unaligned: list[ArticleView]
     edges: list[EdgeView]
     graph: Graph | None
@@ -376,7 +377,7 @@ def _group_pairs(alignments: Iterable[Any]) -> list[tuple[str, str, list[Aligned
         first[2].append(_aligned(al, flip=a != first[0]))
     for _a, _b, items in groups.values():
         items.sort(key=lambda x: _start(x.a_span))
-    return sorted(groups.values(), key=lambda g: -len(g[2]))
+    return sorted(groups.values(), key=lambda g: (-sum(x.relation != "related" for x in g[2]), -len(g[2])))
 
 
 def _pair_metrics(entries: Iterable[Any], a: str, b: str) -> dict[str, Any]:
@@ -588,13 +589,23 @@ def _viewer(
     return view
 
 
-def _pairs(story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[int]) -> list[PairView]:
-    """Build the story's aligned pairs, most passages first, the first one open."""
+# A story of n articles has n(n-1)/2 pairs; the page shows the pairs that share the
+# most passages and says how many more stories.json holds, so it stays readable.
+MAX_PAIRS_SHOWN = 30
+
+
+def _pairs(
+    story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[int]
+) -> tuple[list[PairView], int, set[str]]:
+    """The pairs to show (most shared passages first), how many are left out, and the aligned ids."""
     entries = _list(story.get("pairs"))
-    return [
+    grouped = _group_pairs(_list(story.get("alignments")))
+    shown = [
         _pair_view(next(counter), view(a), view(b), items, _pair_metrics(entries, a, b), first=i == 0)
-        for i, (a, b, items) in enumerate(_group_pairs(_list(story.get("alignments"))))
+        for i, (a, b, items) in enumerate(grouped[:MAX_PAIRS_SHOWN])
     ]
+    aligned = {aid for a, b, _ in grouped for aid in (a, b)}
+    return shown, max(0, len(grouped) - MAX_PAIRS_SHOWN), aligned
 
 
 def _story_view(
@@ -608,9 +619,8 @@ def _story_view(
     prov = _mapping(story.get("provenance"))
     view = _viewer(meta, texts, prov)
     articles = _by_publication([view(aid) for aid in dict.fromkeys(_story_ids(story, meta))])
-    pairs = _pairs(story, view, counter)
+    pairs, hidden_pairs, aligned = _pairs(story, view, counter)
     edges = _edges(prov, view)
-    aligned = {v.id for p in pairs for v in (p.a, p.b)}
     listed = {a.id for a in articles}
     extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed}
     return StoryView(
@@ -622,6 +632,7 @@ def _story_view(
         outlets=list(dict.fromkeys(a.source for a in articles if a.source)),
         passages=sum(p.count for p in pairs),
         pairs=pairs,
+        hidden_pairs=hidden_pairs,
         unaligned=[a for a in articles if a.id not in aligned],
         edges=edges,
         graph=_graph(articles + _by_publication(list(extra.values())), edges),
