@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/storytrace analyze examples/ --out demo-out/ --db demo-out/storytrace.db
+	$(BIN)/storytrace analyze examples/ --out demo-out/
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/cluster_quality.py --sweep
 	$(BIN)/python bench/derivation.py
+	$(BIN)/python bench/analyze_reuters.py --n 2000
 
 clean:
 	rm -rf $(VENV) demo-out build *.egg-info src/*.egg-info
