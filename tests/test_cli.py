@@ -126,3 +126,12 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[0].startswith("storytrace: ")
+
+
+def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STORY, "utf-8")
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be", "utf-8")
+    result = run("analyze", str(tmp_path / "a.txt"), "--out", str(blocker))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and str(blocker) in result.stderr

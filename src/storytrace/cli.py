@@ -73,6 +73,9 @@ def _guard(fn: Callable[[], int]) -> None:
         raise typer.Exit(e.exit_code) from None
     except (typer.Exit, KeyboardInterrupt):
         raise
+    except OSError as e:  # an output folder that cannot be written, a full disk, …
+        err.print(f"storytrace: {e.filename or 'storytrace'}: {e.strerror or e}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if os.environ.get("STORYTRACE_DEBUG"):
             raise
