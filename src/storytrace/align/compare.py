@@ -146,10 +146,7 @@ def story_score(
     space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int], alignments: Sequence[Alignment]
 ) -> float:
     """How likely two articles report one story: the larger of document cosine and aligned share."""
-    va = np.asarray(space.word_vectors[list(rows_a)].sum(axis=0)).ravel() if rows_a else np.zeros(1)
-    vb = np.asarray(space.word_vectors[list(rows_b)].sum(axis=0)).ravel() if rows_b else np.zeros(1)
-    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
-    doc_cos = float(va @ vb) / norm if norm else 0.0
+    doc_cos = space.summed_cosine(rows_a, rows_b)
     strong = [al for al in alignments if al.relation != "related"]
     shorter = min(len(rows_a), len(rows_b))
     aligned = sum(min(len(al.a_sentences), len(al.b_sentences)) for al in strong)

@@ -103,6 +103,16 @@ class SentenceSpace:
         c = (self.char_vectors[list(rows)] @ self.char_vectors[list(cols)].T).toarray()
         return np.stack([w, c])
 
+    def summed_cosine(self, rows_a: Sequence[int], rows_b: Sequence[int], chars: bool = False) -> float:
+        """Cosine of the summed word (or character n-gram) vectors of two groups of sentences."""
+        if not rows_a or not rows_b:
+            return 0.0
+        vectors = self.char_vectors if chars else self.word_vectors
+        va = np.asarray(vectors[list(rows_a)].sum(axis=0)).ravel()
+        vb = np.asarray(vectors[list(rows_b)].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / norm if norm else 0.0
+
     def features(self, i: int, j: int, word_cos: float, char_cos: float) -> PairFeatures:
         """All pair features of sentences ``i`` and ``j`` given their cosines."""
         feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf)

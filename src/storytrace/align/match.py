@@ -128,17 +128,10 @@ def _joined_relation(
     other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
     own_text = " ".join(space.infos[r].text for r in own_rows)
     other_text = " ".join(space.infos[r].text for r in other_rows)
-    w = _joined_cosine(space.word_vectors, own_rows, other_rows)
-    c = _joined_cosine(space.char_vectors, own_rows, other_rows)
+    w = space.summed_cosine(own_rows, other_rows)
+    c = space.summed_cosine(own_rows, other_rows, chars=True)
     first, second = (own_text, other_text) if side == "a" else (other_text, own_text)
     return scorer.relation(pair_features(describe(first), describe(second), w, c, space.idf))
-
-
-def _joined_cosine(vectors: object, rows_a: list[int], rows_b: list[int]) -> float:
-    va = np.asarray(vectors[rows_a].sum(axis=0)).ravel()  # type: ignore[index]
-    vb = np.asarray(vectors[rows_b].sum(axis=0)).ravel()  # type: ignore[index]
-    norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
-    return float(va @ vb) / norm if norm else 0.0
 
 
 def _to_passages(pairs: list[_Pair], a_sents: Sequence[Sentence], b_sents: Sequence[Sentence]) -> list[Alignment]:

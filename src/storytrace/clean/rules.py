@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from storytrace.clean.agencies import BUILTIN_AGENCIES, Agency, find_agency
 from storytrace.model import Article, Cleaned, Credit, Span
+from storytrace.text.segment import trim
 
 _LINE = re.compile(r"[^\n]*(?:\n|$)")
 _BYLINE = re.compile(
@@ -84,7 +85,7 @@ def clean_article(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIE
         credits.append(Credit(agency_name, "dateline", dateline_span))
     if dateline_span:
         removed.append(dateline_span)
-    content = _merge_wrapped(text, _subtract(_trimmed_lines(text, lines), removed))
+    content = _merge_wrapped(text, _subtract([trim(text, *line) for line in lines], removed))
     credits.extend(_in_text_credits(text, content, agencies, credits))
     return Cleaned(
         authors=tuple(authors),
@@ -106,17 +107,6 @@ def _lines(text: str) -> list[Span]:
             end -= 1
         if text[start:end].strip():
             out.append((start, end))
-    return out
-
-
-def _trimmed_lines(text: str, lines: list[Span]) -> list[Span]:
-    out = []
-    for start, end in lines:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        out.append((start, end))
     return out
 
 
@@ -161,10 +151,8 @@ def _find_dateline(
     first = next((s for s in lines if s not in removed), None)
     if first is None:
         return None, (), None
-    start = first[0]
-    while start < first[1] and text[start].isspace():
-        start += 1
-    m = _DATELINE.match(text, start, first[1])
+    start, end = trim(text, *first)
+    m = _DATELINE.match(text, start, end)
     if not m:
         return None, (), None
     places = tuple(p.strip() for p in m.group("places").split("/") if p.strip())

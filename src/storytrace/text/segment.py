@@ -58,11 +58,17 @@ def _choose_breaker(text: str) -> re.Pattern[str]:
     return re.compile(r"\n")
 
 
-def _trimmed(text: str, start: int, end: int) -> list[Span]:
+def trim(text: str, start: int, end: int) -> Span:
+    """``(start, end)`` narrowed past white space at both ends (empty when all is white space)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+def _trimmed(text: str, start: int, end: int) -> list[Span]:
+    start, end = trim(text, start, end)
     return [(start, end)] if end > start else []
 
 
