@@ -28,6 +28,7 @@ test: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/demo_relations.py
 	$(BIN)/python bench/cluster_quality.py --sweep
 	$(BIN)/python bench/derivation.py
 	$(BIN)/python bench/analyze_reuters.py --n 2000

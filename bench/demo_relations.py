@@ -1,0 +1,71 @@
+"""Score ``analyze`` on the demo corpus against its answer key, relation by relation.
+
+Run: ``.venv/bin/python bench/demo_relations.py``. For every designed passage
+pair of ``tests/fixtures/demo_expected.json`` it looks for an alignment that
+covers at least 30 % of both passages (the rule of ``check_seeds.py``) and
+prints, per designed relation, how many were found, found with the same
+relation family (verbatim / near_verbatim / paraphrase count as one family) and
+found with exactly that relation; then whether the stories came out as designed.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from storytrace.model import REUSE_RELATIONS
+from storytrace.pipeline import analyze
+from storytrace.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def family(relation: str) -> str:
+    return "reuse" if relation in REUSE_RELATIONS else relation
+
+
+def hits(doc: dict[str, Any], texts: dict[str, str], rel: dict[str, str]) -> list[str]:
+    sa, sb = texts[rel["a"]].index(rel["a_text"]), texts[rel["b"]].index(rel["b_text"])
+    ea, eb = sa + len(rel["a_text"]), sb + len(rel["b_text"])
+    out = []
+    for story in doc["stories"]:
+        for al in story["alignments"]:
+            if (al["a"], al["b"]) == (rel["a"], rel["b"]):
+                a_span, b_span = al["a_span"], al["b_span"]
+            elif (al["a"], al["b"]) == (rel["b"], rel["a"]):
+                a_span, b_span = al["b_span"], al["a_span"]
+            else:
+                continue
+            a_ok = min(a_span[1], ea) - max(a_span[0], sa) >= 0.3 * (ea - sa)
+            if a_ok and min(b_span[1], eb) - max(b_span[0], sb) >= 0.3 * (eb - sb):
+                out.append(al["relation"])
+    return out
+
+
+def main() -> None:
+    expected = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "st.db") as store:
+        result = analyze([ROOT / "examples"], store)
+    total, found, fam, exact = Counter(), Counter(), Counter(), Counter()
+    for rel in expected["relations"]:
+        got = hits(result.document, result.texts, rel)
+        name = rel["relation"]
+        total[name] += 1
+        found[name] += bool(got)
+        fam[name] += family(name) in {family(g) for g in got}
+        exact[name] += name in got
+    print(f"{'designed relation':<18} {'pairs':>5} {'found':>6} {'family':>7} {'exact':>6}")
+    for name in ("verbatim", "near_verbatim", "paraphrase", "same_fact", "related"):
+        print(f"{name:<18} {total[name]:>5} {found[name]:>6} {fam[name]:>7} {exact[name]:>6}")
+    stories: dict[str, set[str]] = {}
+    for art in result.document["articles"]:
+        stories.setdefault(art["story"], set()).add(art["id"])
+    same = sorted(map(sorted, stories.values())) == sorted(map(sorted, expected["stories"]))
+    print(f"stories as designed: {same} ({len(stories)} stories, {len(result.document['articles'])} articles)")
+
+
+if __name__ == "__main__":
+    main()
