@@ -16,15 +16,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import REUSE_RELATIONS
+from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
 from storytrace.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def family(relation: str) -> str:
-    return "reuse" if relation in REUSE_RELATIONS else relation
 
 
 def hits(doc: dict[str, Any], texts: dict[str, str], rel: dict[str, str]) -> list[str]:

@@ -1,7 +1,8 @@
 import json
 
 from storytrace.align.compare import compare
-from storytrace.model import REUSE_RELATIONS, Article
+from storytrace.model import Article
+from storytrace.model import relation_family as family
 
 WIRE = (
     "ESKERBY (Meridian Wire) – A bridge collapsed into the river on Monday, killing three people.\n"
@@ -9,10 +10,6 @@ WIRE = (
     "Engineers had warned about cracks in the main span last year.\n"
     "Rescue teams searched the water through the night with boats and divers."
 )
-
-
-def family(relation: str) -> str:
-    return "reuse" if relation in REUSE_RELATIONS else relation
 
 
 def gold_hits(out: dict, a_text: str, b_text: str, gold: dict) -> list[str]:

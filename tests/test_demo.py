@@ -1,15 +1,20 @@
 """The demo corpus comes out as designed (tests/fixtures/demo_expected.json)."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from storytrace.model import REUSE_RELATIONS
+from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
 from storytrace.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from demo_relations import hits  # noqa: E402  (the bench's matcher: one rule for test and figures)
+
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
 
 
@@ -22,28 +27,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
     return result
 
 
-def family(relation: str) -> str:
-    return "reuse" if relation in REUSE_RELATIONS else relation
-
-
 def found_relations(demo, rel: dict) -> list[str]:
-    texts = demo.texts
-    sa, sb = texts[rel["a"]].index(rel["a_text"]), texts[rel["b"]].index(rel["b_text"])
-    ea, eb = sa + len(rel["a_text"]), sb + len(rel["b_text"])
-    out = []
-    for story in demo.document["stories"]:
-        for al in story["alignments"]:
-            if (al["a"], al["b"]) == (rel["a"], rel["b"]):
-                a_span, b_span = al["a_span"], al["b_span"]
-            elif (al["a"], al["b"]) == (rel["b"], rel["a"]):
-                a_span, b_span = al["b_span"], al["a_span"]
-            else:
-                continue
-            if min(a_span[1], ea) - max(a_span[0], sa) >= 0.3 * (ea - sa) and (
-                min(b_span[1], eb) - max(b_span[0], sb) >= 0.3 * (eb - sb)
-            ):
-                out.append(al["relation"])
-    return out
+    return hits(demo.document, demo.texts, rel)
 
 
 def test_stories_come_out_as_designed(demo) -> None:

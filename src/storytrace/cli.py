@@ -25,12 +25,13 @@ from rich.table import Table
 
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
-from storytrace.align.compare import parse_time, prepare
+from storytrace.align.compare import parse_time
 from storytrace.cluster import group_articles
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
+from storytrace.pipeline import prepare_all
 from storytrace.report.documents import comparison_json
 from storytrace.store import Store
 
@@ -69,19 +70,24 @@ def _guard(fn: Callable[[], int]) -> None:
     try:
         code = fn()
     except StorytraceError as e:
-        err.print(f"storytrace: {e}", markup=False, soft_wrap=True)
+        _say(str(e))
         raise typer.Exit(e.exit_code) from None
     except (typer.Exit, KeyboardInterrupt):
         raise
     except OSError as e:  # an output folder that cannot be written, a full disk, …
-        err.print(f"storytrace: {e.filename or 'storytrace'}: {e.strerror or e}", markup=False, soft_wrap=True)
+        _say(f"{e.filename or 'storytrace'}: {e.strerror or e}")
         raise typer.Exit(1) from None
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if os.environ.get("STORYTRACE_DEBUG"):
             raise
-        err.print(f"storytrace: internal error: {type(e).__name__}: {e}", markup=False, soft_wrap=True)
+        _say(f"internal error: {type(e).__name__}: {e}")
         raise typer.Exit(1) from None
     raise typer.Exit(code)
+
+
+def _say(line: str) -> None:
+    """One line on stderr, as every error and problem is reported."""
+    err.print(f"storytrace: {line}", markup=False, soft_wrap=True)
 
 
 def _check_published(published: str | None) -> None:
@@ -91,7 +97,7 @@ def _check_published(published: str | None) -> None:
 
 def _report_problems(problems: Sequence[InputProblem]) -> None:
     for p in problems:
-        err.print(f"storytrace: {p}", markup=False, soft_wrap=True)
+        _say(str(p))
 
 
 @contextmanager
@@ -279,10 +285,7 @@ def cluster(
             raise BadInput(str(input_path), f"cannot read: {e.strerror}") from None
         _report_problems(problems)
         with _progress_bar() as progress:
-            prepared = []
-            for k, art in enumerate(articles):
-                prepared.append(prepare(art))
-                progress("clean", k + 1, len(articles))
+            prepared = prepare_all(articles, progress=progress)
         story_of: dict[int, str] = {}
         for n, group in enumerate(group_articles(prepared), start=1):
             story_of.update((i, f"s{n}") for i in group)

@@ -20,6 +20,11 @@ REUSE_RELATIONS = frozenset({"verbatim", "near_verbatim", "paraphrase"})
 DERIVATIONS = ("wholly_derived", "partially_derived", "non_derived")
 
 
+def relation_family(relation: str) -> str:
+    """``reuse`` for verbatim, near_verbatim and paraphrase; the relation itself otherwise."""
+    return "reuse" if relation in REUSE_RELATIONS else relation
+
+
 @dataclass(frozen=True)
 class Article:
     """One news article as read from input; ``text`` is kept exactly as given."""

@@ -27,7 +27,7 @@ from typing import Any
 from storytrace.align.compare import Prepared, compare_prepared, prepare
 from storytrace.align.features import SentenceSpace
 from storytrace.align.relation import LexicalRelations, RelationScorer
-from storytrace.clean import agencies_with
+from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster import group_articles
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
@@ -76,10 +76,7 @@ def analyze_articles(
     """Stages 2-7 on articles already read: the ``stories.json`` document."""
     scorer = scorer or LexicalRelations()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
-    prepared = []
-    for k, art in enumerate(articles):
-        prepared.append(prepare(art, agencies))
-        progress("clean", k + 1, len(articles))
+    prepared = prepare_all(articles, agencies, progress)
     groups = group_articles(prepared)
     groups.sort(key=lambda g: (-len(g), _first_time(prepared, g)))
     doc: dict[str, Any] = {"articles": [], "stories": []}
@@ -98,6 +95,17 @@ def analyze_articles(
         story_of.update((a.id, story_id) for a in arts)
     doc["articles"] = [article_meta(p.article, p.clean, story_of.get(p.article.id)) for p in prepared]
     return doc
+
+
+def prepare_all(
+    articles: Sequence[Article], agencies: Sequence[Agency] = BUILTIN_AGENCIES, progress: Progress = _no_progress
+) -> list[Prepared]:
+    """Stages 2-3 for every article, reporting progress as "clean"."""
+    prepared = []
+    for k, art in enumerate(articles):
+        prepared.append(prepare(art, agencies))
+        progress("clean", k + 1, len(articles))
+    return prepared
 
 
 def compare_story(members: Sequence[Prepared], scorer: RelationScorer) -> list[Comparison]:
