@@ -8,7 +8,8 @@ TF-IDF vectors fitted on that group, so that words common to the whole story
 agreement for the relation rules.
 
 Not here: choosing which pairs align (``match``) or naming the relation
-(``relation``). The semantic layer will add an embedding cosine here.
+(``relation``). The embedding cosine comes from ``semantic``: a space given
+sentence vectors passes it on in ``PairFeatures.embed_cos``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 from scipy import sparse
 
 from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
@@ -34,6 +37,7 @@ class SentenceInfo:
     stems: tuple[str, ...]
     numbers: frozenset[str]
     names: frozenset[str]  # stems of capitalised words after the first word, and numbers
+    negations: int  # "not", "no", "never", "n't"... (a flipped statement differs in their parity)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,17 @@ class PairFeatures:
     numbers_conflict: bool  # both state numbers and share none
     anchors: int  # shared names or numbers that few sentences of the group contain
     identical: bool  # same words once case, quotes and punctuation are set aside
+    # Pair-local features for the relation classifier (no statistics of the group):
+    local_char_cos: float = 0.0  # cosine of character 3-5-gram counts
+    bigram_dice: float = 0.0  # Dice of word bigrams
+    plain_containment: float = 0.0  # share of the shorter sentence's content stems in the other
+    edit_ratio: float = 0.0  # 1 - normalised Levenshtein distance of the normalised texts
+    token_set: float = 0.0  # rapidfuzz token-set ratio / 100
+    names_jaccard: float = 0.0
+    names_unshared: int = 0  # names (and numbers) found in one sentence only
+    numbers_unshared: int = 0
+    negation_mismatch: bool = False
+    embed_cos: float | None = None  # cosine of the sentence embeddings, when the semantic layer runs
 
     @property
     def similarity(self) -> float:
@@ -58,18 +73,23 @@ class PairFeatures:
         return 0.4 * self.word_cos + 0.3 * self.char_cos + 0.3 * self.weighted_dice
 
 
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "neither", "without", "t"})
+
+
 def describe(text: str) -> SentenceInfo:
     """Token views of one sentence."""
     nums = frozenset(numbers(text))
     words = normal_words(text)
-    return SentenceInfo(text, tuple(words), tuple(stems_of(words)), nums, name_stems(text) | nums)
+    negations = sum(1 for w in words if w in _NEGATIONS)
+    return SentenceInfo(text, tuple(words), tuple(stems_of(words)), nums, name_stems(text) | nums, negations)
 
 
 class SentenceSpace:
     """TF-IDF vectors and IDF weights fitted on one group of sentences."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> None:
         self.infos = [describe(t) for t in texts]
+        self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
         self.word_vectors = tfidf([list(i.stems) for i in self.infos])
         self.char_vectors = tfidf([char_ngrams(i.words) for i in self.infos])
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
@@ -115,10 +135,32 @@ class SentenceSpace:
 
     def features(self, i: int, j: int, word_cos: float, char_cos: float) -> PairFeatures:
         """All pair features of sentences ``i`` and ``j`` given their cosines."""
-        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf)
+        embed_cos = self.embed_cos(i, j)
+        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos)
         shared = self.infos[i].names & self.infos[j].names
         anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
         return replace(feats, anchors=anchors)
+
+    def embed_cos(self, i: int, j: int) -> float | None:
+        """Embedding cosine of sentences ``i`` and ``j``, or None without embeddings."""
+        if self.embeddings is None:
+            return None
+        return float(self.embeddings[i] @ self.embeddings[j])
+
+    def embed_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray | None:
+        """Embedding cosines of every (row, col) pair, or None without embeddings."""
+        if self.embeddings is None:
+            return None
+        return np.asarray(self.embeddings[list(rows)] @ self.embeddings[list(cols)].T, dtype=float)
+
+    def embed_group_cos(self, rows_a: Sequence[int], rows_b: Sequence[int]) -> float | None:
+        """Embedding cosine of the mean vectors of two groups of sentences (a joined passage)."""
+        if self.embeddings is None or not rows_a or not rows_b:
+            return None
+        va = self.embeddings[list(rows_a)].sum(axis=0)
+        vb = self.embeddings[list(rows_b)].sum(axis=0)
+        norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
+        return float(va @ vb) / norm if norm else 0.0
 
 
 def _weighted_stem_matrix(infos: list[SentenceInfo], idf: dict[str, float]) -> sparse.csr_matrix:
@@ -171,7 +213,12 @@ def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 
 
 def pair_features(
-    a: SentenceInfo, b: SentenceInfo, word_cos: float, char_cos: float, idf: dict[str, float]
+    a: SentenceInfo,
+    b: SentenceInfo,
+    word_cos: float,
+    char_cos: float,
+    idf: dict[str, float],
+    embed_cos: float | None = None,
 ) -> PairFeatures:
     """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1)."""
     sa, sb = set(a.stems), set(b.stems)
@@ -192,4 +239,28 @@ def pair_features(
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         identical=a.words == b.words and bool(a.words),
         anchors=len(a.names & b.names),
+        local_char_cos=_count_cosine(Counter(char_ngrams(a.words)), Counter(char_ngrams(b.words))),
+        bigram_dice=_dice(set(zip(a.words, a.words[1:], strict=False)), set(zip(b.words, b.words[1:], strict=False))),
+        plain_containment=len(shared) / min(len(sa), len(sb)) if sa and sb else 0.0,
+        edit_ratio=Levenshtein.normalized_similarity(" ".join(a.words), " ".join(b.words)),
+        token_set=fuzz.token_set_ratio(" ".join(a.words), " ".join(b.words)) / 100.0,
+        names_jaccard=_jaccard(a.names, b.names),
+        names_unshared=len(a.names ^ b.names),
+        numbers_unshared=len(a.numbers ^ b.numbers),
+        negation_mismatch=(a.negations % 2) != (b.negations % 2),
+        embed_cos=embed_cos,
     )
+
+
+def _dice(x: set[object], y: set[object]) -> float:
+    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
+
+
+def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    return len(x & y) / len(x | y) if x or y else 0.0
+
+
+def _count_cosine(x: Counter[str], y: Counter[str]) -> float:
+    dot = sum(v * y.get(k, 0) for k, v in x.items())
+    norm = math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
+    return dot / norm if norm else 0.0

