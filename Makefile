@@ -11,7 +11,8 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev,semantic]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -29,6 +30,9 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/demo_relations.py
+	$(BIN)/python bench/msrp.py
+	$(BIN)/python bench/meter.py
+	$(BIN)/python bench/pairs_speed.py
 	$(BIN)/python bench/cluster_quality.py --sweep
 	$(BIN)/python bench/derivation.py
 	$(BIN)/python bench/analyze_reuters.py --n 2000

@@ -10,6 +10,7 @@ found with exactly that relation; then whether the stories came out as designed.
 
 from __future__ import annotations
 
+import argparse
 import json
 import tempfile
 from collections import Counter
@@ -18,6 +19,7 @@ from typing import Any
 
 from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
+from storytrace.semantic import default_embedder
 from storytrace.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,9 +44,14 @@ def hits(doc: dict[str, Any], texts: dict[str, str], rel: dict[str, str]) -> lis
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="The demo corpus against its answer key.")
+    parser.add_argument("--lexical", action="store_true", help="without the sentence-embedding model")
+    args = parser.parse_args()
     expected = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "st.db") as store:
-        result = analyze([ROOT / "examples"], store)
+        embedder = None if args.lexical else default_embedder(store)
+        print("features:", "lexical only" if embedder is None else f"lexical + {embedder.name}")
+        result = analyze([ROOT / "examples"], store, embedder=embedder)
     total, found, fam, exact = Counter(), Counter(), Counter(), Counter()
     for rel in expected["relations"]:
         got = hits(result.document, result.texts, rel)

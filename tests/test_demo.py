@@ -59,7 +59,7 @@ def test_every_designed_relation_kind_is_found(demo) -> None:
     assert related_pairs & (reported | {(b, a) for a, b in reported})
     same_fact = [r for r in EXPECTED["relations"] if r["relation"] == "same_fact"]
     right = [r for r in same_fact if "same_fact" in found_relations(demo, r)]
-    assert len(right) >= len(same_fact) // 2  # lexical layer; the semantic layer raises this
+    assert len(right) >= len(same_fact) // 2
 
 
 def test_derivation_labels(demo) -> None:

@@ -33,6 +33,7 @@ from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import prepare_all
 from storytrace.report.documents import comparison_json
+from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.store import Store
 
 app = typer.Typer(
@@ -52,6 +53,9 @@ RELATION_STYLES = {
 }
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (created on first use).")]
+LexicalOption = Annotated[
+    bool, typer.Option("--lexical", help="Lexical features only: skip the sentence-embedding model.")
+]
 PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (ISO 8601) for inputs that carry none.")
 ]
@@ -152,6 +156,7 @@ def analyze(
     ),
     db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: OUT/storytrace.db).")] = None,
     published: PublishedOption = None,
+    lexical: LexicalOption = False,
 ) -> None:
     """The main job: ingest, group into stories, align, trace; write stories.json and report.html."""
     from storytrace.report import render_report
@@ -160,7 +165,8 @@ def analyze(
         _check_published(published)
         out_dir.mkdir(parents=True, exist_ok=True)
         with Store(db or out_dir / "storytrace.db") as store, _progress_bar() as progress:
-            result = run_analysis(paths, store, published=published, progress=progress)
+            embedder = _embedder(store, lexical)
+            result = run_analysis(paths, store, published=published, progress=progress, embedder=embedder)
         _report_problems(result.problems)
         (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False, indent=1), "utf-8")
         report = out_dir / "report.html"
@@ -170,6 +176,11 @@ def analyze(
         return 1 if result.problems else 0
 
     _guard(run)
+
+
+def _embedder(store: Store | None, lexical: bool) -> CachedEmbedder | None:
+    """The sentence embedder (cached in ``store``), or None for --lexical or without the extra."""
+    return None if lexical else default_embedder(store, say=_say)
 
 
 def _print_story_table(doc: dict[str, Any]) -> None:
@@ -194,8 +205,12 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document of CONTRACT.md.")] = False,
     db: DbOption = None,
     published: PublishedOption = None,
+    lexical: LexicalOption = False,
 ) -> None:
-    """Compare two articles: aligned passages, reuse, derivation, what only one has."""
+    """Compare two articles: aligned passages, reuse, derivation, what only one has.
+
+    Sentence embeddings are cached in the store given by --db (none otherwise).
+    """
 
     def run() -> int:
         _check_published(published)
@@ -203,7 +218,11 @@ def compare(
         art_a = _one_article(a, db, published, problems)
         art_b = _one_article(b, db, published, problems)
         _report_problems(problems)
-        comparison = compare_articles(art_a, art_b)
+        if db is not None:
+            with Store(db) as store:
+                comparison = compare_articles(art_a, art_b, embedder=_embedder(store, lexical))
+        else:
+            comparison = compare_articles(art_a, art_b, embedder=_embedder(None, lexical))
         if as_json:
             sys.stdout.write(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1) + "\n")
         else:
@@ -298,3 +317,85 @@ def cluster(
         return 1 if problems else 0
 
     _guard(run)
+
+
+PAIRS_BATCH = 256
+
+
+@app.command()
+def pairs(
+    input_path: Annotated[str, typer.Argument(metavar="INPUT.jsonl", help='{"id", "a", "b"} per line; - for stdin.')],
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
+    db: DbOption = None,
+    lexical: LexicalOption = False,
+) -> None:
+    """Name the relation of each text pair; print {"id", "relation", "score", "paraphrase"} per line.
+
+    Streams: reads and writes in batches, so the input can be any size. Sentence
+    embeddings are cached in the store given by --db (in memory otherwise).
+    """
+    from storytrace.align.classifier import TrainedRelations
+    from storytrace.align.pairs import classify_pairs
+
+    def run() -> int:
+        scorer = TrainedRelations(copy_evidence=False)
+        bad = 0
+        store = Store(db) if db is not None else None
+        try:
+            embedder = _embedder(store, lexical)
+            source = sys.stdin if input_path == "-" else _open_text(input_path)
+            total = os.path.getsize(input_path) if input_path != "-" else 0
+            sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
+            with source, _progress_bar(total > 0) as progress:
+                batch: list[tuple[str, str, str]] = []
+                done = 0
+                for number, line in enumerate(source, start=1):
+                    done += len(line.encode("utf-8"))
+                    if not line.strip():
+                        continue
+                    item = _pair_item(line, input_path, number)
+                    if item is None:
+                        bad += 1
+                        continue
+                    batch.append(item)
+                    if len(batch) >= PAIRS_BATCH:
+                        _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
+                        batch = []
+                        progress("pairs", done, total)
+                _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
+                progress("pairs", total, total)
+            if out_file:
+                sink.close()
+        finally:
+            if store is not None:
+                store.close()
+        return 1 if bad else 0
+
+    _guard(run)
+
+
+def _open_text(path: str) -> Any:
+    try:
+        return open(path, encoding="utf-8", errors="replace")
+    except OSError as e:
+        raise BadInput(path, f"cannot read: {e.strerror}") from None
+
+
+def _pair_item(line: str, path: str, number: int) -> tuple[str, str, str] | None:
+    """``(id, a, b)`` of one input line, or None after saying what is wrong with it."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as e:
+        _say(f"{path}:{number}: not JSON ({e.msg})")
+        return None
+    if not isinstance(rec, dict) or not isinstance(rec.get("a"), str) or not isinstance(rec.get("b"), str):
+        _say(f'{path}:{number}: needs an object with text fields "a" and "b"')
+        return None
+    pair_id = rec.get("id", str(number))
+    return (str(pair_id), rec["a"], rec["b"])
+
+
+def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:
+    for v in verdicts:
+        sink.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
+    sink.flush()

@@ -24,14 +24,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storytrace.align.compare import Prepared, compare_prepared, prepare
-from storytrace.align.features import SentenceSpace
-from storytrace.align.relation import LexicalRelations, RelationScorer
+from storytrace.align.classifier import default_scorer
+from storytrace.align.compare import Prepared, compare_prepared, prepare, sentence_space
+from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster import group_articles
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
+from storytrace.semantic import Embedder
 from storytrace.store import Store
 from storytrace.trace.provenance import reuse_edges, roots
 
@@ -71,10 +72,13 @@ def ingest(
 
 
 def analyze_articles(
-    articles: Sequence[Article], scorer: RelationScorer | None = None, progress: Progress = _no_progress
+    articles: Sequence[Article],
+    scorer: RelationScorer | None = None,
+    progress: Progress = _no_progress,
+    embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document."""
-    scorer = scorer or LexicalRelations()
+    scorer = scorer or default_scorer()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
     prepared = prepare_all(articles, agencies, progress)
     groups = group_articles(prepared)
@@ -86,7 +90,7 @@ def analyze_articles(
     for n, group in enumerate(groups, start=1):
         story_id = f"s{n}"
         members = sorted((prepared[i] for i in group), key=lambda p: (p.article.published or "~", p.article.id))
-        comparisons = compare_story(members, scorer)
+        comparisons = compare_story(members, scorer, embedder)
         done += len(comparisons)
         progress("align", done, total_pairs)
         edges = reuse_edges(comparisons)
@@ -108,10 +112,12 @@ def prepare_all(
     return prepared
 
 
-def compare_story(members: Sequence[Prepared], scorer: RelationScorer) -> list[Comparison]:
+def compare_story(
+    members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
+) -> list[Comparison]:
     """Compare every pair of a story's articles in one sentence space fitted on the story."""
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
-    space = SentenceSpace([s.text for p in members for s in p.sentences])
+    space = sentence_space(members, embedder)
     space.anchor_max_df = max(2, len(members))
     out = []
     for i, j in itertools.combinations(range(len(members)), 2):
@@ -131,11 +137,12 @@ def analyze(
     store: Store,
     published: str | None = None,
     progress: Progress = _no_progress,
+    embedder: Embedder | None = None,
 ) -> Analysis:
     """The main job on ``paths``: ingest into ``store``, then group, align and trace."""
     ids, problems, added = ingest(paths, store, published)
     progress("ingest", len(ids), len(ids))
     articles = list(store.articles(ids))
-    document = analyze_articles(articles, progress=progress)
+    document = analyze_articles(articles, progress=progress, embedder=embedder)
     store.save_analysis(document)
     return Analysis(document, {a.id: a.text for a in articles}, problems, added)

@@ -17,11 +17,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from storytrace.align.classifier import default_scorer
 from storytrace.align.features import SentenceSpace
 from storytrace.align.match import align_sentences
-from storytrace.align.relation import LexicalRelations, RelationScorer
+from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.model import REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
+from storytrace.semantic import Embedder
 from storytrace.text.segment import sentences
 
 # Derivation from coverage, as METER labels it (Gaizauskas et al. 2001): an
@@ -56,14 +58,28 @@ def prepare(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIES) -> 
 
 
 def compare(
-    a: Article, b: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIES, scorer: RelationScorer | None = None
+    a: Article,
+    b: Article,
+    agencies: Sequence[Agency] = BUILTIN_AGENCIES,
+    scorer: RelationScorer | None = None,
+    embedder: Embedder | None = None,
 ) -> Comparison:
-    """Compare two articles on their own (IDF fitted on their two texts)."""
+    """Compare two articles on their own (IDF fitted on their two texts).
+
+    With an ``embedder`` the sentences also carry embeddings (semantic layer);
+    without, the comparison runs on lexical features alone.
+    """
     pa, pb = prepare(a, agencies), prepare(b, agencies)
-    space = SentenceSpace([s.text for s in pa.sentences] + [s.text for s in pb.sentences])
+    space = sentence_space([pa, pb], embedder)
     rows_a = list(range(len(pa.sentences)))
     rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
-    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or LexicalRelations())
+    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer())
+
+
+def sentence_space(members: Sequence[Prepared], embedder: Embedder | None = None) -> SentenceSpace:
+    """One ``SentenceSpace`` over the sentences of ``members``, in order, with embeddings if given."""
+    texts = [s.text for p in members for s in p.sentences]
+    return SentenceSpace(texts, embedder.encode(texts) if embedder is not None else None)
 
 
 def compare_prepared(

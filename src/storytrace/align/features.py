@@ -65,6 +65,9 @@ class PairFeatures:
     names_unshared: int = 0  # names (and numbers) found in one sentence only
     numbers_unshared: int = 0
     negation_mismatch: bool = False
+    word_count_min: int = 0  # words in the shorter sentence
+    unshared_max: int = 0  # content stems found in one sentence only: the larger side's count
+    unshared_min: int = 0  # ... and the smaller side's
     embed_cos: float | None = None  # cosine of the sentence embeddings, when the semantic layer runs
 
     @property
@@ -239,7 +242,7 @@ def pair_features(
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         identical=a.words == b.words and bool(a.words),
         anchors=len(a.names & b.names),
-        local_char_cos=_count_cosine(Counter(char_ngrams(a.words)), Counter(char_ngrams(b.words))),
+        local_char_cos=count_cosine(Counter(char_ngrams(a.words)), Counter(char_ngrams(b.words))),
         bigram_dice=_dice(set(zip(a.words, a.words[1:], strict=False)), set(zip(b.words, b.words[1:], strict=False))),
         plain_containment=len(shared) / min(len(sa), len(sb)) if sa and sb else 0.0,
         edit_ratio=Levenshtein.normalized_similarity(" ".join(a.words), " ".join(b.words)),
@@ -248,6 +251,9 @@ def pair_features(
         names_unshared=len(a.names ^ b.names),
         numbers_unshared=len(a.numbers ^ b.numbers),
         negation_mismatch=(a.negations % 2) != (b.negations % 2),
+        word_count_min=min(na, nb),
+        unshared_max=max(len(sa - sb), len(sb - sa)),
+        unshared_min=min(len(sa - sb), len(sb - sa)),
         embed_cos=embed_cos,
     )
 
@@ -260,7 +266,8 @@ def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     return len(x & y) / len(x | y) if x or y else 0.0
 
 
-def _count_cosine(x: Counter[str], y: Counter[str]) -> float:
+def count_cosine(x: Counter[str], y: Counter[str]) -> float:
+    """Cosine of two bags of terms."""
     dot = sum(v * y.get(k, 0) for k, v in x.items())
     norm = math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
     return dot / norm if norm else 0.0

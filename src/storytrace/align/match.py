@@ -1,6 +1,8 @@
 """Align the sentences of two articles, order-independently, and merge them into passages.
 
-1. score every sentence pair in bulk (``SentenceSpace.similarity_matrix``);
+1. score every sentence pair in bulk (``SentenceSpace.similarity_matrix``, and
+   the embedding cosine when the space has sentence vectors, so that a spun
+   copy with few words in common still finds its source sentence);
 2. choose pairs greedily by score, one-to-one, each close to the best match of
    both of its sentences (so order never matters: reordered paragraphs align);
 3. attach a neighbouring sentence when the copier split or merged sentences
@@ -29,6 +31,9 @@ NEAR_BEST_FACTOR = 0.9
 # Relations from strongest to weakest: a neighbour joins a pair (split/merged
 # sentence) only if the joined text keeps the relation at least as strong and
 # scores no lower than the pair alone.
+# Embedding cosines enter candidate ranking rescaled (see ``semantic_similarity``).
+SEMANTIC_FLOOR = 0.45
+SEMANTIC_CEILING = 0.6
 _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2, "same_fact": 3, "related": 4}
 
 
@@ -52,15 +57,29 @@ def align_sentences(
     if not a_rows or not b_rows:
         return []
     sim, word_cos, char_cos = space.similarity_parts(a_rows, b_rows)
+    embed = space.embed_block(a_rows, b_rows)
+    if embed is not None:
+        sim = np.maximum(sim, semantic_similarity(embed))
     chosen = _choose_pairs(sim)
+    feats = [space.features(a_rows[i], b_rows[j], float(word_cos[i, j]), float(char_cos[i, j])) for i, j in chosen]
     pairs: list[_Pair] = []
-    for i, j in chosen:
-        f = space.features(a_rows[i], b_rows[j], float(word_cos[i, j]), float(char_cos[i, j]))
-        named = scorer.relation(f)
+    for (i, j), named in zip(chosen, scorer.relations(feats), strict=True):
         if named:
             pairs.append(_Pair([i], [j], named[0], named[1]))
     _attach_split_sentences(pairs, sim, space, a_rows, b_rows, scorer)
     return _to_passages(pairs, a_sents, b_sents)
+
+
+def semantic_similarity(cosines: np.ndarray) -> np.ndarray:
+    """Embedding cosines on the scale of the lexical similarity, for ranking candidates.
+
+    MiniLM puts unrelated sentences of one story at cosines of 0.3-0.5 and
+    reworded ones above 0.7: a cosine of 0.56 maps to the lowest score a
+    candidate may have (``RELATED_MIN_SIMILARITY``) and 1.0 to 0.6, the
+    lexical score of a lightly edited copy.
+    """
+    scaled: np.ndarray = np.clip((cosines - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR), 0.0, 1.0) * SEMANTIC_CEILING
+    return scaled
 
 
 def _choose_pairs(sim: np.ndarray) -> list[tuple[int, int]]:
@@ -130,8 +149,9 @@ def _joined_relation(
     other_text = " ".join(space.infos[r].text for r in other_rows)
     w = space.summed_cosine(own_rows, other_rows)
     c = space.summed_cosine(own_rows, other_rows, chars=True)
+    e = space.embed_group_cos(own_rows, other_rows)
     first, second = (own_text, other_text) if side == "a" else (other_text, own_text)
-    return scorer.relation(pair_features(describe(first), describe(second), w, c, space.idf))
+    return scorer.relation(pair_features(describe(first), describe(second), w, c, space.idf, e))
 
 
 def _to_passages(pairs: list[_Pair], a_sents: Sequence[Sentence], b_sents: Sequence[Sentence]) -> list[Alignment]:

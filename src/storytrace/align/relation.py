@@ -17,6 +17,7 @@ Not here: choosing which sentences align (``match``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from storytrace.align.features import PairFeatures
@@ -46,17 +47,33 @@ class RelationScorer(Protocol):
         """The relation and its score for a pair, or None when the pair is not aligned."""
         ...
 
+    def relations(self, features: Sequence[PairFeatures]) -> list[tuple[str, float] | None]:
+        """``relation`` of many pairs at once (a model scores them in one batch)."""
+        ...
+
+
+def verbatim_rule(f: PairFeatures) -> tuple[str, float] | None:
+    """``verbatim`` or ``near_verbatim`` decided on the token diff, or None for neither."""
+    if f.identical:
+        return "verbatim", 1.0
+    if f.sequence >= NEAR_VERBATIM_MIN_SEQUENCE and f.length_ratio >= NEAR_VERBATIM_MIN_LENGTH_RATIO:
+        return "near_verbatim", round(f.sequence, 3)
+    return None
+
 
 class LexicalRelations:
     """The rule-based lexical scorer."""
 
+    def relations(self, features: Sequence[PairFeatures]) -> list[tuple[str, float] | None]:
+        """``relation`` of each pair."""
+        return [self.relation(f) for f in features]
+
     def relation(self, features: PairFeatures) -> tuple[str, float] | None:
         """The relation and a confidence-like score in [0, 1], or None."""
         f = features
-        if f.identical:
-            return "verbatim", 1.0
-        if f.sequence >= NEAR_VERBATIM_MIN_SEQUENCE and f.length_ratio >= NEAR_VERBATIM_MIN_LENGTH_RATIO:
-            return "near_verbatim", round(f.sequence, 3)
+        rule = verbatim_rule(f)
+        if rule:
+            return rule
         score = round(f.similarity, 3)
         if f.dice >= PARAPHRASE_MIN_DICE and f.sequence >= PARAPHRASE_MIN_SEQUENCE:
             return "paraphrase", max(score, round(f.dice, 3))

@@ -1,0 +1,129 @@
+"""Train the shipped relation classifiers and write them into the package.
+
+    .venv/bin/python bench/train_relations.py [--data ../shared/data]
+
+Builds the labelled sentence pairs of ``_relations_data`` (MSRP train, STS-B
+news, METER word-level pairs, random unrelated pairs; never the seeds), their
+features (with MiniLM cosines, cached in ``bench/out/embeddings.db``), fits one
+model with and one without the embedding cosine, and writes
+``src/storytrace/align/models/relations_{semantic,lexical}.{pkl,json}``.
+Deterministic: fixed seeds, same data, same model.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # sklearn's OpenMP threads stall when the other core is busy
+
+import argparse
+import hashlib
+import json
+import pickle
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from _data import DEFAULT_DATA, missing
+from _relations_data import MSRP_FILE, STSB_FILE, LabelledPair, all_training_pairs, bench_embedder, feature_matrices
+from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, MODEL_FILES, SEMANTIC_FEATURES
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "align" / "models"
+VERSION = "1"
+# MSRP, STS-B and METER pairs weigh the same per dataset in total, so MSRP's
+# 4,076 pairs do not decide alone where "related" ends and "paraphrase" begins.
+DATASET_BALANCE = True
+
+
+def make_model() -> HistGradientBoostingClassifier:
+    """The classifier: small gradient-boosted trees (fast to score, no scaling needed)."""
+    return HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, random_state=0
+    )
+
+
+def sample_weights(pairs: Sequence[LabelledPair]) -> np.ndarray:
+    """Weights that give each dataset the same total weight (or all ones)."""
+    if not DATASET_BALANCE:
+        return np.ones(len(pairs))
+    counts = Counter(p.dataset for p in pairs)
+    mean = len(pairs) / len(counts)
+    return np.array([mean / counts[p.dataset] for p in pairs])
+
+
+def fit(x: np.ndarray, pairs: Sequence[LabelledPair]) -> HistGradientBoostingClassifier:
+    """Fit the classifier on the rows ``x`` of ``pairs``."""
+    model = make_model()
+    model.fit(x, [p.label for p in pairs], sample_weight=sample_weights(pairs))
+    return model
+
+
+def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[LabelledPair]) -> Path:
+    """Pickle ``model`` with its JSON card into the package."""
+    stem = MODEL_FILES[kind]
+    blob = pickle.dumps(model, protocol=5)
+    (MODEL_DIR / f"{stem}.pkl").write_bytes(blob)
+    card = {
+        "name": stem,
+        "version": VERSION,
+        "kind": kind,
+        "features": list(features),
+        "classes": list(CLASSES),
+        "estimator": type(model).__name__,
+        "params": {k: v for k, v in model.get_params().items() if isinstance(v, int | float | str | type(None))},
+        "sklearn": sklearn.__version__,
+        "sha256": hashlib.sha256(blob).hexdigest(),
+        "trained_on": {f"{d}:{lab}": n for (d, lab), n in sorted(Counter((p.dataset, p.label) for p in pairs).items())},
+        "data": [str(MSRP_FILE), str(STSB_FILE), "meter/newspaper_articles.jsonl + pa_sources.jsonl (dev half)"],
+        "made_by": "bench/train_relations.py",
+        "made_at": datetime.now(UTC).date().isoformat(),
+    }
+    (MODEL_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return MODEL_DIR / f"{stem}.pkl"
+
+
+def describe_features(pairs: Sequence[LabelledPair], x: np.ndarray) -> None:
+    """Quantiles (10/25/50 %) of a few features per dataset and label."""
+    shown = ("sequence", "dice", "bigram_dice", "embed_cos")
+    cols = [list(SEMANTIC_FEATURES).index(name) for name in shown]
+    print(f"{'dataset:label':<22} {'n':>5}  " + "  ".join(f"{name + ' q10/25/50':<20}" for name in shown))
+    for key in sorted({f"{p.dataset}:{p.label}" for p in pairs}):
+        rows = [k for k, p in enumerate(pairs) if f"{p.dataset}:{p.label}" == key]
+        cells = ["/".join(f"{q:.2f}" for q in np.quantile(x[rows, c], [0.1, 0.25, 0.5])) for c in cols]
+        print(f"{key:<22} {len(rows):>5}  " + "  ".join(f"{cell:<20}" for cell in cells))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--describe", action="store_true", help="print feature quantiles per dataset and label")
+    args = parser.parse_args(argv)
+    gone = missing(args.data, MSRP_FILE, STSB_FILE)
+    if gone:
+        print(f"train_relations: {gone} not found", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    embedder = bench_embedder()
+    pairs = all_training_pairs(args.data, embedder)
+    matrices = feature_matrices(pairs, embedder)
+    print(f"{len(pairs)} pairs: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(p.label for p in pairs).items())))
+    if args.describe:
+        describe_features(pairs, matrices["semantic"])
+    for kind, names in (("semantic", SEMANTIC_FEATURES), ("lexical", LEXICAL_FEATURES)):
+        model = fit(matrices[kind], pairs)
+        path = write_model(kind, model, names, pairs)
+        print(f"wrote {path.relative_to(MODEL_DIR.parents[2])} ({path.stat().st_size // 1024} KiB)")
+    print(f"{time.perf_counter() - started:.0f} s, {embedder.computed} sentences embedded (rest from cache)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
