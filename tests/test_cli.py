@@ -135,3 +135,26 @@ def test_unwritable_output_is_one_line(tmp_path: Path) -> None:
     result = run("analyze", str(tmp_path / "a.txt"), "--out", str(blocker))
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and str(blocker) in result.stderr
+
+
+def test_pairs_streams_lexical_verdicts_and_reports_bad_lines(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "v", "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge."}) + "\n"
+        + json.dumps({"id": "x", "a": "only one side"}) + "\n"
+        + json.dumps({"a": "Snow closed the pass.", "b": "A choir sang in the square."}) + "\n",
+        "utf-8",
+    )  # fmt: skip
+    result = run("pairs", str(src), "--lexical", "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1
+    assert f'{src}:2: needs an object with text fields "a" and "b"' in result.output
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["v", "3"]  # a record without an id is named by its line
+    assert out[0] == {"id": "v", "relation": "verbatim", "score": 1.0, "paraphrase": True}
+    assert out[1]["paraphrase"] is False
+
+
+def test_pairs_on_a_missing_file_is_one_line(tmp_path: Path) -> None:
+    result = run("pairs", str(tmp_path / "nope.jsonl"), "--lexical")
+    assert result.exit_code == 1
+    assert "nope.jsonl" in result.output and "Traceback" not in result.output

@@ -1,0 +1,134 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storytrace.align import classifier
+from storytrace.align.classifier import LEXICAL_FEATURES, SEMANTIC_FEATURES, ModelFileError, TrainedRelations
+from storytrace.align.pairs import classify_pairs
+from storytrace.semantic import CachedEmbedder, semantic_available
+from storytrace.semantic import embed as embed_module
+from storytrace.store import Store
+
+needs_model = pytest.mark.skipif(not semantic_available(), reason="semantic extra not installed")
+
+
+class CountingEmbedder:
+    """A stand-in for MiniLM: a fixed vector per text, and a count of texts encoded."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        out = np.array([[len(t), t.count("a") + 1.0, 1.0] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_cache_encodes_each_distinct_sentence_once(tmp_path: Path) -> None:
+    inner = CountingEmbedder()
+    with Store(tmp_path / "st.db") as store:
+        cached = CachedEmbedder(inner, store)
+        first = cached.encode(["a cat", "a dog", "a cat"])
+        assert inner.seen == ["a cat", "a dog"]
+        again = cached.encode(["a  cat", "a dog"])  # whitespace does not make a new sentence
+        assert inner.seen == ["a cat", "a dog"]
+        assert np.allclose(again[0], first[0])
+    with Store(tmp_path / "st.db") as store:  # a new process finds the vectors in the store
+        fresh = CachedEmbedder(CountingEmbedder(), store)
+        from_disk = fresh.encode(["a dog"])
+        assert fresh.computed == 0
+        assert np.allclose(from_disk[0], first[1])
+
+
+def test_lexical_only_is_said_once(monkeypatch) -> None:
+    monkeypatch.setenv("STORYTRACE_LEXICAL_ONLY", "1")
+    monkeypatch.setattr(embed_module, "_said_lexical_only", False)
+    said: list[str] = []
+    assert embed_module.default_embedder(say=said.append) is None
+    assert embed_module.default_embedder(say=said.append) is None
+    assert len(said) == 1 and "lexical" in said[0]
+
+
+def test_shipped_model_cards_match_the_code() -> None:
+    scorer = TrainedRelations()
+    assert scorer.semantic.features == SEMANTIC_FEATURES
+    assert scorer.lexical.features == LEXICAL_FEATURES
+    for model in (scorer.semantic, scorer.lexical):
+        assert model.card["made_by"] == "bench/train_relations.py"
+        assert set(model.classes) == {"paraphrase", "same_fact", "related", "unrelated"}
+
+
+def test_an_altered_model_file_is_refused(monkeypatch, tmp_path: Path) -> None:
+    import importlib.resources
+
+    real = importlib.resources.files("storytrace.align") / "models"
+    for name in ("relations_lexical.json", "relations_lexical.pkl"):
+        (tmp_path / name).write_bytes((real / name).read_bytes())
+    (tmp_path / "relations_lexical.pkl").write_bytes((tmp_path / "relations_lexical.pkl").read_bytes() + b"x")
+
+    class Folder:
+        def __truediv__(self, other: str):
+            return tmp_path if other == "models" else tmp_path / other
+
+    monkeypatch.setattr(classifier.resources, "files", lambda package: Folder())
+    classifier._load_model.cache_clear()
+    try:
+        with pytest.raises(ModelFileError, match="sha256"):
+            classifier.load_model("lexical")
+    finally:
+        classifier._load_model.cache_clear()
+
+
+def test_lexical_pairs_verdicts() -> None:
+    scorer = TrainedRelations(copy_evidence=False)
+    items = [
+        ("same", "The harbour ferry to Tollmere resumed service on Friday.",
+         "The harbour ferry to Tollmere resumed service on Friday!"),
+        ("far", "The harbour ferry to Tollmere resumed service on Friday.",
+         "A new bakery opened beside the museum of clocks."),
+    ]  # fmt: skip
+    verdicts = {v.id: v for v in classify_pairs(items, scorer)}
+    assert verdicts["same"].relation == "verbatim" and verdicts["same"].paraphrase
+    assert verdicts["far"].relation in ("unrelated", "related") and not verdicts["far"].paraphrase
+
+
+@needs_model
+def test_embeddings_run_offline() -> None:
+    code = (
+        "from storytrace.semantic import MiniLMEmbedder\n"
+        "import numpy as np\n"
+        "v = MiniLMEmbedder().encode(['The ferry resumed service.', 'Ferry service started again.', 'Clocks tick.'])\n"
+        "print(v.shape[1], round(float(np.linalg.norm(v[0])), 3), float(v[0] @ v[1]) > float(v[0] @ v[2]))\n"
+    )
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HOME="/nonexistent-hf-home")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split() == ["384", "1.0", "True"]
+
+
+@needs_model
+def test_pairs_command_with_embeddings(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "p1", "a": "Rescue divers recovered three bodies two kilometres downstream of the bridge.",
+         "b": "Divers of the rescue service found the three bodies about two kilometres downstream of the bridge."},
+        {"id": "u1", "a": "Rescue divers recovered three bodies two kilometres downstream of the bridge.",
+         "b": "The orchestra will tour four cities in the spring."},
+    ]  # fmt: skip
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines) + "not json\n", "utf-8")
+    exe = Path(sys.executable).parent / "storytrace"
+    done = subprocess.run([str(exe), "pairs", str(src)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1  # the bad line
+    assert f"{src}:3: not JSON" in done.stderr and "Traceback" not in done.stderr
+    out = [json.loads(x) for x in done.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["p1", "u1"]
+    assert set(out[0]) == {"id", "relation", "score", "paraphrase"}
+    assert out[0]["paraphrase"] is True and out[0]["relation"] in ("near_verbatim", "paraphrase")
+    assert out[1]["paraphrase"] is False and out[1]["relation"] in ("unrelated", "related")
