@@ -6,7 +6,7 @@ Builds the labelled sentence pairs of ``_relations_data`` (MSRP train, STS-B
 news, METER word-level pairs, random unrelated pairs; never the seeds), their
 features (with MiniLM cosines, cached in ``bench/out/embeddings.db``), fits one
 model with and one without the embedding cosine, and writes
-``src/storytrace/align/models/relations_{semantic,lexical}.{pkl,json}``.
+``src/storytrace/align/models/relations_{semantic,lexical}.{npz,json}``.
 Deterministic: fixed seeds, same data, same model.
 """
 
@@ -18,8 +18,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # sklearn's OpenMP threads stall 
 
 import argparse
 import hashlib
+import io
 import json
-import pickle
 import sys
 import time
 from collections import Counter
@@ -34,7 +34,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from _data import DEFAULT_DATA, missing
 from _relations_data import MSRP_FILE, STSB_FILE, LabelledPair, all_training_pairs, bench_embedder, feature_matrices
-from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, MODEL_FILES, SEMANTIC_FEATURES
+from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, MODEL_FILES, SEMANTIC_FEATURES, ensemble_from_arrays
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "align" / "models"
 VERSION = "1"
@@ -46,7 +46,7 @@ DATASET_BALANCE = True
 def make_model() -> HistGradientBoostingClassifier:
     """The classifier: small gradient-boosted trees (fast to score, no scaling needed)."""
     return HistGradientBoostingClassifier(
-        max_iter=300, learning_rate=0.05, max_leaf_nodes=15, l2_regularization=1.0, random_state=0
+        max_iter=100, learning_rate=0.1, max_leaf_nodes=15, l2_regularization=1.0, random_state=0
     )
 
 
@@ -66,11 +66,57 @@ def fit(x: np.ndarray, pairs: Sequence[LabelledPair]) -> HistGradientBoostingCla
     return model
 
 
-def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[LabelledPair]) -> Path:
-    """Pickle ``model`` with its JSON card into the package."""
+def export_trees(model: HistGradientBoostingClassifier) -> dict[str, np.ndarray]:
+    """The fitted trees as the flat arrays ``storytrace.align.classifier.TreeEnsemble`` reads.
+
+    Classes are put in ``CLASSES`` order. Reads scikit-learn's fitted predictors
+    (``_predictors``, ``_baseline_prediction``); ``main`` checks the export
+    against ``predict_proba`` before anything is written.
+    """
+    order = [list(model.classes_).index(c) for c in CLASSES]
+    roots, feature, threshold, missing_left, left, right, is_leaf, value = ([] for _ in range(8))
+    offset = 0
+    depth = 0
+    for iteration in model._predictors:
+        for k in order:
+            nodes = iteration[k].nodes
+            roots.append(offset)
+            feature.append(nodes["feature_idx"].astype(np.int64))
+            threshold.append(nodes["num_threshold"].astype(np.float64))
+            missing_left.append(nodes["missing_go_to_left"].astype(bool))
+            left.append(nodes["left"].astype(np.int64) + offset)
+            right.append(nodes["right"].astype(np.int64) + offset)
+            is_leaf.append(nodes["is_leaf"].astype(bool))
+            value.append(nodes["value"].astype(np.float64))
+            depth = max(depth, int(nodes["depth"].max()) + 1)
+            offset += len(nodes)
+    return {
+        "roots": np.array(roots, dtype=np.int64),
+        "feature": np.concatenate(feature),
+        "threshold": np.concatenate(threshold),
+        "missing_left": np.concatenate(missing_left),
+        "left": np.concatenate(left),
+        "right": np.concatenate(right),
+        "is_leaf": np.concatenate(is_leaf),
+        "value": np.concatenate(value),
+        "baseline": np.asarray(model._baseline_prediction, dtype=np.float64).ravel()[order],
+        "depth": np.array(depth),
+    }
+
+
+def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[LabelledPair], x: np.ndarray) -> Path:
+    """Export ``model``'s trees with a JSON card into the package (after checking the export)."""
     stem = MODEL_FILES[kind]
-    blob = pickle.dumps(model, protocol=5)
-    (MODEL_DIR / f"{stem}.pkl").write_bytes(blob)
+    arrays = export_trees(model)
+    exported = ensemble_from_arrays(arrays).probabilities(x)
+    expected = model.predict_proba(x)[:, [list(model.classes_).index(c) for c in CLASSES]]
+    worst = float(np.abs(exported - expected).max())
+    if worst > 1e-6:
+        raise SystemExit(f"train_relations: exported trees differ from the model by {worst}")
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    blob = buffer.getvalue()
+    (MODEL_DIR / f"{stem}.npz").write_bytes(blob)
     card = {
         "name": stem,
         "version": VERSION,
@@ -80,6 +126,7 @@ def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[
         "estimator": type(model).__name__,
         "params": {k: v for k, v in model.get_params().items() if isinstance(v, int | float | str | type(None))},
         "sklearn": sklearn.__version__,
+        "format": "trees as flat arrays (npz); see storytrace.align.classifier.TreeEnsemble",
         "sha256": hashlib.sha256(blob).hexdigest(),
         "trained_on": {f"{d}:{lab}": n for (d, lab), n in sorted(Counter((p.dataset, p.label) for p in pairs).items())},
         "data": [str(MSRP_FILE), str(STSB_FILE), "meter/newspaper_articles.jsonl + pa_sources.jsonl (dev half)"],
@@ -87,7 +134,7 @@ def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[
         "made_at": datetime.now(UTC).date().isoformat(),
     }
     (MODEL_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    return MODEL_DIR / f"{stem}.pkl"
+    return MODEL_DIR / f"{stem}.npz"
 
 
 def describe_features(pairs: Sequence[LabelledPair], x: np.ndarray) -> None:
@@ -119,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         describe_features(pairs, matrices["semantic"])
     for kind, names in (("semantic", SEMANTIC_FEATURES), ("lexical", LEXICAL_FEATURES)):
         model = fit(matrices[kind], pairs)
-        path = write_model(kind, model, names, pairs)
-        print(f"wrote {path.relative_to(MODEL_DIR.parents[2])} ({path.stat().st_size // 1024} KiB)")
+        path = write_model(kind, model, names, pairs, matrices[kind])
+        print(f"wrote {path.relative_to(MODEL_DIR.parents[3])} ({path.stat().st_size // 1024} KiB)")
     print(f"{time.perf_counter() - started:.0f} s, {embedder.computed} sentences embedded (rest from cache)")
     return 0
 

@@ -62,6 +62,7 @@ def test_shipped_model_cards_match_the_code() -> None:
     assert scorer.lexical.features == LEXICAL_FEATURES
     for model in (scorer.semantic, scorer.lexical):
         assert model.card["made_by"] == "bench/train_relations.py"
+        assert model.probabilities([]).shape == (0, 4)
         assert set(model.classes) == {"paraphrase", "same_fact", "related", "unrelated"}
 
 
@@ -69,9 +70,9 @@ def test_an_altered_model_file_is_refused(monkeypatch, tmp_path: Path) -> None:
     import importlib.resources
 
     real = importlib.resources.files("storytrace.align") / "models"
-    for name in ("relations_lexical.json", "relations_lexical.pkl"):
+    for name in ("relations_lexical.json", "relations_lexical.npz"):
         (tmp_path / name).write_bytes((real / name).read_bytes())
-    (tmp_path / "relations_lexical.pkl").write_bytes((tmp_path / "relations_lexical.pkl").read_bytes() + b"x")
+    (tmp_path / "relations_lexical.npz").write_bytes((tmp_path / "relations_lexical.npz").read_bytes() + b"x")
 
     class Folder:
         def __truediv__(self, other: str):

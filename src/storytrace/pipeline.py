@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared, compare_prepared, prepare, sentence_space
 from storytrace.align.relation import RelationScorer
@@ -37,6 +38,9 @@ from storytrace.store import Store
 from storytrace.trace.provenance import reuse_edges, roots
 
 Progress = Callable[[str, int, int], None]
+# A story with more sentences than this is aligned on indexed candidates
+# (``align.candidates.story_candidates``) rather than every sentence pair.
+STORY_EXACT_MAX_SENTENCES = 600
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -119,11 +123,13 @@ def compare_story(
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
     space = sentence_space(members, embedder)
     space.anchor_max_df = max(2, len(members))
+    indexed = story_candidates(space, offsets) if offsets[-1] > STORY_EXACT_MAX_SENTENCES else None
     out = []
     for i, j in itertools.combinations(range(len(members)), 2):
         rows_a = list(range(offsets[i], offsets[i + 1]))
         rows_b = list(range(offsets[j], offsets[j + 1]))
-        out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer))
+        candidates = indexed.get((i, j), []) if indexed is not None else None
+        out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer, candidates))
     return out
 
 

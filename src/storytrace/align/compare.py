@@ -89,9 +89,13 @@ def compare_prepared(
     rows_a: Sequence[int],
     rows_b: Sequence[int],
     scorer: RelationScorer,
+    candidates: Sequence[tuple[int, int]] | None = None,
 ) -> Comparison:
-    """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``."""
-    alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer)
+    """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``.
+
+    ``candidates`` are the sentence pairs worth scoring (default: ``candidates.candidate_pairs``).
+    """
+    alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
     a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
     b_cov = coverage(pb, [al.b_span for al in alignments if al.relation in REUSE_RELATIONS])
     score = story_score(space, rows_a, rows_b, alignments)

@@ -100,6 +100,35 @@ class SentenceSpace:
         self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
         self.anchor_max_df = 2  # raised by callers that put more than two articles in one space
         self.stem_sets = _weighted_stem_matrix(self.infos, self.idf)
+        self._anchors: sparse.csr_matrix | None = None
+
+    def anchor_index(self) -> sparse.csr_matrix:
+        """Sentences x rare terms (see ``candidates.anchor_matrix``), built once."""
+        if self._anchors is None:
+            from storytrace.align.candidates import anchor_matrix
+
+            self._anchors = anchor_matrix(self)
+        return self._anchors
+
+    def pair_similarity(self, rows: Sequence[int], cols: Sequence[int]) -> tuple[np.ndarray, ...]:
+        """Combined similarity, word cosine and char cosine of the pairs (rows[k], cols[k])."""
+        if not rows:
+            empty = np.zeros(0)
+            return empty, empty, empty
+        r, c = list(rows), list(cols)
+        w = np.asarray(self.word_vectors[r].multiply(self.word_vectors[c]).sum(axis=1)).ravel()
+        ch = np.asarray(self.char_vectors[r].multiply(self.char_vectors[c]).sum(axis=1)).ravel()
+        sa, sb = self.stem_sets[r], self.stem_sets[c]
+        shared = np.asarray(sa.multiply(sb > 0).sum(axis=1)).ravel()
+        total = np.asarray(sa.sum(axis=1)).ravel() + np.asarray(sb.sum(axis=1)).ravel()
+        wdice = np.divide(2 * shared, total, out=np.zeros_like(shared, dtype=float), where=total > 0)
+        return 0.4 * w + 0.3 * ch + 0.3 * wdice, w, ch
+
+    def pair_embed_cos(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray | None:
+        """Embedding cosines of the pairs (rows[k], cols[k]), or None without embeddings."""
+        if self.embeddings is None:
+            return None
+        return np.asarray(np.sum(self.embeddings[list(rows)] * self.embeddings[list(cols)], axis=1), dtype=float)
 
     def similarity_matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
         """``PairFeatures.similarity`` of every (row, col) pair, computed in bulk."""

@@ -1,8 +1,9 @@
 """Align the sentences of two articles, order-independently, and merge them into passages.
 
-1. score every sentence pair in bulk (``SentenceSpace.similarity_matrix``, and
-   the embedding cosine when the space has sentence vectors, so that a spun
-   copy with few words in common still finds its source sentence);
+1. score the candidate sentence pairs (``candidates``: every pair for articles
+   of usual length, else lexical anchors and embedding neighbours) in bulk, by
+   lexical similarity and, when the space has sentence vectors, the embedding
+   cosine, so that a spun copy with few words in common still finds its source;
 2. choose pairs greedily by score, one-to-one, each close to the best match of
    both of its sentences (so order never matters: reordered paragraphs align);
 3. attach a neighbouring sentence when the copier split or merged sentences
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storytrace.align.candidates import candidate_pairs
 from storytrace.align.features import SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
@@ -52,22 +54,53 @@ def align_sentences(
     a_sents: Sequence[Sentence],
     b_sents: Sequence[Sentence],
     scorer: RelationScorer,
+    candidates: Sequence[tuple[int, int]] | None = None,
 ) -> list[Alignment]:
-    """Passages shared by two articles whose sentences are ``a_rows``/``b_rows`` of ``space``."""
+    """Passages shared by two articles whose sentences are ``a_rows``/``b_rows`` of ``space``.
+
+    Only the ``candidates`` (local (i, j) pairs) are scored; by default those
+    of ``candidates.candidate_pairs`` (every pair, for articles of usual length).
+    """
     if not a_rows or not b_rows:
         return []
-    sim, word_cos, char_cos = space.similarity_parts(a_rows, b_rows)
-    embed = space.embed_block(a_rows, b_rows)
+    if candidates is None:
+        candidates = candidate_pairs(space, a_rows, b_rows)
+    if not candidates:
+        return []
+    cand_i = np.array([i for i, _ in candidates])
+    cand_j = np.array([j for _, j in candidates])
+    rows, cols = [a_rows[i] for i in cand_i], [b_rows[j] for j in cand_j]
+    sim, word_cos, char_cos = space.pair_similarity(rows, cols)
+    embed = space.pair_embed_cos(rows, cols)
     if embed is not None:
         sim = np.maximum(sim, semantic_similarity(embed))
-    chosen = _choose_pairs(sim)
-    feats = [space.features(a_rows[i], b_rows[j], float(word_cos[i, j]), float(char_cos[i, j])) for i, j in chosen]
+    scored = _Scored(cand_i, cand_j, sim)
+    chosen = _choose_pairs(scored)
+    feats = [space.features(rows[k], cols[k], float(word_cos[k]), float(char_cos[k])) for k in chosen]
     pairs: list[_Pair] = []
-    for (i, j), named in zip(chosen, scorer.relations(feats), strict=True):
+    for k, named in zip(chosen, scorer.relations(feats), strict=True):
         if named:
-            pairs.append(_Pair([i], [j], named[0], named[1]))
-    _attach_split_sentences(pairs, sim, space, a_rows, b_rows, scorer)
+            pairs.append(_Pair([int(cand_i[k])], [int(cand_j[k])], named[0], named[1]))
+    _attach_split_sentences(pairs, scored, space, a_rows, b_rows, scorer)
     return _to_passages(pairs, a_sents, b_sents)
+
+
+@dataclass
+class _Scored:
+    """Candidate pairs with their ranking score, and each sentence's best partner."""
+
+    i: np.ndarray
+    j: np.ndarray
+    sim: np.ndarray
+
+    def best_of(self, side: str) -> dict[int, tuple[int, float]]:
+        """Sentence -> (its best partner, score), for side "a" (i) or "b" (j)."""
+        own, other = (self.i, self.j) if side == "a" else (self.j, self.i)
+        best: dict[int, tuple[int, float]] = {}
+        for u, v, s in zip(own.tolist(), other.tolist(), self.sim.tolist(), strict=True):
+            if u not in best or s > best[u][1]:
+                best[u] = (v, s)
+        return best
 
 
 def semantic_similarity(cosines: np.ndarray) -> np.ndarray:
@@ -82,17 +115,16 @@ def semantic_similarity(cosines: np.ndarray) -> np.ndarray:
     return scaled
 
 
-def _choose_pairs(sim: np.ndarray) -> list[tuple[int, int]]:
-    """Greedy one-to-one choice of near-mutual-best pairs, best first."""
-    row_best = sim.max(axis=1)
-    col_best = sim.max(axis=0)
-    order = np.argsort(-sim, axis=None, kind="stable")
+def _choose_pairs(scored: _Scored) -> list[int]:
+    """Greedy one-to-one choice of near-mutual-best candidates, best first; their positions, by (i, j)."""
+    row_best = {u: s for u, (_, s) in scored.best_of("a").items()}
+    col_best = {v: s for v, (_, s) in scored.best_of("b").items()}
+    order = np.argsort(-scored.sim, kind="stable")
     used_a: set[int] = set()
     used_b: set[int] = set()
-    out: list[tuple[int, int]] = []
-    for flat in order:
-        i, j = divmod(int(flat), sim.shape[1])
-        s = sim[i, j]
+    out: list[int] = []
+    for k in order.tolist():
+        i, j, s = int(scored.i[k]), int(scored.j[k]), float(scored.sim[k])
         if s < RELATED_MIN_SIMILARITY:
             break
         if i in used_a or j in used_b:
@@ -101,13 +133,13 @@ def _choose_pairs(sim: np.ndarray) -> list[tuple[int, int]]:
             continue
         used_a.add(i)
         used_b.add(j)
-        out.append((i, j))
-    return sorted(out)
+        out.append(k)
+    return sorted(out, key=lambda k: (int(scored.i[k]), int(scored.j[k])))
 
 
 def _attach_split_sentences(
     pairs: list[_Pair],
-    sim: np.ndarray,
+    scored: _Scored,
     space: SentenceSpace,
     a_rows: Sequence[int],
     b_rows: Sequence[int],
@@ -116,15 +148,16 @@ def _attach_split_sentences(
     """Grow pairs by an unused neighbour sentence whose best match is the same partner."""
     used_a = {i for p in pairs for i in p.a}
     used_b = {j for p in pairs for j in p.b}
+    best = {"a": scored.best_of("a"), "b": scored.best_of("b")}
     for p in pairs:
         if p.relation not in REUSE_RELATIONS and p.relation != "same_fact":
             continue
         for side, used, own, other in (("a", used_a, p.a, p.b), ("b", used_b, p.b, p.a)):
-            matrix = sim if side == "a" else sim.T
             for u in (min(own) - 1, max(own) + 1):
-                if u < 0 or u >= matrix.shape[0] or u in used or len(own) > 1 or len(other) > 1:
+                if u in used or len(own) > 1 or len(other) > 1 or u not in best[side]:
                     continue
-                if int(np.argmax(matrix[u])) != other[0] or matrix[u, other[0]] < RELATED_MIN_SIMILARITY:
+                partner, score = best[side][u]
+                if partner != other[0] or score < RELATED_MIN_SIMILARITY:
                     continue
                 joined = _joined_relation(space, a_rows, b_rows, sorted(own + [u]), other, side, scorer)
                 if joined and _STRENGTH[joined[0]] <= _STRENGTH[p.relation] and joined[1] >= p.score:
