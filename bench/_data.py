@@ -7,7 +7,9 @@ articles with their gold labels; nothing here scores anything.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,3 +107,13 @@ def load_meter_newspapers(data: Path) -> list[MeterArticle]:
         article = Article(id=r["id"], text=r["text"], source=r.get("newspaper"), published=meter_date(r["date"]))
         out.append(MeterArticle(article, meter_story(r), r["label"], tuple(r.get("pa_source_ids") or ())))
     return out
+
+
+def bench_parser(doc: str | None) -> argparse.ArgumentParser:
+    """An argument parser with the options every METER/Giveme bench shares: --data, --jobs, --limit."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default: %(default)s)")
+    jobs = min(2, os.cpu_count() or 1)
+    parser.add_argument("--jobs", type=int, default=jobs, help="processes (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N METER articles (0: all)")
+    return parser

@@ -29,7 +29,6 @@ It exits 0 with a "skipped" line when the data folder is absent.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -43,12 +42,12 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from _data import (
-    DEFAULT_DATA,
     GIVEME_FILE,
     METER_NEWSPAPERS,
     METER_PA,
     Labelled,
     MeterArticle,
+    bench_parser,
     load_giveme,
     load_meter_newspapers,
     load_meter_pa,
@@ -352,11 +351,7 @@ def giveme_pairs(items: Sequence[Labelled], n: int, rng: random.Random) -> tuple
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default: %(default)s)")
-    jobs = min(2, os.cpu_count() or 1)
-    parser.add_argument("--jobs", type=int, default=jobs, help="processes (default: %(default)s)")
-    parser.add_argument("--limit", type=int, default=0, help="use only the first N METER articles (0: all)")
+    parser = bench_parser(__doc__)
     parser.add_argument("--pairs", type=int, default=300, help="Giveme5W1H pairs of each kind (default: %(default)s)")
     parser.add_argument(
         "--meter-negatives",

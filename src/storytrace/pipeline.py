@@ -21,12 +21,18 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
-from storytrace.align.compare import Prepared, compare_prepared, prepare, sentence_space
+from storytrace.align.compare import (
+    PARTIALLY_DERIVED_MIN_COVERAGE,
+    Prepared,
+    compare_prepared,
+    prepare,
+    sentence_space,
+)
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster import group_articles
@@ -130,6 +136,40 @@ def compare_story(
         rows_b = list(range(offsets[j], offsets[j + 1]))
         candidates = indexed.get((i, j), []) if indexed is not None else None
         out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer, candidates))
+    return mixed_sources(out)
+
+
+def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
+    """Downgrade "wholly derived from S" where another, independent source also supplied the copy.
+
+    METER calls a text wholly derived when its source is the only one; a
+    round-up that takes most of its text from one wire and a real share from
+    another (itself not derived from the first) is partially derived from each.
+    """
+    label: dict[tuple[str, str], str] = {}  # (copy, source) -> derivation
+    covered: dict[tuple[str, str], float] = {}
+    for c in comparisons:
+        label[c.b.id, c.a.id], covered[c.b.id, c.a.id] = c.b_from_a, c.b_covered_by_a
+        label[c.a.id, c.b.id], covered[c.a.id, c.b.id] = c.a_from_b, c.a_covered_by_b
+
+    suppliers: dict[str, list[str]] = {}  # copy -> the articles it derives something from
+    for copy, source in label:
+        if label[copy, source] != "non_derived" and covered[copy, source] >= PARTIALLY_DERIVED_MIN_COVERAGE:
+            suppliers.setdefault(copy, []).append(source)
+
+    def mixed(copy: str, source: str) -> bool:
+        return any(
+            other != source
+            and label.get((other, source)) == "non_derived"
+            and label.get((source, other)) == "non_derived"
+            for other in suppliers.get(copy, ())
+        )
+
+    out = []
+    for c in comparisons:
+        b_from_a = "partially_derived" if c.b_from_a == "wholly_derived" and mixed(c.b.id, c.a.id) else c.b_from_a
+        a_from_b = "partially_derived" if c.a_from_b == "wholly_derived" and mixed(c.a.id, c.b.id) else c.a_from_b
+        out.append(replace(c, b_from_a=b_from_a, a_from_b=a_from_b))
     return out
 
 

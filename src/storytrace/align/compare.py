@@ -18,11 +18,12 @@ from datetime import UTC, datetime
 import numpy as np
 
 from storytrace.align.classifier import default_scorer
+from storytrace.align.derivation import load_derivation_model, text_features
 from storytrace.align.features import SentenceSpace
 from storytrace.align.match import align_sentences
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
-from storytrace.model import REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
+from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
 from storytrace.semantic import Embedder
 from storytrace.text.segment import sentences
 
@@ -109,8 +110,8 @@ def compare_prepared(
         same_story=score >= SAME_STORY_MIN_SCORE,
         a_covered_by_b=round(a_cov, 3),
         b_covered_by_a=round(b_cov, 3),
-        b_from_a=derivation(b_cov, copy=pb.article, source=pa.article),
-        a_from_b=derivation(a_cov, copy=pa.article, source=pb.article),
+        b_from_a=derivation(pb, pa, b_cov),
+        a_from_b=derivation(pa, pb, a_cov),
         only_in_a=_unaligned(pa.sentences, [set(al.a_sentences) for al in alignments]),
         only_in_b=_unaligned(pb.sentences, [set(al.b_sentences) for al in alignments]),
     )
@@ -132,15 +133,37 @@ def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
     return float((visible & covered).sum()) / total if total else 0.0
 
 
-def derivation(covered: float, copy: Article, source: Article) -> str:
-    """METER-style derivation of ``copy`` from ``source`` given the copy's covered share."""
-    if _published_after(source, copy):
-        return "non_derived"  # a text cannot derive from one published after it
+def derivation(copy: Prepared, source: Prepared, covered: float) -> str:
+    """METER-style derivation of ``copy`` from ``source``, given the copy's share covered by reuse.
+
+    A text cannot derive from one published after it. Otherwise the trained
+    METER classifier decides from the two cleaned texts (``align.derivation``),
+    unless the coverage rule finds the copy more derived: the classifier sees
+    words only, and a machine-translated copy keeps few of them while its
+    aligned passages (paraphrase) cover it whole. bench/meter.py prints both
+    and their combination on METER.
+    """
+    if _published_after(source.article, copy.article):
+        return "non_derived"
+    features = text_features(content_text(copy), [content_text(source)])
+    by_model = load_derivation_model().predict(features)
+    by_coverage = derivation_by_coverage(covered)
+    return min(by_model, by_coverage, key=DERIVATIONS.index)
+
+
+def derivation_by_coverage(covered: float) -> str:
+    """The foundation's rule: derivation from the covered share alone (kept for comparison)."""
     if covered >= WHOLLY_DERIVED_MIN_COVERAGE:
         return "wholly_derived"
     if covered >= PARTIALLY_DERIVED_MIN_COVERAGE:
         return "partially_derived"
     return "non_derived"
+
+
+def content_text(prepared: Prepared) -> str:
+    """The cleaned content of an article, its content spans as paragraphs."""
+    text = prepared.article.text
+    return "\n\n".join(text[a:b] for a, b in prepared.clean.content)
 
 
 def _published_after(first: Article, second: Article) -> bool:
