@@ -1,6 +1,7 @@
 """Time the whole ``analyze`` on the first N non-empty Reuters-21578 bodies.
 
-Run: ``.venv/bin/python bench/analyze_reuters.py [--n 2000]``. Reads
+Run: ``.venv/bin/python bench/analyze_reuters.py [--n 2000] [--semantic]``
+(``--semantic``: with sentence embeddings, as the ``analyze`` command runs by default). Reads
 ``../shared/data/reuters21578`` (never copied), runs ingest, grouping,
 alignment and provenance in-process on a fresh store, and prints wall time,
 docs/s, the number of stories, the largest story, the article pairs aligned
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 from storytrace.pipeline import analyze
+from storytrace.semantic import default_embedder
 from storytrace.store import Store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
@@ -41,6 +43,7 @@ def write_records(n: int, out: Path) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--semantic", action="store_true", help="with sentence embeddings (MiniLM)")
     args = ap.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} not found")
@@ -50,12 +53,14 @@ def main() -> None:
         n = write_records(args.n, records)
         with Store(Path(tmp) / "st.db") as store:
             t0 = time.perf_counter()
-            result = analyze([records], store)
+            embedder = default_embedder(store) if args.semantic else None
+            result = analyze([records], store, embedder=embedder)
             wall = time.perf_counter() - t0
     sizes = sorted((len(s["articles"]) for s in result.document["stories"]), reverse=True)
     pairs = sum(k * (k - 1) // 2 for k in sizes)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
+        f"{'lexical + MiniLM' if args.semantic else 'lexical'}: "
         f"articles {n}  wall {wall:.1f} s  {n / wall:.0f} docs/s  stories {len(sizes)}  largest {sizes[0]}  "
         f"pairs aligned {pairs}  peak RSS {peak_mb:.0f} MB"
     )

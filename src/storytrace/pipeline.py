@@ -126,6 +126,8 @@ def compare_story(
     members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
 ) -> list[Comparison]:
     """Compare every pair of a story's articles in one sentence space fitted on the story."""
+    if len(members) < 2:
+        return []  # nothing to align: do not embed a lone article's sentences
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
     space = sentence_space(members, embedder)
     space.anchor_max_df = max(2, len(members))

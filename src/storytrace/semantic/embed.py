@@ -7,8 +7,9 @@ is loaded from its folder in site-packages. ``CachedEmbedder`` keeps vectors
 per sentence in memory and, given an ``EmbeddingCache`` (the SQLite store), on
 disk, and sends only the sentences it has not seen to the model, in batches.
 
-Without the extra, ``default_embedder`` returns None once it has said so, and
-storytrace runs on lexical features alone.
+Without the extra (or with ``STORYTRACE_LEXICAL_ONLY=1``), ``default_embedder``
+returns None, says so once per process, and storytrace runs on lexical
+features alone.
 
 Not here: what the vectors are used for (``align``).
 """
@@ -147,13 +148,16 @@ def default_embedder(
 ) -> CachedEmbedder | None:
     """The cached MiniLM embedder, or None (said once per process) when the extra is missing."""
     global _said_lexical_only
-    if os.environ.get("STORYTRACE_LEXICAL_ONLY") == "1" or not semantic_available():
+    switched_off = os.environ.get("STORYTRACE_LEXICAL_ONLY") == "1"
+    if switched_off or not semantic_available():
         if not _said_lexical_only:
             _said_lexical_only = True
-            message = (
-                "note: semantic extra not installed (pip install 'storytrace[semantic]'); "
-                "using lexical features only"
+            why = (
+                "STORYTRACE_LEXICAL_ONLY=1"
+                if switched_off
+                else "semantic extra not installed (pip install 'storytrace[semantic]')"
             )
+            message = f"note: {why}; using lexical features only"
             (say or (lambda m: print(m, file=sys.stderr)))(message)
         return None
     return CachedEmbedder(MiniLMEmbedder(), store)
