@@ -100,6 +100,7 @@ def compare_prepared(
     a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
     b_cov = coverage(pb, [al.b_span for al in alignments if al.relation in REUSE_RELATIONS])
     score = story_score(space, rows_a, rows_b, alignments)
+    shares_text = any(al.relation != "related" for al in alignments)
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -110,8 +111,8 @@ def compare_prepared(
         same_story=score >= SAME_STORY_MIN_SCORE,
         a_covered_by_b=round(a_cov, 3),
         b_covered_by_a=round(b_cov, 3),
-        b_from_a=derivation(pb, pa, b_cov),
-        a_from_b=derivation(pa, pb, a_cov),
+        b_from_a=derivation(pb, pa, b_cov, shares_text),
+        a_from_b=derivation(pa, pb, a_cov, shares_text),
         only_in_a=_unaligned(pa.sentences, [set(al.a_sentences) for al in alignments]),
         only_in_b=_unaligned(pb.sentences, [set(al.b_sentences) for al in alignments]),
     )
@@ -133,7 +134,7 @@ def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
     return float((visible & covered).sum()) / total if total else 0.0
 
 
-def derivation(copy: Prepared, source: Prepared, covered: float) -> str:
+def derivation(copy: Prepared, source: Prepared, covered: float, shares_text: bool = True) -> str:
     """METER-style derivation of ``copy`` from ``source``, given the copy's share covered by reuse.
 
     A text cannot derive from one published after it. Otherwise the trained
@@ -141,10 +142,14 @@ def derivation(copy: Prepared, source: Prepared, covered: float) -> str:
     unless the coverage rule finds the copy more derived: the classifier sees
     words only, and a machine-translated copy keeps few of them while its
     aligned passages (paraphrase) cover it whole. bench/meter.py prints both
-    and their combination on METER.
+    and their combination on METER. Where the aligner found nothing but
+    "related" sentences (``shares_text`` false) the two texts share no
+    statement, and the classifier is not asked.
     """
     if _published_after(source.article, copy.article):
         return "non_derived"
+    if not shares_text:
+        return derivation_by_coverage(covered)
     features = text_features(content_text(copy), [content_text(source)])
     by_model = load_derivation_model().predict(features)
     by_coverage = derivation_by_coverage(covered)

@@ -103,9 +103,13 @@ def aligner_features(reuse_coverage: float, relation_coverage: Mapping[str, floa
     return out
 
 
-def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, float]:
-    """Features of the copy against the sources computed from the two texts alone (see ``TEXT_FEATURES``)."""
-    copy_sentences: list[list[str]] = []
+@lru_cache(maxsize=512)
+def _copy_words(copy_text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[bool, ...]]:
+    """The copy's words sentence by sentence, and whether each word is inside a quotation.
+
+    Cached: in a story, every article is the copy of every pair it is in.
+    """
+    copy_sentences: list[tuple[str, ...]] = []
     quoted: list[bool] = []
     quotes = quote_spans(copy_text)
     for sent in sentences(copy_text):
@@ -114,13 +118,25 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
             piece = normal_words(copy_text[start:end])
             words.extend(piece)
             quoted.extend([inside] * len(piece))
-        copy_sentences.append(words)
+        copy_sentences.append(tuple(words))
+    return tuple(copy_sentences), tuple(quoted)
+
+
+@lru_cache(maxsize=512)
+def _source_words(text: str) -> tuple[str, ...]:
+    """The words of a source text (cached, as ``_copy_words``)."""
+    return tuple(normal_words(text))
+
+
+def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, float]:
+    """Features of the copy against the sources computed from the two texts alone (see ``TEXT_FEATURES``)."""
+    copy_sentences, quoted = _copy_words(copy_text)
     copy = [w for words in copy_sentences for w in words]
     source: list[str] = []
     for k, text in enumerate(source_texts):
         if k:
             source.append(_SEPARATOR)
-        source.extend(normal_words(text))
+        source.extend(_source_words(text))
     source_words = sum(1 for w in source if w != _SEPARATOR)
 
     out: dict[str, float] = {}
