@@ -141,17 +141,18 @@ def test_pairs_streams_lexical_verdicts_and_reports_bad_lines(tmp_path: Path) ->
     src = tmp_path / "in.jsonl"
     src.write_text(
         json.dumps({"id": "v", "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge."}) + "\n"
+        + json.dumps({"id": 7, "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge!"}) + "\n"
         + json.dumps({"id": "x", "a": "only one side"}) + "\n"
         + json.dumps({"a": "Snow closed the pass.", "b": "A choir sang in the square."}) + "\n",
         "utf-8",
     )  # fmt: skip
     result = run("pairs", str(src), "--lexical", "--out", str(tmp_path / "out.jsonl"))
     assert result.exit_code == 1
-    assert f'{src}:2: needs an object with text fields "a" and "b"' in result.output
+    assert f'{src}:3: needs an object with text fields "a" and "b"' in result.output
     out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
-    assert [o["id"] for o in out] == ["v", "3"]  # a record without an id is named by its line
+    assert [o["id"] for o in out] == ["v", 7, "4"]  # ids echoed as given; none: the line number
     assert out[0] == {"id": "v", "relation": "verbatim", "score": 1.0, "paraphrase": True}
-    assert out[1]["paraphrase"] is False
+    assert out[2]["paraphrase"] is False
 
 
 def test_pairs_on_a_missing_file_is_one_line(tmp_path: Path) -> None:

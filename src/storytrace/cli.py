@@ -347,7 +347,7 @@ def pairs(
             total = os.path.getsize(input_path) if input_path != "-" else 0
             sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
             with source, _progress_bar(total > 0) as progress:
-                batch: list[tuple[str, str, str]] = []
+                batch: list[tuple[str | int, str, str]] = []
                 done = 0
                 for number, line in enumerate(source, start=1):
                     done += len(line.encode("utf-8"))
@@ -381,8 +381,8 @@ def _open_text(path: str) -> Any:
         raise BadInput(path, f"cannot read: {e.strerror}") from None
 
 
-def _pair_item(line: str, path: str, number: int) -> tuple[str, str, str] | None:
-    """``(id, a, b)`` of one input line, or None after saying what is wrong with it."""
+def _pair_item(line: str, path: str, number: int) -> tuple[str | int, str, str] | None:
+    """``(id, a, b)`` of one input line (the id echoed as given), or None after saying what is wrong."""
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as e:
@@ -392,7 +392,9 @@ def _pair_item(line: str, path: str, number: int) -> tuple[str, str, str] | None
         _say(f'{path}:{number}: needs an object with text fields "a" and "b"')
         return None
     pair_id = rec.get("id", str(number))
-    return (str(pair_id), rec["a"], rec["b"])
+    if not isinstance(pair_id, str | int):
+        pair_id = json.dumps(pair_id)
+    return (pair_id, rec["a"], rec["b"])
 
 
 def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:

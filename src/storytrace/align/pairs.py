@@ -26,7 +26,7 @@ from storytrace.semantic import Embedder
 class PairVerdict:
     """What ``pairs`` says of one pair."""
 
-    id: str
+    id: str | int  # as the input gave it
     relation: str  # one of RELATIONS, or "unrelated"
     score: float  # the rule's ratio, or the classifier's probability of ``relation``
     paraphrase: bool  # verbatim, near_verbatim or paraphrase
@@ -52,7 +52,7 @@ def text_pair_features(a: Sequence[str], b: Sequence[str], embedder: Embedder | 
 
 
 def classify_pairs(
-    items: Sequence[tuple[str, str, str]], scorer: TrainedRelations, embedder: Embedder | None = None
+    items: Sequence[tuple[str | int, str, str]], scorer: TrainedRelations, embedder: Embedder | None = None
 ) -> list[PairVerdict]:
     """Verdicts for ``(id, a, b)`` items, in order."""
     feats = text_pair_features([i[1] for i in items], [i[2] for i in items], embedder)
