@@ -48,7 +48,7 @@ from _data import (
     missing,
 )
 from storytrace.align.compare import Prepared, parse_time, prepare
-from storytrace.cluster import grouping
+from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
 
 
@@ -173,6 +173,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default: %(default)s)")
     parser.add_argument("--sweep", action="store_true", help="also sweep max_distance and name the best value")
+    parser.add_argument(
+        "--stream", type=float, nargs="*", help="also run the streaming clusterer at these join cut-offs"
+    )
     parser.add_argument("--start", type=float, default=0.5, help="sweep start (default: %(default)s)")
     parser.add_argument("--stop", type=float, default=0.95, help="sweep stop, inclusive (default: %(default)s)")
     parser.add_argument("--step", type=float, default=0.05, help="sweep step (default: %(default)s)")
@@ -228,6 +231,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if adjusted_rand_score(labels, cut(corpus, STORY_MAX_DISTANCE)) < 1 - 1e-9:
             print(f"  warning: {corpus.name}: the bench's own cut differs from group_articles", file=sys.stderr)
+    if args.stream:
+        print("\nstreaming clusterer (storytrace.cluster.stream), one pass in publication order")
+        for join_min in args.stream:
+            cells = []
+            for corpus in corpora:
+                t0 = time.perf_counter()
+                groups = stream.stream_groups(corpus.prepared, join_min)
+                took = time.perf_counter() - t0
+                s = score(labels_from_groups(groups, len(corpus.prepared)), corpus.gold)
+                cells.append(
+                    f"{corpus.name} B3 P/R/F1 {s.b3_p:.3f}/{s.b3_r:.3f}/{s.b3_f1:.3f} ARI {s.ari:.3f} "
+                    f"pred {s.n_pred} ({took:.2f} s)"
+                )
+            print(f"  join at cosine >= {join_min:.2f}: " + " | ".join(cells))
     for corpus in corpora:
         beyond, total = pairs_beyond_window(corpus)
         print(
