@@ -48,6 +48,7 @@ class DuplicateIndex:
     signatures: dict[str, MinHash] = field(default_factory=dict)
     parent: dict[str, str] = field(default_factory=dict)  # union-find; each root is its group's earliest copy
     order: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (published or "~", arrival)
+    last_hits: list[str] = field(default_factory=list)  # the copies the last text added matched
 
     def __post_init__(self) -> None:
         self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
@@ -71,11 +72,13 @@ class DuplicateIndex:
         self.order[key] = (published or "~", len(self.order))
         self.signatures[key] = signature
         self.parent[key] = key
+        self.last_hits = []
         if not has_text:
             return None
         for hit in self.lsh.query(signature):
             if signature.jaccard(self.signatures[hit]) >= self.threshold:
                 self._union(key, hit)
+                self.last_hits.append(hit)
         self.lsh.insert(key, signature)
         return self.duplicate_of(key)
 

@@ -68,12 +68,13 @@ class StreamClusterer:
         position = len(self.story_of)
         self.key_to_position[key] = position
         when = _seconds(published)
-        copy_of = self.dedup.add(key, text, published)
+        self.dedup.add(key, text, published)
+        placed = [h for h in self.dedup.last_hits if h in self.key_to_position and h != key]
         terms = document.split()
         self.seen += 1
         self.df.update(set(terms))
-        if copy_of is not None and copy_of in self.key_to_position:
-            story = self.story_of[self.key_to_position[copy_of]]
+        if placed:  # a copy of a text already placed (earlier or later published) joins its story
+            story = self.story_of[self.key_to_position[placed[0]]]
         else:
             vector = self._vector(terms)
             found = self._best_story(vector, when)

@@ -1,0 +1,70 @@
+"""The streaming clusterer on small made-up streams."""
+
+from storytrace.align.compare import prepare
+from storytrace.cluster.stream import StreamClusterer, stream_groups
+from storytrace.model import Article
+
+BRIDGE = [
+    "The Saltmarsh Bridge over the River Velm collapsed in Eskerby, killing three drivers; divers searched the river.",
+    "Engineers inspecting the collapsed Saltmarsh Bridge in Eskerby found corroded steel in the river piers.",
+    "Eskerby mourned the three drivers killed when the Saltmarsh Bridge fell into the River Velm.",
+]
+BRIDGE_LATER = "Eskerby reopened a temporary crossing beside the collapsed Saltmarsh Bridge over the River Velm."
+KETTLE = [
+    "Corvane Appliances recalled 62,000 Brightwell kettles over a faulty thermal cut-off switch.",
+    "Owners of Brightwell kettles can claim a replacement from Corvane Appliances after the cut-off switch recall.",
+]
+# Same words as the bridge story ("bridge", "river", "Eskerby"), another event.
+OTHER_BRIDGE = [
+    "Eskerby council voted to paint the old railway bridge near the river harbour green.",
+    "The green paint for the Eskerby railway bridge by the harbour will cost the council 40,000 drav.",
+]
+
+
+def articles(texts: list[str], day: str, prefix: str) -> list[Article]:
+    return [Article(id=f"{prefix}{k}", text=t, published=f"{day}T0{k}:00:00", title=None) for k, t in enumerate(texts)]
+
+
+def groups_of(arts: list[Article]) -> list[set[str]]:
+    prepared = [prepare(a) for a in arts]
+    return sorted(({arts[k].id for k in g} for g in stream_groups(prepared)), key=min)
+
+
+def test_two_stories_come_apart() -> None:
+    got = groups_of(articles(BRIDGE, "2024-03-04", "b") + articles(KETTLE, "2024-03-05", "k"))
+    assert {"b0", "b1", "b2"} in got and {"k0", "k1"} in got
+
+
+def test_a_story_continues_after_a_gap_within_the_window() -> None:
+    arts = articles(BRIDGE, "2024-03-04", "b") + [Article(id="late", text=BRIDGE_LATER, published="2024-03-20")]
+    got = groups_of(arts)
+    assert {"b0", "b1", "b2", "late"} in got
+
+
+def test_a_story_does_not_continue_beyond_the_window() -> None:
+    arts = articles(BRIDGE, "2024-03-04", "b") + [Article(id="late", text=BRIDGE_LATER, published="2024-06-20")]
+    got = groups_of(arts)
+    assert {"late"} in got
+
+
+def test_shared_words_but_another_event_stay_apart() -> None:
+    got = groups_of(articles(BRIDGE, "2024-03-04", "b") + articles(OTHER_BRIDGE, "2024-03-05", "o"))
+    assert not any({"b0", "o0"} <= g for g in got)
+
+
+def test_a_duplicate_joins_its_original_story_even_if_it_arrives_first() -> None:
+    clusterer = StreamClusterer()
+    wire = BRIDGE[0] + " " + BRIDGE[1] + " " + BRIDGE[2]
+    # Story documents with no term in common: only the duplicate index can join them.
+    copy_story = clusterer.add("copy", "reprint headlin", "Headline\n" + wire, "2024-03-05")
+    wire_story = clusterer.add("wire", "saltmarsh bridg", wire, "2024-03-04")
+    assert clusterer.dedup.duplicate_of("copy") == "wire"
+    assert copy_story == wire_story
+
+
+def test_retired_stories_leave_the_index_but_keep_their_members() -> None:
+    clusterer = StreamClusterer()
+    clusterer.add("a", "saltmarsh bridg eskerby", "Saltmarsh bridge in Eskerby.", "2024-01-01")
+    assert clusterer.retire(now=clusterer.stories[0].last + 40 * 86400) == 1
+    assert not any(clusterer.index.values())
+    assert clusterer.stories[0].members == [0]
