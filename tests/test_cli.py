@@ -159,3 +159,19 @@ def test_pairs_on_a_missing_file_is_one_line(tmp_path: Path) -> None:
     result = run("pairs", str(tmp_path / "nope.jsonl"), "--lexical")
     assert result.exit_code == 1
     assert "nope.jsonl" in result.output and "Traceback" not in result.output
+
+
+def test_cluster_stream_keeps_input_order_and_groups_a_reprint(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    other = "Corvane Appliances recalled 62,000 kettles over a faulty switch, the company said on Tuesday."
+    rows = [
+        {"id": "copy", "text": "Reprinted.\n" + STORY, "published": "2024-03-05"},
+        {"id": "other", "text": other, "published": "2024-03-05"},
+        {"id": "wire", "text": STORY, "published": "2024-03-04"},
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    result = run("cluster", str(src), "--stream", "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 0, result.output
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["copy", "other", "wire"]
+    assert out[0]["story"] == out[2]["story"] != out[1]["story"]

@@ -27,6 +27,7 @@ from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
 from storytrace.align.compare import parse_time
 from storytrace.cluster import group_articles
+from storytrace.cluster.stream import stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
@@ -51,6 +52,10 @@ RELATION_STYLES = {
     "same_fact": "blue",
     "related": "dim",
 }
+
+# Above this many records the offline grouping's dense similarity matrix gets too
+# big (5,000^2 floats = 200 MB): ``cluster`` switches to the streaming clusterer.
+OFFLINE_MAX_ARTICLES = 5000
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (created on first use).")]
 LexicalOption = Annotated[
@@ -290,6 +295,9 @@ def _print_comparison(c: Comparison) -> None:
 def cluster(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="Article records, one JSON per line.")],
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
+    stream: Annotated[
+        bool, typer.Option("--stream", help="Single-pass streaming clusterer (automatic above 5,000 records).")
+    ] = False,
 ) -> None:
     """Group records into stories; print {"id", "story"} per record in input order."""
 
@@ -306,7 +314,9 @@ def cluster(
         with _progress_bar() as progress:
             prepared = prepare_all(articles, progress=progress)
         story_of: dict[int, str] = {}
-        for n, group in enumerate(group_articles(prepared), start=1):
+        use_stream = stream or len(prepared) > OFFLINE_MAX_ARTICLES
+        groups = stream_groups(prepared) if use_stream else group_articles(prepared)
+        for n, group in enumerate(groups, start=1):
             story_of.update((i, f"s{n}") for i in group)
         lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]
         text = "\n".join(lines) + ("\n" if lines else "")
