@@ -32,7 +32,11 @@ DUPLICATE_MIN_JACCARD = 0.8
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
     """The distinct word ``size``-grams of ``text`` (the whole text when it is shorter)."""
-    words = normal_words(text)
+    return word_shingles(normal_words(text), size)
+
+
+def word_shingles(words: Sequence[str], size: int = SHINGLE_WORDS) -> list[bytes]:
+    """``shingles`` of already normalised words."""
     if len(words) <= size:
         return [" ".join(words).encode("utf-8")] if words else []
     return list(dict.fromkeys(" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)))
@@ -49,6 +53,7 @@ class DuplicateIndex:
     parent: dict[str, str] = field(default_factory=dict)  # union-find; each root is its group's earliest copy
     order: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (published or "~", arrival)
     last_hits: list[str] = field(default_factory=list)  # the copies the last text added matched
+    hits_of: dict[str, list[str]] = field(default_factory=dict)  # key -> the earlier copies it matched
 
     def __post_init__(self) -> None:
         self.lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm)
@@ -59,7 +64,11 @@ class DuplicateIndex:
 
     def add_many(self, items: Sequence[tuple[str, str, str | None]]) -> list[str | None]:
         """``add`` for many texts (their MinHashes are computed in one batch)."""
-        sets = [shingles(text) for _, text, _ in items]
+        return self.add_shingled([(key, shingles(text), published) for key, text, published in items])
+
+    def add_shingled(self, items: Sequence[tuple[str, list[bytes], str | None]]) -> list[str | None]:
+        """``add_many`` for texts already cut into shingles."""
+        sets = [s for _, s, _ in items]
         hashes = MinHash.bulk(sets, num_perm=self.num_perm) if sets else []
         return [
             self._insert(key, published, m, bool(s))
@@ -79,6 +88,7 @@ class DuplicateIndex:
             if signature.jaccard(self.signatures[hit]) >= self.threshold:
                 self._union(key, hit)
                 self.last_hits.append(hit)
+        self.hits_of[key] = list(self.last_hits)
         self.lsh.insert(key, signature)
         return self.duplicate_of(key)
 

@@ -23,7 +23,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace.align.compare import Prepared, parse_time
-from storytrace.text.tokens import content_stems
+from storytrace.text.tokens import content_stems, normal_words, stems_of
 
 # Average-link cut: articles (or groups) whose mean cosine similarity is below
 # 1 - this value stay apart. Tuned on Giveme5W1H dev (bench/cluster_quality.py).
@@ -39,10 +39,18 @@ TEMPLATE_TERM_SHARE = 0.05
 
 def story_document(prepared: Prepared) -> str:
     """The words that represent an article for grouping: content stems and the title twice."""
+    return story_document_of(content_words(prepared), prepared.article.title)
+
+
+def content_words(prepared: Prepared) -> list[str]:
+    """The normalised words of an article's cleaned content."""
     text = prepared.article.text
-    body = " ".join(text[s:e] for s, e in prepared.clean.content)
-    title = prepared.article.title or ""
-    return " ".join(content_stems(body) + 2 * content_stems(title))
+    return normal_words(" ".join(text[s:e] for s, e in prepared.clean.content))
+
+
+def story_document_of(body_words: list[str], title: str | None) -> str:
+    """``story_document`` from the content's normalised words and the title."""
+    return " ".join(stems_of(body_words) + 2 * content_stems(title or ""))
 
 
 def similarity_matrix(prepared: Sequence[Prepared]) -> np.ndarray:

@@ -26,14 +26,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storytrace.align.compare import Prepared, parse_time
-from storytrace.cluster.dedup import DuplicateIndex
-from storytrace.cluster.grouping import story_document
+from storytrace.cluster.dedup import DuplicateIndex, word_shingles
+from storytrace.cluster.grouping import content_words, story_document_of
 
 # Join the best candidate story when the article's cosine to its centroid reaches this.
 STREAM_JOIN_MIN = 0.2
 STREAM_WINDOW_DAYS = 30.0
 INDEX_TERMS = 12  # heaviest terms of each article listed in the index (and looked up)
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 10  # B3-F1 on Giveme5W1H and METER dev the same as with 40 (bench/cluster_quality.py --stream 0.2)
+BATCH = 1000  # articles hashed for the duplicate index at a time (and retirement checked)
 # A term in more than this share of the documents seen (once 100 are seen) is a template word.
 TEMPLATE_SHARE = 0.05
 TEMPLATE_MIN_DOCS = 100
@@ -63,13 +64,18 @@ class StreamClusterer:
     dedup: DuplicateIndex = field(default_factory=DuplicateIndex)
     key_to_position: dict[str, int] = field(default_factory=dict)
 
-    def add(self, key: str, document: str, text: str, published: str | None) -> int:
-        """The story number the article joins (a new one when nothing fits)."""
+    def add(self, key: str, document: str, text: str | None, published: str | None) -> int:
+        """The story number the article joins (a new one when nothing fits).
+
+        ``text`` goes to the duplicate index; pass None when the caller has
+        already added the article there (``DuplicateIndex.add_shingled``).
+        """
         position = len(self.story_of)
         self.key_to_position[key] = position
         when = _seconds(published)
-        self.dedup.add(key, text, published)
-        placed = [h for h in self.dedup.last_hits if h in self.key_to_position and h != key]
+        if text is not None:
+            self.dedup.add(key, text, published)
+        placed = [h for h in self.dedup.hits_of.get(key, ()) if h in self.key_to_position and h != key]
         terms = document.split()
         self.seen += 1
         self.df.update(set(terms))
@@ -151,13 +157,19 @@ def stream_groups(prepared: Sequence[Prepared], join_min: float | None = None) -
     order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
     clusterer = StreamClusterer(join_min=STREAM_JOIN_MIN if join_min is None else join_min)
     labels: dict[int, int] = {}
-    retire_every = 1000
-    for n, k in enumerate(order, start=1):
-        p = prepared[k]
-        body = "\n".join(p.article.text[s:e] for s, e in p.clean.content)
-        labels[k] = clusterer.add(p.article.id, story_document(p), body, p.article.published)
-        if n % retire_every == 0:
-            clusterer.retire(_seconds(p.article.published))
+    for start in range(0, len(order), BATCH):
+        chunk = order[start : start + BATCH]
+        words = [content_words(prepared[k]) for k in chunk]
+        clusterer.dedup.add_shingled(
+            [
+                (prepared[k].article.id, word_shingles(w), prepared[k].article.published)
+                for k, w in zip(chunk, words, strict=True)
+            ]
+        )
+        for k, w in zip(chunk, words, strict=True):
+            art = prepared[k].article
+            labels[k] = clusterer.add(art.id, story_document_of(w, art.title), None, art.published)
+        clusterer.retire(_seconds(prepared[chunk[-1]].article.published))
     groups: dict[int, list[int]] = {}
     for k in range(len(prepared)):
         groups.setdefault(labels[k], []).append(k)
