@@ -22,6 +22,7 @@ story) so that cross-validation never splits one source item across folds.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,3 +181,14 @@ def all_training_pairs(data: Path, embedder: CachedEmbedder) -> list[LabelledPai
     """Every labelled pair the shipped classifier is trained on."""
     msrp = load_msrp(data)
     return msrp + load_stsb(data) + meter_pairs(data, embedder) + random_unrelated(msrp, 2000)
+
+
+def load_training(data: Path, program: str) -> tuple[CachedEmbedder, list[LabelledPair], dict[str, np.ndarray]] | None:
+    """The embedder, every training pair and their feature matrices; None (said on stderr) without the data."""
+    gone = next((data / f for f in (MSRP_FILE, STSB_FILE) if not (data / f).is_file()), None)
+    if gone is not None:
+        print(f"{program}: {gone} not found", file=sys.stderr)
+        return None
+    embedder = bench_embedder()
+    pairs = all_training_pairs(data, embedder)
+    return embedder, pairs, feature_matrices(pairs, embedder)

@@ -22,7 +22,6 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # sklearn's OpenMP threads stall 
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,8 +29,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
-from _data import DEFAULT_DATA, missing
-from _relations_data import MSRP_FILE, STSB_FILE, all_training_pairs, bench_embedder, feature_matrices
+from _data import DEFAULT_DATA
+from _relations_data import load_training
 from storytrace.align import classifier
 from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, SEMANTIC_FEATURES, RelationModel, TrainedRelations
 from storytrace.align.pairs import text_pair_features
@@ -62,14 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--paraphrase-min", type=float, default=classifier.PARAPHRASE_MIN_PROBABILITY)
     args = parser.parse_args(argv)
     classifier.PARAPHRASE_MIN_PROBABILITY = args.paraphrase_min
-    gone = missing(args.data, MSRP_FILE, STSB_FILE)
-    if gone:
-        print(f"msrp: {gone} not found", file=sys.stderr)
-        return 2
     started = time.perf_counter()
-    embedder = bench_embedder()
-    pairs = all_training_pairs(args.data, embedder)
-    x = feature_matrices(pairs, embedder)
+    loaded = load_training(args.data, "msrp")
+    if loaded is None:
+        return 2
+    embedder, pairs, x = loaded
     msrp_rows = np.array([k for k, p in enumerate(pairs) if p.dataset == "msrp"])
     gold = np.array([pairs[k].msrp_label for k in msrp_rows])
     texts_a, texts_b = [pairs[k].a for k in msrp_rows], [pairs[k].b for k in msrp_rows]

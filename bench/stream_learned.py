@@ -14,7 +14,6 @@ cosine cut that ships. A first step toward Miranda et al. (2018).
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -27,87 +26,66 @@ from storytrace.cluster.grouping import content_words, story_document_of
 
 
 def feats(cl: S.StreamClusterer, vector: dict[str, float], when: float) -> list[tuple[int, list[float]]]:
-    heavy = sorted(vector, key=vector.__getitem__, reverse=True)[: S.INDEX_TERMS]
-    hits: Counter[int] = Counter()
-    for t in heavy:
-        hits.update(cl.index.get(t, ()))
+    """Each candidate story of the clusterer with its join features."""
     rows = []
-    for sid, h in hits.most_common(S.MAX_CANDIDATES):
+    for sid, shared, cos in cl.candidates(vector, when):
         st = cl.stories[sid]
-        if not math.isnan(when) and not math.isnan(st.last):
-            if when - st.last > cl.window_days * 86400 or st.first - when > cl.window_days * 86400:
-                continue
-        dot = sum(w * st.centroid.get(t, 0.0) for t, w in vector.items())
-        cos = dot / math.sqrt(st.norm2) if st.norm2 else 0
-        gl = 0 if math.isnan(when) or math.isnan(st.last) else abs(when - st.last) / 86400
-        gf = 0 if math.isnan(when) or math.isnan(st.first) else abs(when - st.first) / 86400
-        rows.append((sid, [cos, h / S.INDEX_TERMS, math.log1p(gl), math.log1p(gf), math.log1p(len(st.members))]))
-    if rows:
-        best = max(r[1][0] for r in rows)
-        for _, f in rows:
-            f.append(f[0] - best)
+        gap_last = 0.0 if math.isnan(when) or math.isnan(st.last) else abs(when - st.last) / 86400
+        gap_first = 0.0 if math.isnan(when) or math.isnan(st.first) else abs(when - st.first) / 86400
+        size = math.log1p(len(st.members))
+        rows.append((sid, [cos, shared / S.INDEX_TERMS, math.log1p(gap_last), math.log1p(gap_first), size]))
+    best = max((f[0] for _, f in rows), default=0.0)
+    for _, f in rows:
+        f.append(f[0] - best)
     return rows
 
 
-def ordered(corpus: Corpus) -> list[int]:
-    P = corpus.prepared
-    return sorted(range(len(P)), key=lambda k: (P[k].article.published or "~", k))
+def replay(corpus: Corpus, decide: Any) -> np.ndarray:
+    """Run the stream in date order; ``decide(k, rows)`` names the story (or None) for article ``k``."""
+    cl = S.StreamClusterer()
+    labels = np.zeros(len(corpus.prepared), dtype=int)
+    order = sorted(range(len(corpus.prepared)), key=lambda k: (corpus.prepared[k].article.published or "~", k))
+    for k in order:
+        p = corpus.prepared[k]
+        vector = cl.vector_of(story_document_of(content_words(p), p.article.title))
+        when = S._seconds(p.article.published)
+        labels[k] = cl.place(decide(k, feats(cl, vector, when)), vector, when)
+    return labels
 
 
 def train_rows(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
-    cl = S.StreamClusterer()
-    X = []
-    y = []
-    gold_to_sid = {}
-    for k in ordered(corpus):
-        p = corpus.prepared[k]
-        w = content_words(p)
-        doc = story_document_of(w, p.article.title)
-        terms = doc.split()
-        cl.seen += 1
-        cl.df.update(set(terms))
-        when = S._seconds(p.article.published)
-        v = cl._vector(terms)
-        g = corpus.gold[k]
-        for sid, f in feats(cl, v, when):
-            X.append(f)
-            y.append(int(gold_to_sid.get(g) == sid))
-        if g not in gold_to_sid:
-            cl.stories.append(S._Story())
-            gold_to_sid[g] = len(cl.stories) - 1
-        sid = gold_to_sid[g]
-        cl._join(sid, v, when)
-        cl.stories[sid].members.append(k)
-        cl.story_of.append(sid)
-    return np.array(X), np.array(y)
+    """Candidate features and labels (1: the gold story) from a replay with gold assignments."""
+    x: list[list[float]] = []
+    y: list[int] = []
+    story_of_gold: dict[int, int] = {}
+    next_story = [0]
+
+    def oracle(k: int, rows: list[tuple[int, list[float]]]) -> int | None:
+        gold = int(corpus.gold[k])
+        for sid, f in rows:
+            x.append(f)
+            y.append(int(story_of_gold.get(gold) == sid))
+        if gold not in story_of_gold:
+            story_of_gold[gold] = next_story[0]
+            next_story[0] += 1
+            return None
+        return story_of_gold[gold]
+
+    replay(corpus, oracle)
+    return np.array(x), np.array(y)
 
 
-def run(corpus: Corpus, model: Any, t: float = 0.5) -> np.ndarray:
-    cl = S.StreamClusterer()
-    labels = {}
-    for k in ordered(corpus):
-        p = corpus.prepared[k]
-        w = content_words(p)
-        doc = story_document_of(w, p.article.title)
-        terms = doc.split()
-        cl.seen += 1
-        cl.df.update(set(terms))
-        when = S._seconds(p.article.published)
-        v = cl._vector(terms)
-        rows = feats(cl, v, when)
-        sid = None
-        if rows:
-            pr = model.predict_proba(np.array([f for _, f in rows]))[:, 1]
-            i = int(np.argmax(pr))
-            if pr[i] >= t:
-                sid = rows[i][0]
-        if sid is None:
-            cl.stories.append(S._Story())
-            sid = len(cl.stories) - 1
-        cl._join(sid, v, when)
-        cl.stories[sid].members.append(k)
-        labels[k] = sid
-    return np.array([labels[k] for k in range(len(corpus.prepared))])
+def run(corpus: Corpus, model: Any, t: float) -> np.ndarray:
+    """Story labels when the model decides: join the most probable candidate if P >= t."""
+
+    def learned(_: int, rows: list[tuple[int, list[float]]]) -> int | None:
+        if not rows:
+            return None
+        proba = model.predict_proba(np.array([f for _, f in rows]))[:, 1]
+        best = int(np.argmax(proba))
+        return rows[best][0] if proba[best] >= t else None
+
+    return replay(corpus, learned)
 
 
 def main() -> int:

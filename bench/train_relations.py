@@ -20,7 +20,6 @@ import argparse
 import hashlib
 import io
 import json
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -32,8 +31,8 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from _data import DEFAULT_DATA, missing
-from _relations_data import MSRP_FILE, STSB_FILE, LabelledPair, all_training_pairs, bench_embedder, feature_matrices
+from _data import DEFAULT_DATA
+from _relations_data import MSRP_FILE, STSB_FILE, LabelledPair, load_training
 from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, MODEL_FILES, SEMANTIC_FEATURES, ensemble_from_arrays
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "align" / "models"
@@ -153,14 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--describe", action="store_true", help="print feature quantiles per dataset and label")
     args = parser.parse_args(argv)
-    gone = missing(args.data, MSRP_FILE, STSB_FILE)
-    if gone:
-        print(f"train_relations: {gone} not found", file=sys.stderr)
-        return 2
     started = time.perf_counter()
-    embedder = bench_embedder()
-    pairs = all_training_pairs(args.data, embedder)
-    matrices = feature_matrices(pairs, embedder)
+    loaded = load_training(args.data, "train_relations")
+    if loaded is None:
+        return 2
+    embedder, pairs, matrices = loaded
     print(f"{len(pairs)} pairs: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(p.label for p in pairs).items())))
     if args.describe:
         describe_features(pairs, matrices["semantic"])

@@ -76,22 +76,13 @@ class StreamClusterer:
         if text is not None:
             self.dedup.add(key, text, published)
         placed = [h for h in self.dedup.hits_of.get(key, ()) if h in self.key_to_position and h != key]
-        terms = document.split()
-        self.seen += 1
-        self.df.update(set(terms))
+        vector = self.vector_of(document)
         if placed:  # a copy of a text already placed (earlier or later published) joins its story
             story = self.story_of[self.key_to_position[placed[0]]]
-        else:
-            vector = self._vector(terms)
-            found = self._best_story(vector, when)
-            if found is None:
-                self.stories.append(_Story())
-                found = len(self.stories) - 1
-            story = found
-            self._join(story, vector, when)
-        self.stories[story].members.append(position)
-        self.story_of.append(story)
-        return story
+            self.stories[story].members.append(position)
+            self.story_of.append(story)
+            return story
+        return self.place(self._best_story(vector, when), vector, when)
 
     def _vector(self, terms: Sequence[str]) -> dict[str, float]:
         counts = Counter(terms)
@@ -104,22 +95,46 @@ class StreamClusterer:
         norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
         return {t: v / norm for t, v in out.items()}
 
-    def _best_story(self, vector: dict[str, float], when: float) -> int | None:
+    def candidates(self, vector: dict[str, float], when: float) -> list[tuple[int, int, float]]:
+        """``(story, heavy terms shared, cosine to its centroid)`` of the indexed stories within the window."""
         heavy = sorted(vector, key=vector.__getitem__, reverse=True)[:INDEX_TERMS]
         hits: Counter[int] = Counter()
         for term in heavy:
             hits.update(self.index.get(term, ()))
-        best, best_score = None, self.join_min
-        for story_id, _ in hits.most_common(MAX_CANDIDATES):
+        out = []
+        window = self.window_days * 86400
+        for story_id, shared in hits.most_common(MAX_CANDIDATES):
             story = self.stories[story_id]
             if not math.isnan(when) and not math.isnan(story.last):
-                if when - story.last > self.window_days * 86400 or story.first - when > self.window_days * 86400:
+                if when - story.last > window or story.first - when > window:
                     continue
             dot = sum(w * story.centroid.get(t, 0.0) for t, w in vector.items())
-            score = dot / math.sqrt(story.norm2) if story.norm2 else 0.0
+            out.append((story_id, shared, dot / math.sqrt(story.norm2) if story.norm2 else 0.0))
+        return out
+
+    def _best_story(self, vector: dict[str, float], when: float) -> int | None:
+        best, best_score = None, self.join_min
+        for story_id, _, score in self.candidates(vector, when):
             if score >= best_score:
                 best, best_score = story_id, score
         return best
+
+    def vector_of(self, document: str) -> dict[str, float]:
+        """Count ``document`` in the document frequencies and return its TF-IDF vector."""
+        terms = document.split()
+        self.seen += 1
+        self.df.update(set(terms))
+        return self._vector(terms)
+
+    def place(self, story_id: int | None, vector: dict[str, float], when: float) -> int:
+        """Put an article (the next position) into ``story_id``, or a new story for None; the story."""
+        if story_id is None:
+            self.stories.append(_Story())
+            story_id = len(self.stories) - 1
+        self._join(story_id, vector, when)
+        self.stories[story_id].members.append(len(self.story_of))
+        self.story_of.append(story_id)
+        return story_id
 
     def _join(self, story_id: int, vector: dict[str, float], when: float) -> None:
         story = self.stories[story_id]
