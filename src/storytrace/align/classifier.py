@@ -73,7 +73,7 @@ MODEL_FILES = {"semantic": "relations_semantic", "lexical": "relations_lexical"}
 
 
 class ModelFileError(RuntimeError):
-    """A shipped model file is missing, altered, or was made with another scikit-learn."""
+    """A shipped model file is missing or does not match its card."""
 
 
 def feature_vector(f: PairFeatures, names: Sequence[str]) -> list[float]:
@@ -250,14 +250,14 @@ class TrainedRelations:
             kept = f.sequence >= PARAPHRASE_MIN_SEQUENCE and f.bigram_dice >= PARAPHRASE_MIN_BIGRAM_DICE
             return model_says if kept else ("same_fact", score)
         if lexical is None or lexical[0] in REUSE_RELATIONS:
-            return model_says if name != "paraphrase" else ("same_fact", score)
+            return model_says  # "paraphrase" was settled above
         return lexical[0], score
 
 
-def decide(proba: np.ndarray, classes: Sequence[str], paraphrase_min: float | None = None) -> tuple[str, float]:
-    """The relation a row of class probabilities names (see ``PARAPHRASE_MIN_PROBABILITY``)."""
+def decide(proba: np.ndarray, classes: Sequence[str]) -> tuple[str, float]:
+    """The relation a row of class probabilities names (see ``PARAPHRASE_MIN_PROBABILITY``, read at call time)."""
     para = classes.index("paraphrase")
-    if proba[para] >= (PARAPHRASE_MIN_PROBABILITY if paraphrase_min is None else paraphrase_min):
+    if proba[para] >= PARAPHRASE_MIN_PROBABILITY:
         return "paraphrase", round(float(proba[para]), 3)
     rest = [k for k in range(len(classes)) if k != para]
     best = max(rest, key=lambda k: float(proba[k]))

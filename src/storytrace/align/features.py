@@ -130,31 +130,6 @@ class SentenceSpace:
             return None
         return np.asarray(np.sum(self.embeddings[list(rows)] * self.embeddings[list(cols)], axis=1), dtype=float)
 
-    def similarity_matrix(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
-        """``PairFeatures.similarity`` of every (row, col) pair, computed in bulk."""
-        return self.similarity_parts(rows, cols)[0]
-
-    def similarity_parts(self, rows: Sequence[int], cols: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Combined similarity, word cosine and char cosine of every (row, col) pair."""
-        block = self.similarity_block(rows, cols)
-        w, c = block[0], block[1]
-        if not rows or not cols:
-            return w, w, c
-        ra, cb = self.stem_sets[list(rows)], self.stem_sets[list(cols)]
-        shared = (ra.multiply(ra > 0) @ (cb > 0).T.astype(float)).toarray()
-        total = np.asarray(ra.sum(axis=1)).reshape(-1, 1) + np.asarray(cb.sum(axis=1)).reshape(1, -1)
-        wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
-        combined: np.ndarray = 0.4 * w + 0.3 * c + 0.3 * wdice
-        return combined, w, c
-
-    def similarity_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
-        """Word and char cosine of every (row, col) sentence pair, as a 2 x R x C array."""
-        if not rows or not cols:
-            return np.zeros((2, len(rows), len(cols)))
-        w = (self.word_vectors[list(rows)] @ self.word_vectors[list(cols)].T).toarray()
-        c = (self.char_vectors[list(rows)] @ self.char_vectors[list(cols)].T).toarray()
-        return np.stack([w, c])
-
     def summed_cosine(self, rows_a: Sequence[int], rows_b: Sequence[int], chars: bool = False) -> float:
         """Cosine of the summed word (or character n-gram) vectors of two groups of sentences."""
         if not rows_a or not rows_b:
@@ -178,12 +153,6 @@ class SentenceSpace:
         if self.embeddings is None:
             return None
         return float(self.embeddings[i] @ self.embeddings[j])
-
-    def embed_block(self, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray | None:
-        """Embedding cosines of every (row, col) pair, or None without embeddings."""
-        if self.embeddings is None:
-            return None
-        return np.asarray(self.embeddings[list(rows)] @ self.embeddings[list(cols)].T, dtype=float)
 
     def embed_group_cos(self, rows_a: Sequence[int], rows_b: Sequence[int]) -> float | None:
         """Embedding cosine of the mean vectors of two groups of sentences (a joined passage)."""

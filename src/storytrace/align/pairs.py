@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from storytrace.align.classifier import TrainedRelations
-from storytrace.align.features import PairFeatures, char_ngrams, count_cosine, describe, pair_features
+from storytrace.align.features import PairFeatures, count_cosine, describe, pair_features
 from storytrace.model import REUSE_RELATIONS
 from storytrace.semantic import Embedder
 
@@ -46,8 +46,8 @@ def text_pair_features(a: Sequence[str], b: Sequence[str], embedder: Embedder | 
     for x, y, c in zip(a, b, cos, strict=True):
         ix, iy = describe(x), describe(y)
         word_cos = count_cosine(Counter(ix.stems), Counter(iy.stems))
-        char_cos = count_cosine(Counter(char_ngrams(ix.words)), Counter(char_ngrams(iy.words)))
-        out.append(pair_features(ix, iy, word_cos, char_cos, {}, c))
+        f = pair_features(ix, iy, word_cos, 0.0, {}, c)
+        out.append(replace(f, char_cos=f.local_char_cos))  # alone, the pair is its own group
     return out
 
 
