@@ -36,20 +36,12 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.metrics import adjusted_rand_score
 
-from _data import (
-    DEFAULT_DATA,
-    GIVEME_FILE,
-    METER_NEWSPAPERS,
-    METER_PA,
-    Labelled,
-    load_giveme,
-    load_meter_newspapers,
-    load_meter_pa,
-    missing,
-)
+from _data import DEFAULT_DATA, Labelled
+from _join_data import load_labelled
 from storytrace.align.compare import Prepared, parse_time, prepare
 from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
+from storytrace.semantic import semantic_available
 
 
 @dataclass(frozen=True)
@@ -153,19 +145,14 @@ def cut(corpus: Corpus, max_distance: float) -> np.ndarray:
 
 
 def load_corpora(data: Path, meter_gold: str) -> list[tuple[str, list[Labelled]]]:
-    corpora: list[tuple[str, list[Labelled]]] = []
-    if (absent := missing(data, GIVEME_FILE)) is None:
-        corpora.append(("giveme5w1h", load_giveme(data)))
-    else:
-        print(f"skipped giveme5w1h: {absent} not found")
-    if (absent := missing(data, METER_NEWSPAPERS, METER_PA)) is None:
-        items = [Labelled(m.article, m.story) for m in load_meter_newspapers(data)]
-        items += list(load_meter_pa(data).values())
-        if meter_gold == "catchline":  # domain|catchline: one trial over several days is one story
-            items = [Labelled(i.article, i.story.split("|")[0] + "|" + i.story.split("|")[2]) for i in items]
-        corpora.append(("meter", items))
-    else:
-        print(f"skipped meter: {absent} not found")
+    corpora = [(name, items) for name, items in load_labelled(data) if name != "uci"]
+    if meter_gold == "catchline":  # domain|catchline: one trial over several days is one story
+        corpora = [
+            (n, [Labelled(i.article, i.story.split("|")[0] + "|" + i.story.split("|")[2]) for i in items])
+            if n == "meter"
+            else (n, items)
+            for n, items in corpora
+        ]
     return corpora
 
 
@@ -176,6 +163,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--stream", type=float, nargs="*", help="also run the streaming clusterer at these join cut-offs"
     )
+    parser.add_argument(
+        "--learned",
+        action="store_true",
+        help="also score the learned streaming join, 5-fold by story (lexical, and with MiniLM when installed)",
+    )
+    parser.add_argument("--lexical-only", action="store_true", help="with --learned: skip the embedding model")
     parser.add_argument("--start", type=float, default=0.5, help="sweep start (default: %(default)s)")
     parser.add_argument("--stop", type=float, default=0.95, help="sweep stop, inclusive (default: %(default)s)")
     parser.add_argument("--step", type=float, default=0.05, help="sweep step (default: %(default)s)")
@@ -192,6 +185,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="override STORY_TIME_WINDOW_DAYS for this run only (default: the shipped value)",
     )
     return parser.parse_args(argv)
+
+
+def learned_section(data: Path, lexical_only: bool) -> None:
+    """The learned join, each article scored by a model that never saw its story (``_join_data.held_out_b3``)."""
+    import _join_data as J
+
+    embed = None
+    if not lexical_only and semantic_available():
+        from _relations_data import bench_embedder
+
+        embed = bench_embedder().encode
+    corpora = [J.stream_corpus(name, items, embed) for name, items in J.load_labelled(data)]
+    events = {c.name: J.oracle_events(c) for c in corpora}
+    print(f"\nlearned streaming join ({J.FOLDS}-fold by gold story; trained on the other corpora and folds)")
+    for c in corpora:
+        fixed = score(np.array(stream.stream_labels(c.prepared, stream.FixedJoin())), c.gold)
+        print(
+            f"  {c.name:<11} {len(c.prepared):>5} docs  fixed cosine {stream.STREAM_JOIN_MIN}: "
+            f"B3 P/R/F1 {fixed.b3_p:.3f}/{fixed.b3_r:.3f}/{fixed.b3_f1:.3f}"
+        )
+        for semantic in (False, True) if embed is not None else (False,):
+            t0 = time.perf_counter()
+            held, _ = J.held_out_b3(c, events, semantic)
+            took = time.perf_counter() - t0
+            print(
+                f"  {'':<11} {'':>5}       learned {'semantic' if semantic else 'lexical ':<8}: "
+                f"B3 P/R/F1 {held.b3_p:.3f}/{held.b3_r:.3f}/{held.b3_f1:.3f}  ({held.folds} folds, {took:.1f} s)"
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -231,13 +252,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if adjusted_rand_score(labels, cut(corpus, STORY_MAX_DISTANCE)) < 1 - 1e-9:
             print(f"  warning: {corpus.name}: the bench's own cut differs from group_articles", file=sys.stderr)
+    if args.learned:
+        learned_section(data, args.lexical_only)
     if args.stream:
         print("\nstreaming clusterer (storytrace.cluster.stream), one pass in publication order")
         for join_min in args.stream:
             cells = []
             for corpus in corpora:
                 t0 = time.perf_counter()
-                groups = stream.stream_groups(corpus.prepared, join_min)
+                groups = stream.stream_groups(corpus.prepared, stream.FixedJoin(join_min))
                 took = time.perf_counter() - t0
                 s = score(labels_from_groups(groups, len(corpus.prepared)), corpus.gold)
                 cells.append(

@@ -1,7 +1,8 @@
 """The streaming clusterer on small made-up streams."""
 
 from storytrace.align.compare import prepare
-from storytrace.cluster.stream import StreamClusterer, stream_groups
+from storytrace.cluster.dedup import shingles
+from storytrace.cluster.stream import StreamClusterer, StreamItem, stream_groups
 from storytrace.model import Article
 
 BRIDGE = [
@@ -30,6 +31,10 @@ def groups_of(arts: list[Article]) -> list[set[str]]:
     return sorted(({arts[k].id for k in g} for g in stream_groups(prepared)), key=min)
 
 
+def item(key: str, document: str, text: str, published: str) -> StreamItem:
+    return StreamItem(key, published, tuple(document.split()), shingles=tuple(shingles(text)))
+
+
 def test_two_stories_come_apart() -> None:
     got = groups_of(articles(BRIDGE, "2024-03-04", "b") + articles(KETTLE, "2024-03-05", "k"))
     assert {"b0", "b1", "b2"} in got and {"k0", "k1"} in got
@@ -56,15 +61,15 @@ def test_a_duplicate_joins_its_original_story_even_if_it_arrives_first() -> None
     clusterer = StreamClusterer()
     wire = BRIDGE[0] + " " + BRIDGE[1] + " " + BRIDGE[2]
     # Story documents with no term in common: only the duplicate index can join them.
-    copy_story = clusterer.add("copy", "reprint headlin", "Headline\n" + wire, "2024-03-05")
-    wire_story = clusterer.add("wire", "saltmarsh bridg", wire, "2024-03-04")
+    copy_story = clusterer.add(item("copy", "reprint headlin", "Headline\n" + wire, "2024-03-05"))
+    wire_story = clusterer.add(item("wire", "saltmarsh bridg", wire, "2024-03-04"))
     assert clusterer.dedup.duplicate_of("copy") == "wire"
     assert copy_story == wire_story
 
 
 def test_retired_stories_leave_the_index_but_keep_their_members() -> None:
     clusterer = StreamClusterer()
-    clusterer.add("a", "saltmarsh bridg eskerby", "Saltmarsh bridge in Eskerby.", "2024-01-01")
+    clusterer.add(item("a", "saltmarsh bridg eskerby", "Saltmarsh bridge in Eskerby.", "2024-01-01"))
     assert clusterer.retire(now=clusterer.stories[0].last + 40 * 86400) == 1
     assert not any(clusterer.index.values())
     assert clusterer.stories[0].members == [0]

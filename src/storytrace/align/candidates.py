@@ -57,9 +57,7 @@ def candidate_pairs(space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequenc
     return sorted({(int(i), int(j)) for i, j in zip(coo.row, coo.col, strict=True)})
 
 
-def story_candidates(
-    space: SentenceSpace, offsets: Sequence[int]
-) -> dict[tuple[int, int], list[tuple[int, int]]]:
+def story_candidates(space: SentenceSpace, offsets: Sequence[int]) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """Candidates of a story in one pass: {(article x, article y): [(i, j) local pairs]}, x < y.
 
     ``offsets`` are the first rows of each article in ``space`` (and the end).

@@ -1,60 +1,132 @@
 """Single-pass story clustering of a stream, in time linear in the number of articles.
 
-Articles arrive in publication order. Each becomes a TF-IDF vector of its story
-document (content stems, title twice: ``grouping.story_document``) whose IDF
-comes from the documents seen so far. A story keeps the sum of its members'
-vectors (its centroid), its first and last publication time, and is listed in
-an inverted index under the heaviest terms of its members. A new article looks
-up the stories sharing one of its heaviest terms (never all stories), keeps
-those active within ``STREAM_WINDOW_DAYS``, and joins the most similar one if
-the cosine to its centroid reaches ``STREAM_JOIN_MIN``; otherwise it opens a
-story. Near-duplicates (``dedup``) join their earliest copy's story at once.
-Stories silent for longer than the window leave the index (they stay in the
-result), so memory and time per article stay bounded.
+Articles arrive in publication order. Each becomes a ``StreamItem``: TF-IDF
+vectors (IDF from the documents seen so far) of its story document (content
+stems, title twice: ``grouping.story_document``), of its title and of its
+names (capitalised words), and optionally an embedding of its title and lead.
+A story keeps the sums of its members' vectors (its centroids), its first and
+last publication time, and is listed in an inverted index under the heaviest
+terms of its members. A new article looks up the stories sharing one of its
+heaviest terms (never all stories), keeps those active within
+``STREAM_WINDOW_DAYS``, computes the join features of each (``join``) and
+lets the learned join model pick the story or open a new one, as Miranda et
+al. (2018, EMNLP) do. Near-duplicates (``dedup``) join their earliest copy's
+story at once, whatever the arrival order. Stories silent for longer than the
+window leave the index (they stay in the result), so memory and time per
+article stay bounded.
 
-This is the shape of Miranda et al. (2018, EMNLP) with one hand-set decision;
-their learned similarity and join decision come next (issue 4).
+``FixedJoin`` keeps the earlier rule (join the most similar story when the body
+cosine reaches a cut-off) as the baseline the benchmarks compare against.
 
-Not here: alignment inside a story, the store.
+Not here: alignment inside a story, the store (``pipeline``), training (``bench/train_join.py``).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
 
 from storytrace.align.compare import Prepared, parse_time
 from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
+from storytrace.cluster.join import JoinModel, load_join_model
+from storytrace.text.tokens import STOPWORDS, content_stems, normal_words, stem
 
-# Join the best candidate story when the article's cosine to its centroid reaches this.
+# The rule of ``FixedJoin``: join the best candidate when its body cosine reaches this.
 STREAM_JOIN_MIN = 0.2
 STREAM_WINDOW_DAYS = 30.0
 INDEX_TERMS = 12  # heaviest terms of each article listed in the index (and looked up)
 MAX_CANDIDATES = 10  # B3-F1 on Giveme5W1H and METER dev the same as with 40 (bench/cluster_quality.py --stream 0.2)
-BATCH = 1000  # articles hashed for the duplicate index at a time (and retirement checked)
+BATCH = 1000  # articles hashed (and embedded) at a time, and retirement checked
 # A term in more than this share of the documents seen (once 100 are seen) is a template word.
 TEMPLATE_SHARE = 0.05
 TEMPLATE_MIN_DOCS = 100
+# The most similar of a story's last this many members gives the ``cos_member`` feature.
+RECENT_MEMBERS = 20
+# The embedded text of an article: its title and the first words of its content.
+EMBED_LEAD_WORDS = 80
+
+Vector = dict[str, float]
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    """What the clusterer needs of an article."""
+
+    key: str
+    published: str | None
+    document: tuple[str, ...]  # story document terms
+    title: tuple[str, ...] = ()  # title stems
+    names: tuple[str, ...] = ()  # stems of capitalised words inside sentences
+    shingles: tuple[bytes, ...] | None = None  # None: already in the duplicate index
+    embedding: np.ndarray | None = None  # unit vector of title + lead
 
 
 @dataclass
 class _Story:
-    centroid: dict[str, float] = field(default_factory=dict)
-    norm2: float = 0.0
+    body: Vector = field(default_factory=dict)
+    body_norm2: float = 0.0
+    title: Vector = field(default_factory=dict)
+    title_norm2: float = 0.0
+    names: Vector = field(default_factory=dict)
+    names_norm2: float = 0.0
+    embedding: np.ndarray | None = None
     first: float = math.nan
     last: float = math.nan
     members: list[int] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
+    recent: list[Vector] = field(default_factory=list)  # body vectors of the last RECENT_MEMBERS members
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate story for an article, with its join features."""
+
+    story: int
+    features: dict[str, float]
+
+
+class JoinDecider(Protocol):
+    """Picks the candidate to join (its index in the list), or None for a new story."""
+
+    def choose(self, rows: Sequence[Mapping[str, float]]) -> int | None:
+        """Index of the row to join, or None."""
+        ...
+
+
+@dataclass(frozen=True)
+class FixedJoin:
+    """The hand-set rule: the candidate with the highest body cosine, if it reaches ``join_min``."""
+
+    join_min: float = STREAM_JOIN_MIN
+
+    def choose(self, rows: Sequence[Mapping[str, float]]) -> int | None:
+        """The row with the highest ``cos_body`` at or above ``join_min``, or None."""
+        best, best_score = None, self.join_min
+        for k, row in enumerate(rows):
+            if row["cos_body"] >= best_score:
+                best, best_score = k, row["cos_body"]
+        return best
+
+
+def default_join(semantic: bool) -> JoinModel:
+    """The shipped learned join model, with or without the embedding features."""
+    return load_join_model("semantic" if semantic else "lexical")
 
 
 @dataclass
 class StreamClusterer:
     """Assign articles to stories one by one (``add``), in publication order."""
 
-    join_min: float = STREAM_JOIN_MIN
+    decider: JoinDecider | None = None  # None: the shipped lexical join model
     window_days: float = STREAM_WINDOW_DAYS
     df: Counter[str] = field(default_factory=Counter)
     seen: int = 0
@@ -64,40 +136,63 @@ class StreamClusterer:
     dedup: DuplicateIndex = field(default_factory=DuplicateIndex)
     key_to_position: dict[str, int] = field(default_factory=dict)
 
-    def add(self, key: str, document: str, text: str | None, published: str | None) -> int:
+    def __post_init__(self) -> None:
+        if self.decider is None:
+            self.decider = default_join(semantic=False)
+
+    def reserve(self, stories: int) -> None:
+        """Make story numbers below ``stories`` taken (resuming: they come from the store), new ones above."""
+        while len(self.stories) < stories:
+            self.stories.append(_Story())
+
+    def add(self, item: StreamItem, story: int | None = None, known: bool = False) -> int:
         """The story number the article joins (a new one when nothing fits).
 
-        ``text`` goes to the duplicate index; pass None when the caller has
-        already added the article there (``DuplicateIndex.add_shingled``).
+        With ``known``, the article goes into ``story`` (None: a new story)
+        without a decision: how a stream is resumed from stored assignments.
         """
         position = len(self.story_of)
-        self.key_to_position[key] = position
-        when = _seconds(published)
-        if text is not None:
-            self.dedup.add(key, text, published)
-        placed = [h for h in self.dedup.hits_of.get(key, ()) if h in self.key_to_position and h != key]
-        vector = self.vector_of(document)
+        self.key_to_position[item.key] = position
+        if item.shingles is not None:
+            self.dedup.add_shingled([(item.key, list(item.shingles), item.published)])
+        vectors = self.vectors_of(item)
+        when = _seconds(item.published)
+        if known:
+            return self.place(story, vectors, when, item.embedding)
+        placed = [h for h in self.dedup.hits_of.get(item.key, ()) if h in self.key_to_position and h != item.key]
         if placed:  # a copy of a text already placed (earlier or later published) joins its story
             story = self.story_of[self.key_to_position[placed[0]]]
             self.stories[story].members.append(position)
             self.story_of.append(story)
             return story
-        return self.place(self._best_story(vector, when), vector, when)
+        rows = self.candidates(vectors, when, item.embedding)
+        assert self.decider is not None
+        chosen = self.decider.choose([c.features for c in rows])
+        return self.place(None if chosen is None else rows[chosen].story, vectors, when, item.embedding)
 
-    def _vector(self, terms: Sequence[str]) -> dict[str, float]:
+    def vectors_of(self, item: StreamItem) -> tuple[Vector, Vector, Vector]:
+        """Count the item in the document frequencies; its body, title and names TF-IDF vectors."""
+        self.seen += 1
+        self.df.update(set(item.document))
+        return self._vector(item.document), self._vector(item.title), self._vector(item.names)
+
+    def _vector(self, terms: Sequence[str]) -> Vector:
         counts = Counter(terms)
         limit = max(TEMPLATE_MIN_DOCS, TEMPLATE_SHARE * self.seen)
+        df = self.df
+        log_n = math.log(1 + self.seen)
         out = {
-            t: (1.0 + math.log(c)) * (math.log((1 + self.seen) / (1 + self.df[t])) + 1.0)
-            for t, c in counts.items()
-            if self.df[t] <= limit
+            t: (1.0 + math.log(c)) * (log_n - math.log(1 + df[t]) + 1.0) for t, c in counts.items() if df[t] <= limit
         }
         norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
         return {t: v / norm for t, v in out.items()}
 
-    def candidates(self, vector: dict[str, float], when: float) -> list[tuple[int, int, float]]:
-        """``(story, heavy terms shared, cosine to its centroid)`` of the indexed stories within the window."""
-        heavy = sorted(vector, key=vector.__getitem__, reverse=True)[:INDEX_TERMS]
+    def candidates(
+        self, vectors: tuple[Vector, Vector, Vector], when: float, embedding: np.ndarray | None = None
+    ) -> list[Candidate]:
+        """The indexed stories within the window that share a heavy term, with their join features."""
+        body, title, names = vectors
+        heavy = sorted(body, key=body.__getitem__, reverse=True)[:INDEX_TERMS]
         hits: Counter[int] = Counter()
         for term in heavy:
             hits.update(self.index.get(term, ()))
@@ -105,50 +200,62 @@ class StreamClusterer:
         window = self.window_days * 86400
         for story_id, shared in hits.most_common(MAX_CANDIDATES):
             story = self.stories[story_id]
-            if not math.isnan(when) and not math.isnan(story.last):
-                if when - story.last > window or story.first - when > window:
-                    continue
-            dot = sum(w * story.centroid.get(t, 0.0) for t, w in vector.items())
-            out.append((story_id, shared, dot / math.sqrt(story.norm2) if story.norm2 else 0.0))
+            dated = not math.isnan(when) and not math.isnan(story.last)
+            if dated and (when - story.last > window or story.first - when > window):
+                continue
+            gap_last = abs(when - story.last) / 86400 if dated else 0.0
+            gap_first = abs(when - story.first) / 86400 if dated else 0.0
+            features = {
+                "cos_body": _cosine(body, story.body, story.body_norm2),
+                "cos_title": _cosine(title, story.title, story.title_norm2),
+                "cos_names": _cosine(names, story.names, story.names_norm2),
+                "heavy_shared": shared / INDEX_TERMS,
+                "log_gap_last": math.log1p(gap_last),
+                "log_gap_first": math.log1p(gap_first),
+                "no_date": 0.0 if dated else 1.0,
+                "log_size": math.log1p(len(story.members)),
+                "cos_embed": _embedding_cosine(embedding, story.embedding),
+                "cos_member": max((_cosine(body, m, 1.0) for m in story.recent), default=0.0),
+            }
+            out.append(Candidate(story_id, features))
+        best_body = max((c.features["cos_body"] for c in out), default=0.0)
+        best_embed = max((c.features["cos_embed"] for c in out), default=0.0)
+        for c in out:
+            c.features["body_margin"] = c.features["cos_body"] - best_body
+            c.features["embed_margin"] = c.features["cos_embed"] - best_embed
         return out
 
-    def _best_story(self, vector: dict[str, float], when: float) -> int | None:
-        best, best_score = None, self.join_min
-        for story_id, _, score in self.candidates(vector, when):
-            if score >= best_score:
-                best, best_score = story_id, score
-        return best
-
-    def vector_of(self, document: str) -> dict[str, float]:
-        """Count ``document`` in the document frequencies and return its TF-IDF vector."""
-        terms = document.split()
-        self.seen += 1
-        self.df.update(set(terms))
-        return self._vector(terms)
-
-    def place(self, story_id: int | None, vector: dict[str, float], when: float) -> int:
+    def place(
+        self,
+        story_id: int | None,
+        vectors: tuple[Vector, Vector, Vector],
+        when: float,
+        embedding: np.ndarray | None = None,
+    ) -> int:
         """Put an article (the next position) into ``story_id``, or a new story for None; the story."""
+        if story_id is not None:
+            self.reserve(story_id + 1)
         if story_id is None:
             self.stories.append(_Story())
             story_id = len(self.stories) - 1
-        self._join(story_id, vector, when)
-        self.stories[story_id].members.append(len(self.story_of))
-        self.story_of.append(story_id)
-        return story_id
-
-    def _join(self, story_id: int, vector: dict[str, float], when: float) -> None:
         story = self.stories[story_id]
-        for t, w in vector.items():
-            old = story.centroid.get(t, 0.0)
-            story.centroid[t] = old + w
-            story.norm2 += 2 * old * w + w * w
+        body, title, names = vectors
+        story.body_norm2 = _add_into(story.body, body, story.body_norm2)
+        story.title_norm2 = _add_into(story.title, title, story.title_norm2)
+        story.names_norm2 = _add_into(story.names, names, story.names_norm2)
+        story.recent = [*story.recent[-RECENT_MEMBERS + 1 :], body]
+        if embedding is not None:
+            story.embedding = embedding.copy() if story.embedding is None else story.embedding + embedding
         if not math.isnan(when):
             story.first = when if math.isnan(story.first) else min(story.first, when)
             story.last = when if math.isnan(story.last) else max(story.last, when)
-        for term in sorted(vector, key=vector.__getitem__, reverse=True)[:INDEX_TERMS]:
+        for term in sorted(body, key=body.__getitem__, reverse=True)[:INDEX_TERMS]:
             if term not in story.terms:
                 story.terms.add(term)
                 self.index.setdefault(term, set()).add(story_id)
+        story.members.append(len(self.story_of))
+        self.story_of.append(story_id)
+        return story_id
 
     def retire(self, now: float) -> int:
         """Take stories silent for longer than the window out of the index; how many."""
@@ -162,16 +269,109 @@ class StreamClusterer:
         return gone
 
 
+def _add_into(centroid: Vector, vector: Vector, norm2: float) -> float:
+    for t, w in vector.items():
+        old = centroid.get(t, 0.0)
+        centroid[t] = old + w
+        norm2 += 2 * old * w + w * w
+    return norm2
+
+
+def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
+    if not norm2 or not vector:
+        return 0.0
+    if len(vector) > len(centroid):
+        return sum(w * vector.get(t, 0.0) for t, w in centroid.items()) / math.sqrt(norm2)
+    return sum(w * centroid.get(t, 0.0) for t, w in vector.items()) / math.sqrt(norm2)
+
+
+def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None) -> float:
+    if a is None or total is None:
+        return 0.0
+    norm = float(np.linalg.norm(total))
+    return float(a @ total) / norm if norm else 0.0
+
+
 def _seconds(published: str | None) -> float:
     t = parse_time(published)
     return t.timestamp() if t is not None else math.nan
 
 
-def stream_groups(prepared: Sequence[Prepared], join_min: float | None = None) -> list[list[int]]:
-    """Stories as lists of indices into ``prepared`` (each in input order), clustered as a stream."""
+def name_terms(text: str) -> list[str]:
+    """Stems of the capitalised words of ``text`` that do not open a sentence (likely names)."""
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper():
+            continue
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“‘(")
+        if not before or before[-1] in ".!?\n:;":
+            continue
+        out.extend(stem(w) for w in normal_words(word) if w not in STOPWORDS)
+    return out
+
+
+def embedding_text(title: str | None, words: Sequence[str]) -> str:
+    """What is embedded of an article: its title and the first ``EMBED_LEAD_WORDS`` content words."""
+    lead = " ".join(words[:EMBED_LEAD_WORDS])
+    return f"{title}. {lead}" if title else lead
+
+
+def stream_item(
+    prepared: Prepared,
+    words: Sequence[str] | None = None,
+    embedding: np.ndarray | None = None,
+    with_shingles: bool = True,
+) -> StreamItem:
+    """The ``StreamItem`` of a prepared article (``words``: its ``content_words`` if already known)."""
+    art = prepared.article
+    words = list(words) if words is not None else content_words(prepared)
+    content = " ".join(art.text[s:e] for s, e in prepared.clean.content)
+    return StreamItem(
+        key=art.id,
+        published=art.published,
+        document=tuple(story_document_of(words, art.title).split()),
+        title=tuple(content_stems(art.title or "")),
+        names=tuple(name_terms(content)),
+        shingles=tuple(word_shingles(words)) if with_shingles else None,
+        embedding=embedding,
+    )
+
+
+Embed = Callable[[list[str]], np.ndarray]
+
+
+def stream_groups(
+    prepared: Sequence[Prepared],
+    decider: JoinDecider | None = None,
+    embed: Embed | None = None,
+    window_days: float = STREAM_WINDOW_DAYS,
+) -> list[list[int]]:
+    """Stories as lists of indices into ``prepared`` (each in input order), clustered as a stream.
+
+    ``embed`` (texts to unit vectors) adds the embedding features; the shipped
+    semantic join model is then the default decider.
+    """
+    labels = stream_labels(prepared, decider, embed, window_days=window_days)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(prepared)):
+        groups.setdefault(labels[k], []).append(k)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def stream_labels(
+    prepared: Sequence[Prepared],
+    decider: JoinDecider | None = None,
+    embed: Embed | None = None,
+    clusterer: StreamClusterer | None = None,
+    window_days: float = STREAM_WINDOW_DAYS,
+) -> list[int]:
+    """The story number of each article of ``prepared``, clustered as a stream in publication order."""
     order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
-    clusterer = StreamClusterer(join_min=STREAM_JOIN_MIN if join_min is None else join_min)
-    labels: dict[int, int] = {}
+    if clusterer is None:
+        clusterer = StreamClusterer(decider or default_join(semantic=embed is not None), window_days)
+    labels = [0] * len(prepared)
     for start in range(0, len(order), BATCH):
         chunk = order[start : start + BATCH]
         words = [content_words(prepared[k]) for k in chunk]
@@ -181,11 +381,11 @@ def stream_groups(prepared: Sequence[Prepared], join_min: float | None = None) -
                 for k, w in zip(chunk, words, strict=True)
             ]
         )
-        for k, w in zip(chunk, words, strict=True):
-            art = prepared[k].article
-            labels[k] = clusterer.add(art.id, story_document_of(w, art.title), None, art.published)
+        vectors: list[np.ndarray | None] = [None] * len(chunk)
+        if embed is not None:
+            texts = [embedding_text(prepared[k].article.title, w) for k, w in zip(chunk, words, strict=True)]
+            vectors = list(embed(texts))
+        for k, w, v in zip(chunk, words, vectors, strict=True):
+            labels[k] = clusterer.add(stream_item(prepared[k], w, v, with_shingles=False))
         clusterer.retire(_seconds(prepared[chunk[-1]].article.published))
-    groups: dict[int, list[int]] = {}
-    for k in range(len(prepared)):
-        groups.setdefault(labels[k], []).append(k)
-    return sorted(groups.values(), key=lambda g: g[0])
+    return labels
