@@ -27,12 +27,12 @@ from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
 from storytrace.align.compare import parse_time
 from storytrace.cluster import group_articles
-from storytrace.cluster.stream import stream_groups
+from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.pipeline import prepare_all
+from storytrace.pipeline import assign_stories, prepare_all
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.store import Store
@@ -54,7 +54,7 @@ RELATION_STYLES = {
 }
 
 # Above this many records the offline grouping's dense similarity matrix gets too
-# big (5,000^2 floats = 200 MB): ``cluster`` switches to the streaming clusterer.
+# big (5,000^2 floats = 200 MB): ``cluster --offline`` refuses them.
 OFFLINE_MAX_ARTICLES = 5000
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (created on first use).")]
@@ -138,16 +138,24 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
     db: DbOption = None,
     published: PublishedOption = None,
+    lexical: LexicalOption = False,
 ) -> None:
-    """Store articles (idempotent: the same article twice is stored once)."""
+    """Store articles (idempotent: the same article twice is stored once) and place new ones in stories."""
 
     def run() -> int:
         _check_published(published)
         with Store(db or Path("storytrace.db")) as store:
             report = store.add(read_paths(paths, published=published))
+            before = set(store.story_assignments().values())
+            with _progress_bar() as progress:
+                story_of = assign_stories(store, _embedder(store, lexical), progress)
         _report_problems(report.problems)
         dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
-        out.print(f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}")
+        opened = len(set(story_of.values()) - before)
+        out.print(
+            f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
+            f"{len(set(story_of.values()))} stories ({opened} new)"
+        )
         return 1 if report.problems else 0
 
     _guard(run)
@@ -296,8 +304,15 @@ def cluster(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="Article records, one JSON per line.")],
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
     stream: Annotated[
-        bool, typer.Option("--stream", help="Single-pass streaming clusterer (automatic above 5,000 records).")
+        bool, typer.Option("--stream", help="The streaming clusterer (the default; kept for scripts).")
     ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Offline average-link clustering instead (at most 5,000 records).")
+    ] = False,
+    window_days: Annotated[
+        float, typer.Option("--window-days", help="Stories silent this long are closed.", min=1.0)
+    ] = STREAM_WINDOW_DAYS,
+    lexical: LexicalOption = False,
 ) -> None:
     """Group records into stories; print {"id", "story"} per record in input order."""
 
@@ -314,8 +329,16 @@ def cluster(
         with _progress_bar() as progress:
             prepared = prepare_all(articles, progress=progress)
         story_of: dict[int, str] = {}
-        use_stream = stream or len(prepared) > OFFLINE_MAX_ARTICLES
-        groups = stream_groups(prepared) if use_stream else group_articles(prepared)
+        if offline and len(prepared) > OFFLINE_MAX_ARTICLES:
+            raise UsageError(
+                str(input_path), f"--offline takes at most {OFFLINE_MAX_ARTICLES:,} records; drop it to stream"
+            )
+        if offline and not stream:
+            groups = group_articles(prepared)
+        else:
+            embedder = _embedder(None, lexical)
+            embed = embedder.encode if embedder is not None else None
+            groups = stream_groups(prepared, embed=embed, window_days=window_days)
         for n, group in enumerate(groups, start=1):
             story_of.update((i, f"s{n}") for i in group)
         lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]

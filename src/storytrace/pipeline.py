@@ -5,23 +5,31 @@
 1. ingest   read the inputs and store them (idempotent, transactional);
 2. clean    split bylines, datelines, credits, boilerplate off each article;
 3. segment  paragraphs and sentences with offsets;
-4. cluster  group the articles into stories;
+4. cluster  assign new articles to stories (the streaming clusterer, resumed
+            from the assignments kept in the store: earlier ones never move);
 5. align    compare every pair of articles inside each story;
 6. trace    the reuse graph of each story;
 7. document the ``stories.json`` document (the report renders it).
 
 Each stage is a pure function of the previous stage's dataclasses; this
-module only wires them and reports progress through a callback.
+module only wires them, keeps what can be re-used in the store (story
+assignments, the clusterer's per-article features, each story's analysis
+under a signature of its members and settings), and reports progress through
+a callback.
 
 Not here: command-line parsing and printing (``cli``), HTML (``report``).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from typing import Any
 
 from storytrace.align.candidates import story_candidates
@@ -35,12 +43,25 @@ from storytrace.align.compare import (
 )
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
-from storytrace.cluster import group_articles
+from storytrace.cluster.dedup import word_shingles
+from storytrace.cluster.grouping import content_words, story_document_of
+from storytrace.cluster.stream import (
+    BATCH,
+    JoinDecider,
+    StreamClusterer,
+    StreamItem,
+    _seconds,
+    default_join,
+    embedding_text,
+    name_terms,
+    stream_labels,
+)
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
 from storytrace.semantic import Embedder
 from storytrace.store import Store
+from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import reuse_edges, roots
 
 Progress = Callable[[str, int, int], None]
@@ -86,28 +107,51 @@ def analyze_articles(
     scorer: RelationScorer | None = None,
     progress: Progress = _no_progress,
     embedder: Embedder | None = None,
+    story_of: dict[str, int] | None = None,
+    store: Store | None = None,
 ) -> dict[str, Any]:
-    """Stages 2-7 on articles already read: the ``stories.json`` document."""
+    """Stages 2-7 on articles already read: the ``stories.json`` document.
+
+    ``story_of`` gives the stories (as kept in a store); without it the
+    articles are clustered as a stream here. With ``store``, each story's
+    analysis is kept and re-used while its members and the settings are unchanged.
+    """
     scorer = scorer or default_scorer()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
     prepared = prepare_all(articles, agencies, progress)
-    groups = group_articles(prepared)
-    groups.sort(key=lambda g: (-len(g), _first_time(prepared, g)))
+    if story_of is None:
+        embed = embedder.encode if embedder is not None else None
+        labels = stream_labels(prepared, embed=embed)
+    else:
+        labels = [story_of[p.article.id] for p in prepared]
+    by_label: dict[int, list[int]] = {}
+    for k, label in enumerate(labels):
+        by_label.setdefault(label, []).append(k)
+    groups = sorted(by_label.values(), key=lambda g: (-len(g), _first_time(prepared, g)))
+    settings = _settings_signature(scorer, embedder, agencies)
     doc: dict[str, Any] = {"articles": [], "stories": []}
-    story_of: dict[str, str] = {}
+    story_id_of: dict[str, str] = {}
     total_pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
     done = 0
     for n, group in enumerate(groups, start=1):
         story_id = f"s{n}"
         members = sorted((prepared[i] for i in group), key=lambda p: (p.article.published or "~", p.article.id))
-        comparisons = compare_story(members, scorer, embedder)
-        done += len(comparisons)
-        progress("align", done, total_pairs)
-        edges = reuse_edges(comparisons)
         arts = [p.article for p in members]
-        doc["stories"].append(story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges)))
-        story_of.update((a.id, story_id) for a in arts)
-    doc["articles"] = [article_meta(p.article, p.clean, story_of.get(p.article.id)) for p in prepared]
+        signature = _story_signature(arts, settings)
+        kept = store.story_result(signature) if store is not None and len(arts) > 1 else None
+        if kept is not None:
+            story = {**kept, "id": story_id}
+        else:
+            comparisons = compare_story(members, scorer, embedder)
+            edges = reuse_edges(comparisons)
+            story = story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges))
+            if store is not None and len(arts) > 1:
+                store.put_story_result(signature, story)
+        done += len(arts) * (len(arts) - 1) // 2
+        progress("align", done, total_pairs)
+        doc["stories"].append(story)
+        story_id_of.update((a.id, story_id) for a in arts)
+    doc["articles"] = [article_meta(p.article, p.clean, story_id_of.get(p.article.id)) for p in prepared]
     return doc
 
 
@@ -190,7 +234,97 @@ def analyze(
     """The main job on ``paths``: ingest into ``store``, then group, align and trace."""
     ids, problems, added = ingest(paths, store, published)
     progress("ingest", len(ids), len(ids))
+    story_of = assign_stories(store, embedder, progress)
     articles = list(store.articles(ids))
-    document = analyze_articles(articles, progress=progress, embedder=embedder)
+    document = analyze_articles(articles, progress=progress, embedder=embedder, story_of=story_of, store=store)
     store.save_analysis(document)
     return Analysis(document, {a.id: a.text for a in articles}, problems, added)
+
+
+def assign_stories(
+    store: Store,
+    embedder: Embedder | None = None,
+    progress: Progress = _no_progress,
+    decider: JoinDecider | None = None,
+) -> dict[str, int]:
+    """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
+
+    The stream is replayed in publication order from the kept features of
+    each article (its content words and names, computed once), so the
+    clusterer's state is what it was; articles already assigned keep their
+    story, new ones are decided (the learned join, with embeddings when an
+    embedder is given). Re-running on an unchanged store assigns nothing.
+    """
+    known = store.story_assignments()
+    total = store.count()
+    if len(known) == total:
+        return known
+    agencies = agencies_with(store.agency_sources())
+    clusterer = StreamClusterer(decider or default_join(semantic=embedder is not None))
+    clusterer.reserve(max(known.values(), default=-1) + 1)
+    new: dict[str, int] = {}
+    done = 0
+    articles = store.articles_in_time_order()
+    while chunk := list(itertools.islice(articles, BATCH)):
+        features = store.stream_features([a.id for a in chunk])
+        fresh = {}
+        for art in chunk:
+            if art.id not in features:
+                p = prepare(art, agencies)
+                content = " ".join(art.text[s:e] for s, e in p.clean.content)
+                fresh[art.id] = (content_words(p), name_terms(content))
+        if fresh:
+            store.put_stream_features(fresh)
+            features.update(fresh)
+        vectors: list[Any] = [None] * len(chunk)
+        if embedder is not None:
+            vectors = list(embedder.encode([embedding_text(a.title, features[a.id][0]) for a in chunk]))
+        for art, vector in zip(chunk, vectors, strict=True):
+            words, names = features[art.id]
+            item = StreamItem(
+                key=art.id,
+                published=art.published,
+                document=tuple(story_document_of(words, art.title).split()),
+                title=tuple(content_stems(art.title or "")),
+                names=tuple(names),
+                shingles=tuple(word_shingles(words)),
+                embedding=vector,
+            )
+            if art.id in known:
+                clusterer.add(item, known[art.id], known=True)
+            else:
+                new[art.id] = clusterer.add(item)
+        clusterer.retire(_seconds(chunk[-1].published))
+        done += len(chunk)
+        progress("cluster", done, total)
+    store.assign_stories(new)
+    return {**known, **new}
+
+
+def _settings_signature(scorer: RelationScorer, embedder: Embedder | None, agencies: Sequence[Agency]) -> str:
+    """What, besides its members, a story's analysis depends on: version, models, embedder, agencies."""
+    from storytrace import __version__
+
+    parts = [
+        __version__,
+        type(scorer).__name__,
+        getattr(embedder, "name", "-"),
+        _shipped_models_digest(),
+        sorted(a.name for a in agencies),
+    ]
+    return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.cache
+def _shipped_models_digest() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    folder = resources.files("storytrace.align").joinpath("models")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            digest.update(entry.name.encode("utf-8") + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def _story_signature(articles: Sequence[Article], settings: str) -> str:
+    members = sorted((a.id, a.content_hash, a.published or "", a.kind, a.source or "") for a in articles)
+    return hashlib.blake2b(json.dumps([settings, members]).encode("utf-8"), digest_size=16).hexdigest()

@@ -45,6 +45,21 @@ CREATE TABLE IF NOT EXISTS embeddings (
     vector BLOB NOT NULL,
     PRIMARY KEY (model, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stream_features (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    words TEXT NOT NULL,
+    names TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_members (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    story INTEGER NOT NULL,
+    assigned_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
+CREATE TABLE IF NOT EXISTS story_results (
+    signature TEXT PRIMARY KEY,
+    result TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL,
@@ -173,6 +188,63 @@ class Store:
             self.db.executemany(
                 "INSERT OR IGNORE INTO embeddings (model, key, vector) VALUES (?, ?, ?)",
                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()],
+            )
+
+    def articles_in_time_order(self) -> Iterator[Article]:
+        """Every stored article by publication time (undated last), then by arrival."""
+        query = f"SELECT {_COLUMNS} FROM articles ORDER BY published IS NULL, published, rowid"
+        for row in self.db.execute(query):
+            yield _article(row)
+
+    def agency_sources(self) -> list[str]:
+        """The sources of stored articles of kind ``agency``."""
+        rows = self.db.execute("SELECT DISTINCT source FROM articles WHERE kind = 'agency' AND source IS NOT NULL")
+        return sorted(r[0] for r in rows)
+
+    def story_assignments(self) -> dict[str, int]:
+        """``{article id: story number}`` of every article assigned to a story."""
+        return {a: int(s) for a, s in self.db.execute("SELECT article_id, story FROM story_members")}
+
+    def assign_stories(self, assignments: dict[str, int]) -> None:
+        """Record story numbers of articles not assigned yet (one transaction; assigned ones keep theirs)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO story_members (article_id, story, assigned_at) VALUES (?, ?, ?)",
+                [(a, s, now) for a, s in assignments.items()],
+            )
+
+    def stream_features(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """Kept ``(content words, name terms)`` of those of ``ids`` that have them."""
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT article_id, words, names FROM stream_features WHERE article_id IN ({marks})", chunk
+            )
+            out.update((a, (w.split(), n.split())) for a, w, n in rows)
+        return out
+
+    def put_stream_features(self, features: dict[str, tuple[list[str], list[str]]]) -> None:
+        """Keep each article's content words and name terms (one transaction)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO stream_features (article_id, words, names) VALUES (?, ?, ?)",
+                [(a, " ".join(w), " ".join(n)) for a, (w, n) in features.items()],
+            )
+
+    def story_result(self, signature: str) -> dict[str, Any] | None:
+        """A story's analysis kept under ``signature`` (its members, texts and settings), or None."""
+        row = self.db.execute("SELECT result FROM story_results WHERE signature = ?", (signature,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_story_result(self, signature: str, result: dict[str, Any]) -> None:
+        """Keep a story's analysis for re-use by a later run with the same members and settings."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
+                (signature, json.dumps(result)),
             )
 
     def save_analysis(self, result: dict[str, Any]) -> None:

@@ -1,0 +1,93 @@
+"""Incremental story assignment in the store: new articles join stories, old ones never move."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace import pipeline
+from storytrace.model import Article
+from storytrace.pipeline import analyze, assign_stories
+from storytrace.store import Store
+
+BRIDGE = [
+    "The Saltmarsh Bridge over the River Velm collapsed in Eskerby on Monday, killing three drivers; divers searched "
+    "the river through the night.",
+    "Engineers inspecting the collapsed Saltmarsh Bridge in Eskerby found corroded steel in the river piers, the "
+    "Velm county council said.",
+    "Eskerby mourned the three drivers killed when the Saltmarsh Bridge fell into the River Velm during the floods.",
+]
+BRIDGE_LATER = (
+    "Eskerby reopened a temporary crossing beside the collapsed Saltmarsh Bridge over the River Velm, where three "
+    "drivers died."
+)
+KETTLE = [
+    "Corvane Appliances recalled 62,000 Brightwell kettles over a faulty thermal cut-off switch that can let the "
+    "kettle boil dry.",
+    "Owners of Brightwell kettles can claim a replacement from Corvane Appliances after the thermal cut-off switch "
+    "recall.",
+]
+
+
+def write(folder: Path, name: str, records: list[dict[str, str]]) -> Path:
+    path = folder / name
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    return path
+
+
+def records(texts: list[str], prefix: str, day: str) -> list[dict[str, str]]:
+    return [{"id": f"{prefix}{k}", "text": t, "published": f"{day}T0{k}:00:00"} for k, t in enumerate(texts)]
+
+
+def test_new_articles_join_existing_stories_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add(
+            Article(id=r["id"], text=r["text"], published=r["published"]) for r in records(BRIDGE, "b", "2024-03-04")
+        )
+        store.add(
+            Article(id=r["id"], text=r["text"], published=r["published"]) for r in records(KETTLE, "k", "2024-03-04")
+        )
+        first = assign_stories(store)
+        assert first["b0"] == first["b1"] == first["b2"] != first["k0"] == first["k1"]
+        store.add([Article(id="late", text=BRIDGE_LATER, published="2024-03-09")])
+        second = assign_stories(store)
+        assert {k: second[k] for k in first} == first  # nothing moved
+        assert second["late"] == first["b0"]  # joined the bridge story
+        assert assign_stories(store) == second  # re-running changes nothing
+        assert store.story_assignments() == second
+
+
+def test_an_earlier_published_newcomer_gets_a_story_number_no_one_holds(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add([Article(id="k0", text=KETTLE[0], published="2024-03-10")])
+        store.add([Article(id="b0", text=BRIDGE[0], published="2024-03-12")])
+        first = assign_stories(store)
+        store.add([Article(id="b1", text=BRIDGE[1], published="2024-03-01")])  # published before both
+        second = assign_stories(store)
+        assert second["b1"] != second["k0"]
+        assert second["b1"] == second["b0"] or second["b1"] not in first.values()
+        assert {k: second[k] for k in first} == first
+
+
+def test_analyze_on_a_grown_store_reuses_unchanged_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    real = pipeline.compare_story
+
+    def counting(members, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(sorted(m.article.id for m in members))
+        return real(members, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compare_story", counting)
+    first = write(tmp_path, "first.jsonl", records(BRIDGE, "b", "2024-03-04") + records(KETTLE, "k", "2024-03-04"))
+    with Store(tmp_path / "s.db") as store:
+        one = analyze([first], store)
+        assert sorted(calls) == [["b0", "b1", "b2"], ["k0", "k1"]]
+        calls.clear()
+        again = analyze([first], store)
+        assert calls == []  # nothing new: every story comes from the store
+        assert again.document == one.document
+        more = write(tmp_path, "more.jsonl", [{"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
+        analyze([first, more], store)
+        assert calls == [["b0", "b1", "b2", "late"]]  # only the story that grew is aligned again
