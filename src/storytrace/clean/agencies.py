@@ -9,6 +9,7 @@ Not here: deciding whether a mention is a credit (see ``clean.rules``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,10 +22,22 @@ class Agency:
     name: str
     pattern: re.Pattern[str]
     short_forms: tuple[str, ...] = ()  # accepted alone in a dateline or byline ("(AP)"), not searched in text
+    aliases: str = ""  # the alias regex inside ``pattern`` (no boundaries), for ``mention_screen``
 
 
 def _agency(name: str, alias_regex: str, *short_forms: str) -> Agency:
-    return Agency(name, re.compile(rf"(?<![\w-])(?:{alias_regex})(?![\w-])"), short_forms)
+    return Agency(name, re.compile(rf"(?<![\w-])(?:{alias_regex})(?![\w-])"), short_forms, alias_regex)
+
+
+@functools.lru_cache(maxsize=64)
+def mention_screen(agencies: tuple[Agency, ...]) -> re.Pattern[str]:
+    """One pattern that matches wherever any of ``agencies`` may be named (a superset: no boundaries).
+
+    Searching it once is much cheaper than searching every agency's pattern,
+    and a text it does not match names none of them.
+    """
+    parts = [a.aliases or a.pattern.pattern for a in agencies]
+    return re.compile("|".join(f"(?:{p})" for p in parts) or r"(?!)")
 
 
 BUILTIN_AGENCIES: tuple[Agency, ...] = (

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from storytrace.clean.agencies import BUILTIN_AGENCIES, Agency, find_agency
+from storytrace.clean.agencies import BUILTIN_AGENCIES, Agency, find_agency, mention_screen
 from storytrace.model import Article, Cleaned, Credit, Span
 from storytrace.text.segment import trim
 
@@ -197,6 +197,9 @@ def _in_text_credits(text: str, content: list[Span], agencies: Sequence[Agency],
     """Agencies the body names; "Agencies" only counts in a byline."""
     have = {c.agency for c in already}
     out: list[Credit] = []
+    screen = mention_screen(tuple(agencies))
+    if not any(screen.search(text, start, end) for start, end in content):
+        return out
     for agency in agencies:
         if agency.name == "Agencies" or agency.name in have:
             continue

@@ -41,7 +41,6 @@ LEXICAL_RANK_FEATURES = (
     "no_date",
     "log_size",
     "body_margin",
-    "cos_member",
 )
 SEMANTIC_RANK_FEATURES = (*LEXICAL_RANK_FEATURES, "cos_embed", "embed_margin")
 DECISION_EXTRA = ("rank_p", "rank_lead", "log_candidates")

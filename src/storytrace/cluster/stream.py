@@ -37,7 +37,7 @@ from storytrace.align.compare import Prepared, parse_time
 from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.join import JoinModel, load_join_model
-from storytrace.text.tokens import STOPWORDS, content_stems, normal_words, stem
+from storytrace.text.tokens import STOPWORDS, content_stems, stem
 
 # The rule of ``FixedJoin``: join the best candidate when its body cosine reaches this.
 STREAM_JOIN_MIN = 0.2
@@ -48,8 +48,6 @@ BATCH = 1000  # articles hashed (and embedded) at a time, and retirement checked
 # A term in more than this share of the documents seen (once 100 are seen) is a template word.
 TEMPLATE_SHARE = 0.05
 TEMPLATE_MIN_DOCS = 100
-# The most similar of a story's last this many members gives the ``cos_member`` feature.
-RECENT_MEMBERS = 20
 # The embedded text of an article: its title and the first words of its content.
 EMBED_LEAD_WORDS = 80
 
@@ -83,7 +81,6 @@ class _Story:
     last: float = math.nan
     members: list[int] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
-    recent: list[Vector] = field(default_factory=list)  # body vectors of the last RECENT_MEMBERS members
 
 
 @dataclass(frozen=True)
@@ -215,7 +212,6 @@ class StreamClusterer:
                 "no_date": 0.0 if dated else 1.0,
                 "log_size": math.log1p(len(story.members)),
                 "cos_embed": _embedding_cosine(embedding, story.embedding),
-                "cos_member": max((_cosine(body, m, 1.0) for m in story.recent), default=0.0),
             }
             out.append(Candidate(story_id, features))
         best_body = max((c.features["cos_body"] for c in out), default=0.0)
@@ -243,7 +239,6 @@ class StreamClusterer:
         story.body_norm2 = _add_into(story.body, body, story.body_norm2)
         story.title_norm2 = _add_into(story.title, title, story.title_norm2)
         story.names_norm2 = _add_into(story.names, names, story.names_norm2)
-        story.recent = [*story.recent[-RECENT_MEMBERS + 1 :], body]
         if embedding is not None:
             story.embedding = embedding.copy() if story.embedding is None else story.embedding + embedding
         if not math.isnan(when):
@@ -308,7 +303,10 @@ def name_terms(text: str) -> list[str]:
         before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“‘(")
         if not before or before[-1] in ".!?\n:;":
             continue
-        out.extend(stem(w) for w in normal_words(word) if w not in STOPWORDS)
+        lower = word.lower().replace("’", "'")
+        if lower.endswith("'s"):
+            lower = lower[:-2]
+        out.extend(stem(part) for part in lower.split("'") if part and part not in STOPWORDS)
     return out
 
 

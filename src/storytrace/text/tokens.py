@@ -32,8 +32,11 @@ def normal_words(text: str) -> list[str]:
     """All words of ``text``, case-folded, hyphens split, possessive 's dropped."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
     out: list[str] = []
-    for m in _WORD.finditer(text):
-        word = m.group(0).lower()
+    for word in _WORD.findall(text):
+        word = word.lower()
+        if "'" not in word:
+            out.append(word)
+            continue
         if word.endswith("'s"):
             word = word[:-2]
         out.extend(w for w in word.split("'") if w)
