@@ -24,11 +24,13 @@ Not here: alignment inside a story, the store (``pipeline``), training (``bench/
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Protocol
 
 import numpy as np
@@ -52,7 +54,9 @@ TEMPLATE_MIN_DOCS = 100
 EMBED_LEAD_WORDS = 80
 
 Vector = dict[str, float]
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word (as ``tokens.normal_words`` reads them) that does not start with a digit, "_" or a-z:
+# the candidates for capitalised words, checked with ``str.isupper`` after.
+_CAPITALISED = re.compile(r"(?<![^\W_])[^\W\d_a-z][^\W_]*(?:['’][^\W_]+)*")
 
 
 @dataclass(frozen=True)
@@ -275,9 +279,9 @@ def _add_into(centroid: Vector, vector: Vector, norm2: float) -> float:
 def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
     if not norm2 or not vector:
         return 0.0
-    if len(vector) > len(centroid):
-        return sum(w * vector.get(t, 0.0) for t, w in centroid.items()) / math.sqrt(norm2)
-    return sum(w * centroid.get(t, 0.0) for t, w in vector.items()) / math.sqrt(norm2)
+    small, large = (centroid, vector) if len(vector) > len(centroid) else (vector, centroid)
+    # The dot product over the smaller vector's terms, looped in C (map) rather than in a generator.
+    return sum(map(operator.mul, small.values(), map(large.get, small.keys(), repeat(0.0)))) / math.sqrt(norm2)
 
 
 def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None) -> float:
@@ -296,7 +300,7 @@ def name_terms(text: str) -> list[str]:
     """Stems of the capitalised words of ``text`` that do not open a sentence (likely names)."""
     text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
-    for m in _WORD.finditer(text):
+    for m in _CAPITALISED.finditer(text):
         word = m.group(0)
         if not word[0].isupper():
             continue
