@@ -281,7 +281,8 @@ def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
         return 0.0
     small, large = (centroid, vector) if len(vector) > len(centroid) else (vector, centroid)
     # The dot product over the smaller vector's terms, looped in C (map) rather than in a generator.
-    return sum(map(operator.mul, small.values(), map(large.get, small.keys(), repeat(0.0)))) / math.sqrt(norm2)
+    dot: float = sum(map(operator.mul, small.values(), map(large.get, small.keys(), repeat(0.0))))
+    return dot / math.sqrt(norm2)
 
 
 def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None) -> float:
