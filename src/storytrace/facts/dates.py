@@ -1,0 +1,808 @@
+"""Date expressions in article text, resolved to calendar intervals against the publication date.
+
+What it does: finds the time expressions a news article uses ("June 18-19", "19 June 2024",
+"July 2000", "in 2019", "will visit ... on Tuesday and Wednesday", "said on Monday", "this
+week", "last September", "24 years ago", "for the first time in 24 years") and resolves each
+to an interval of days, a week, a month or a year, so that two sources that word the same
+time differently can be compared (:func:`same_time`, :func:`contains`, :func:`date_interval`).
+:func:`date_spans` gives the spans of every expression, resolvable or not (the numbers layer
+skips them). A week is given as its Monday and Sunday ("2024-06-17".."2024-06-23", granularity
+"week"). Pure functions over frozen dataclasses; regular expressions compiled once, one pass of
+each over the text, and only over windows around the words and digits a date needs.
+
+Rules, in priority order (an expression already claimed by an earlier rule is not matched
+again by a later one; ``rule`` in each mention names the rule that resolved it):
+
+- ``iso_date``: "2024-06-18".
+- ``day_range``: "June 18-19", "June 18 to 19", "18-19 June", "June 30-July 2",
+  "30 June to 2 July 2024" (dash, to, through, until, and).
+- ``date``: "June 19", "19 June 2024", "June 19, 2024", "Tuesday, June 18", "19th of June".
+- ``month_year``: "July 2000", "July of 2000".
+- ``year_range``: "2019-2021", "2019/20", "from 2019 to 2021", "between 2019 and 2021".
+- ``years_ago`` / ``months_ago`` / ``weeks_ago`` / ``days_ago``: "24 years ago", "a year
+  ago", "three months ago" (published minus N units, at that unit's granularity).
+- ``years_ago`` also for "in 24 years" when it looks back: preceded in its sentence by
+  "first", "last", "time", "ever", "since", a negation or a superlative ("the first time in
+  24 years", "the highest in 10 years"), or when the sentence is not in the future;
+  ``years_ahead`` when the sentence is in the future ("will be finished in 5 years", "in 5
+  years' time"): published year plus N.
+- ``month_relative``: "last September" (the most recent September strictly before the
+  published month), "next September" (the first strictly after), "this September" (the
+  published year).
+- ``weekday_relative``: "last Friday" (strictly before published), "next Friday" (strictly
+  after), "this Friday" (in the ISO week of published).
+- ``relative_week`` / ``relative_weekend`` / ``relative_month`` / ``relative_year``: "this
+  week" (the ISO week of published, Monday..Sunday), "last week", "next week", "this
+  weekend" (Saturday..Sunday of that week), "this/last/next month", "this/last/next year".
+  "the last year" / "the past week" (rolling periods) are skipped.
+- ``relative_day``: "today", "tonight", "yesterday", "tomorrow".
+- ``weekday_future`` / ``weekday_past``: a weekday, or a list or range of weekdays joined by
+  "and", commas, "to", "through" or a dash ("on Tuesday and Wednesday", "Tuesday to
+  Thursday"), as ONE mention from its first to its last day. Future: the first day is the
+  next such day strictly after published, each further day the next one after the previous.
+  Past: the last day is the most recent such day up to and including published (so "said on
+  Monday" in an article published on a Monday is that very day), earlier days counted
+  backwards. "Good Friday", "Super Tuesday" and the like are not weekdays here.
+- ``month``: a month name after a preposition ("in September", "since March", "mid-June").
+- ``year``: a year 1800-2100 after a preposition ("in 2019", "since 2019", "by 2030").
+
+Tense (weekdays, dates and months without a year, "in N years") is read from the verbs of the
+sentence holding the expression: the nearest tense cue before the expression wins, else the
+nearest after it. Future cues: will, shall, 'll, won't, would, be, next, upcoming, scheduled,
+expected, tomorrow; "due" after a form of "be"; plan(s)/planning, intend(s), aim(s), going and
+set before "to". Past cues: said, was, were, had, did, been, told, ago, yesterday, earlier,
+previously, last, common irregular past forms (met, held, took, ...) and lower-case words
+ending in "-ed" (a short list of non-verbs like "hundred", "indeed" excepted). A participle
+right after a form of "be" ("will be held", "was held") defers to that auxiliary ("be" future,
+"was"/"were"/"been" past; "is" and "are" decide nothing). Present-tense "says", "is" decide
+nothing. Sentences end at every line break, and at . ! ? … followed by a capital or digit
+except after an initial ("U.S.") or Mr/Ms/Mrs/Dr/St.
+
+Default tense when no cue is found: weekdays resolve to the past (the most recent such day up
+to published, the usual reading in news reports); dates and months without a year take the
+published year unchanged.
+
+Year inference for dates and months without a year: the published year; for past tense, the
+year before when the date (the start of a range) would fall after published; for future tense,
+the year after when it would fall before published.
+
+Without a usable publication date (None or not ISO), only absolute expressions resolve (dates
+and months with a year, year ranges, "in 2019"); the others are found but not returned.
+
+Deliberately not here: times of day, numeric dates other than ISO ("18/06/2024" is ambiguous
+between day-first and month-first), seasons ("last summer"), decades ("the 1990s",
+"two decades ago") and other vague phrases ("in recent months", "four months after he was
+elected": relative to an event, not to publication), approximate counts ("more than 20 years
+ago"), holidays, time zones, and any language other than English. Expressions are matched on
+capitalised month and weekday names ("June", "Tuesday"), as news copy writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+__all__ = ["DateMention", "contains", "date_interval", "date_mentions", "date_spans", "same_time"]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One time expression found in a text and the interval it resolves to."""
+
+    span: tuple[int, int]  # [start, end) code-point offsets into the text given
+    text: str  # text[span[0]:span[1]]
+    start: str  # resolved ISO: "2024-06-18", or "2024-06" (month), or "2000" (year)
+    end: str  # same granularity (a week: its Monday and Sunday); == start for a single day/month/year
+    granularity: str  # "day" | "week" | "month" | "year"
+    rule: str  # which rule resolved it
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTHS: dict[str, int] = {name: i for i, name in enumerate(_MONTH_NAMES, 1)}
+_MONTHS.update({"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8})
+_MONTHS.update({"Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12})
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS: dict[str, int] = {name: i for i, name in enumerate(_WEEKDAY_NAMES)}
+_SMALL_NUMBERS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+# Named days that are not "the Friday of this week".
+_NOT_WEEKDAY_BEFORE = frozenset(
+    {"good", "black", "cyber", "super", "ash", "bloody", "holy", "maundy", "palm", "easter", "giving", "shrove"}
+)
+
+_FUTURE_CUES = frozenset(
+    {
+        "will", "shall", "won't", "won’t", "would", "be", "next", "upcoming", "due", "scheduled",
+        "expected", "tomorrow",
+    }
+)  # fmt: skip
+# Future only before "to" ("plans to visit", "going to"): "the plan", "has been going" are not.
+_FUTURE_BEFORE_TO = frozenset({"going", "plan", "plans", "planning", "intend", "intends", "aim", "aims", "set"})
+_PAST_CUES = frozenset(
+    {
+        "said", "was", "were", "had", "did", "been", "told", "ago", "yesterday", "earlier", "previously",
+        "last", "met", "went", "came", "took", "gave", "made", "held", "left", "won", "lost", "saw",
+        "began", "fell", "rose", "spoke", "wrote", "sent", "found", "struck", "broke", "ran", "shot",
+        "led", "brought", "bought", "thought", "fought", "caught", "taught", "sought", "kept", "felt",
+        "paid", "sold", "stood", "became", "got", "drove", "flew", "grew", "knew", "threw", "withdrew",
+        "chose", "froze", "stole", "woke", "wore", "tore", "arose", "hung", "meant", "heard", "built",
+        "spent", "lent", "slept", "fled", "fed", "shook", "stuck", "swung", "dug", "sank", "swore",
+        "overtook", "undertook", "forgot", "hid", "ate", "drank", "sang", "rang", "didn't", "didn’t",
+        "wasn't", "wasn’t", "weren't", "weren’t", "hadn't", "hadn’t",
+    }
+)  # fmt: skip
+_MAY_PREPOSITIONS = frozenset(
+    {"in", "since", "until", "till", "during", "early", "late", "mid", "through", "throughout"}
+)
+_PASSIVE_AUX = frozenset({"be", "been", "being", "is", "are", "am", "was", "were"})
+_NOT_ED_VERBS = frozenset(
+    {
+        "need", "indeed", "speed", "seed", "feed", "breed", "greed", "creed", "weed", "deed", "heed",
+        "proceed", "exceed", "succeed", "steed", "reed", "tweed", "bleed", "bed", "red", "shed", "wed",
+        "hundred", "sacred", "naked", "wicked", "embed", "shred", "sled", "kindred", "rugged",
+    }
+)  # fmt: skip
+_LOOK_BACK = frozenset(
+    {"first", "last", "time", "ever", "since", "not", "never", "no", "nothing", "none", "most", "least"}
+)
+_SUPERLATIVES = frozenset(
+    {
+        "highest", "lowest", "biggest", "largest", "smallest", "worst", "best", "strongest", "weakest",
+        "fastest", "slowest", "hottest", "coldest", "warmest", "longest", "shortest", "greatest",
+        "oldest", "latest", "deepest", "widest", "sharpest", "steepest", "closest", "toughest",
+    }
+)  # fmt: skip
+
+# --- patterns -----------------------------------------------------------------------------
+
+_MONTH_ALT = "(?:" + "|".join(_MONTH_NAMES) + r")\b|(?:Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b\.?"
+_FULL_MONTH_ALT = "|".join(_MONTH_NAMES)
+_WEEKDAY_ALT = "|".join(_WEEKDAY_NAMES)
+_NUMBER_ALT = "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True))
+
+
+def _month(name: str) -> str:
+    return rf"(?P<{name}>{_MONTH_ALT})"
+
+
+def _day(name: str) -> str:
+    return rf"(?P<{name}>[0-3]?\d)(?!\d|[:.]\d)(?:st|nd|rd|th)?(?![A-Za-z])"
+
+
+def _year_opt(name: str) -> str:
+    return rf"(?:,?\s+(?P<{name}>[12]\d{{3}})(?![\d%]|[.,]\d))?"
+
+
+_RSEP = r"(?:\s*[-–—]\s*|\s+(?:to|through|thru|until|till|and)\s+)"
+_DAY_LB = r"(?<![\w.,$€£:/-])"
+_WD_PREFIX = rf"(?:\b(?:{_WEEKDAY_ALT}),?\s+)?"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+_P_ISO = re.compile(r"(?<![\d-])(?P<y>[12]\d{3})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d-])")
+_P_XRANGE_MD = re.compile(rf"\b{_month('m1')}\s+{_day('d1')}{_RSEP}{_month('m2')}\s+{_day('d2')}{_year_opt('y')}")
+_P_XRANGE_DM = re.compile(
+    rf"{_DAY_LB}{_day('d1')}\s+(?:of\s+)?{_month('m1')}{_RSEP}{_day('d2')}\s+(?:of\s+)?{_month('m2')}{_year_opt('y')}"
+)
+_P_RANGE_MD = re.compile(rf"\b{_month('m1')}\s+{_day('d1')}{_RSEP}{_day('d2')}{_year_opt('y')}")
+_P_RANGE_DM = re.compile(rf"{_DAY_LB}{_day('d1')}{_RSEP}{_day('d2')}\s+(?:of\s+)?{_month('m1')}{_year_opt('y')}")
+_P_DATE_MD = re.compile(rf"{_WD_PREFIX}\b{_month('m1')}\s+{_day('d1')}{_year_opt('y')}")
+_P_DATE_DM = re.compile(rf"{_WD_PREFIX}{_DAY_LB}{_day('d1')}\s+(?:of\s+)?{_month('m1')}{_year_opt('y')}")
+_P_MONTH_YEAR = re.compile(rf"\b{_month('m1')}(?:\s+of)?,?\s+(?P<y>[12]\d{{3}})(?![\d%]|[.,]\d)")
+_YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
+_P_YEAR_RANGE_WORDS = re.compile(
+    rf"\b(?:[Ff]rom|[Bb]etween)\s+(?P<y1>{_YEAR})\s+(?:to|and|until|till|through)\s+(?P<y2>{_YEAR})(?![\d%]|[.,]\d)"
+)
+_P_YEAR_RANGE = re.compile(
+    rf"(?<![\w$€£.,/-])(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>{_YEAR}|\d\d)(?![\w%-]|[.,]\d|\s*per\s?cent)"
+)
+_P_AGO = re.compile(rf"\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.IGNORECASE)
+_P_IN_YEARS = re.compile(
+    rf"\b[Ii]n\s+(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+years?(?P<time>['’]?\s+time)?\b(?![-–—]\w)", re.IGNORECASE
+)
+_P_REL_MONTH = re.compile(rf"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<m1>{_FULL_MONTH_ALT})\b")
+_P_REL_WEEKDAY = re.compile(rf"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<wd>{_WEEKDAY_ALT})\b{_PART_OF_DAY}")
+_P_REL_PERIOD = re.compile(
+    r"(?P<the>\bthe\s+)?\b(?P<mod>last|next|this)\s+(?P<u>week|weekend|month|year)\b(?!-)", re.IGNORECASE
+)
+_P_REL_DAY = re.compile(r"\b(?:today|tonight|yesterday|tomorrow)\b", re.IGNORECASE)
+_WD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*[-–—]\s*|\s+(?:to|through|until|till)\s+)"
+_P_WEEKDAYS = re.compile(rf"\b(?:{_WEEKDAY_ALT})\b{_PART_OF_DAY}(?:{_WD_SEP}\b(?:{_WEEKDAY_ALT})\b{_PART_OF_DAY})*")
+_P_WEEKDAY_NAME = re.compile(rf"(?:{_WEEKDAY_ALT})")
+_P_BARE_MONTH = re.compile(
+    r"\b(?P<prep>[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Tt]hrough(?:out)?|[Bb]efore|[Aa]fter|"
+    r"[Ee]arly|[Ll]ate|[Mm]id|[Oo]f|[Bb]etween|and|or|to)(?:\s+|-|\s+(?:early|late|mid)[\s-]+)"
+    rf"(?P<m1>{_FULL_MONTH_ALT})\b(?!\s*\d)"
+)
+_P_YEAR = re.compile(
+    r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|[Ee]arly|[Ll]ate|[Mm]id|"
+    rf"[Aa]round|[Tt]hrough|[Tt]hroughout)(?:\s+|-)(?P<y>{_YEAR})(?![\d%]|[.,]\d|['’]?s\b|\s*per\s?cent)"
+)
+
+# Starts with its character class (no leading look-behind) so the engine can skip ahead fast.
+_SENTENCE_END = re.compile(
+    r"[.!?…](?<!\b[A-Z].)(?<!\bMr.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bMrs.)[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+"
+)
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+# --- context ------------------------------------------------------------------------------
+
+_Resolved = tuple[str, str, str, str]  # start, end, granularity, rule
+
+
+class _Context:
+    """The text being scanned, the publication date and lazily found sentence ends."""
+
+    __slots__ = ("text", "pub", "_ends")
+
+    def __init__(self, text: str, pub: date | None) -> None:
+        self.text = text
+        self.pub = pub
+        self._ends: list[int] | None = None
+
+    def sentence(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """Bounds of the sentence around [start, end), kept inside the region [lo, hi)."""
+        if self._ends is None:
+            self._ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        ends = self._ends
+        i = bisect_right(ends, start)
+        s = ends[i - 1] if i else 0
+        j = bisect_left(ends, end)
+        e = ends[j] if j < len(ends) else len(self.text)
+        return max(s, lo), min(e, hi)
+
+    def tense(self, start: int, end: int, lo: int, hi: int) -> str | None:
+        """'future', 'past' or None, from the nearest tense cue in the sentence around [start, end)."""
+        s, e = self.sentence(start, end, lo, hi)
+        before = _WORD.findall(self.text, s, start)
+        for i in range(len(before) - 1, -1, -1):
+            t = _word_tense(before, i)
+            if t is not None:
+                return t
+        after = _WORD.findall(self.text, end, e)
+        for i in range(len(after)):
+            t = _word_tense(after, i)
+            if t is not None:
+                return t
+        return None
+
+    def looks_back(self, start: int, lo: int, hi: int) -> bool:
+        """Whether a "first"/superlative/negation cue precedes ``start`` in its sentence."""
+        s, _ = self.sentence(start, start, lo, hi)
+        for w in _WORD.findall(self.text, s, start)[-8:]:
+            low = w.lower()
+            if low in _LOOK_BACK or low in _SUPERLATIVES or low.endswith(("iest", "n't", "n’t")):
+                return True
+        return False
+
+
+def _word_tense(words: list[str], i: int) -> str | None:
+    word = words[i]
+    low = word.lower()
+    if low in _FUTURE_BEFORE_TO:
+        return "future" if i + 1 < len(words) and words[i + 1].lower() == "to" else None
+    if low == "due":  # "is due to", not "cancelled due to rain"
+        return "future" if i > 0 and words[i - 1].lower() in ("is", "are", "am", "be", "was", "were") else None
+    if low in _FUTURE_CUES or low.endswith(("'ll", "’ll")):
+        return "future"
+    participle = low in _PAST_CUES or (
+        word.islower() and len(low) > 3 and low.endswith("ed") and low not in _NOT_ED_VERBS
+    )
+    if not participle:
+        return None
+    if low not in _PASSIVE_AUX and i > 0 and words[i - 1].lower() in _PASSIVE_AUX:
+        return None  # "will be held", "was held": the auxiliary decides
+    return "past"
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+
+def _parse_published(published: object) -> date | None:
+    if not isinstance(published, str):
+        return None
+    s = published.strip()
+    if len(s) < 10:
+        return None
+    try:
+        return date.fromisoformat(s[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name.rstrip(".")]
+
+
+def _ymd(d: date) -> str:
+    return d.isoformat()
+
+
+def _ym(y: int, m: int) -> str:
+    if not 1 <= y <= 9999:
+        raise ValueError("year out of range")
+    return f"{y:04d}-{m:02d}"
+
+
+def _y(y: int) -> str:
+    if not 1 <= y <= 9999:
+        raise ValueError("year out of range")
+    return f"{y:04d}"
+
+
+def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _infer_year(m: int, d: int, pub: date, tense: str | None) -> int:
+    """The year of day ``d`` of month ``m`` written without a year (see the module docstring)."""
+    y = pub.year
+    when = _safe_date(y, m, d)
+    if when is None:
+        return y
+    if tense == "past" and when > pub:
+        return y - 1
+    if tense == "future" and when < pub:
+        return y + 1
+    return y
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _number(s: str) -> int:
+    low = s.lower()
+    return _SMALL_NUMBERS[low] if low in _SMALL_NUMBERS else int(s)
+
+
+# --- rules --------------------------------------------------------------------------------
+# Each handler gets the match, the context and the region [lo, hi); it returns None when the
+# match is not a date expression after all, else the span it claims and its resolution (None
+# when it cannot be resolved, e.g. without a publication date).
+
+_Hit = tuple[tuple[int, int], _Resolved | None]
+
+
+def _day_span(y: int, m1: int, d1: int, m2: int, d2: int, rule: str) -> _Resolved | None:
+    first = _safe_date(y, m1, d1)
+    if first is None:
+        return None
+    last = _safe_date(y + (1 if m2 < m1 else 0), m2, d2)
+    if last is None or last < first:
+        return None
+    return _ymd(first), _ymd(last), "day", rule
+
+
+def _absolute_days(ctx: _Context, m: re.Match[str], lo: int, hi: int, rule: str) -> _Hit | None:
+    groups = m.groupdict()
+    m1 = _month_number(groups["m1"])
+    m2 = _month_number(groups["m2"]) if groups.get("m2") else m1
+    d1 = int(groups["d1"])
+    d2 = int(groups["d2"]) if groups.get("d2") else d1
+    if not (1 <= d1 <= 31 and 1 <= d2 <= 31):
+        return None
+    span = m.span()
+    if groups.get("y"):
+        y2 = int(groups["y"])
+        return span, _day_span(y2 - (1 if m2 < m1 else 0), m1, d1, m2, d2, rule)
+    if ctx.pub is None:
+        return span, None
+    y = _infer_year(m1, d1, ctx.pub, ctx.tense(span[0], span[1], lo, hi))
+    return span, _day_span(y, m1, d1, m2, d2, rule)
+
+
+def _h_iso(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    if d is None:
+        return None
+    return m.span(), (_ymd(d), _ymd(d), "day", "iso_date")
+
+
+def _h_range(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    return _absolute_days(ctx, m, lo, hi, "day_range")
+
+
+def _h_date(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    return _absolute_days(ctx, m, lo, hi, "date")
+
+
+def _h_month_year(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    ym = _ym(int(m["y"]), _month_number(m["m1"]))
+    return m.span(), (ym, ym, "month", "month_year")
+
+
+def _h_year_range(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    y1 = int(m["y1"])
+    raw = m["y2"]
+    y2 = int(raw) if len(raw) == 4 else y1 // 100 * 100 + int(raw)
+    if y2 <= y1 or y2 - y1 > 100:
+        return None
+    return m.span(), (_y(y1), _y(y2), "year", "year_range")
+
+
+def _h_ago(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    n = _number(m["n"])
+    unit = m["u"].lower()
+    pub = ctx.pub
+    if pub is None:
+        return m.span(), None
+    if unit == "year":
+        res: _Resolved = (_y(pub.year - n), _y(pub.year - n), "year", "years_ago")
+    elif unit == "month":
+        ym = _ym(*_add_months(pub.year, pub.month, -n))
+        res = (ym, ym, "month", "months_ago")
+    elif unit == "week":
+        monday = _monday(pub - timedelta(weeks=n))
+        res = (_ymd(monday), _ymd(monday + timedelta(days=6)), "week", "weeks_ago")
+    else:
+        d = pub - timedelta(days=n)
+        res = (_ymd(d), _ymd(d), "day", "days_ago")
+    return m.span(), res
+
+
+def _h_in_years(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    n = _number(m["n"])
+    span = m.span()
+    if ctx.pub is None:
+        return span, None
+    if m["time"]:
+        future = True
+    elif ctx.looks_back(span[0], lo, hi):
+        future = False
+    else:
+        future = ctx.tense(span[0], span[1], lo, hi) == "future"
+    if future:
+        y = _y(ctx.pub.year + n)
+        return span, (y, y, "year", "years_ahead")
+    y = _y(ctx.pub.year - n)
+    return span, (y, y, "year", "years_ago")
+
+
+def _h_rel_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    pub = ctx.pub
+    if pub is None:
+        return m.span(), None
+    month = _MONTHS[m["m1"]]
+    mod = m["mod"].lower()
+    if mod == "last":
+        y = pub.year if month < pub.month else pub.year - 1
+    elif mod == "next":
+        y = pub.year if month > pub.month else pub.year + 1
+    else:
+        y = pub.year
+    ym = _ym(y, month)
+    return m.span(), (ym, ym, "month", "month_relative")
+
+
+def _preceded_by_holiday_word(text: str, start: int) -> bool:
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    return j < i and text[j:i].lower() in _NOT_WEEKDAY_BEFORE
+
+
+def _h_rel_weekday(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    pub = ctx.pub
+    if pub is None:
+        return m.span(), None
+    wd = _WEEKDAYS[m["wd"]]
+    mod = m["mod"].lower()
+    if mod == "last":
+        d = pub - timedelta(days=(pub.weekday() - wd) % 7 or 7)
+    elif mod == "next":
+        d = pub + timedelta(days=(wd - pub.weekday()) % 7 or 7)
+    else:
+        d = _monday(pub) + timedelta(days=wd)
+    return m.span(), (_ymd(d), _ymd(d), "day", "weekday_relative")
+
+
+def _h_rel_period(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    if m["the"]:
+        return None  # "the last year", "the next week": a rolling period
+    span = m.span("mod")[0], m.end()
+    pub = ctx.pub
+    if pub is None:
+        return span, None
+    step = {"last": -1, "next": 1, "this": 0}[m["mod"].lower()]
+    unit = m["u"].lower()
+    if unit in ("week", "weekend"):
+        monday = _monday(pub) + timedelta(weeks=step)
+        if unit == "week":
+            return span, (_ymd(monday), _ymd(monday + timedelta(days=6)), "week", "relative_week")
+        sat = monday + timedelta(days=5)
+        return span, (_ymd(sat), _ymd(sat + timedelta(days=1)), "day", "relative_weekend")
+    if unit == "month":
+        ym = _ym(*_add_months(pub.year, pub.month, step))
+        return span, (ym, ym, "month", "relative_month")
+    y = _y(pub.year + step)
+    return span, (y, y, "year", "relative_year")
+
+
+def _h_rel_day(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    pub = ctx.pub
+    if pub is None:
+        return m.span(), None
+    word = m[0].lower()
+    d = pub + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
+    return m.span(), (_ymd(d), _ymd(d), "day", "relative_day")
+
+
+def _h_weekdays(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    if _preceded_by_holiday_word(ctx.text, m.start()):
+        return None
+    span = m.span()
+    pub = ctx.pub
+    if pub is None:
+        return span, None
+    days = [_WEEKDAYS[w] for w in _P_WEEKDAY_NAME.findall(m[0])]
+    if ctx.tense(span[0], span[1], lo, hi) == "future":
+        first = pub + timedelta(days=(days[0] - pub.weekday()) % 7 or 7)
+        last = first
+        for wd in days[1:]:
+            last = last + timedelta(days=(wd - last.weekday()) % 7 or 7)
+        rule = "weekday_future"
+    else:
+        last = pub - timedelta(days=(pub.weekday() - days[-1]) % 7)
+        first = last
+        for wd in reversed(days[:-1]):
+            first = first - timedelta(days=(first.weekday() - wd) % 7 or 7)
+        rule = "weekday_past"
+    return span, (_ymd(first), _ymd(last), "day", rule)
+
+
+def _h_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    if m["m1"] == "May" and (m["prep"].lower() not in _MAY_PREPOSITIONS or ctx.text.startswith(("'s", "’s"), m.end())):
+        return None  # "criticised by May", "after May resigned", "in May's cabinet": a person
+    span = m.span("m1")
+    pub = ctx.pub
+    if pub is None:
+        return span, None
+    month = _MONTHS[m["m1"]]
+    tense = ctx.tense(span[0], span[1], lo, hi)
+    y = pub.year
+    if tense == "past" and month > pub.month:
+        y -= 1
+    elif tense == "future" and month < pub.month:
+        y += 1
+    ym = _ym(y, month)
+    return span, (ym, ym, "month", "month")
+
+
+def _h_year(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    y = m["y"]
+    return m.span("y"), (y, y, "year", "year")
+
+
+_Handler = Callable[[_Context, re.Match[str], int, int], _Hit | None]
+
+# Which anchors (see _ANCHORS below) each rule needs: a month name, a digit, "day" (weekdays),
+# or a relative word (week, month, year, ago, today, tonight, tomorrow...).
+_M, _D, _W, _R = 1, 2, 4, 8
+
+_RULES: tuple[tuple[re.Pattern[str], _Handler, int], ...] = (
+    (_P_ISO, _h_iso, _D),
+    (_P_XRANGE_MD, _h_range, _M),
+    (_P_XRANGE_DM, _h_range, _M),
+    (_P_RANGE_MD, _h_range, _M),
+    (_P_RANGE_DM, _h_range, _M),
+    (_P_DATE_MD, _h_date, _M),
+    (_P_DATE_DM, _h_date, _M),
+    (_P_MONTH_YEAR, _h_month_year, _M),
+    (_P_YEAR_RANGE_WORDS, _h_year_range, _D),
+    (_P_YEAR_RANGE, _h_year_range, _D),
+    (_P_AGO, _h_ago, _R),
+    (_P_IN_YEARS, _h_in_years, _R),
+    (_P_REL_MONTH, _h_rel_month, _M),
+    (_P_REL_WEEKDAY, _h_rel_weekday, _W),
+    (_P_REL_PERIOD, _h_rel_period, _R),
+    (_P_REL_DAY, _h_rel_day, _R),
+    (_P_WEEKDAYS, _h_weekdays, _W),
+    (_P_BARE_MONTH, _h_month, _M),
+    (_P_YEAR, _h_year, _D),
+)
+
+# --- scanning -----------------------------------------------------------------------------
+
+
+def search_regions(n: int, spans: Sequence[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    """The regions to search, clamped to [0, n), sorted and merged."""
+    if spans is None:
+        return [(0, n)] if n else []
+    clean: list[tuple[int, int]] = []
+    for pair in spans:
+        try:
+            s, e = pair
+            clean.append((max(0, int(s)), min(n, int(e))))
+        except (TypeError, ValueError):
+            continue
+    clean.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in clean:
+        if s >= e:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+# Every expression above contains one of these (lower-cased); the patterns only run in
+# windows around them, which keeps the cost proportional to the number of candidates rather
+# than to the length of the text. _MARGIN exceeds what any pattern matches before its first
+# or after its last anchor ("throughout early ", " afternoon", "' time").
+_ANCHORS: tuple[tuple[str, int], ...] = (
+    *((m, _M) for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    ("day", _W | _R),
+    *((w, _R) for w in ("week", "month", "year", "ago", "tonight", "tomorrow")),
+    *((d, _D) for d in "0123456789"),
+)
+_MARGIN = 40
+
+
+_ALL = _M | _D | _W | _R
+_Window = tuple[int, int, int, int, int]  # window start, end, region start, end, anchor kinds
+
+
+def _windows(text: str, regions: list[tuple[int, int]]) -> list[_Window]:
+    """The windows around anchors inside ``regions``, with the kinds of anchor each holds."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two; search everything then
+        return [(lo, hi, lo, hi, _ALL) for lo, hi in regions]
+    n = len(text)
+    marks: list[tuple[int, int, int]] = []
+    for lit, kind in _ANCHORS:
+        i = low.find(lit)
+        while i != -1:
+            marks.append((i - _MARGIN, i + len(lit) + _MARGIN, kind))
+            i = low.find(lit, i + len(lit))
+    if not marks:
+        return []
+    marks.sort()
+    merged: list[list[int]] = []
+    for s, e, kind in marks:
+        if merged and s <= merged[-1][1]:
+            last = merged[-1]
+            last[1] = max(last[1], min(n, e))
+            last[2] |= kind
+        else:
+            merged.append([max(0, s), min(n, e), kind])
+    out: list[_Window] = []
+    j = 0
+    for lo, hi in regions:
+        while j < len(merged) and merged[j][1] <= lo:
+            j += 1
+        k = j
+        while k < len(merged) and merged[k][0] < hi:
+            s, e = max(lo, merged[k][0]), min(hi, merged[k][1])
+            if s < e:
+                out.append((s, e, lo, hi, merged[k][2]))
+            k += 1
+    return out
+
+
+def _scan(text: str, pub: date | None, spans: Sequence[tuple[int, int]] | None, *, windowed: bool = True) -> list[_Hit]:
+    """Every date expression in ``text`` (inside ``spans``), without overlaps, by position."""
+    if not isinstance(text, str) or not text:
+        return []
+    ctx = _Context(text, pub)
+    claimed_starts: list[int] = []
+    claimed: list[_Hit] = []
+    regions = search_regions(len(text), spans)
+    windows = _windows(text, regions) if windowed else [(lo, hi, lo, hi, _ALL) for lo, hi in regions]
+    for wlo, whi, lo, hi, kinds in windows:
+        for pattern, handler, needs in _RULES:
+            if not kinds & needs:
+                continue
+            for m in pattern.finditer(text, wlo, whi):
+                ms, me = m.span()
+                i = bisect_right(claimed_starts, ms)
+                if i and claimed[i - 1][0][1] >= me:
+                    continue  # wholly inside an expression already found ("June 18" in "June 18-19")
+                try:
+                    hit = handler(ctx, m, lo, hi)
+                except (ValueError, OverflowError, KeyError):
+                    continue
+                if hit is None:
+                    continue
+                (s, e), _ = hit
+                i = bisect_left(claimed_starts, s)
+                if i < len(claimed) and claimed[i][0][0] < e:
+                    continue
+                if i > 0 and claimed[i - 1][0][1] > s:
+                    continue
+                claimed_starts.insert(i, s)
+                claimed.insert(i, hit)
+    return claimed
+
+
+def date_mentions(
+    text: str, published: str | None, spans: Sequence[tuple[int, int]] | None = None
+) -> list[DateMention]:
+    """The resolved time expressions of ``text`` (only inside ``spans`` when given), by position.
+
+    ``published`` is an ISO date or datetime; when it is None or not ISO, only absolute
+    expressions resolve. Offsets are always relative to the whole ``text``.
+    """
+    out: list[DateMention] = []
+    for (s, e), res in _scan(text, _parse_published(published), spans):
+        if res is not None:
+            start, end, granularity, rule = res
+            out.append(DateMention((s, e), text[s:e], start, end, granularity, rule))
+    return out
+
+
+def date_spans(text: str, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Spans of every time expression :func:`date_mentions` would find, resolvable or not."""
+    return [span for span, _ in _scan(text, None, spans)]
+
+
+# --- comparison ---------------------------------------------------------------------------
+
+
+def _parse_bound(value: str, first: bool) -> date:
+    parts = value.split("-")
+    y = int(parts[0])
+    if len(parts) == 1:
+        return date(y, 1, 1) if first else date(y, 12, 31)
+    m = int(parts[1])
+    if len(parts) == 2:
+        if first:
+            return date(y, m, 1)
+        ny, nm = _add_months(y, m, 1)
+        return date(ny, nm, 1) - timedelta(days=1)
+    return date(y, m, int(parts[2]))
+
+
+def date_interval(m: DateMention) -> tuple[date, date] | None:
+    """The first and last day covered by ``m`` (None if its bounds are not ISO)."""
+    try:
+        return _parse_bound(m.start, True), _parse_bound(m.end, False)
+    except (ValueError, IndexError, OverflowError):
+        return None
+
+
+def same_time(a: DateMention, b: DateMention) -> bool:
+    """Whether ``a`` and ``b`` resolve to the same interval of days.
+
+    "July 2000" and "in July of 2000" are the same time; "June 18-19" and "this week" are
+    not (see :func:`contains`); a month and the range of all its days are.
+    """
+    ia, ib = date_interval(a), date_interval(b)
+    if ia is None or ib is None:
+        return (a.start, a.end) == (b.start, b.end)
+    return ia == ib
+
+
+def contains(outer: DateMention, inner: DateMention) -> bool:
+    """Whether every day of ``inner`` lies within ``outer`` ("this week" contains "June 18-19")."""
+    io, ii = date_interval(outer), date_interval(inner)
+    if io is None or ii is None:
+        return False
+    return io[0] <= ii[0] and ii[1] <= io[1]

@@ -1,0 +1,577 @@
+"""Who said what: quotations and reported speech in one article, found by plain rules.
+
+``quotes(text, content)`` returns, in text order, the quotations of ``text``
+(restricted to the ``content`` spans when given, e.g. ``clean_article(...).content``)
+with their speaker. Quote marks: curly “ ” and ‘ ’, straight ", low „ and
+guillemets « »; a mark written the wrong way round is read by its context
+(“ after a word and before a space closes). Single quotes count only outside
+double quotes and only when they close in the same paragraph; a ’ followed by
+a letter is an apostrophe. Straight single quotes (') are never quote marks.
+
+``kind`` is ``"direct"`` when nothing but attribution surrounds the quoted
+words in their sentence, ``"partial"`` when the quote is a fragment of a
+sentence, ``"indirect"`` for reported speech (``X said that ...``).
+
+``how`` names the rule that found the speaker:
+
+=================  ==================================================================
+``said_after``     “…,” X said. / “…,” X, a professor at Y, said. / “…,” X told Z.
+``said_inverted``  “…,” said X. / “…,” said X, a professor at Y.
+``said_before``    X said, “…” / X added, “…” (attribution before the quote, comma)
+``colon``          X said: “…” / X told Z on Monday: “…”
+``according_to``   According to X, “…” / “…,” according to X.
+``pronoun``        any of the above with he/she/they/it as the subject: he and she take
+                   the last named person speaker before, it the last organisation,
+                   they the last speaker of either kind (gender is not checked)
+``subject``        X “deeply regrets” the delay: a capitalised name opening the
+                   sentence directly followed by a quote that starts in lower case
+``said_partial``   X has said it “deeply regrets” …: the sentence opens with
+                   ``X (has) said (that) (it/he/she/they/we)`` directly before the quote
+``continued``      an unattributed direct quote after an attributed one in the same
+                   paragraph, or a piece of a quote that runs on over paragraphs
+``told_that``      X, an expert at Y, told Z that … (indirect)
+``said_that``      X said (on Monday | in a statement) that … (indirect; also says,
+                   added, noted, wrote, warned, stated, ...)
+``none``           a direct quote with no attribution, or with one naming no speaker the
+                   rules know ("a ministry spokesman said"); ``speaker`` is None
+=================  ==================================================================
+
+Speakers are capitalised name sequences (hyphens, apostrophes, initials,
+particles such as "de", "van", "bin", and "of" inside organisation names),
+"the" + a name ("the Eskerby Port Authority" gives ``Eskerby Port Authority``) or "the" + up to three lower
+case words ("the ministry" gives ``ministry``). A leading "the" is dropped;
+white space inside a name is collapsed. A title before a person's name
+("Foreign Minister Aurel Brannock") and an apposition after it ("X, a professor
+at Y, said") go into ``role``, not ``speaker``. A surname alone ("Brannock")
+is expanded to the full name of a person named earlier in the article (as a
+speaker or anywhere else); ``speaker_span`` then points at that full mention, as
+it points at the antecedent of a pronoun. Any other single word ("Eskerby",
+"Meridian") counts as an organisation, which is what "it" refers back to.
+
+A quote whose paragraph ends before its closing mark runs to the paragraph end;
+when the next paragraph opens with a quote mark (the newspaper convention for a
+quotation continued over paragraphs) the pieces form one chain and every piece
+gets the speaker of the first attributed piece (``how="continued"`` for the
+others). Each piece is its own ``Quote``, so ``text`` never spans a paragraph
+break. Quoted words exclude the marks, surrounding white space and a trailing
+comma ("…in May,” the ministry said" gives "…in May"); ". ! ?" are kept.
+Indirect speech ends at the sentence end, without the final punctuation.
+
+Dropped: partial quotes with no attribution (scare quotes, titles of works);
+reported speech without "that" ("The ministry said the port will ..."), whose
+clause boundary plain rules cannot find reliably; indirect speech in a sentence
+that already holds an attributed quote (the quote is the better evidence).
+
+Not here: speakers named only as "officials" or "a spokesman" (no "the"),
+coordinated speakers ("X and Y said"), gender agreement of pronouns,
+comparing quotes across articles, any I/O or model (no spaCy: plain rules).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storytrace.text.segment import paragraphs, split_paragraph
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation or a piece of reported speech and who it is attributed to."""
+
+    span: Span  # the quoted words, without the marks: [start, end) into the text given
+    text: str  # text[span[0]:span[1]]
+    speaker: str | None  # as named, leading "the" dropped: "Aurel Brannock", "Eskerby Port Authority", "ministry"
+    speaker_span: Span | None  # where the speaker (or a pronoun's antecedent) is named
+    kind: str  # "direct" | "partial" | "indirect"
+    how: str  # the rule that found the speaker, see the module docstring
+    role: str | None = None  # title or apposition: "a professor at Eskerby University"
+
+
+# --- word classes -----------------------------------------------------------------------------
+
+_UPPER = "[" + "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper()) + "]"
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|St|Jr|Sr)\."
+_NAME_WORD = rf"(?:{_ABBREV}|{_UPPER}\.(?:-?{_UPPER}\.)*|(?:(?:al|el|ad|bin|ibn)-)?{_UPPER}\w*(?:[’'\-]\w+)*)"
+_PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|ter|bin|ibn|al|el|la|le|dos|das|of|for)"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{0,7}}"
+_LOWER_WORD = r"[a-z][a-z\-]*"
+_THE_NP = rf"[Tt]he\s+(?:{_NAME}|(?:{_NAME}\s+)?(?:{_LOWER_WORD}\s+){{0,2}}?{_LOWER_WORD})"
+_SPEAKER = rf"(?P<sp>{_THE_NP}|{_NAME}|he|she|they|it)"
+_NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
+_VERB = (
+    r"(?P<verb>said|says|say|told|tells|tell|added|adds|stated|states|noted|notes|wrote|writes|"
+    r"warned|warns|explained|explains|insisted|insists|argued|argues|declared|declares|claimed|claims)"
+)
+_AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
+_ROLE = r"(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
+_LEADIN = r"(?:(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier)\s+|[^,“”\"«»„]{1,60},\s+)"
+_WHEN = (
+    r"(?:on|in|at|during|last|this|after|before|earlier|later|late|yesterday|today|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:“”\"«»„.]{0,50}?"
+)
+
+# After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
+_AFTER_SAID = re.compile(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
+# After a closing mark: “…,” said X / “…,” said X, a professor at Y.
+_SPEAKER_END = rf"(?=\s*(?:[,.;:!?)]|$)|\s+{_WHEN})"
+_AFTER_INVERTED = re.compile(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
+_AFTER_ACCORDING = re.compile(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
+# Before an opening mark (whole text between sentence start and the mark): X said: / X added,
+_BEFORE_SAID = re.compile(
+    rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+(?P<obj>[^,:;“”\"«»„]{{1,60}}?))?\s*(?P<punct>[:,])\s*"
+)
+_BEFORE_ACCORDING = re.compile(rf"[\s,]*{_LEADIN}??[Aa]ccording\s+to\s+{_SPEAKER}{_ROLE}\s*,?\s*")
+# Partial quotes: Eskerby “deeply regrets” / Eskerby has said it “deeply regrets”
+_BEFORE_SUBJECT = re.compile(rf"\s*{_LEADIN}??{_NAMED}\s*")
+_BEFORE_SAID_PARTIAL = re.compile(
+    rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+that)?(?:\s+(?:it|he|she|they|we))?\s*"
+)
+# Reported speech: X told Z that ... / X said on Monday that ...
+_INDIRECT = re.compile(
+    rf"\s*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}"
+    rf"(?:(?P<told>told|tells)\s+[^,;:“”\"«»„.]{{1,60}}?|{_VERB}(?:\s+{_WHEN})?),?\s+that\s+(?=\S)"
+)
+# Attribution whose speaker no rule names ("a ministry spokesman said"): the quote is still whole.
+_AFTER_GENERIC = re.compile(rf"[\s,]*[^“”\"«»„.;:!?]{{0,80}}?\b{_VERB}\b")
+_BEFORE_GENERIC = re.compile(rf"[^“”\"«»„]{{0,80}}?\b{_VERB}\b[^“”\"«»„:,]{{0,60}}[:,]\s*")
+_ACCORDING_LEAD = re.compile(rf"\s*[Aa]ccording\s+to\s+{_NAMED}\s*,\s*(?=\S)")
+_ACCORDING_TRAIL = re.compile(
+    rf",\s*according\s+to\s+{_NAMED}\b(?:\s*,\s*(?P<role>[^.;“”\"«»„]{{1,150}}))?\s*[.!?]?\s*$"
+)
+
+_PRONOUNS = frozenset({"he", "she", "they", "it"})
+_DENY = frozenset(
+    """This That These Those There Here It’s It's What Which Who Whom Whose When Where Why How If In On At
+    For As After Before A An Some Many Most All Both Each Any One Such Other Others Several No None Not
+    During Since While Although Though Because Under Over With Without From By To Of I We You""".split()
+)
+_LEADING_NOISE = frozenset(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December""".split()
+)
+_CONNECTORS = frozenset("But And Yet So Still However Meanwhile Now Later Earlier Then Also".split())
+_TITLE_WORDS = frozenset(
+    """President Vice Prime Minister Foreign Deputy Secretary Senator Sen. Representative Rep. Governor
+    Gov. Mayor Dr. Mr. Mrs. Ms. Professor Prof. General Gen. Chancellor Spokesman Spokeswoman Spokesperson
+    Chairman Chairwoman Chair Chief Executive Director Ambassador Judge Justice King Queen Prince Princess
+    Pope Sheikh Commissioner Inspector Detective Sergeant Sgt. Captain Capt. Colonel Col. Lieutenant Lt.
+    Admiral Commander Leader Speaker Premier Envoy Attorney Coach Manager Officer Sir Dame Lord Lady
+    Bishop Archbishop Rabbi Imam Father State Defense Defence Interior Finance Trade Health""".split()
+)
+_ORG_WORDS = frozenset(
+    """Ministry Department Office Agency Council Committee Commission Government Administration Kremlin
+    House Party Union Nations States Republic Kingdom Bank Company Corporation Corp Corp. Inc Inc. Ltd
+    Ltd. Group University College Institute Police Army Navy Force Forces Court Parliament Congress
+    Senate Service Services Authority Board Bureau Embassy Organisation Organization Association
+    Federation Foundation Fund News Press Post Times Wire Network Centre Center Club Team Church Hospital
+    School Airlines Airways Media Assembly Cabinet Command Directorate Secretariat Alliance Coalition
+    Front Movement Statement Report Presidency Palace""".split()
+)
+
+_NAME_RE = re.compile(rf"(?<![\w’'\-]){_NAME}")
+_MARK = re.compile(r"[“”\"„«»‘’]")
+_WS = re.compile(r"\S+")
+_OPEN_BEFORE = frozenset("([{—–-/ \t\n\r\u00a0")
+_CLOSE_AFTER = frozenset(".,;:!?)]}—–-… \t\n\r\u00a0")
+
+
+# --- scanning quote marks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """One quotation as delimited by marks: ``open`` is the opening mark, ``close`` the closing one."""
+
+    open: int
+    close: int | None  # None: runs on to the paragraph end
+    end: int  # the closing mark's index, or the paragraph end
+
+
+def _opening_like(text: str, i: int, start: int, end: int) -> bool:
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    return (before in _OPEN_BEFORE or before.isspace()) and not after.isspace()
+
+
+def _closing_like(text: str, i: int, start: int, end: int) -> bool:
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    return not before.isspace() and (after in _CLOSE_AFTER or after.isspace() or after in '“”"’‘»')
+
+
+def _scan_paragraph(text: str, start: int, end: int) -> list[_Mark]:
+    """Quotations of one paragraph: double quotes first, then single quotes outside them."""
+    doubles: list[_Mark] = []
+    opened: int | None = None
+    singles_candidates: list[int] = []  # positions of ‘ and ’ outside double quotes
+    for m in _MARK.finditer(text, start, end):
+        i = m.start()
+        ch = text[i]
+        if ch in "‘’":
+            if opened is None:
+                singles_candidates.append(i)
+            continue
+        if opened is None:
+            if ch in "“„«" or (ch == "”" and _opening_like(text, i, start, end)):
+                opened = i
+            elif ch == '"' and not (_closing_like(text, i, start, end) and not _opening_like(text, i, start, end)):
+                opened = i
+            continue
+        if ch == "“" and _opening_like(text, i, start, end) and not _closing_like(text, i, start, end):
+            continue  # an opening mark inside an open quotation: nested or a missing close; keep going
+        if ch in "„«":
+            continue
+        doubles.append(_Mark(opened, i, i))
+        opened = None
+    if opened is not None:
+        doubles.append(_Mark(opened, None, end))
+    singles: list[_Mark] = []
+    pending: int | None = None
+    for i in singles_candidates:
+        if text[i] == "‘":
+            if _opening_like(text, i, start, end):
+                pending = i
+        elif pending is not None:
+            after = text[i + 1] if i + 1 < end else " "
+            if not after.isalnum() and not text[i - 1].isspace():
+                singles.append(_Mark(pending, i, i))
+                pending = None
+    if not singles:
+        return doubles
+    merged = sorted(doubles + singles, key=lambda q: q.open)
+    out: list[_Mark] = []
+    for q in merged:  # drop a quotation nested inside another (‘He said “no”,’ she said.)
+        if out and q.open < out[-1].end:
+            continue
+        out.append(q)
+    return out
+
+
+# --- speakers ---------------------------------------------------------------------------------
+
+
+_Word = tuple[str, int, int]  # a word and its offsets
+
+
+@dataclass
+class _Registry:
+    """Speakers named so far in the article, for pronouns and surnames."""
+
+    persons_in_text: dict[str, tuple[str, Span]]  # surname -> first full mention of a person in the article
+    by_surname: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    last_person: tuple[str, Span] | None = None
+    last_org: tuple[str, Span] | None = None
+    last_any: tuple[str, Span] | None = None
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    name: str | None
+    span: Span | None
+    role: str | None
+    pronoun: bool
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A name split into the name proper, its title or "of ..." tail, and whether "the" preceded it."""
+
+    words: list[_Word]
+    role: str | None
+    the: bool
+    titled: bool
+
+    @property
+    def text(self) -> str:
+        return " ".join(w for w, _, _ in self.words)
+
+    @property
+    def span(self) -> Span:
+        return self.words[0][1], self.words[-1][2]
+
+    @property
+    def is_org(self) -> bool:
+        return self.the or any(w in _ORG_WORDS for w, _, _ in self.words)
+
+
+def _split_name(words: list[_Word], skip: frozenset[str] = frozenset()) -> _Name | None:
+    """Drop connectors, "the", a title and an "of ..." tail from a capitalised word sequence."""
+    while len(words) > 1 and (words[0][0] in _CONNECTORS or words[0][0] in skip):
+        words = words[1:]
+    the = words[0][0].lower() == "the"
+    if the:
+        words = words[1:]
+    if not words or words[0][0] in _DENY or words[0][0].lower() in _PRONOUNS:
+        return None
+    role_parts: list[str] = []
+    tail: str | None = None
+    for k in range(1, len(words)):  # "Aurel Brannock of Meridian Wire": "of" only inside organisation names
+        if words[k][0] in ("of", "for") and words[k - 1][0] not in _ORG_WORDS | _TITLE_WORDS:
+            tail = " ".join(w for w, _, _ in words[k:])
+            words = words[:k]
+            break
+    titled = False
+    if not the:
+        last_title = max((k for k, w in enumerate(words) if w[0] in _TITLE_WORDS), default=-1)
+        rest = words[last_title + 1 :]
+        if 0 <= last_title < len(words) - 1 and not any(w in _ORG_WORDS for w, _, _ in rest):
+            role_parts.append(" ".join(w for w, _, _ in words[: last_title + 1]))
+            words = rest
+            titled = True
+    if tail:
+        role_parts.append(tail)
+    return _Name(words, ", ".join(role_parts) or None, the, titled)
+
+
+def _persons_in_text(text: str, spans: Sequence[Span]) -> dict[str, tuple[str, Span]]:
+    """Surname -> first mention of a person by two or more names ("Aurel Brannock"), anywhere in ``spans``."""
+    out: dict[str, tuple[str, Span]] = {}
+    for start, end in spans:
+        for m in _NAME_RE.finditer(text, start, end):
+            words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
+            name = _split_name(words, _LEADING_NOISE)
+            if name is not None and len(name.words) > 1 and not name.is_org:
+                out.setdefault(name.words[-1][0], (name.text, name.span))
+    return out
+
+
+def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
+    """The speaker named by ``raw`` (found at ``start``), or None when it is no speaker at all."""
+    words = [(m.group(), start + m.start(), start + m.end()) for m in _WS.finditer(raw)]
+    if not words:
+        return None
+    if len(words) == 1 and words[0][0].lower() in _PRONOUNS:
+        p = words[0][0].lower()
+        ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
+        registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
+        return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
+    name = _split_name(words)
+    if name is None:
+        return None
+    entry = (name.text, name.span)
+    is_org = name.is_org
+    if len(name.words) == 1 and not name.the:
+        full = registry.by_surname.get(name.text) or registry.persons_in_text.get(name.text)
+        if full is not None and full[1][0] < name.span[0]:
+            entry, is_org = full, False
+        elif not name.titled:
+            is_org = True  # a place, agency or company: "Eskerby", "Meridian"
+    if is_org:
+        registry.last_org = entry
+    else:
+        registry.last_person = entry
+        if len(name.words) > 1:
+            registry.by_surname[name.words[-1][0]] = entry
+    registry.last_any = entry
+    return _Speaker(entry[0], entry[1], name.role, False)
+
+
+# --- quotes -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Found:
+    """A quote being built; becomes a ``Quote`` at the end."""
+
+    span: Span
+    kind: str
+    how: str
+    speaker: _Speaker | None
+    chain: int  # quotation pieces run on over paragraphs share it; -1 for reported speech
+
+
+def _words_span(text: str, start: int, end: int, strip_comma: bool) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or (strip_comma and text[end - 1] == ",")):
+        end -= 1
+    return start, end
+
+
+def _with_role(sp: _Speaker, m: re.Match[str]) -> _Speaker:
+    role = m.groupdict().get("role")
+    role = role.strip() if role else None
+    if not role:
+        return sp
+    return _Speaker(sp.name, sp.span, f"{sp.role}, {role}" if sp.role else role, sp.pronoun)
+
+
+def _speaker_of(m: re.Match[str] | None, offset: int, registry: _Registry) -> _Speaker | None:
+    """The speaker a rule's match names (``offset``: where the matched string starts in the text)."""
+    if m is None:
+        return None
+    sp = _resolve(m.group("sp"), offset + m.start("sp"), registry)
+    return _with_role(sp, m) if sp is not None else None
+
+
+_AFTER_RULES = ((_AFTER_SAID, "said_after"), (_AFTER_INVERTED, "said_inverted"), (_AFTER_ACCORDING, "according_to"))
+_BEFORE_RULES = ((_BEFORE_SAID, "said_before"), (_BEFORE_ACCORDING, "according_to"))
+_MAX_BEFORE = 300  # longer text before a quote is no attribution
+
+
+def _attribute(
+    text: str, before: Span, after: Span, quote_start: int, registry: _Registry
+) -> tuple[_Speaker | None, str, bool, bool]:
+    """(speaker, how, before_is_attribution, after_is_attribution) for one quotation."""
+    b_text = text[before[0] : before[1]]
+    a_text = text[after[0] : after[1]]
+    before_ok = not b_text.strip(" \t\n\r\u00a0,—–-(")
+    after_ok = not a_text.strip(" \t\n\r\u00a0,.;:!?—–-)")
+    sp: _Speaker | None = None
+    how = "none"
+    for pattern, rule in _AFTER_RULES:
+        sp = _speaker_of(pattern.match(a_text), after[0], registry)
+        if sp is not None:
+            how, after_ok = rule, True
+            break
+    if len(b_text) <= _MAX_BEFORE:
+        for pattern, rule in _BEFORE_RULES:
+            m = pattern.fullmatch(b_text)
+            if m is None:
+                continue
+            before_ok = True
+            if sp is None:
+                sp = _speaker_of(m, before[0], registry)
+                how = "colon" if rule == "said_before" and m.group("punct") == ":" else rule
+            if sp is not None:
+                break
+    after_ok = after_ok or _AFTER_GENERIC.match(a_text) is not None
+    before_ok = before_ok or (len(b_text) <= _MAX_BEFORE and _BEFORE_GENERIC.fullmatch(b_text) is not None)
+    if sp is None and not before_ok and len(b_text) <= _MAX_BEFORE:
+        if text[quote_start].islower():
+            sp = _speaker_of(_BEFORE_SUBJECT.fullmatch(b_text), before[0], registry)
+            sp, how = (sp, "subject") if sp is not None and not sp.pronoun else (None, how)
+        if sp is None:
+            sp, how = _speaker_of(_BEFORE_SAID_PARTIAL.fullmatch(b_text), before[0], registry), "said_partial"
+    if sp is None:
+        return None, "none", before_ok, after_ok
+    return sp, ("pronoun" if sp.pronoun else how), before_ok, after_ok
+
+
+def _indirect(text: str, start: int, end: int, registry: _Registry) -> _Found | None:
+    """Reported speech in the sentence ``text[start:end]``."""
+    sentence = text[start:end]
+    m = _INDIRECT.match(sentence)
+    if m:
+        how, c_start, c_end = ("told_that" if m.group("told") else "said_that"), start + m.end(), end
+    else:
+        m = _ACCORDING_LEAD.match(sentence)
+        if m:
+            how, c_start, c_end = "according_to", start + m.end(), end
+        else:
+            cut = sentence.rfind(", according to ")
+            m = _ACCORDING_TRAIL.match(sentence, cut) if cut > 0 else None
+            if m is None:
+                return None
+            how, c_start, c_end = "according_to", start, start + cut
+    c_start, c_end = _words_span(text, c_start, c_end, False)
+    if c_end > c_start and text[c_end - 1] in ".!?":
+        c_end -= 1
+    sp = _resolve(m.group("sp"), start + m.start("sp"), registry)
+    if sp is None or sp.name is None or c_end <= c_start:
+        return None
+    return _Found((c_start, c_end), "indirect", "pronoun" if sp.pronoun else how, _with_role(sp, m), -1)
+
+
+def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
+    """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
+    spans = paragraphs(text, content)
+    registry = _Registry(_persons_in_text(text, spans))
+    found: list[_Found] = []
+    chains = 0
+    open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
+    for p_start, p_end in spans:
+        sents = split_paragraph(text, p_start, p_end) or [(p_start, p_end)]
+        starts = [s for s, _ in sents]
+        marks = _scan_paragraph(text, p_start, p_end)
+        # hosts: runs of sentences joined by quotations spanning them
+        hosts: list[tuple[int, int, list[_Mark]]] = []
+        for q in marks:
+            s_open = max(0, bisect.bisect_right(starts, q.open) - 1)
+            s_close = max(0, bisect.bisect_right(starts, max(q.end - 1, q.open)) - 1)
+            if hosts and s_open <= hosts[-1][1]:
+                hosts[-1][2].append(q)
+                hosts[-1] = (hosts[-1][0], max(hosts[-1][1], s_close), hosts[-1][2])
+            else:
+                hosts.append((s_open, s_close, [q]))
+        last_in_paragraph: _Found | None = None
+        next_chain: int | None = None
+        s_index = 0
+        for h_first, h_last, h_marks in [*hosts, (len(sents), len(sents), [])]:
+            while s_index < h_first:  # plain sentences before this host
+                ind = _indirect(text, *sents[s_index], registry)
+                if ind is not None:
+                    found.append(ind)
+                s_index += 1
+            if not h_marks:
+                break
+            h_start, h_end = sents[h_first][0], sents[h_last][1]
+            attributed = False
+            for k, q in enumerate(h_marks):
+                b_start = h_start if k == 0 else (h_marks[k - 1].end + 1)
+                a_start = q.end + (1 if q.close is not None else 0)
+                a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
+                w_start, w_end = _words_span(text, q.open + 1, q.end, True)
+                if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
+                    continue
+                sp, how, before_ok, after_ok = _attribute(text, (b_start, q.open), (a_start, a_end), w_start, registry)
+                kind = "direct" if before_ok and after_ok else "partial"
+                if q is marks[0] and q.open == p_start and open_chain is not None:
+                    chain = open_chain
+                else:
+                    chain, chains = chains, chains + 1
+                if q.close is None:
+                    next_chain = chain
+                if sp is None and kind == "direct":
+                    prev = last_in_paragraph
+                    if prev is not None and prev.speaker is not None and prev.speaker.name is not None:
+                        sp, how = prev.speaker, "continued"
+                if sp is None and kind == "partial":
+                    continue
+                item = _Found((w_start, w_end), kind, how, sp, chain)
+                found.append(item)
+                last_in_paragraph = item
+                attributed = attributed or (sp is not None and sp.name is not None)
+            if not attributed:  # reported speech in the host's sentences that start outside quotations
+                inside: set[int] = set()
+                for q in h_marks:
+                    inside.update(range(bisect.bisect_right(starts, q.open), bisect.bisect_left(starts, q.end)))
+                for s in range(h_first, h_last + 1):
+                    if s not in inside:
+                        ind = _indirect(text, *sents[s], registry)
+                        if ind is not None:
+                            found.append(ind)
+            s_index = h_last + 1
+        open_chain = next_chain
+    _fill_chains(found)
+    found.sort(key=lambda f: f.span)
+    return [_to_quote(text, f) for f in found]
+
+
+def _fill_chains(found: list[_Found]) -> None:
+    """Give unattributed pieces of a quotation run on over paragraphs the chain's speaker."""
+    first: dict[int, _Speaker] = {}
+    for f in found:
+        if f.chain >= 0 and f.chain not in first and f.speaker is not None and f.speaker.name is not None:
+            first[f.chain] = f.speaker
+    for f in found:
+        if f.chain in first and (f.speaker is None or f.speaker.name is None) and f.kind == "direct":
+            f.speaker, f.how = first[f.chain], "continued"
+
+
+def _to_quote(text: str, f: _Found) -> Quote:
+    sp = f.speaker
+    return Quote(
+        span=f.span,
+        text=text[f.span[0] : f.span[1]],
+        speaker=sp.name if sp else None,
+        speaker_span=sp.span if sp else None,
+        kind=f.kind,
+        how=f.how,
+        role=sp.role if sp else None,
+    )

@@ -1,0 +1,426 @@
+"""Quote extraction: one fictional case per rule, the real seeds, and robustness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storytrace.clean import clean_article
+from storytrace.facts.quotes import Quote, quotes
+from storytrace.model import Article
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def check_invariants(text: str, found: list[Quote]) -> None:
+    for q in found:
+        assert 0 <= q.span[0] < q.span[1] <= len(text)
+        assert text[q.span[0] : q.span[1]] == q.text
+        assert q.text == q.text.strip()
+        assert q.kind in ("direct", "partial", "indirect")
+        if q.speaker_span is not None:
+            assert 0 <= q.speaker_span[0] < q.speaker_span[1] <= len(text)
+        if q.kind == "indirect":
+            assert q.speaker is not None
+
+
+def only(text: str) -> Quote:
+    found = quotes(text)
+    check_invariants(text, found)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def expect(text: str, quoted: str, speaker: str | None, kind: str, how: str) -> Quote:
+    q = only(text)
+    start = text.index(quoted)
+    assert (q.text, q.span) == (quoted, (start, start + len(quoted)))
+    assert (q.speaker, q.kind, q.how) == (speaker, kind, how)
+    if speaker is not None:
+        assert q.speaker_span is not None
+        assert " ".join(text[q.speaker_span[0] : q.speaker_span[1]].split()) == speaker
+    return q
+
+
+# --- attribution after the quote ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "how"),
+    [
+        # “…,” X said.  (the comma inside the marks is not part of the quoted words)
+        ("“The harbour will reopen in May,” Aurel Brannock said.", "The harbour will reopen in May",
+         "Aurel Brannock", "said_after"),
+        # “…,” X told <outlet>.
+        ("“We are not worried,” Aurel Brannock told Meridian Wire.", "We are not worried",
+         "Aurel Brannock", "said_after"),
+        # “…,” the <Name> said on Monday.  ("the" is dropped)
+        ("“Ferries resume at dawn,” the Eskerby Port Authority said on Monday.", "Ferries resume at dawn",
+         "Eskerby Port Authority", "said_after"),
+        # “…,” the <common noun> said.
+        ("“Ferries resume at dawn,” the ministry said.", "Ferries resume at dawn", "ministry", "said_after"),
+        # “…,” said X.
+        ("“Ferries resume at dawn,” said Leif-Ola Marrow-Quist.", "Ferries resume at dawn",
+         "Leif-Ola Marrow-Quist", "said_inverted"),
+        # “…,” said the <noun phrase> in a statement.
+        ("“Ferries resume at dawn,” said the harbour board in a statement.", "Ferries resume at dawn",
+         "harbour board", "said_inverted"),
+        # initials
+        ("“Ferries resume at dawn,” J. R. Teller wrote.", "Ferries resume at dawn", "J. R. Teller", "said_after"),
+        # “…,” according to X.
+        ("“Ferries resume at dawn,” according to the Eskerby Port Authority.", "Ferries resume at dawn",
+         "Eskerby Port Authority", "according_to"),
+        # multi-sentence quote: one quote, inner sentence ends kept
+        ("“First the quay. Then the cranes. Then the ferries,” Aurel Brannock said.",
+         "First the quay. Then the cranes. Then the ferries", "Aurel Brannock", "said_after"),
+        # British comma outside the marks
+        ("“Ferries resume at dawn”, Aurel Brannock warned.", "Ferries resume at dawn", "Aurel Brannock",
+         "said_after"),
+    ],
+)  # fmt: skip
+def test_attribution_after_the_quote(text: str, quoted: str, speaker: str, how: str) -> None:
+    expect(text, quoted, speaker, "direct", how)
+
+
+def test_apposition_goes_into_role_not_speaker() -> None:
+    q = expect(
+        "“Ferries resume at dawn,” Aurel Brannock, a professor at Eskerby University, said on Monday.",
+        "Ferries resume at dawn", "Aurel Brannock", "direct", "said_after",
+    )  # fmt: skip
+    assert q.role == "a professor at Eskerby University"
+    q = expect(
+        "“Ferries resume at dawn,” said Aurel Brannock, the mayor of Eskerby.",
+        "Ferries resume at dawn", "Aurel Brannock", "direct", "said_inverted",
+    )  # fmt: skip
+    assert q.role == "the mayor of Eskerby"
+
+
+def test_titles_and_affiliations_go_into_role() -> None:
+    q = expect("Foreign Minister Aurel Brannock said: “We are ready.”", "We are ready.", "Aurel Brannock", "direct",
+               "colon")  # fmt: skip
+    assert q.role == "Foreign Minister"
+    q = expect("Eskerby Mayor Aurel Brannock said: “We are ready.”", "We are ready.", "Aurel Brannock", "direct",
+               "colon")  # fmt: skip
+    assert q.role == "Eskerby Mayor"
+    q = expect("Aurel Brannock of Meridian Wire said: “We are ready.”", "We are ready.", "Aurel Brannock", "direct",
+               "colon")  # fmt: skip
+    assert q.role == "of Meridian Wire"
+    # "of" inside an organisation's name stays in the name, and an organisation keeps its first word
+    expect("“We are ready,” the Ministry of Harbours said.", "We are ready", "Ministry of Harbours", "direct",
+           "said_after")  # fmt: skip
+    expect("“We are ready,” Foreign Ministry officials said.", "We are ready", None, "direct", "none")
+
+
+# --- attribution before the quote ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "how"),
+    [
+        ("Aurel Brannock said: “The harbour will reopen in May.”", "The harbour will reopen in May.",
+         "Aurel Brannock", "colon"),
+        ("Aurel Brannock told Meridian Wire on Monday: “The harbour will reopen.”", "The harbour will reopen.",
+         "Aurel Brannock", "colon"),
+        ("Aurel Brannock said, “The harbour will reopen in May.”", "The harbour will reopen in May.",
+         "Aurel Brannock", "said_before"),
+        ("On Monday, Aurel Brannock noted, “The harbour will reopen.”", "The harbour will reopen.",
+         "Aurel Brannock", "said_before"),
+        ("But Aurel Brannock stated: “The harbour will reopen.”", "The harbour will reopen.", "Aurel Brannock",
+         "colon"),
+        ("According to Aurel Brannock, “the harbour will reopen in May.”", "the harbour will reopen in May.",
+         "Aurel Brannock", "according_to"),
+    ],
+)  # fmt: skip
+def test_attribution_before_the_quote(text: str, quoted: str, speaker: str, how: str) -> None:
+    expect(text, quoted, speaker, "direct", how)
+
+
+def test_apposition_before_a_colon() -> None:
+    q = expect("Aurel Brannock, who chairs the Eskerby council, said: “We are ready.”", "We are ready.",
+               "Aurel Brannock", "direct", "colon")  # fmt: skip
+    assert q.role == "who chairs the Eskerby council"
+
+
+def test_interrupted_quote_gives_two_direct_pieces() -> None:
+    text = "“We are ready,” Aurel Brannock said, “and the ferries will follow.”"
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.kind, q.how) for q in found] == [
+        ("We are ready", "Aurel Brannock", "direct", "said_after"),
+        ("and the ferries will follow.", "Aurel Brannock", "direct", "said_before"),
+    ]
+
+
+# --- pronouns and surnames ----------------------------------------------------------------------
+
+
+def test_he_added_takes_the_last_person_speaker() -> None:
+    text = (
+        "“Ferries resume at dawn,” said Aurel Brannock, a professor in Eskerby.\n"
+        "The Eskerby Port Authority said that the quay was safe.\n"
+        "He added, “The cranes come next.”"
+    )
+    found = quotes(text)
+    check_invariants(text, found)
+    q = found[-1]
+    assert (q.text, q.speaker, q.kind, q.how) == ("The cranes come next.", "Aurel Brannock", "direct", "pronoun")
+    assert q.speaker_span == (text.index("Aurel"), text.index("Aurel") + len("Aurel Brannock"))
+
+
+def test_she_said_after_the_quote() -> None:
+    text = "Aurel Brannock told Meridian Wire that the quay was safe. “The cranes come next,” she said."
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.speaker, q.kind, q.how) for q in found] == [
+        ("Aurel Brannock", "indirect", "told_that"),
+        ("Aurel Brannock", "direct", "pronoun"),
+    ]
+
+
+def test_it_said_takes_the_last_organisation_and_they_the_last_speaker() -> None:
+    text = (
+        "“We are ready,” the Eskerby Port Authority said.\n"
+        "“So are we,” Aurel Brannock said.\n"
+        "“Work starts today,” it said.\n"
+        "“And ends in May,” they said."
+    )
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.speaker, q.how) for q in found] == [
+        ("Eskerby Port Authority", "said_after"),
+        ("Aurel Brannock", "said_after"),
+        ("Eskerby Port Authority", "pronoun"),
+        ("Eskerby Port Authority", "pronoun"),
+    ]
+
+
+def test_pronoun_without_antecedent_keeps_the_quote_without_speaker() -> None:
+    expect("“We are ready,” he said.", "We are ready", None, "direct", "pronoun")
+
+
+def test_surname_is_expanded_to_the_full_name_named_earlier() -> None:
+    text = "Aurel Brannock, the harbour master, arrived early.\n“We are ready,” Brannock said. “Go,” he added."
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.how) for q in found] == [
+        ("We are ready", "Aurel Brannock", "said_after"),
+        ("Go", "Aurel Brannock", "pronoun"),
+    ]
+    assert found[0].speaker_span == (0, len("Aurel Brannock"))
+    # never named in full: kept as written, and "Mr." is a title
+    expect("“It is late,” said Mr. Teller.", "It is late", "Teller", "direct", "said_inverted")
+
+
+# --- partial quotes -----------------------------------------------------------------------------
+
+
+def test_partial_quote_with_the_speaker_as_subject() -> None:
+    # the quoted words are the verb phrase of the name opening the sentence
+    expect("Eskerby “deeply regrets” the delay, Meridian Wire reported.", "deeply regrets", "Eskerby", "partial",
+           "subject")  # fmt: skip
+    expect("The Eskerby Port Authority “regrets” the delay.", "regrets", "Eskerby Port Authority", "partial",
+           "subject")  # fmt: skip
+
+
+def test_partial_quote_after_said_it() -> None:
+    expect("Eskerby has said it “deeply regrets” the delay and will pay.", "deeply regrets", "Eskerby", "partial",
+           "said_partial")  # fmt: skip
+    expect("Aurel Brannock said “we are ready” on Monday.", "we are ready", "Aurel Brannock", "partial",
+           "said_partial")  # fmt: skip
+
+
+def test_partial_quote_with_attribution_after_it() -> None:
+    expect("The plan is “dead on arrival,” Aurel Brannock said.", "dead on arrival", "Aurel Brannock", "partial",
+           "said_after")  # fmt: skip
+
+
+def test_unattributed_fragments_are_dropped() -> None:
+    assert quotes("The film “Eskerby Nights” opens today.") == []
+    assert quotes("The delay was “regrettable” to some.") == []
+    # the subject rule needs a quote starting in lower case
+    assert quotes("Aurel Brannock “The Quay” is a novel.") == []
+
+
+# --- indirect speech ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "clause", "speaker", "how"),
+    [
+        ("Aurel Brannock told Meridian Wire that the harbour would reopen in May.",
+         "the harbour would reopen in May", "Aurel Brannock", "told_that"),
+        ("The ministry said on Monday that the harbour would reopen in May.", "the harbour would reopen in May",
+         "ministry", "said_that"),
+        ("The Eskerby Port Authority warned that ferries could be late.", "ferries could be late",
+         "Eskerby Port Authority", "said_that"),
+        ("According to Meridian Wire, the harbour will reopen in May.", "the harbour will reopen in May",
+         "Meridian Wire", "according_to"),
+        ("The harbour will reopen in May, according to Aurel Brannock.", "The harbour will reopen in May",
+         "Aurel Brannock", "according_to"),
+    ],
+)  # fmt: skip
+def test_indirect_speech(text: str, clause: str, speaker: str, how: str) -> None:
+    expect(text, clause, speaker, "indirect", how)
+
+
+def test_indirect_with_apposition_and_surname() -> None:
+    text = (
+        "Aurel Brannock, an expert at Eskerby University, told Meridian Wire that the quay was safe.\n"
+        "Brannock added that the cranes were not."
+    )
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.how, q.role) for q in found] == [
+        ("the quay was safe", "Aurel Brannock", "told_that", "an expert at Eskerby University"),
+        ("the cranes were not", "Aurel Brannock", "said_that", None),
+    ]
+
+
+def test_indirect_rules_stay_narrow() -> None:
+    # no "that": the clause boundary is not guessed
+    assert quotes("Aurel Brannock said the harbour would reopen in May.") == []
+    # "according to" data is no speaker
+    assert quotes("According to the latest figures, the harbour is busy.") == []
+    # a sentence with an attributed quote gives the quote only
+    found = quotes("Aurel Brannock said that “the quay is safe.”")
+    assert [(q.kind, q.how) for q in found] == [("partial", "said_partial")]
+    # a quote without attribution does not stop reported speech around it
+    text = "Aurel Brannock said that the plan, which critics call “a folly,” would fail."
+    expect(text, "the plan, which critics call “a folly,” would fail", "Aurel Brannock", "indirect", "said_that")
+
+
+# --- continuation -------------------------------------------------------------------------------
+
+
+def test_unattributed_quote_after_an_attributed_one_in_the_same_paragraph() -> None:
+    text = "“We are ready,” Aurel Brannock said. “The ferries will follow.”\n\n“Nobody knows.”"
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.how) for q in found] == [
+        ("We are ready", "Aurel Brannock", "said_after"),
+        ("The ferries will follow.", "Aurel Brannock", "continued"),
+        ("Nobody knows.", None, "none"),  # a new paragraph: no guess
+    ]
+
+
+def test_quote_running_on_over_paragraphs_attribution_first() -> None:
+    text = "Aurel Brannock said: “We are ready.\n\n“The ferries will follow.”"
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.kind, q.how) for q in found] == [
+        ("We are ready.", "Aurel Brannock", "direct", "colon"),
+        ("The ferries will follow.", "Aurel Brannock", "direct", "continued"),
+    ]
+
+
+def test_quote_running_on_over_paragraphs_attribution_last() -> None:
+    text = "“We are ready.\n\n“The ferries will follow,” Aurel Brannock said."
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.how) for q in found] == [
+        ("We are ready.", "Aurel Brannock", "continued"),
+        ("The ferries will follow", "Aurel Brannock", "said_after"),
+    ]
+
+
+def test_unclosed_quote_runs_to_the_paragraph_end() -> None:
+    text = "Aurel Brannock said: “We are ready. The ferries follow.\n\nThe harbour is quiet."
+    expect(text, "We are ready. The ferries follow.", "Aurel Brannock", "direct", "colon")
+
+
+# --- quote marks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('"We are ready," Aurel Brannock said.', "We are ready"),
+        ("‘We’re ready,’ Aurel Brannock said.", "We’re ready"),
+        ("«We are ready», Aurel Brannock said.", "We are ready"),
+        ("„We are ready“, Aurel Brannock said.", "We are ready"),
+        ("”We are ready,” Aurel Brannock said.", "We are ready"),  # opening mark the wrong way round
+        ("“We are ready,“ Aurel Brannock said.", "We are ready"),  # closing mark the wrong way round
+        ("‘He told me “never”,’ Aurel Brannock said.", "He told me “never”"),  # nested quotes stay inside
+    ],
+)
+def test_quote_marks(text: str, quoted: str) -> None:
+    expect(text, quoted, "Aurel Brannock", "direct", "said_after")
+
+
+def test_content_spans_limit_the_search() -> None:
+    text = "“We are ready,” Aurel Brannock said.\n“Email us,” said Meridian Wire."
+    first_line = (0, text.index("\n"))
+    assert [q.speaker for q in quotes(text, [first_line])] == ["Aurel Brannock"]
+    assert [q.speaker for q in quotes(text)] == ["Aurel Brannock", "Meridian Wire"]
+
+
+# --- robustness ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["", " ", "“", "”", '"', "‘", "’", "” ” “ “", "“”", "“ ,”", "He said:", "“a", "a”", "\n\n“\n\n”", "’s"]
+)
+def test_degenerate_input(text: str) -> None:
+    check_invariants(text, quotes(text))
+
+
+ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
+PROSE = st.lists(
+    st.sampled_from(
+        ["“", "”", '"', "‘", "’", "„", "«", "»", ",", ".", ":", "said", "told", "that", "he", "it", "the",
+         "Aurel", "Brannock", "Meridian", "Wire", "according", "to", "ministry", "We", "are", "ready", "\n",
+         "\n\n", "added,", "Mr.", "of", "Eskerby’s", "J.", "“We", "ready,”", "ready.”"]
+    ),
+    max_size=60,
+).map(" ".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet=ALPHABET, max_size=300), PROSE))
+def test_spans_always_quote_the_text(text: str) -> None:
+    check_invariants(text, quotes(text))
+
+
+# --- the seeds ----------------------------------------------------------------------------------
+
+
+def _norm(speaker: str | None) -> str:
+    s = (speaker or "").lower().strip()
+    return s[4:] if s.startswith("the ") else s
+
+
+def test_seed_gold_quotes_are_found() -> None:
+    gold_path = SEEDS / "gold.json"
+    if not gold_path.exists():
+        pytest.skip("../shared/seeds is absent")
+    gold = json.loads(gold_path.read_text("utf-8"))["facts"]["quotes"]
+    missing: list[dict[str, str]] = []
+    extra: list[str] = []
+    for name in sorted({g["article"] for g in gold}):
+        text = (SEEDS / name).read_text("utf-8")
+        found = quotes(text, clean_article(Article(id=name, text=text)).content)
+        check_invariants(text, found)
+        wanted = [g for g in gold if g["article"] == name]
+        matched: set[int] = set()
+        for g in wanted:
+            hits = [
+                i
+                for i, q in enumerate(found)
+                if q.text.startswith(g["starts"]) and _norm(q.speaker) == _norm(g["speaker"])
+            ]
+            hit = hits[0] if hits else None
+            if hit is None:
+                missing.append(g)
+            else:
+                matched.add(hit)
+        extra += [
+            f"{name}: {q.kind}/{q.how} {q.speaker!r}: {q.text[:60]!r}" for i, q in enumerate(found) if i not in matched
+        ]
+    print(f"\n{len(gold) - len(missing)}/{len(gold)} gold quotes found; {len(extra)} extra:")
+    for line in extra:
+        print("  ", line)
+    assert not missing, missing
