@@ -1,6 +1,7 @@
 """Speed of dedup + streaming clustering on Reuters-21578, in date order.
 
     .venv/bin/python bench/cluster_speed.py [--sizes 5000 10000 20000]
+    .venv/bin/python bench/cluster_speed.py --check [N]
 
 For each size N, the first N non-empty bodies by date are cleaned and
 segmented (``prepare``), then run through ``stream_groups`` (near-duplicate
@@ -8,6 +9,18 @@ collapse, then single-pass clustering); printed: docs/s of the clustering
 alone and of prepare + clustering, time(largest)/time(half of it), peak RSS,
 and, on the same documents, datasketch's MinHashLSH dedup alone (MinHash.bulk,
 then query + insert per document) as a ratio to storytrace's clustering time.
+The reference cuts its shingles with the code storytrace used with datasketch
+(``reference_shingles``), so it does not move when storytrace's own shingling
+changes.
+
+``--check`` (default N 5000) instead measures the duplicate detection itself on
+the first N bodies' content words (what ``stream_groups`` gives the duplicate
+index): every pair with exact Jaccard similarity of its 5-word shingle sets of
+at least ``DUPLICATE_MIN_JACCARD`` is a true pair; for storytrace's
+``DuplicateIndex`` and for the datasketch MinHash + MinHashLSH index it
+replaced (query, verify the estimate, insert), it prints the true pairs found
+and missed, the false hits (pairs reported below the threshold, with their
+exact Jaccard), and how far the estimated Jaccard is from the exact one.
 """
 
 from __future__ import annotations
@@ -16,16 +29,22 @@ import argparse
 import json
 import resource
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
 from datasketch import MinHash, MinHashLSH
 
 from storytrace.align.compare import prepare
-from storytrace.cluster.dedup import NUM_PERM, shingles
+from storytrace.cluster.dedup import DUPLICATE_MIN_JACCARD, NUM_PERM, SHINGLE_WORDS, DuplicateIndex, word_shingles
+from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import stream_groups
 from storytrace.model import Article
+from storytrace.text.tokens import normal_words
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
+Pair = tuple[int, int]  # (earlier position, later position)
 
 
 def reuters_by_date(n: int) -> list[Article]:
@@ -50,9 +69,17 @@ def _iso(value: str | None) -> str | None:
         return None
 
 
+def reference_shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
+    """The distinct word 5-grams of ``text``, cut as storytrace did for datasketch."""
+    words = normal_words(text)
+    if len(words) <= size:
+        return [" ".join(words).encode("utf-8")] if words else []
+    return list(dict.fromkeys(" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)))
+
+
 def datasketch_alone(texts: list[str]) -> float:
     t = time.perf_counter()
-    hashes = MinHash.bulk([shingles(x) for x in texts], num_perm=NUM_PERM)
+    hashes = MinHash.bulk([reference_shingles(x) for x in texts], num_perm=NUM_PERM)
     lsh = MinHashLSH(threshold=0.8, num_perm=NUM_PERM)
     for k, m in enumerate(hashes):
         lsh.query(m)
@@ -60,17 +87,11 @@ def datasketch_alone(texts: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
-    args = parser.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} not found")
-        return 0
-    articles = reuters_by_date(max(args.sizes))
+def speed(sizes: list[int]) -> None:
+    articles = reuters_by_date(max(sizes))
     print(f"{len(articles)} Reuters bodies by date")
     times: dict[int, float] = {}
-    for n in sorted(args.sizes):
+    for n in sorted(sizes):
         subset = articles[:n]
         t = time.perf_counter()
         prepared = [prepare(a) for a in subset]
@@ -85,10 +106,123 @@ def main() -> int:
             f"with prepare {len(subset) / (prep_s + cluster_s):5.0f} docs/s; {len(groups)} stories; "
             f"datasketch dedup alone {alone:5.1f} s, storytrace/datasketch {cluster_s / alone:.2f}"
         )
-    sizes = sorted(times)
-    if len(sizes) >= 2:
-        print(f"time({sizes[-1]})/time({sizes[-2]}) = {times[sizes[-1]] / times[sizes[-2]]:.2f}")
+    ordered = sorted(times)
+    if len(ordered) >= 2:
+        print(f"time({ordered[-1]})/time({ordered[-2]}) = {times[ordered[-1]] / times[ordered[-2]]:.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+# --- --check ------------------------------------------------------------------------------------
+
+
+def exact_jaccard(sets: Sequence[list[bytes]], at_least: float) -> dict[Pair, float]:
+    """Exact Jaccard similarity of every pair of shingle sets reaching ``at_least`` (sparse products)."""
+    ids: dict[bytes, int] = {}
+    rows, cols = [], []
+    for row, shingle_set in enumerate(sets):
+        for s in shingle_set:
+            rows.append(row)
+            cols.append(ids.setdefault(s, len(ids)))
+    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(sets), len(ids)))
+    shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
+    sizes = np.array([len(s) for s in sets])
+    jaccard = shared.data / (sizes[shared.row] + sizes[shared.col] - shared.data)
+    keep = jaccard >= at_least
+    return {
+        (int(a), int(b)): float(j) for a, b, j in zip(shared.row[keep], shared.col[keep], jaccard[keep], strict=True)
+    }
+
+
+def storytrace_pairs(keys: list[str], words: list[list[str]]) -> tuple[set[Pair], float]:
+    """The pairs storytrace's index reports (a text and each earlier copy it matched), in batches of 1000."""
+    index = DuplicateIndex()
+    t = time.perf_counter()
+    for start in range(0, len(keys), 1000):
+        index.add_words(
+            [(k, w, None) for k, w in zip(keys[start : start + 1000], words[start : start + 1000], strict=True)]
+        )
+    elapsed = time.perf_counter() - t
+    position = {k: i for i, k in enumerate(keys)}
+    pairs = {(position[h], position[k]) for k, hits in index.hits_of.items() for h in hits}
+    return pairs, elapsed
+
+
+def datasketch_pairs(sets: list[list[bytes]]) -> tuple[set[Pair], list[MinHash], float]:
+    """The pairs the datasketch index reports: LSH query, estimate >= threshold, then insert."""
+    t = time.perf_counter()
+    hashes = MinHash.bulk(sets, num_perm=NUM_PERM)
+    lsh = MinHashLSH(threshold=DUPLICATE_MIN_JACCARD, num_perm=NUM_PERM)
+    pairs = set()
+    for k, (m, s) in enumerate(zip(hashes, sets, strict=True)):
+        if not s:
+            continue
+        for hit in lsh.query(m):
+            if m.jaccard(hashes[hit]) >= DUPLICATE_MIN_JACCARD:
+                pairs.add((hit, k))
+        lsh.insert(k, m)
+    return pairs, hashes, time.perf_counter() - t
+
+
+def report(name: str, found: set[Pair], truth: dict[Pair, float], near: dict[Pair, float], seconds: float) -> None:
+    hit = len(found & truth.keys())
+    false = sorted(near.get(p, 0.0) for p in found - truth.keys())
+    false_j = f"exact J {false[0]:.2f}-{false[-1]:.2f}, median {false[len(false) // 2]:.2f}" if false else "-"
+    print(
+        f"{name:<11} found {hit:>5} missed {len(truth) - hit:>4} recall {hit / max(len(truth), 1):.3f}  "
+        f"false hits {len(false):>3} ({false_j}) precision {hit / max(len(found), 1):.3f}  "
+        f"index time {seconds:.2f} s"
+    )
+
+
+def estimate_error(name: str, estimates: np.ndarray, exact: np.ndarray) -> None:
+    error = estimates - exact
+    expected = np.sqrt(np.mean(exact * (1 - exact) / NUM_PERM))
+    print(
+        f"{name:<11} estimated - exact Jaccard over {len(exact)} pairs with exact J >= 0.5: "
+        f"mean {error.mean():+.4f}, RMSE {np.sqrt(np.mean(error**2)):.4f} (binomial {expected:.4f})"
+    )
+
+
+def check(n: int) -> None:
+    articles = reuters_by_date(n)
+    prepared = [prepare(a) for a in articles]
+    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    keys = [prepared[k].article.id for k in order]
+    words = [content_words(prepared[k]) for k in order]
+    sets = [word_shingles(w) for w in words]
+    near = exact_jaccard(sets, 0.5)
+    truth = {p: j for p, j in near.items() if j >= DUPLICATE_MIN_JACCARD}
+    index = DuplicateIndex()
+    print(
+        f"{len(keys)} Reuters bodies by date: {len(truth)} pairs with exact Jaccard >= {DUPLICATE_MIN_JACCARD} "
+        f"of their {SHINGLE_WORDS}-word shingle sets; storytrace bands x rows {index.bands} x {index.rows}, "
+        f"datasketch's LSH {MinHashLSH(threshold=DUPLICATE_MIN_JACCARD, num_perm=NUM_PERM).b} x "
+        f"{MinHashLSH(threshold=DUPLICATE_MIN_JACCARD, num_perm=NUM_PERM).r}"
+    )
+    ours, our_s = storytrace_pairs(keys, words)
+    theirs, minhashes, their_s = datasketch_pairs(sets)
+    report("storytrace", ours, truth, near, our_s)
+    report("datasketch", theirs, truth, near, their_s)
+    signatures = DuplicateIndex()
+    signatures.add_words([(str(i), w, None) for i, w in enumerate(words)])
+    pairs = list(near)
+    exact = np.array([near[p] for p in pairs])
+    estimate_error("storytrace", np.array([signatures.jaccard(str(a), str(b)) for a, b in pairs]), exact)
+    estimate_error("datasketch", np.array([minhashes[a].jaccard(minhashes[b]) for a, b in pairs]), exact)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
+    parser.add_argument("--check", type=int, nargs="?", const=5000, metavar="N", help="recall/precision on N docs")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"skipped: {DATA} not found")
+        return 0
+    if args.check:
+        check(args.check)
+    else:
+        speed(args.sizes)
     return 0
 
 
