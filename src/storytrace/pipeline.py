@@ -43,7 +43,6 @@ from storytrace.align.compare import (
 )
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
-from storytrace.cluster.dedup import word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.stream import (
     BATCH,
@@ -56,6 +55,7 @@ from storytrace.cluster.stream import (
     name_terms,
     stream_labels,
 )
+from storytrace.facts.story import article_facts, story_entities, story_facts
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
@@ -144,7 +144,8 @@ def analyze_articles(
         else:
             comparisons = compare_story(members, scorer, embedder)
             edges = reuse_edges(comparisons)
-            story = story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges))
+            facts = compare_facts(members, comparisons)
+            story = story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges), facts)
             if store is not None and len(arts) > 1:
                 store.put_story_result(signature, story)
         done += len(arts) * (len(arts) - 1) // 2
@@ -183,6 +184,13 @@ def compare_story(
         candidates = indexed.get((i, j), []) if indexed is not None else None
         out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer, candidates))
     return mixed_sources(out)
+
+
+def compare_facts(members: Sequence[Prepared], comparisons: Sequence[Comparison]) -> dict[str, Any]:
+    """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more sources meet) compared."""
+    facts = [article_facts(p) for p in members]
+    entities = story_entities(facts) if len(members) > 1 else []
+    return story_facts(facts, comparisons, entities)
 
 
 def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
@@ -276,6 +284,7 @@ def assign_stories(
         if fresh:
             store.put_stream_features(fresh)
             features.update(fresh)
+        clusterer.dedup.add_words([(a.id, features[a.id][0], a.published) for a in chunk])
         vectors: list[Any] = [None] * len(chunk)
         if embedder is not None:
             vectors = list(embedder.encode([embedding_text(a.title, features[a.id][0]) for a in chunk]))
@@ -287,7 +296,6 @@ def assign_stories(
                 document=tuple(story_document_of(words, art.title).split()),
                 title=tuple(content_stems(art.title or "")),
                 names=tuple(names),
-                shingles=tuple(word_shingles(words)),
                 embedding=vector,
             )
             if art.id in known:
@@ -309,19 +317,26 @@ def _settings_signature(scorer: RelationScorer, embedder: Embedder | None, agenc
         __version__,
         type(scorer).__name__,
         getattr(embedder, "name", "-"),
-        _shipped_models_digest(),
+        _code_digest(),
         sorted(a.name for a in agencies),
     ]
     return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @functools.cache
-def _shipped_models_digest() -> str:
+def _code_digest() -> str:
+    """A digest of storytrace's own code and shipped models: a kept analysis is re-used only by the same code."""
     digest = hashlib.blake2b(digest_size=16)
-    folder = resources.files("storytrace.align").joinpath("models")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.is_file():
-            digest.update(entry.name.encode("utf-8") + entry.read_bytes())
+    root = resources.files("storytrace")
+    todo = [root]
+    while todo:
+        folder = todo.pop()
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    todo.append(entry)
+            elif entry.name.endswith((".py", ".json", ".npz", ".j2")):
+                digest.update(entry.name.encode("utf-8") + entry.read_bytes())
     return digest.hexdigest()
 
 

@@ -378,11 +378,8 @@ def stream_labels(
     for start in range(0, len(order), BATCH):
         chunk = order[start : start + BATCH]
         words = [content_words(prepared[k]) for k in chunk]
-        clusterer.dedup.add_shingled(
-            [
-                (prepared[k].article.id, word_shingles(w), prepared[k].article.published)
-                for k, w in zip(chunk, words, strict=True)
-            ]
+        clusterer.dedup.add_words(
+            [(prepared[k].article.id, w, prepared[k].article.published) for k, w in zip(chunk, words, strict=True)]
         )
         vectors: list[np.ndarray | None] = [None] * len(chunk)
         if embed is not None:
