@@ -94,8 +94,9 @@ def story_json(
     comparisons: Sequence[Comparison],
     edges: Sequence[Edge],
     roots: Sequence[str],
+    facts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One story object of ``stories.json``."""
+    """One story object of ``stories.json`` (``facts``: from ``facts.story.story_facts``)."""
     dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
     first = dated[0][1] if dated else articles[0]
     differ = [d for c in comparisons for d in number_differences(c, with_ids=True)]
@@ -109,7 +110,9 @@ def story_json(
             "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],
             "roots": list(roots),
         },
-        "facts": {
+        "facts": facts
+        if facts is not None
+        else {
             "entities": [],
             "quotes": [],
             "dates": [],
