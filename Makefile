@@ -33,7 +33,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/msrp.py
 	$(BIN)/python bench/meter.py
 	$(BIN)/python bench/pairs_speed.py
-	$(BIN)/python bench/cluster_quality.py --sweep
+	$(BIN)/python bench/cluster_quality.py --sweep --learned
+	$(BIN)/python bench/cluster_speed.py
 	$(BIN)/python bench/derivation.py
 	$(BIN)/python bench/analyze_reuters.py --n 2000
 

@@ -41,6 +41,7 @@ from storytrace.cluster.dedup import DUPLICATE_MIN_JACCARD, NUM_PERM, SHINGLE_WO
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import stream_groups
 from storytrace.model import Article
+from storytrace.semantic import semantic_available
 from storytrace.text.tokens import normal_words
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
@@ -87,7 +88,7 @@ def datasketch_alone(texts: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def speed(sizes: list[int]) -> None:
+def speed(sizes: list[int], embed_n: int = 0) -> None:
     articles = reuters_by_date(max(sizes))
     print(f"{len(articles)} Reuters bodies by date")
     times: dict[int, float] = {}
@@ -105,6 +106,20 @@ def speed(sizes: list[int]) -> None:
             f"N={len(subset):>6}: dedup+cluster {cluster_s:6.1f} s = {len(subset) / cluster_s:6.0f} docs/s; "
             f"with prepare {len(subset) / (prep_s + cluster_s):5.0f} docs/s; {len(groups)} stories; "
             f"datasketch dedup alone {alone:5.1f} s, storytrace/datasketch {cluster_s / alone:.2f}"
+        )
+    if embed_n:
+        subset = articles[:embed_n]
+        prepared = [prepare(a) for a in subset]
+        from storytrace.semantic import CachedEmbedder, MiniLMEmbedder
+
+        embedder = CachedEmbedder(MiniLMEmbedder())  # memory cache only: every lead is encoded
+        embedder.encode(["warm-up"])  # model load is not part of the rate
+        t = time.perf_counter()
+        groups = stream_groups(prepared, embed=embedder.encode)
+        took = time.perf_counter() - t
+        print(
+            f"N={embed_n:>6} with MiniLM embeddings (title + lead, semantic join model): "
+            f"{took:6.1f} s = {embed_n / took:5.0f} docs/s; {len(groups)} stories"
         )
     ordered = sorted(times)
     if len(ordered) >= 2:
@@ -214,6 +229,13 @@ def check(n: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
+    parser.add_argument(
+        "--embed",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="also time N docs with MiniLM on (0: skip; default %(default)s)",
+    )
     parser.add_argument("--check", type=int, nargs="?", const=5000, metavar="N", help="recall/precision on N docs")
     args = parser.parse_args()
     if not DATA.exists():
@@ -222,7 +244,7 @@ def main() -> int:
     if args.check:
         check(args.check)
     else:
-        speed(args.sizes)
+        speed(args.sizes, args.embed if semantic_available() else 0)
     return 0
 
 

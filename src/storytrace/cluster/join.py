@@ -65,11 +65,25 @@ class LinearModel:
 
     def probability(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
         """P(positive) of each row (a mapping that holds every feature name)."""
-        if not rows:
-            return np.zeros(0)
-        x = np.array([[row[name] for name in self.features] for row in rows], dtype=np.float64)
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        weights, bias = self._folded()
+        out = np.empty(len(rows))
+        for k, row in enumerate(rows):
+            # A handful of rows of a dozen features: a plain loop beats building numpy arrays.
+            z = bias + sum(w * row[name] for name, w in weights)
+            out[k] = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return out
+
+    def _folded(self) -> tuple[tuple[tuple[str, float], ...], float]:
+        """Weights and bias with the standardisation folded in: z = bias + sum(w * x)."""
+        cached: tuple[tuple[tuple[str, float], ...], float] | None = self.__dict__.get("_folded_cache")
+        if cached is None:
+            w = self.coef / self.scale
+            cached = (
+                tuple(zip(self.features, (float(v) for v in w), strict=True)),
+                float(self.intercept - float(self.mean @ w)),
+            )
+            object.__setattr__(self, "_folded_cache", cached)
+        return cached
 
     def to_json(self) -> dict[str, Any]:
         """The model as JSON-ready data (``from_json`` reads it back)."""
