@@ -1,33 +1,85 @@
-"""Who copied whom inside a story: a directed reuse graph from pairwise comparisons.
+"""Who copied whom inside a story: the reuse graph, the source of every shared passage, outlet originality.
 
-For every pair of articles that share reused passages (verbatim, near-verbatim
-or paraphrase), the edge points from the likely source to the copy:
+Everything here is a pure function of a story's pairwise ``Comparison``s
+(every pair of its articles, as ``pipeline.compare_story`` gives them).
 
-1. wire copy first: an article of kind ``agency`` (or whose source is an
-   agency the other credits) is the source;
-2. otherwise the earlier publication is the source;
-3. with no dates (or equal ones), containment decides: the copy is the text
-   more of which is covered by the other (it is contained in the source).
+**Which of two articles holding the same text is the source** (``precedence``):
 
-``share`` is the part of the copy's content covered by the source. Roots are
-articles that reuse nothing from another article of the story.
+1. credited wire copy: if one credits an agency (dateline "(Reuters)", "told
+   The Associated Press", "By Agencies", ...) and the other is that agency's
+   copy (of kind ``agency`` or whose ``source`` is that agency), the wire copy
+   is the source, whatever its date: the copy says where it took the text;
+2. otherwise the earlier publication (date-times compared when both carry a
+   time, else calendar dates);
+3. same date or a date missing: a copy of kind ``agency`` before an article
+   (the contract's preference for wire copy);
+4. then containment: the copy is the text more of which is covered by the
+   other (it is contained in the source), if the two differ by
+   ``CONTAINMENT_MARGIN``;
+5. else undecided: the first by id, and the reason says so.
 
-Not here: per-passage source attribution through chains of copies, which the
-provenance issue adds.
+**Per passage** (``passage_sources``): the sentences of every article that
+take part in a reuse alignment (verbatim, near_verbatim, paraphrase) are
+linked to the sentences they align with; a connected group of linked
+sentences is one *reuse family* (the same text held by several articles,
+chains of copies included). For each article holding a family, its source is
+the credited wire copy in the family if it credits one (rule 1), else the
+family member that precedes most of the others pairwise (rules 2-5, a
+Copeland winner, so non-transitive ties do not matter); then the source's
+own source is followed to the root (a reprint of a reprint traces to the
+original). Should these immediate sources ever close a cycle (credits
+against dates), the cycle's member that precedes the others is made its
+root, so there is none. A wire copy's own source is never an article that
+credits that wire. Passages are whole sentences (the alignments' units). The
+article that is its own
+source holds the text originally: its passage is listed with ``source=None``
+and why "original here". ``source_span`` is the source's sentence(s) reached
+from the passage through the alignments (directly, or through the copies in
+between, which the reason then names).
+
+**Per outlet** (``outlet_originality``): the share of an outlet's content
+characters (letters and digits of the cleaned content, as ``compare``'s
+coverage counts them) traced to another outlet's or agency's passages, and the
+rest, ``original``. Text an outlet takes from its own earlier article counts
+as its own (original). The outlet is ``Article.source``, or the article id
+when it has none.
+
+Also the older, coarser view kept for the report: one ``Edge`` per article pair
+(``reuse_edges``), oriented by the same precedence, reduced to each copy's
+best sources (``reduce_edges``), and the ``roots``.
+
+Not here: deciding what is reused (``align``), derivation labels, facts, and
+any evidence outside the story (an original not in the corpus is not
+guessed: its earliest holder in the corpus is named).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
 
 from storytrace.align.compare import parse_time
-from storytrace.model import Article, Comparison
+from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
+from storytrace.clean.agencies import find_agency
+from storytrace.model import REUSE_RELATIONS, Article, Cleaned, Comparison, Sentence
+from storytrace.text.segment import sentences
 
 # A pair whose copy has less than this share of its text reused gets no edge.
 EDGE_MIN_SHARE = 0.05
 # Containment must differ by this much to decide a direction without dates.
 CONTAINMENT_MARGIN = 0.05
+# The generic credit "By Agencies": any wire copy in the story can be the one meant.
+ANY_AGENCY = "agencies"
+ORIGINAL = "original here"
+# Relations from strongest to weakest (a chain of copies is as strong as its weakest link).
+_STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
+_STRONGEST = {v: k for k, v in _STRENGTH.items()}
 
 
 @dataclass(frozen=True)
@@ -40,18 +92,188 @@ class Edge:
     why: str
 
 
+@dataclass(frozen=True)
+class PassageSource:
+    """A reused passage of ``article`` and where it likely comes from.
+
+    ``span`` is ``[start, end)`` in ``article``'s text; ``source`` is the id of
+    the source article and ``source_span`` the matching text there, or both
+    None when the passage is original here. ``relation`` is the weakest
+    relation on the way to the source (verbatim, near_verbatim, paraphrase);
+    for an original passage, the strongest relation of its copies.
+    """
+
+    article: str
+    span: tuple[int, int]
+    source: str | None
+    source_span: tuple[int, int] | None
+    relation: str
+    why: str
+
+
+@dataclass(frozen=True)
+class OutletShare:
+    """Of an outlet's content characters: the share original, and the shares reused from each other outlet."""
+
+    outlet: str
+    original: float
+    reused_from: tuple[tuple[str, float], ...]
+
+
+# ---------------------------------------------------------------- pairwise precedence
+
+
+class _Story:
+    """What precedence needs about the articles of a story, gathered once from its comparisons."""
+
+    def __init__(self, comparisons: Sequence[Comparison], articles: Iterable[Article] = ()) -> None:
+        self.articles: dict[str, Article] = {}
+        self.cleans: dict[str, Cleaned] = {}
+        self.covered: dict[tuple[str, str], float] = {}  # (x, y) -> share of x covered by y
+        for c in comparisons:
+            self.articles.setdefault(c.a.id, c.a)
+            self.articles.setdefault(c.b.id, c.b)
+            self.cleans.setdefault(c.a.id, c.a_clean)
+            self.cleans.setdefault(c.b.id, c.b_clean)
+            self.covered[c.a.id, c.b.id] = c.a_covered_by_b
+            self.covered[c.b.id, c.a.id] = c.b_covered_by_a
+        for art in articles:
+            self.articles.setdefault(art.id, art)
+        self._wires: dict[str, frozenset[str]] = {}
+        self._order: dict[tuple[str, str], _Order] = {}
+
+    def credited(self, article_id: str) -> tuple[str, ...]:
+        clean = self.cleans.get(article_id)
+        return clean.credited if clean is not None else ()
+
+    def wire_names(self, article_id: str) -> frozenset[str]:
+        """Lower-case names of the agencies ``article_id`` is a copy of (empty for an outlet's article)."""
+        if article_id not in self._wires:
+            self._wires[article_id] = _wire_names(self.articles[article_id], self.credited(article_id))
+        return self._wires[article_id]
+
+    def is_wire_of(self, article_id: str, agency: str) -> bool:
+        names = self.wire_names(article_id)
+        if agency.lower() == ANY_AGENCY:
+            return bool(names)
+        return agency.lower() in names
+
+    def precedence(self, x: str, y: str) -> _Order:
+        """Which of ``x`` and ``y`` is the source of the other, by which rule (1-5 of the module docstring)."""
+        key = (x, y) if x < y else (y, x)
+        if key not in self._order:
+            self._order[key] = self._decide(*key)
+        return self._order[key]
+
+    def _decide(self, x: str, y: str) -> _Order:
+        for copy, wire in ((x, y), (y, x)):
+            for agency in self.credited(copy):
+                if self.is_wire_of(wire, agency) and not self.is_wire_of(copy, agency):
+                    return _Order(wire, "credited", agency)
+        ax, ay = self.articles[x], self.articles[y]
+        when = _earlier(ax.published, ay.published)
+        if when in (-1, 1):
+            return _Order(x if when == -1 else y, "earlier")
+        context = "same date" if when == 0 else "no dates"
+        if (ax.kind == "agency") != (ay.kind == "agency"):
+            return _Order(x if ax.kind == "agency" else y, "agency", context)
+        cx, cy = self.covered.get((x, y), 0.0), self.covered.get((y, x), 0.0)
+        if abs(cx - cy) >= CONTAINMENT_MARGIN:
+            return _Order(y if cx > cy else x, "containment", context)
+        return _Order(x, "undecided", context)
+
+
+@dataclass(frozen=True)
+class _Order:
+    """The source of two articles and the rule that chose it (``detail``: the agency, or the dates' context)."""
+
+    source: str
+    rule: str  # credited | earlier | agency | containment | undecided
+    detail: str = ""
+
+    @property
+    def passage_why(self) -> str:
+        """The reason as a passage's ``why``."""
+        return {
+            "credited": f"credited agency copy ({self.detail}) holds it",
+            "earlier": "earliest article that holds it",
+            "agency": f"agency copy holds it ({self.detail})",
+            "containment": f"contained in the source ({self.detail})",
+        }.get(self.rule, f"undecided ({self.detail}, equal containment): first by id")
+
+    @property
+    def edge_why(self) -> str:
+        """The reason as an ``Edge.why`` (the wording edges had before passages)."""
+        return {
+            "credited": f"credited agency copy ({self.detail}) is the source",
+            "earlier": "published earlier",
+            "agency": "agency copy is the source",
+            "containment": "the copy is contained in the source",
+        }.get(self.rule, f"undecided: {self.detail} and equal containment, first by id taken as source")
+
+
+def _wire_names(article: Article, own_credits: Sequence[str]) -> frozenset[str]:
+    """Lower-case names of the agencies ``article`` is a copy of; empty for an outlet's own article.
+
+    An article is an agency's copy when its ``source`` names a known agency
+    (``Reuters``, ``reuters.com``, ``AP``), or when it is of kind ``agency``
+    (then its source and the agencies its own dateline credits name it; with
+    neither it is still a wire copy, of an unnamed agency).
+    """
+    names: set[str] = set()
+    source = (article.source or "").strip()
+    if source:
+        stem = re.sub(r"^(?:https?://)?(?:www\.)?|(?:\.[a-z]{2,})+/?$", "", source.lower())
+        found = [a for c in (source, stem, stem.title(), stem.upper()) if (a := find_agency(c, BUILTIN_AGENCIES))]
+        if found or article.kind == "agency":
+            names.update(a.lower() for a in found)
+            names.update((source.lower(), stem))
+    if article.kind == "agency":
+        names.update(a.lower() for a in own_credits if a.lower() != ANY_AGENCY)
+        if not names:
+            names.add("(unnamed agency)")
+    names.discard("")
+    return frozenset(names)
+
+
+def _earlier(a: str | None, b: str | None) -> int | None:
+    """-1 if ``a`` was published first, 1 if ``b``, 0 on the same date (or time), None if a date is missing.
+
+    Times are compared only when both values carry one; a bare date against a
+    date-time of the same day is a tie.
+    """
+    ta, tb = parse_time(a), parse_time(b)
+    if ta is None or tb is None or a is None or b is None:
+        return None
+    if _has_time(a) and _has_time(b):
+        first: datetime | date = ta
+        second: datetime | date = tb
+    else:
+        first, second = ta.date(), tb.date()
+    return -1 if first < second else 1 if first > second else 0
+
+
+def _has_time(value: str) -> bool:
+    return len(value.strip()) > 10
+
+
+# ---------------------------------------------------------------- edges (one per article pair)
+
+
 def reuse_edges(comparisons: Sequence[Comparison]) -> list[Edge]:
-    """One edge per article pair with enough reuse, pointing from source to copy."""
+    """One edge per article pair with enough reuse, pointing from source to copy (the precedence above)."""
+    story = _Story(comparisons)
     edges = []
     for c in comparisons:
-        direction = _direction(c)
-        if direction is None:
+        if max(c.a_covered_by_b, c.b_covered_by_a) < EDGE_MIN_SHARE:
             continue
-        a_is_source, why = direction
-        source, copy = (c.a, c.b) if a_is_source else (c.b, c.a)
+        order = story.precedence(c.a.id, c.b.id)
+        source, why = order.source, order.edge_why
+        a_is_source = source == c.a.id
+        copy = c.b if a_is_source else c.a
         share = c.b_covered_by_a if a_is_source else c.a_covered_by_b
         if share >= EDGE_MIN_SHARE:
-            edges.append(Edge(source.id, copy.id, round(share, 3), why))
+            edges.append(Edge(source, copy.id, round(share, 3), why))
     return reduce_edges(edges)
 
 
@@ -84,22 +306,388 @@ def roots(article_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
     return [a for a in article_ids if a not in copies]
 
 
-def _direction(c: Comparison) -> tuple[bool, str] | None:
-    """(True if ``a`` is the source, reason), or None when nothing is reused."""
-    if max(c.a_covered_by_b, c.b_covered_by_a) < EDGE_MIN_SHARE:
+# ---------------------------------------------------------------- passages
+
+_Node = tuple[str, int]  # (article id, sentence index)
+
+
+def passage_sources(comparisons: Sequence[Comparison]) -> list[PassageSource]:
+    """The likely source of every reused passage of the story's articles, originals included.
+
+    Passages are runs of adjacent sentences of one article with the same
+    source, relation and reason (and adjacent sentences at the source). Sorted
+    by article (in order of first appearance in ``comparisons``), then offset.
+    """
+    story = _Story(comparisons)
+    sents = {aid: _sentences_of(story.articles[aid], story.cleans[aid]) for aid in story.articles}
+    links = _sentence_links(comparisons, sents)
+    rows: list[tuple[_Node, _Node | None, str, str]] = []  # (node, source node, relation, why)
+    for family in _families(links):
+        rows.extend(_trace_family(family, links, story))
+    order = {aid: k for k, aid in enumerate(story.articles)}
+    rows.sort(key=lambda r: (order[r[0][0]], r[0][1]))
+    return _merge(rows, sents)
+
+
+def _sentences_of(article: Article, clean: Cleaned) -> list[Sentence]:
+    """The article's sentences as ``compare.prepare`` made them (the alignments' units)."""
+    return sentences(article.text, clean.content)
+
+
+def _sentence_links(
+    comparisons: Sequence[Comparison], sents: Mapping[str, Sequence[Sentence]]
+) -> dict[_Node, dict[_Node, int]]:
+    """Reused sentence pairs: node -> {linked node: strength of the relation (0 strongest)}."""
+    starts = {aid: [s.start for s in ss] for aid, ss in sents.items()}
+    links: dict[_Node, dict[_Node, int]] = {}
+    for c in comparisons:
+        for al in c.alignments:
+            if al.relation not in REUSE_RELATIONS:
+                continue
+            a_rows = _covering(sents[c.a.id], starts[c.a.id], al.a_span)
+            b_rows = _covering(sents[c.b.id], starts[c.b.id], al.b_span)
+            strength = _STRENGTH[al.relation]
+            for i, j in _pair_rows(sents[c.a.id], a_rows, al.a_span, sents[c.b.id], b_rows, al.b_span):
+                u, v = (c.a.id, i), (c.b.id, j)
+                if strength < links.setdefault(u, {}).get(v, 99):
+                    links[u][v] = strength
+                    links.setdefault(v, {})[u] = strength
+    return links
+
+
+def _covering(sents: Sequence[Sentence], starts: Sequence[int], span: tuple[int, int]) -> list[int]:
+    """Indices of the sentences that overlap ``span``."""
+    lo = max(0, bisect.bisect_right(starts, span[0]) - 1)
+    hi = bisect.bisect_left(starts, span[1])
+    return [k for k in range(lo, hi) if sents[k].start < span[1] and span[0] < sents[k].end]
+
+
+def _pair_rows(
+    a_sents: Sequence[Sentence],
+    a_rows: Sequence[int],
+    a_span: tuple[int, int],
+    b_sents: Sequence[Sentence],
+    b_rows: Sequence[int],
+    b_span: tuple[int, int],
+) -> list[tuple[int, int]]:
+    """Which sentence of one side goes with which of the other inside an aligned passage.
+
+    One to one in order when both sides have as many sentences; otherwise by
+    relative position in the passage (a sentence the copier split pairs with
+    both halves).
+    """
+    if not a_rows or not b_rows:
+        return []
+    if len(a_rows) == len(b_rows):
+        return list(zip(a_rows, b_rows, strict=True))
+    a_pos = _relative(a_sents, a_rows, a_span)
+    b_pos = _relative(b_sents, b_rows, b_span)
+    out: set[tuple[int, int]] = set()
+    for i, (a0, a1) in zip(a_rows, a_pos, strict=True):
+        overlaps = [(min(a1, b1) - max(a0, b0), j) for j, (b0, b1) in zip(b_rows, b_pos, strict=True)]
+        out.update((i, j) for o, j in overlaps if o > 0)
+        out.add((i, max(overlaps)[1]))
+    for j, (b0, b1) in zip(b_rows, b_pos, strict=True):
+        best = max((min(a1, b1) - max(a0, b0), i) for i, (a0, a1) in zip(a_rows, a_pos, strict=True))
+        out.add((best[1], j))
+    return sorted(out)
+
+
+def _relative(sents: Sequence[Sentence], rows: Sequence[int], span: tuple[int, int]) -> list[tuple[float, float]]:
+    width = max(1, span[1] - span[0])
+    return [((sents[k].start - span[0]) / width, (sents[k].end - span[0]) / width) for k in rows]
+
+
+def _families(links: Mapping[_Node, Mapping[_Node, int]]) -> list[list[_Node]]:
+    """Connected groups of linked sentences, each sorted, in order of their first node."""
+    seen: set[_Node] = set()
+    out = []
+    for start in sorted(links):
+        if start in seen:
+            continue
+        seen.add(start)
+        group, stack = [], [start]
+        while stack:
+            node = stack.pop()
+            group.append(node)
+            for other in links[node]:
+                if other not in seen:
+                    seen.add(other)
+                    stack.append(other)
+        out.append(sorted(group))
+    return out
+
+
+def _trace_family(
+    family: Sequence[_Node], links: Mapping[_Node, Mapping[_Node, int]], story: _Story
+) -> list[tuple[_Node, _Node | None, str, str]]:
+    """(node, source node or None, relation, why) for every sentence of one reuse family."""
+    members = sorted({aid for aid, _ in family})
+    winners: dict[tuple[str, ...], str] = {}
+    step = {aid: _immediate_source(aid, members, story, winners) for aid in members}
+    _cut_cycles(step, story)
+    final: dict[str, tuple[str, str] | None] = {}  # article -> (source, why), None when original
+    for aid in members:
+        chain = [aid]
+        while (nxt := step[chain[-1]]) is not None:
+            chain.append(nxt[0])
+        first, last = step[aid], step[chain[-2]] if len(chain) > 1 else None
+        if first is None or last is None:
+            final[aid] = None
+        elif len(chain) == 2:
+            final[aid] = (chain[1], first[1])
+        else:
+            final[aid] = (chain[-1], f"reused from {chain[1]}, a copy of {chain[-1]}: traced to its source ({last[1]})")
+    out: list[tuple[_Node, _Node | None, str, str]] = []
+    for source in sorted({f[0] for f in final.values() if f is not None}):
+        paths = _paths_to(source, family, links)
+        for node in family:
+            f = final[node[0]]
+            if f is None or f[0] != source:
+                continue
+            src_node, relation, via = paths[node]
+            why = f[1]
+            if via is not None and not why.startswith("reused from "):
+                why = f"reused from {via}, a copy of {source}: traced to its source ({why})"
+            out.append((node, src_node, relation, why))
+    for node in family:
+        if final[node[0]] is None:
+            out.append((node, None, _STRONGEST[min(links[node].values())], ORIGINAL))
+    return out
+
+
+def _cut_cycles(step: dict[str, tuple[str, str] | None], story: _Story) -> None:
+    """Make the immediate sources a forest: in a cycle, the member that precedes the others becomes original."""
+    for start in sorted(step):
+        path: list[str] = []
+        at: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in at:
+            at[current] = len(path)
+            path.append(current)
+            nxt = step[current]
+            current = nxt[0] if nxt is not None else None
+        if current is not None:
+            step[_winner(sorted(path[at[current] :]), story)] = None
+
+
+def _immediate_source(
+    aid: str, members: Sequence[str], story: _Story, winners: dict[tuple[str, ...], str]
+) -> tuple[str, str] | None:
+    """The source of ``aid``'s text among the family ``members``: (source, why), or None if ``aid`` is first.
+
+    ``winners`` caches the winner of each candidate set (the same for every
+    member that is not a wire copy).
+    """
+    # named agencies first, the generic "Agencies" last
+    for agency in sorted(story.credited(aid), key=lambda a: a.lower() == ANY_AGENCY):
+        if story.is_wire_of(aid, agency):
+            continue  # a wire copy naming its own agency
+        wires = [m for m in members if m != aid and story.is_wire_of(m, agency)]
+        if wires:
+            return _winner(wires, story), _Order("", "credited", agency).passage_why
+    # an article that credits this wire's agency (and is not that agency's copy itself) took the
+    # text from it: it cannot be the wire's source
+    candidates = [m for m in members if m == aid or not _credits_wire(m, aid, story)]
+    key = tuple(candidates)
+    if key not in winners:
+        winners[key] = _winner(candidates, story)
+    best = winners[key]
+    if best == aid:
         return None
-    a_wire, b_wire = _is_wire(c.a, c.b_clean.credited), _is_wire(c.b, c.a_clean.credited)
-    if a_wire != b_wire:
-        return a_wire, "agency copy is the source"
-    ta, tb = parse_time(c.a.published), parse_time(c.b.published)
-    if ta is not None and tb is not None and ta != tb:
-        return ta < tb, "published earlier"
-    if abs(c.a_covered_by_b - c.b_covered_by_a) >= CONTAINMENT_MARGIN:
-        return c.b_covered_by_a > c.a_covered_by_b, "the copy is contained in the source"
-    return True, "undecided: no dates and equal containment, first article taken as source"
+    return best, story.precedence(best, aid).passage_why
 
 
-def _is_wire(article: Article, credited_by_other: Sequence[str]) -> bool:
-    if article.kind == "agency":
-        return True
-    return bool(article.source) and article.source in credited_by_other
+def _credits_wire(copy: str, wire: str, story: _Story) -> bool:
+    """True when ``copy`` credits an agency ``wire`` is a copy of, and is no copy of that agency itself."""
+    if not story.wire_names(wire):
+        return False
+    return any(story.is_wire_of(wire, a) and not story.is_wire_of(copy, a) for a in story.credited(copy))
+
+
+def _winner(candidates: Sequence[str], story: _Story) -> str:
+    """The candidate that precedes most others pairwise; ties to the one that precedes the other tied ones."""
+    if len(candidates) == 1:
+        return candidates[0]
+    wins = {x: sum(story.precedence(x, y).source == x for y in candidates if y != x) for x in candidates}
+    top = max(wins.values())
+    tied = sorted(x for x in candidates if wins[x] == top)
+    best = tied[0]
+    for x in tied[1:]:
+        if story.precedence(best, x).source == x:
+            best = x
+    return best
+
+
+def _paths_to(
+    source: str, family: Sequence[_Node], links: Mapping[_Node, Mapping[_Node, int]]
+) -> dict[_Node, tuple[_Node, str, str | None]]:
+    """For each node of the family: (the source's node it reaches, weakest relation, first article on the way).
+
+    A breadth-first search from the source's sentences, level by level, each
+    node taking the strongest link to the previous level: direct alignments
+    first, then the shortest chain of copies. The third item is None when the
+    node aligns with the source directly.
+    """
+    level = sorted(n for n in family if n[0] == source)
+    reached: dict[_Node, tuple[_Node, int, _Node | None]] = {n: (n, -1, None) for n in level}  # root, weakest, next
+    while level:
+        best: dict[_Node, tuple[int, _Node]] = {}
+        for u in level:
+            for v, strength in links[u].items():
+                if v in reached:
+                    continue
+                weakest = max(strength, reached[u][1])
+                if v not in best or (weakest, u) < best[v]:
+                    best[v] = (weakest, u)
+        for v, (weakest, u) in best.items():
+            reached[v] = (reached[u][0], weakest, u)
+        level = sorted(best)
+    out: dict[_Node, tuple[_Node, str, str | None]] = {}
+    for node, (root, weakest, nxt) in reached.items():
+        if nxt is None:
+            continue
+        via = nxt[0] if nxt[0] != source else None
+        out[node] = (root, _STRONGEST[weakest], via)
+    return out
+
+
+def _merge(
+    rows: Sequence[tuple[_Node, _Node | None, str, str]], sents: Mapping[str, Sequence[Sentence]]
+) -> list[PassageSource]:
+    out: list[PassageSource] = []
+    last: tuple[_Node, _Node | None, str, str] | None = None
+    for row in rows:
+        node, src, relation, why = row
+        s = sents[node[0]][node[1]]
+        source_span = None if src is None else (sents[src[0]][src[1]].start, sents[src[0]][src[1]].end)
+        if last is not None and out:
+            lnode, lsrc, lrel, lwhy = last
+            prev = out[-1]
+            joins = (
+                lnode[0] == node[0]
+                and node[1] == lnode[1] + 1
+                and (lrel, lwhy) == (relation, why)
+                and (lsrc is None) == (src is None)
+                and (src is None or (lsrc is not None and lsrc[0] == src[0] and src[1] in (lsrc[1], lsrc[1] + 1)))
+            )
+            if joins:
+                merged_source = prev.source_span
+                if source_span is not None and merged_source is not None:
+                    merged_source = (min(merged_source[0], source_span[0]), max(merged_source[1], source_span[1]))
+                out[-1] = PassageSource(prev.article, (prev.span[0], s.end), prev.source, merged_source, relation, why)
+                last = row
+                continue
+        out.append(
+            PassageSource(node[0], (s.start, s.end), None if src is None else src[0], source_span, relation, why)
+        )
+        last = row
+    return out
+
+
+# ---------------------------------------------------------------- outlets
+
+
+def outlet_of(article: Article) -> str:
+    """The outlet an article counts for: its ``source``, or its id when it has none."""
+    return (article.source or "").strip() or article.id
+
+
+def outlet_originality(
+    comparisons: Sequence[Comparison], articles: Sequence[Article], passages: Sequence[PassageSource]
+) -> list[OutletShare]:
+    """Per outlet of ``articles`` (in order of first appearance): the share of its content original and reused.
+
+    Content characters are the letters and digits of each article's cleaned
+    content (the clean stage's result kept in ``comparisons``; an article in
+    none of them is cleaned here with the built-in agencies and those of the
+    story's agency copies). A character is reused from outlet O when it lies in
+    a passage whose source is an article of O other than its own outlet. The
+    shares of each outlet sum to 1 (an outlet with no content is wholly original).
+    """
+    story = _Story(comparisons, articles)
+    agencies = agencies_with(a.source for a in story.articles.values() if a.kind == "agency" and a.source)
+    by_article: dict[str, list[PassageSource]] = {}
+    for p in passages:
+        by_article.setdefault(p.article, []).append(p)
+    totals: dict[str, int] = {}
+    reused: dict[str, dict[str, int]] = {}
+    for art in articles:
+        outlet = outlet_of(art)
+        clean = story.cleans.get(art.id) or clean_article(art, agencies)
+        content = _content_mask(art.text, clean)
+        totals[outlet] = totals.get(outlet, 0) + int(content.sum())
+        into = reused.setdefault(outlet, {})
+        taken = np.zeros(len(art.text), dtype=bool)
+        for p in by_article.get(art.id, ()):
+            if p.source is None:
+                continue
+            source = story.articles.get(p.source)
+            from_outlet = outlet_of(source) if source is not None else p.source
+            if from_outlet == outlet:
+                continue  # an outlet's text taken from its own earlier article is its own
+            span = np.zeros(len(art.text), dtype=bool)
+            span[p.span[0] : p.span[1]] = True
+            chars = int((content & span & ~taken).sum())
+            taken |= span
+            if chars:
+                into[from_outlet] = into.get(from_outlet, 0) + chars
+    out = []
+    for outlet, total in totals.items():
+        if not total:
+            out.append(OutletShare(outlet, 1.0, ()))
+            continue
+        shares = sorted(((o, n / total) for o, n in reused[outlet].items()), key=lambda x: (-x[1], x[0]))
+        out.append(OutletShare(outlet, (total - sum(reused[outlet].values())) / total, tuple(shares)))
+    return out
+
+
+def _content_mask(text: str, clean: Cleaned) -> np.ndarray:
+    """Letters and digits of the article's content, as ``compare.coverage`` counts them."""
+    mask = np.zeros(len(text), dtype=bool)
+    for start, end in clean.content:
+        mask[start:end] = True
+    visible: np.ndarray = mask & np.fromiter((c.isalnum() for c in text), dtype=bool, count=len(text))
+    return visible
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def passages_json(passages: Sequence[PassageSource]) -> list[dict[str, Any]]:
+    """``provenance.passages`` of ``stories.json``: one object per passage, spans as lists."""
+    return [
+        {
+            "article": p.article,
+            "span": list(p.span),
+            "source": p.source,
+            "source_span": list(p.source_span) if p.source_span is not None else None,
+            "relation": p.relation,
+            "why": p.why,
+        }
+        for p in passages
+    ]
+
+
+def outlets_json(outlets: Sequence[OutletShare]) -> list[dict[str, Any]]:
+    """``provenance.outlets`` of ``stories.json``: shares rounded to 3 decimals."""
+    return [
+        {
+            "outlet": o.outlet,
+            "original": round(o.original, 3),
+            "reused_from": [{"outlet": name, "share": round(share, 3)} for name, share in o.reused_from],
+        }
+        for o in outlets
+    ]
+
+
+def story_provenance(comparisons: Sequence[Comparison], articles: Sequence[Article]) -> dict[str, Any]:
+    """The whole ``provenance`` object of a story: edges, roots, passages and outlets, JSON-ready."""
+    edges = reuse_edges(comparisons)
+    passages = passage_sources(comparisons)
+    return {
+        "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],
+        "roots": roots([a.id for a in articles], edges),
+        "passages": passages_json(passages),
+        "outlets": outlets_json(outlet_originality(comparisons, articles, passages)),
+    }
