@@ -109,3 +109,18 @@ def test_rerun_on_the_same_store_changes_nothing(demo, tmp_path: Path) -> None:
         assert store.count() == len(first.document["articles"])
     assert second.added == 0
     assert second.document == first.document
+
+
+def test_designed_contradictions_are_reported_as_differences(demo) -> None:
+    stories = demo.document["stories"]
+    differ = [d for s in stories for d in s["facts"]["differ"] if not d["kind"].startswith("detail")]
+    for c in EXPECTED["contradictions"]:
+        found = [
+            d
+            for d in differ
+            for a, b in [(d["a"], d["b"]), *[tuple(p) for p in d.get("also", [])]]
+            if {a, b} == {c["a"], c["b"]}
+            and d.get("a_text", "") in (c["a_text"] if a == c["a"] else c["b_text"])
+            and d.get("b_text", "") in (c["b_text"] if b == c["b"] else c["a_text"])
+        ]
+        assert found, c["what"]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storytrace.align.compare import Prepared
@@ -45,6 +45,21 @@ Span = tuple[int, int]
 SAME_STATEMENT = frozenset({"verbatim", "near_verbatim", "paraphrase", "same_fact"})
 # Two sentences are about the same thing when they share this many content stems (names count).
 CONTEXT_MIN_SHARED = 2
+# Words that say what a count counts, looked for this many words around it; the number's own
+# unit word is replaced when it is one of these or says nothing ("people", or the next verb).
+COUNT_WINDOW = 4
+COUNT_KINDS = {
+    **dict.fromkeys(("killed", "killing", "kills", "dead", "died", "deaths", "death", "toll"), "dead"),
+    **dict.fromkeys(
+        ("injured", "injuring", "injuries", "hurt", "wounded", "wounding", "hospital", "hospitalised", "hospitalized"),
+        "injured",
+    ),
+    **dict.fromkeys(("missing",), "missing"),
+    **dict.fromkeys(("crowd", "fans", "fan", "spectators", "spectator", "supporters", "attendance"), "attendance"),
+}
+GENERIC_UNITS = frozenset({"people", "person", "were", "was", "are", "have", "had"})
+# Date mentions written as calendar dates (``dates`` rule names), not relative to publication.
+CALENDAR_RULES = frozenset({"iso_date", "day_range", "date", "month_year", "year_range"})
 # A quote's changed words are shown with up to this many unchanged words after them.
 QUOTE_CONTEXT_WORDS = 3
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -70,8 +85,30 @@ def article_facts(prepared: Prepared, published: str | None = None) -> ArticleFa
     art = prepared.article
     content = list(prepared.clean.content)
     dates = date_mentions(art.text, published or art.published, content)
-    numbers = number_mentions(art.text, content, exclude=[d.span for d in dates])
+    numbers = [_counted(art.text, n) for n in number_mentions(art.text, content, exclude=[d.span for d in dates])]
     return ArticleFacts(prepared, tuple(dates), tuple(numbers), tuple(quotes(art.text, content)))
+
+
+def _counted(text: str, n: NumberMention) -> NumberMention:
+    """A count of a known kind gets the kind as unit, whichever word nearby carries it.
+
+    "killing three people and injuring 14": the nearest kind word decides (a
+    word just before the number wins a tie), so "three" is dead and "14" injured.
+    """
+    if n.unit in COUNT_KINDS:
+        return replace(n, unit=COUNT_KINDS[n.unit])
+    if n.unit and n.unit not in GENERIC_UNITS and not n.unit.endswith("ed"):  # "41 packed": a verb, not a unit
+        return n
+    before = _WORD.findall(text[max(0, n.span[0] - 40) : n.span[0]])[-COUNT_WINDOW:]
+    after = _WORD.findall(text[n.span[1] : n.span[1] + 40])[:COUNT_WINDOW]
+    near = sorted(
+        [(len(before) - k, 0, w) for k, w in enumerate(before)] + [(k + 1, 1, w) for k, w in enumerate(after)]
+    )
+    for _, _, word in near:
+        kind = COUNT_KINDS.get(word.lower())
+        if kind:
+            return replace(n, unit=kind)
+    return n
 
 
 def story_facts(
@@ -83,7 +120,8 @@ def story_facts(
     contexts = _Contexts(facts)
     agree = _agreements(facts, contexts)
     names = _entity_keys(entities)
-    differ = [d for c in comparisons for d in _differences(c, _by_id(facts), names)]
+    differ = _merge_repeats([d for c in comparisons for d in _differences(c, _by_id(facts), names)])
+    differ += _count_conflicts(facts, contexts, differ)
     return {
         "entities": list(entities),
         "quotes": [_quote_json(f.id, q, f.prepared.article.text) for f in facts for q in f.quotes],
@@ -236,7 +274,7 @@ def _differences(
         if al.relation not in SAME_STATEMENT:
             continue
         out += _quote_differences(c, fa, fb, al.a_span, al.b_span, names or {})
-        out += _date_differences(c, fa, fb, al.a_span, al.b_span)
+        out += _date_differences(c, fa, fb, al.a_span, al.b_span, al.relation)
         out += _number_differences(c, fa, fb, al.a_span, al.b_span)
     return out
 
@@ -284,10 +322,24 @@ def _quote_differences(
     return out
 
 
-def _date_differences(c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span) -> list[dict[str, Any]]:
-    da = [d for d in fa.dates if _inside(d.span, sa)]
-    db = [d for d in fb.dates if _inside(d.span, sb)]
-    return _one_sided_or_different(c, da, db, lambda x, y: same_time(x, y) or contains(x, y) or contains(y, x), "date")
+def _date_differences(
+    c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span, relation: str
+) -> list[dict[str, Any]]:
+    """Dates of a copied passage that changed; in independently told ones (``same_fact``) calendar dates only.
+
+    Two reports of one event name other days for other moments of it ("rose on
+    Monday" / "could rise again on Wednesday"); a calendar date given for the
+    same thing ("reopens April 20" / "from May 11") is a real discrepancy.
+    """
+    calendar_only = relation == "same_fact"
+    da = [d for d in fa.dates if _inside(d.span, sa) and (not calendar_only or d.rule in CALENDAR_RULES)]
+    db = [d for d in fb.dates if _inside(d.span, sb) and (not calendar_only or d.rule in CALENDAR_RULES)]
+    return _one_sided_or_different(c, da, db, _same_date, "date")
+
+
+def _same_date(x: DateMention, y: DateMention) -> bool:
+    """The same date after resolution, one within the other, or the very same words (resolved apart by tense)."""
+    return same_time(x, y) or contains(x, y) or contains(y, x) or x.text.lower() == y.text.lower()
 
 
 def _number_differences(c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span) -> list[dict[str, Any]]:
@@ -305,7 +357,12 @@ def _one_sided_or_different(
     right = [y for y in ys if not any(same(x, y) for x in xs)]
     paired: set[int] = set()
     for x in left:
-        k = next((k for k, y in enumerate(right) if k not in paired and _comparable(x, y, kind)), None)
+        matches = [k for k, y in enumerate(right) if _comparable(x, y, kind)]
+        rivals = [o for o in left if o is not x and any(_comparable(o, right[k], kind) for k in matches)]
+        if len(matches) > 1 or rivals:
+            paired.update(matches)  # several candidates: which differs from which is not clear, say nothing
+            continue
+        k = matches[0] if matches and matches[0] not in paired else None
         if k is None:
             out.append(_differ(f"detail only in {c.a.id}", f"a {kind} only one source gives here", c, x.span, None))
         else:
@@ -336,6 +393,56 @@ def _differ(kind: str, what: str, c: Comparison, a_span: Span | None, b_span: Sp
     if b_span is not None:
         item.update(b_span=list(b_span), b_text=c.b.text[b_span[0] : b_span[1]])
     return item
+
+
+def _merge_repeats(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per discrepancy; the same words against the same words again go under ``also``.
+
+    Reprints of one source repeat its discrepancies with a third article: the
+    first (earliest) pair is kept.
+    """
+    kept: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for d in items:
+        key = (d["kind"].split(" in ")[0], d.get("a_text", "").lower(), d.get("b_text", "").lower())
+        first = kept.get(key)
+        if first is None:
+            kept[key] = d
+        else:
+            first.setdefault("also", []).append([d["a"], d["b"]])
+    return list(kept.values())
+
+
+def _count_conflicts(
+    facts: Sequence[ArticleFacts], contexts: _Contexts, found: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Two sources giving the same kind of count (dead, injured, crowd) differently, wherever they say it."""
+    seen = {(d.get("a_text"), d.get("b_text")) for d in found}
+    counts = [(f, n) for f in facts for n in f.numbers if n.unit in set(COUNT_KINDS.values())]
+    out: list[dict[str, Any]] = []
+    for i, (fa, a) in enumerate(counts):
+        for fb, b in counts[i + 1 :]:
+            if fa.id == fb.id or a.unit != b.unit or a.value == b.value or (a.text, b.text) in seen:
+                continue
+            if any(n.unit == a.unit and n.value == b.value for n in fa.numbers):
+                continue  # the first source states the other count too (a toll that rose)
+            if any(n.unit == b.unit and n.value == a.value for n in fb.numbers):
+                continue
+            if not contexts.stems(fa.id, a.span) & contexts.stems(fb.id, b.span):
+                continue  # a count of the same kind in the same story: one shared word is context enough
+            seen.add((a.text, b.text))
+            out.append(
+                {
+                    "kind": "number",
+                    "what": f"number {a.unit}",
+                    "a": fa.id,
+                    "b": fb.id,
+                    "a_span": list(a.span),
+                    "a_text": a.text,
+                    "b_span": list(b.span),
+                    "b_text": b.text,
+                }
+            )
+    return out
 
 
 # --- facts only one source reports -------------------------------------------------------
