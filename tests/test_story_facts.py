@@ -95,3 +95,16 @@ def test_a_changed_count_and_a_changed_date_are_differences() -> None:
     assert ("number", "three people", "five people") in kinds
     assert ("date", "June 20", "June 24") in kinds
     assert any(a["kind"] == "date" and a["value"] == "2024-06-03" for a in facts["agree"])  # "on Monday" in both
+
+
+def test_compare_json_reports_the_seed_discrepancy_without_the_entity_model(tmp_path: Path) -> None:
+    if not (SEEDS / "gold.json").is_file():
+        pytest.skip(f"{SEEDS} not found")
+    from storytrace.align.compare import compare
+    from storytrace.report.documents import comparison_json
+
+    a, b = (Article(id=p.stem, text=p.read_text("utf-8"), published="2024-06-17") for p in sorted(SEEDS.glob("*.txt")))
+    facts = comparison_json(compare(a, b))["facts"]
+    wording = [(d["a_text"], d["b_text"]) for d in facts["differ"] if d["kind"] == "quote wording"]
+    assert wording == [("Head of State Affairs", "Chairman of State Affairs")]  # "DPRK" is the same entity
+    assert any(x["value"] == "2024-06-19..2024-06-20" for x in facts["agree"])  # June 19-20 = Wednesday and Thursday

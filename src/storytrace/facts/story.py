@@ -34,7 +34,7 @@ from typing import Any
 
 from storytrace.align.compare import Prepared
 from storytrace.facts.dates import DateMention, contains, date_mentions, same_time
-from storytrace.facts.entities import Entity, entity_mentions_many, fold, merge_entities
+from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
 from storytrace.facts.numbers import NumberMention, number_mentions
 from storytrace.facts.quotes import Quote, quotes
 from storytrace.model import Comparison, Sentence
@@ -279,6 +279,16 @@ def _differences(
     return out
 
 
+def _one_entity(x: str, y: str, names: dict[str, int]) -> bool:
+    """True when ``x`` and ``y`` name one entity: both known as one, or merged by the entity rules alone."""
+    if fold(x) in names and names.get(fold(x)) == names.get(fold(y)):
+        return True
+    if not (x[:1].isupper() and y[:1].isupper()):
+        return False
+    pair = [Mention("x", (0, len(x)), x, "ORG"), Mention("y", (0, len(y)), y, "ORG")]
+    return len(merge_entities(pair)) == 1
+
+
 def _inside(span: Span, region: Span) -> bool:
     return region[0] <= span[0] and span[1] <= region[1]
 
@@ -309,7 +319,7 @@ def _quote_differences(
                     continue  # an added or dropped word is an edit, a replaced one changes what was said
                 said_a = a.text[words_a[i1][1][0] : words_a[i2 - 1][1][1]]
                 said_b = b.text[words_b[j1][1][0] : words_b[j2 - 1][1][1]]
-                if fold(said_a) in names and names.get(fold(said_a)) == names.get(fold(said_b)):
+                if _one_entity(said_a, said_b, names):
                     continue  # two names of one entity ("DPRK" for the full name)
                 # Show the changed words with the few words that follow them on both sides.
                 after = min(QUOTE_CONTEXT_WORDS, opcodes[k + 1][2] - opcodes[k + 1][1]) if k + 1 < len(opcodes) else 0

@@ -71,8 +71,17 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "derivation": {"b_from_a": c.b_from_a, "a_from_b": c.a_from_b},
         "only_in_a": [c.a.text[s:e] for s, e in c.only_in_a],
         "only_in_b": [c.b.text[s:e] for s, e in c.only_in_b],
-        "facts": {"agree": [], "differ": number_differences(c)},
+        "facts": _pair_facts(c),
     }
+
+
+def _pair_facts(c: Comparison) -> dict[str, Any]:
+    """``agree``/``differ`` of two compared articles (dates resolved against each one's ``published``)."""
+    from storytrace.align.compare import prepare
+    from storytrace.facts.story import article_facts, pair_facts
+
+    a, b = prepare(c.a), prepare(c.b)
+    return pair_facts(article_facts(a), article_facts(b), c)
 
 
 def pair_summary(c: Comparison) -> dict[str, Any]:
