@@ -68,14 +68,63 @@ def _alignments() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _cite(article: str, needle: str) -> dict[str, Any]:
+    return {"article": article, "span": _span(TEXTS[article], needle), "text": needle}
+
+
+def _facts() -> dict[str, Any]:
+    quill = "Engineers found rust on 14 of the 40 cables"
+    return {
+        "entities": [
+            {"name": "Mara Quill", "label": "PERSON", "variants": ["Mara Quill", "Quill"],
+             "possible_variants": ["M. Quill"], "articles": {"wire1": 1, "site1": 1},
+             "roles": {"wire1": ["council spokesperson"], "site1": ["spokesperson"]},
+             "mentions": [_cite("wire1", "Mara Quill"), _cite("site1", "Mara Quill")]},
+            {"name": "Port Ellory", "label": "GPE", "variants": ["Port Ellory"], "possible_variants": [],
+             "articles": {"wire1": 1, "site1": 1, "lone1": 1}, "roles": {},
+             "mentions": [_cite("wire1", "Port Ellory"), _cite("site1", "Port Ellory"),
+                          _cite("lone1", "Port Ellory")]},
+        ],
+        "quotes": [
+            {**_cite("wire1", quill), "speaker": "Mara Quill", "speaker_span": _span(WIRE, "Mara Quill"),
+             "role": "council spokesperson", "kind": "indirect"},
+            {"article": "site1", "span": [0, 0], "text": "Q" + "x" * 300, "speaker": "Long Talker",
+             "speaker_span": None, "role": None, "kind": "direct"},
+        ],
+        "dates": [{**_cite("wire1", "Monday"), "start": "2024-03-04", "end": "2024-03-04",
+                   "granularity": "day", "rule": "weekday_future"}],
+        "numbers": [{**_cite("wire1", "14"), "value": 14.0, "unit": "cables"}],
+        "agree": [{"kind": "date", "value": "2024-03-04",
+                   "cites": [_cite("wire1", "Monday"), _cite("site1", "Monday")]}],
+        "differ": [
+            {"kind": "detail only in wire1", "what": "a number only one source gives here", "a": "wire1",
+             "b": "site1", "a_span": _span(WIRE, "40 cables"), "a_text": "40 cables"},
+            {"kind": "quote wording", "what": "wording of a quote (Mara Quill)", "a": "wire1", "b": "site1",
+             "a_span": _span(WIRE, "Engineers found rust"), "a_text": "Engineers found rust",
+             "b_span": _span(SITE, "Rust was found"), "b_text": "Rust was found",
+             "also": [["wire1", "lone1"]]},
+        ],
+        "unique": {
+            "site1": [{"span": _span(SITE, "Local shops fear a drop in trade."),
+                       "text": "Local shops fear a drop in trade."}],
+            "lone1": [{"span": [0, 5], "text": f"Only-lone sentence {k}."} for k in range(5)],
+        },
+    }  # fmt: skip
+
+
 def _doc() -> dict[str, Any]:
     story = {
         "id": "s1", "title": "Port Ellory bridge closure", "articles": ["wire1", "site1", "lone1"],
         "first_published": "2024-03-01T08:00:00Z", "alignments": _alignments(),
         "provenance": {"edges": [{"from": "wire1", "to": "site1", "share": 0.41, "why": "agency copy is the source"}],
-                       "roots": ["wire1"]},
-        "facts": {"entities": [], "quotes": [{"speaker": "Mara Quill", "text": "rust"}], "numbers": [],
-                  "agree": [], "differ": [], "unique": {"site1": ["Local shops fear a drop in trade."]}},
+                       "roots": ["wire1"],
+                       "passages": [{"article": "site1", "span": _span(SITE, "harbour bridge will close"),
+                                     "source": "wire1", "source_span": _span(WIRE, "harbour bridge"),
+                                     "relation": "near_verbatim", "why": "copied"}],
+                       "outlets": [{"outlet": "Fictional Press", "original": 1.0, "reused_from": []},
+                                   {"outlet": "Ellory Gazette", "original": 0.37,
+                                    "reused_from": [{"outlet": "Fictional Press", "share": 0.63}]}]},
+        "facts": _facts(),
         "pairs": [{"a": "wire1", "b": "site1", "a_covered_by_b": 0.5, "b_covered_by_a": 0.41,
                    "b_from_a": "partially_derived", "a_from_b": "non_derived"}],
     }  # fmt: skip
@@ -187,8 +236,19 @@ def _hostile_doc(evil: str, body: str) -> dict[str, Any]:
         "id": evil, "title": evil, "articles": [evil, "plain"], "first_published": evil,
         "alignments": [{"a": evil, "b": "plain", "a_span": _span(body, evil), "b_span": [0, 5],
                         "relation": evil, "score": 0.5}],
-        "provenance": {"edges": [{"from": evil, "to": "plain", "share": 0.3}], "roots": [evil]},
-        "facts": {"quotes": [evil, {"text": evil}], "unique": {evil: [evil]}},
+        "provenance": {"edges": [{"from": evil, "to": "plain", "share": 0.3}], "roots": [evil],
+                       "outlets": [{"outlet": evil, "original": 0.5, "reused_from": [{"outlet": evil, "share": 0.5}]}]},
+        "facts": {
+            "quotes": [evil, {"text": evil, "speaker": evil, "role": evil, "article": evil}],
+            "unique": {evil: [evil, {"span": [0, 5], "text": evil}]},
+            "entities": [{"name": evil, "label": evil, "variants": [evil], "possible_variants": [evil],
+                          "articles": {evil: 1}, "roles": {evil: [evil]}}],
+            "agree": [{"kind": evil, "value": evil, "cites": [{"article": evil, "span": _span(body, evil),
+                                                               "text": evil}]}],
+            "differ": [{"kind": f"detail only in {evil}", "what": evil, "a": evil, "b": "plain",
+                        "a_span": _span(body, evil), "a_text": evil, "b_span": [0, 5], "b_text": evil,
+                        "also": [[evil, "plain"]]}],
+        },
         "pairs": [{"a": evil, "b": "plain", "b_from_a": evil}],
     }  # fmt: skip
     return {"articles": [article, {"id": "plain", "source": "Plain"}], "stories": [story]}
@@ -323,3 +383,106 @@ def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> No
     html = render_report(doc, texts)
     assert html.count('class="pair"') == MAX_PAIRS_SHOWN
     assert f"{45 - MAX_PAIRS_SHOWN} more pairs" in html
+
+
+def _section(page: str, heading: str, end: str = "<h3>") -> str:
+    """The part of the page from ``heading`` to the next ``end``."""
+    start = page.index(heading)
+    stop = page.find(end, start + len(heading))
+    return page[start : stop if stop != -1 else len(page)]
+
+
+FACT_LINK = re.compile(r'<a class="fact-link[^"]*" href="#(?P<href>[^"]+)"><q>(?P<inner>.*?)</q></a>')
+
+
+def test_fact_table_differ_agree_and_unique(page: str) -> None:
+    facts = _section(page, "<h3>Fact table</h3>")
+    assert facts.index("<h4>Differ") < facts.index("<h4>Agree") < facts.index("<h4>Only one source")
+    differ = _section(facts, "<h4>Differ", "<h4>")
+    # a real conflict comes before a detail only one source gives; ids become outlet names
+    assert differ.index("quote wording") < differ.index("detail only in Fictional Press")
+    assert "wording of a quote (Mara Quill)" in differ and "also 1 other pair" in differ
+    assert '<span class="empty">not in</span>' in differ  # the side without the detail
+    agree = _section(facts, "<h4>Agree", "<h4>")
+    assert "2024-03-04" in agree and agree.count("<li>") == 2
+    unique = _section(facts, "<h4>Only one source", "<h3>")
+    assert "Local shops fear a drop in trade." in unique
+    assert unique.count('<details class="more">') == 1 and "5 sentences" in unique  # lone1 has 5 (> 3)
+    _assert_balanced(page)
+
+
+def test_fact_links_jump_to_marks_on_the_cited_span(page: str) -> None:
+    links = list(FACT_LINK.finditer(page))
+    texts = {html.unescape(m["inner"]) for m in links}
+    assert {"40 cables", "Engineers found rust", "Rust was found", "Monday"} <= texts
+    cited = _section(page, "<h3>Cited texts</h3>")
+    for link in links:
+        mark = re.search(rf'<mark class="fact" id="{link["href"]}"[^>]*>(.*?)</mark>', cited, re.S)
+        assert mark is not None, link["href"]
+        assert html.unescape(mark[1]) == html.unescape(link["inner"])  # the mark holds exactly the cited text
+    assert '<details class="solo cited" id="t1-1">' in cited
+
+
+def test_quotes_entities_timeline_and_outlets(page: str) -> None:
+    quotes = _section(page, "<h3>Quotes</h3>")
+    assert "Mara Quill" in quotes and "council spokesperson" in quotes and "(indirect)" in quotes
+    long_quote = "Q" + "x" * 300
+    assert f'title="{long_quote}"' in quotes and long_quote not in quotes.replace(f'title="{long_quote}"', "")
+    assert "…" in quotes
+
+    entities = _section(page, "<h3>Entities</h3>")
+    assert entities.index("Port Ellory") < entities.index("Mara Quill")  # most mentioned first
+    assert "M. Quill" in entities and "council spokesperson" in entities and "Quill" in entities
+    assert "Fictional Press" in entities  # roles by outlet name
+
+    timeline = _section(page, "<h3>Timeline</h3>")
+    assert timeline.index("Fictional Press") < timeline.index("Ellory Gazette")
+    assert '<span class="badge root">root</span>' in timeline and '<span class="badge derived">copy</span>' in timeline
+    assert timeline.index("2024-03-01T10:00:00Z") < timeline.index("undated")  # undated last
+
+    outlets = _section(page, "<h3>Outlets' originality</h3>")
+    assert "Fictional Press 63%" in outlets and "37%" in outlets
+    assert 'style="width: 37.0%"' in outlets and 'style="width: 63.0%"' in outlets
+
+
+def test_many_entities_are_cut_and_counted() -> None:
+    doc = _doc()
+    doc["stories"][0]["facts"] = {
+        "entities": [{"name": f"Entity {k}", "label": "ORG", "articles": {"wire1": k + 1}} for k in range(30)]
+    }
+    page = render_report(doc, TEXTS, generated="now")
+    entities = _section(page, "<h3>Entities</h3>")
+    assert "Entity 29" in entities and "Entity 5<" in entities and "Entity 4<" not in entities
+    assert "5 more entities" in entities
+
+
+def test_hostile_text_in_facts_and_outlets_is_escaped() -> None:
+    evil = '<script>alert(1)</script>" onmouseover="x'
+    body = f"Intro {evil} middle {evil} end."
+    page = render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}, generated="now")
+    escaped = html.escape(evil, quote=False)
+    for heading in ("<h4>Differ", "<h4>Agree", "<h4>Only one source", "<h3>Quotes</h3>", "<h3>Entities</h3>",
+                    "<h3>Outlets' originality</h3>", "<h3>Cited texts</h3>"):  # fmt: skip
+        section = _section(page, heading, "<h")
+        assert "<script>" not in section and 'onmouseover="' not in section
+        assert escaped.split('"')[0] in section, heading
+    _assert_balanced(page)
+
+
+def test_document_without_new_keys_renders_without_the_new_parts() -> None:
+    doc = _doc()
+    story = doc["stories"][0]
+    del story["facts"]
+    story["provenance"] = {"edges": story["provenance"]["edges"], "roots": ["wire1"]}  # no passages, outlets
+    page = render_report(doc, TEXTS, generated="now")
+    for heading in ("Fact table", "<h3>Quotes", "<h3>Entities", "Outlets' originality", "Cited texts"):
+        assert heading not in page
+    assert "<h3>Timeline</h3>" in page and "<h3>Provenance</h3>" in page
+    _assert_balanced(page)
+    # facts of the old generic shape, or of the wrong types, are ignored quietly
+    story["facts"] = {"agree": None, "differ": [None, "x", {"kind": "number"}], "unique": ["x"], "quotes": {},
+                      "entities": [{"label": "no name"}]}  # fmt: skip
+    story["provenance"]["outlets"] = [None, {"outlet": "X", "original": "high", "reused_from": None}]
+    page = render_report(doc, TEXTS, generated="now")
+    assert "<h4>Differ" in page and "Outlets' originality" in page
+    _assert_balanced(page)

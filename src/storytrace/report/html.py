@@ -41,6 +41,11 @@ LEGEND = (
 GRAPH_ROW = 46  # px between two nodes of the provenance graph
 GRAPH_R = 7  # node radius, px
 GRAPH_LABEL_CHARS = 30  # longer node labels are cut with an ellipsis
+QUOTE_CHARS = 200  # longer quotes are shortened in the quotes table, in full in a tooltip
+MAX_ENTITIES = 25  # entities shown per story, most mentioned first
+MAX_UNIQUE_OPEN = 3  # more sentences only one source has are collapsed
+ONLY_IN = "detail only in "  # differ kind naming the one article that has a detail
+TIMELINE_ROLES = {"root": "root", "derived": "copy"}
 _SWAPPED = {
     "a_covered_by_b": "b_covered_by_a",
     "b_covered_by_a": "a_covered_by_b",
@@ -288,11 +293,111 @@ class Graph:
 
 
 @dataclass(frozen=True)
-class FactTable:
-    """The non-empty items of one key of a story's ``facts``, one display line each."""
+class Cite:
+    """A cited piece of an article: its text and the anchor of its mark (or '')."""
 
-    key: str
-    rows: list[str]
+    article: ArticleView
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class DifferRow:
+    """Two sources that differ on something, each side cited (``b`` may be missing)."""
+
+    kind: str
+    what: str
+    a: Cite | None
+    b: Cite | None
+    also: list[str]
+
+
+@dataclass(frozen=True)
+class AgreeRow:
+    """A value several sources agree on, with where each says it."""
+
+    kind: str
+    value: str
+    cites: list[Cite]
+
+
+@dataclass(frozen=True)
+class UniqueView:
+    """The sentences only one article of the story has."""
+
+    article: ArticleView
+    sentences: list[str]
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """A quote: who said it, its text (and a shortened form), the articles it appears in."""
+
+    speaker: str
+    role: str
+    kind: str
+    text: str
+    short: str
+    articles: list[ArticleView]
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """An entity: name, label, variants, possible variants, roles by outlet."""
+
+    name: str
+    label: str
+    variants: list[str]
+    possible: list[str]
+    roles: list[tuple[str, list[str]]]
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class CitedText:
+    """An article's text with the fact spans cited from it marked."""
+
+    article: ArticleView
+    anchor: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class FactsView:
+    """Everything shown of a story's facts; every part may be empty."""
+
+    differ: list[DifferRow]
+    agree: list[AgreeRow]
+    unique: list[UniqueView]
+    quotes: list[QuoteView]
+    entities: list[EntityView]
+    more_entities: int
+    texts: list[CitedText]
+
+    @property
+    def table(self) -> bool:
+        """Whether there is anything for the fact table."""
+        return bool(self.differ or self.agree or self.unique)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One segment of an outlet's originality bar, ``width`` in percent."""
+
+    title: str
+    cls: str
+    width: float
+
+
+@dataclass(frozen=True)
+class OutletView:
+    """An outlet's original share and what it reused from whom."""
+
+    outlet: str
+    original: str
+    reused: list[tuple[str, str]]
+    bars: list[Bar]
 
 
 @dataclass(frozen=True)
@@ -311,7 +416,9 @@ class StoryView:
     unaligned: list[ArticleView]
     edges: list[EdgeView]
     graph: Graph | None
-    facts: list[FactTable]
+    facts: FactsView
+    timeline: list[ArticleView]
+    outlet_shares: list[OutletView]
 
 
 # --- articles ----------------------------------------------------------------------------
@@ -543,23 +650,244 @@ def _graph(nodes: list[ArticleView], edges: list[EdgeView]) -> Graph | None:
 
 
 def _compact(value: object) -> str:
-    """One display line for a fact: strings as they are, anything else as compact JSON."""
+    """One display line for a value: strings as they are, anything else as compact JSON."""
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _facts(facts: object) -> list[FactTable]:
-    """One table per key of ``facts`` that holds a non-empty list or mapping."""
-    tables: list[FactTable] = []
-    for key, value in _mapping(facts).items():
-        if isinstance(value, Mapping):
-            rows = [f"{k}: {_compact(v)}" for k, v in value.items() if v not in (None, "", [], {})]
-        else:
-            rows = [_compact(v) for v in _list(value)]
-        if rows:
-            tables.append(FactTable(str(key), rows))
-    return tables
+def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
+class _FactMarks:
+    """The fact spans cited in one story, per article, and where each one is shown.
+
+    Cited spans are first ``add``-ed; ``texts`` then builds one text block per cited
+    article with every span marked (``id`` ``f<story>-<article>-<k>``), and ``href``
+    gives the anchor a citation links to: its mark, or the article's text block when
+    the mark lost out to an overlapping one, or ``''`` when the article has no text.
+    """
+
+    def __init__(self, story: int, view: Callable[[str], ArticleView]) -> None:
+        self.story = story
+        self.view = view
+        self.spans: dict[str, dict[tuple[int, int], int]] = {}
+        self.kept: dict[str, set[int]] = {}
+        self.index: dict[str, int] = {}
+
+    def add(self, aid: str, span: object) -> None:
+        """Note that ``span`` of article ``aid`` is cited."""
+        clipped = _clip(span, len(self.view(aid).text))
+        marks = self.spans.setdefault(aid, {})
+        if clipped is not None and clipped not in marks:
+            marks[clipped] = len(marks)
+
+    def texts(self, order: Sequence[str]) -> list[CitedText]:
+        """The text blocks of the cited articles (those with a text), in ``order`` first."""
+        out: list[CitedText] = []
+        for aid in dict.fromkeys([*(a for a in order if a in self.spans), *self.spans]):
+            article = self.view(aid)
+            if not article.text:
+                continue
+            k = len(out) + 1
+            self.index[aid] = k
+            spans = list(self.spans[aid])
+            self.kept[aid] = _kept(article.text, spans)
+            tag = self._tag(k)
+            out.append(CitedText(article, f"t{self.story}-{k}", _highlight(article.text, spans, article.boiler, tag)))
+        return out
+
+    def _tag(self, k: int) -> MarkTag:
+        def tag(j: int, inner: Markup) -> Markup:
+            return Markup('<mark class="fact" id="f{}-{}-{}" title="cited fact">{}</mark>').format(
+                self.story, k, j + 1, inner
+            )
+
+        return tag
+
+    def href(self, aid: str, span: object) -> str:
+        """The anchor a citation of ``span`` in ``aid`` links to ('' if none)."""
+        if aid not in self.index:
+            return ""
+        clipped = _clip(span, len(self.view(aid).text))
+        j = self.spans[aid].get(clipped) if clipped is not None else None
+        if j is not None and j in self.kept[aid]:
+            return f"#f{self.story}-{self.index[aid]}-{j + 1}"
+        return f"#t{self.story}-{self.index[aid]}"
+
+
+def _cite(marks: _FactMarks, aid: str, span: object, text: object) -> Cite:
+    """A citation of ``span`` in article ``aid``; its text taken from the article if not given."""
+    article = marks.view(aid)
+    shown = _text(text)
+    if not shown and (c := _clip(span, len(article.text))) is not None:
+        shown = article.text[c[0] : c[1]]
+    return Cite(article, shown, marks.href(aid, span))
+
+
+def _differ_rows(items: list[Mapping[str, Any]], marks: _FactMarks) -> list[DifferRow]:
+    """Rows of the *differ* table: each difference with both sides cited."""
+    rows: list[DifferRow] = []
+    for d in items:
+        a, b = _text(d.get("a")), _text(d.get("b"))
+        sides = [
+            _cite(marks, aid, d.get(f"{side}_span"), d.get(f"{side}_text")) if aid else None
+            for side, aid in (("a", a), ("b", b))
+        ]
+        also = [
+            " / ".join(marks.view(_text(x)).label for x in _list(pair)) for pair in _list(d.get("also")) if _list(pair)
+        ]
+        kind = _text(d.get("kind"))
+        if kind.startswith(ONLY_IN) and (aid := kind[len(ONLY_IN) :]):
+            kind = ONLY_IN + marks.view(aid).label
+        rows.append(DifferRow(kind, _text(d.get("what")), sides[0], sides[1], also))
+    return sorted(rows, key=lambda r: r.kind.startswith(ONLY_IN))  # conflicts first, then one-sided details
+
+
+def _agree_rows(items: list[Mapping[str, Any]], marks: _FactMarks) -> list[AgreeRow]:
+    """Rows of the *agree* table: each agreed value with its citations."""
+    rows: list[AgreeRow] = []
+    for item in items:
+        cites = [
+            _cite(marks, _text(c.get("article")), c.get("span"), c.get("text"))
+            for c in map(_mapping, _list(item.get("cites")))
+            if c.get("article") is not None
+        ]
+        rows.append(AgreeRow(_text(item.get("kind")), _compact(item.get("value") or ""), cites))
+    return rows
+
+
+def _unique(value: object, view: Callable[[str], ArticleView]) -> list[UniqueView]:
+    """Per article, the sentences only it has (plain strings accepted too)."""
+    out: list[UniqueView] = []
+    for aid, items in _mapping(value).items():
+        sentences = [_text(_mapping(x).get("text")) if isinstance(x, Mapping) else _text(x) for x in _list(items)]
+        if sentences := [x for x in sentences if x]:
+            out.append(UniqueView(view(_text(aid)), sentences))
+    return out
+
+
+def _quotes(value: object, view: Callable[[str], ArticleView]) -> list[QuoteView]:
+    """The quotes of a story, first seen first; the same words by the same speaker are one row.
+
+    Plain strings count as unattributed quotes.
+    """
+    rows: dict[tuple[str, str], QuoteView] = {}
+    for q in _list(value):
+        item = _mapping(q) if isinstance(q, Mapping) else {"text": q}
+        text = _text(item.get("text"))
+        if not text:
+            continue
+        speaker = _text(item.get("speaker"))
+        row = rows.setdefault(
+            (speaker, text),
+            QuoteView(speaker, _text(item.get("role")), _text(item.get("kind")), text, _shorten(text), []),
+        )
+        aid = _text(item.get("article"))
+        if aid and (article := view(aid)) not in row.articles:
+            row.articles.append(article)
+    return list(rows.values())
+
+
+def _mentions(entity: Mapping[str, Any]) -> int:
+    """How often an entity is mentioned: its mentions, else its per-article counts."""
+    mentions = _list(entity.get("mentions"))
+    if mentions:
+        return len(mentions)
+    return int(sum(_number(v) or 0 for v in _mapping(entity.get("articles")).values()))
+
+
+def _entities(value: object, view: Callable[[str], ArticleView]) -> tuple[list[EntityView], int]:
+    """The most mentioned entities (at most ``MAX_ENTITIES``) and how many more there are."""
+    items = [e for e in map(_mapping, _list(value)) if _text(e.get("name"))]
+    items.sort(key=lambda e: -_mentions(e))
+    out: list[EntityView] = []
+    for e in items[:MAX_ENTITIES]:
+        name = _text(e.get("name"))
+        by_role: dict[str, list[str]] = {}
+        for aid, roles in _mapping(e.get("roles")).items():
+            for role in _strs(roles):
+                outlets = by_role.setdefault(role, [])
+                if (label := view(_text(aid)).label) not in outlets:
+                    outlets.append(label)
+        out.append(
+            EntityView(
+                name=name,
+                label=_text(e.get("label")),
+                variants=[v for v in _strs(e.get("variants")) if v != name],
+                possible=_strs(e.get("possible_variants")),
+                roles=list(by_role.items()),
+                mentions=_mentions(e),
+                articles=len(_mapping(e.get("articles"))),
+            )
+        )
+    return out, max(0, len(items) - MAX_ENTITIES)
+
+
+def _facts(facts: object, number: int, order: Sequence[str], view: Callable[[str], ArticleView]) -> FactsView:
+    """Everything shown of a story's ``facts``; missing or malformed parts come out empty."""
+    f = _mapping(facts)
+    marks = _FactMarks(number, view)
+    differ = [d for d in map(_mapping, _list(f.get("differ"))) if d]
+    agree = [x for x in map(_mapping, _list(f.get("agree"))) if x]
+    for d in differ:
+        for side in ("a", "b"):
+            if (aid := _text(d.get(side))) and d.get(f"{side}_span") is not None:
+                marks.add(aid, d.get(f"{side}_span"))
+    for item in agree:
+        for c in map(_mapping, _list(item.get("cites"))):
+            if c.get("article") is not None:
+                marks.add(_text(c.get("article")), c.get("span"))
+    texts = marks.texts(order)
+    entities, more = _entities(f.get("entities"), view)
+    return FactsView(
+        differ=_differ_rows(differ, marks),
+        agree=_agree_rows(agree, marks),
+        unique=_unique(f.get("unique"), view),
+        quotes=_quotes(f.get("quotes"), view),
+        entities=entities,
+        more_entities=more,
+        texts=texts,
+    )
+
+
+# --- timeline and outlets ----------------------------------------------------------------
+
+
+def _outlets(value: object) -> list[OutletView]:
+    """Per outlet its original share and the shares it reused from other outlets."""
+    out: list[OutletView] = []
+    for o in map(_mapping, _list(value)):
+        name = _text(o.get("outlet"))
+        if not name:
+            continue
+        original = _number(o.get("original"))
+        reused = [
+            (_text(r.get("outlet")), _number(r.get("share")) or 0.0)
+            for r in map(_mapping, _list(o.get("reused_from")))
+            if r.get("outlet") is not None
+        ]
+        reused.sort(key=lambda r: -r[1])
+        shares = [max(original or 0.0, 0.0), *(max(s, 0.0) for _, s in reused)]
+        total = max(sum(shares), 1.0)
+        bars = [("original", "original", shares[0] / total)] + [
+            (f"reused from {src}", f"reused r{min(i, 3)}", share / total)
+            for i, ((src, _), share) in enumerate(zip(reused, shares[1:], strict=True))
+        ]
+        out.append(
+            OutletView(
+                outlet=name,
+                original=_pct(original),
+                reused=[(src, _pct(share)) for src, share in reused],
+                bars=[Bar(title, cls, round(w * 100, 1)) for title, cls, w in bars if w > 0],
+            )
+        )
+    return out
 
 
 # --- stories -----------------------------------------------------------------------------
@@ -636,7 +964,9 @@ def _story_view(
         unaligned=[a for a in articles if a.id not in aligned],
         edges=edges,
         graph=_graph(articles + _by_publication(list(extra.values())), edges),
-        facts=_facts(story.get("facts")),
+        facts=_facts(story.get("facts"), number, [a.id for a in articles], view),
+        timeline=articles,
+        outlet_shares=_outlets(prov.get("outlets")),
     )
 
 
@@ -686,5 +1016,7 @@ def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated
             version=__version__,
             n_articles=len(set(meta) | {a.id for s in stories for a in s.articles}),
             n_passages=sum(s.passages for s in stories),
+            timeline_roles=TIMELINE_ROLES,
+            unique_open=MAX_UNIQUE_OPEN,
         )
     )
