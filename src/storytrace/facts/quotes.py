@@ -471,7 +471,7 @@ def _indirect(text: str, start: int, end: int, registry: _Registry) -> _Found | 
             how, c_start, c_end = "according_to", start, start + cut
     c_start, c_end = _words_span(text, c_start, c_end, False)
     if c_end > c_start and text[c_end - 1] in ".!?":
-        c_end -= 1
+        c_start, c_end = _words_span(text, c_start, c_end - 1, False)  # "… that 0 ." keeps no space
     sp = _resolve(m.group("sp"), start + m.start("sp"), registry)
     if sp is None or sp.name is None or c_end <= c_start:
         return None
