@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: $(STAMP) lint
+# The browser tests (tests/e2e) drive Debian's Chromium with Playwright (from the dev extra; its own browser
+# download is never used). CI runs as root on Debian 12: install chromium there if it is missing, running
+# apt-get update first only when apt does not know the package yet.
+browser: $(STAMP)
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "browser: $$(command -v chromium)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "browser: no chromium and no apt-get here; install Chromium at /usr/bin/chromium, or the e2e tests skip"; \
+	else \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-cache show chromium >/dev/null 2>&1 || $$SUDO apt-get update -qq; \
+		$$SUDO apt-get install -y -qq chromium >/dev/null && echo "browser: installed $$(command -v chromium)"; \
+	fi
+
+test: $(STAMP) lint browser
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

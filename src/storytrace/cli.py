@@ -434,3 +434,29 @@ def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:
     for v in verdicts:
         sink.write(json.dumps(v.as_json(), ensure_ascii=False) + "\n")
     sink.flush()
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (local only by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    lexical: LexicalOption = False,
+) -> None:
+    """The web UI over the store: stories, aligned pairs, provenance, facts; add articles; a JSON API."""
+
+    def run() -> int:
+        try:
+            import uvicorn
+
+            from storytrace.web import create_app
+        except ImportError as e:
+            raise UsageError("serve", f"the web UI needs {e.name or 'fastapi'} (pip install storytrace)") from None
+        store_path = db or Path("storytrace.db")
+        with Store(store_path):  # opens (or creates) it now, so a bad --db is one line, not a traceback
+            pass
+        out.print(f"storytrace web UI on http://{host}:{port}/ (store {store_path}); Ctrl+C stops it")
+        uvicorn.run(create_app(store_path, _embedder(None, lexical)), host=host, port=port, log_level="warning")
+        return 0
+
+    _guard(run)

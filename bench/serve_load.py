@@ -1,0 +1,216 @@
+"""Load on the web UI: concurrent story-page requests to `storytrace serve` on loopback.
+
+    .venv/bin/python bench/serve_load.py [--db FILE | --url URL] [--requests 200] [--concurrency 50] [--timeout 120]
+
+Starts ``storytrace serve`` (lexical only) on a free 127.0.0.1 port, on ``--db`` or on a fresh store built
+from ``examples/``, then sends ``--requests`` GET requests to the story pages (round robin over every story)
+from ``--concurrency`` concurrent clients (asyncio + httpx.AsyncClient), and prints the errors, the median
+and p99 latency and the requests per second. Every request has a 30 s limit and the whole load ``--timeout``;
+the server is stopped at the end. ``--url http://127.0.0.1:PORT`` loads a server that is already running
+instead (loopback only). Prints "skipped" and exits 0 without the web package or httpx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+REQUEST_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_store(db: Path) -> float:
+    from storytrace.pipeline import analyze
+    from storytrace.store import Store
+
+    start = time.perf_counter()
+    with Store(db) as store:
+        analyze([EXAMPLES], store, embedder=None)
+    return time.perf_counter() - start
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    script = Path(sys.executable).with_name("storytrace")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "storytrace"]
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [*command, "serve", "--db", str(db), "--port", str(port)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "STORYTRACE_LEXICAL_ONLY": "1"},
+            cwd=ROOT,
+        )
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if proc.poll() is not None:
+            sys.exit(f"storytrace serve exited with {proc.returncode}:\n{log.read_text('utf-8', 'replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.perf_counter() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    sys.exit(f"storytrace serve did not answer {url} in {timeout:.0f} s:\n{log.read_text('utf-8', 'replace')}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def story_paths(base: str) -> list[str]:
+    """Every story page: from /api/stories, or else from the links of the story list."""
+    import json
+
+    try:
+        with urllib.request.urlopen(base + "/api/stories", timeout=10) as response:
+            data: Any = json.loads(response.read())
+        items = data if isinstance(data, list) else data.get("stories") or data.get("items") or []
+        ids = [str(item["id"] if isinstance(item, dict) else item) for item in items]
+        if ids:
+            return [f"/stories/{i}" for i in ids]
+    except (urllib.error.URLError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    with urllib.request.urlopen(base + "/", timeout=10) as response:
+        page = response.read().decode("utf-8", "replace")
+    return sorted(set(re.findall(r'href="(/stories/[^"?#]+)"', page)))
+
+
+async def load(base: str, paths: list[str], requests: int, concurrency: int) -> tuple[list[float], Counter[str], float]:
+    """``requests`` GETs over ``paths`` from ``concurrency`` workers; (latencies of the good ones, errors, wall)."""
+    import httpx
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for i in range(requests):
+        queue.put_nowait(paths[i % len(paths)])
+    latencies: list[float] = []
+    errors: Counter[str] = Counter()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(base_url=base, timeout=REQUEST_TIMEOUT, limits=limits) as client:
+
+        async def worker() -> None:
+            while True:
+                try:
+                    path = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                start = time.perf_counter()
+                try:
+                    response = await client.get(path)
+                except httpx.HTTPError as exc:
+                    errors[type(exc).__name__] += 1
+                    continue
+                elapsed = time.perf_counter() - start
+                if response.status_code == 200 and response.content:
+                    latencies.append(elapsed)
+                else:
+                    errors[f"HTTP {response.status_code}"] += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return latencies, errors, time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank ``q`` quantile of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, help="store to serve (default: a fresh one built from examples/)")
+    parser.add_argument("--url", help="load this running server instead (a 127.0.0.1 / localhost address)")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=120.0, help="limit for the whole load, seconds")
+    args = parser.parse_args()
+    if find_spec("storytrace.web") is None:
+        print("serve_load: skipped (storytrace.web is missing)")
+        return 0
+    if find_spec("httpx") is None:
+        print("serve_load: skipped (httpx is missing: pip install -e '.[dev]')")
+        return 0
+    if args.requests < 1 or args.concurrency < 1:
+        parser.error("--requests and --concurrency must be at least 1")
+
+    if args.url:
+        if not re.match(r"https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?/?$", args.url):
+            parser.error("--url must be a loopback address")
+        return report(*run_load(args.url.rstrip("/"), args))
+    with tempfile.TemporaryDirectory(prefix="serve_load-") as tmp:
+        db = args.db
+        if db is None:
+            db = Path(tmp) / "demo.db"
+            print(f"store: examples/ analysed in {build_store(db):.1f} s")
+        elif not db.exists():
+            sys.exit(f"no such store: {db}")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = Path(tmp) / "server.log"
+        proc = start_server(db, port, log)
+        try:
+            print(f"server: up in {wait_until_up(base + '/', proc, log):.1f} s at {base}")
+            result = run_load(base, args)
+        finally:
+            stop(proc)
+    return report(*result)
+
+
+def run_load(base: str, args: argparse.Namespace) -> tuple[list[float], Counter[str], float] | tuple[None, None, None]:
+    paths = story_paths(base)
+    if not paths:
+        sys.exit("no story pages found")
+    print(f"load: {args.requests} GETs over {len(paths)} story pages, {args.concurrency} concurrent clients")
+    try:
+        return asyncio.run(asyncio.wait_for(load(base, paths, args.requests, args.concurrency), args.timeout))
+    except TimeoutError:
+        print(f"load: not done in {args.timeout:.0f} s (--timeout)")
+        return None, None, None
+
+
+def report(latencies: list[float] | None, errors: Counter[str] | None, wall: float | None) -> int:
+    if latencies is None or errors is None or wall is None:
+        return 1
+    detail = ", ".join(f"{kind}: {n}" for kind, n in errors.items())
+    print(f"errors: {sum(errors.values())}" + (f" ({detail})" if errors else ""))
+    if latencies:
+        median, p99 = statistics.median(latencies) * 1000, percentile(latencies, 0.99) * 1000
+        print(f"latency: median {median:.1f} ms, p99 {p99:.1f} ms")
+    print(f"throughput: {len(latencies) / wall:.1f} req/s ({len(latencies)} ok in {wall:.2f} s)")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,384 @@
+"""The FastAPI application: server-rendered pages and a JSON API over one store.
+
+Pages: ``/`` (stories: search, sort, pages), ``/stories/{id}``, ``/articles/{id}``,
+``/outlets/{name}``, ``/ingest`` (form; POST stores, re-analyses and redirects to
+the story the article joined). API: ``/api/stories``, ``/api/stories/{id}``,
+``/api/articles/{id}``, ``POST /api/ingest``; documented at ``/docs``.
+
+Every endpoint that touches the store or analyses is a plain ``def`` (FastAPI
+runs it in its thread pool, off the event loop); writes go one at a time
+through :class:`~storytrace.web.library.Library`. Pages are Jinja2 templates
+with autoescaping; ids are only ever looked up, never turned into paths.
+Request bodies are capped at :data:`MAX_UPLOAD_BYTES` (413 beyond).
+
+Not here: the data and the writer (``web.library``); what pages show (``web.views``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, File, Form, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from storytrace import __version__
+from storytrace.errors import StorytraceError
+from storytrace.ingest.records import is_iso_date
+from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
+from storytrace.semantic import CachedEmbedder
+from storytrace.web.library import PAGE_SIZE, SORTS, Library, Placed, Snapshot, list_stories, uploaded_articles
+from storytrace.web.views import article_page, outlet_page, report_css, story_view
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+"""Largest request body accepted by the ingest endpoints (an upload plus the form's fields)."""
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+TOO_LARGE = f"the upload is larger than the limit of {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+
+
+class TooLarge(Exception):
+    """A request body passed :data:`MAX_UPLOAD_BYTES` while being read."""
+
+
+class BodyLimit:
+    """ASGI middleware: refuse bodies over ``limit`` bytes, by Content-Length and while reading."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_UPLOAD_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, counting the body bytes it reads."""
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"").decode("latin-1").strip()
+        if length.isdigit() and int(length) > self.limit:
+            await _too_large(scope["path"])(scope, receive, send)
+            return
+        seen = 0
+        exceeded = False
+        replied = False
+
+        async def counted() -> Message:
+            nonlocal seen, exceeded
+            message = await receive()
+            if message.get("type") == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    exceeded = True
+                    raise TooLarge
+            return message
+
+        async def reply(message: Message) -> None:
+            # Once the body passed the limit, whatever the app answers (a parser may turn the
+            # error into a 400) is replaced by the 413.
+            nonlocal replied
+            if not exceeded:
+                await send(message)
+            elif not replied:
+                replied = True
+                await _too_large(scope["path"])(scope, receive, send)
+
+        try:
+            await self.app(scope, counted, reply)
+        except TooLarge:
+            if not replied:
+                replied = True
+                await _too_large(scope["path"])(scope, receive, send)
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` written as unicode escapes: no markup in the bytes, same values parsed."""
+
+    def render(self, content: Any) -> bytes:
+        """Serialise ``content`` as compact UTF-8 JSON, HTML-safe."""
+        text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+
+
+def _too_large(path: str) -> Response:
+    if path.startswith("/api/"):
+        return SafeJSONResponse({"detail": TOO_LARGE}, status_code=413)
+    return _page("message.html.j2", 413, heading="Upload too large", message=TOO_LARGE)
+
+
+# --- templates ---------------------------------------------------------------------------
+
+
+@cache
+def _templates() -> Environment:
+    env = Environment(
+        loader=PackageLoader("storytrace", "web/templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["q"] = lambda value: quote(str(value), safe="")
+    env.globals.update(
+        css=report_css(),
+        legend=LEGEND,
+        version=__version__,
+        timeline_roles=TIMELINE_ROLES,
+        unique_open=MAX_UNIQUE_OPEN,
+    )
+    return env
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
+
+
+# --- API models --------------------------------------------------------------------------
+
+
+class StoryItem(BaseModel):
+    """A story in the list."""
+
+    id: str
+    title: str
+    articles: int = Field(description="how many articles the story has")
+    outlets: list[str]
+    first_published: str | None
+
+
+class StoryList(BaseModel):
+    """One page of stories, with the query that made it."""
+
+    items: list[StoryItem]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    q: str
+    sort: str
+
+
+class IngestRequest(BaseModel):
+    """An article to ingest: a text and optional metadata (id defaults to the title's slug or a hash)."""
+
+    text: str
+    id: str | None = None
+    title: str | None = None
+    source: str | None = None
+    published: str | None = Field(None, description="ISO 8601 date or date-time")
+
+
+class IngestResult(BaseModel):
+    """Where the ingested article went."""
+
+    article: str
+    story: str
+    new_story: bool
+
+
+# --- the application ---------------------------------------------------------------------
+
+
+def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAPI:
+    """The web UI over the store ``db``; ``embedder`` None means lexical features only.
+
+    At start-up the latest saved analysis is loaded; if there is none, or it
+    leaves stored articles out, the store is analysed once in a worker thread
+    (pages say so meanwhile).
+    """
+    library = Library(Path(db), embedder)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not library.load():
+            threading.Thread(target=_analyse_quietly, args=(library,), daemon=True, name="storytrace-analyse").start()
+        yield
+
+    app = FastAPI(
+        title="storytrace",
+        version=__version__,
+        summary="Stories, aligned passages and provenance of the articles in a storytrace store.",
+        lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
+    )
+    app.state.library = library
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        heading = "Not found" if exc.status_code == 404 else f"Error {exc.status_code}"
+        return _page("message.html.j2", exc.status_code, heading=heading, message=str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        problems = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in exc.errors())
+        return _page("message.html.j2", 422, heading="Bad request", message=problems)
+
+    @app.exception_handler(TooLarge)
+    async def too_large(request: Request, exc: TooLarge) -> Response:
+        return _too_large(request.url.path)
+
+    def snapshot() -> Snapshot:
+        if not library.ready.is_set():
+            raise HTTPException(503, "the store is being analysed; try again in a moment", {"Retry-After": "5"})
+        if library.failure is not None and not library.snapshot.stories:
+            raise HTTPException(500, f"the analysis failed: {library.failure}")
+        return library.snapshot
+
+    def texts(ids: list[str]) -> dict[str, str]:
+        with library.store() as store:
+            return {a.id: a.text for a in store.articles(ids)}
+
+    # --- pages -------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, summary="Story list page", include_in_schema=False)
+    def index(q: str = "", sort: str = "size", page: int = 1) -> Response:
+        listing = list_stories(snapshot().summaries, q, sort, page)
+        return _page("index.html.j2", listing=listing, sorts=SORTS)
+
+    @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str, placed: str | None = None) -> Response:
+        snap = snapshot()
+        story = snap.stories.get(story_id)
+        if story is None:
+            raise HTTPException(404, f"no story '{story_id}'")
+        ids = [str(i) for i in story.get("articles", [])]
+        view = story_view(story, snap.articles, texts(ids))
+        banner = None
+        if placed is not None and placed in ids:
+            new = library.placements.get(placed, len(ids) == 1)
+            banner = Placed(placed, story_id, new)
+        return _page("story.html.j2", s=view, placed=banner, meta=snap.articles)
+
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article(article_id: str) -> Response:
+        snap = snapshot()
+        meta = snap.articles.get(article_id)
+        if meta is None:
+            raise HTTPException(404, f"no article '{article_id}'")
+        story = snap.stories.get(str(meta.get("story")))
+        ids = [article_id, *(str(i) for i in (story or {}).get("articles", []))]
+        view = article_page(article_id, snap.articles, story, texts(list(dict.fromkeys(ids))))
+        return _page("article.html.j2", p=view)
+
+    @app.get("/outlets/{outlet:path}", response_class=HTMLResponse, include_in_schema=False)
+    def outlet(outlet: str) -> Response:
+        snap = snapshot()
+        view = outlet_page(outlet, snap.articles, snap.stories)
+        if view is None:
+            raise HTTPException(404, f"no outlet '{outlet}'")
+        return _page("outlet.html.j2", o=view)
+
+    @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
+    def ingest_form() -> Response:
+        return _page("ingest.html.j2", error=None, form={})
+
+    @app.post("/ingest", include_in_schema=False)
+    def ingest_submit(
+        file: Annotated[UploadFile | None, File()] = None,
+        text: Annotated[str, Form()] = "",
+        title: Annotated[str, Form()] = "",
+        source: Annotated[str, Form()] = "",
+        published: Annotated[str, Form()] = "",
+    ) -> Response:
+        form = {"text": text, "title": title, "source": source, "published": published}
+        data = file.file.read(MAX_UPLOAD_BYTES + 1) if file is not None else b""
+        filename = (file.filename or "") if file is not None else ""
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise TooLarge
+        snapshot()
+        try:
+            if published.strip() and not is_iso_date(published.strip()):
+                raise ValueError(f"'published' is not an ISO 8601 date or date-time: {published!r}")
+            if data:
+                found = uploaded_articles(data, filename, title, source, published.strip())
+                placed = library.ingest(found)
+            elif text.strip():
+                placed = library.paste(text, title.strip(), source.strip(), published.strip())
+            else:
+                raise ValueError("choose a file or paste a text")
+        except (StorytraceError, ValueError) as e:
+            return _page("ingest.html.j2", 400, error=_one_line(e), form=form)
+        target = f"/stories/{quote(placed.story, safe='')}?placed={quote(placed.article, safe='')}"
+        return RedirectResponse(target, status_code=303)
+
+    # --- JSON API ----------------------------------------------------------------------
+
+    @app.get("/api/stories", response_model=StoryList, summary="List stories (search, sort, page)")
+    def api_stories(
+        q: Annotated[str, Query(description="words that must all occur in titles, texts or entity names")] = "",
+        sort: Annotated[str, Query(description="size | recent | outlets")] = "size",
+        page: Annotated[int, Query(description=f"1-based, {PAGE_SIZE} stories a page")] = 1,
+    ) -> StoryList:
+        listing = list_stories(snapshot().summaries, q, sort, page)
+        items = [
+            StoryItem(id=s.id, title=s.title, articles=s.articles, outlets=s.outlets, first_published=s.first_published)
+            for s in listing.items
+        ]
+        return StoryList(
+            items=items,
+            total=listing.total,
+            page=listing.page,
+            pages=listing.pages,
+            per_page=PAGE_SIZE,
+            q=listing.q,
+            sort=listing.sort,
+        )
+
+    @app.get("/api/stories/{story_id:path}", summary="One story, as in stories.json")
+    def api_story(story_id: str) -> dict[str, Any]:
+        story = snapshot().stories.get(story_id)
+        if story is None:
+            raise HTTPException(404, f"no story '{story_id}'")
+        return story
+
+    @app.get("/api/articles/{article_id:path}", summary="One article's metadata (as in stories.json) and its text")
+    def api_article(article_id: str) -> dict[str, Any]:
+        meta = snapshot().articles.get(article_id)
+        if meta is None:
+            raise HTTPException(404, f"no article '{article_id}'")
+        return {**meta, "text": texts([article_id]).get(article_id, "")}
+
+    @app.post("/api/ingest", response_model=IngestResult, summary="Store an article, place it in a story, re-analyse")
+    def api_ingest(body: IngestRequest) -> IngestResult:
+        snapshot()
+        if body.published and not is_iso_date(body.published):
+            raise HTTPException(400, f"'published' is not an ISO 8601 date or date-time: {body.published!r}")
+        try:
+            placed = library.paste(body.text, body.title, body.source, body.published, body.id)
+        except StorytraceError as e:
+            raise HTTPException(400, _one_line(e)) from None
+        return IngestResult(article=placed.article, story=placed.story, new_story=placed.new_story)
+
+    return app
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def _analyse_quietly(library: Library) -> None:
+    """Start-up analysis in a worker thread; a failure is kept for the pages to show."""
+    try:
+        library.analyse()
+    except Exception:  # noqa: BLE001 - library.failure says what went wrong
+        return

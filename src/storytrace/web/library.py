@@ -1,0 +1,316 @@
+"""The data behind the web UI: the latest analysis of a store, searchable, and the one writer.
+
+``Library`` holds an immutable :class:`Snapshot` of the store's latest saved
+analysis (the ``stories.json`` document) with indexes for the pages, and
+replaces it whole after each write, so readers never see half an update.
+Writes (ingesting articles, re-analysing) run one at a time under a lock, in
+whatever worker thread calls them; each opens its own :class:`Store`
+connection, as SQLite connections stay in the thread that made them.
+
+Not here: HTTP, HTML (``web.app``, ``web.views``); any analysis logic (``pipeline``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storytrace.errors import BadInput
+from storytrace.ingest import classify, read_paths, record_to_article
+from storytrace.model import Article, InputProblem
+from storytrace.pipeline import analyze_articles, assign_stories
+from storytrace.semantic import CachedEmbedder
+from storytrace.store import Store
+
+PAGE_SIZE = 20
+SORTS = ("size", "recent", "outlets")
+MAX_ID_CHARS = 80  # a pasted article's id made from its title is cut to this many characters
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One row of the story list, with what search and sorting need."""
+
+    id: str
+    title: str
+    articles: int
+    outlets: list[str]
+    first_published: str | None
+    last_published: str | None
+    haystack: str  # lower-cased titles, texts and entity names, for search
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An analysis document and its indexes; replaced whole, never changed."""
+
+    document: dict[str, Any]
+    stories: dict[str, dict[str, Any]]
+    articles: dict[str, dict[str, Any]]
+    summaries: list[StorySummary]
+
+    @classmethod
+    def empty(cls) -> Snapshot:
+        """The snapshot of a store with nothing analysed."""
+        return cls({"articles": [], "stories": []}, {}, {}, [])
+
+    @classmethod
+    def of(cls, document: dict[str, Any], texts: Mapping[str, str]) -> Snapshot:
+        """Index ``document``; ``texts`` (article id to text) feed the search."""
+        stories = {str(s["id"]): s for s in document.get("stories", []) if isinstance(s, dict) and "id" in s}
+        articles = {str(a["id"]): a for a in document.get("articles", []) if isinstance(a, dict) and "id" in a}
+        summaries = [_summary(s, articles, texts) for s in stories.values()]
+        return cls(document, stories, articles, summaries)
+
+
+def _summary(story: dict[str, Any], articles: Mapping[str, dict[str, Any]], texts: Mapping[str, str]) -> StorySummary:
+    ids = [str(i) for i in story.get("articles", [])]
+    metas = [articles.get(i, {}) for i in ids]
+    outlets = list(dict.fromkeys(str(m["source"]) for m in metas if m.get("source")))
+    dates = sorted((str(m["published"]) for m in metas if m.get("published")), key=when)
+    entities = [str(e.get("name", "")) for e in story.get("facts", {}).get("entities", []) if isinstance(e, dict)]
+    words = [str(story.get("title") or ""), *(str(m.get("title") or "") for m in metas)]
+    words += [texts.get(i, "") for i in ids] + entities + outlets
+    return StorySummary(
+        id=str(story["id"]),
+        title=str(story.get("title") or ""),
+        articles=len(ids),
+        outlets=outlets,
+        first_published=story.get("first_published") or (dates[0] if dates else None),
+        last_published=dates[-1] if dates else None,
+        haystack="\n".join(words).casefold(),
+    )
+
+
+def when(published: str | None) -> tuple[int, float, str]:
+    """Sort key of a publication date: parsed ISO dates by instant, then unparsed, then none."""
+    if not published:
+        return (2, 0.0, "")
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return (1, 0.0, published)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (0, moment.timestamp(), published)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of the story list."""
+
+    items: list[StorySummary]
+    total: int
+    page: int
+    pages: int
+    q: str
+    sort: str
+
+
+def list_stories(summaries: Sequence[StorySummary], q: str = "", sort: str = "size", page: int = 1) -> Listing:
+    """Filter by the words of ``q`` (all must occur), sort, and cut page ``page`` (1-based)."""
+    words = q.casefold().split()
+    found = [s for s in summaries if all(w in s.haystack for w in words)]
+    sort = sort if sort in SORTS else "size"
+    if sort == "recent":
+        found.sort(key=lambda s: (when(s.last_published)[0], -when(s.last_published)[1], -s.articles, s.id))
+    elif sort == "outlets":
+        found.sort(key=lambda s: (-len(s.outlets), -s.articles, when(s.first_published), s.id))
+    else:
+        found.sort(key=lambda s: (-s.articles, when(s.first_published), s.id))
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    return Listing(found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], len(found), page, pages, q, sort)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where an ingest put its (first) article."""
+
+    article: str
+    story: str
+    new_story: bool
+
+
+@dataclass
+class Library:
+    """The store behind the UI: its latest analysis (``snapshot``) and the one writer."""
+
+    db: Path
+    embedder: CachedEmbedder | None = None
+    snapshot: Snapshot = field(default_factory=Snapshot.empty)
+    placements: dict[str, bool] = field(default_factory=dict)  # article id -> opened a new story
+    ready: threading.Event = field(default_factory=threading.Event)
+    failure: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """A connection to the store for the calling thread (closed afterwards)."""
+        with Store(self.db) as store:
+            yield store
+
+    def load(self) -> bool:
+        """Load the latest saved analysis; True if it covers the store (no analysis needed)."""
+        with self.store() as store:
+            row = store.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
+            stored = store.count()
+            if row is None:
+                if stored == 0:
+                    self.ready.set()
+                return stored == 0
+            document = json.loads(row[0])
+            texts = _texts(store, document)
+        self.snapshot = Snapshot.of(document, texts)
+        self.ready.set()
+        return len(self.snapshot.articles) >= stored
+
+    def analyse(self) -> None:
+        """Analyse every stored article (re-using kept story results) and save the document."""
+        try:
+            with self._lock, self.store() as store:
+                self._analyse(store)
+        except Exception as e:  # noqa: BLE001 - shown on every page instead of a dead server
+            self.failure = f"{type(e).__name__}: {e}"
+            raise
+        finally:
+            self.ready.set()
+
+    def _analyse(self, store: Store) -> dict[str, int]:
+        """Assign stories, analyse, save and publish the new snapshot (caller holds the lock)."""
+        if self.embedder is not None:
+            self.embedder.store = store
+        try:
+            story_of = assign_stories(store, self.embedder)
+            articles = list(store.articles())
+            document = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+            store.save_analysis(document)
+        finally:
+            if self.embedder is not None:
+                self.embedder.store = None
+        self.snapshot = Snapshot.of(document, {a.id: a.text for a in articles})
+        return story_of
+
+    def ingest(self, articles: Sequence[Article | InputProblem]) -> Placed:
+        """Store ``articles``, place them in stories, re-analyse; where the first one went.
+
+        Raises BadInput when nothing could be stored (the first problem named).
+        """
+        with self._lock, self.store() as store:
+            return self._ingest(store, articles)
+
+    def paste(
+        self, text: str, title: str | None, source: str | None, published: str | None, article_id: str | None = None
+    ) -> Placed:
+        """Ingest a pasted text (see :func:`pasted_article` for its id)."""
+        with self._lock, self.store() as store:
+
+            def stored_text(aid: str) -> str | None:
+                found = store.get(aid)
+                return found.text if found is not None else None
+
+            record = pasted_article(text, title, source, published, article_id, stored_text)
+            return self._ingest(store, [record])
+
+    def _ingest(self, store: Store, articles: Sequence[Article | InputProblem]) -> Placed:
+        problems = [a for a in articles if isinstance(a, InputProblem)]
+        ids = [a.id for a in articles if isinstance(a, Article)]
+        before = set(store.story_assignments().values())
+        report = store.add(articles)
+        problems += report.problems
+        conflicts = set(report.conflicts)
+        kept = [report.duplicates.get(i, i) for i in ids if i not in conflicts]
+        if not kept:
+            first = problems[0] if problems else InputProblem("input", "no article found")
+            raise BadInput(first.where, first.problem)
+        story_of = self._analyse(store)
+        first_id = kept[0]
+        new = story_of.get(first_id) not in before
+        self.placements[first_id] = new
+        story = self.snapshot.articles.get(first_id, {}).get("story")
+        return Placed(first_id, str(story or ""), new)
+
+
+def _texts(store: Store, document: Mapping[str, Any]) -> dict[str, str]:
+    ids = [str(a["id"]) for a in document.get("articles", []) if isinstance(a, dict) and "id" in a]
+    return {a.id: a.text for a in store.articles(ids)}
+
+
+# --- turning request input into articles -------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A URL-friendly id from a title: lower-case words joined by hyphens."""
+    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")[:MAX_ID_CHARS].strip("-_")
+
+
+def pasted_article(
+    text: str,
+    title: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+    article_id: str | None = None,
+    stored_text: Callable[[str], str | None] | None = None,
+) -> Article | InputProblem:
+    """A pasted text as an article record, validated as any JSON record is.
+
+    Its id is ``article_id`` if given, else the title's slug, else a hash of the
+    text; a slug already stored with another text (``stored_text`` looks ids
+    up) gets the hash appended.
+    """
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+    if not article_id:
+        article_id = slug(title or "") or f"paste-{digest}"
+        if stored_text is not None and stored_text(article_id) not in (None, text):
+            article_id = f"{article_id}-{digest}"
+    record = {"id": article_id, "text": text, "title": title, "source": source, "published": published}
+    return record_to_article({k: v for k, v in record.items() if v}, "pasted text")
+
+
+def uploaded_articles(
+    data: bytes,
+    filename: str,
+    title: str | None = None,
+    source: str | None = None,
+    published: str | None = None,
+) -> list[Article | InputProblem]:
+    """The articles of an uploaded file, read by the extension of ``filename``.
+
+    The bytes go to a temporary file whose name this function makes up (only the
+    extension is taken from ``filename``); a single ``.txt``/``.html`` article
+    gets the upload's base name as id, and the form's title and source where
+    the file has none.
+    """
+    kind = classify(filename or "")
+    if kind is None:
+        return [InputProblem(filename or "upload", "not a readable file type (.txt, .html, .json, .jsonl, .xml)")]
+    where = f"upload {os.path.basename(filename)}"
+    with tempfile.TemporaryDirectory(prefix="storytrace-upload-") as folder:
+        path = Path(folder) / ("upload" + kind.suffix + (".gz" if kind.gz else ""))
+        path.write_bytes(data)
+        items = list(read_paths([path], published=published or None))
+    out: list[Article | InputProblem] = []
+    single = kind.suffix in (".txt", ".html", ".htm")
+    for item in items:
+        if isinstance(item, InputProblem):
+            out.append(InputProblem(where, item.problem))
+            continue
+        changes: dict[str, Any] = {"origin": where}
+        if single:
+            digest = hashlib.blake2b(item.text.encode("utf-8"), digest_size=6).hexdigest()
+            changes["id"] = kind.stem.strip() or f"upload-{digest}"
+            changes["title"] = item.title or title or None
+            changes["source"] = item.source or source or None
+        out.append(dataclasses.replace(item, **changes))
+    return out

@@ -1,0 +1,280 @@
+"""What the web pages show, built from a ``stories.json`` document with the report's own views.
+
+The story page is the report's :class:`~storytrace.report.html.StoryView` of one
+story, its pairs re-marked for the web (every passage a ``<mark
+data-testid="passage">`` naming its counterpart); the article page marks the
+passages whose origin provenance traced; the outlet page gathers one outlet's
+articles and originality across stories. As in the report, all document text
+is escaped: the only markup built here wraps pieces ``markupsafe`` escaped.
+
+Not here: HTTP and templates (``web.app``); reading the store (``web.library``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from itertools import count
+from typing import Any
+
+from markupsafe import Markup
+
+from storytrace.report.html import (
+    MAX_PAIRS_SHOWN,
+    TEMPLATE,
+    Aligned,
+    ArticleView,
+    MarkTag,
+    StoryView,
+    _clip,
+    _env,
+    _group_pairs,
+    _highlight,
+    _list,
+    _mapping,
+    _number,
+    _pct,
+    _rel_class,
+    _shorten,
+    _starts,
+    _story_view,
+    _text,
+    _viewer,
+    segments,
+)
+
+
+@cache
+def report_css() -> Markup:
+    """The report's stylesheet (shared, not copied): the ``<style>`` body of its template."""
+    env = _env()
+    assert env.loader is not None
+    source = env.loader.get_source(env, TEMPLATE)[0]
+    found = re.search(r"<style>(.*?)</style>", source, re.S)
+    return Markup(found.group(1) if found else "")  # packaged code, no document text
+
+
+# --- story page --------------------------------------------------------------------------
+
+
+def _counterparts(other_text: str, other_spans: Sequence[Any]) -> list[int | None]:
+    """For each span of the other text, the index of the mark shown over its start (or None).
+
+    That is the span's own mark unless an overlapping span won the place.
+    """
+    starts, values = _starts(segments(other_text, other_spans))
+    out: list[int | None] = []
+    for span in other_spans:
+        clipped = _clip(span, len(other_text))
+        if clipped is None or not starts:
+            out.append(None)
+            continue
+        k = bisect_right(starts, clipped[0]) - 1
+        found = None
+        while k < len(starts) and starts[k] < clipped[1]:
+            if values[k] is not None:
+                found = values[k]
+                break
+            k += 1
+        out.append(found)
+    return out
+
+
+def passage_tag(pair: int, sides: tuple[str, str], items: Sequence[Aligned], peers: list[int | None]) -> MarkTag:
+    """Tag passage ``k`` of side ``sides[0]`` of pair ``pair``, naming its mark on ``sides[1]``."""
+
+    def tag(k: int, inner: Markup) -> Markup:
+        item = items[k]
+        own = f"p{pair}-{sides[0]}{k + 1}"
+        peer = peers[k]
+        counterpart = "" if peer is None else f"p{pair}-{sides[1]}{peer + 1}"
+        title = item.relation if item.score is None else f"{item.relation} {item.score:.2f}"
+        return Markup(
+            '<mark data-testid="passage" id="{}" data-counterpart="{}" class="rel-{}" title="{}">{}</mark>'
+        ).format(own, counterpart, _rel_class(item.relation), title, inner)
+
+    return tag
+
+
+def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
+    """The report's view of one story, every pair open and marked for the web page."""
+    view = _story_view(story, 1, meta, texts, count(1))
+    grouped = _group_pairs(_list(story.get("alignments")))[:MAX_PAIRS_SHOWN]
+    pairs = []
+    for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
+        a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
+        a_tag = passage_tag(pv.index, ("a", "b"), items, _counterparts(pv.b.text, b_spans))
+        b_tag = passage_tag(pv.index, ("b", "a"), items, _counterparts(pv.a.text, a_spans))
+        pairs.append(
+            replace(
+                pv,
+                a_html=_highlight(pv.a.text, a_spans, pv.a.boiler, a_tag),
+                b_html=_highlight(pv.b.text, b_spans, pv.b.boiler, b_tag),
+                open=True,
+            )
+        )
+    return replace(view, pairs=pairs)
+
+
+# --- article page ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one passage of an article came from (``source`` None: original here)."""
+
+    anchor: str
+    mark: str
+    relation: str
+    text: str
+    source: ArticleView | None
+    why: str
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article with its passages marked and each passage's origin."""
+
+    article: ArticleView
+    story: str
+    story_title: str
+    url: str
+    kind: str
+    html: Markup
+    origins: list[Origin]
+    boilerplate: list[str]
+    siblings: list[ArticleView]
+
+
+def article_page(
+    aid: str, meta: Mapping[str, Mapping[str, Any]], story: Mapping[str, Any] | None, texts: Mapping[str, str]
+) -> ArticlePage:
+    """Everything the article page shows of article ``aid``."""
+    prov = _mapping((story or {}).get("provenance"))
+    view = _viewer(meta, texts, prov)
+    article = view(aid)
+    passages = [p for p in map(_mapping, _list(prov.get("passages"))) if _text(p.get("article")) == aid]
+    spans = [p.get("span") for p in passages]
+    origins: list[Origin] = []
+    for k, p in enumerate(passages, start=1):
+        clipped = _clip(p.get("span"), len(article.text))
+        source = _text(p.get("source"))
+        origins.append(
+            Origin(
+                anchor=f"origin-{k}",
+                mark=f"ap{k}",
+                relation=_text(p.get("relation")) or "related",
+                text=_shorten(article.text[clipped[0] : clipped[1]]) if clipped else "",
+                source=view(source) if source else None,
+                why=_text(p.get("why")),
+            )
+        )
+
+    def tag(k: int, inner: Markup) -> Markup:
+        o = origins[k]
+        return Markup(
+            '<mark data-testid="passage" id="{}" data-counterpart="{}" class="rel-{}" title="{}">{}</mark>'
+        ).format(o.mark, o.anchor, _rel_class(o.relation), o.relation, inner)
+
+    m = meta.get(aid, {})
+    boilerplate = [article.text[c[0] : c[1]] for s in article.boiler if (c := _clip(s, len(article.text)))]
+    siblings = [view(i) for i in _list((story or {}).get("articles")) if i != aid]
+    return ArticlePage(
+        article=article,
+        story=_text((story or {}).get("id")),
+        story_title=_text((story or {}).get("title")),
+        url=_text(m.get("url")),
+        kind=_text(m.get("kind")) or "article",
+        html=_highlight(article.text, spans, article.boiler, tag),
+        origins=origins,
+        boilerplate=boilerplate or _strs_of(m.get("boilerplate")),
+        siblings=siblings,
+    )
+
+
+def _strs_of(value: object) -> list[str]:
+    return [str(v) for v in _list(value) if isinstance(v, str) and v]
+
+
+# --- outlet page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletStory:
+    """An outlet in one story: its original share and what it reused from whom."""
+
+    story: str
+    title: str
+    original: str
+    reused: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OutletArticle:
+    """An article of an outlet, as listed on the outlet page."""
+
+    id: str
+    title: str
+    published: str
+    story: str
+    agency: bool
+
+
+@dataclass(frozen=True)
+class OutletPage:
+    """One outlet across the analysis."""
+
+    name: str
+    articles: list[OutletArticle]
+    stories: list[OutletStory]
+    copies: list[tuple[str, str, str]]  # (outlet it reuses, story, share)
+    copied_by: list[tuple[str, str, str]]  # (outlet reusing it, story, share)
+
+
+def outlet_label(meta: Mapping[str, Any]) -> str:
+    """The outlet name an article is listed under: its source, else its id (as provenance does)."""
+    return _text(meta.get("source")) or _text(meta.get("id"))
+
+
+def outlet_page(
+    name: str, articles: Mapping[str, Mapping[str, Any]], stories: Mapping[str, Mapping[str, Any]]
+) -> OutletPage | None:
+    """The outlet page of ``name``, or None if no article or story names it."""
+    mine = [m for m in articles.values() if outlet_label(m) == name]
+    rows: list[OutletStory] = []
+    copies: list[tuple[str, str, str]] = []
+    copied_by: list[tuple[str, str, str]] = []
+    for sid, story in stories.items():
+        for o in map(_mapping, _list(_mapping(story.get("provenance")).get("outlets"))):
+            outlet = _text(o.get("outlet"))
+            reused = [
+                (_text(r.get("outlet")), _number(r.get("share"))) for r in map(_mapping, _list(o.get("reused_from")))
+            ]
+            if outlet == name:
+                rows.append(
+                    OutletStory(
+                        sid,
+                        _text(story.get("title")),
+                        _pct(_number(o.get("original"))),
+                        [(src, _pct(s)) for src, s in reused],
+                    )
+                )
+                copies += [(src, sid, _pct(s)) for src, s in reused]
+            else:
+                copied_by += [(outlet, sid, _pct(s)) for src, s in reused if src == name]
+    if not mine and not rows:
+        return None
+    views = [
+        OutletArticle(
+            _text(m.get("id")),
+            _text(m.get("title")),
+            _text(m.get("published")),
+            _text(m.get("story")),
+            m.get("kind") == "agency",
+        )
+        for m in mine
+    ]
+    return OutletPage(name, views, rows, copies, copied_by)
