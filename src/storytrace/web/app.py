@@ -255,6 +255,12 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         listing = list_stories(snapshot().summaries, q, sort, page)
         return _page("index.html.j2", listing=listing, sorts=SORTS)
 
+    # Rendered story pages of the current snapshot (without a "placed" banner): a story page
+    # is long, and the snapshot never changes, so each is rendered once per snapshot.
+    rendered: dict[str, bytes] = {}
+    rendered_for: list[Snapshot | None] = [None]
+    rendered_lock = threading.Lock()
+
     @app.get("/stories/{story_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, placed: str | None = None) -> Response:
         snap = snapshot()
@@ -262,12 +268,24 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         if story is None:
             raise HTTPException(404, f"no story '{story_id}'")
         ids = [str(i) for i in story.get("articles", [])]
-        view = story_view(story, snap.articles, texts(ids))
         banner = None
         if placed is not None and placed in ids:
             new = library.placements.get(placed, len(ids) == 1)
             banner = Placed(placed, story_id, new)
-        return _page("story.html.j2", s=view, placed=banner, meta=snap.articles)
+        with rendered_lock:
+            if rendered_for[0] is not snap:
+                rendered.clear()
+                rendered_for[0] = snap
+            body = rendered.get(story_id) if banner is None else None
+        if body is not None:
+            return HTMLResponse(body)
+        view = story_view(story, snap.articles, texts(ids))
+        page = _page("story.html.j2", s=view, placed=banner, meta=snap.articles)
+        if banner is None:
+            with rendered_lock:
+                if rendered_for[0] is snap:
+                    rendered[story_id] = bytes(page.body)
+        return page
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article(article_id: str) -> Response:
