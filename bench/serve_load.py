@@ -15,12 +15,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,61 +27,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+from _server import build_demo_store, free_port, start_server, stop, wait_until_up
+
 REQUEST_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def build_store(db: Path) -> float:
-    from storytrace.pipeline import analyze
-    from storytrace.store import Store
-
-    start = time.perf_counter()
-    with Store(db) as store:
-        analyze([EXAMPLES], store, embedder=None)
-    return time.perf_counter() - start
-
-
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    script = Path(sys.executable).with_name("storytrace")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "storytrace"]
-    with log.open("wb") as sink:
-        return subprocess.Popen(
-            [*command, "serve", "--db", str(db), "--port", str(port)],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "STORYTRACE_LEXICAL_ONLY": "1"},
-            cwd=ROOT,
-        )
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60.0) -> float:
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if proc.poll() is not None:
-            sys.exit(f"storytrace serve exited with {proc.returncode}:\n{log.read_text('utf-8', 'replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return time.perf_counter() - start
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    sys.exit(f"storytrace serve did not answer {url} in {timeout:.0f} s:\n{log.read_text('utf-8', 'replace')}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def story_paths(base: str) -> list[str]:
@@ -173,7 +117,7 @@ def main() -> int:
         db = args.db
         if db is None:
             db = Path(tmp) / "demo.db"
-            print(f"store: examples/ analysed in {build_store(db):.1f} s")
+            print(f"store: examples/ analysed in {build_demo_store(db):.1f} s")
         elif not db.exists():
             sys.exit(f"no such store: {db}")
         port = free_port()
@@ -181,7 +125,10 @@ def main() -> int:
         log = Path(tmp) / "server.log"
         proc = start_server(db, port, log)
         try:
-            print(f"server: up in {wait_until_up(base + '/', proc, log):.1f} s at {base}")
+            try:
+                print(f"server: up in {wait_until_up(base + '/', proc, log):.1f} s at {base}")
+            except RuntimeError as e:
+                sys.exit(str(e))
             result = run_load(base, args)
         finally:
             stop(proc)

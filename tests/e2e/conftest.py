@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +17,10 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "examples"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import build_demo_store, free_port, start_server, stop, wait_until_up  # noqa: E402
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path(os.environ.get("STORYTRACE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,56 +44,6 @@ class Server:
     url: str
     db: Path
     log: Path
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def build_demo_store(db: Path) -> None:
-    """Analyse examples/ into the SQLite store ``db`` (lexical only, no model)."""
-    from storytrace.pipeline import analyze
-    from storytrace.store import Store
-
-    with Store(db) as store:
-        analyze([EXAMPLES], store, embedder=None)
-
-
-def serve_command() -> list[str]:
-    """The `storytrace serve` command of this interpreter's environment."""
-    script = Path(sys.executable).with_name("storytrace")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "storytrace"]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    """Poll ``url`` until it answers; fail with the server's log if it exits or the time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"storytrace serve exited with {proc.returncode}:\n{log.read_text('utf-8', 'replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status < 500:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    output = log.read_text("utf-8", "replace")
-    raise RuntimeError(f"storytrace serve did not answer {url} in {timeout:.0f} s:\n{output}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """End the server process (SIGTERM, then SIGKILL after 10 s)."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -128,15 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterato
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = artifacts / "server.log"
-    env = {**os.environ, "STORYTRACE_LEXICAL_ONLY": "1"}
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [*serve_command(), "serve", "--db", str(db), "--port", str(port)],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=ROOT,
-        )
+    proc = start_server(db, port, log)
     try:
         wait_until_up(url + "/", proc, log, SERVER_START_TIMEOUT)
         yield Server(url, db, log)
