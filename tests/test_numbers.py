@@ -1,4 +1,4 @@
-"""Tests of number mentions (fictional sentences) and of the existing number_differences."""
+"""Tests of number mentions (fictional sentences) and of numbers compared across aligned passages."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storytrace.align.compare import prepare
 from storytrace.facts.dates import date_spans
-from storytrace.facts.numbers import _number_mentions, number_differences, number_mentions
+from storytrace.facts.numbers import _number_mentions, number_mentions
+from storytrace.facts.story import article_facts, pair_facts
 from storytrace.model import Alignment, Article, Cleaned, Comparison
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -132,7 +134,7 @@ def test_seed_quantities() -> None:
     assert not any(m.value in (18.0, 19.0, 20.0, 2000.0, 24.0) for m in got)  # dates are not quantities
 
 
-# --- number_differences, unchanged --------------------------------------------------------
+# --- numbers compared across two aligned passages (facts.story) ----------------------------
 
 
 def _comparison(a_text: str, b_text: str, relation: str = "paraphrase") -> Comparison:
@@ -143,15 +145,14 @@ def _comparison(a_text: str, b_text: str, relation: str = "paraphrase") -> Compa
     return Comparison(a, b, cleaned_a, cleaned_b, (al,), 0.9, True, 1.0, 1.0, "", "", (), ())
 
 
-def test_number_differences_unchanged() -> None:
+def _number_differences(c: Comparison) -> list[tuple[str, str, list[int], str, list[int]]]:
+    facts = pair_facts(article_facts(prepare(c.a)), article_facts(prepare(c.b)), c)
+    return [(d["what"], d["a_text"], d["a_span"], d["b_text"], d["b_span"]) for d in facts["differ"]]
+
+
+def test_a_changed_count_inside_aligned_passages_is_a_difference() -> None:
     c = _comparison(
         "Engineers found rust on 14 cables and 3 piers in Eskerby.", "Rust was found on 41 cables and 3 piers."
     )
-    assert number_differences(c) == [
-        {
-            "what": "number of cables", "a_value": "14", "b_value": "41", "a_span": [24, 33], "b_span": [18, 27],
-            "a_text": "14 cables", "b_text": "41 cables",
-        }
-    ]  # fmt: skip
-    assert number_differences(c, with_ids=True)[0]["a"] == "a"
-    assert number_differences(_comparison("14 cables", "41 cables", "related")) == []
+    assert _number_differences(c) == [("number of cable", "14 cables", [24, 33], "41 cables", [18, 27])]
+    assert _number_differences(_comparison("14 cables", "41 cables", "related")) == []

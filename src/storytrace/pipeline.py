@@ -62,7 +62,7 @@ from storytrace.report.documents import article_meta, story_json
 from storytrace.semantic import Embedder
 from storytrace.store import Store
 from storytrace.text.tokens import content_stems
-from storytrace.trace.provenance import reuse_edges, roots, story_provenance
+from storytrace.trace.provenance import story_provenance
 
 Progress = Callable[[str, int, int], None]
 # A story with more sentences than this is aligned on indexed candidates
@@ -143,10 +143,8 @@ def analyze_articles(
             story = {**kept, "id": story_id}
         else:
             comparisons = compare_story(members, scorer, embedder)
-            edges = reuse_edges(comparisons)
-            facts = compare_facts(members, comparisons)
-            story = story_json(story_id, arts, comparisons, edges, roots([a.id for a in arts], edges), facts)
-            story["provenance"] = story_provenance(comparisons, arts)
+            provenance = story_provenance(comparisons, arts)
+            story = story_json(story_id, arts, comparisons, provenance, compare_facts(members, comparisons))
             if store is not None and len(arts) > 1:
                 store.put_story_result(signature, story)
         done += len(arts) * (len(arts) - 1) // 2

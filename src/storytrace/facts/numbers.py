@@ -1,11 +1,6 @@
-"""Numbers that two aligned passages state differently ("14 injured" vs "41 injured").
+"""Numbers stated in a text, for the facts comparison (``facts.story``).
 
-A first, narrow fact check: inside each aligned passage pair that tells the
-same statement or fact, a number present on one side only is paired with a
-number present on the other side only when both are followed by the same word
-(their unit or what they count). Each difference cites both spans.
-
-Also here, for the facts comparison: :func:`number_mentions`, every quantity a text
+:func:`number_mentions` finds every quantity a text
 states with its value and unit or counted noun ("14 people", "1,200", "3.5 km",
 "12 million people", "$4.2 billion", "40 per cent", "three people", "a dozen
 villages"). Rules:
@@ -30,7 +25,8 @@ villages"). Rules:
   glued to letters or to a letter and hyphen ("G7", "F-16", "COVID-19") or after "+", "/",
   "#" (phone numbers, fractions, tags).
 
-Not here: dates resolved against publication dates (:mod:`storytrace.facts.dates`),
+Not here: comparing numbers across sources (:mod:`storytrace.facts.story`), dates
+resolved against publication dates (:mod:`storytrace.facts.dates`),
 entities, quotes, ranges as intervals ("10-12 people" gives 10 and 12), fractions and
 approximations ("about", "more than" are not part of the mention).
 """
@@ -41,50 +37,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from storytrace.facts.dates import date_spans, search_regions
-from storytrace.model import Comparison
-
-_NUMBER_WITH_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*(%|per cent|percent)|\s+([A-Za-z]+))?")
-_COMPARED = frozenset({"verbatim", "near_verbatim", "paraphrase", "same_fact"})
-
-
-def _numbers(text: str, offset: int) -> list[tuple[str, str, tuple[int, int]]]:
-    out = []
-    for m in _NUMBER_WITH_UNIT.finditer(text):
-        unit = (m.group(2) or m.group(3) or "").lower()
-        out.append((m.group(1).replace(",", ""), unit, (offset + m.start(), offset + m.end())))
-    return out
-
-
-def number_differences(c: Comparison, with_ids: bool = False) -> list[dict[str, Any]]:
-    """Numbers with the same unit that differ between aligned passages of ``c``."""
-    out: list[dict[str, Any]] = []
-    for al in c.alignments:
-        if al.relation not in _COMPARED:
-            continue
-        a_nums = _numbers(c.a.text[al.a_span[0] : al.a_span[1]], al.a_span[0])
-        b_nums = _numbers(c.b.text[al.b_span[0] : al.b_span[1]], al.b_span[0])
-        a_values = {v for v, _, _ in a_nums}
-        b_values = {v for v, _, _ in b_nums}
-        for value, unit, span in a_nums:
-            if value in b_values or not unit:
-                continue
-            other = next((o for o in b_nums if o[1] == unit and o[0] not in a_values), None)
-            if other is None:
-                continue
-            item: dict[str, Any] = {
-                "what": f"number of {unit}" if unit.isalpha() else "number",
-                "a_value": value, "b_value": other[0],
-                "a_span": list(span), "b_span": list(other[2]),
-                "a_text": c.a.text[span[0]:span[1]], "b_text": c.b.text[other[2][0]:other[2][1]],
-            }  # fmt: skip
-            if with_ids:
-                item.update(a=c.a.id, b=c.b.id)
-            out.append(item)
-    return out
-
+from storytrace.facts.dates import date_spans, search_regions, windows_in_regions
 
 # --- number mentions ----------------------------------------------------------------------
 
@@ -258,33 +212,13 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two; search everything then
         return regions
-    n = len(text)
-    marks: list[tuple[int, int]] = []
+    marks: list[tuple[int, int, int]] = []
     for lit in _ANCHORS:
         i = low.find(lit)
         while i != -1:
-            marks.append((i - _BEFORE, i + len(lit) + _AFTER))
+            marks.append((i - _BEFORE, i + len(lit) + _AFTER, 0))
             i = low.find(lit, i + len(lit))
-    marks.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in marks:
-        if merged and s <= merged[-1][1]:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], min(n, e))
-        else:
-            merged.append((max(0, s), min(n, e)))
-    out: list[tuple[int, int]] = []
-    j = 0
-    for lo, hi in regions:
-        while j < len(merged) and merged[j][1] <= lo:
-            j += 1
-        k = j
-        while k < len(merged) and merged[k][0] < hi:
-            s, e = max(lo, merged[k][0]), min(hi, merged[k][1])
-            if s < e:
-                out.append((s, e))
-            k += 1
-    return out
+    return [(s, e) for s, e, _, _, _ in windows_in_regions(marks, len(text), regions)]
 
 
 def number_mentions(

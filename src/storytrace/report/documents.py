@@ -13,9 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storytrace.align.compare import parse_time
-from storytrace.facts.numbers import number_differences
 from storytrace.model import Alignment, Article, Cleaned, Comparison
-from storytrace.trace.provenance import Edge
 
 
 def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -> dict[str, Any]:
@@ -101,35 +99,23 @@ def story_json(
     story_id: str,
     articles: Sequence[Article],
     comparisons: Sequence[Comparison],
-    edges: Sequence[Edge],
-    roots: Sequence[str],
-    facts: dict[str, Any] | None = None,
+    provenance: dict[str, Any],
+    facts: dict[str, Any],
 ) -> dict[str, Any]:
-    """One story object of ``stories.json`` (``facts``: from ``facts.story.story_facts``)."""
+    """One story object of ``stories.json``.
+
+    ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``.
+    """
     dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
     first = dated[0][1] if dated else articles[0]
-    differ = [d for c in comparisons for d in number_differences(c, with_ids=True)]
     return {
         "id": story_id,
         "title": first.title or _first_words(first.text),
         "articles": [a.id for a in articles],
         "first_published": first.published if dated else None,
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
-        "provenance": {
-            "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],
-            "roots": list(roots),
-        },
-        "facts": facts
-        if facts is not None
-        else {
-            "entities": [],
-            "quotes": [],
-            "dates": [],
-            "numbers": [],
-            "agree": [],
-            "differ": differ,
-            "unique": {},
-        },  # fmt: skip
+        "provenance": provenance,
+        "facts": facts,
         "pairs": [pair_summary(c) for c in comparisons],
     }
 
