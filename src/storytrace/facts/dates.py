@@ -675,18 +675,26 @@ def _windows(text: str, regions: list[tuple[int, int]]) -> list[_Window]:
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two; search everything then
         return [(lo, hi, lo, hi, _ALL) for lo, hi in regions]
-    n = len(text)
     marks: list[tuple[int, int, int]] = []
     for lit, kind in _ANCHORS:
         i = low.find(lit)
         while i != -1:
             marks.append((i - _MARGIN, i + len(lit) + _MARGIN, kind))
             i = low.find(lit, i + len(lit))
+    return windows_in_regions(marks, len(text), regions)
+
+
+def windows_in_regions(marks: list[tuple[int, int, int]], n: int, regions: list[tuple[int, int]]) -> list[_Window]:
+    """Windows ``(start, end, kinds)`` around anchors, merged where they touch and cut to ``regions``.
+
+    Each result is ``(start, end, region start, region end, kinds)``: a window never
+    crosses two regions, and ``kinds`` is the OR of the kinds merged into it. Shared
+    with ``facts.numbers``, which looks for its own anchors the same way.
+    """
     if not marks:
         return []
-    marks.sort()
     merged: list[list[int]] = []
-    for s, e, kind in marks:
+    for s, e, kind in sorted(marks):
         if merged and s <= merged[-1][1]:
             last = merged[-1]
             last[1] = max(last[1], min(n, e))
