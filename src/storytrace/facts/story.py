@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -170,22 +171,22 @@ class _Contexts:
 
     def __init__(self, facts: Sequence[ArticleFacts]) -> None:
         self.sentences = {f.id: f.prepared.sentences for f in facts}
-        self._cache: dict[tuple[str, int], frozenset[str]] = {}
+        self.starts = {f.id: [s.start for s in f.prepared.sentences] for f in facts}
+        self._cache: dict[tuple[str, Span], frozenset[str]] = {}
 
     def sentence(self, article: str, offset: int) -> Sentence | None:
-        for s in self.sentences.get(article, ()):
-            if s.start <= offset < s.end:
-                return s
-        return None
+        k = bisect_right(self.starts.get(article, []), offset) - 1
+        if k < 0:
+            return None
+        s = self.sentences[article][k]
+        return s if offset < s.end else None
 
     def stems(self, article: str, span: Span) -> frozenset[str]:
-        s = self.sentence(article, span[0])
-        if s is None:
-            return frozenset()
-        key = (article, s.start)
+        key = (article, span)
         if key not in self._cache:
+            s = self.sentence(article, span[0])
             # The mention's own words are not context: two dates always share "june".
-            text = s.text[: span[0] - s.start] + " " + s.text[span[1] - s.start :]
+            text = "" if s is None else s.text[: span[0] - s.start] + " " + s.text[span[1] - s.start :]
             self._cache[key] = frozenset(content_stems(text))
         return self._cache[key]
 
