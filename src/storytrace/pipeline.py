@@ -142,9 +142,7 @@ def analyze_articles(
         if kept is not None:
             story = {**kept, "id": story_id}
         else:
-            comparisons = compare_story(members, scorer, embedder)
-            provenance = story_provenance(comparisons, arts)
-            story = story_json(story_id, arts, comparisons, provenance, compare_facts(members, comparisons))
+            story = analyze_story(story_id, members, scorer, embedder)
             if store is not None and len(arts) > 1:
                 store.put_story_result(signature, story)
         done += len(arts) * (len(arts) - 1) // 2
@@ -153,6 +151,16 @@ def analyze_articles(
         story_id_of.update((a.id, story_id) for a in arts)
     doc["articles"] = [article_meta(p.article, p.clean, story_id_of.get(p.article.id)) for p in prepared]
     return doc
+
+
+def analyze_story(
+    story_id: str, members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
+) -> dict[str, Any]:
+    """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
+    arts = [p.article for p in members]
+    comparisons = compare_story(members, scorer, embedder)
+    provenance = story_provenance(comparisons, arts)
+    return story_json(story_id, arts, comparisons, provenance, compare_facts(members, comparisons))
 
 
 def prepare_all(
