@@ -1,19 +1,26 @@
-"""Load on the web UI: concurrent story-page requests to `storytrace serve` on loopback.
+"""Load on the web UI: concurrent GET requests to `storytrace serve` on loopback.
 
-    .venv/bin/python bench/serve_load.py [--db FILE | --url URL] [--requests 200] [--concurrency 50] [--timeout 120]
+    .venv/bin/python bench/serve_load.py [--db FILE | --url URL] [--requests 200] [--concurrency 50]
+                                         [--pages stories|all] [--timeout 120]
+
+Issue 8's figure: ``--requests 500 --concurrency 50 --pages all``.
 
 Starts ``storytrace serve`` (lexical only) on a free 127.0.0.1 port, on ``--db`` or on a fresh store built
-from ``examples/``, then sends ``--requests`` GET requests to the story pages (round robin over every story)
-from ``--concurrency`` concurrent clients (asyncio + httpx.AsyncClient), and prints the errors, the median
-and p99 latency and the requests per second. Every request has a 30 s limit and the whole load ``--timeout``;
-the server is stopped at the end. ``--url http://127.0.0.1:PORT`` loads a server that is already running
-instead (loopback only). Prints "skipped" and exits 0 without the web package or httpx.
+from ``examples/``, then sends ``--requests`` GET requests, round robin over the pages (``--pages stories``, the
+default: the story pages; ``--pages all``: the story list, a search, a sort, every story, article and outlet
+page and the JSON API's list, stories and articles), from ``--concurrency`` concurrent clients (asyncio +
+httpx.AsyncClient), and prints the errors, the median and p99 latency and the requests per second. An error
+is a failed request, an answer other than 200 with a body, or one without the Content-Security-Policy and
+``nosniff`` headers. Every request has a 30 s limit and the whole load ``--timeout``; the server is stopped at
+the end. ``--url http://127.0.0.1:PORT`` loads a server that is already running instead (loopback only).
+Exits 1 on any error; prints "skipped" and exits 0 without the web package or httpx.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import re
 import statistics
@@ -26,28 +33,45 @@ from collections import Counter
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from _server import build_demo_store, free_port, start_server, stop, wait_until_up
 
 REQUEST_TIMEOUT = 30.0
 
 
+def get_json(base: str, path: str) -> Any:
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        return json.loads(response.read())
+
+
 def story_paths(base: str) -> list[str]:
     """Every story page: from /api/stories, or else from the links of the story list."""
-    import json
-
     try:
-        with urllib.request.urlopen(base + "/api/stories", timeout=10) as response:
-            data: Any = json.loads(response.read())
+        data = get_json(base, "/api/stories")
         items = data if isinstance(data, list) else data.get("stories") or data.get("items") or []
         ids = [str(item["id"] if isinstance(item, dict) else item) for item in items]
         if ids:
-            return [f"/stories/{i}" for i in ids]
+            return [f"/stories/{quote(i, safe='')}" for i in ids]
     except (urllib.error.URLError, ValueError, KeyError, TypeError, AttributeError):
         pass
     with urllib.request.urlopen(base + "/", timeout=10) as response:
         page = response.read().decode("utf-8", "replace")
     return sorted(set(re.findall(r'href="(/stories/[^"?#]+)"', page)))
+
+
+def all_paths(base: str) -> list[str]:
+    """Every kind of page and API answer: list, search, sort, stories, articles, outlets, and their JSON."""
+    stories = [str(s["id"]) for s in get_json(base, "/api/stories")["items"]]
+    articles = [str(a) for s in stories for a in get_json(base, f"/api/stories/{quote(s, safe='')}")["articles"]]
+    metas = [get_json(base, f"/api/articles/{quote(a, safe='')}") for a in articles]
+    outlets = sorted({str(m.get("source") or m["id"]) for m in metas})
+    pages = ["/", "/?q=bridge", "/?sort=recent", "/api/stories", "/api/stories?q=kettle"]
+    for kind, ids in (("stories", stories), ("articles", articles), ("outlets", outlets)):
+        pages += [f"/{kind}/{quote(i, safe='')}" for i in ids]
+    for kind, ids in (("stories", stories), ("articles", articles)):
+        pages += [f"/api/{kind}/{quote(i, safe='')}" for i in ids]
+    return pages
 
 
 async def load(base: str, paths: list[str], requests: int, concurrency: int) -> tuple[list[float], Counter[str], float]:
@@ -76,10 +100,15 @@ async def load(base: str, paths: list[str], requests: int, concurrency: int) -> 
                     errors[type(exc).__name__] += 1
                     continue
                 elapsed = time.perf_counter() - start
-                if response.status_code == 200 and response.content:
-                    latencies.append(elapsed)
-                else:
+                if response.status_code != 200 or not response.content:
                     errors[f"HTTP {response.status_code}"] += 1
+                elif (
+                    "content-security-policy" not in response.headers
+                    or "x-content-type-options" not in response.headers
+                ):
+                    errors["no security headers"] += 1
+                else:
+                    latencies.append(elapsed)
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -98,6 +127,7 @@ def main() -> int:
     parser.add_argument("--url", help="load this running server instead (a 127.0.0.1 / localhost address)")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--pages", choices=("stories", "all"), default="stories", help="story pages, or every kind")
     parser.add_argument("--timeout", type=float, default=120.0, help="limit for the whole load, seconds")
     args = parser.parse_args()
     if find_spec("storytrace.web") is None:
@@ -136,10 +166,11 @@ def main() -> int:
 
 
 def run_load(base: str, args: argparse.Namespace) -> tuple[list[float], Counter[str], float] | tuple[None, None, None]:
-    paths = story_paths(base)
+    paths = story_paths(base) if args.pages == "stories" else all_paths(base)
     if not paths:
         sys.exit("no story pages found")
-    print(f"load: {args.requests} GETs over {len(paths)} story pages, {args.concurrency} concurrent clients")
+    what = "story pages" if args.pages == "stories" else "pages and API answers"
+    print(f"load: {args.requests} GETs over {len(paths)} {what}, {args.concurrency} concurrent clients")
     try:
         return asyncio.run(asyncio.wait_for(load(base, paths, args.requests, args.concurrency), args.timeout))
     except TimeoutError:

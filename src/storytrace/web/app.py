@@ -9,28 +9,39 @@ Every endpoint that touches the store or analyses is a plain ``def`` (FastAPI
 runs it in its thread pool, off the event loop); writes go one at a time
 through :class:`~storytrace.web.library.Library`. Pages are Jinja2 templates
 with autoescaping; ids are only ever looked up, never turned into paths.
-Request bodies are capped at :data:`MAX_UPLOAD_BYTES` (413 beyond).
+
+Defences against the untrusted text the store holds, outermost first:
+:class:`SecurityHeaders` gives every response a Content-Security-Policy that
+lets only the app's own inline script run (by its SHA-256), ``nosniff`` and
+no framing; :class:`CrossSiteWrites` refuses writes a browser marks as sent
+from another site; :class:`BodyLimit` caps request bodies at
+:data:`MAX_UPLOAD_BYTES` (413 beyond); JSON is written HTML-safe
+(:class:`SafeJSONResponse`) and request errors never echo the input.
 
 Not here: the data and the writer (``web.library``); what pages show (``web.views``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
-from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel, Field
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
 from storytrace import __version__
@@ -107,18 +118,196 @@ class BodyLimit:
 
 
 class SafeJSONResponse(JSONResponse):
-    """JSON with ``<``, ``>`` and ``&`` written as unicode escapes: no markup in the bytes, same values parsed."""
+    """JSON with ``<``, ``>``, ``&`` and U+2028/U+2029 written as escapes: no markup in the bytes, same values parsed.
+
+    The line separators are valid in JSON but end a line in JavaScript before ES2019: escaped,
+    the bytes stay safe to embed in a script as they are.
+    """
 
     def render(self, content: Any) -> bytes:
         """Serialise ``content`` as compact UTF-8 JSON, HTML-safe."""
         text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").encode("utf-8")
+        return text.translate(_JSON_ESCAPES).encode("utf-8")
+
+
+_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
 
 def _too_large(path: str) -> Response:
     if path.startswith("/api/"):
         return SafeJSONResponse({"detail": TOO_LARGE}, status_code=413)
     return _page("message.html.j2", 413, heading="Upload too large", message=TOO_LARGE)
+
+
+# --- browser-side defences ---------------------------------------------------------------
+
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),  # JSON or text is never run as a script or shown as HTML
+    ("X-Frame-Options", "DENY"),  # for browsers without CSP frame-ancestors
+    ("Referrer-Policy", "same-origin"),  # not "no-referrer": with it a form's Origin is "null"
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+)
+# Swagger UI of /docs, loaded from the CDN FastAPI uses by default (pinned to these files by the policy).
+SWAGGER_JS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
+SWAGGER_CSS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
+SWAGGER_ICON = "https://fastapi.tiangolo.com/img/favicon.png"
+CROSS_SITE = "cross-site request refused: articles are added from this server's own pages or by API clients"
+
+
+def script_hashes(html: str) -> list[str]:
+    """CSP sources (``'sha256-…'``) allowing exactly the inline ``<script>`` elements of the trusted page ``html``."""
+    bodies = re.findall(r"<script>(.*?)</script>", html, re.S)
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(b.encode('utf-8')).digest()).decode('ascii')}'" for b in bodies]
+
+
+def content_policy(scripts: list[str], styles: str = "'unsafe-inline'", images: str = "'self' data:") -> str:
+    """A Content-Security-Policy: only ``scripts`` run; nothing is framed, fetched from elsewhere or posted away."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + (" ".join(scripts) or "'none'"),
+            f"style-src {styles}",
+            f"img-src {images}",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ]
+    )
+
+
+@cache
+def page_policy() -> str:
+    """The policy of every page and API answer: the base template's click script, by hash, is all that runs.
+
+    Styles stay ``'unsafe-inline'``: the pages carry their stylesheet and bar widths inline, and
+    as all document text is escaped, no style on them is an attacker's.
+    """
+    sample = _templates().get_template("message.html.j2").render(heading="", message="")
+    return content_policy(script_hashes(sample))
+
+
+class SecurityHeaders:
+    """ASGI middleware: :func:`page_policy` and :data:`FIXED_HEADERS` on every response that lacks them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, adding the headers to the response's start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", page_policy())
+                for name, value in FIXED_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class CrossSiteWrites:
+    """ASGI middleware: refuse (403) a write that a browser says another site's page sent (CSRF).
+
+    A page anywhere on the web can post a form to a local server; browsers say where it came
+    from in ``Sec-Fetch-Site`` and ``Origin``. Requests without either (curl, scripts, the API's
+    clients) pass.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on unless it is a cross-site write."""
+        if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
+            if _cross_site(Headers(scope=scope)):
+                await _refused(scope["path"])(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _cross_site(headers: Headers) -> bool:
+    site = headers.get("sec-fetch-site")  # set by the browser alone; pages cannot forge it
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = headers.get("origin")  # older browsers: compare the origin with the address asked
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != headers.get("host", "").lower()
+
+
+def _refused(path: str) -> Response:
+    if path.startswith("/api/"):
+        return SafeJSONResponse({"detail": CROSS_SITE}, status_code=403)
+    return _page("message.html.j2", 403, heading="Refused", message=CROSS_SITE)
+
+
+def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
+    """Swagger UI for the API, with a policy allowing its CDN files and its one inline script."""
+    page = get_swagger_ui_html(
+        openapi_url=openapi_url,
+        title=title,
+        swagger_js_url=SWAGGER_JS,
+        swagger_css_url=SWAGGER_CSS,
+        swagger_favicon_url=SWAGGER_ICON,
+    )
+    body = bytes(page.body).decode("utf-8")
+    scripts = [*script_hashes(body), SWAGGER_JS]
+    policy = content_policy(scripts, styles=f"'unsafe-inline' {SWAGGER_CSS}", images=f"'self' data: {SWAGGER_ICON}")
+    return HTMLResponse(body, headers={"Content-Security-Policy": policy})
+
+
+# --- request errors ----------------------------------------------------------------------
+
+NOT_JSON = "send the article as a JSON object with Content-Type: application/json"
+ECHO_CHARS = 120  # an id echoed in a 404 message is cut to this many characters
+
+
+def _shown(value: str) -> str:
+    """``value`` cut for an error message."""
+    return value if len(value) <= ECHO_CHARS else value[: ECHO_CHARS - 1] + "…"
+
+
+def _problems(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors as ``loc``, ``msg``, ``type``: never the input, which may be huge, NaN or markup."""
+    out = []
+    for e in errors:
+        msg = str(e.get("msg", ""))
+        ctx = e.get("ctx") or {}
+        loc = [part if isinstance(part, int) else str(part) for part in e.get("loc", ())]
+        if e.get("type") == "json_invalid" and ctx.get("error"):
+            msg = f"the body is not valid JSON: {ctx['error']}"
+        elif e.get("type") == "missing" and loc == ["body"]:
+            msg = "the body is empty: send a JSON object with at least 'text'"
+        out.append({"loc": loc, "msg": msg, "type": str(e.get("type", ""))})
+    return out
+
+
+def _is_json(content_type: str) -> bool:
+    """True for ``application/json`` and ``application/*+json`` (what FastAPI parses as JSON)."""
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def _unparsable(exc: HTTPException) -> str | None:
+    """What was wrong with a body the framework could not parse (its 400 names no cause), or None."""
+    cause = exc.__cause__
+    if exc.status_code != 400 or cause is None:
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        reason = "it is not UTF-8"
+    elif isinstance(cause, RecursionError):
+        reason = "it is nested too deeply"
+    elif isinstance(cause, ValueError) and "digits" in str(cause):
+        reason = "a number in it has too many digits"
+    else:
+        reason = _one_line(cause) or type(cause).__name__
+    return f"the request body could not be read: {reason}"
 
 
 # --- templates ---------------------------------------------------------------------------
@@ -215,23 +404,37 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         summary="Stories, aligned passages and provenance of the articles in a storytrace store.",
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
+        docs_url=None,  # served below, with its own Content-Security-Policy
+        redoc_url=None,  # one API page is enough; ReDoc would need fonts and workers from elsewhere
     )
     app.state.library = library
+    # The last added is the outermost: headers go on every answer, the 403s and 413s included.
     app.add_middleware(BodyLimit)
+    app.add_middleware(CrossSiteWrites)
+    app.add_middleware(SecurityHeaders)
+    docs = _docs_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        return docs
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail = _unparsable(exc) or exc.detail
         if request.url.path.startswith("/api/"):
-            return SafeJSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+            return SafeJSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
         heading = "Not found" if exc.status_code == 404 else f"Error {exc.status_code}"
-        return _page("message.html.j2", exc.status_code, heading=heading, message=str(exc.detail))
+        return _page("message.html.j2", exc.status_code, heading=heading, message=str(detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = _problems(exc.errors())
         if request.url.path.startswith("/api/"):
-            return SafeJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-        problems = "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg', '')}" for e in exc.errors())
-        return _page("message.html.j2", 422, heading="Bad request", message=problems)
+            if request.method == "POST" and not _is_json(request.headers.get("content-type", "")):
+                return SafeJSONResponse({"detail": NOT_JSON}, status_code=415)
+            return SafeJSONResponse({"detail": problems}, status_code=422)
+        message = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problems)
+        return _page("message.html.j2", 422, heading="Bad request", message=message)
 
     @app.exception_handler(TooLarge)
     async def too_large(request: Request, exc: TooLarge) -> Response:
@@ -266,7 +469,7 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         snap = snapshot()
         story = snap.stories.get(story_id)
         if story is None:
-            raise HTTPException(404, f"no story '{story_id}'")
+            raise HTTPException(404, f"no story '{_shown(story_id)}'")
         ids = [str(i) for i in story.get("articles", [])]
         banner = None
         if placed is not None and placed in ids:
@@ -292,7 +495,7 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         snap = snapshot()
         meta = snap.articles.get(article_id)
         if meta is None:
-            raise HTTPException(404, f"no article '{article_id}'")
+            raise HTTPException(404, f"no article '{_shown(article_id)}'")
         story = snap.stories.get(str(meta.get("story")))
         ids = [article_id, *(str(i) for i in (story or {}).get("articles", []))]
         view = article_page(article_id, snap.articles, story, texts(list(dict.fromkeys(ids))))
@@ -303,7 +506,7 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         snap = snapshot()
         view = outlet_page(outlet, snap.articles, snap.stories)
         if view is None:
-            raise HTTPException(404, f"no outlet '{outlet}'")
+            raise HTTPException(404, f"no outlet '{_shown(outlet)}'")
         return _page("outlet.html.j2", o=view)
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
@@ -326,7 +529,7 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         snapshot()
         try:
             if published.strip() and not is_iso_date(published.strip()):
-                raise ValueError(f"'published' is not an ISO 8601 date or date-time: {published!r}")
+                raise ValueError(f"'published' is not an ISO 8601 date or date-time: {_shown(published)!r}")
             if data:
                 found = uploaded_articles(data, filename, title, source, published.strip())
                 placed = library.ingest(found)
@@ -366,21 +569,21 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
     def api_story(story_id: str) -> dict[str, Any]:
         story = snapshot().stories.get(story_id)
         if story is None:
-            raise HTTPException(404, f"no story '{story_id}'")
+            raise HTTPException(404, f"no story '{_shown(story_id)}'")
         return story
 
     @app.get("/api/articles/{article_id:path}", summary="One article's metadata (as in stories.json) and its text")
     def api_article(article_id: str) -> dict[str, Any]:
         meta = snapshot().articles.get(article_id)
         if meta is None:
-            raise HTTPException(404, f"no article '{article_id}'")
+            raise HTTPException(404, f"no article '{_shown(article_id)}'")
         return {**meta, "text": texts([article_id]).get(article_id, "")}
 
     @app.post("/api/ingest", response_model=IngestResult, summary="Store an article, place it in a story, re-analyse")
     def api_ingest(body: IngestRequest) -> IngestResult:
         snapshot()
         if body.published and not is_iso_date(body.published):
-            raise HTTPException(400, f"'published' is not an ISO 8601 date or date-time: {body.published!r}")
+            raise HTTPException(400, f"'published' is not an ISO 8601 date or date-time: {_shown(body.published)!r}")
         try:
             placed = library.paste(body.text, body.title, body.source, body.published, body.id)
         except StorytraceError as e:
@@ -390,7 +593,7 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
     return app
 
 
-def _one_line(error: Exception) -> str:
+def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
