@@ -22,15 +22,20 @@ Not here: command-line parsing and printing (``cli``), HTML (``report``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
+
+import numpy as np
 
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
@@ -41,7 +46,8 @@ from storytrace.align.compare import (
     prepare,
     sentence_space,
 )
-from storytrace.align.relation import RelationScorer
+from storytrace.align.match import semantic_similarity
+from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.stream import (
@@ -55,16 +61,22 @@ from storytrace.cluster.stream import (
     name_terms,
     stream_labels,
 )
+from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import article_facts, story_entities, story_facts
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
 from storytrace.semantic import Embedder
+from storytrace.semantic.embed import EMBEDDING_DIM
 from storytrace.store import Store
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
 
 Progress = Callable[[str, int, int], None]
+# A story with more articles than this aligns each article with its NEAREST_ARTICLES most similar ones
+# (``story_pairs``), not every pair.
+ALL_PAIRS_MAX_ARTICLES = 40
+NEAREST_ARTICLES = 10
 # A story with more sentences than this is aligned on indexed candidates
 # (``align.candidates.story_candidates``) rather than every sentence pair.
 STORY_EXACT_MAX_SENTENCES = 600
@@ -72,6 +84,30 @@ STORY_EXACT_MAX_SENTENCES = 600
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage (summed over calls): what ``bench/analyze_speed.py`` prints."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # this process's CPU seconds (others' load aside)
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time the block under ``name``."""
+        start, start_cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - start_cpu
+
+    def add(self, other: StageTimes) -> None:
+        """Add another process's times to these."""
+        for mine, theirs in ((self.seconds, other.seconds), (self.cpu, other.cpu)):
+            for stage, value in theirs.items():
+                mine[stage] = mine.get(stage, 0.0) + value
 
 
 @dataclass
@@ -109,6 +145,8 @@ def analyze_articles(
     embedder: Embedder | None = None,
     story_of: dict[str, int] | None = None,
     store: Store | None = None,
+    times: StageTimes | None = None,
+    prepared_by_id: dict[str, Prepared] | None = None,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document.
 
@@ -117,8 +155,14 @@ def analyze_articles(
     analysis is kept and re-used while its members and the settings are unchanged.
     """
     scorer = scorer or default_scorer()
+    times = times or StageTimes()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
-    prepared = prepare_all(articles, agencies, progress)
+    with times.stage("clean"):
+        known = prepared_by_id or {}
+        prepared = [
+            p if (p := known.get(a.id)) is not None and p.article == a else prepare(a, agencies) for a in articles
+        ]
+        progress("clean", len(prepared), len(articles))
     if story_of is None:
         embed = embedder.encode if embedder is not None else None
         labels = stream_labels(prepared, embed=embed)
@@ -131,36 +175,127 @@ def analyze_articles(
     settings = _settings_signature(scorer, embedder, agencies)
     doc: dict[str, Any] = {"articles": [], "stories": []}
     story_id_of: dict[str, str] = {}
-    total_pairs = sum(len(g) * (len(g) - 1) // 2 for g in groups)
-    done = 0
+    stories: list[dict[str, Any] | None] = []
+    todo: list[tuple[int, str, list[Prepared]]] = []
+    signatures: dict[int, str] = {}
     for n, group in enumerate(groups, start=1):
         story_id = f"s{n}"
         members = sorted((prepared[i] for i in group), key=lambda p: (p.article.published or "~", p.article.id))
         arts = [p.article for p in members]
-        signature = _story_signature(arts, settings)
+        signatures[n - 1] = signature = _story_signature(arts, settings)
         kept = store.story_result(signature) if store is not None and len(arts) > 1 else None
-        if kept is not None:
-            story = {**kept, "id": story_id}
-        else:
-            story = analyze_story(story_id, members, scorer, embedder)
-            if store is not None and len(arts) > 1:
-                store.put_story_result(signature, story)
-        done += len(arts) * (len(arts) - 1) // 2
-        progress("align", done, total_pairs)
-        doc["stories"].append(story)
+        stories.append({**kept, "id": story_id} if kept is not None else None)
+        if kept is None:
+            todo.append((n - 1, story_id, members))
         story_id_of.update((a.id, story_id) for a in arts)
-    doc["articles"] = [article_meta(p.article, p.clean, story_id_of.get(p.article.id)) for p in prepared]
+    for k, story in analyze_stories(todo, scorer, embedder, times, progress):
+        stories[k] = story
+        if store is not None and len(story["articles"]) > 1:
+            store.put_story_result(signatures[k], story)
+    doc["stories"] = stories
+    with times.stage("document"):
+        doc["articles"] = [article_meta(p.article, p.clean, story_id_of.get(p.article.id)) for p in prepared]
     return doc
 
 
+def analyze_stories(
+    todo: Sequence[tuple[int, str, list[Prepared]]],
+    scorer: RelationScorer,
+    embedder: Embedder | None = None,
+    times: StageTimes | None = None,
+    progress: Progress = _no_progress,
+    workers: int | None = None,
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object)`` as each is done.
+
+    The stories are independent, so with more than one core and enough pairs
+    to pay for it they are shared among ``workers`` forked processes (default:
+    the cores, or ``STORYTRACE_WORKERS``), largest first. Sentence embeddings
+    are computed here first, in one batch for all stories, so that the workers
+    never touch the model or the store; the per-stage times are the workers'
+    summed CPU time.
+    """
+    times = times or StageTimes()
+    total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
+    workers = workers or int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
+    if embedder is not None:
+        with times.stage("embed"):
+            texts = list(dict.fromkeys(s.text for _, _, m in todo if len(m) > 1 for p in m for s in p.sentences))
+            embedder = PrecomputedEmbedder(embedder.name, dict(zip(texts, embedder.encode(texts), strict=True)))
+    done = 0
+    if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
+        for key, story_id, members in todo:
+            yield key, analyze_story(story_id, members, scorer, embedder, times)
+            done += _pair_work(len(members))
+            progress("align", done, total_pairs)
+        return
+    if any(len(_outlets(m)) > 1 for _, _, m in todo):
+        load_entity_model()  # once, before the fork: the workers share it
+    global _WORK
+    _WORK = (list(todo), scorer, embedder)
+    order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for key, story, spent in pool.imap_unordered(_work_on, order):
+                times.add(spent)
+                yield key, story
+                done += _pair_work(len(story["articles"]))
+                progress("align", done, total_pairs)
+    finally:
+        _WORK = None
+
+
+# Below this many article pairs in all, stories are analysed in this process (a fork costs more).
+PARALLEL_MIN_PAIRS = 200
+# What the forked workers of ``analyze_stories`` read (inherited, never pickled).
+_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None] | None = None
+
+
+def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes]:
+    assert _WORK is not None
+    todo, scorer, embedder = _WORK
+    key, story_id, members = todo[position]
+    times = StageTimes()
+    return key, analyze_story(story_id, members, scorer, embedder, times), times
+
+
+class PrecomputedEmbedder:
+    """Sentence vectors computed beforehand, looked up by text (what forked workers use)."""
+
+    def __init__(self, name: str, vectors: dict[str, np.ndarray]) -> None:
+        self.name = name
+        self.vectors = vectors
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The stored vectors of ``texts`` (every text must have one)."""
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def _outlets(members: Sequence[Prepared]) -> set[str]:
+    """The outlets of a story's articles (an article without a source counts as its own)."""
+    return {p.article.source or f"?{p.article.id}" for p in members}
+
+
 def analyze_story(
-    story_id: str, members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
+    story_id: str,
+    members: Sequence[Prepared],
+    scorer: RelationScorer,
+    embedder: Embedder | None = None,
+    times: StageTimes | None = None,
 ) -> dict[str, Any]:
     """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
+    times = times or StageTimes()
     arts = [p.article for p in members]
-    comparisons = compare_story(members, scorer, embedder)
-    provenance = story_provenance(comparisons, arts)
-    return story_json(story_id, arts, comparisons, provenance, compare_facts(members, comparisons))
+    with times.stage("align"):
+        comparisons = compare_story(members, scorer, embedder)
+    with times.stage("trace"):
+        provenance = story_provenance(comparisons, arts)
+    with times.stage("facts"):
+        facts = compare_facts(members, comparisons)
+    with times.stage("document"):
+        return story_json(story_id, arts, comparisons, provenance, facts)
 
 
 def prepare_all(
@@ -183,20 +318,74 @@ def compare_story(
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
     space = sentence_space(members, embedder)
     space.anchor_max_df = max(2, len(members))
-    indexed = story_candidates(space, offsets) if offsets[-1] > STORY_EXACT_MAX_SENTENCES else None
+    dense = space.precompute_similarities()
+    indexed = None
+    if dense is None and offsets[-1] > STORY_EXACT_MAX_SENTENCES:
+        indexed = story_candidates(space, offsets)
+    ranking = None
+    if dense is not None:
+        # Only a sentence pair scoring at least RELATED_MIN_SIMILARITY can align (``match._choose_pairs``):
+        # the others are not candidates, and an article pair with none is not aligned sentence by sentence.
+        ranking = dense[0]
+        if space.embeddings is not None:
+            ranking = np.maximum(ranking, semantic_similarity(space.embeddings @ space.embeddings.T))
+    doc_cosines = space.group_cosines(offsets)
     out = []
-    for i, j in itertools.combinations(range(len(members)), 2):
+    for i, j in story_pairs(doc_cosines):
         rows_a = list(range(offsets[i], offsets[i + 1]))
         rows_b = list(range(offsets[j], offsets[j + 1]))
-        candidates = indexed.get((i, j), []) if indexed is not None else None
-        out.append(compare_prepared(members[i], members[j], space, rows_a, rows_b, scorer, candidates))
+        candidates: list[tuple[int, int]] | None = None
+        if ranking is not None:
+            block = ranking[offsets[i] : offsets[i + 1], offsets[j] : offsets[j + 1]]
+            hit_i, hit_j = np.nonzero(block >= RELATED_MIN_SIMILARITY)
+            candidates = list(zip(hit_i.tolist(), hit_j.tolist(), strict=True))
+        elif indexed is not None:
+            candidates = indexed.get((i, j), [])
+        out.append(
+            compare_prepared(
+                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j])
+            )
+        )
     return mixed_sources(out)
 
 
+def _pair_work(articles: int) -> int:
+    """How many pairs ``story_pairs`` aligns at most in a story of so many articles (for progress)."""
+    every = articles * (articles - 1) // 2
+    return every if articles <= ALL_PAIRS_MAX_ARTICLES else min(every, articles * NEAREST_ARTICLES)
+
+
+def story_pairs(doc_cosines: np.ndarray) -> list[tuple[int, int]]:
+    """The article pairs of a story to align: all of them, or in a large story each article's nearest.
+
+    Up to ``ALL_PAIRS_MAX_ARTICLES`` articles every pair is aligned. Beyond,
+    the pairs grow with the square of the story while a copy's source is
+    almost always among the articles most like it: each article is aligned
+    with its ``NEAREST_ARTICLES`` nearest by document cosine (ties by
+    position, so by publication), which keeps the work linear in the story's size.
+    """
+    m = len(doc_cosines)
+    if m <= ALL_PAIRS_MAX_ARTICLES:
+        return list(itertools.combinations(range(m), 2))
+    chosen: set[tuple[int, int]] = set()
+    for i in range(m):
+        row = np.array(doc_cosines[i], dtype=float)
+        row[i] = -np.inf
+        for j in np.argsort(-row, kind="stable")[:NEAREST_ARTICLES].tolist():
+            chosen.add((min(i, j), max(i, j)))
+    return sorted(chosen)
+
+
 def compare_facts(members: Sequence[Prepared], comparisons: Sequence[Comparison]) -> dict[str, Any]:
-    """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more sources meet) compared."""
+    """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more outlets meet) compared.
+
+    Entities (spaCy, the costly part) are looked for only in stories that two
+    or more outlets report: their point is the spelling variants and roles
+    across sources. A story told by one outlet alone (updates of one wire
+    story) still has its dates, numbers and quotes compared.
+    """
     facts = [article_facts(p) for p in members]
-    entities = story_entities(facts) if len(members) > 1 else []
+    entities = story_entities(facts) if len(_outlets(members)) > 1 else []
     return story_facts(facts, comparisons, entities)
 
 
@@ -245,14 +434,33 @@ def analyze(
     published: str | None = None,
     progress: Progress = _no_progress,
     embedder: Embedder | None = None,
+    times: StageTimes | None = None,
 ) -> Analysis:
     """The main job on ``paths``: ingest into ``store``, then group, align and trace."""
-    ids, problems, added = ingest(paths, store, published)
+    times = times or StageTimes()
+    with times.stage("ingest"):
+        ids, problems, added = ingest(paths, store, published)
     progress("ingest", len(ids), len(ids))
-    story_of = assign_stories(store, embedder, progress)
-    articles = list(store.articles(ids))
-    document = analyze_articles(articles, progress=progress, embedder=embedder, story_of=story_of, store=store)
-    store.save_analysis(document)
+    prepared: dict[str, Prepared] = {}
+    with times.stage("cluster"):
+        story_of = assign_stories(store, embedder, progress, prepared_out=prepared)
+    with times.stage("ingest"):
+        articles = list(store.articles(ids))
+    if agencies_with(a.source for a in articles if a.kind == "agency" and a.source) != agencies_with(
+        store.agency_sources()
+    ):
+        prepared = {}  # cleaned with other agencies than this analysis credits: clean again
+    document = analyze_articles(
+        articles,
+        progress=progress,
+        embedder=embedder,
+        story_of=story_of,
+        store=store,
+        times=times,
+        prepared_by_id=prepared,
+    )
+    with times.stage("store"):
+        store.save_analysis(document)
     return Analysis(document, {a.id: a.text for a in articles}, problems, added)
 
 
@@ -261,6 +469,7 @@ def assign_stories(
     embedder: Embedder | None = None,
     progress: Progress = _no_progress,
     decider: JoinDecider | None = None,
+    prepared_out: dict[str, Prepared] | None = None,
 ) -> dict[str, int]:
     """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
 
@@ -269,6 +478,7 @@ def assign_stories(
     clusterer's state is what it was; articles already assigned keep their
     story, new ones are decided (the learned join, with embeddings when an
     embedder is given). Re-running on an unchanged store assigns nothing.
+    The articles it had to clean for their features go into ``prepared_out``.
     """
     known = store.story_assignments()
     total = store.count()
@@ -286,6 +496,8 @@ def assign_stories(
         for art in chunk:
             if art.id not in features:
                 p = prepare(art, agencies)
+                if prepared_out is not None:
+                    prepared_out[art.id] = p
                 content = " ".join(art.text[s:e] for s, e in p.clean.content)
                 fresh[art.id] = (content_words(p), name_terms(content))
         if fresh:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -91,15 +92,17 @@ def compare_prepared(
     rows_b: Sequence[int],
     scorer: RelationScorer,
     candidates: Sequence[tuple[int, int]] | None = None,
+    doc_cosine: float | None = None,
 ) -> Comparison:
     """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``.
 
-    ``candidates`` are the sentence pairs worth scoring (default: ``candidates.candidate_pairs``).
+    ``candidates`` are the sentence pairs worth scoring (default: ``candidates.candidate_pairs``);
+    ``doc_cosine`` the two articles' summed-vector cosine, when the caller computed it for a whole story.
     """
     alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
     a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
     b_cov = coverage(pb, [al.b_span for al in alignments if al.relation in REUSE_RELATIONS])
-    score = story_score(space, rows_a, rows_b, alignments)
+    score = story_score(space, rows_a, rows_b, alignments, doc_cosine)
     shares_text = any(al.relation != "related" for al in alignments)
     return Comparison(
         a=pa.article,
@@ -121,17 +124,25 @@ def compare_prepared(
 def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
     """Share of the article's content characters (letters and digits) inside ``spans``."""
     text = prepared.article.text
+    if not len(text) or not spans:
+        return 0.0
+    visible = _visible(text, prepared.clean.content)
+    total = int(visible.sum())
     covered = np.zeros(len(text), dtype=bool)
     for start, end in spans:
         covered[start:end] = True
-    content = np.zeros(len(text), dtype=bool)
-    for start, end in prepared.clean.content:
-        content[start:end] = True
-    if not len(text):
-        return 0.0
-    visible = content & np.array([c.isalnum() for c in text], dtype=bool)
-    total = int(visible.sum())
     return float((visible & covered).sum()) / total if total else 0.0
+
+
+@lru_cache(maxsize=256)
+def _visible(text: str, content: tuple[Span, ...]) -> np.ndarray:
+    """The letters and digits of ``text`` inside its content spans (cached: a story asks per pair)."""
+    inside = np.zeros(len(text), dtype=bool)
+    for start, end in content:
+        inside[start:end] = True
+    visible: np.ndarray = inside & np.array([c.isalnum() for c in text], dtype=bool)
+    visible.flags.writeable = False
+    return visible
 
 
 def derivation(copy: Prepared, source: Prepared, covered: float, shares_text: bool = True) -> str:
@@ -191,10 +202,14 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def story_score(
-    space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int], alignments: Sequence[Alignment]
+    space: SentenceSpace,
+    rows_a: Sequence[int],
+    rows_b: Sequence[int],
+    alignments: Sequence[Alignment],
+    doc_cosine: float | None = None,
 ) -> float:
     """How likely two articles report one story: the larger of document cosine and aligned share."""
-    doc_cos = space.summed_cosine(rows_a, rows_b)
+    doc_cos = space.summed_cosine(rows_a, rows_b) if doc_cosine is None else doc_cosine
     strong = [al for al in alignments if al.relation != "related"]
     shorter = min(len(rows_a), len(rows_b))
     aligned = sum(min(len(al.a_sentences), len(al.b_sentences)) for al in strong)

@@ -26,7 +26,7 @@ import heapq
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -141,7 +141,8 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
 
     out: dict[str, float] = {}
     for n in NGRAM_SIZES:
-        copy_grams, source_grams = ngrams(copy, n), ngrams(source, n)
+        copy_grams = _copy_grams(copy_text, n)
+        source_grams = _source_grams(source_texts[0], n) if len(source_texts) == 1 else ngrams(source, n)
         out[f"contain_{n}"] = containment(copy_grams, source_grams)
         out[f"rcontain_{n}"] = containment(source_grams, copy_grams)
 
@@ -183,13 +184,26 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
     return out
 
 
+@lru_cache(maxsize=2048)
+def _copy_grams(copy_text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The n-grams of a copy text (cached: in a story every article is the copy of each of its pairs)."""
+    copy_sentences, _ = _copy_words(copy_text)
+    return frozenset(ngrams([w for words in copy_sentences for w in words], n))
+
+
+@lru_cache(maxsize=2048)
+def _source_grams(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The n-grams of one source text (cached, as ``_copy_grams``)."""
+    return frozenset(ngrams(_source_words(text), n))
+
+
 def ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     """The distinct word n-grams of ``words`` (none crosses a source separator)."""
     grams = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
     return {g for g in grams if _SEPARATOR not in g}
 
 
-def containment(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:
     """Share of the n-grams of ``a`` also in ``b`` (Broder 1997); 0 when ``a`` has none."""
     return len(a & b) / len(a) if a else 0.0
 

@@ -27,6 +27,9 @@ from scipy import sparse
 
 from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
+# Up to this many sentences a space keeps dense all-pairs similarity matrices (3 x 32 MB at most).
+DENSE_MAX_SENTENCES = 2000
+
 
 @dataclass(frozen=True)
 class SentenceInfo:
@@ -101,6 +104,27 @@ class SentenceSpace:
         self.anchor_max_df = 2  # raised by callers that put more than two articles in one space
         self.stem_sets = _weighted_stem_matrix(self.infos, self.idf)
         self._anchors: sparse.csr_matrix | None = None
+        self._dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def precompute_similarities(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Dense all-pairs (similarity, word cosine, char cosine) matrices, or None for a large space.
+
+        A story's pairs then read their sentence scores from three matrices
+        computed by three sparse products, instead of slicing the sparse
+        vectors pair by pair. Above ``DENSE_MAX_SENTENCES`` sentences (32 MB a
+        matrix) nothing is computed and pairs are scored from the vectors.
+        """
+        n = len(self.infos)
+        if self._dense is None and 0 < n <= DENSE_MAX_SENTENCES:
+            w = (self.word_vectors @ self.word_vectors.T).toarray()
+            ch = (self.char_vectors @ self.char_vectors.T).toarray()
+            present = (self.stem_sets > 0).astype(float)
+            shared = (self.stem_sets @ present.T).toarray()
+            totals = np.asarray(self.stem_sets.sum(axis=1)).ravel()
+            total = totals[:, None] + totals[None, :]
+            wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
+            self._dense = (0.4 * w + 0.3 * ch + 0.3 * wdice, w, ch)
+        return self._dense
 
     def anchor_index(self) -> sparse.csr_matrix:
         """Sentences x rare terms (see ``candidates.anchor_matrix``), built once."""
@@ -115,6 +139,9 @@ class SentenceSpace:
         if not rows:
             empty = np.zeros(0)
             return empty, empty, empty
+        if self._dense is not None:
+            sim, w_all, ch_all = self._dense
+            return sim[rows, cols], w_all[rows, cols], ch_all[rows, cols]
         r, c = list(rows), list(cols)
         w = np.asarray(self.word_vectors[r].multiply(self.word_vectors[c]).sum(axis=1)).ravel()
         ch = np.asarray(self.char_vectors[r].multiply(self.char_vectors[c]).sum(axis=1)).ravel()
@@ -129,6 +156,19 @@ class SentenceSpace:
         if self.embeddings is None:
             return None
         return np.asarray(np.sum(self.embeddings[list(rows)] * self.embeddings[list(cols)], axis=1), dtype=float)
+
+    def group_cosines(self, offsets: Sequence[int], chars: bool = False) -> np.ndarray:
+        """``summed_cosine`` of every two groups of consecutive rows (group g: ``offsets[g]:offsets[g + 1]``)."""
+        vectors = self.char_vectors if chars else self.word_vectors
+        bounds = np.asarray(offsets)
+        owner = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+        member = sparse.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), (len(bounds) - 1, len(owner)))
+        summed = (member @ vectors).tocsr()
+        norms = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
+        gram = (summed @ summed.T).toarray()
+        denom = norms[:, None] * norms[None, :]
+        out: np.ndarray = np.divide(gram, denom, out=np.zeros_like(gram), where=denom > 0)
+        return out
 
     def summed_cosine(self, rows_a: Sequence[int], rows_b: Sequence[int], chars: bool = False) -> float:
         """Cosine of the summed word (or character n-gram) vectors of two groups of sentences."""

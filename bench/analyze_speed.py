@@ -1,0 +1,188 @@
+"""The whole ``analyze`` at speed: docs/s, seconds per stage, peak RSS, growth with corpus size.
+
+Run: ``.venv/bin/python bench/analyze_speed.py [--sizes 5000,10000] [--meter] [--rerun 100] [--lexical]``
+
+Every stage is on, as ``storytrace analyze`` runs them: ingest into a fresh
+SQLite store, near-duplicate collapse and streaming story assignment, clean
+and segment, alignment of every story's pairs, provenance, the fact
+comparison, the ``stories.json`` document, the store's saved analysis and the
+HTML report. With ``--lexical`` the semantic layer (MiniLM) is off, as
+``analyze --lexical``.
+
+Corpora (read from ``../shared/data``, never copied): the first N non-empty
+Reuters-21578 bodies in NEWID order with their dates (agency copy), and
+METER's development half (PA copy and newspaper articles, dated). Each run is
+a fresh child process, so its peak RSS is its own. ``--rerun K`` then adds
+the next K Reuters bodies to the same store and runs ``analyze`` again:
+stories whose members did not change come from the store.
+
+Prints one line per run and the ratio time(largest N)/time(smallest N).
+Exits 0 with a "skipped" line if the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REUTERS = DATA / "reuters21578"
+STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report")
+
+
+def reuters_date(value: str) -> str | None:
+    """Reuters-21578's ``26-FEB-1987 15:01:01.79`` as ISO 8601."""
+    try:
+        return datetime.strptime(value.strip()[:20], "%d-%b-%Y %H:%M:%S").isoformat()
+    except ValueError:
+        return None
+
+
+def write_reuters(out: Path, skip: int, n: int) -> int:
+    """Records of the non-empty bodies number ``skip`` to ``skip + n`` (NEWID order) into ``out``."""
+    seen = written = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for shard in sorted(REUTERS.glob("reuters21578-*.jsonl")):
+            for line in shard.open(encoding="utf-8"):
+                rec = json.loads(line)
+                if not rec.get("body"):
+                    continue
+                seen += 1
+                if seen <= skip:
+                    continue
+                row = {
+                    "id": f"reuters-{rec['newid']}",
+                    "title": rec.get("title"),
+                    "text": rec["body"],
+                    "published": reuters_date(rec.get("date") or ""),
+                    "source": "Reuters",
+                    "kind": "agency",
+                }
+                fh.write(json.dumps(row) + "\n")
+                written += 1
+                if written >= n:
+                    return written
+    return written
+
+
+def write_meter(out: Path) -> int:
+    """METER's development half (PA copy as agency records, newspaper articles) into ``out``."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _data import load_meter_newspapers, load_meter_pa
+
+    pa = load_meter_pa(DATA)
+    papers = load_meter_newspapers(DATA)
+    with out.open("w", encoding="utf-8") as fh:
+        for art in [p.article for p in pa.values()] + [m.article for m in papers]:
+            row = {"id": art.id, "text": art.text, "source": art.source, "published": art.published, "kind": art.kind}
+            fh.write(json.dumps(row) + "\n")
+    return len(pa) + len(papers)
+
+
+def child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
+    """One ``analyze`` in this process, as the command runs it; its figures."""
+    from storytrace.pipeline import StageTimes, analyze
+    from storytrace.report import render_report
+    from storytrace.semantic import default_embedder
+    from storytrace.store import Store
+
+    times = StageTimes()
+    n = sum(1 for _ in records.open(encoding="utf-8"))
+    t0 = time.perf_counter()
+    with Store(db) as store:
+        embedder = None if lexical else default_embedder(store)
+        result = analyze([records], store, embedder=embedder, times=times)
+    with times.stage("report"):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
+        (out_dir / "report.html").write_text(render_report(result.document, result.texts), "utf-8")
+    wall = time.perf_counter() - t0
+    sizes = sorted((len(s["articles"]) for s in result.document["stories"]), reverse=True)
+    return {
+        "articles": n,
+        "wall": wall,
+        "stages": times.seconds,
+        "cpu": times.cpu,
+        "cpu_total": time.process_time(),
+        "stories": len(sizes),
+        "largest": sizes[0] if sizes else 0,
+        "pairs": sum(len(s["pairs"]) for s in result.document["stories"]),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def run_child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", str(records), str(db), str(out_dir)]
+    cmd += ["--lexical"] if lexical else []
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def show(label: str, fig: dict[str, Any]) -> None:
+    stages = "  ".join(f"{s} {fig['stages'].get(s, 0.0):.1f}" for s in STAGES if s in fig["stages"])
+    cpu = "  ".join(f"{s} {fig['cpu'].get(s, 0.0):.1f}" for s in STAGES if s in fig["cpu"])
+    print(
+        f"{label}: {fig['articles']} articles  wall {fig['wall']:.1f} s  {fig['articles'] / fig['wall']:.0f} docs/s  "
+        f"stories {fig['stories']}  largest {fig['largest']}  pairs {fig['pairs']}  "
+        f"peak RSS {fig['peak_rss_mb']:.0f} MB  main-process CPU {fig['cpu_total']:.1f} s\n"
+        f"    wall s per stage (per-story stages: summed over the workers): {stages}\n"
+        f"    CPU s per stage: {cpu}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="5000,10000", help="Reuters corpus sizes, comma-separated")
+    ap.add_argument("--meter", action=argparse.BooleanOptionalAction, default=True, help="also METER dev")
+    ap.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
+    ap.add_argument("--lexical", action="store_true", help="without the semantic layer (analyze --lexical)")
+    ap.add_argument("--child", nargs=3, metavar=("RECORDS", "DB", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        records, db, out_dir = (Path(p) for p in args.child)
+        print(json.dumps(child(records, db, out_dir, args.lexical)))
+        return
+    if not REUTERS.exists():
+        print(f"skipped: {REUTERS} not found")
+        return
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    mode = "lexical" if args.lexical else "every stage, with MiniLM"
+    print(f"storytrace analyze ({mode}), {os.cpu_count()} cores")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    walls: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for n in sizes:
+            records = tmp / f"reuters-{n}.jsonl"
+            write_reuters(records, 0, n)
+            db = tmp / f"reuters-{n}.db"
+            fig = run_child(records, db, tmp / f"out-{n}", args.lexical)
+            walls[n] = fig["wall"]
+            show(f"Reuters {n}", fig)
+            if args.rerun and n == sizes[-1]:
+                more = tmp / "more.jsonl"
+                write_reuters(more, n, args.rerun)
+                again = run_child(more, db, tmp / f"out-{n}-more", args.lexical)
+                show(f"  + {args.rerun} new on that store", again)
+                print(f"  re-run / first run: {again['wall'] / fig['wall']:.1%}")
+        if len(sizes) > 1:
+            lo, hi = sizes[0], sizes[-1]
+            print(f"time({hi})/time({lo}) = {walls[hi] / walls[lo]:.2f} for {hi / lo:.1f}x the articles")
+        if args.meter and (DATA / "meter").exists():
+            records = tmp / "meter.jsonl"
+            write_meter(records)
+            show("METER dev", run_child(records, tmp / "meter.db", tmp / "out-meter", args.lexical))
+
+
+if __name__ == "__main__":
+    main()
