@@ -12,9 +12,10 @@ HTML report. With ``--lexical`` the semantic layer (MiniLM) is off, as
 Corpora (read from ``../shared/data``, never copied): the first N non-empty
 Reuters-21578 bodies in NEWID order with their dates (agency copy), and
 METER's development half (PA copy and newspaper articles, dated). Each run is
-a fresh child process, so its peak RSS is its own. ``--rerun K`` then adds
-the next K Reuters bodies to the same store and runs ``analyze`` again:
-stories whose members did not change come from the store.
+a fresh child process, so its peak RSS is its own. ``--rerun K`` then runs
+``analyze`` again on the same store over the same input plus the next K
+Reuters bodies, as a user re-runs it on a folder that grew: stories whose
+members did not change come from the store.
 
 Prints one line per run and the ratio time(largest N)/time(smallest N).
 Exits 0 with a "skipped" line if the data is absent.
@@ -35,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-REUTERS = DATA / "reuters21578"
 STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report")
 
 
@@ -47,11 +47,11 @@ def reuters_date(value: str) -> str | None:
         return None
 
 
-def write_reuters(out: Path, skip: int, n: int) -> int:
+def write_reuters(out: Path, skip: int, n: int, data: Path = DATA) -> int:
     """Records of the non-empty bodies number ``skip`` to ``skip + n`` (NEWID order) into ``out``."""
     seen = written = 0
     with out.open("w", encoding="utf-8") as fh:
-        for shard in sorted(REUTERS.glob("reuters21578-*.jsonl")):
+        for shard in sorted((data / "reuters21578").glob("reuters21578-*.jsonl")):
             for line in shard.open(encoding="utf-8"):
                 rec = json.loads(line)
                 if not rec.get("body"):
@@ -74,13 +74,13 @@ def write_reuters(out: Path, skip: int, n: int) -> int:
     return written
 
 
-def write_meter(out: Path) -> int:
+def write_meter(out: Path, data: Path = DATA) -> int:
     """METER's development half (PA copy as agency records, newspaper articles) into ``out``."""
     sys.path.insert(0, str(Path(__file__).parent))
     from _data import load_meter_newspapers, load_meter_pa
 
-    pa = load_meter_pa(DATA)
-    papers = load_meter_newspapers(DATA)
+    pa = load_meter_pa(data)
+    papers = load_meter_newspapers(data)
     with out.open("w", encoding="utf-8") as fh:
         for art in [p.article for p in pa.values()] + [m.article for m in papers]:
             row = {"id": art.id, "text": art.text, "source": art.source, "published": art.published, "kind": art.kind}
@@ -88,7 +88,7 @@ def write_meter(out: Path) -> int:
     return len(pa) + len(papers)
 
 
-def child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
+def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
     """One ``analyze`` in this process, as the command runs it; its figures."""
     from storytrace.pipeline import StageTimes, analyze
     from storytrace.report import render_report
@@ -96,11 +96,11 @@ def child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, An
     from storytrace.store import Store
 
     times = StageTimes()
-    n = sum(1 for _ in records.open(encoding="utf-8"))
+    n = sum(1 for path in records for _ in path.open(encoding="utf-8"))
     t0 = time.perf_counter()
     with Store(db) as store:
         embedder = None if lexical else default_embedder(store)
-        result = analyze([records], store, embedder=embedder, times=times)
+        result = analyze(records, store, embedder=embedder, times=times)
     with times.stage("report"):
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
@@ -120,8 +120,8 @@ def child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, An
     }
 
 
-def run_child(records: Path, db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", str(records), str(db), str(out_dir)]
+def run_child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", ",".join(map(str, records)), str(db), str(out_dir)]
     cmd += ["--lexical"] if lexical else []
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -146,14 +146,15 @@ def main() -> None:
     ap.add_argument("--meter", action=argparse.BooleanOptionalAction, default=True, help="also METER dev")
     ap.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
     ap.add_argument("--lexical", action="store_true", help="without the semantic layer (analyze --lexical)")
+    ap.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder")
     ap.add_argument("--child", nargs=3, metavar=("RECORDS", "DB", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        records, db, out_dir = (Path(p) for p in args.child)
-        print(json.dumps(child(records, db, out_dir, args.lexical)))
+        paths, db, out_dir = args.child
+        print(json.dumps(child([Path(p) for p in paths.split(",")], Path(db), Path(out_dir), args.lexical)))
         return
-    if not REUTERS.exists():
-        print(f"skipped: {REUTERS} not found")
+    if not (args.data / "reuters21578").exists():
+        print(f"skipped: {args.data / 'reuters21578'} not found")
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     mode = "lexical" if args.lexical else "every stage, with MiniLM"
@@ -164,24 +165,24 @@ def main() -> None:
         tmp = Path(tmp_name)
         for n in sizes:
             records = tmp / f"reuters-{n}.jsonl"
-            write_reuters(records, 0, n)
+            write_reuters(records, 0, n, args.data)
             db = tmp / f"reuters-{n}.db"
-            fig = run_child(records, db, tmp / f"out-{n}", args.lexical)
+            fig = run_child([records], db, tmp / f"out-{n}", args.lexical)
             walls[n] = fig["wall"]
             show(f"Reuters {n}", fig)
             if args.rerun and n == sizes[-1]:
                 more = tmp / "more.jsonl"
-                write_reuters(more, n, args.rerun)
-                again = run_child(more, db, tmp / f"out-{n}-more", args.lexical)
-                show(f"  + {args.rerun} new on that store", again)
+                write_reuters(more, n, args.rerun, args.data)
+                again = run_child([records, more], db, tmp / f"out-{n}-more", args.lexical)
+                show(f"  the same {n} + {args.rerun} new, on that store", again)
                 print(f"  re-run / first run: {again['wall'] / fig['wall']:.1%}")
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]
             print(f"time({hi})/time({lo}) = {walls[hi] / walls[lo]:.2f} for {hi / lo:.1f}x the articles")
-        if args.meter and (DATA / "meter").exists():
+        if args.meter and (args.data / "meter").exists():
             records = tmp / "meter.jsonl"
-            write_meter(records)
-            show("METER dev", run_child(records, tmp / "meter.db", tmp / "out-meter", args.lexical))
+            write_meter(records, args.data)
+            show("METER dev", run_child([records], tmp / "meter.db", tmp / "out-meter", args.lexical))
 
 
 if __name__ == "__main__":

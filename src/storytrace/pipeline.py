@@ -73,6 +73,8 @@ from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
 
 Progress = Callable[[str, int, int], None]
+# Where a kept story result holds its members' article objects (taken out before it is used).
+MEMBERS_KEY = "_member_articles"
 # A story with more articles than this aligns each article with its NEAREST_ARTICLES most similar ones
 # (``story_pairs``), not every pair.
 ALL_PAIRS_MAX_ARTICLES = 40
@@ -157,44 +159,60 @@ def analyze_articles(
     scorer = scorer or default_scorer()
     times = times or StageTimes()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
-    with times.stage("clean"):
-        known = prepared_by_id or {}
-        prepared = [
-            p if (p := known.get(a.id)) is not None and p.article == a else prepare(a, agencies) for a in articles
-        ]
-        progress("clean", len(prepared), len(articles))
+    known = dict(prepared_by_id or {})
+
+    def prepared_of(batch: Sequence[Article]) -> list[Prepared]:
+        with times.stage("clean"):
+            out = []
+            for a in batch:
+                p = known.get(a.id)
+                if p is None or p.article != a:
+                    known[a.id] = p = prepare(a, agencies)
+                out.append(p)
+            return out
+
     if story_of is None:
+        prepared = prepared_of(articles)
+        progress("clean", len(prepared), len(articles))
         embed = embedder.encode if embedder is not None else None
         labels = stream_labels(prepared, embed=embed)
     else:
-        labels = [story_of[p.article.id] for p in prepared]
-    by_label: dict[int, list[int]] = {}
-    for k, label in enumerate(labels):
-        by_label.setdefault(label, []).append(k)
-    groups = sorted(by_label.values(), key=lambda g: (-len(g), _first_time(prepared, g)))
+        labels = [story_of[a.id] for a in articles]
+    by_label: dict[int, list[Article]] = {}
+    for art, label in zip(articles, labels, strict=True):
+        by_label.setdefault(label, []).append(art)
+    groups = sorted(
+        (sorted(g, key=lambda a: (a.published or "~", a.id)) for g in by_label.values()),
+        key=lambda g: (-len(g), _first_time(g)),
+    )
     settings = _settings_signature(scorer, embedder, agencies)
-    doc: dict[str, Any] = {"articles": [], "stories": []}
-    story_id_of: dict[str, str] = {}
-    stories: list[dict[str, Any] | None] = []
+    signatures = [_story_signature(g, settings) for g in groups]
+    kept = store.story_results(signatures) if store is not None else {}
+    stories: list[dict[str, Any] | None] = [None] * len(groups)
+    metas: list[list[dict[str, Any]]] = [[] for _ in groups]
     todo: list[tuple[int, str, list[Prepared]]] = []
-    signatures: dict[int, str] = {}
-    for n, group in enumerate(groups, start=1):
-        story_id = f"s{n}"
-        members = sorted((prepared[i] for i in group), key=lambda p: (p.article.published or "~", p.article.id))
-        arts = [p.article for p in members]
-        signatures[n - 1] = signature = _story_signature(arts, settings)
-        kept = store.story_result(signature) if store is not None and len(arts) > 1 else None
-        stories.append({**kept, "id": story_id} if kept is not None else None)
-        if kept is None:
-            todo.append((n - 1, story_id, members))
-        story_id_of.update((a.id, story_id) for a in arts)
+    for k, (group, signature) in enumerate(zip(groups, signatures, strict=True)):
+        story_id = f"s{k + 1}"
+        if (result := kept.get(signature)) is not None:
+            metas[k] = [{**m, "story": story_id} for m in result.pop(MEMBERS_KEY)]
+            stories[k] = {**result, "id": story_id}
+        else:
+            members = prepared_of(group)
+            metas[k] = [article_meta(p.article, p.clean, story_id) for p in members]
+            todo.append((k, story_id, members))
+    fresh: dict[str, dict[str, Any]] = {}
     for k, story in analyze_stories(todo, scorer, embedder, times, progress):
         stories[k] = story
-        if store is not None and len(story["articles"]) > 1:
-            store.put_story_result(signatures[k], story)
-    doc["stories"] = stories
+        fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
+    if store is not None and fresh:
+        with times.stage("store"):
+            store.put_story_results(fresh)
+    meta_of = {m["id"]: m for ms in metas for m in ms}
     with times.stage("document"):
-        doc["articles"] = [article_meta(p.article, p.clean, story_id_of.get(p.article.id)) for p in prepared]
+        doc: dict[str, Any] = {
+            "articles": [meta_of[a.id] for a in articles],
+            "stories": [s for s in stories if s is not None],
+        }
     return doc
 
 
@@ -423,8 +441,8 @@ def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
     return out
 
 
-def _first_time(prepared: Sequence[Prepared], group: list[int]) -> str:
-    dates = [d for i in group if (d := prepared[i].article.published)]
+def _first_time(group: Sequence[Article]) -> str:
+    dates = [d for a in group if (d := a.published)]
     return min(dates) if dates else "~"
 
 

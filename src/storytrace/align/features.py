@@ -18,7 +18,9 @@ import difflib
 import math
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -41,6 +43,32 @@ class SentenceInfo:
     numbers: frozenset[str]
     names: frozenset[str]  # stems of capitalised words after the first word, and numbers
     negations: int  # "not", "no", "never", "n't"... (a flipped statement differs in their parity)
+
+    # Views computed on first use and kept (a sentence meets many partners in a story).
+    @cached_property
+    def stem_set(self) -> frozenset[str]:
+        """The distinct stems."""
+        return frozenset(self.stems)
+
+    @cached_property
+    def char_counts(self) -> Counter[str]:
+        """Counts of the character n-grams (``char_ngrams``)."""
+        return Counter(char_ngrams(self.words))
+
+    @cached_property
+    def char_norm(self) -> float:
+        """Euclidean norm of ``char_counts``."""
+        return math.sqrt(sum(v * v for v in self.char_counts.values()))
+
+    @cached_property
+    def bigrams(self) -> frozenset[tuple[str, str]]:
+        """The distinct word bigrams."""
+        return frozenset(zip(self.words, self.words[1:], strict=False))
+
+    @cached_property
+    def joined(self) -> str:
+        """The words joined by spaces."""
+        return " ".join(self.words)
 
 
 @dataclass(frozen=True)
@@ -262,7 +290,7 @@ def pair_features(
     embed_cos: float | None = None,
 ) -> PairFeatures:
     """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1)."""
-    sa, sb = set(a.stems), set(b.stems)
+    sa, sb = a.stem_set, b.stem_set
     shared = sa & sb
     wa = sum(idf.get(s, 1.0) for s in sa)
     wb = sum(idf.get(s, 1.0) for s in sb)
@@ -280,11 +308,11 @@ def pair_features(
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         identical=a.words == b.words and bool(a.words),
         anchors=len(a.names & b.names),
-        local_char_cos=count_cosine(Counter(char_ngrams(a.words)), Counter(char_ngrams(b.words))),
-        bigram_dice=_dice(set(zip(a.words, a.words[1:], strict=False)), set(zip(b.words, b.words[1:], strict=False))),
+        local_char_cos=_char_cosine(a, b),
+        bigram_dice=_dice(a.bigrams, b.bigrams),
         plain_containment=len(shared) / min(len(sa), len(sb)) if sa and sb else 0.0,
-        edit_ratio=Levenshtein.normalized_similarity(" ".join(a.words), " ".join(b.words)),
-        token_set=fuzz.token_set_ratio(" ".join(a.words), " ".join(b.words)) / 100.0,
+        edit_ratio=Levenshtein.normalized_similarity(a.joined, b.joined),
+        token_set=fuzz.token_set_ratio(a.joined, b.joined) / 100.0,
         names_jaccard=_jaccard(a.names, b.names),
         names_unshared=len(a.names ^ b.names),
         numbers_unshared=len(a.numbers ^ b.numbers),
@@ -296,7 +324,17 @@ def pair_features(
     )
 
 
-def _dice(x: set[object], y: set[object]) -> float:
+def _char_cosine(a: SentenceInfo, b: SentenceInfo) -> float:
+    """``count_cosine`` of the two sentences' character n-gram counts, from their kept counts and norms."""
+    x, y = a.char_counts, b.char_counts
+    if len(x) > len(y):
+        x, y = y, x
+    dot = sum(v * y.get(k, 0) for k, v in x.items())
+    norm = a.char_norm * b.char_norm
+    return dot / norm if norm else 0.0
+
+
+def _dice(x: AbstractSet[object], y: AbstractSet[object]) -> float:
     return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
 
 

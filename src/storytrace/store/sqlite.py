@@ -1,10 +1,13 @@
 """The embedded SQLite store: articles (and analysis results), created on first use.
 
 Every write runs in a transaction: a batch of articles is stored whole or not
-at all, so a crash never leaves half a batch, and re-running the same ingest
-stores nothing twice (an article is keyed by its id and recognised by its
-content hash). The database runs in WAL mode so readers are not blocked by a
-writer.
+at all (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a crash, even a SIGKILL, never
+leaves half a batch, and re-running the same ingest stores nothing twice (an
+article is keyed by its id and recognised by its content hash). The database
+runs in WAL mode, so readers are never blocked by a writer; opening the store
+writes nothing once its tables exist. Commands that write for long (``ingest``,
+``analyze``) hold :meth:`Store.writer`, an advisory lock on ``FILE.lock``: a
+second writer says it is waiting and goes on when the first ends.
 
 Not here: reading input files (``ingest``), analysis (``pipeline``).
 """
@@ -12,8 +15,13 @@ Not here: reading input files (``ingest``), analysis (``pipeline``).
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.errors import BadInput
+from storytrace.errors import BadInput, StoreBusy
 from storytrace.model import Article, InputProblem
 
 SCHEMA_VERSION = 1
@@ -67,6 +75,11 @@ CREATE TABLE IF NOT EXISTS analyses (
 );
 """
 _COLUMNS = "id, content_hash, text, title, url, source, published, language, authors, kind, origin"
+_SCHEMA_NAMES = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", _SCHEMA))
+BUSY_TIMEOUT_SECONDS = 30.0
+"""How long one statement waits for another connection's write transaction (a batch takes well under 1 s)."""
+WRITER_WAIT_SECONDS = 600.0
+"""How long :meth:`Store.writer` waits for another writer by default before giving up."""
 
 
 @dataclass
@@ -88,16 +101,70 @@ class Store:
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(str(self.path), timeout=30.0)
+            self.db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            with self.db:
-                self.db.executescript(_SCHEMA)
-                self.db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-                )
+            self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash of the process loses no commit
+            if not self._has_schema():  # a reader opening an existing store writes nothing, so waits for nothing
+                with self.db:
+                    self.db.executescript(_SCHEMA)
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    )
         except sqlite3.DatabaseError as e:
             raise BadInput(str(path), f"cannot open the store: {e}") from None
+
+    def _has_schema(self) -> bool:
+        """True if every table and index of the schema exists, and the schema version is recorded."""
+        names = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
+        if not _SCHEMA_NAMES <= names:
+            return False
+        return self.db.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is not None
+
+    @contextmanager
+    def writer(
+        self, on_wait: Callable[[str], None] | None = None, timeout: float = WRITER_WAIT_SECONDS
+    ) -> Iterator[None]:
+        """Hold the store's single-writer lock (``flock`` on ``FILE.lock``) while the block runs.
+
+        Readers never take it. The system releases it when the holder ends, even
+        when killed, so a crash leaves no stale lock behind.
+
+        Args:
+            on_wait: told once, in one line, when another writer holds the lock and this one waits.
+            timeout: seconds to wait for the other writer before raising :class:`StoreBusy`.
+
+        """
+        if sys.platform == "win32" or str(self.path) == ":memory:":
+            yield
+            return
+        lock_path = f"{self.path}.lock"
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise BadInput(lock_path, f"cannot take the store's writer lock: {e.strerror}") from None
+        try:
+            if not _try_lock(fd):
+                self._wait_for_lock(fd, on_wait, timeout)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    def _wait_for_lock(self, fd: int, on_wait: Callable[[str], None] | None, timeout: float) -> None:
+        """Wait for the writer lock held by another process, saying so once; StoreBusy after ``timeout`` s."""
+        holder = _lock_holder(fd)
+        if on_wait is not None:
+            on_wait(f"waiting for another storytrace writer{holder} on {self.path}…")
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    str(self.path),
+                    f"another storytrace writer{holder} has kept the store for over {timeout:g} s; "
+                    "try again when it ends (STORYTRACE_LOCK_TIMEOUT sets the wait)",
+                )
+            time.sleep(0.2)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -109,46 +176,77 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add(self, records: Iterable[Article | InputProblem], batch_size: int = 500) -> IngestReport:
-        """Store articles in transactions of ``batch_size``; problems are collected, not raised."""
+    def add(
+        self,
+        records: Iterable[Article | InputProblem],
+        batch_size: int = 500,
+        on_problem: Callable[[InputProblem], None] | None = None,
+    ) -> IngestReport:
+        """Store articles in transactions of ``batch_size``; problems are collected, not raised.
+
+        With ``on_problem``, each problem (of the input, or an id stored with
+        another text) goes to it as it is met instead of into the report, so
+        memory does not grow with the number of bad records.
+        """
         report = IngestReport()
+        tell = on_problem or report.problems.append
         batch: list[Article] = []
         for rec in records:
             if isinstance(rec, InputProblem):
-                report.problems.append(rec)
+                tell(rec)
                 continue
             batch.append(rec)
             if len(batch) >= batch_size:
-                self._add_batch(batch, report)
+                self._add_batch(batch, report, tell)
                 batch = []
         if batch:
-            self._add_batch(batch, report)
+            self._add_batch(batch, report, tell)
         return report
 
-    def _add_batch(self, batch: list[Article], report: IngestReport) -> None:
+    def _add_batch(self, batch: list[Article], report: IngestReport, tell: Callable[[InputProblem], None]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db:  # one transaction: all of the batch or none of it
+        with self._transaction():  # all of the batch or none of it
             for art in batch:
-                digest = art.content_hash
-                row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (art.id,)).fetchone()
-                if row is not None:
-                    if row[0] == digest:
-                        report.unchanged.append(art.id)
-                    else:
-                        where = art.origin or art.id
-                        problem = f"id '{art.id}' is already stored with a different text; give it another id"
-                        report.problems.append(InputProblem(where, problem))
-                        report.conflicts.append(art.id)
-                    continue
-                same = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
-                if same is not None:
-                    report.duplicates[art.id] = same[0]
-                    continue
-                self.db.execute(
-                    f"INSERT INTO articles ({_COLUMNS}, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*_row(art, digest), now),
+                try:
+                    self._add_one(art, now, report, tell)
+                except UnicodeEncodeError as e:  # readers refuse such text; a record from elsewhere may not
+                    tell(InputProblem(art.origin or "article", f"not valid Unicode ({e.reason}); not stored"))
+
+    def _add_one(self, art: Article, now: str, report: IngestReport, tell: Callable[[InputProblem], None]) -> None:
+        """Store one article inside the batch's transaction, unless its id or content is stored already."""
+        digest = art.content_hash
+        row = self.db.execute("SELECT content_hash, origin FROM articles WHERE id = ?", (art.id,)).fetchone()
+        if row is not None:
+            if row[0] == digest:
+                report.unchanged.append(art.id)
+            else:
+                first = f" (from {row[1]})" if row[1] else ""
+                problem = (
+                    f"id '{art.id}' is already stored with a different text{first}; not overwritten: give it another id"
                 )
-                report.added.append(art.id)
+                tell(InputProblem(art.origin or art.id, problem))
+                report.conflicts.append(art.id)
+            return
+        same = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
+        if same is not None:
+            report.duplicates[art.id] = same[0]
+            return
+        self.db.execute(
+            f"INSERT INTO articles ({_COLUMNS}, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (*_row(art, digest), now),
+        )
+        report.added.append(art.id)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (``BEGIN IMMEDIATE``): what it reads stays true until it commits."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     def get(self, article_id: str) -> Article | None:
         """The stored article with this id, or None."""
@@ -247,11 +345,50 @@ class Store:
                 (signature, json.dumps(result)),
             )
 
+    def story_results(self, signatures: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The kept analyses of those ``signatures`` that have one (looked up in chunks)."""
+        out: dict[str, dict[str, Any]] = {}
+        wanted = list(dict.fromkeys(signatures))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT signature, result FROM story_results WHERE signature IN ({marks})"
+            out.update((sig, json.loads(result)) for sig, result in self.db.execute(query, chunk))
+        return out
+
+    def put_story_results(self, results: dict[str, dict[str, Any]]) -> None:
+        """Keep many stories' analyses in one transaction (see ``put_story_result``)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
+                ((sig, json.dumps(result)) for sig, result in results.items()),
+            )
+
     def save_analysis(self, result: dict[str, Any]) -> None:
         """Keep an analysis result (the ``stories.json`` document)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, json.dumps(result)))
+
+
+def _try_lock(fd: int) -> bool:
+    """An exclusive ``flock`` without blocking: True if taken."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock_holder(fd: int) -> str:
+    """`` (pid N)`` of the writer that wrote its pid into the lock file, or nothing."""
+    try:
+        pid = os.pread(fd, 32, 0).decode("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
 
 
 def _row(art: Article, digest: str) -> tuple[Any, ...]:
