@@ -159,11 +159,11 @@ def derivation(copy: Prepared, source: Prepared, covered: float, shares_text: bo
     """
     if _published_after(source.article, copy.article):
         return "non_derived"
-    if not shares_text:
-        return derivation_by_coverage(covered)
+    by_coverage = derivation_by_coverage(covered)
+    if not shares_text or by_coverage == DERIVATIONS[0]:
+        return by_coverage  # nothing shared to show the model; or already the most derived the model could say
     features = text_features(content_text(copy), [content_text(source)])
     by_model = load_derivation_model().predict(features)
-    by_coverage = derivation_by_coverage(covered)
     return min(by_model, by_coverage, key=DERIVATIONS.index)
 
 

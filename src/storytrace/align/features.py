@@ -124,8 +124,8 @@ class SentenceSpace:
     def __init__(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> None:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
-        self.word_vectors = tfidf([list(i.stems) for i in self.infos])
-        self.char_vectors = tfidf([char_ngrams(i.words) for i in self.infos])
+        self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
+        self.char_vectors = tfidf([i.char_counts for i in self.infos])
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
         self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
@@ -202,6 +202,11 @@ class SentenceSpace:
         """Cosine of the summed word (or character n-gram) vectors of two groups of sentences."""
         if not rows_a or not rows_b:
             return 0.0
+        if self._dense is not None:  # the vectors are unit rows: their sums' products are sums of cosines
+            gram = self._dense[2 if chars else 1]
+            a, b = list(rows_a), list(rows_b)
+            norm2 = float(gram[np.ix_(a, a)].sum() * gram[np.ix_(b, b)].sum())
+            return float(gram[np.ix_(a, b)].sum()) / math.sqrt(norm2) if norm2 > 0 else 0.0
         vectors = self.char_vectors if chars else self.word_vectors
         va = np.asarray(vectors[list(rows_a)].sum(axis=0)).ravel()
         vb = np.asarray(vectors[list(rows_b)].sum(axis=0)).ravel()
@@ -257,14 +262,14 @@ def char_ngrams(words: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5)) -> lis
     return out
 
 
-def tfidf(docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised documents."""
+def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised (or already counted) documents."""
     column: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
     counts: list[int] = []
     for r, doc in enumerate(docs):
-        for term, count in Counter(doc).items():
+        for term, count in (doc if isinstance(doc, Counter) else Counter(doc)).items():
             rows.append(r)
             cols.append(column.setdefault(term, len(column)))
             counts.append(count)
