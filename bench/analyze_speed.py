@@ -18,14 +18,19 @@ Reuters bodies, as a user re-runs it on a folder that grew: stories whose
 members did not change come from the store.
 
 Prints one line per run and the ratio time(largest N)/time(smallest N).
+``--profile FILE`` writes a cProfile of each run's main process to FILE (the
+last run's stays); with ``STORYTRACE_WORKERS=1`` the per-story work stays in
+that process and shows in the profile.
 Exits 0 with a "skipped" line if the data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -97,10 +102,20 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
 
     times = StageTimes()
     n = sum(1 for path in records for _ in path.open(encoding="utf-8"))
+    profile = os.environ.get("ANALYZE_SPEED_PROFILE")
+    profiler = cProfile.Profile() if profile else None
     t0 = time.perf_counter()
     with Store(db) as store:
         embedder = None if lexical else default_embedder(store)
+        if profiler is not None:
+            profiler.enable()
         result = analyze(records, store, embedder=embedder, times=times)
+        if profiler is not None:
+            profiler.disable()
+            with open(profile, "w", encoding="utf-8") as fh:
+                stats = pstats.Stats(profiler, stream=fh)
+                stats.sort_stats("cumulative").print_stats(40)
+                stats.sort_stats("tottime").print_stats(25)
     with times.stage("report"):
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
@@ -123,7 +138,9 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
 def run_child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", ",".join(map(str, records)), str(db), str(out_dir)]
     cmd += ["--lexical"] if lexical else []
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"analyze failed on {records}:\n{done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -146,6 +163,7 @@ def main() -> None:
     ap.add_argument("--meter", action=argparse.BooleanOptionalAction, default=True, help="also METER dev")
     ap.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
     ap.add_argument("--lexical", action="store_true", help="without the semantic layer (analyze --lexical)")
+    ap.add_argument("--profile", type=Path, help="write a cProfile of the (main process of the) last run here")
     ap.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder")
     ap.add_argument("--child", nargs=3, metavar=("RECORDS", "DB", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -157,6 +175,8 @@ def main() -> None:
         print(f"skipped: {args.data / 'reuters21578'} not found")
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if args.profile:
+        os.environ["ANALYZE_SPEED_PROFILE"] = str(args.profile.resolve())
     mode = "lexical" if args.lexical else "every stage, with MiniLM"
     print(f"storytrace analyze ({mode}), {os.cpu_count()} cores")
     sizes = [int(s) for s in args.sizes.split(",") if s]

@@ -31,6 +31,10 @@ class StoreConflict(StorytraceError):
     """The store already holds a different article under the same id."""
 
 
+class StoreBusy(StorytraceError):
+    """Another storytrace process kept the store's writer lock for longer than the wait allows."""
+
+
 class UsageError(StorytraceError):
     """The command was called in a way that cannot work (exit status 2)."""
 
@@ -43,4 +47,12 @@ E_BINARY = "binary data, not text (is it an image or an archive?)"
 E_NO_ID = "record has no 'id'"
 E_NO_TEXT = "record has neither 'text' nor 'html'"
 E_NOT_JSON = "not valid JSON"
-E_CP1252 = "not valid UTF-8; read as Windows-1252 (cp1252)"
+E_CP1252 = "not valid UTF-8 throughout; the bytes that are not UTF-8 read as Windows-1252 (cp1252)"
+E_TOO_DEEP_HTML = (
+    "HTML nested more than 255 elements deep (the parser's limit); not read, as its text would be cut short"
+)
+
+
+def nul_bytes(count: int) -> str:
+    """The problem of a text holding ``count`` NUL bytes, which are read as U+FFFD."""
+    return f"{count:,} NUL byte{'s' if count != 1 else ''} (binary zeros) in the text; read as U+FFFD"
