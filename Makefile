@@ -51,7 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cluster_quality.py --sweep --learned
 	$(BIN)/python bench/cluster_speed.py
 	$(BIN)/python bench/derivation.py
-	$(BIN)/python bench/analyze_reuters.py --n 2000
+	$(BIN)/python bench/analyze_speed.py --lexical
 
 clean:
 	rm -rf $(VENV) demo-out build *.egg-info src/*.egg-info

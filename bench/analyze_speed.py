@@ -128,11 +128,28 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
         "stages": times.seconds,
         "cpu": times.cpu,
         "cpu_total": time.process_time(),
+        "by_size": by_story_size(times.stories),
         "stories": len(sizes),
         "largest": sizes[0] if sizes else 0,
         "pairs": sum(len(s["pairs"]) for s in result.document["stories"]),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+SIZE_BUCKETS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 40), (41, 10**9))
+
+
+def by_story_size(stories: list[tuple[int, int, float]]) -> list[list[Any]]:
+    """Per story-size bucket: [label, stories, pairs, CPU s, CPU ms per story, CPU ms per pair]."""
+    rows = []
+    for lo, hi in SIZE_BUCKETS:
+        inside = [(p, t) for n, p, t in stories if lo <= n <= hi]
+        if not inside:
+            continue
+        pairs, cpu = sum(p for p, _ in inside), sum(t for _, t in inside)
+        label = f"{lo}" if lo == hi else (f"{lo}-{hi}" if hi < 10**9 else f"{lo}+")
+        rows.append([label, len(inside), pairs, cpu, 1000 * cpu / len(inside), 1000 * cpu / pairs if pairs else 0.0])
+    return rows
 
 
 def run_child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
@@ -155,6 +172,11 @@ def show(label: str, fig: dict[str, Any]) -> None:
         f"    CPU s per stage: {cpu}",
         flush=True,
     )
+    for label, stories, pairs, cpu_s, per_story, per_pair in fig.get("by_size", []):
+        print(
+            f"    stories of {label:>5} articles: {stories:5d} stories  {pairs:6d} pairs  CPU {cpu_s:6.1f} s  "
+            f"{per_story:7.1f} ms/story  {per_pair:5.1f} ms/pair"
+        )
 
 
 def main() -> None:

@@ -94,6 +94,7 @@ class StageTimes:
 
     seconds: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # this process's CPU seconds (others' load aside)
+    stories: list[tuple[int, int, float]] = field(default_factory=list)  # (articles, pairs, CPU s) per story
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -110,6 +111,7 @@ class StageTimes:
         for mine, theirs in ((self.seconds, other.seconds), (self.cpu, other.cpu)):
             for stage, value in theirs.items():
                 mine[stage] = mine.get(stage, 0.0) + value
+        self.stories.extend(other.stories)
 
 
 @dataclass
@@ -305,6 +307,7 @@ def analyze_story(
 ) -> dict[str, Any]:
     """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
     times = times or StageTimes()
+    start = time.process_time()
     arts = [p.article for p in members]
     with times.stage("align"):
         comparisons = compare_story(members, scorer, embedder)
@@ -313,7 +316,9 @@ def analyze_story(
     with times.stage("facts"):
         facts = compare_facts(members, comparisons)
     with times.stage("document"):
-        return story_json(story_id, arts, comparisons, provenance, facts)
+        story = story_json(story_id, arts, comparisons, provenance, facts)
+    times.stories.append((len(arts), len(comparisons), time.process_time() - start))
+    return story
 
 
 def prepare_all(
