@@ -569,7 +569,7 @@ def test_gzip_jsonl_truncated_keeps_earlier_records(tmp_path: Path, monkeypatch:
 
 
 def test_gzip_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "MAX_BYTES", 1000)
+    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 1000)
     path = write(tmp_path / "bomb.txt.gz", gzip.compress(b"a" * 5000))
     problem = only_problem(read(path))
     assert problem.problem.startswith("decompressed size over the limit")

@@ -36,6 +36,7 @@ from storytrace.pipeline import assign_stories, prepare_all
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.store import Store
+from storytrace.store.sqlite import WRITER_WAIT_SECONDS
 
 app = typer.Typer(
     add_completion=False,
@@ -95,8 +96,30 @@ def _guard(fn: Callable[[], int]) -> None:
 
 
 def _say(line: str) -> None:
-    """One line on stderr, as every error and problem is reported."""
-    err.print(f"storytrace: {line}", markup=False, soft_wrap=True)
+    """One line on stderr, as every error and problem is reported (see ``one_line``)."""
+    err.print(f"storytrace: {one_line(line)}", markup=False, soft_wrap=True)
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every character a terminal would not print as itself escaped (``\n``, ``\x00``, ``\u202e``).
+
+    File names and record ids come from the input: a newline in a file name
+    must not split a message in two, nor a bidi override reorder it.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode() for ch in text)
+
+
+def _lock_timeout() -> float:
+    """Seconds a writer waits for another one: ``STORYTRACE_LOCK_TIMEOUT``, else the store's default."""
+    value = os.environ.get("STORYTRACE_LOCK_TIMEOUT")
+    if value is None:
+        return WRITER_WAIT_SECONDS
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        raise UsageError("STORYTRACE_LOCK_TIMEOUT", f"'{value}' is not a number of seconds") from None
 
 
 def _check_published(published: str | None) -> None:
@@ -144,19 +167,25 @@ def ingest(
 
     def run() -> int:
         _check_published(published)
-        with Store(db or Path("storytrace.db")) as store:
-            report = store.add(read_paths(paths, published=published))
+        problems = 0
+
+        def problem(p: InputProblem) -> None:  # said as met, not kept: a million bad lines cost no memory
+            nonlocal problems
+            problems += 1
+            _say(str(p))
+
+        with Store(db or Path("storytrace.db")) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
+            report = store.add(read_paths(paths, published=published), on_problem=problem)
             before = set(store.story_assignments().values())
             with _progress_bar() as progress:
                 story_of = assign_stories(store, _embedder(store, lexical), progress)
-        _report_problems(report.problems)
         dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
         opened = len(set(story_of.values()) - before)
         out.print(
             f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
             f"{len(set(story_of.values()))} stories ({opened} new)"
         )
-        return 1 if report.problems else 0
+        return 1 if problems else 0
 
     _guard(run)
 
@@ -177,7 +206,12 @@ def analyze(
     def run() -> int:
         _check_published(published)
         out_dir.mkdir(parents=True, exist_ok=True)
-        with Store(db or out_dir / "storytrace.db") as store, _progress_bar() as progress:
+        store_path = db or out_dir / "storytrace.db"
+        with (
+            Store(store_path) as store,
+            store.writer(on_wait=_say, timeout=_lock_timeout()),
+            _progress_bar() as progress,
+        ):
             embedder = _embedder(store, lexical)
             result = run_analysis(paths, store, published=published, progress=progress, embedder=embedder)
         _report_problems(result.problems)
@@ -460,3 +494,125 @@ def serve(
         return 0
 
     _guard(run)
+
+
+ConfOption = Annotated[
+    list[str] | None,
+    typer.Option("--conf", help="A Spark setting key=value (repeat it), e.g. spark.executor.memory=8g."),
+]
+
+
+@app.command()
+def batch(
+    input_path: Annotated[
+        str, typer.Argument(metavar="INPUT", help="JSON Lines or Parquet: a file, folder or glob; any URI Spark reads.")
+    ],
+    engine: Annotated[str, typer.Option("--engine", help="The engine: spark (the only one for now).")] = "spark",
+    out_dir: Annotated[
+        str, typer.Option("--out", help="Output folder (any URI Spark writes): JSON Lines, tables, stage data.")
+    ] = "storytrace-batch",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master: local[4], spark://host:7077, yarn, k8s://…")
+    ] = None,
+    conf: ConfOption = None,
+    stop_after: Annotated[
+        str, typer.Option("--stop-after", help="Last stage to run: clean, dedup, cluster, analyze or write.")
+    ] = "write",
+    input_format: Annotated[
+        str | None, typer.Option("--format", help="jsonl or parquet (default: from the file names).")
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", help="Tasks per heavy stage (default: sized by the work).", min=1)
+    ] = None,
+    slice_articles: Annotated[
+        int, typer.Option("--slice-articles", help="Cluster in parallel time slices of N articles (0: one exact pass).")
+    ] = 0,
+) -> None:
+    """The analysis on Apache Spark: OUT/stories.jsonl, OUT/articles.jsonl and Parquet tables in OUT/tables.
+
+    Each stage keeps its result under OUT/stages and is skipped when run again on the same input.
+    """
+
+    def run() -> int:
+        if engine != "spark":
+            raise UsageError("--engine", f"'{engine}' is not available: use spark (or `storytrace analyze`)")
+        settings = _spark_conf(conf or [])
+        try:
+            from storytrace.spark.batch import BatchOptions, run_batch
+            from storytrace.spark.session import session
+        except ImportError as e:
+            needs = e.name or "pyspark"
+            raise UsageError("batch", f"the Spark engine needs {needs}: pip install 'storytrace[spark]'") from None
+        options = BatchOptions(
+            input=input_path, out=out_dir, input_format=input_format, stop_after=stop_after,
+            partitions=partitions, slice_articles=slice_articles,
+        )  # fmt: skip
+        with _spark_session(session, master, settings) as spark:
+            result = run_batch(spark, options, _stage_line)
+        for line in result.problems:
+            _say(line)
+        if result.problem_count > len(result.problems):
+            _say(f"… {result.problem_count - len(result.problems)} more problems in {result.out}/problems.jsonl")
+        _print_batch_summary(result)
+        return 1 if result.problem_count else 0
+
+    _guard(run)
+
+
+def _spark_conf(pairs: Sequence[str]) -> dict[str, str]:
+    """``--conf key=value`` settings as a dict; a malformed one is a usage error."""
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError("--conf", f"'{pair}' is not key=value (e.g. spark.executor.memory=8g)")
+        settings[key.strip()] = value
+    return settings
+
+
+@contextmanager
+def _spark_session(session: Callable[..., Any], master: str | None, settings: dict[str, str]) -> Iterator[Any]:
+    """The Spark session; a Spark that cannot start (no Java) is one line, not a traceback."""
+    opened = session(master=master, conf=settings, progress_bar=err.is_terminal)
+    try:
+        spark = opened.__enter__()
+    except Exception as e:  # noqa: BLE001 - pyspark raises its own error types when the JVM cannot start
+        if os.environ.get("STORYTRACE_DEBUG"):
+            raise
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise UsageError("batch", f"cannot start Spark ({first}); it needs Java 17 on PATH or JAVA_HOME") from None
+    try:
+        yield spark
+    finally:
+        opened.__exit__(None, None, None)
+
+
+def _stage_line(stage: str, event: str, figures: dict[str, Any]) -> None:
+    """One line on stderr per finished or skipped stage."""
+    if event == "start":
+        if err.is_terminal:
+            err.print(f"{stage:<8} running …", style="dim", markup=False, highlight=False)
+        return
+    if event == "skipped":
+        err.print(f"{stage:<8} done before, skipped", markup=False, highlight=False)
+        return
+    shown = [(k.replace("_", " "), v) for k, v in figures.items() if isinstance(v, int | float) and k != "seconds"]
+    details = ", ".join(f"{name} {value:,}" for name, value in shown)
+    err.print(f"{stage:<8} {figures.get('seconds', 0):.1f} s  {details}", markup=False, highlight=False)
+
+
+def _print_batch_summary(result: Any) -> None:
+    clean, cluster, analyzed = (result.figures(s) for s in ("clean", "cluster", "analyze"))
+    parts = []
+    if clean:
+        parts.append(f"{clean.get('articles', 0):,} articles")
+    if cluster:
+        parts.append(f"{cluster.get('stories', 0):,} stories (largest {cluster.get('largest_story', 0):,})")
+    if analyzed:
+        parts.append(f"{analyzed.get('alignments', 0):,} aligned passages")
+    out.print(", ".join(parts) or "nothing to do")
+    if result.figures("write"):
+        out.print(f"wrote {result.out}/stories.jsonl, {result.out}/articles.jsonl, tables in {result.out}/tables/")
+    else:
+        last = result.stages[-1].stage if result.stages else "-"
+        out.print(f"stopped after {last}; stage data in {result.out}/stages/")

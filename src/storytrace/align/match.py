@@ -74,7 +74,8 @@ def align_sentences(
     embed = space.pair_embed_cos(rows, cols)
     if embed is not None:
         sim = np.maximum(sim, semantic_similarity(embed))
-    scored = _Scored(cand_i, cand_j, sim)
+    same = np.array([a_sents[i].text == b_sents[j].text for i, j in candidates], dtype=bool)
+    scored = _Scored(cand_i, cand_j, sim, same)
     chosen = _choose_pairs(scored)
     feats = [space.features(rows[k], cols[k], float(word_cos[k]), float(char_cos[k])) for k in chosen]
     pairs: list[_Pair] = []
@@ -92,6 +93,7 @@ class _Scored:
     i: np.ndarray
     j: np.ndarray
     sim: np.ndarray
+    same: np.ndarray  # the two sentences' texts are identical
 
     def best_of(self, side: str) -> dict[int, tuple[int, float]]:
         """Sentence -> (its best partner, score), for side "a" (i) or "b" (j)."""
@@ -119,7 +121,8 @@ def _choose_pairs(scored: _Scored) -> list[int]:
     """Greedy one-to-one choice of near-mutual-best candidates, best first; their positions, by (i, j)."""
     row_best = {u: s for u, (_, s) in scored.best_of("a").items()}
     col_best = {v: s for v, (_, s) in scored.best_of("b").items()}
-    order = np.argsort(-scored.sim, kind="stable")
+    # Best first; among scores equal but for float noise (a sentence the text repeats), identical texts first.
+    order = np.lexsort((~scored.same, -np.round(scored.sim, 9)))
     used_a: set[int] = set()
     used_b: set[int] = set()
     out: list[int] = []

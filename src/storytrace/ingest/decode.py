@@ -1,8 +1,9 @@
 """Turn the bytes of an input file into text, the way ``open()`` would.
 
 Does: byte-order marks (UTF-8, UTF-16, UTF-32), BOM-less UTF-16 sniffing,
-the cp1252 fallback for files that are not UTF-8, universal newlines, and
-spotting binary data or empty files.
+the cp1252 fallback for the bytes of a file that are not UTF-8, universal newlines,
+spotting binary data or empty files, and stray NUL bytes in text (read as
+U+FFFD, one character for one, so offsets into the text stay those of the file).
 
 Does not: read files, parse formats, or guess encodings beyond the above
 (HTML charset declarations are handled in :mod:`storytrace.ingest.html`).
@@ -26,6 +27,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\x0b\x0c\r\x1a\x1b")
+_CONTROL_BYTES = bytes(b for b in range(256) if (b < 32 and b not in _TEXT_CONTROLS) or b == 0x7F)
+NUL_REPLACEMENT = "\ufffd"
+"""What a NUL in text is read as: the replacement character, so no offset moves."""
 
 
 def _cp1252_table() -> dict[int, str]:
@@ -49,13 +53,15 @@ class Decoded:
     Attributes:
         text: the decoded text with universal newlines, or None when unusable.
         problem: why ``text`` is None (a message for :class:`InputProblem`).
-        fallback: True when the bytes were not UTF-8 and were read as cp1252.
+        fallback: True when some bytes were not UTF-8 (and were read as cp1252).
+        nuls: how many NUL characters of the text were read as U+FFFD.
 
     """
 
     text: str | None
     problem: str | None = None
     fallback: bool = False
+    nuls: int = 0
 
 
 def bom_encoding(head: bytes) -> str | None:
@@ -67,13 +73,16 @@ def bom_encoding(head: bytes) -> str | None:
 
 
 def utf16_without_bom(head: bytes) -> str | None:
-    """Guess BOM-less UTF-16 from NUL bytes that all sit at even or all at odd offsets."""
+    """Guess BOM-less UTF-16 from NUL bytes that (nearly) all sit at even or all at odd offsets.
+
+    Nearly: a character such as U+4E00 or U+2500 puts its NUL on the other side.
+    """
     even, odd = head[0::2], head[1::2]
     if not even or not odd:
         return None
-    if odd.count(0) >= 0.3 * len(odd) and even.count(0) == 0:
+    if odd.count(0) >= 0.3 * len(odd) and even.count(0) <= 0.05 * len(even):
         return "utf-16-le"
-    if even.count(0) >= 0.3 * len(even) and odd.count(0) == 0:
+    if even.count(0) >= 0.3 * len(even) and odd.count(0) <= 0.05 * len(odd):
         return "utf-16-be"
     return None
 
@@ -81,18 +90,61 @@ def utf16_without_bom(head: bytes) -> str | None:
 def looks_binary(head: bytes) -> bool:
     """Return True if ``head`` (the start of a UTF-8/8-bit file) is not text.
 
-    Binary means a NUL byte, or more than 30% control bytes other than the
-    usual whitespace ones.
+    Binary means more than 30% control bytes other than the usual whitespace
+    ones, or NUL bytes in data that is not otherwise UTF-8 text with at most 5%
+    control bytes (stray NULs in such text are read as U+FFFD and reported).
     """
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 0x7F)
-    return controls > 0.3 * max(len(head), 1)
+    if b"\x00" not in head:
+        return _control_share(head) > 0.3
+    rest = head.replace(b"\x00", b"")
+    return not rest.strip() or not _is_utf8(rest) or _control_share(rest) > 0.05
+
+
+def _control_share(data: bytes) -> float:
+    """Share of control bytes (other than whitespace, ESC and SUB) in ``data``."""
+    return (len(data) - len(data.translate(None, _CONTROL_BYTES))) / max(len(data), 1)
+
+
+def _is_utf8(head: bytes) -> bool:
+    """True if ``head`` is UTF-8, allowing a character cut off at its end."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.start >= len(head) - 3
+    return True
+
+
+def replace_nuls(text: str) -> tuple[str, int]:
+    """``text`` with each NUL read as U+FFFD, and how many there were."""
+    count = text.count("\x00")
+    return (text.replace("\x00", NUL_REPLACEMENT), count) if count else (text, 0)
 
 
 def cp1252(data: bytes) -> str:
     """Decode ``data`` as cp1252; the five bytes cp1252 leaves undefined read as Latin-1."""
     return data.decode("latin-1").translate(_CP1252)
+
+
+def _cp1252_errors(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes that are not UTF-8 read as cp1252, one character each."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return cp1252(exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error("storytrace-cp1252", _cp1252_errors)
+
+
+def utf8_else_cp1252(data: bytes) -> tuple[str, bool]:
+    """Decode ``data`` as UTF-8, each byte that is not UTF-8 as cp1252; True if there was any.
+
+    A file that mixes UTF-8 with Windows-1252 (pasted together from two sources)
+    keeps its UTF-8 characters; a file wholly in cp1252 reads as it would in cp1252.
+    """
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "storytrace-cp1252"), True
 
 
 def universal_newlines(text: str) -> str:
@@ -132,9 +184,12 @@ def decode(data: bytes) -> Decoded:
     if encoding is None and looks_binary(head):
         return Decoded(None, E_BINARY)
     decoded = _decode_with(data, encoding)
-    if decoded.text is not None and not decoded.text.strip():
+    if decoded.text is None:
+        return decoded
+    text, nuls = replace_nuls(decoded.text)
+    if not text.strip():
         return Decoded(None, E_EMPTY)
-    return decoded
+    return Decoded(text, fallback=decoded.fallback, nuls=nuls)
 
 
 def _decode_with(data: bytes, encoding: str | None) -> Decoded:
@@ -142,12 +197,11 @@ def _decode_with(data: bytes, encoding: str | None) -> Decoded:
     if encoding is not None and encoding != "utf-8-sig":
         try:
             text = data.decode(encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            if encoding.endswith(("le", "be")):  # only guessed from NUL bytes: call it binary
-                return Decoded(None, E_BINARY)
+        except UnicodeDecodeError as exc:
+            if encoding.endswith(("le", "be")):  # only guessed from NUL bytes: binary, or broken UTF-16
+                reason = f"not valid {encoding.upper()}: {exc.reason}"
+                return Decoded(None, f"binary data, or broken UTF-16 without a byte-order mark ({reason})")
             return Decoded(None, f"not valid {encoding.upper()} despite its byte-order mark")
         return Decoded(universal_newlines(text))
-    try:
-        return Decoded(universal_newlines(data.decode("utf-8-sig")))
-    except UnicodeDecodeError:
-        return Decoded(universal_newlines(cp1252(data)), fallback=True)
+    text, fallback = utf8_else_cp1252(data.removeprefix(codecs.BOM_UTF8))
+    return Decoded(universal_newlines(text), fallback=fallback)

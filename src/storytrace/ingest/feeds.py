@@ -6,6 +6,9 @@ entry id/guid, else its link, else ``<file stem>-<n>``; text from the
 entry's content, else its summary/description, as plain text with one
 paragraph per line; title, link, UTC publication date-time, authors, and the
 feed's title as source. A bad entry is reported and the others still read.
+A feed whose DOCTYPE declares entities is refused before parsing: expanding
+them can blow up (billion laughs: expat stops it, but only after a million
+callbacks, some 5 s) or read local files (external entities).
 
 Does not: fetch linked pages (the text is what the feed carries), or read
 files (see :mod:`storytrace.ingest.readers`).
@@ -13,6 +16,7 @@ files (see :mod:`storytrace.ingest.readers`).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,11 +24,17 @@ from typing import Any
 import feedparser
 
 from storytrace.ingest.html import fragment_to_text, normalise_lines
+from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.ingest.records import Item
 from storytrace.model import Article, InputProblem
 
 E_NOT_A_FEED = "not an RSS/Atom feed"
 E_NO_ENTRY_TEXT = "feed entry has no text (no content, summary or description)"
+E_ENTITIES = (
+    "feed declares XML entities in its DOCTYPE (<!ENTITY ...>); not read, as expanding them "
+    "can blow up (billion laughs) or read local files: remove the declarations"
+)
+_DECLARES_ENTITIES = re.compile(rb"<!DOCTYPE\s[^\[>]*\[[^\]]*<!ENTITY", re.IGNORECASE)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
@@ -42,6 +52,9 @@ def read_feed(data: bytes, where: str, stem: str) -> Iterator[Item]:
         feed itself if it is malformed; just one InputProblem if it has no entries.
 
     """
+    if _DECLARES_ENTITIES.search(data, 0, 1 << 16):
+        yield InputProblem(where, E_ENTITIES)
+        return
     try:
         parsed: Any = feedparser.parse(data)
         entries = list(parsed.get("entries") or [])
@@ -88,6 +101,8 @@ def _entry_article(entry: Any, where: str, fallback_id: str, source: str | None,
         text = _entry_text(entry)
         if not text:
             return InputProblem(where, E_NO_ENTRY_TEXT)
+        if len(text) > MAX_ARTICLE_BYTES:
+            return InputProblem(where, f"entry text over the limit for one article ({size_text(MAX_ARTICLE_BYTES)})")
         return Article(
             id=_string(entry.get("id")) or _string(entry.get("link")) or fallback_id,
             text=text,

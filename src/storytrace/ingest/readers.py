@@ -1,12 +1,15 @@
-"""Input paths to article records: files by extension, gzip, folders.
+r"""Input paths to article records: files by extension, gzip, folders.
 
-Does: walk folders (sorted, recursive, hidden names and unknown extensions
-skipped, symlinked folders followed once), open files and gzip streams
-(capped at :data:`MAX_BYTES` of data), pick the reader from the extension
-(``.txt``, ``.html``/``.htm``, ``.json``, ``.jsonl``, ``.xml``/``.rss``/``.atom``,
-any of them ``.gz``), and report every unreadable file or record as an
-:class:`InputProblem` instead of raising. JSON Lines are streamed; other
-formats are read whole.
+Does: walk folders (sorted, recursive without recursion, hidden names and
+unknown extensions skipped, symlinked folders followed once, symlink loops
+reported), open files and gzip streams within the limits of
+:mod:`storytrace.ingest.limits` (file size, decompressed size, decompression
+ratio, JSON line length), pick the reader from the extension (``.txt``,
+``.html``/``.htm``, ``.json``, ``.jsonl``, ``.xml``/``.rss``/``.atom``, any of
+them ``.gz``), and report every unreadable file or record as an
+:class:`InputProblem` instead of raising. JSON Lines are streamed in any
+encoding; other formats are read whole. File names that are not UTF-8 are
+shown (and used as ids) with ``\xNN`` escapes.
 
 Does not: validate records (see :mod:`storytrace.ingest.records`), extract
 HTML (:mod:`storytrace.ingest.html`), parse feeds (:mod:`storytrace.ingest.feeds`),
@@ -15,6 +18,7 @@ decode bytes (:mod:`storytrace.ingest.decode`), or store anything.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import errno
 import gzip
@@ -25,21 +29,29 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import AnyStr
 
-from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY
+from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, nul_bytes
 from storytrace.ingest.decode import (
     SNIFF_BYTES,
-    Decoded,
     bom_encoding,
-    cp1252,
     decode,
     looks_binary,
     sniff_problem,
+    universal_newlines,
+    utf8_else_cp1252,
     utf16_without_bom,
 )
 from storytrace.ingest.feeds import read_feed
 from storytrace.ingest.html import decode_html, extract_page
-from storytrace.ingest.records import Item, read_json_document, read_records
+from storytrace.ingest.limits import (
+    GZIP_RATIO_FROM,
+    MAX_ARTICLE_BYTES,
+    MAX_DOCUMENT_BYTES,
+    MAX_GZIP_RATIO,
+    size_text,
+)
+from storytrace.ingest.records import Item, read_json_document, record_from_line
 from storytrace.model import Article, InputProblem
 
 TEXT_SUFFIXES = (".txt",)
@@ -48,8 +60,8 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom")
 READABLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".json", ".jsonl", *FEED_SUFFIXES)
 """Extensions read (each also as ``<ext>.gz``); other files in folders are skipped."""
 
-MAX_BYTES = 1 << 30
-"""Largest decompressed gzip stream, or file read whole, that is accepted (1 GiB)."""
+DOCUMENT_SUFFIXES = (".json", *FEED_SUFFIXES)
+"""Formats parsed whole, up to :data:`MAX_DOCUMENT_BYTES`; ``.txt``/``.html`` are single articles."""
 
 E_CORRUPT_GZIP = "truncated or corrupt gzip"
 E_LINK_LOOP = "symbolic link loop"
@@ -58,7 +70,7 @@ _EXPECTED = "(expected .txt, .html, .json, .jsonl, .xml, .rss, .atom or .gz)"
 
 
 class _TooBig(Exception):
-    """Raised inside a reader when the data passes :data:`MAX_BYTES`."""
+    """Raised inside a reader when the data passes a limit of :mod:`storytrace.ingest.limits`."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,16 @@ def classify(name: str) -> FileKind | None:
     stem, suffix = os.path.splitext(base[:-3] if gz else base)
     if suffix.lower() not in READABLE_SUFFIXES:
         return None
-    return FileKind(stem, suffix.lower(), gz)
+    return FileKind(shown_path(stem), suffix.lower(), gz)
+
+
+def shown_path(path: str) -> str:
+    r"""``path`` as valid Unicode: bytes of a name that are not UTF-8 become ``\xNN`` escapes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 def _read_path(path: str) -> Iterator[Item]:
@@ -114,30 +135,62 @@ def _read_path(path: str) -> Iterator[Item]:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
-        yield InputProblem(path, os_problem(exc, path))
+        yield InputProblem(shown_path(path), os_problem(exc, path))
         return
     if stat.S_ISDIR(mode):
-        yield from _walk(path, frozenset(), set())
+        yield from _walk(path)
     elif (kind := classify(path)) is None:
-        yield InputProblem(path, _unknown_type(path))
+        yield InputProblem(shown_path(path), _unknown_type(path))
     else:
         yield from _read_file(path, kind)
 
 
 def _unknown_type(path: str) -> str:
     """Describe the problem with an explicit file whose extension is not readable."""
-    base = os.path.basename(path).lower()
+    base = shown_path(os.path.basename(path)).lower()
     gz = base.endswith(".gz")
     suffix = os.path.splitext(base[:-3] if gz else base)[1] + (".gz" if gz else "")
     shown = f"'{suffix}'" if suffix else "(no extension)"
     return f"unknown file type {shown} {_EXPECTED}"
 
 
-def _walk(folder: str, ancestors: frozenset[str], seen: set[str]) -> Iterator[Item]:
-    """Read a folder's readable files recursively, in name order; each real folder once."""
-    real = os.path.realpath(folder)
-    if real in ancestors:
-        yield InputProblem(folder, f"{E_LINK_LOOP} (leads back to a folder being read); skipped")
+@dataclass
+class _Folder:
+    """A folder being read: its entries still to read, and its real path."""
+
+    entries: Iterator[os.DirEntry[str]]
+    real: str
+
+
+def _walk(top: str) -> Iterator[Item]:
+    """Read a folder's readable files recursively, in name order; each real folder once.
+
+    A stack, not recursion, and real paths worked out as the walk goes down
+    (``realpath`` only for symbolic links): a tree thousands of folders deep is
+    read like any other.
+    """
+    seen: set[str] = set()  # real paths of the folders read: each is read once
+    open_: set[str] = set()  # real paths of the folders on the stack: a link back to one is a loop
+    stack: list[_Folder] = []
+    yield from _enter(top, os.path.realpath(top), seen, open_, stack)
+    while stack:
+        folder = stack[-1]
+        entry = next(folder.entries, None)
+        if entry is None:
+            open_.discard(stack.pop().real)
+        elif entry.name.startswith("."):
+            continue
+        elif _is_dir(entry):
+            real = os.path.realpath(entry.path) if _is_link(entry) else os.path.join(folder.real, entry.name)
+            yield from _enter(entry.path, real, seen, open_, stack)
+        elif (kind := classify(entry.name)) is not None:
+            yield from _read_file(entry.path, kind)
+
+
+def _enter(folder: str, real: str, seen: set[str], open_: set[str], stack: list[_Folder]) -> Iterator[Item]:
+    """Push ``folder``'s entries (sorted) on ``stack``; a problem if it loops or cannot be listed."""
+    if real in open_:
+        yield InputProblem(shown_path(folder), f"{E_LINK_LOOP} (leads back to a folder being read); skipped")
         return
     if real in seen:
         return
@@ -146,15 +199,18 @@ def _walk(folder: str, ancestors: frozenset[str], seen: set[str]) -> Iterator[It
         with os.scandir(folder) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
     except OSError as exc:
-        yield InputProblem(folder, os_problem(exc, folder))
+        yield InputProblem(shown_path(folder), os_problem(exc, folder))
         return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if _is_dir(entry):
-            yield from _walk(entry.path, ancestors | {real}, seen)
-        elif (kind := classify(entry.name)) is not None:
-            yield from _read_file(entry.path, kind)
+    open_.add(real)
+    stack.append(_Folder(iter(entries), real))
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """``entry.is_symlink()``, True when that cannot be told (then ``realpath`` finds out)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -166,18 +222,36 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _read_file(path: str, kind: FileKind) -> Iterator[Item]:
-    """Read one file (not a folder), reporting any I/O or gzip failure as a problem."""
+    """Read one file (not a folder), reporting any I/O or gzip failure, or a passed limit, as a problem."""
+    where = shown_path(path)
     try:
-        mode = os.stat(path).st_mode
+        info = os.stat(path)
     except OSError as exc:
-        yield InputProblem(path, os_problem(exc, path))
+        yield InputProblem(where, os_problem(exc, path))
         return
-    if not stat.S_ISREG(mode):
-        yield InputProblem(path, "not a regular file")
+    if not stat.S_ISREG(info.st_mode):
+        yield InputProblem(where, "not a regular file (a pipe, socket or device?)")
         return
-    chunks = _chunks(path, kind.gz, limit=MAX_BYTES if kind.gz or kind.suffix != ".jsonl" else None)
-    items = _read_jsonl(chunks, path) if kind.suffix == ".jsonl" else _read_whole(chunks, path, kind)
-    yield from _guarded(items, path)
+    if kind.suffix == ".jsonl":
+        items = _read_jsonl(_chunks(path, kind.gz), where)
+    else:
+        limit = MAX_DOCUMENT_BYTES if kind.suffix in DOCUMENT_SUFFIXES else MAX_ARTICLE_BYTES
+        if not kind.gz and info.st_size > limit:
+            yield InputProblem(where, _too_big(kind, limit))
+            return
+        items = _read_whole(_chunks(path, kind.gz, limit, _too_big(kind, limit)), where, kind)
+    yield from _guarded(items, where)
+
+
+def _too_big(kind: FileKind, limit: int) -> str:
+    """The problem of a file whose (decompressed) size passes ``limit``."""
+    what = "decompressed size" if kind.gz else "file size"
+    if kind.suffix in DOCUMENT_SUFFIXES:
+        return (
+            f"{what} over the limit for a file read whole ({size_text(limit)}); "
+            "split it, or use JSON Lines (.jsonl), which is streamed"
+        )
+    return f"{what} over the limit for one article ({size_text(limit)}); skipped"
 
 
 def _guarded(items: Iterator[Item], where: str) -> Iterator[Item]:
@@ -190,36 +264,45 @@ def _guarded(items: Iterator[Item], where: str) -> Iterator[Item]:
         yield InputProblem(where, "not a gzip file" if "Not a gzipped file" in str(exc) else E_CORRUPT_GZIP)
     except (EOFError, zlib.error):
         yield InputProblem(where, E_CORRUPT_GZIP)
+    except UnicodeDecodeError as exc:  # a UTF-16/32 JSON Lines stream that breaks off
+        yield InputProblem(where, f"not valid {exc.encoding.upper()} ({exc.reason}); stopped reading there")
     except OSError as exc:
         yield InputProblem(where, os_problem(exc, where))
 
 
-def _chunks(path: str, gz: bool, limit: int | None) -> Iterator[bytes]:
-    """Yield the (decompressed) bytes of ``path`` in chunks; raise _TooBig past ``limit``."""
+def _chunks(path: str, gz: bool, limit: int | None = None, too_big: str = "") -> Iterator[bytes]:
+    """Yield the (decompressed) bytes of ``path`` in chunks; raise _TooBig past ``limit`` or on a gzip bomb."""
     with open(path, "rb") as raw:
         stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
         total = 0
-        while chunk := stream.read(_CHUNK):
+        while chunk := stream.read1(_CHUNK):  # read1: a stream cut short still gives what came before the cut
             total += len(chunk)
             if limit is not None and total > limit:
-                what = "decompressed size" if gz else "file size"
-                raise _TooBig(f"{what} over the limit ({limit:,} bytes)")
+                raise _TooBig(too_big)
+            if gz and total > GZIP_RATIO_FROM and total > MAX_GZIP_RATIO * raw.tell():
+                raise _TooBig(
+                    f"decompresses to over {MAX_GZIP_RATIO} times its compressed size (a gzip bomb?); "
+                    f"stopped reading past {size_text(GZIP_RATIO_FROM)}"
+                )
             yield chunk
 
 
 def _read_whole(chunks: Iterator[bytes], where: str, kind: FileKind) -> Iterator[Item]:
-    """Read a non-JSONL file whole and hand it to its format's reader."""
+    """Read a non-JSONL file whole (its size is limited) and hand it to its format's reader."""
     data = b"".join(chunks)
     if kind.suffix in FEED_SUFFIXES:
         problem = sniff_problem(data)
         yield from [InputProblem(where, problem)] if problem else read_feed(data, where, kind.stem)
         return
     decoded = decode_html(data) if kind.suffix in HTML_SUFFIXES else decode(data)
+    del data
     if decoded.text is None:
         yield InputProblem(where, decoded.problem or E_BINARY)
         return
     if decoded.fallback:
         yield InputProblem(where, E_CP1252)
+    if decoded.nuls:
+        yield InputProblem(where, nul_bytes(decoded.nuls))
     yield from _read_text(decoded.text, where, kind)
 
 
@@ -247,32 +330,36 @@ def _read_text(text: str, where: str, kind: FileKind) -> Iterator[Item]:
 
 
 def _read_jsonl(chunks: Iterator[bytes], where: str) -> Iterator[Item]:
-    """Stream a JSON Lines file line by line (UTF-16/32 files are decoded whole)."""
+    """Stream a JSON Lines file line by line, in UTF-8 (else cp1252 per line) or, by its BOM, UTF-16/32."""
     first = next(chunks, b"")
     head = first[:SNIFF_BYTES]
+    stream = chain([first], chunks)
     encoding = bom_encoding(head) or utf16_without_bom(head)
     if encoding not in (None, "utf-8-sig"):
-        decoded = decode(first + b"".join(chunks))
-        lines: Iterator[str] = iter((decoded.text or "").split("\n"))
-        yield from _jsonl_items(lines, where, decoded)
+        texts = _newlines(codecs.iterdecode(stream, encoding))
+        yield from _jsonl_items(_split_lines(texts, "\n", MAX_ARTICLE_BYTES), where, None)
         return
     if looks_binary(head):
         yield InputProblem(where, E_BINARY)
         return
     decoder = _LineDecoder()
-    yield from _jsonl_items(decoder.lines(chain([first], chunks)), where, decoder)
+    yield from _jsonl_items(decoder.lines(stream), where, decoder)
 
 
-def _jsonl_items(lines: Iterator[str], where: str, decoded: Decoded | _LineDecoder) -> Iterator[Item]:
-    """Yield the records of a JSONL file, then its cp1252 or "empty" problem if any."""
-    if isinstance(decoded, Decoded) and decoded.text is None:
-        yield InputProblem(where, decoded.problem or E_BINARY)
-        return
+def _jsonl_items(lines: Iterator[str | None], where: str, decoder: _LineDecoder | None) -> Iterator[Item]:
+    """Yield the records of a JSONL file (None: a line over the limit), then its cp1252 or "empty" problem."""
     count = 0
-    for item in read_records(lines, where):
-        count += 1
-        yield item
-    if decoded.fallback:
+    for lineno, line in enumerate(lines, 1):
+        here = f"{where}:{lineno}"
+        if line is None:
+            count += 1
+            yield InputProblem(here, f"line over the limit for one record ({size_text(MAX_ARTICLE_BYTES)}); skipped")
+            continue
+        item = record_from_line(line.removeprefix("\ufeff") if lineno == 1 else line, here)
+        if item is not None:
+            count += 1
+            yield item
+    if decoder is not None and decoder.fallback:
         yield InputProblem(where, E_CP1252)
     if count == 0:
         yield InputProblem(where, E_EMPTY)
@@ -284,33 +371,58 @@ class _LineDecoder:
     def __init__(self) -> None:
         self.fallback = False
 
-    def lines(self, chunks: Iterator[bytes]) -> Iterator[str]:
-        r"""Yield decoded lines (without line ends); ``\r\n`` and lone ``\r`` end lines too."""
-        for raw in _split_lines(chunks):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self.fallback = True
-                line = cp1252(raw)
+    def lines(self, chunks: Iterator[bytes]) -> Iterator[str | None]:
+        r"""Yield decoded lines (without line ends), None for one over the limit; ``\r\n`` and ``\r`` end lines too."""
+        for raw in _split_lines(chunks, b"\n", MAX_ARTICLE_BYTES):
+            if raw is None:
+                yield None
+                continue
+            line, fallback = utf8_else_cp1252(raw)
+            self.fallback |= fallback
             if "\r" in line:
                 yield from line.removesuffix("\r").split("\r")
             else:
                 yield line
 
 
-def _split_lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    r"""Split a chunked byte stream on ``\n`` without re-copying long lines."""
-    pending: list[bytes] = []
+def _split_lines(chunks: Iterator[AnyStr], newline: AnyStr, limit: int) -> Iterator[AnyStr | None]:
+    """Split a chunked stream on ``newline``; a line longer than ``limit`` is dropped as it streams (None)."""
+    pending: list[AnyStr] = []
+    size = 0
+    skipping = False
     for chunk in chunks:
-        if b"\n" not in chunk:
-            pending.append(chunk)
-            continue
-        parts = chunk.split(b"\n")
-        yield b"".join([*pending, parts[0]])
-        yield from parts[1:-1]
-        pending = [parts[-1]]
-    if any(pending):
-        yield b"".join(pending)
+        parts = chunk.split(newline)
+        for part in parts[:-1]:  # each of these ends a line
+            if skipping or size + len(part) > limit:
+                yield None
+            elif pending:
+                pending.append(part)
+                yield newline[:0].join(pending)
+            else:
+                yield part
+            pending, size, skipping = [], 0, False
+        tail = parts[-1]
+        if tail and not skipping:
+            size += len(tail)
+            if size > limit:
+                pending, skipping = [], True  # drop what is kept of this line: memory stays bounded
+            else:
+                pending.append(tail)
+    if skipping:
+        yield None
+    elif any(pending):
+        yield newline[:0].join(pending)
+
+
+def _newlines(texts: Iterator[str]) -> Iterator[str]:
+    r"""Universal newlines over a chunked text stream (a ``\r\n`` may be split between chunks)."""
+    carry = ""
+    for text in texts:
+        text = carry + text
+        carry = "\r" if text.endswith("\r") else ""
+        yield universal_newlines(text[:-1] if carry else text)
+    if carry:
+        yield "\n"
 
 
 def os_problem(exc: OSError, path: str) -> str:
@@ -323,4 +435,6 @@ def os_problem(exc: OSError, path: str) -> str:
         return E_LINK_LOOP
     if isinstance(exc, NotADirectoryError):
         return "no such file or folder (part of the path is a file)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "path too long for the system"
     return f"cannot read ({exc.strerror or exc})"

@@ -1,10 +1,13 @@
-"""JSON article records (see the contract's "Article records") to :class:`Article`.
+r"""JSON article records (see the contract's "Article records") to :class:`Article`.
 
 Does: validate one record's fields and build the Article (extracting the
 text from ``html`` when there is no ``text``); read JSON Lines from any text
 stream; read a ``.json`` document holding one record, a list of them, or
 ``{"articles": [...]}``. Every bad record becomes an :class:`InputProblem`
-naming it (``file:line`` or ``file[index]``); the rest goes on.
+naming it (``file:line`` or ``file[index]``); the rest goes on. Bad means a
+field of the wrong type or value, a string that is not valid Unicode (JSON's
+``\ud800`` escapes give unpaired surrogates, which nothing downstream can
+store), or a text over :data:`~storytrace.ingest.limits.MAX_ARTICLE_BYTES`.
 
 Does not: open files, decode bytes or walk folders (see
 :mod:`storytrace.ingest.readers`), nor check that ids are unique.
@@ -20,6 +23,7 @@ from typing import Any
 
 from storytrace.errors import E_NO_ID, E_NO_TEXT, E_NOT_JSON
 from storytrace.ingest.html import ExtractedPage, extract_page
+from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.model import Article, InputProblem
 
 Item = Article | InputProblem
@@ -27,6 +31,7 @@ Item = Article | InputProblem
 
 KINDS = ("article", "agency")
 _STRING_FIELDS = ("text", "html", "title", "url", "source", "published", "language", "kind")
+_CHECKED_FIELDS = ("id", *_STRING_FIELDS)
 _YEAR_OR_MONTH = re.compile(r"\d{4}(-\d{2})?")
 _NO_PAGE = ExtractedPage(text="")
 
@@ -44,17 +49,20 @@ def read_records(lines: Iterable[str], where: str, *, published: str | None = No
 
     """
     for lineno, line in enumerate(lines, 1):
-        if lineno == 1:
-            line = line.removeprefix("\ufeff")
-        if not line.strip():
-            continue
-        here = f"{where}:{lineno}"
-        try:
-            obj = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            yield InputProblem(here, not_json(exc))
-            continue
-        yield record_to_article(obj, here, published=published)
+        item = record_from_line(line.removeprefix("\ufeff") if lineno == 1 else line, f"{where}:{lineno}", published)
+        if item is not None:
+            yield item
+
+
+def record_from_line(line: str, here: str, published: str | None = None) -> Item | None:
+    """One JSON Lines line as an Article or InputProblem named ``here``; None for a blank line."""
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        return InputProblem(here, not_json(exc))
+    return record_to_article(obj, here, published=published)
 
 
 def read_json_document(text: str, where: str, *, published: str | None = None) -> Iterator[Item]:
@@ -88,7 +96,7 @@ def read_json_document(text: str, where: str, *, published: str | None = None) -
 def not_json(exc: BaseException) -> str:
     """Describe why ``json.loads`` failed, after the catalogue's "not valid JSON"."""
     if isinstance(exc, json.JSONDecodeError):
-        return f"{E_NOT_JSON} ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        return f"{E_NOT_JSON} ({exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno})"
     if isinstance(exc, RecursionError):
         return f"{E_NOT_JSON} (nested too deeply)"
     return f"{E_NOT_JSON} ({exc})"
@@ -112,7 +120,7 @@ def record_to_article(obj: object, where: str, *, published: str | None = None) 
     """
     if not isinstance(obj, dict):
         return InputProblem(where, f"record is not a JSON object (it is {json_type(obj)})")
-    problem = _id_problem(obj) or _type_problem(obj) or _value_problem(obj)
+    problem = _id_problem(obj) or _type_problem(obj) or _unicode_problem(obj) or _value_problem(obj)
     if problem is not None:
         return InputProblem(where, problem)
     text, html = obj.get("text"), obj.get("html")
@@ -149,6 +157,34 @@ def _type_problem(obj: dict[Any, Any]) -> str | None:
     authors = obj.get("authors")
     if authors is not None and not (isinstance(authors, list) and all(isinstance(name, str) for name in authors)):
         return f"'authors' must be a list of strings, not {json_type(authors)}"
+    return None
+
+
+def _unicode_problem(obj: dict[Any, Any]) -> str | None:
+    """Say which string is not valid Unicode (holds an unpaired surrogate) or too long, or None."""
+    for name in _CHECKED_FIELDS:
+        value = obj.get(name)
+        if isinstance(value, str):
+            problem = _bad_string(name, value)
+            if problem is not None:
+                return problem
+    for author in obj.get("authors") or ():
+        problem = _bad_string("authors", author)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _bad_string(name: str, value: str) -> str | None:
+    """The problem of one string field: an unpaired surrogate, or an article text over the limit."""
+    if not value.isascii():  # an ASCII string holds no surrogate, and isascii() costs nothing
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            escaped = value[exc.start].encode("unicode_escape").decode("ascii")
+            return f"'{name}' is not valid Unicode (unpaired surrogate {escaped} at character {exc.start:,})"
+    if len(value) > MAX_ARTICLE_BYTES and name in ("text", "html"):
+        return f"'{name}' over the limit for one article ({size_text(MAX_ARTICLE_BYTES)}); skipped"
     return None
 
 
