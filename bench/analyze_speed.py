@@ -47,7 +47,7 @@ STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "doc
 def reuters_date(value: str) -> str | None:
     """Reuters-21578's ``26-FEB-1987 15:01:01.79`` as ISO 8601."""
     try:
-        return datetime.strptime(value.strip()[:20], "%d-%b-%Y %H:%M:%S").isoformat()
+        return datetime.strptime(value.strip().split(".")[0], "%d-%b-%Y %H:%M:%S").isoformat()
     except ValueError:
         return None
 

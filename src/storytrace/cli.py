@@ -538,7 +538,7 @@ def batch(
             raise UsageError("--engine", f"'{engine}' is not available: use spark (or `storytrace analyze`)")
         settings = _spark_conf(conf or [])
         try:
-            from storytrace.spark.batch import BatchOptions, run_batch
+            from storytrace.spark.batch import BatchOptions, display, run_batch
             from storytrace.spark.session import session
         except ImportError as e:
             needs = e.name or "pyspark"
@@ -552,7 +552,8 @@ def batch(
         for line in result.problems:
             _say(line)
         if result.problem_count > len(result.problems):
-            _say(f"… {result.problem_count - len(result.problems)} more problems in {result.out}/problems.jsonl")
+            more = result.problem_count - len(result.problems)
+            _say(f"… {more} more problems in {display(result.out)}/problems.jsonl")
         _print_batch_summary(result)
         return 1 if result.problem_count else 0
 
@@ -591,17 +592,21 @@ def _stage_line(stage: str, event: str, figures: dict[str, Any]) -> None:
     """One line on stderr per finished or skipped stage."""
     if event == "start":
         if err.is_terminal:
-            err.print(f"{stage:<8} running …", style="dim", markup=False, highlight=False)
+            err.print(f"{stage:<8} running …", style="dim", markup=False, highlight=False, soft_wrap=True)
         return
     if event == "skipped":
-        err.print(f"{stage:<8} done before, skipped", markup=False, highlight=False)
+        err.print(f"{stage:<8} done before, skipped", markup=False, highlight=False, soft_wrap=True)
         return
     shown = [(k.replace("_", " "), v) for k, v in figures.items() if isinstance(v, int | float) and k != "seconds"]
     details = ", ".join(f"{name} {value:,}" for name, value in shown)
-    err.print(f"{stage:<8} {figures.get('seconds', 0):.1f} s  {details}", markup=False, highlight=False)
+    line = f"{stage:<8} {figures.get('seconds', 0):.1f} s  {details}"
+    err.print(line.rstrip(), markup=False, highlight=False, soft_wrap=True)
 
 
 def _print_batch_summary(result: Any) -> None:
+    from storytrace.spark.batch import display
+
+    where = display(result.out)
     clean, cluster, analyzed = (result.figures(s) for s in ("clean", "cluster", "analyze"))
     parts = []
     if clean:
@@ -610,9 +615,9 @@ def _print_batch_summary(result: Any) -> None:
         parts.append(f"{cluster.get('stories', 0):,} stories (largest {cluster.get('largest_story', 0):,})")
     if analyzed:
         parts.append(f"{analyzed.get('alignments', 0):,} aligned passages")
-    out.print(", ".join(parts) or "nothing to do")
+    out.print(", ".join(parts) or "nothing to do", soft_wrap=True)
     if result.figures("write"):
-        out.print(f"wrote {result.out}/stories.jsonl, {result.out}/articles.jsonl, tables in {result.out}/tables/")
+        out.print(f"wrote {where}/stories.jsonl, {where}/articles.jsonl, tables in {where}/tables/", soft_wrap=True)
     else:
         last = result.stages[-1].stage if result.stages else "-"
-        out.print(f"stopped after {last}; stage data in {result.out}/stages/")
+        out.print(f"stopped after {last}; stage data in {where}/stages/", soft_wrap=True)

@@ -1,0 +1,117 @@
+"""Stage 4, ``analyze``: alignment, provenance and facts of every story, as ``analyze`` computes them.
+
+1. stories one ``applyInPandas`` group per story: its member rows in,
+           ``stories.story_rows`` (``pipeline.analyze_story`` on the lexical
+           features) out, as rows of four kinds: the story, its articles, its
+           alignments and its provenance edges;
+2. tables  ``tables/stories`` (one row per story, its ``stories.json`` object
+           as JSON in ``story_json``), ``tables/articles`` (metadata and story of
+           each article), ``tables/alignments`` (spans, relation, score) and
+           ``tables/edges`` (provenance: from, to, share, why).
+
+Stories are dealt to partitions by estimated cost (the article pairs
+``compare_story`` aligns, plus ``FACT_COST`` per article for the facts),
+heaviest first (``frames.balanced``): plain hash partitioning leaves a task
+with two big stories while the other cores idle at the end.
+
+Does not: cluster (``cluster``); write the JSON Lines files (``write``); split
+one story over several tasks (a story is one ``analyze_story`` call: its size
+is bounded by the clusterer, and ``compare_story`` aligns a large story's
+articles with their nearest ones only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
+from storytrace.spark.batch import Batch
+from storytrace.spark.features import plain_row, to_frame
+from storytrace.spark.frames import PART_KEY, balanced
+from storytrace.spark.stories import ROW_SCHEMA, story_rows
+
+FACT_COST = 5  # the facts of one article cost about as much as aligning five article pairs (Reuters items)
+COST_PER_TASK = 2000  # pair-equivalents per task: half a minute to a minute
+ARTICLE_FIELDS = ["id", "text", "title", "url", "source", "published", "language", "authors", "kind", "origin"]
+META_SCHEMA = (
+    "source string, title string, published string, kind string, url string, origin string, "
+    "authors array<string>, credited array<string>, boilerplate array<string>"
+)
+
+
+def run(batch: Batch) -> dict[str, Any]:
+    """Analyse every story; write the four tables."""
+    spark = batch.spark
+    articles = spark.read.parquet(batch.stage_path("clean", "articles"))
+    assigned = spark.read.parquet(batch.stage_path("cluster", "assignments")).select("position", "story", "rank")
+    members = articles.select("position", *ARTICLE_FIELDS).join(assigned, "position").drop("position")
+    stories = members.groupBy("story").agg(F.count("*").alias("size"))
+    every = F.col("size") * (F.col("size") - 1) / 2
+    pairs = F.when(F.col("size") <= ALL_PAIRS_MAX_ARTICLES, every).otherwise(
+        F.least(every, F.col("size") * NEAREST_ARTICLES)
+    )
+    units = stories.select(
+        "story", (pairs + FACT_COST * F.col("size")).cast("long").alias("cost"), pairs.alias("pairs")
+    )
+    totals = units.agg(F.sum("cost"), F.sum("pairs")).first()
+    cost, aligned = (float(totals[0] or 0), int(totals[1] or 0)) if totals else (0.0, 0)
+    tasks = batch.partitions(cost, COST_PER_TASK)
+    rows = _analysed(
+        members, balanced(units.select("story", "cost"), "cost", tasks).drop("cost"), tasks, _sources(articles)
+    )
+    rows.write.mode("overwrite").parquet(batch.stage_path("analyze", "rows"))
+    rows = spark.read.parquet(batch.stage_path("analyze", "rows"))
+    _write_tables(batch, rows)
+    counted = {r["kind"]: int(r["count"]) for r in rows.groupBy("kind").count().collect()}
+    return {
+        "stories": counted.get("story", 0),
+        "articles": counted.get("article", 0),
+        "article_pairs": aligned,
+        "alignments": counted.get("alignment", 0),
+        "edges": counted.get("edge", 0),
+        "tasks": tasks,
+    }
+
+
+def _sources(articles: DataFrame) -> tuple[str, ...]:
+    """The sources of the corpus's agency records (cleaning learns their credits)."""
+    found = articles.where("kind = 'agency' AND source IS NOT NULL").select("source").distinct().collect()
+    return tuple(sorted(str(r["source"]) for r in found))
+
+
+def _analysed(members: DataFrame, dealt: DataFrame, tasks: int, sources: tuple[str, ...]) -> DataFrame:
+    """One ``applyInPandas`` group per story, in the partition it was dealt to."""
+
+    def analyse(frame: pd.DataFrame) -> pd.DataFrame:
+        records = [plain_row(r) for r in frame.to_dict("records")]
+        return to_frame(story_rows(records, sources), ROW_SCHEMA)
+
+    placed = members.join(F.broadcast(dealt), "story").repartition(tasks, PART_KEY)
+    return placed.groupBy(PART_KEY, "story").applyInPandas(analyse, ROW_SCHEMA)
+
+
+def _write_tables(batch: Batch, rows: DataFrame) -> None:
+    """Split the rows into the four output tables."""
+    stories = rows.where("kind = 'story'").select(
+        "story", "rank", "size",
+        F.get_json_object("json", "$.title").alias("title"),
+        F.get_json_object("json", "$.first_published").alias("first_published"),
+        F.col("json").alias("story_json"),
+    )  # fmt: skip
+    meta = F.from_json("json", META_SCHEMA)
+    articles = rows.where("kind = 'article'").select(
+        "id", "story", meta.alias("m"), F.col("json").alias("article_json")
+    )
+    articles = articles.select("id", "story", "m.*", "article_json")
+    alignments = rows.where("kind = 'alignment'").select(
+        "story", "a", "b", "a_start", "a_end", "b_start", "b_end", "relation", "score"
+    )
+    edges = rows.where("kind = 'edge'").select(
+        "story", F.col("from_id").alias("from"), F.col("to_id").alias("to"), "share", "why"
+    )
+    for name, table in (("stories", stories), ("articles", articles), ("alignments", alignments), ("edges", edges)):
+        table.write.mode("overwrite").parquet(batch.table_path(name))

@@ -1,0 +1,229 @@
+"""The batch run: its options, the input it reads, and the five stages in order, each skipped when done before.
+
+``run_batch`` resolves the input (files, format), then runs ``clean``,
+``dedup``, ``cluster``, ``analyze`` and ``write`` up to ``stop_after``. A
+stage writes its Parquet under ``OUT/stages/<stage>/`` and then a marker
+``OUT/stages/<stage>/_SUCCESS`` holding its signature (a digest of the input
+files' names, sizes and times, storytrace's version and code, the settings
+that change its result, and the previous stage's signature) and its figures.
+On a re-run a stage whose marker holds the same signature is skipped; any
+other marker is ignored and the stage runs again (so do the stages after
+it, whose signatures chain to it). Markers are read and written through
+Hadoop's FileSystem API (``files``).
+
+Does not: start Spark (``session``), print (the CLI reports the events it is given).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from storytrace import __version__
+from storytrace.cluster.stream import STREAM_WINDOW_DAYS
+from storytrace.errors import BadInput, UsageError
+from storytrace.spark import STAGES
+from storytrace.spark.files import Files, Listed
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+PARQUET_SUFFIXES = (".parquet",)
+FORMATS = ("jsonl", "parquet")
+
+Report = Callable[[str, str, dict[str, Any]], None]  # stage, "start" | "done" | "skipped", figures
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What ``storytrace batch`` was asked to do; validated on construction."""
+
+    input: str
+    out: str
+    input_format: str | None = None  # "jsonl" or "parquet"; None: from the file names
+    stop_after: str = STAGES[-1]
+    partitions: int | None = None  # tasks of the per-article and per-story stages; None: sized by the data
+    slice_articles: int = 0  # cluster in time slices of this many articles (0: one exact pass)
+    warmup_days: float = STREAM_WINDOW_DAYS  # each slice replays this much of the one before
+
+    def __post_init__(self) -> None:
+        if self.stop_after not in STAGES:
+            raise UsageError("--stop-after", f"'{self.stop_after}' is not a stage; the stages: {', '.join(STAGES)}")
+        if self.input_format is not None and self.input_format not in FORMATS:
+            raise UsageError("--format", f"'{self.input_format}' is not one of: {', '.join(FORMATS)}")
+        if self.partitions is not None and self.partitions < 1:
+            raise UsageError("--partitions", "must be at least 1")
+        if self.slice_articles < 0 or self.warmup_days < 0:
+            raise UsageError("--slice-articles", "slice size and warm-up days cannot be negative")
+
+
+@dataclass
+class StageResult:
+    """How a stage went: run or skipped, its wall time and its figures."""
+
+    stage: str
+    status: str
+    seconds: float
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    """What a batch run did, stage by stage, and where its outputs are."""
+
+    out: str
+    stages: list[StageResult]
+    problems: list[str]  # the first input problems, one line each
+    problem_count: int
+
+    def figures(self, stage: str) -> dict[str, Any]:
+        """The figures of ``stage`` (empty if it did not run)."""
+        return next((s.figures for s in self.stages if s.stage == stage), {})
+
+
+@dataclass
+class Batch:
+    """What every stage gets: the session, the file system, the options, the resolved input."""
+
+    spark: SparkSession
+    files: Files
+    options: BatchOptions
+    out: str
+    inputs: list[Listed]
+    input_format: str
+
+    def stage_path(self, stage: str, name: str) -> str:
+        """Where a stage keeps a data set."""
+        return f"{self.out}/stages/{stage}/{name}"
+
+    def table_path(self, name: str) -> str:
+        """Where an output table goes."""
+        return f"{self.out}/tables/{name}"
+
+    def output_path(self, name: str) -> str:
+        """Where a final file goes."""
+        return f"{self.out}/{name}"
+
+    @property
+    def parallelism(self) -> int:
+        """The cores Spark schedules tasks on."""
+        return max(1, int(self.spark.sparkContext.defaultParallelism))
+
+    def partitions(self, work: float, per_task: float) -> int:
+        """Tasks for ``work`` units when a task should do about ``per_task`` of them (at least 2 per core)."""
+        if self.options.partitions is not None:
+            return self.options.partitions
+        return max(2 * self.parallelism, math.ceil(work / per_task))
+
+
+StageRun = Callable[[Batch], dict[str, Any]]
+
+
+def input_files(files: Files, options: BatchOptions) -> tuple[list[Listed], str]:
+    """The input files and their format; ``BadInput`` naming the path and the problem."""
+    if not files.files(options.input) and not files.exists(options.input):
+        raise BadInput(options.input, "no such file or folder")
+    listed = files.files(options.input)
+    if not listed:
+        raise BadInput(options.input, "holds no files")
+    if options.input_format is not None:
+        return listed, options.input_format
+    for fmt, suffixes in (("jsonl", JSONL_SUFFIXES), ("parquet", PARQUET_SUFFIXES)):
+        if all(f.uri.lower().endswith(suffixes) for f in listed):
+            return listed, fmt
+    odd = next(f.uri for f in listed if not f.uri.lower().endswith(JSONL_SUFFIXES + PARQUET_SUFFIXES))
+    raise BadInput(
+        display(odd) if odd else options.input,
+        "not JSON Lines (.jsonl, .ndjson, gzipped or not) or Parquet (.parquet); name the format with --format",
+    )
+
+
+def display(uri: str) -> str:
+    """A file's URI as a user would name it: local files without ``file:``."""
+    return uri.removeprefix("file://").removeprefix("file:")
+
+
+def _code_digest() -> str:
+    from storytrace.pipeline import _code_digest as digest
+
+    return digest()
+
+
+def _signature(previous: str, stage: str, settings: dict[str, Any]) -> str:
+    text = json.dumps([previous, stage, settings], sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def stage_settings(options: BatchOptions, stage: str) -> dict[str, Any]:
+    """The options that change a stage's result (``partitions`` does not)."""
+    if stage == "cluster":
+        return {"slice_articles": options.slice_articles, "warmup_days": options.warmup_days}
+    return {}
+
+
+def _runners() -> dict[str, StageRun]:
+    from storytrace.spark import analyze, clean, cluster, dedup, write
+
+    return {"clean": clean.run, "dedup": dedup.run, "cluster": cluster.run, "analyze": analyze.run, "write": write.run}
+
+
+def run_batch(spark: SparkSession, options: BatchOptions, report: Report | None = None) -> BatchResult:
+    """Run the stages of ``options`` on ``spark``, skipping those done before for the same input and settings."""
+    say = report or (lambda stage, event, figures: None)
+    files = Files(spark)
+    inputs, fmt = input_files(files, options)
+    batch = Batch(spark, files, options, files.qualified(options.out).rstrip("/"), inputs, fmt)
+    signature = _signature(
+        "",
+        "input",
+        {"version": __version__, "code": _code_digest(), "format": fmt, "files": [asdict(f) for f in inputs]},
+    )
+    results = []
+    runners = _runners()
+    for stage in STAGES[: STAGES.index(options.stop_after) + 1]:
+        signature = _signature(signature, stage, stage_settings(options, stage))
+        results.append(_run_stage(batch, stage, runners[stage], signature, say))
+    return _result(batch, results)
+
+
+def _run_stage(batch: Batch, stage: str, run: StageRun, signature: str, say: Report) -> StageResult:
+    marker = f"{batch.out}/stages/{stage}/_SUCCESS"
+    kept = _read_marker(batch.files, marker)
+    if kept is not None and kept.get("signature") == signature:
+        figures = dict(kept.get("figures", {}))
+        say(stage, "skipped", figures)
+        return StageResult(stage, "skipped", 0.0, figures)
+    say(stage, "start", {})
+    batch.files.delete(marker)
+    started = time.perf_counter()
+    batch.spark.sparkContext.setJobGroup(f"storytrace:{stage}", f"storytrace batch: {stage}")
+    try:
+        figures = run(batch)
+    finally:
+        batch.spark.catalog.clearCache()
+    seconds = time.perf_counter() - started
+    figures["seconds"] = round(seconds, 2)
+    batch.files.write_text(marker, json.dumps({"signature": signature, "figures": figures}, sort_keys=True))
+    say(stage, "done", figures)
+    return StageResult(stage, "done", seconds, figures)
+
+
+def _read_marker(files: Files, uri: str) -> dict[str, Any] | None:
+    text = files.read_text(uri)
+    if text is None:
+        return None
+    try:
+        kept = json.loads(text)
+    except ValueError:
+        return None
+    return kept if isinstance(kept, dict) else None
+
+
+def _result(batch: Batch, results: Sequence[StageResult]) -> BatchResult:
+    clean = next((r.figures for r in results if r.stage == "clean"), {})
+    return BatchResult(batch.out, list(results), list(clean.get("first_problems", [])), int(clean.get("problems", 0)))

@@ -1,0 +1,268 @@
+"""Stage 3, ``cluster``: every article's story, as the in-process streaming clusterer decides it.
+
+1. df       for each (article, term) of its story document, title and names:
+            how many articles up to it (publication order) have the term in
+            their story document: a running count per term (window functions
+            over (term, block of positions), plus the counts of earlier blocks,
+            so no window holds more than ``DF_BLOCK`` positions of one term);
+2. vectors  ``features.article_vectors`` (the clusterer's own weighing) in
+            ``mapInPandas``, in parallel: what ``StreamClusterer.add`` would compute;
+3. replay   ``replay.replay`` in publication order, streamed through one task
+            (``mapInPandas`` over a partition sorted by position): candidate
+            lookup in the inverted index, the learned join, near-duplicates to
+            their earliest copy's story. This is the one sequential pass;
+            with ``slice_articles`` it runs per time slice instead, in parallel,
+            each slice first replaying ``warmup_days`` of the slices before it,
+            and ``pointers`` are followed across slices (pointer jumping);
+4. ids      stories numbered as ``analyze`` numbers them: by size (largest
+            first), then earliest publication, then input order: ``s1``, ``s2`` …
+
+Writes ``stages/cluster/vectors`` and ``stages/cluster/assignments`` (position, id, story, rank).
+
+Exact by default: one replay gives the in-process partition (B³ 1.0 on the demo
+corpus, Giveme5W1H dev and Reuters-21578). Slices trade that for parallelism:
+a story running across a slice boundary is seen by the later slice only from
+its warm-up (docs/spark.md gives the B³ against the exact pass).
+
+Does not: align or compare articles (``analyze``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import functions as F
+
+from storytrace.cluster.stream import BATCH, _seconds
+from storytrace.spark.batch import Batch
+from storytrace.spark.features import StreamTerms, article_vectors, plain_row, to_frame
+from storytrace.spark.frames import partition_keys, with_index
+from storytrace.spark.replay import ReplayRow, replay
+
+DF_BLOCK = 1_000_000  # positions per running-count window of a term
+ARTICLES_PER_TASK = 20_000  # vectors per task
+MAX_POINTER_ROUNDS = 64
+VECTOR_SCHEMA = (
+    "position long, id string, published string, seconds double, parent long, parent_id string, "
+    "body_terms array<string>, body_weights array<double>, title_terms array<string>, title_weights array<double>, "
+    "name_terms array<string>, name_weights array<double>"
+)
+
+
+def run(batch: Batch) -> dict[str, Any]:
+    """Document frequencies, vectors, the replay, story ids; write the assignments."""
+    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
+    count = articles.count()
+    vectors = _vectors(batch, articles, count)
+    vectors.write.mode("overwrite").parquet(batch.stage_path("cluster", "vectors"))
+    vectors = batch.spark.read.parquet(batch.stage_path("cluster", "vectors"))
+    started = time.perf_counter()
+    assigned, slices = _replayed(batch, vectors, count)
+    assigned.write.mode("overwrite").parquet(batch.stage_path("cluster", "replayed"))
+    replay_seconds = time.perf_counter() - started
+    assigned = batch.spark.read.parquet(batch.stage_path("cluster", "replayed"))
+    pointers, rounds = _followed(assigned.select("position", "pointer"), slices)
+    ranked = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
+    ranked.write.mode("overwrite").parquet(batch.stage_path("cluster", "assignments"))
+    sizes = batch.spark.read.parquet(batch.stage_path("cluster", "assignments")).groupBy("story").count()
+    largest = sizes.agg(F.max("count")).first()
+    weighed = assigned.agg(F.avg("candidates")).first()
+    return {
+        "stories": sizes.count(),
+        "largest_story": int(largest[0]) if largest and largest[0] is not None else 0,
+        "candidates_per_article": round(float(weighed[0] or 0.0), 2) if weighed else 0.0,
+        "slices": slices,
+        "pointer_rounds": rounds,
+        "replay_seconds": round(replay_seconds, 2),
+    }
+
+
+def _vectors(batch: Batch, articles: DataFrame, count: int) -> DataFrame:
+    """Each article's TF-IDF vectors at arrival, its time and its earliest copy."""
+    doc = articles.select("position", F.explode("doc_terms").alias("term"), F.lit(1).alias("in_doc"))
+    others = F.array_except(F.array_union("title_terms", "name_terms"), "doc_terms")
+    other = articles.select("position", F.explode(others).alias("term"), F.lit(0).alias("in_doc"))
+    occurrences = doc.unionByName(other).withColumn("block", F.floor(F.col("position") / DF_BLOCK))
+    running = Window.partitionBy("term", "block").orderBy("position").rowsBetween(Window.unboundedPreceding, 0)
+    occurrences = occurrences.withColumn("in_block", F.sum("in_doc").over(running))
+    blocks = occurrences.groupBy("term", "block").agg(F.sum("in_doc").alias("count"))
+    earlier = Window.partitionBy("term").orderBy("block").rowsBetween(Window.unboundedPreceding, -1)
+    blocks = blocks.withColumn("before", F.coalesce(F.sum("count").over(earlier), F.lit(0))).drop("count")
+    frequencies = (
+        occurrences.join(blocks, ["term", "block"])
+        .groupBy("position")
+        .agg(
+            F.map_from_entries(
+                F.collect_list(F.struct("term", (F.col("in_block") + F.col("before")).alias("df")))
+            ).alias("df")
+        )
+    )
+    parents = batch.spark.read.parquet(batch.stage_path("dedup", "parents"))
+    terms = articles.select(
+        "position",
+        "id",
+        "published",
+        "doc_terms",
+        "doc_counts",
+        "title_terms",
+        "title_counts",
+        "name_terms",
+        "name_counts",
+    )
+    rows = terms.join(frequencies, "position", "left").join(parents, "position", "left")
+    return rows.repartition(batch.partitions(count, ARTICLES_PER_TASK)).mapInPandas(_weigh, VECTOR_SCHEMA)
+
+
+def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """``mapInPandas``: the vectors of each article from its terms and their frequencies at its arrival."""
+    for frame in batches:
+        out = []
+        for row in frame.to_dict("records"):
+            r = plain_row(row)
+            terms = StreamTerms(
+                r["doc_terms"] or [], r["doc_counts"] or [], r["title_terms"] or [], r["title_counts"] or [],
+                r["name_terms"] or [], r["name_counts"] or [],
+            )  # fmt: skip
+            body, title, names = article_vectors(terms, dict(r["df"] or []), r["position"] + 1)
+            out.append(
+                {
+                    "position": r["position"], "id": r["id"], "published": r["published"],
+                    "seconds": _seconds(r["published"]), "parent": r["parent"], "parent_id": r["parent_id"],
+                    "body_terms": list(body), "body_weights": list(body.values()),
+                    "title_terms": list(title), "title_weights": list(title.values()),
+                    "name_terms": list(names), "name_weights": list(names.values()),
+                }
+            )  # fmt: skip
+        yield to_frame(out, VECTOR_SCHEMA)
+
+
+def _chunk_ends(vectors: DataFrame, count: int) -> list[float]:
+    """The time of the last article of each batch of ``stream.BATCH`` (NaN when undated)."""
+    last = vectors.where((F.col("position") % BATCH == BATCH - 1) | (F.col("position") == count - 1))
+    ends = [math.nan] * ((count + BATCH - 1) // BATCH)
+    for row in last.select("position", "seconds").collect():
+        ends[int(row["position"]) // BATCH] = math.nan if row["seconds"] is None else float(row["seconds"])
+    return ends
+
+
+def _replayed(batch: Batch, vectors: DataFrame, count: int) -> tuple[DataFrame, int]:
+    """Every article's pointer from the replay (one task, or one per time slice) and the number of slices."""
+    size = batch.options.slice_articles
+    slices = 1 if size <= 0 or size >= count else -(-count // size)
+    if slices == 1:
+        rows = vectors.withColumn("slice", F.lit(0)).withColumn("own", F.lit(True))
+    else:
+        rows = _sliced(vectors, size, slices, batch.options.warmup_days)
+    keys = batch.spark.createDataFrame(list(enumerate(partition_keys(batch.spark, slices))), "slice int, _key long")
+    placed = rows.join(F.broadcast(keys), "slice").repartition(slices, "_key").sortWithinPartitions("slice", "position")
+    ends = _chunk_ends(vectors, count)
+    return placed.mapInPandas(_replay_task(ends), "position long, pointer long, candidates int"), slices
+
+
+def _sliced(vectors: DataFrame, size: int, slices: int, warmup_days: float) -> DataFrame:
+    """Own rows of each slice, plus warm-up rows: earlier articles within ``warmup_days`` of the slice's start."""
+    starts = vectors.where(F.col("position") % size == 0).select("position", "seconds").collect()
+    latest = vectors.agg(F.max("seconds")).first()
+    fallback = float(latest[0]) if latest and latest[0] is not None else 0.0
+    table = [
+        (int(r["position"]) // size, int(r["position"]), fallback if r["seconds"] is None else float(r["seconds"]))
+        for r in starts
+    ]
+    spark = vectors.sparkSession
+    bounds = spark.createDataFrame(table, "slice int, start long, from_seconds double")
+    own = vectors.withColumn("slice", F.floor(F.col("position") / size).cast("int")).withColumn("own", F.lit(True))
+    reach = F.col("from_seconds") - warmup_days * 86400
+    warm = (
+        vectors.join(
+            F.broadcast(bounds),
+            (F.col("position") < F.col("start")) & (F.col("seconds").isNull() | (F.col("seconds") >= reach)),
+        )
+        .drop("start", "from_seconds")
+        .withColumn("own", F.lit(False))
+    )
+    return own.unionByName(warm)
+
+
+def _replay_task(chunk_ends: Sequence[float]) -> Any:
+    """The ``mapInPandas`` function: replay each slice of the partition (rows sorted by slice, position)."""
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        rows = (row for frame in batches for row in _replay_rows(frame))
+        out: list[tuple[int, int, int]] = []
+        for _, group in itertools.groupby(rows, key=lambda sr: sr[0]):
+            for done in replay((row for _, row in group), chunk_ends):
+                out.append((done.position, done.pointer, done.candidates))
+                if len(out) >= 10_000:
+                    yield pd.DataFrame(out, columns=["position", "pointer", "candidates"])
+                    out = []
+        yield pd.DataFrame(out, columns=["position", "pointer", "candidates"])
+
+    return run
+
+
+def _replay_rows(frame: pd.DataFrame) -> Iterator[tuple[int, ReplayRow]]:
+    """``(slice, row)`` for each row of a batch, read column by column (the one sequential task's hot loop)."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    vectors = [
+        list(map(_vector, columns[f"{name}_terms"], columns[f"{name}_weights"])) for name in ("body", "title", "name")
+    ]
+    parents = [None if pd.isna(p) else int(p) for p in columns["parent"]]  # null as None, NaN or NA
+    for k, position in enumerate(columns["position"]):
+        yield (
+            int(columns["slice"][k]),
+            ReplayRow(
+                position=int(position),
+                key=columns["id"][k],
+                published=columns["published"][k],
+                vectors=(vectors[0][k], vectors[1][k], vectors[2][k]),
+                parent=parents[k],
+                parent_key=columns["parent_id"][k],
+                own=bool(columns["own"][k]),
+            ),
+        )
+
+
+def _vector(terms: Any, weights: Any) -> dict[str, float]:
+    """A vector from its Arrow arrays (numpy arrays in pandas; None when empty), with Python floats."""
+    if terms is None or weights is None:
+        return {}
+    return dict(zip(terms.tolist(), weights.tolist(), strict=True))
+
+
+def _followed(pointers: DataFrame, slices: int) -> tuple[DataFrame, int]:
+    """Pointers followed to their end (each article to its story's first article); rounds of pointer jumping."""
+    if slices == 1:
+        return pointers, 0
+    current = pointers.localCheckpoint()
+    for rounds in range(1, MAX_POINTER_ROUNDS + 1):
+        step = current.alias("a").join(current.alias("b"), F.col("a.pointer") == F.col("b.position"))
+        following = step.select(
+            F.col("a.position").alias("position"), F.col("b.pointer").alias("pointer")
+        ).localCheckpoint()
+        moved = following.join(current.withColumnRenamed("pointer", "was"), "position").where("pointer <> was").count()
+        current = following
+        if not moved:
+            return current, rounds
+    raise RuntimeError(f"story pointers still moving after {MAX_POINTER_ROUNDS} rounds")
+
+
+def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> DataFrame:
+    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article."""
+    dated = pointers.join(articles.select("position", "id", "published", "file", "line"), "position")
+    stories = dated.groupBy(F.col("pointer").alias("root")).agg(
+        F.count("*").alias("size"),
+        F.min("published").alias("first"),
+        F.min(F.struct("file", "line")).alias("first_input"),
+    )
+    order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
+    ranked = with_index(stories, order, "rank", partitions)
+    named = ranked.select(
+        "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
+    )
+    return dated.join(named, F.col("pointer") == F.col("root")).select("position", "id", "story", "rank", "size")

@@ -1,0 +1,69 @@
+"""Stage 2, ``dedup``: each article's earliest near-duplicate, by MinHash LSH, as ``cluster.dedup`` finds it.
+
+1. bands   explode each article's LSH band keys (computed in ``clean`` with
+           ``cluster.dedup``'s own hashing and band layout) as (band, key, position);
+2. buckets group by (band, key); a bucket of two or more articles gives every
+           (later, earlier) pair in it as a candidate;
+3. verify  a candidate is a copy when the two whole signatures agree on at
+           least ``DUPLICATE_MIN_JACCARD`` of their values (``features.same_text``);
+4. parent  an article's parent is its earliest copy (lowest position): the
+           copy ``DuplicateIndex`` reports first when articles arrive in
+           publication order, whose story ``StreamClusterer.add`` makes it join.
+
+Writes ``stages/dedup/parents`` (position, parent, parent_id). A bucket of k
+articles yields k(k-1)/2 candidates, as the in-process index compares each
+arrival with every earlier article of its buckets.
+
+Does not: merge articles or drop copies: every article goes on to the cluster
+and analyze stages, copies in their original's story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import functions as F
+
+from storytrace.spark.batch import Batch
+from storytrace.spark.features import same_text
+
+PAIRS_PER_TASK = 200_000
+
+
+def run(batch: Batch) -> dict[str, Any]:
+    """Find every article's earliest copy; write the parents."""
+    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
+    keys = articles.select("position", F.posexplode("bands").alias("band", "key"))
+    buckets = keys.groupBy("band", "key").agg(F.collect_list("position").alias("members")).where(F.size("members") > 1)
+    pairs = (
+        buckets.select(F.explode("members").alias("later"), "members")
+        .select("later", F.explode(F.filter("members", lambda m: m < F.col("later"))).alias("earlier"))
+        .distinct()
+    )
+    pairs.write.mode("overwrite").parquet(batch.stage_path("dedup", "candidates"))
+    pairs = batch.spark.read.parquet(batch.stage_path("dedup", "candidates"))
+    candidates = pairs.count()
+    signature = articles.select("position", "signature")
+    joined = (
+        pairs.join(signature.withColumnRenamed("position", "later").withColumnRenamed("signature", "a"), "later")
+        .join(signature.withColumnRenamed("position", "earlier").withColumnRenamed("signature", "b"), "earlier")
+        .repartition(batch.partitions(candidates, PAIRS_PER_TASK))
+    )
+    copies = joined.mapInPandas(_verify, "later long, earlier long")
+    ids = articles.select(F.col("position").alias("parent"), F.col("id").alias("parent_id"))
+    parents = copies.groupBy(F.col("later").alias("position")).agg(F.min("earlier").alias("parent")).join(ids, "parent")
+    parents.select("position", "parent", "parent_id").write.mode("overwrite").parquet(
+        batch.stage_path("dedup", "parents")
+    )
+    found = batch.spark.read.parquet(batch.stage_path("dedup", "parents")).count()
+    batch.files.delete(batch.stage_path("dedup", "candidates"))
+    return {"candidate_pairs": candidates, "copies": found}
+
+
+def _verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The candidate pairs whose signatures say they are copies."""
+    for frame in batches:
+        keep = [same_text(a, b) for a, b in zip(frame["a"], frame["b"], strict=True)]
+        yield frame.loc[keep, ["later", "earlier"]]

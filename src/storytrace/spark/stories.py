@@ -1,0 +1,78 @@
+"""One story's analysis as output rows (no Spark): what each group of the ``analyze`` stage runs.
+
+The member rows of a story are cleaned again (``prepare``, with the corpus's
+agencies), put in the order ``pipeline.analyze_articles`` gives a story's
+members (publication, then id) and handed to ``pipeline.analyze_story`` with
+the lexical features and the default relation scorer: the same story object
+``analyze`` puts in ``stories.json``. The rows out are that object, its
+articles' metadata (``report.documents.article_meta``), its alignments and its
+provenance edges, in one schema (``ROW_SCHEMA``) that the stage splits into tables.
+
+Not here: Spark, the choice of partitions (``spark.analyze``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from storytrace.align.classifier import default_scorer
+from storytrace.align.compare import Prepared
+from storytrace.align.relation import RelationScorer
+from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES, analyze_story
+from storytrace.report.documents import article_meta
+from storytrace.spark.features import prepare_row
+
+ROW_SCHEMA = (
+    "kind string, story string, rank long, size int, json string, id string, "
+    "a string, b string, a_start int, a_end int, b_start int, b_end int, relation string, score double, "
+    "from_id string, to_id string, share double, why string"
+)
+
+
+@cache
+def scorer() -> RelationScorer:
+    """The relation scorer ``analyze`` uses by default, loaded once per worker."""
+    return default_scorer()
+
+
+def in_story_order(members: Sequence[Prepared]) -> list[Prepared]:
+    """A story's members as ``pipeline.analyze_articles`` orders them: by publication, then id."""
+    return sorted(members, key=lambda p: (p.article.published or "~", p.article.id))
+
+
+def aligned_pairs(size: int) -> int:
+    """How many article pairs ``pipeline.compare_story`` aligns in a story of ``size`` articles, at most."""
+    every = size * (size - 1) // 2
+    return every if size <= ALL_PAIRS_MAX_ARTICLES else min(every, size * NEAREST_ARTICLES)
+
+
+def story_rows(records: Sequence[dict[str, Any]], sources: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The output rows of one story from its member rows (article fields, ``story``, ``rank``)."""
+    story_id, rank = records[0]["story"], int(records[0]["rank"])
+    members = in_story_order([prepare_row(r, sources) for r in records])
+    story = analyze_story(story_id, members, scorer(), None)
+    base = {"story": story_id, "rank": rank}
+    out: list[dict[str, Any]] = [
+        {**base, "kind": "story", "size": len(members), "json": json.dumps(story, ensure_ascii=False)}
+    ]
+    for p in members:
+        meta = article_meta(p.article, p.clean, story_id)
+        out.append({**base, "kind": "article", "id": p.article.id, "json": json.dumps(meta, ensure_ascii=False)})
+    for al in story["alignments"]:
+        a_start, a_end = al["a_span"]
+        b_start, b_end = al["b_span"]
+        out.append(
+            {
+                **base, "kind": "alignment", "a": al["a"], "b": al["b"], "a_start": a_start, "a_end": a_end,
+                "b_start": b_start, "b_end": b_end, "relation": al["relation"], "score": float(al["score"]),
+            }
+        )  # fmt: skip
+    for edge in story["provenance"]["edges"]:
+        out.append(
+            {**base, "kind": "edge", "from_id": edge["from"], "to_id": edge["to"], "share": float(edge["share"]),
+             "why": edge.get("why")}
+        )  # fmt: skip
+    return out

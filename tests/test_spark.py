@@ -1,0 +1,288 @@
+"""The Spark engine (``storytrace batch``) against the in-process pipeline, on ``local[2]``.
+
+One SparkSession for the module. The demo corpus goes through every stage
+once (from Parquet); the Giveme5W1H dev half (skipped where ``../shared/data``
+is absent) and a file with bad records go through the first stages. The
+replay of the streaming clusterer is also checked without Spark.
+Skipped without pyspark, pyarrow, pandas or Java; ``-m "not slow"`` leaves it out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyspark")
+pytest.importorskip("pyarrow")
+pd = pytest.importorskip("pandas")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Spark needs Java (java on PATH or JAVA_HOME)", allow_module_level=True)
+
+from typer.testing import CliRunner  # noqa: E402
+
+from conftest import EXAMPLES  # noqa: E402
+from storytrace.align.compare import Prepared  # noqa: E402
+from storytrace.cli import app  # noqa: E402
+from storytrace.cluster.dedup import DuplicateIndex  # noqa: E402
+from storytrace.cluster.grouping import content_words  # noqa: E402
+from storytrace.cluster.stream import BATCH, _seconds, stream_labels  # noqa: E402
+from storytrace.ingest import read_paths  # noqa: E402
+from storytrace.model import Article  # noqa: E402
+from storytrace.pipeline import analyze_articles  # noqa: E402
+from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
+from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms  # noqa: E402
+from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
+from storytrace.spark.session import session  # noqa: E402
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+from _data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing  # noqa: E402
+from cluster_quality import score  # noqa: E402
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+
+
+def demo_articles() -> list[Article]:
+    return [a for a in read_paths([EXAMPLES / "corpus"]) if isinstance(a, Article)]
+
+
+def records(articles: list[Article]) -> list[dict[str, Any]]:
+    rows = [article_row(a) for a in articles]
+    for row in rows:
+        row.pop("origin")
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def b3_f1(got: dict[str, str], expected: dict[str, Any]) -> float:
+    ids = sorted(expected)
+    return score([got[i] for i in ids], [expected[i] for i in ids]).b3_f1
+
+
+def assignments(out: Path) -> dict[str, str]:
+    table = pd.read_parquet(out / "stages" / "cluster" / "assignments")
+    return dict(zip(table["id"], table["story"], strict=True))
+
+
+@pytest.fixture(scope="module")
+def spark():
+    conf = {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false"}
+    with session(master="local[2]", conf=conf) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def demo_run(spark, tmp_path_factory: pytest.TempPathFactory):
+    """The demo corpus as a Parquet file, through every stage."""
+    folder = tmp_path_factory.mktemp("demo")
+    source = folder / "demo.parquet"
+    pd.DataFrame(records(demo_articles())).to_parquet(source)
+    out = folder / "out"
+    result = run_batch(spark, BatchOptions(input=str(source), out=str(out)))
+    return source, out, result
+
+
+# --- without Spark: the replay decides what the in-process stream decides ----------------------
+
+
+def in_stream_order(articles: list[Article]) -> tuple[list[Prepared], tuple[str, ...]]:
+    """The articles cleaned as the batch cleans them, in publication order (input order on ties)."""
+    arts = sorted(articles, key=lambda a: a.published or "~")  # sorted() is stable: input order on ties
+    sources = tuple(sorted({a.source for a in arts if a.kind == "agency" and a.source}))
+    return [prepare_row(article_row(a), sources) for a in arts], sources
+
+
+def replay_rows(articles: list[Article]) -> tuple[list[ReplayRow], list[float]]:
+    """What the clean, dedup and cluster stages give the replay, computed plainly in one process."""
+    prepared, _ = in_stream_order(articles)
+    arts = [p.article for p in prepared]
+    index = DuplicateIndex()
+    df: Counter[str] = Counter()
+    rows = []
+    for k, p in enumerate(prepared):
+        words = content_words(p)
+        index.add_words([(p.article.id, words, p.article.published)])
+        hits = index.hits_of.get(p.article.id) or []
+        terms = stream_terms(p, words)
+        df.update(terms.doc_terms)
+        frequencies = {t: df[t] for t in {*terms.doc_terms, *terms.title_terms, *terms.name_terms}}
+        parent = next((j for j, q in enumerate(arts[:k]) if q.id == hits[0]), None) if hits else None
+        rows.append(
+            ReplayRow(k, p.article.id, p.article.published, article_vectors(terms, frequencies, k + 1), parent,
+                      hits[0] if hits else None)
+        )  # fmt: skip
+    n = len(arts)
+    ends = [_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
+    return rows, ends
+
+
+def followed(pointers: dict[int, int]) -> dict[int, int]:
+    out = {}
+    for k in pointers:
+        root = k
+        while pointers[root] != root:
+            root = pointers[root]
+        out[k] = root
+    return out
+
+
+def test_replay_on_ready_vectors_is_the_streaming_clusterer() -> None:
+    articles = demo_articles()
+    rows, ends = replay_rows(articles)
+    pointers = {a.position: a.pointer for a in replay(rows, ends)}
+    expected = stream_labels(in_stream_order(articles)[0])
+    got = [pointers[k] for k in range(len(rows))]
+    assert score(got, expected).b3_f1 == 1.0
+    assert len(set(got)) == len(set(expected)) == 4
+
+
+def test_a_slice_replayed_after_a_warm_up_points_into_the_earlier_slice() -> None:
+    rows, ends = replay_rows(demo_articles())
+    cut = len(rows) // 2
+    first = {a.position: a.pointer for a in replay(rows[:cut], ends)}
+    warm = [ReplayRow(r.position, r.key, r.published, r.vectors, r.parent, r.parent_key, own=False) for r in rows[:cut]]
+    second = {a.position: a.pointer for a in replay(warm + rows[cut:], ends)}
+    assert set(second) == set(range(cut, len(rows)))  # warm-up rows are not assigned again
+    assert any(p < cut for p in second.values())  # stories of the first slice continue in the second
+    exact = {a.position: a.pointer for a in replay(rows, ends)}
+    got = followed({**first, **second})
+    # The warm-up holds everything before the cut, so the slices together decide as one pass does.
+    assert score([got[k] for k in range(len(rows))], [exact[k] for k in range(len(rows))]).b3_f1 == 1.0
+
+
+# --- the demo corpus through every stage ------------------------------------------------------
+
+
+def test_demo_stories_are_those_of_the_in_process_pipeline(demo_run) -> None:
+    _, out, result = demo_run
+    assert [s.status for s in result.stages] == ["done"] * 5
+    expected = analyze_articles(demo_articles())
+    stories = read_jsonl(out / "stories.jsonl")
+    lines = read_jsonl(out / "articles.jsonl")
+    got = {line["id"]: line["story"] for line in lines}
+    assert b3_f1(got, {a["id"]: a["story"] for a in expected["articles"]}) >= 0.99
+    assert [line["id"] for line in lines] == [a.id for a in demo_articles()]  # input order
+    assert [s["id"] for s in stories] == [s["id"] for s in expected["stories"]]
+    for mine, theirs in zip(stories, expected["stories"], strict=True):
+        assert mine["articles"] == theirs["articles"]
+        assert mine["alignments"] == theirs["alignments"]
+        assert mine == theirs  # provenance and facts too
+
+
+def test_demo_tables_hold_what_the_stories_hold(demo_run) -> None:
+    _, out, _ = demo_run
+    stories = read_jsonl(out / "stories.jsonl")
+    alignments = pd.read_parquet(out / "tables" / "alignments")
+    edges = pd.read_parquet(out / "tables" / "edges")
+    articles = pd.read_parquet(out / "tables" / "articles")
+    assert len(alignments) == sum(len(s["alignments"]) for s in stories) > 0
+    assert len(edges) == sum(len(s["provenance"]["edges"]) for s in stories) > 0
+    assert dict(zip(articles["id"], articles["story"], strict=True)) == {
+        a: s["id"] for s in stories for a in s["articles"]
+    }
+    first = stories[0]["alignments"][0]
+    row = alignments[(alignments["a"] == first["a"]) & (alignments["b"] == first["b"])].iloc[0]
+    assert [row["a_start"], row["a_end"], row["relation"]] == [*first["a_span"], first["relation"]]
+
+
+def test_demo_copies_found_by_the_dedup_stage_are_those_of_the_duplicate_index(demo_run) -> None:
+    _, out, _ = demo_run
+    parents = pd.read_parquet(out / "stages" / "dedup" / "parents")
+    positions = pd.read_parquet(out / "stages" / "clean" / "articles", columns=["id", "position"])
+    id_of = dict(zip(positions["position"], positions["id"], strict=True))
+    got = {id_of[p]: q for p, q in zip(parents["position"], parents["parent_id"], strict=True)}
+    rows, _ = replay_rows(demo_articles())
+    expected = {r.key: r.parent_key for r in rows if r.parent_key is not None}
+    assert got == expected and got  # the demo's verbatim reprints
+
+
+def test_a_second_run_skips_every_stage(spark, demo_run) -> None:
+    source, out, _ = demo_run
+    before = (out / "stories.jsonl").read_bytes()
+    again = run_batch(spark, BatchOptions(input=str(source), out=str(out)))
+    assert [s.status for s in again.stages] == ["skipped"] * 5
+    assert again.figures("cluster")["stories"] == 4  # the figures come back from the markers
+    assert (out / "stories.jsonl").read_bytes() == before
+
+
+def test_time_slices_with_a_full_warm_up_give_the_exact_partition(spark, demo_run, tmp_path: Path) -> None:
+    source, out, _ = demo_run
+    sliced = tmp_path / "sliced"
+    for stage in ("clean", "dedup"):  # done before: the sliced run skips them
+        shutil.copytree(out / "stages" / stage, sliced / "stages" / stage)
+    options = BatchOptions(input=str(source), out=str(sliced), stop_after="cluster", slice_articles=5, warmup_days=60)
+    result = run_batch(spark, options)
+    assert [s.status for s in result.stages] == ["skipped", "skipped", "done"]
+    assert result.figures("cluster")["slices"] == 3
+    assert b3_f1(assignments(sliced), assignments(out)) == 1.0
+
+
+# --- Giveme5W1H dev ---------------------------------------------------------------------------
+
+
+def test_giveme_stories_are_those_of_the_in_process_clusterer(spark, tmp_path: Path) -> None:
+    if missing(DEFAULT_DATA, GIVEME_FILE) is not None:
+        pytest.skip(f"{DEFAULT_DATA / GIVEME_FILE} not found")
+    articles = [item.article for item in load_giveme(DEFAULT_DATA)]
+    source = write_jsonl(tmp_path / "giveme.jsonl", records(articles))
+    result = run_batch(spark, BatchOptions(input=str(source), out=str(tmp_path / "out"), stop_after="cluster"))
+    assert result.figures("clean")["articles"] == len(articles)
+    expected = stream_labels([prepare_row(article_row(a), ()) for a in articles])
+    f1 = b3_f1(assignments(tmp_path / "out"), {a.id: label for a, label in zip(articles, expected, strict=True)})
+    print(f"Giveme5W1H dev, Spark against in-process: B3-F1 {f1:.4f}")
+    assert f1 >= 0.99
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_bad_records_are_named_and_the_rest_goes_on(spark, tmp_path: Path) -> None:
+    good = records(demo_articles())[:3]
+    clash = {**good[0], "text": "Another text under the same id."}
+    lines = [json.dumps(good[0]), "not json", json.dumps({"text": "no id"}), "", json.dumps(good[1]),
+             json.dumps(clash), json.dumps(good[2])]  # fmt: skip
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(source), "--out", str(out), "--stop-after", "clean"])
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.stderr.splitlines() if line.startswith("storytrace: ")]
+    assert problems[0].startswith(f"storytrace: {source}:2: not valid JSON")
+    assert problems[1] == f"storytrace: {source}:3: record has no 'id'"
+    assert problems[2].startswith(f"storytrace: {source}:6: id '{good[0]['id']}' is already used by {source}:1")
+    assert len(problems) == 3
+    assert "3 articles" in result.stdout
+    assert len(read_jsonl(out / "problems.jsonl")) == 3
+
+
+def test_a_missing_input_is_one_line_and_status_1(tmp_path: Path) -> None:
+    missing_file = tmp_path / "nowhere.jsonl"
+    result = runner.invoke(app, ["batch", str(missing_file), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"storytrace: {missing_file}: no such file or folder"
+
+
+def test_only_the_spark_engine_and_known_stages_are_accepted(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", records(demo_articles())[:1])
+    local = runner.invoke(app, ["batch", "--engine", "local", str(source)])
+    assert local.exit_code == 2 and "--engine" in local.stderr
+    stage = runner.invoke(app, ["batch", str(source), "--stop-after", "align"])
+    assert stage.exit_code == 2 and "clean, dedup, cluster, analyze, write" in stage.stderr
+    conf = runner.invoke(app, ["batch", str(source), "--conf", "spark.executor.memory"])
+    assert conf.exit_code == 2 and "key=value" in conf.stderr
