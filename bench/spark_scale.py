@@ -49,12 +49,12 @@ from storytrace.spark.batch import BatchOptions, run_batch
 from storytrace.spark.session import session
 from storytrace.store import Store
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # the shared datasets folder (--data)
 
 
-def write_records(n: int, out: Path) -> int:
+def write_records(n: int, out: Path, data: Path = DATA) -> int:
     """The first ``n`` non-empty Reuters bodies as JSON Lines records (``analyze_speed``'s, so the same ids)."""
-    return write_reuters(out, 0, n, DATA.parent)
+    return write_reuters(out, 0, n, data)
 
 
 class PeakMemory:
@@ -211,14 +211,15 @@ def main() -> int:
     parser.add_argument("--masters", default="local[1],local[2]", help="Spark masters, comma-separated")
     parser.add_argument("--no-in-process", action="store_true", help="skip the in-process reference")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} not found")
+    if not (args.data / "reuters21578").exists():
+        print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
     figures: dict[str, Any] = {"n": args.n, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "reuters.jsonl"
-        n = write_records(args.n, records)
+        n = write_records(args.n, records, args.data)
         figures["n"] = n
         masters = [m.strip() for m in args.masters.split(",") if m.strip()]
         runs: dict[str, list[dict[str, Any]]] = {m: [] for m in masters}

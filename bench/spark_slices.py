@@ -166,13 +166,14 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=19_779, help="Reuters bodies (default: all, %(default)s)")
     parser.add_argument("--sizes", default="10000,5000,2000", help="slice sizes, comma-separated")
     parser.add_argument("--warmups", default="30,7", help="warm-up days, comma-separated")
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
-    if not DATA.exists():
-        print(f"skipped: {DATA} not found")
+    if not (args.data / "reuters21578").exists():
+        print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "reuters.jsonl"
-        write_records(args.n, records)
+        write_records(args.n, records, args.data)
         articles = [a for a in read_paths([records]) if isinstance(a, Article)]
     t0 = time.perf_counter()
     rows, ends = replay_rows(articles)
