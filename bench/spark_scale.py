@@ -223,6 +223,7 @@ def main() -> int:
         records = Path(tmp) / "reuters.jsonl"
         n = write_records(args.n, records, args.data)
         figures["n"] = n
+        figures["input_mb"] = records.stat().st_size / 2**20
         masters = [m.strip() for m in args.masters.split(",") if m.strip()]
         runs: dict[str, list[dict[str, Any]]] = {m: [] for m in masters}
         partitions: dict[str, dict[str, str]] = {}

@@ -28,6 +28,7 @@ Exits 0 with a "skipped" line if the data is absent.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import tempfile
 import time
@@ -166,6 +167,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=19_779, help="Reuters bodies (default: all, %(default)s)")
     parser.add_argument("--sizes", default="10000,5000,2000", help="slice sizes, comma-separated")
     parser.add_argument("--warmups", default="30,7", help="warm-up days, comma-separated")
+    parser.add_argument("--json", type=Path, help="write the replay's figures here (for bench/spark_cost.py)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
     if not (args.data / "reuters21578").exists():
@@ -183,10 +185,14 @@ def main() -> int:
     speed = len(rows) / (t2 - t1)
     print(f"{len(rows)} articles: features {t1 - t0:.1f} s, exact replay {t2 - t1:.1f} s ({speed:.0f} docs/s)")
     postings, peak, open_stories = replay_cost(rows, ends)
+    window = busiest_window(rows)
     print(
         f"replay: {postings:.0f} index postings walked per article, {open_stories} stories in the index at the end, "
-        f"peak traced memory {peak:.0f} MB; at most {busiest_window(rows)} articles within one 30-day window"
+        f"peak traced memory {peak:.0f} MB; at most {window} articles within one 30-day window"
     )
+    if args.json:
+        kept = {"n": len(rows), "replay_docs_s": speed, "postings": postings, "peak_mb": peak}
+        args.json.write_text(json.dumps({**kept, "open_stories": open_stories, "window_articles": window}), "utf-8")
     sizes = components(rows)
     largest = sizes.most_common(1)[0][1]
     print(f"blocking on heavy terms in 30-day buckets: {len(sizes)} components, the largest {largest} "
