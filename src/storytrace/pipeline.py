@@ -122,6 +122,19 @@ class Analysis:
     texts: dict[str, str]
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
+    story_keys: list[str] = field(default_factory=list)  # per story of ``document``: its signature
+
+
+def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> str:
+    """The HTML report of ``analysis``; with ``store``, each story's rendering is kept there under its signature.
+
+    A story whose signature is kept (same members, texts and code) is not
+    rendered again; the page is the same as rendered whole.
+    """
+    from storytrace.report import render_report
+
+    keys = analysis.story_keys if store is not None else None
+    return render_report(analysis.document, analysis.texts, generated=generated, cache=store, keys=keys)
 
 
 def ingest(
@@ -151,12 +164,15 @@ def analyze_articles(
     store: Store | None = None,
     times: StageTimes | None = None,
     prepared_by_id: dict[str, Prepared] | None = None,
+    signatures_out: list[str] | None = None,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document.
 
     ``story_of`` gives the stories (as kept in a store); without it the
     articles are clustered as a stream here. With ``store``, each story's
     analysis is kept and re-used while its members and the settings are unchanged.
+    Each story's signature (its members, their texts, the settings and the code)
+    goes into ``signatures_out``, in the document's order.
     """
     scorer = scorer or default_scorer()
     times = times or StageTimes()
@@ -189,6 +205,8 @@ def analyze_articles(
     )
     settings = _settings_signature(scorer, embedder, agencies)
     signatures = [_story_signature(g, settings) for g in groups]
+    if signatures_out is not None:
+        signatures_out.extend(signatures)
     kept = store.story_results(signatures) if store is not None else {}
     stories: list[dict[str, Any] | None] = [None] * len(groups)
     metas: list[list[dict[str, Any]]] = [[] for _ in groups]
@@ -473,6 +491,7 @@ def analyze(
         store.agency_sources()
     ):
         prepared = {}  # cleaned with other agencies than this analysis credits: clean again
+    signatures: list[str] = []
     document = analyze_articles(
         articles,
         progress=progress,
@@ -481,10 +500,11 @@ def analyze(
         store=store,
         times=times,
         prepared_by_id=prepared,
+        signatures_out=signatures,
     )
     with times.stage("store"):
         store.save_analysis(document)
-    return Analysis(document, {a.id: a.text for a in articles}, problems, added)
+    return Analysis(document, {a.id: a.text for a in articles}, problems, added, signatures)
 
 
 def assign_stories(

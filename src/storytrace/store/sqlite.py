@@ -20,7 +20,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,6 +67,14 @@ CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
 CREATE TABLE IF NOT EXISTS story_results (
     signature TEXT PRIMARY KEY,
     result TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rendered_stories (
+    key TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    pairs INTEGER NOT NULL,
+    passages INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    section TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -362,6 +370,29 @@ class Store:
             self.db.executemany(
                 "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
                 ((sig, json.dumps(result)) for sig, result in results.items()),
+            )
+
+    def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, str, str]]:
+        """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one."""
+        out: dict[str, tuple[str, int, int, str, str]] = {}
+        wanted = list(dict.fromkeys(keys))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, nonce, pairs, passages, row, section FROM rendered_stories WHERE key IN ({marks})"
+            out.update(
+                (key, (nonce, int(pairs), int(passages), row, section))
+                for key, nonce, pairs, passages, row, section in self.db.execute(query, chunk)
+            )
+        return out
+
+    def put_rendered_stories(self, rendered: Mapping[str, tuple[str, int, int, str, str]]) -> None:
+        """Keep renderings of stories under their keys (one transaction)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO rendered_stories (key, nonce, pairs, passages, row, section) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                ((key, *r) for key, r in rendered.items()),
             )
 
     def save_analysis(self, result: dict[str, Any]) -> None:
