@@ -517,7 +517,8 @@ def assign_stories(
     """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
 
     The stream is replayed in publication order from the kept features of
-    each article (its content words and names, computed once), so the
+    each article (its content words, names, story document terms and title
+    stems, computed once), so the
     clusterer's state is what it was; articles already assigned keep their
     story, new ones are decided (the learned join, with embeddings when an
     embedder is given). Re-running on an unchanged store assigns nothing.
@@ -535,6 +536,7 @@ def assign_stories(
     articles = store.articles_in_time_order()
     while chunk := list(itertools.islice(articles, BATCH)):
         features = store.stream_features([a.id for a in chunk])
+        terms = store.stream_terms([a.id for a in chunk])
         fresh = {}
         for art in chunk:
             if art.id not in features:
@@ -546,18 +548,26 @@ def assign_stories(
         if fresh:
             store.put_stream_features(fresh)
             features.update(fresh)
+        fresh_terms = {
+            a.id: (story_document_of(features[a.id][0], a.title).split(), content_stems(a.title or ""))
+            for a in chunk
+            if a.id not in terms
+        }
+        if fresh_terms:
+            store.put_stream_terms(fresh_terms)
+            terms.update(fresh_terms)
         clusterer.dedup.add_words([(a.id, features[a.id][0], a.published) for a in chunk])
         vectors: list[Any] = [None] * len(chunk)
         if embedder is not None:
             vectors = list(embedder.encode([embedding_text(a.title, features[a.id][0]) for a in chunk]))
         for art, vector in zip(chunk, vectors, strict=True):
-            words, names = features[art.id]
+            document, title = terms[art.id]
             item = StreamItem(
                 key=art.id,
                 published=art.published,
-                document=tuple(story_document_of(words, art.title).split()),
-                title=tuple(content_stems(art.title or "")),
-                names=tuple(names),
+                document=tuple(document),
+                title=tuple(title),
+                names=tuple(features[art.id][1]),
                 embedding=vector,
             )
             if art.id in known:

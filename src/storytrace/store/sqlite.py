@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS stream_features (
     words TEXT NOT NULL,
     names TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stream_terms (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    document TEXT NOT NULL,
+    title TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members (
     article_id TEXT PRIMARY KEY REFERENCES articles (id),
     story INTEGER NOT NULL,
@@ -338,6 +343,26 @@ class Store:
             self.db.executemany(
                 "INSERT OR IGNORE INTO stream_features (article_id, words, names) VALUES (?, ?, ?)",
                 [(a, " ".join(w), " ".join(n)) for a, (w, n) in features.items()],
+            )
+
+    def stream_terms(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """Kept ``(story document terms, title stems)`` of those of ``ids`` that have them."""
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT article_id, document, title FROM stream_terms WHERE article_id IN ({marks})", chunk
+            )
+            out.update((a, (d.split(), t.split())) for a, d, t in rows)
+        return out
+
+    def put_stream_terms(self, terms: dict[str, tuple[list[str], list[str]]]) -> None:
+        """Keep each article's story document terms and title stems (one transaction; no term holds a space)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO stream_terms (article_id, document, title) VALUES (?, ?, ?)",
+                [(a, " ".join(d), " ".join(t)) for a, (d, t) in terms.items()],
             )
 
     def story_result(self, signature: str) -> dict[str, Any] | None:
