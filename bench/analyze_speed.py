@@ -115,7 +115,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
             if profiler is not None:
                 profiler.enable()
             out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
+            (out_dir / "stories.json").write_text(result.document_json, "utf-8")  # serialised once, for the store
             (out_dir / "report.html").write_text(write_report(result, store), "utf-8")
             if profiler is not None:
                 profiler.disable()

@@ -123,6 +123,7 @@ class Analysis:
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
     story_keys: list[str] = field(default_factory=list)  # per story of ``document``: its signature
+    document_json: str = ""  # ``document`` as JSON, as the store keeps it (written once, re-used)
 
 
 def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> str:
@@ -503,8 +504,8 @@ def analyze(
         signatures_out=signatures,
     )
     with times.stage("store"):
-        store.save_analysis(document)
-    return Analysis(document, {a.id: a.text for a in articles}, problems, added, signatures)
+        document_json = store.save_analysis(document)
+    return Analysis(document, {a.id: a.text for a in articles}, problems, added, signatures, document_json)
 
 
 def assign_stories(

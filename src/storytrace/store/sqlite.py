@@ -420,11 +420,13 @@ class Store:
                 ((key, *r) for key, r in rendered.items()),
             )
 
-    def save_analysis(self, result: dict[str, Any]) -> None:
-        """Keep an analysis result (the ``stories.json`` document)."""
+    def save_analysis(self, result: dict[str, Any]) -> str:
+        """Keep an analysis result (the ``stories.json`` document); its JSON text as kept."""
+        text = json.dumps(result)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
-            self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, json.dumps(result)))
+            self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, text))
+        return text
 
 
 def _try_lock(fd: int) -> bool:
