@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from storytrace import pipeline
+from storytrace.align import compare
 from storytrace.model import Article
 from storytrace.pipeline import analyze, assign_stories, write_report
 from storytrace.report import html as report_html
@@ -133,3 +134,32 @@ def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch
     assert kettle_pairs > 0 and bridge_pairs > 0
     # The kettle story's pairs were numbered from 1 on the first page; they now follow the bridge story's.
     assert f'id="pair-{bridge_pairs + 1}"' in page.split('id="story-2"')[1]
+
+
+def test_a_grown_story_asks_the_derivation_model_only_about_new_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's answers on pairs of unchanged texts come from the store; the story is the one aligned whole."""
+    asked: list[tuple[str, str]] = []
+    real = compare.model_derivation
+
+    def counting(copy_text: str, source_text: str) -> str:
+        asked.append((copy_text, source_text))
+        return real(copy_text, source_text)
+
+    monkeypatch.setattr(compare, "model_derivation", counting)
+    kettle = records([*KETTLE, KETTLE_MORE], "k", "2024-03-04")
+    first = write(tmp_path, "first.jsonl", kettle + records(BRIDGE[:2], "b", "2024-03-04"))
+    more = write(tmp_path, "more.jsonl", [{"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
+    with Store(tmp_path / "grown.db") as store:
+        analyze([first], store)
+        first_asked = set(asked)
+        asked.clear()
+        again = analyze([first, more], store)
+    assert any(BRIDGE[0] in a and BRIDGE[1] in b or BRIDGE[1] in a and BRIDGE[0] in b for a, b in first_asked)
+    assert asked, "the new article's pairs are asked about"
+    assert all(BRIDGE_LATER in copy or BRIDGE_LATER in source for copy, source in asked)
+    asked.clear()
+    with Store(tmp_path / "fresh.db") as fresh:
+        whole = analyze([first, more], fresh)
+    assert whole.document == again.document  # the same story as aligned whole, every answer asked

@@ -41,10 +41,13 @@ from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import (
     PARTIALLY_DERIVED_MIN_COVERAGE,
+    DerivationMemo,
     Prepared,
     compare_prepared,
+    content_text,
     prepare,
     sentence_space,
+    text_digest,
 )
 from storytrace.align.match import semantic_similarity
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
@@ -221,13 +224,15 @@ def analyze_articles(
             members = prepared_of(group)
             metas[k] = [article_meta(p.article, p.clean, story_id) for p in members]
             todo.append((k, story_id, members))
+    memo = _derivation_memo(todo, settings, store, times)
     fresh: dict[str, dict[str, Any]] = {}
-    for k, story in analyze_stories(todo, scorer, embedder, times, progress):
+    for k, story in analyze_stories(todo, scorer, embedder, times, progress, memo=memo):
         stories[k] = story
         fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
     if store is not None and fresh:
         with times.stage("store"):
             store.put_story_results(fresh)
+            store.put_derivations(memo.new)
     meta_of = {m["id"]: m for ms in metas for m in ms}
     with times.stage("document"):
         doc: dict[str, Any] = {
@@ -237,6 +242,27 @@ def analyze_articles(
     return doc
 
 
+def _derivation_memo(
+    todo: Sequence[tuple[int, str, list[Prepared]]], settings: str, store: Store | None, times: StageTimes
+) -> DerivationMemo:
+    """The derivation model's answers kept in ``store`` for any ordered pair of a story to analyse.
+
+    A story that grew is aligned again whole (its sentence space, so its
+    alignments, change with its members), but the model's answer on two
+    texts it read before is taken from the store.
+    """
+    memo = DerivationMemo(salt=settings)
+    if store is None or not store.has_derivations():
+        return memo
+    with times.stage("store"):
+        keys = []
+        for _, _, members in todo:
+            digests = [text_digest(content_text(p)) for p in members]
+            keys += [memo.key(a, b) for a, b in itertools.permutations(digests, 2)]
+        memo.known = store.derivations(keys)
+    return memo
+
+
 def analyze_stories(
     todo: Sequence[tuple[int, str, list[Prepared]]],
     scorer: RelationScorer,
@@ -244,6 +270,7 @@ def analyze_stories(
     times: StageTimes | None = None,
     progress: Progress = _no_progress,
     workers: int | None = None,
+    memo: DerivationMemo | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object)`` as each is done.
 
@@ -252,9 +279,10 @@ def analyze_stories(
     the cores, or ``STORYTRACE_WORKERS``), largest first. Sentence embeddings
     are computed here first, in one batch for all stories, so that the workers
     never touch the model or the store; the per-stage times are the workers'
-    summed CPU time.
+    summed CPU time. The derivation model's answers asked anew go into ``memo.new``.
     """
     times = times or StageTimes()
+    memo = memo if memo is not None else DerivationMemo()
     total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
     workers = workers or int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
     if embedder is not None:
@@ -264,19 +292,20 @@ def analyze_stories(
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            yield key, analyze_story(story_id, members, scorer, embedder, times)
+            yield key, analyze_story(story_id, members, scorer, embedder, times, memo)
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
     if any(len(_outlets(m)) > 1 for _, _, m in todo):
         load_entity_model()  # once, before the fork: the workers share it
     global _WORK
-    _WORK = (list(todo), scorer, embedder)
+    _WORK = (list(todo), scorer, embedder, memo)
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for key, story, spent in pool.imap_unordered(_work_on, order):
+            for key, story, spent, asked in pool.imap_unordered(_work_on, order):
                 times.add(spent)
+                memo.new.update(asked)
                 yield key, story
                 done += _pair_work(len(story["articles"]))
                 progress("align", done, total_pairs)
@@ -287,15 +316,18 @@ def analyze_stories(
 # Below this many article pairs in all, stories are analysed in this process (a fork costs more).
 PARALLEL_MIN_PAIRS = 200
 # What the forked workers of ``analyze_stories`` read (inherited, never pickled).
-_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None] | None = None
+_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo] | None = None
 
 
-def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes]:
+def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str]]:
+    """Analyse one story in a forked worker: the story, its times, and the derivation answers asked for it."""
     assert _WORK is not None
-    todo, scorer, embedder = _WORK
+    todo, scorer, embedder, memo = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
-    return key, analyze_story(story_id, members, scorer, embedder, times), times
+    story = analyze_story(story_id, members, scorer, embedder, times, memo)
+    asked, memo.new = memo.new, {}
+    return key, story, times, asked
 
 
 class PrecomputedEmbedder:
@@ -323,13 +355,14 @@ def analyze_story(
     scorer: RelationScorer,
     embedder: Embedder | None = None,
     times: StageTimes | None = None,
+    memo: DerivationMemo | None = None,
 ) -> dict[str, Any]:
     """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
     times = times or StageTimes()
     start = time.process_time()
     arts = [p.article for p in members]
     with times.stage("align"):
-        comparisons = compare_story(members, scorer, embedder)
+        comparisons = compare_story(members, scorer, embedder, memo)
     with times.stage("trace"):
         provenance = story_provenance(comparisons, arts)
     with times.stage("facts"):
@@ -352,9 +385,15 @@ def prepare_all(
 
 
 def compare_story(
-    members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
+    members: Sequence[Prepared],
+    scorer: RelationScorer,
+    embedder: Embedder | None = None,
+    memo: DerivationMemo | None = None,
 ) -> list[Comparison]:
-    """Compare every pair of a story's articles in one sentence space fitted on the story."""
+    """Compare every pair of a story's articles in one sentence space fitted on the story.
+
+    ``memo`` holds the derivation model's answers known from earlier runs (and takes the new ones).
+    """
     if len(members) < 2:
         return []  # nothing to align: do not embed a lone article's sentences
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
@@ -385,7 +424,7 @@ def compare_story(
             candidates = indexed.get((i, j), [])
         out.append(
             compare_prepared(
-                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j])
+                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j]), memo
             )
         )
     return mixed_sources(out)

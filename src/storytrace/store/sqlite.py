@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS story_results (
     signature TEXT PRIMARY KEY,
     result TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derivations (
+    key TEXT PRIMARY KEY,
+    answer TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rendered_stories (
     key TEXT PRIMARY KEY,
     nonce TEXT NOT NULL,
@@ -396,6 +400,25 @@ class Store:
                 "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
                 ((sig, json.dumps(result)) for sig, result in results.items()),
             )
+
+    def has_derivations(self) -> bool:
+        """True if any derivation model answer is kept."""
+        return self.db.execute("SELECT 1 FROM derivations LIMIT 1").fetchone() is not None
+
+    def derivations(self, keys: Sequence[str]) -> dict[str, str]:
+        """Kept answers of the derivation model (``align.compare.DerivationMemo``) of those ``keys`` that have one."""
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(keys))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT key, answer FROM derivations WHERE key IN ({marks})", chunk))
+        return out
+
+    def put_derivations(self, answers: Mapping[str, str]) -> None:
+        """Keep answers of the derivation model under their keys (one transaction)."""
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO derivations (key, answer) VALUES (?, ?)", answers.items())
 
     def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, str, str]]:
         """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one."""
