@@ -211,7 +211,8 @@ def analyze_articles(
     signatures = [_story_signature(g, settings) for g in groups]
     if signatures_out is not None:
         signatures_out.extend(signatures)
-    kept = store.story_results(signatures) if store is not None else {}
+    with times.stage("store"):
+        kept = store.story_results(signatures) if store is not None else {}
     stories: list[dict[str, Any] | None] = [None] * len(groups)
     metas: list[list[dict[str, Any]]] = [[] for _ in groups]
     todo: list[tuple[int, str, list[Prepared]]] = []
