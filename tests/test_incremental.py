@@ -110,6 +110,7 @@ def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch
         return real(story, *args, **kwargs)
 
     monkeypatch.setattr(report_html, "render_story", counting)
+    monkeypatch.setattr(report_html, "KEEP_BATCH", 1)  # each rendering handed to the store at once
     kettle = records([*KETTLE, KETTLE_MORE], "k", "2024-03-04")
     first = write(tmp_path, "first.jsonl", kettle + records(BRIDGE[:2], "b", "2024-03-04"))
     grown = [{"id": "b2", "text": BRIDGE[2], "published": "2024-03-06"}]

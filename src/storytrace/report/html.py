@@ -32,6 +32,7 @@ from storytrace import __version__
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 
 TEMPLATE = "report.html.j2"
+KEEP_BATCH = 256  # fresh renderings handed to the cache at a time (the page's pieces are held once, not twice)
 ROW_TEMPLATE = "story_row.html.j2"  # one story's row of the summary table
 STORY_TEMPLATE = "story.html.j2"  # one story's section
 LEGEND = (
@@ -1078,7 +1079,7 @@ def render_report(
     stories = list(map(_mapping, _list(_mapping(doc).get("stories"))))
     if cache is None or keys is None or len(keys) != len(stories):
         cache, keys = None, None
-    kept = cache.rendered_stories(keys) if cache is not None and keys is not None else {}
+    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys is not None else {}
     fresh: dict[str, RenderedStory] = {}
     rows: list[Markup] = []
     sections: list[Markup] = []
@@ -1087,10 +1088,13 @@ def render_report(
     first_pair = 1
     for i, story in enumerate(stories, start=1):
         key = keys[i - 1] if keys is not None else None
-        found = kept.get(key) if key is not None else None
+        found = kept.pop(key, None) if key is not None else None  # each kept rendering is held until filled
         rendered = RenderedStory(*found) if found is not None else render_story(story, meta, texts)
-        if key is not None and found is None:
+        if cache is not None and key is not None and found is None:
             fresh[key] = rendered
+            if len(fresh) >= KEEP_BATCH:
+                cache.put_rendered_stories(fresh)
+                fresh = {}
         story_id = _text(story.get("id"))
         rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story_id, first_pair)))
         sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story_id, first_pair)))
