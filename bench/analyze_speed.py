@@ -6,8 +6,8 @@ Every stage is on, as ``storytrace analyze`` runs them: ingest into a fresh
 SQLite store, near-duplicate collapse and streaming story assignment, clean
 and segment, alignment of every story's pairs, provenance, the fact
 comparison, the ``stories.json`` document, the store's saved analysis and the
-HTML report. With ``--lexical`` the semantic layer (MiniLM) is off, as
-``analyze --lexical``.
+HTML report (each story's rendering kept in the store, as the command does).
+With ``--lexical`` the semantic layer (MiniLM) is off, as ``analyze --lexical``.
 
 Corpora (read from ``../shared/data``, never copied): the first N non-empty
 Reuters-21578 bodies in NEWID order with their dates (agency copy), and
@@ -18,8 +18,8 @@ Reuters bodies, as a user re-runs it on a folder that grew: stories whose
 members did not change come from the store.
 
 Prints one line per run and the ratio time(largest N)/time(smallest N).
-``--profile FILE`` writes a cProfile of each run's main process to FILE (the
-last run's stays); with ``STORYTRACE_WORKERS=1`` the per-story work stays in
+``--profile FILE`` writes a cProfile of each run's main process (``analyze``
+and the report) to FILE (the last run's stays); with ``STORYTRACE_WORKERS=1`` the per-story work stays in
 that process and shows in the profile.
 Exits 0 with a "skipped" line if the data is absent.
 """
@@ -95,8 +95,7 @@ def write_meter(out: Path, data: Path = DATA) -> int:
 
 def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
     """One ``analyze`` in this process, as the command runs it; its figures."""
-    from storytrace.pipeline import StageTimes, analyze
-    from storytrace.report import render_report
+    from storytrace.pipeline import StageTimes, analyze, write_report
     from storytrace.semantic import default_embedder
     from storytrace.store import Store
 
@@ -112,14 +111,19 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
         result = analyze(records, store, embedder=embedder, times=times)
         if profiler is not None:
             profiler.disable()
+        with times.stage("report"):  # as the command writes them: the store keeps each story's rendering
+            if profiler is not None:
+                profiler.enable()
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "stories.json").write_text(result.document_json, "utf-8")  # serialised once, for the store
+            (out_dir / "report.html").write_text(write_report(result, store), "utf-8")
+            if profiler is not None:
+                profiler.disable()
+        if profiler is not None and profile:
             with open(profile, "w", encoding="utf-8") as fh:
                 stats = pstats.Stats(profiler, stream=fh)
                 stats.sort_stats("cumulative").print_stats(40)
                 stats.sort_stats("tottime").print_stats(25)
-    with times.stage("report"):
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False), "utf-8")
-        (out_dir / "report.html").write_text(render_report(result.document, result.texts), "utf-8")
     wall = time.perf_counter() - t0
     sizes = sorted((len(s["articles"]) for s in result.document["stories"]), reverse=True)
     return {

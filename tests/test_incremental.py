@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from storytrace import pipeline
+from storytrace.align import compare
 from storytrace.model import Article
-from storytrace.pipeline import analyze, assign_stories
+from storytrace.pipeline import analyze, assign_stories, write_report
+from storytrace.report import html as report_html
+from storytrace.report import render_report
 from storytrace.store import Store
 
 BRIDGE = [
@@ -29,6 +32,10 @@ KETTLE = [
     "Owners of Brightwell kettles can claim a replacement from Corvane Appliances after the thermal cut-off switch "
     "recall.",
 ]
+KETTLE_MORE = (
+    "Corvane Appliances said 62,000 Brightwell kettles were recalled because the thermal cut-off switch can fail "
+    "and let the kettle boil dry; owners can claim a replacement."
+)
 
 
 def write(folder: Path, name: str, records: list[dict[str, str]]) -> Path:
@@ -91,3 +98,69 @@ def test_analyze_on_a_grown_store_reuses_unchanged_stories(tmp_path: Path, monke
         more = write(tmp_path, "more.jsonl", [{"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
         analyze([first, more], store)
         assert calls == [["b0", "b1", "b2", "late"]]  # only the story that grew is aligned again
+
+
+def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stories rendered on the first run come from the store, under their new ids and numbers, byte for byte."""
+    rendered: list[list[str]] = []
+    real = report_html.render_story
+
+    def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
+        rendered.append(sorted(story["articles"]))
+        return real(story, *args, **kwargs)
+
+    monkeypatch.setattr(report_html, "render_story", counting)
+    monkeypatch.setattr(report_html, "KEEP_BATCH", 1)  # each rendering handed to the store at once
+    kettle = records([*KETTLE, KETTLE_MORE], "k", "2024-03-04")
+    first = write(tmp_path, "first.jsonl", kettle + records(BRIDGE[:2], "b", "2024-03-04"))
+    grown = [{"id": "b2", "text": BRIDGE[2], "published": "2024-03-06"}]
+    more = write(tmp_path, "more.jsonl", [*grown, {"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
+    with Store(tmp_path / "grown.db") as store:
+        one = analyze([first], store)
+        write_report(one, store, generated="now")
+        assert [sorted(s["articles"]) for s in one.document["stories"]] == [["k0", "k1", "k2"], ["b0", "b1"]]
+        rendered.clear()
+        again = analyze([first, more], store)
+        page = write_report(again, store, generated="now")
+    bridge = ["b0", "b1", "b2", "late"]
+    assert [sorted(s["articles"]) for s in again.document["stories"]] == [bridge, ["k0", "k1", "k2"]]
+    assert rendered == [bridge]  # the kettle story, now s2, is not rendered again
+    with Store(tmp_path / "fresh.db") as fresh:
+        whole = analyze([first, more], fresh)
+    assert whole.document == again.document
+    assert page == render_report(whole.document, whole.texts, generated="now")  # rendered whole, no store
+    assert page.count('<section class="card story"') == 2
+    kettle_pairs = len({frozenset((al["a"], al["b"])) for al in again.document["stories"][1]["alignments"]})
+    bridge_pairs = len({frozenset((al["a"], al["b"])) for al in again.document["stories"][0]["alignments"]})
+    assert kettle_pairs > 0 and bridge_pairs > 0
+    # The kettle story's pairs were numbered from 1 on the first page; they now follow the bridge story's.
+    assert f'id="pair-{bridge_pairs + 1}"' in page.split('id="story-2"')[1]
+
+
+def test_a_grown_story_asks_the_derivation_model_only_about_new_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's answers on pairs of unchanged texts come from the store; the story is the one aligned whole."""
+    asked: list[tuple[str, str]] = []
+    real = compare.model_derivation
+
+    def counting(copy_text: str, source_text: str) -> str:
+        asked.append((copy_text, source_text))
+        return real(copy_text, source_text)
+
+    monkeypatch.setattr(compare, "model_derivation", counting)
+    kettle = records([*KETTLE, KETTLE_MORE], "k", "2024-03-04")
+    first = write(tmp_path, "first.jsonl", kettle + records(BRIDGE[:2], "b", "2024-03-04"))
+    more = write(tmp_path, "more.jsonl", [{"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
+    with Store(tmp_path / "grown.db") as store:
+        analyze([first], store)
+        first_asked = set(asked)
+        asked.clear()
+        again = analyze([first, more], store)
+    assert any(BRIDGE[0] in a and BRIDGE[1] in b or BRIDGE[1] in a and BRIDGE[0] in b for a, b in first_asked)
+    assert asked, "the new article's pairs are asked about"
+    assert all(BRIDGE_LATER in copy or BRIDGE_LATER in source for copy, source in asked)
+    asked.clear()
+    with Store(tmp_path / "fresh.db") as fresh:
+        whole = analyze([first, more], fresh)
+    assert whole.document == again.document  # the same story as aligned whole, every answer asked

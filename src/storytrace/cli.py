@@ -32,7 +32,7 @@ from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.pipeline import assign_stories, prepare_all
+from storytrace.pipeline import assign_stories, prepare_all, write_report
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.store import Store
@@ -201,23 +201,20 @@ def analyze(
     lexical: LexicalOption = False,
 ) -> None:
     """The main job: ingest, group into stories, align, trace; write stories.json and report.html."""
-    from storytrace.report import render_report
 
     def run() -> int:
         _check_published(published)
         out_dir.mkdir(parents=True, exist_ok=True)
         store_path = db or out_dir / "storytrace.db"
-        with (
-            Store(store_path) as store,
-            store.writer(on_wait=_say, timeout=_lock_timeout()),
-            _progress_bar() as progress,
-        ):
-            embedder = _embedder(store, lexical)
-            result = run_analysis(paths, store, published=published, progress=progress, embedder=embedder)
+        with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
+            with _progress_bar() as progress:
+                embedder = _embedder(store, lexical)
+                result = run_analysis(paths, store, published=published, progress=progress, embedder=embedder)
+            page = write_report(result, store)  # stories rendered before (same signature) come from the store
         _report_problems(result.problems)
         (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False, indent=1), "utf-8")
         report = out_dir / "report.html"
-        report.write_text(render_report(result.document, result.texts), "utf-8")
+        report.write_text(page, "utf-8")
         _print_story_table(result.document)
         out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
         return 1 if result.problems else 0

@@ -41,10 +41,13 @@ from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import (
     PARTIALLY_DERIVED_MIN_COVERAGE,
+    DerivationMemo,
     Prepared,
     compare_prepared,
+    content_text,
     prepare,
     sentence_space,
+    text_digest,
 )
 from storytrace.align.match import semantic_similarity
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
@@ -122,6 +125,20 @@ class Analysis:
     texts: dict[str, str]
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
+    story_keys: list[str] = field(default_factory=list)  # per story of ``document``: its signature
+    document_json: str = ""  # ``document`` as JSON, as the store keeps it (written once, re-used)
+
+
+def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> str:
+    """The HTML report of ``analysis``; with ``store``, each story's rendering is kept there under its signature.
+
+    A story whose signature is kept (same members, texts and code) is not
+    rendered again; the page is the same as rendered whole.
+    """
+    from storytrace.report import render_report
+
+    keys = analysis.story_keys if store is not None else None
+    return render_report(analysis.document, analysis.texts, generated=generated, cache=store, keys=keys)
 
 
 def ingest(
@@ -151,12 +168,15 @@ def analyze_articles(
     store: Store | None = None,
     times: StageTimes | None = None,
     prepared_by_id: dict[str, Prepared] | None = None,
+    signatures_out: list[str] | None = None,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document.
 
     ``story_of`` gives the stories (as kept in a store); without it the
     articles are clustered as a stream here. With ``store``, each story's
     analysis is kept and re-used while its members and the settings are unchanged.
+    Each story's signature (its members, their texts, the settings and the code)
+    goes into ``signatures_out``, in the document's order.
     """
     scorer = scorer or default_scorer()
     times = times or StageTimes()
@@ -189,7 +209,10 @@ def analyze_articles(
     )
     settings = _settings_signature(scorer, embedder, agencies)
     signatures = [_story_signature(g, settings) for g in groups]
-    kept = store.story_results(signatures) if store is not None else {}
+    if signatures_out is not None:
+        signatures_out.extend(signatures)
+    with times.stage("store"):
+        kept = store.story_results(signatures) if store is not None else {}
     stories: list[dict[str, Any] | None] = [None] * len(groups)
     metas: list[list[dict[str, Any]]] = [[] for _ in groups]
     todo: list[tuple[int, str, list[Prepared]]] = []
@@ -202,13 +225,15 @@ def analyze_articles(
             members = prepared_of(group)
             metas[k] = [article_meta(p.article, p.clean, story_id) for p in members]
             todo.append((k, story_id, members))
+    memo = _derivation_memo(todo, settings, store, times)
     fresh: dict[str, dict[str, Any]] = {}
-    for k, story in analyze_stories(todo, scorer, embedder, times, progress):
+    for k, story in analyze_stories(todo, scorer, embedder, times, progress, memo=memo):
         stories[k] = story
         fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
     if store is not None and fresh:
         with times.stage("store"):
             store.put_story_results(fresh)
+            store.put_derivations(memo.new)
     meta_of = {m["id"]: m for ms in metas for m in ms}
     with times.stage("document"):
         doc: dict[str, Any] = {
@@ -218,6 +243,27 @@ def analyze_articles(
     return doc
 
 
+def _derivation_memo(
+    todo: Sequence[tuple[int, str, list[Prepared]]], settings: str, store: Store | None, times: StageTimes
+) -> DerivationMemo:
+    """The derivation model's answers kept in ``store`` for any ordered pair of a story to analyse.
+
+    A story that grew is aligned again whole (its sentence space, so its
+    alignments, change with its members), but the model's answer on two
+    texts it read before is taken from the store.
+    """
+    memo = DerivationMemo(salt=settings)
+    if store is None or not store.has_derivations():
+        return memo
+    with times.stage("store"):
+        keys = []
+        for _, _, members in todo:
+            digests = [text_digest(content_text(p)) for p in members]
+            keys += [memo.key(a, b) for a, b in itertools.permutations(digests, 2)]
+        memo.known = store.derivations(keys)
+    return memo
+
+
 def analyze_stories(
     todo: Sequence[tuple[int, str, list[Prepared]]],
     scorer: RelationScorer,
@@ -225,6 +271,7 @@ def analyze_stories(
     times: StageTimes | None = None,
     progress: Progress = _no_progress,
     workers: int | None = None,
+    memo: DerivationMemo | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object)`` as each is done.
 
@@ -233,9 +280,10 @@ def analyze_stories(
     the cores, or ``STORYTRACE_WORKERS``), largest first. Sentence embeddings
     are computed here first, in one batch for all stories, so that the workers
     never touch the model or the store; the per-stage times are the workers'
-    summed CPU time.
+    summed CPU time. The derivation model's answers asked anew go into ``memo.new``.
     """
     times = times or StageTimes()
+    memo = memo if memo is not None else DerivationMemo()
     total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
     workers = workers or int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
     if embedder is not None:
@@ -245,19 +293,20 @@ def analyze_stories(
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            yield key, analyze_story(story_id, members, scorer, embedder, times)
+            yield key, analyze_story(story_id, members, scorer, embedder, times, memo)
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
     if any(len(_outlets(m)) > 1 for _, _, m in todo):
         load_entity_model()  # once, before the fork: the workers share it
     global _WORK
-    _WORK = (list(todo), scorer, embedder)
+    _WORK = (list(todo), scorer, embedder, memo)
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for key, story, spent in pool.imap_unordered(_work_on, order):
+            for key, story, spent, asked in pool.imap_unordered(_work_on, order):
                 times.add(spent)
+                memo.new.update(asked)
                 yield key, story
                 done += _pair_work(len(story["articles"]))
                 progress("align", done, total_pairs)
@@ -268,15 +317,18 @@ def analyze_stories(
 # Below this many article pairs in all, stories are analysed in this process (a fork costs more).
 PARALLEL_MIN_PAIRS = 200
 # What the forked workers of ``analyze_stories`` read (inherited, never pickled).
-_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None] | None = None
+_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo] | None = None
 
 
-def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes]:
+def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str]]:
+    """Analyse one story in a forked worker: the story, its times, and the derivation answers asked for it."""
     assert _WORK is not None
-    todo, scorer, embedder = _WORK
+    todo, scorer, embedder, memo = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
-    return key, analyze_story(story_id, members, scorer, embedder, times), times
+    story = analyze_story(story_id, members, scorer, embedder, times, memo)
+    asked, memo.new = memo.new, {}
+    return key, story, times, asked
 
 
 class PrecomputedEmbedder:
@@ -304,13 +356,14 @@ def analyze_story(
     scorer: RelationScorer,
     embedder: Embedder | None = None,
     times: StageTimes | None = None,
+    memo: DerivationMemo | None = None,
 ) -> dict[str, Any]:
     """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
     times = times or StageTimes()
     start = time.process_time()
     arts = [p.article for p in members]
     with times.stage("align"):
-        comparisons = compare_story(members, scorer, embedder)
+        comparisons = compare_story(members, scorer, embedder, memo)
     with times.stage("trace"):
         provenance = story_provenance(comparisons, arts)
     with times.stage("facts"):
@@ -333,9 +386,15 @@ def prepare_all(
 
 
 def compare_story(
-    members: Sequence[Prepared], scorer: RelationScorer, embedder: Embedder | None = None
+    members: Sequence[Prepared],
+    scorer: RelationScorer,
+    embedder: Embedder | None = None,
+    memo: DerivationMemo | None = None,
 ) -> list[Comparison]:
-    """Compare every pair of a story's articles in one sentence space fitted on the story."""
+    """Compare every pair of a story's articles in one sentence space fitted on the story.
+
+    ``memo`` holds the derivation model's answers known from earlier runs (and takes the new ones).
+    """
     if len(members) < 2:
         return []  # nothing to align: do not embed a lone article's sentences
     offsets = list(itertools.accumulate((len(p.sentences) for p in members), initial=0))
@@ -366,7 +425,7 @@ def compare_story(
             candidates = indexed.get((i, j), [])
         out.append(
             compare_prepared(
-                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j])
+                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j]), memo
             )
         )
     return mixed_sources(out)
@@ -473,6 +532,7 @@ def analyze(
         store.agency_sources()
     ):
         prepared = {}  # cleaned with other agencies than this analysis credits: clean again
+    signatures: list[str] = []
     document = analyze_articles(
         articles,
         progress=progress,
@@ -481,10 +541,11 @@ def analyze(
         store=store,
         times=times,
         prepared_by_id=prepared,
+        signatures_out=signatures,
     )
     with times.stage("store"):
-        store.save_analysis(document)
-    return Analysis(document, {a.id: a.text for a in articles}, problems, added)
+        document_json = store.save_analysis(document)
+    return Analysis(document, {a.id: a.text for a in articles}, problems, added, signatures, document_json)
 
 
 def assign_stories(
@@ -497,7 +558,8 @@ def assign_stories(
     """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
 
     The stream is replayed in publication order from the kept features of
-    each article (its content words and names, computed once), so the
+    each article (its content words, names, story document terms and title
+    stems, computed once), so the
     clusterer's state is what it was; articles already assigned keep their
     story, new ones are decided (the learned join, with embeddings when an
     embedder is given). Re-running on an unchanged store assigns nothing.
@@ -515,6 +577,7 @@ def assign_stories(
     articles = store.articles_in_time_order()
     while chunk := list(itertools.islice(articles, BATCH)):
         features = store.stream_features([a.id for a in chunk])
+        terms = store.stream_terms([a.id for a in chunk])
         fresh = {}
         for art in chunk:
             if art.id not in features:
@@ -526,18 +589,26 @@ def assign_stories(
         if fresh:
             store.put_stream_features(fresh)
             features.update(fresh)
+        fresh_terms = {
+            a.id: (story_document_of(features[a.id][0], a.title).split(), content_stems(a.title or ""))
+            for a in chunk
+            if a.id not in terms
+        }
+        if fresh_terms:
+            store.put_stream_terms(fresh_terms)
+            terms.update(fresh_terms)
         clusterer.dedup.add_words([(a.id, features[a.id][0], a.published) for a in chunk])
         vectors: list[Any] = [None] * len(chunk)
         if embedder is not None:
             vectors = list(embedder.encode([embedding_text(a.title, features[a.id][0]) for a in chunk]))
         for art, vector in zip(chunk, vectors, strict=True):
-            words, names = features[art.id]
+            document, title = terms[art.id]
             item = StreamItem(
                 key=art.id,
                 published=art.published,
-                document=tuple(story_document_of(words, art.title).split()),
-                title=tuple(content_stems(art.title or "")),
-                names=tuple(names),
+                document=tuple(document),
+                title=tuple(title),
+                names=tuple(features[art.id][1]),
                 embedding=vector,
             )
             if art.id in known:

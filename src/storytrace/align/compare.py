@@ -11,8 +11,9 @@ formats (``report``).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -93,11 +94,13 @@ def compare_prepared(
     scorer: RelationScorer,
     candidates: Sequence[tuple[int, int]] | None = None,
     doc_cosine: float | None = None,
+    memo: DerivationMemo | None = None,
 ) -> Comparison:
     """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``.
 
     ``candidates`` are the sentence pairs worth scoring (default: ``candidates.candidate_pairs``);
-    ``doc_cosine`` the two articles' summed-vector cosine, when the caller computed it for a whole story.
+    ``doc_cosine`` the two articles' summed-vector cosine, when the caller computed it for a whole story;
+    ``memo`` the derivation model's answers kept from earlier runs.
     """
     alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
     a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
@@ -114,8 +117,8 @@ def compare_prepared(
         same_story=score >= SAME_STORY_MIN_SCORE,
         a_covered_by_b=round(a_cov, 3),
         b_covered_by_a=round(b_cov, 3),
-        b_from_a=derivation(pb, pa, b_cov, shares_text),
-        a_from_b=derivation(pa, pb, a_cov, shares_text),
+        b_from_a=derivation(pb, pa, b_cov, shares_text, memo),
+        a_from_b=derivation(pa, pb, a_cov, shares_text, memo),
         only_in_a=_unaligned(pa.sentences, [set(al.a_sentences) for al in alignments]),
         only_in_b=_unaligned(pb.sentences, [set(al.b_sentences) for al in alignments]),
     )
@@ -145,7 +148,9 @@ def _visible(text: str, content: tuple[Span, ...]) -> np.ndarray:
     return visible
 
 
-def derivation(copy: Prepared, source: Prepared, covered: float, shares_text: bool = True) -> str:
+def derivation(
+    copy: Prepared, source: Prepared, covered: float, shares_text: bool = True, memo: DerivationMemo | None = None
+) -> str:
     """METER-style derivation of ``copy`` from ``source``, given the copy's share covered by reuse.
 
     A text cannot derive from one published after it. Otherwise the trained
@@ -155,16 +160,53 @@ def derivation(copy: Prepared, source: Prepared, covered: float, shares_text: bo
     aligned passages (paraphrase) cover it whole. bench/meter.py prints both
     and their combination on METER. Where the aligner found nothing but
     "related" sentences (``shares_text`` false) the two texts share no
-    statement, and the classifier is not asked.
+    statement, and the classifier is not asked. With ``memo``, an answer it
+    gave before on the same two texts is taken from there.
     """
     if _published_after(source.article, copy.article):
         return "non_derived"
     by_coverage = derivation_by_coverage(covered)
     if not shares_text or by_coverage == DERIVATIONS[0]:
         return by_coverage  # nothing shared to show the model; or already the most derived the model could say
-    features = text_features(content_text(copy), [content_text(source)])
-    by_model = load_derivation_model().predict(features)
+    copy_text, source_text = content_text(copy), content_text(source)
+    by_model = model_derivation(copy_text, source_text) if memo is None else memo.answer(copy_text, source_text)
     return min(by_model, by_coverage, key=DERIVATIONS.index)
+
+
+def model_derivation(copy_text: str, source_text: str) -> str:
+    """The trained METER classifier's derivation of ``copy_text`` from ``source_text`` (cleaned contents)."""
+    return load_derivation_model().predict(text_features(copy_text, [source_text]))
+
+
+def text_digest(text: str) -> bytes:
+    """A digest of one text, for ``DerivationMemo.key``."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class DerivationMemo:
+    """The derivation model's answers by what it read: the two cleaned texts (and ``salt``: its settings).
+
+    The model reads nothing else, so an answer found here is the one it would
+    give again. ``known`` holds answers kept from earlier runs; ``new`` those
+    asked since, for the caller to keep (the pipeline keeps them in the store).
+    """
+
+    salt: str = ""
+    known: dict[str, str] = field(default_factory=dict)
+    new: dict[str, str] = field(default_factory=dict)
+
+    def key(self, copy_digest: bytes, source_digest: bytes) -> str:
+        """The key of an answer, from the ``text_digest`` of the copy's and the source's cleaned texts."""
+        return hashlib.blake2b(self.salt.encode("utf-8") + copy_digest + source_digest, digest_size=16).hexdigest()
+
+    def answer(self, copy_text: str, source_text: str) -> str:
+        """``model_derivation`` of the two texts, asked only if no answer is known."""
+        key = self.key(text_digest(copy_text), text_digest(source_text))
+        found = self.known.get(key) or self.new.get(key)
+        if found is None:
+            found = self.new[key] = model_derivation(copy_text, source_text)
+        return found
 
 
 def derivation_by_coverage(covered: float) -> str:

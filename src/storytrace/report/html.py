@@ -16,13 +16,14 @@ images), so it works offline from ``file://``.
 from __future__ import annotations
 
 import json
+import secrets
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from itertools import count, groupby
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -31,6 +32,9 @@ from storytrace import __version__
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 
 TEMPLATE = "report.html.j2"
+KEEP_BATCH = 256  # fresh renderings handed to the cache at a time (the page's pieces are held once, not twice)
+ROW_TEMPLATE = "story_row.html.j2"  # one story's row of the summary table
+STORY_TEMPLATE = "story.html.j2"  # one story's section
 LEGEND = (
     ("verbatim", "same words"),
     ("near_verbatim", "a few words changed"),
@@ -229,7 +233,7 @@ class Aligned:
 class PairView:
     """Two articles of a story that share aligned passages, with both texts marked up."""
 
-    index: int
+    index: str  # the pair's number on the page (a placeholder until the page is put together)
     a: ArticleView
     b: ArticleView
     count: int
@@ -532,7 +536,7 @@ def _rel_class(relation: str) -> str:
     return relation if relation in RELATIONS else "other"
 
 
-def _mark_tag(pair: int, sides: tuple[str, str], items: Sequence[Aligned], peers: set[int]) -> MarkTag:
+def _mark_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], peers: set[int]) -> MarkTag:
     """Make the tag function marking passage ``k`` of ``sides[0]``, linked to ``sides[1]``."""
 
     def tag(k: int, inner: Markup) -> Markup:
@@ -565,7 +569,7 @@ def _relation_counts(items: Iterable[Aligned]) -> list[tuple[str, int]]:
 
 
 def _pair_view(
-    index: int, a: ArticleView, b: ArticleView, items: list[Aligned], metrics: Mapping[str, Any], first: bool
+    index: str, a: ArticleView, b: ArticleView, items: list[Aligned], metrics: Mapping[str, Any], first: bool
 ) -> PairView:
     """Both texts of a pair marked up, with the pair's counts, reuse and derivation."""
     a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
@@ -673,7 +677,7 @@ class _FactMarks:
     the mark lost out to an overlapping one, or ``''`` when the article has no text.
     """
 
-    def __init__(self, story: int, view: Callable[[str], ArticleView]) -> None:
+    def __init__(self, story: str, view: Callable[[str], ArticleView]) -> None:
         self.story = story
         self.view = view
         self.spans: dict[str, dict[tuple[int, int], int]] = {}
@@ -829,7 +833,7 @@ def _entities(value: object, view: Callable[[str], ArticleView]) -> tuple[list[E
     return out, max(0, len(items) - MAX_ENTITIES)
 
 
-def _facts(facts: object, number: int, order: Sequence[str], view: Callable[[str], ArticleView]) -> FactsView:
+def _facts(facts: object, number: str, order: Sequence[str], view: Callable[[str], ArticleView]) -> FactsView:
     """Everything shown of a story's ``facts``; missing or malformed parts come out empty."""
     f = _mapping(facts)
     marks = _FactMarks(number, view)
@@ -923,7 +927,7 @@ MAX_PAIRS_SHOWN = 30
 
 
 def _pairs(
-    story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[int]
+    story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[str]
 ) -> tuple[list[PairView], int, set[str]]:
     """The pairs to show (most shared passages first), how many are left out, and the aligned ids."""
     entries = _list(story.get("pairs"))
@@ -938,12 +942,16 @@ def _pairs(
 
 def _story_view(
     story: Mapping[str, Any],
-    number: int,
+    number: str,
     meta: Mapping[str, Mapping[str, Any]],
     texts: Mapping[str, str],
-    counter: Iterator[int],
+    counter: Iterator[str],
+    story_id: str | None = None,
 ) -> StoryView:
-    """Everything shown for one story; ``number`` makes its anchor unique."""
+    """Everything shown for one story; ``number`` makes its anchor unique, ``counter`` numbers its pairs.
+
+    ``story_id`` stands for the story's id (``render_story`` gives a placeholder).
+    """
     prov = _mapping(story.get("provenance"))
     view = _viewer(meta, texts, prov)
     articles = _by_publication([view(aid) for aid in dict.fromkeys(_story_ids(story, meta))])
@@ -952,7 +960,7 @@ def _story_view(
     listed = {a.id for a in articles}
     extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed}
     return StoryView(
-        id=_text(story.get("id")),
+        id=_text(story.get("id")) if story_id is None else story_id,
         anchor=f"story-{number}",
         title=_text(story.get("title")),
         first_published=_text(story.get("first_published")),
@@ -982,7 +990,68 @@ def _env() -> Environment:
     )
 
 
-def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated: str | None = None) -> str:
+class RenderCache(Protocol):
+    """Where rendered stories are kept between runs (the store), under keys the caller vouches for."""
+
+    def rendered_stories(self, keys: Sequence[str]) -> Mapping[str, tuple[str, int, int, str, str]]:
+        """The kept ``RenderedStory`` tuples of those ``keys`` that have one."""
+        ...
+
+    def put_rendered_stories(self, rendered: Mapping[str, tuple[str, int, int, str, str]]) -> None:
+        """Keep rendered stories under their keys."""
+        ...
+
+
+class RenderedStory(NamedTuple):
+    """One story's summary row and section, with placeholders for what depends on its place on the page.
+
+    The story's number (anchors), its id and its pairs' numbers (the page numbers
+    pairs across stories) are written as ``@NONCE…@`` placeholders, ``NONCE`` a
+    random token drawn when the story was rendered, after its texts were stored:
+    no text can hold it. ``_fill`` puts the real values in.
+    """
+
+    nonce: str
+    pairs: int  # pairs shown, so numbered
+    passages: int
+    row: str
+    section: str
+
+
+def render_story(
+    story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]
+) -> RenderedStory:
+    """Render one story of a ``stories.json`` document, independently of its place on the page."""
+    nonce = secrets.token_hex(16)
+    pairs = (f"@{nonce}P{k}@" for k in count(1))
+    view = _story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")
+    env = _env()
+    row = env.get_template(ROW_TEMPLATE).render(s=view)
+    section = env.get_template(STORY_TEMPLATE).render(
+        s=view, timeline_roles=TIMELINE_ROLES, unique_open=MAX_UNIQUE_OPEN
+    )
+    return RenderedStory(nonce, len(view.pairs), view.passages, row, section)
+
+
+def _fill(html: str, nonce: str, number: int, story_id: str, first_pair: int) -> str:
+    """``html`` of a ``RenderedStory`` with its placeholders replaced: pair ``k`` becomes ``first_pair + k - 1``."""
+    head, *rest = html.split(f"@{nonce}P")
+    out = [head]
+    for part in rest:
+        k, tail = part.split("@", 1)
+        out.append(str(first_pair + int(k) - 1))
+        out.append(tail)
+    return "".join(out).replace(f"@{nonce}N@", str(number)).replace(f"@{nonce}I@", escape(story_id))
+
+
+def render_report(
+    doc: Mapping[str, Any],
+    texts: Mapping[str, str],
+    *,
+    generated: str | None = None,
+    cache: RenderCache | None = None,
+    keys: Sequence[str] | None = None,
+) -> str:
     """Render the HTML report of an analysis.
 
     Args:
@@ -992,31 +1061,58 @@ def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated
         texts: Article id to the article's full text; spans index into these texts.
             A missing text shows as empty.
         generated: When the report was made, as shown in its header; defaults to now (UTC).
+        cache: Where each story's rendering is kept and found again (with ``keys``).
+        keys: One key per story of ``doc``, in order, that determines everything the
+            story's rendering shows but its place on the page (its number, id and pair
+            numbers): the story object but its id, its articles' metadata and texts, and
+            this code (``pipeline`` gives each story's signature). A story whose key is
+            kept in ``cache`` is not rendered again.
 
     Returns:
         One self-contained HTML page (inline CSS and JavaScript, nothing loaded from
-        outside), all document text escaped.
+        outside), all document text escaped. The same with or without ``cache``.
 
     """
     meta = {
         _text(m.get("id")): m for m in map(_mapping, _list(_mapping(doc).get("articles"))) if m.get("id") is not None
     }
-    counter = count(1)
-    stories = [
-        _story_view(story, i, meta, texts, counter)
-        for i, story in enumerate(map(_mapping, _list(_mapping(doc).get("stories"))), start=1)
-    ]
+    stories = list(map(_mapping, _list(_mapping(doc).get("stories"))))
+    if cache is None or keys is None or len(keys) != len(stories):
+        cache, keys = None, None
+    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys is not None else {}
+    fresh: dict[str, RenderedStory] = {}
+    rows: list[Markup] = []
+    sections: list[Markup] = []
+    listed: set[str] = set(meta)
+    passages = 0
+    first_pair = 1
+    for i, story in enumerate(stories, start=1):
+        key = keys[i - 1] if keys is not None else None
+        found = kept.pop(key, None) if key is not None else None  # each kept rendering is held until filled
+        rendered = RenderedStory(*found) if found is not None else render_story(story, meta, texts)
+        if cache is not None and key is not None and found is None:
+            fresh[key] = rendered
+            if len(fresh) >= KEEP_BATCH:
+                cache.put_rendered_stories(fresh)
+                fresh = {}
+        story_id = _text(story.get("id"))
+        rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story_id, first_pair)))
+        sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story_id, first_pair)))
+        first_pair += rendered.pairs
+        passages += rendered.passages
+        listed.update(_story_ids(story, meta))
+    if cache is not None and fresh:
+        cache.put_rendered_stories(fresh)
     return (
         _env()
         .get_template(TEMPLATE)
         .render(
-            stories=stories,
+            rows=rows,
+            sections=sections,
             legend=LEGEND,
             generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
-            n_articles=len(set(meta) | {a.id for s in stories for a in s.articles}),
-            n_passages=sum(s.passages for s in stories),
-            timeline_roles=TIMELINE_ROLES,
-            unique_open=MAX_UNIQUE_OPEN,
+            n_articles=len(listed),
+            n_passages=passages,
         )
     )

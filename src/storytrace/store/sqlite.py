@@ -20,7 +20,7 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS stream_features (
     words TEXT NOT NULL,
     names TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stream_terms (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    document TEXT NOT NULL,
+    title TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_members (
     article_id TEXT PRIMARY KEY REFERENCES articles (id),
     story INTEGER NOT NULL,
@@ -67,6 +72,18 @@ CREATE INDEX IF NOT EXISTS story_members_story ON story_members (story);
 CREATE TABLE IF NOT EXISTS story_results (
     signature TEXT PRIMARY KEY,
     result TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derivations (
+    key TEXT PRIMARY KEY,
+    answer TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rendered_stories (
+    key TEXT PRIMARY KEY,
+    nonce TEXT NOT NULL,
+    pairs INTEGER NOT NULL,
+    passages INTEGER NOT NULL,
+    row TEXT NOT NULL,
+    section TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -332,6 +349,26 @@ class Store:
                 [(a, " ".join(w), " ".join(n)) for a, (w, n) in features.items()],
             )
 
+    def stream_terms(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """Kept ``(story document terms, title stems)`` of those of ``ids`` that have them."""
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT article_id, document, title FROM stream_terms WHERE article_id IN ({marks})", chunk
+            )
+            out.update((a, (d.split(), t.split())) for a, d, t in rows)
+        return out
+
+    def put_stream_terms(self, terms: dict[str, tuple[list[str], list[str]]]) -> None:
+        """Keep each article's story document terms and title stems (one transaction; no term holds a space)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO stream_terms (article_id, document, title) VALUES (?, ?, ?)",
+                [(a, " ".join(d), " ".join(t)) for a, (d, t) in terms.items()],
+            )
+
     def story_result(self, signature: str) -> dict[str, Any] | None:
         """A story's analysis kept under ``signature`` (its members, texts and settings), or None."""
         row = self.db.execute("SELECT result FROM story_results WHERE signature = ?", (signature,)).fetchone()
@@ -364,11 +401,55 @@ class Store:
                 ((sig, json.dumps(result)) for sig, result in results.items()),
             )
 
-    def save_analysis(self, result: dict[str, Any]) -> None:
-        """Keep an analysis result (the ``stories.json`` document)."""
+    def has_derivations(self) -> bool:
+        """True if any derivation model answer is kept."""
+        return self.db.execute("SELECT 1 FROM derivations LIMIT 1").fetchone() is not None
+
+    def derivations(self, keys: Sequence[str]) -> dict[str, str]:
+        """Kept answers of the derivation model (``align.compare.DerivationMemo``) of those ``keys`` that have one."""
+        out: dict[str, str] = {}
+        wanted = list(dict.fromkeys(keys))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"SELECT key, answer FROM derivations WHERE key IN ({marks})", chunk))
+        return out
+
+    def put_derivations(self, answers: Mapping[str, str]) -> None:
+        """Keep answers of the derivation model under their keys (one transaction)."""
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO derivations (key, answer) VALUES (?, ?)", answers.items())
+
+    def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, str, str]]:
+        """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one."""
+        out: dict[str, tuple[str, int, int, str, str]] = {}
+        wanted = list(dict.fromkeys(keys))
+        for k in range(0, len(wanted), 500):
+            chunk = wanted[k : k + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, nonce, pairs, passages, row, section FROM rendered_stories WHERE key IN ({marks})"
+            out.update(
+                (key, (nonce, int(pairs), int(passages), row, section))
+                for key, nonce, pairs, passages, row, section in self.db.execute(query, chunk)
+            )
+        return out
+
+    def put_rendered_stories(self, rendered: Mapping[str, tuple[str, int, int, str, str]]) -> None:
+        """Keep renderings of stories under their keys (one transaction)."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO rendered_stories (key, nonce, pairs, passages, row, section) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                ((key, *r) for key, r in rendered.items()),
+            )
+
+    def save_analysis(self, result: dict[str, Any]) -> str:
+        """Keep an analysis result (the ``stories.json`` document); its JSON text as kept."""
+        text = json.dumps(result)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
-            self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, json.dumps(result)))
+            self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, text))
+        return text
 
 
 def _try_lock(fd: int) -> bool:

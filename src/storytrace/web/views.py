@@ -83,7 +83,7 @@ def _counterparts(other_text: str, other_spans: Sequence[Any]) -> list[int | Non
     return out
 
 
-def passage_tag(pair: int, sides: tuple[str, str], items: Sequence[Aligned], peers: list[int | None]) -> MarkTag:
+def passage_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], peers: list[int | None]) -> MarkTag:
     """Tag passage ``k`` of side ``sides[0]`` of pair ``pair``, naming its mark on ``sides[1]``."""
 
     def tag(k: int, inner: Markup) -> Markup:
@@ -101,7 +101,7 @@ def passage_tag(pair: int, sides: tuple[str, str], items: Sequence[Aligned], pee
 
 def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
     """The report's view of one story, every pair open and marked for the web page."""
-    view = _story_view(story, 1, meta, texts, count(1))
+    view = _story_view(story, "1", meta, texts, map(str, count(1)))
     grouped = _group_pairs(_list(story.get("alignments")))[:MAX_PAIRS_SHOWN]
     pairs = []
     for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
