@@ -10,7 +10,12 @@ file, then times on that same file:
 * ``storytrace batch`` on ``local[1]`` and on ``local[2]`` (each a fresh
   SparkSession and output folder; the session's start is timed apart), with
   per-stage wall time, CPU time of the tasks, shuffle bytes written, stage
-  data written, and the peak memory of the JVM and of the Python workers;
+  data written, the peak memory of the JVM and of the Python workers, and
+  the CPU seconds of all the run's processes (driver, JVM, Python workers):
+  over the wall time, the cores kept busy. In local mode a task slot is not
+  a core: while a task's Python worker cleans or aligns, the JVM reads,
+  sorts and encodes Arrow and Parquet beside it, so ``local[1]`` already
+  keeps more than one core busy in part of its stages;
 * the in-process ``analyze`` (lexical, fresh store) as the reference, whose
   story partition the Spark run's is scored against (B³).
 
@@ -31,6 +36,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -78,16 +84,42 @@ class PeakMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
-            for status in Path("/proc").glob("[0-9]*/cmdline"):
+            for folder, kind in spark_processes():
                 try:
-                    cmd = status.read_bytes()
-                    rss = _rss_kb(status.parent / "status")
+                    rss = _rss_kb(folder / "status")
                 except OSError:
                     continue
-                if b"java" in cmd and b"pyspark-shell" in cmd:
+                if kind == "jvm":
                     self.jvm = max(self.jvm, rss)
-                elif b"pyspark" in cmd and (b"daemon" in cmd or b"worker" in cmd):
+                else:
                     self.python = max(self.python, rss)
+
+
+def spark_processes() -> Iterator[tuple[Path, str]]:
+    """The ``/proc`` folders of Spark's JVM (``"jvm"``) and of its Python daemon and workers (``"python"``)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            cmd = cmdline.read_bytes()
+        except OSError:
+            continue
+        if b"java" in cmd and b"pyspark-shell" in cmd:
+            yield cmdline.parent, "jvm"
+        elif b"pyspark" in cmd and (b"daemon" in cmd or b"worker" in cmd):
+            yield cmdline.parent, "python"
+
+
+def spark_cpu_seconds() -> float:
+    """CPU seconds used so far by this process, Spark's JVM and its Python workers (with their ended children)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    total = own.ru_utime + own.ru_stime
+    for folder, _ in spark_processes():
+        try:
+            fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return total
 
 
 def _rss_kb(status: Path) -> int:
@@ -133,15 +165,16 @@ def timed_session(master: str) -> Iterator[tuple[Any, float]]:
 
 def run_spark(master: str, records: Path, out: Path) -> dict[str, Any]:
     with timed_session(master) as (spark, started), PeakMemory() as memory:
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), spark_cpu_seconds()
         result = run_batch(spark, BatchOptions(input=str(records), out=str(out)))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, spark_cpu_seconds() - cpu0
         metrics = stage_metrics(spark)
     stages = {s.stage: {**s.figures, **metrics.get(s.stage, {})} for s in result.stages}
     return {
         "master": master,
         "session_s": started,
         "wall_s": wall,
+        "cpu_s": cpu,  # all processes of the run: the driver, the JVM, the Python workers
         "stages": stages,
         "jvm_peak_mb": memory.jvm / 1024,
         "python_worker_peak_mb": memory.python / 1024,
@@ -194,7 +227,8 @@ def print_run(run: dict[str, Any], n: int) -> None:
     print(
         f"{run['master']}: wall {run['wall_s']:.1f} s ({n / run['wall_s']:.1f} docs/s; runs {run['wall_runs_s']}), "
         f"session start {run['session_s']:.1f} s, peak RSS JVM {run['jvm_peak_mb']:.0f} MB, "
-        f"largest Python worker {run['python_worker_peak_mb']:.0f} MB"
+        f"largest Python worker {run['python_worker_peak_mb']:.0f} MB; CPU {run['cpu_s']:.1f} s of all its "
+        f"processes ({run['cpu_s'] / run['wall_s']:.2f} cores busy on average)"
     )
     for stage, f in run["stages"].items():
         keep = {k: v for k, v in f.items() if isinstance(v, int | float) and k != "seconds"}
