@@ -331,42 +331,42 @@ class Store:
 
     def stream_features(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
         """Kept ``(content words, name terms)`` of those of ``ids`` that have them."""
-        out: dict[str, tuple[list[str], list[str]]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT article_id, words, names FROM stream_features WHERE article_id IN ({marks})", chunk
-            )
-            out.update((a, (w.split(), n.split())) for a, w, n in rows)
-        return out
+        return self._term_lists("stream_features", "words", "names", ids)
 
     def put_stream_features(self, features: dict[str, tuple[list[str], list[str]]]) -> None:
         """Keep each article's content words and name terms (one transaction)."""
-        with self.db:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO stream_features (article_id, words, names) VALUES (?, ?, ?)",
-                [(a, " ".join(w), " ".join(n)) for a, (w, n) in features.items()],
-            )
+        self._put_term_lists("stream_features", "words", "names", features)
 
     def stream_terms(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
         """Kept ``(story document terms, title stems)`` of those of ``ids`` that have them."""
+        return self._term_lists("stream_terms", "document", "title", ids)
+
+    def put_stream_terms(self, terms: dict[str, tuple[list[str], list[str]]]) -> None:
+        """Keep each article's story document terms and title stems (one transaction)."""
+        self._put_term_lists("stream_terms", "document", "title", terms)
+
+    def _term_lists(
+        self, table: str, first: str, second: str, ids: Sequence[str]
+    ) -> dict[str, tuple[list[str], list[str]]]:
+        """Two kept term lists per article of ``ids`` from ``table`` (columns ``first``, ``second``; fixed names)."""
         out: dict[str, tuple[list[str], list[str]]] = {}
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT article_id, document, title FROM stream_terms WHERE article_id IN ({marks})", chunk
+                f"SELECT article_id, {first}, {second} FROM {table} WHERE article_id IN ({marks})", chunk
             )
-            out.update((a, (d.split(), t.split())) for a, d, t in rows)
+            out.update((a, (x.split(), y.split())) for a, x, y in rows)
         return out
 
-    def put_stream_terms(self, terms: dict[str, tuple[list[str], list[str]]]) -> None:
-        """Keep each article's story document terms and title stems (one transaction; no term holds a space)."""
+    def _put_term_lists(
+        self, table: str, first: str, second: str, lists: dict[str, tuple[list[str], list[str]]]
+    ) -> None:
+        """Keep two term lists per article in ``table``, space-joined (no term holds a space); one transaction."""
         with self.db:
             self.db.executemany(
-                "INSERT OR IGNORE INTO stream_terms (article_id, document, title) VALUES (?, ?, ?)",
-                [(a, " ".join(d), " ".join(t)) for a, (d, t) in terms.items()],
+                f"INSERT OR IGNORE INTO {table} (article_id, {first}, {second}) VALUES (?, ?, ?)",
+                [(a, " ".join(x), " ".join(y)) for a, (x, y) in lists.items()],
             )
 
     def story_result(self, signature: str) -> dict[str, Any] | None:
