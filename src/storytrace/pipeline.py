@@ -204,7 +204,7 @@ def analyze_articles(
     for art, label in zip(articles, labels, strict=True):
         by_label.setdefault(label, []).append(art)
     groups = sorted(
-        (sorted(g, key=lambda a: (a.published or "~", a.id)) for g in by_label.values()),
+        (sorted(g, key=member_order) for g in by_label.values()),
         key=lambda g: (-len(g), _first_time(g)),
     )
     settings = _settings_signature(scorer, embedder, agencies)
@@ -241,6 +241,11 @@ def analyze_articles(
             "stories": [s for s in stories if s is not None],
         }
     return doc
+
+
+def member_order(article: Article) -> tuple[str, str]:
+    """Where an article stands among its story's members: by publication (undated last), then id."""
+    return (article.published or "~", article.id)
 
 
 def _derivation_memo(

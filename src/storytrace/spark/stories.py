@@ -21,7 +21,7 @@ from typing import Any
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared
 from storytrace.align.relation import RelationScorer
-from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES, analyze_story
+from storytrace.pipeline import analyze_story, member_order
 from storytrace.report.documents import article_meta
 from storytrace.spark.features import prepare_row
 
@@ -39,14 +39,8 @@ def scorer() -> RelationScorer:
 
 
 def in_story_order(members: Sequence[Prepared]) -> list[Prepared]:
-    """A story's members as ``pipeline.analyze_articles`` orders them: by publication, then id."""
-    return sorted(members, key=lambda p: (p.article.published or "~", p.article.id))
-
-
-def aligned_pairs(size: int) -> int:
-    """How many article pairs ``pipeline.compare_story`` aligns in a story of ``size`` articles, at most."""
-    every = size * (size - 1) // 2
-    return every if size <= ALL_PAIRS_MAX_ARTICLES else min(every, size * NEAREST_ARTICLES)
+    """A story's members as ``pipeline.analyze_articles`` orders them (``pipeline.member_order``)."""
+    return sorted(members, key=lambda p: member_order(p.article))
 
 
 def story_rows(records: Sequence[dict[str, Any]], sources: tuple[str, ...]) -> list[dict[str, Any]]:
