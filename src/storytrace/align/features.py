@@ -20,7 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -125,7 +126,8 @@ class SentenceSpace:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
         self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
-        self.char_vectors = tfidf([i.char_counts for i in self.infos])
+        self.char_count_matrix = term_counts([i.char_counts for i in self.infos])[0]
+        self.char_vectors = tfidf_of_counts(self.char_count_matrix)
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
         self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
@@ -133,6 +135,7 @@ class SentenceSpace:
         self.stem_sets = _weighted_stem_matrix(self.infos, self.idf)
         self._anchors: sparse.csr_matrix | None = None
         self._dense: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._local_char: np.ndarray | None = None  # count cosines (``local_char_cos``), with ``_dense``
 
     def precompute_similarities(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """Dense all-pairs (similarity, word cosine, char cosine) matrices, or None for a large space.
@@ -152,6 +155,11 @@ class SentenceSpace:
             total = totals[:, None] + totals[None, :]
             wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
             self._dense = (0.4 * w + 0.3 * ch + 0.3 * wdice, w, ch)
+            # ``_char_cosine`` of every pair: integer dot products (exact in floats) over the same norms.
+            dots = (self.char_count_matrix @ self.char_count_matrix.T).toarray()
+            norms = np.sqrt(np.asarray(self.char_count_matrix.multiply(self.char_count_matrix).sum(axis=1)).ravel())
+            outer = np.outer(norms, norms)
+            self._local_char = np.divide(dots, outer, out=np.zeros_like(dots), where=outer != 0)
         return self._dense
 
     def anchor_index(self) -> sparse.csr_matrix:
@@ -216,7 +224,8 @@ class SentenceSpace:
     def features(self, i: int, j: int, word_cos: float, char_cos: float) -> PairFeatures:
         """All pair features of sentences ``i`` and ``j`` given their cosines."""
         embed_cos = self.embed_cos(i, j)
-        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos)
+        local = float(self._local_char[i, j]) if self._local_char is not None else None
+        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos, local)
         shared = self.infos[i].names & self.infos[j].names
         anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
         return replace(feats, anchors=anchors)
@@ -251,36 +260,49 @@ def _weighted_stem_matrix(infos: list[SentenceInfo], idf: dict[str, float]) -> s
 
 def char_ngrams(words: Sequence[str], sizes: tuple[int, ...] = (3, 4, 5)) -> list[str]:
     """Character n-grams inside word boundaries (each word padded with spaces), as "char_wb" does."""
+    return list(chain.from_iterable(_word_ngrams(word, sizes) for word in words))
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_ngrams(word: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
+    """The character n-grams of one word (kept: a story repeats its words in many sentences)."""
+    padded = f" {word} "
     out: list[str] = []
-    for word in words:
-        padded = f" {word} "
-        for n in sizes:
-            if len(padded) <= n:
-                out.append(padded)
-                break
-            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return out
+    for n in sizes:
+        if len(padded) <= n:
+            out.append(padded)
+            break
+        out.extend([padded[i : i + n] for i in range(len(padded) - n + 1)])
+    return tuple(out)
+
+
+def term_counts(docs: Sequence[Sequence[str] | Counter[str]]) -> tuple[sparse.csr_matrix, list[Counter[str]]]:
+    """Raw term counts (rows: documents; columns: terms in order of first use), and each document's counts."""
+    bags = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
+    column = {term: k for k, term in enumerate(dict.fromkeys(chain.from_iterable(bags)))}
+    cols = np.fromiter(map(column.__getitem__, chain.from_iterable(bags)), dtype=np.int64)
+    counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=float, count=len(cols))
+    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+    return sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column)))), bags
 
 
 def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised (or already counted) documents."""
-    column: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    counts: list[int] = []
-    for r, doc in enumerate(docs):
-        for term, count in (doc if isinstance(doc, Counter) else Counter(doc)).items():
-            rows.append(r)
-            cols.append(column.setdefault(term, len(column)))
-            counts.append(count)
-    shape = (len(docs), max(1, len(column)))
-    if not counts:
+    return tfidf_of_counts(term_counts(docs)[0])
+
+
+def tfidf_of_counts(raw: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``tfidf`` of a raw count matrix from ``term_counts``."""
+    shape = raw.shape
+    if raw.nnz == 0:
         return sparse.csr_matrix(shape)
-    col_arr = np.asarray(cols)
+    coo = raw.tocoo()
+    col_arr, counts = coo.col, coo.data
+    rows = coo.row
     df = np.bincount(col_arr, minlength=shape[1])
-    idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
-    values = (1.0 + np.log(np.asarray(counts, dtype=float))) * idf[col_arr]
-    matrix = sparse.csr_matrix((values, (np.asarray(rows), col_arr)), shape=shape)
+    idf = np.log((1 + shape[0]) / (1 + df)) + 1.0
+    values = (1.0 + np.log(counts)) * idf[col_arr]
+    matrix = sparse.csr_matrix((values, (rows, col_arr)), shape=shape)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
@@ -293,8 +315,12 @@ def pair_features(
     char_cos: float,
     idf: dict[str, float],
     embed_cos: float | None = None,
+    local_char_cos: float | None = None,
 ) -> PairFeatures:
-    """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1)."""
+    """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1).
+
+    ``local_char_cos`` is ``_char_cosine`` of the two, when the caller has it already.
+    """
     sa, sb = a.stem_set, b.stem_set
     shared = sa & sb
     wa = sum(idf.get(s, 1.0) for s in sa)
@@ -313,7 +339,7 @@ def pair_features(
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         identical=a.words == b.words and bool(a.words),
         anchors=len(a.names & b.names),
-        local_char_cos=_char_cosine(a, b),
+        local_char_cos=_char_cosine(a, b) if local_char_cos is None else local_char_cos,
         bigram_dice=_dice(a.bigrams, b.bigrams),
         plain_containment=len(shared) / min(len(sa), len(sb)) if sa and sb else 0.0,
         edit_ratio=Levenshtein.normalized_similarity(a.joined, b.joined),
