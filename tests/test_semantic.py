@@ -133,3 +133,24 @@ def test_pairs_command_with_embeddings(tmp_path: Path) -> None:
     assert set(out[0]) == {"id", "relation", "score", "paraphrase"}
     assert out[0]["paraphrase"] is True and out[0]["relation"] in ("near_verbatim", "paraphrase")
     assert out[1]["paraphrase"] is False and out[1]["relation"] in ("unrelated", "related")
+
+
+def test_tree_walk_without_nan_scores_as_the_general_walk() -> None:
+    """``TreeEnsemble._raw_complete`` (rows without NaN) reaches the leaves the NaN-aware walk reaches."""
+    rng = np.random.default_rng(7)
+    for kind in ("lexical", "semantic"):
+        ensemble = classifier.load_model(kind).estimator
+        width = int(ensemble.feature.max()) + 1
+        # Values on, just below and just above real thresholds of each feature, so every branch is taken.
+        inner = ~ensemble.is_leaf
+        rows = np.zeros((400, width))
+        for f in range(width):
+            cuts = ensemble.threshold[inner & (ensemble.feature == f)]
+            if len(cuts):
+                picked = rng.choice(cuts, size=len(rows))
+                rows[:, f] = picked + rng.choice([-1e-9, 0.0, 1e-9], size=len(rows))
+        with_nan = np.vstack([rows, np.full((1, width), np.nan)])  # one NaN row sends the batch the general way
+        general = ensemble.raw(with_nan)[:-1]
+        fast = ensemble.raw(rows)
+        assert np.array_equal(general, fast)
+        assert len({tuple(r) for r in np.round(fast, 6)}) > 50  # many different leaves were reached

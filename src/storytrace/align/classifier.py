@@ -24,7 +24,7 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -109,6 +109,8 @@ class TreeEnsemble:
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Raw class scores (n x classes) of the feature rows ``x``."""
+        if not np.isnan(x).any():
+            return self._raw_complete(x)
         n, classes = x.shape[0], self.baseline.shape[0]
         node = np.tile(self.roots, (n, 1))
         rows = np.arange(n)[:, None]
@@ -119,6 +121,34 @@ class TreeEnsemble:
             values = x[rows, self.feature[node]]
             go_left = np.where(np.isnan(values), self.missing_left[node], values <= self.threshold[node])
             node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        scores: np.ndarray = self.value[node].reshape(n, -1, classes).sum(axis=1) + self.baseline
+        return scores
+
+    @cached_property
+    def _paths(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Feature, threshold and children (``2 * node + goes left``) with every leaf its own child.
+
+        A leaf compares feature 0 with +inf and leads to itself, so rows without
+        NaN walk every tree ``depth`` levels with no test for leaves.
+        """
+        feature = np.where(self.is_leaf, 0, self.feature).astype(np.intp)
+        threshold = np.where(self.is_leaf, np.inf, self.threshold).astype(float)
+        nodes = np.arange(len(self.feature))
+        right = np.where(self.is_leaf, nodes, self.right)
+        left = np.where(self.is_leaf, nodes, self.left)
+        children = np.stack([right, left], axis=1).ravel().astype(np.intp)
+        return feature, threshold, children
+
+    def _raw_complete(self, x: np.ndarray) -> np.ndarray:
+        """``raw`` of rows without NaN: the same leaves, found with fewer array operations per level."""
+        n, classes = x.shape[0], self.baseline.shape[0]
+        feature, threshold, children = self._paths
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        base = (np.arange(n) * x.shape[1])[:, None]
+        node = np.tile(self.roots.astype(np.intp), (n, 1))
+        for _ in range(self.depth):
+            go_left = flat[base + feature[node]] <= threshold[node]
+            node = children[2 * node + go_left]
         scores: np.ndarray = self.value[node].reshape(n, -1, classes).sum(axis=1) + self.baseline
         return scores
 
