@@ -146,8 +146,9 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
         out[f"contain_{n}"] = containment(copy_grams, source_grams)
         out[f"rcontain_{n}"] = containment(source_grams, copy_grams)
 
-    short = greedy_string_tiling(copy, source, GST_SHORT)
-    long = greedy_string_tiling(copy, source, GST_LONG)
+    one = source_texts[0] if len(source_texts) == 1 else None
+    short = greedy_string_tiling(copy, source, GST_SHORT, _source_index(one, GST_SHORT) if one else None)
+    long = greedy_string_tiling(copy, source, GST_LONG, _source_index(one, GST_LONG) if one else None)
     copy_marked = _marks(len(copy), ((i, n) for i, _, n in short))
     tiled_short = sum(n for _, _, n in short)
     out[f"gst{GST_SHORT}"] = tiled_short / len(copy) if copy else 0.0
@@ -208,7 +209,9 @@ def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:
     return len(a & b) / len(a) if a else 0.0
 
 
-def greedy_string_tiling(copy: Sequence[str], source: Sequence[str], min_match: int) -> list[Tile]:
+def greedy_string_tiling(
+    copy: Sequence[str], source: Sequence[str], min_match: int, index: Mapping[tuple[str, ...], list[int]] | None = None
+) -> list[Tile]:
     """Greedy String Tiling (Wise 1993): non-overlapping shared word runs, longest first.
 
     Repeatedly takes the longest run of words common to ``copy`` and
@@ -219,14 +222,14 @@ def greedy_string_tiling(copy: Sequence[str], source: Sequence[str], min_match: 
     max-heap; a run that a newer tile has partly taken is split into its
     untouched pieces and pushed back. Any common run of untiled words lies in
     one original maximal run, so this finds the same tiles. Returns
-    ``(copy_start, source_start, length)`` in tiling order.
+    ``(copy_start, source_start, length)`` in tiling order. ``index`` may
+    pass ``gram_index(source, min_match)``, already built.
     """
     k = min_match
     if k < 1 or len(copy) < k or len(source) < k:
         return []
-    index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(source) - k + 1):
-        index.setdefault(tuple(source[j : j + k]), []).append(j)
+    if index is None:
+        index = gram_index(source, k)
     heap: list[tuple[int, int, int]] = []
     for i in range(len(copy) - k + 1):
         for j in index.get(tuple(copy[i : i + k]), ()):
@@ -258,6 +261,20 @@ def greedy_string_tiling(copy: Sequence[str], source: Sequence[str], min_match: 
                     heapq.heappush(heap, (start - t, i + start, j + start))
                 start = None
     return tiles
+
+
+def gram_index(words: Sequence[str], k: int) -> dict[tuple[str, ...], list[int]]:
+    """Where each ``k``-gram of ``words`` starts."""
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(words) - k + 1):
+        index.setdefault(tuple(words[j : j + k]), []).append(j)
+    return index
+
+
+@lru_cache(maxsize=1024)
+def _source_index(text: str, k: int) -> dict[tuple[str, ...], list[int]]:
+    """``gram_index`` of one source text's words (cached, as ``_source_grams``; read, never changed)."""
+    return gram_index(_source_words(text), k)
 
 
 def longest_common_run(copy: Sequence[str], source: Sequence[str], tiles: Sequence[Tile] | None = None) -> int:
