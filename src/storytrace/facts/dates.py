@@ -84,6 +84,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 __all__ = ["DateMention", "contains", "date_interval", "date_mentions", "date_spans", "same_time"]
 
@@ -774,7 +775,9 @@ def date_spans(text: str, spans: Sequence[tuple[int, int]] | None = None) -> lis
 # --- comparison ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _parse_bound(value: str, first: bool) -> date:
+    """The first (or last) day of an ISO date, month or year (kept: a story compares each date with many)."""
     parts = value.split("-")
     y = int(parts[0])
     if len(parts) == 1:
