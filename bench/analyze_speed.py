@@ -120,6 +120,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
             if profiler is not None:
                 profiler.disable()
         if profiler is not None and profile:
+            profiler.dump_stats(profile + ".prof")  # the raw statistics, for callers and callees
             with open(profile, "w", encoding="utf-8") as fh:
                 stats = pstats.Stats(profiler, stream=fh)
                 stats.sort_stats("cumulative").print_stats(40)
