@@ -108,7 +108,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
         embedder = None if lexical else default_embedder(store)
         if profiler is not None:
             profiler.enable()
-        result = analyze(records, store, embedder=embedder, times=times)
+        result = analyze(records, store, embedder=embedder, times=times, render=True)
         if profiler is not None:
             profiler.disable()
         with times.stage("report"):  # as the command writes them: the store keeps each story's rendering

@@ -164,3 +164,30 @@ def test_a_grown_story_asks_the_derivation_model_only_about_new_texts(
     with Store(tmp_path / "fresh.db") as fresh:
         whole = analyze([first, more], fresh)
     assert whole.document == again.document  # the same story as aligned whole, every answer asked
+
+
+def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``render``, the forked workers render each story; the page is the one rendered whole, byte for byte."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAIRS", 0)  # fork even for these few pairs
+    monkeypatch.setenv("STORYTRACE_WORKERS", "2")
+    path = write(
+        tmp_path, "all.jsonl", records([*KETTLE, KETTLE_MORE], "k", "2024-03-04") + records(BRIDGE, "b", "2024-03-05")
+    )
+    with Store(tmp_path / "workers.db") as store:
+        result = analyze([path], store, render=True)
+        kept = store.rendered_stories(result.story_keys)
+        assert set(kept) == set(result.story_keys)  # every story's rendering is in the store before the page is made
+        real = report_html.render_story
+        rendered: list[object] = []
+
+        def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
+            rendered.append(story["id"])
+            return real(story, *args, **kwargs)
+
+        monkeypatch.setattr(report_html, "render_story", counting)
+        page = write_report(result, store, generated="now")
+        assert rendered == []  # nothing rendered again: the page is put together from the workers' renderings
+    assert page == render_report(result.document, result.texts, generated="now")
+    assert page.count('<section class="card story"') == len(result.document["stories"]) == 2

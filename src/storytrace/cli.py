@@ -209,7 +209,9 @@ def analyze(
         with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
             with _progress_bar() as progress:
                 embedder = _embedder(store, lexical)
-                result = run_analysis(paths, store, published=published, progress=progress, embedder=embedder)
+                result = run_analysis(
+                    paths, store, published=published, progress=progress, embedder=embedder, render=True
+                )
             page = write_report(result, store)  # stories rendered before (same signature) come from the store
         _report_problems(result.problems)
         (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False, indent=1), "utf-8")

@@ -69,6 +69,7 @@ from storytrace.facts.story import article_facts, story_entities, story_facts
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
+from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM
 from storytrace.store import Store
@@ -169,6 +170,7 @@ def analyze_articles(
     times: StageTimes | None = None,
     prepared_by_id: dict[str, Prepared] | None = None,
     signatures_out: list[str] | None = None,
+    render: bool = False,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document.
 
@@ -176,7 +178,10 @@ def analyze_articles(
     articles are clustered as a stream here. With ``store``, each story's
     analysis is kept and re-used while its members and the settings are unchanged.
     Each story's signature (its members, their texts, the settings and the code)
-    goes into ``signatures_out``, in the document's order.
+    goes into ``signatures_out``, in the document's order. With ``render`` and
+    ``store``, the workers that analyse the stories also render them for the
+    report, and the store keeps each rendering under the story's signature
+    (``write_report`` then finds them there, as it finds those of a run before).
     """
     scorer = scorer or default_scorer()
     times = times or StageTimes()
@@ -227,13 +232,22 @@ def analyze_articles(
             todo.append((k, story_id, members))
     memo = _derivation_memo(todo, settings, store, times)
     fresh: dict[str, dict[str, Any]] = {}
-    for k, story in analyze_stories(todo, scorer, embedder, times, progress, memo=memo):
+    rendered: dict[str, tuple[str, int, int, str, str]] = {}
+    worked = analyze_stories(todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None)
+    for k, story, rendering in worked:
         stories[k] = story
         fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
-    if store is not None and fresh:
+        if rendering is not None and store is not None:
+            rendered[signatures[k]] = rendering
+            if len(rendered) >= KEEP_BATCH:
+                with times.stage("store"):
+                    store.put_rendered_stories(rendered)
+                rendered = {}
+    if store is not None and (fresh or rendered):
         with times.stage("store"):
             store.put_story_results(fresh)
             store.put_derivations(memo.new)
+            store.put_rendered_stories(rendered)
     meta_of = {m["id"]: m for ms in metas for m in ms}
     with times.stage("document"):
         doc: dict[str, Any] = {
@@ -277,8 +291,9 @@ def analyze_stories(
     progress: Progress = _no_progress,
     workers: int | None = None,
     memo: DerivationMemo | None = None,
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object)`` as each is done.
+    render: bool = False,
+) -> Iterator[tuple[int, dict[str, Any], RenderedStory | None]]:
+    """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object, rendering)`` as each is done.
 
     The stories are independent, so with more than one core and enough pairs
     to pay for it they are shared among ``workers`` forked processes (default:
@@ -286,6 +301,9 @@ def analyze_stories(
     are computed here first, in one batch for all stories, so that the workers
     never touch the model or the store; the per-stage times are the workers'
     summed CPU time. The derivation model's answers asked anew go into ``memo.new``.
+    With ``render``, the forked workers also render each story for the report
+    (``report.html.render_story``, timed as "report"); otherwise, and in this
+    process, the rendering is None and ``write_report`` renders the story.
     """
     times = times or StageTimes()
     memo = memo if memo is not None else DerivationMemo()
@@ -298,21 +316,21 @@ def analyze_stories(
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            yield key, analyze_story(story_id, members, scorer, embedder, times, memo)
+            yield key, analyze_story(story_id, members, scorer, embedder, times, memo), None
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
     if any(len(_outlets(m)) > 1 for _, _, m in todo):
         load_entity_model()  # once, before the fork: the workers share it
     global _WORK
-    _WORK = (list(todo), scorer, embedder, memo)
+    _WORK = (list(todo), scorer, embedder, memo, render)
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for key, story, spent, asked in pool.imap_unordered(_work_on, order):
+            for key, story, spent, asked, rendering in pool.imap_unordered(_work_on, order):
                 times.add(spent)
                 memo.new.update(asked)
-                yield key, story
+                yield key, story, rendering
                 done += _pair_work(len(story["articles"]))
                 progress("align", done, total_pairs)
     finally:
@@ -322,18 +340,23 @@ def analyze_stories(
 # Below this many article pairs in all, stories are analysed in this process (a fork costs more).
 PARALLEL_MIN_PAIRS = 200
 # What the forked workers of ``analyze_stories`` read (inherited, never pickled).
-_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo] | None = None
+_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo, bool] | None = None
 
 
-def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str]]:
-    """Analyse one story in a forked worker: the story, its times, and the derivation answers asked for it."""
+def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str], RenderedStory | None]:
+    """Analyse one story in a forked worker: the story, its times, the derivation answers asked, its rendering."""
     assert _WORK is not None
-    todo, scorer, embedder, memo = _WORK
+    todo, scorer, embedder, memo, render = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
     story = analyze_story(story_id, members, scorer, embedder, times, memo)
     asked, memo.new = memo.new, {}
-    return key, story, times, asked
+    rendering = None
+    if render:
+        with times.stage("report"):
+            meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
+            rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
+    return key, story, times, asked, rendering
 
 
 class PrecomputedEmbedder:
@@ -522,8 +545,12 @@ def analyze(
     progress: Progress = _no_progress,
     embedder: Embedder | None = None,
     times: StageTimes | None = None,
+    render: bool = False,
 ) -> Analysis:
-    """The main job on ``paths``: ingest into ``store``, then group, align and trace."""
+    """The main job on ``paths``: ingest into ``store``, then group, align and trace.
+
+    ``render``: the report will be written (``write_report``), so render the stories in the workers.
+    """
     times = times or StageTimes()
     with times.stage("ingest"):
         ids, problems, added = ingest(paths, store, published)
@@ -547,6 +574,7 @@ def analyze(
         times=times,
         prepared_by_id=prepared,
         signatures_out=signatures,
+        render=render,
     )
     with times.stage("store"):
         document_json = store.save_analysis(document)
