@@ -5,7 +5,8 @@
 stage writes its Parquet under ``OUT/stages/<stage>/`` and then a marker
 ``OUT/stages/<stage>/_SUCCESS`` holding its signature (a digest of the input
 files' names, sizes and times, storytrace's version and code, the settings
-that change its result, and the previous stage's signature) and its figures.
+that change its result, and the previous stage's signature) and its figures,
+among them ``jobs``: the Spark jobs the stage ran (its job group's).
 On a re-run a stage whose marker holds the same signature is skipped; any
 other marker is ignored and the stage runs again (so do the stages after
 it, whose signatures chain to it). Markers are read and written through
@@ -201,16 +202,24 @@ def _run_stage(batch: Batch, stage: str, run: StageRun, signature: str, say: Rep
     say(stage, "start", {})
     batch.files.delete(marker)
     started = time.perf_counter()
-    batch.spark.sparkContext.setJobGroup(f"storytrace:{stage}", f"storytrace batch: {stage}")
+    group = f"storytrace:{stage}"
+    before = _jobs_of(batch.spark, group)
+    batch.spark.sparkContext.setJobGroup(group, f"storytrace batch: {stage}")
     try:
         figures = run(batch)
     finally:
         batch.spark.catalog.clearCache()
     seconds = time.perf_counter() - started
     figures["seconds"] = round(seconds, 2)
+    figures["jobs"] = len(_jobs_of(batch.spark, group) - before)
     batch.files.write_text(marker, json.dumps({"signature": signature, "figures": figures}, sort_keys=True))
     say(stage, "done", figures)
     return StageResult(stage, "done", seconds, figures)
+
+
+def _jobs_of(spark: SparkSession, group: str) -> set[int]:
+    """The ids of the Spark jobs run so far in job group ``group`` (those Spark still keeps, its last 1,000)."""
+    return set(spark.sparkContext.statusTracker().getJobIdsForGroup(group))
 
 
 def _read_marker(files: Files, uri: str) -> dict[str, Any] | None:
