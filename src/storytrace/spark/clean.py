@@ -87,7 +87,7 @@ def run(batch: Batch) -> dict[str, Any]:
         )
     )
     tasks = batch.partitions(count, ARTICLES_PER_TASK)
-    ordered = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks)
+    ordered, _ = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks)
     featured = ordered.repartition(tasks).mapInPandas(_featurise(sources), FEATURE_SCHEMA)
     featured.write.mode("overwrite").parquet(batch.stage_path("clean", "articles"))
     batch.files.delete(batch.stage_path("clean", "parsed"))

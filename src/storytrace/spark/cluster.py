@@ -42,7 +42,7 @@ from pyspark.sql import functions as F
 from storytrace.cluster.stream import BATCH, _seconds
 from storytrace.spark.batch import Batch
 from storytrace.spark.features import StreamTerms, article_vectors, plain_row, to_frame
-from storytrace.spark.frames import partition_keys, with_index
+from storytrace.spark.frames import looked_up, partition_keys, with_index
 from storytrace.spark.replay import ReplayRow, replay
 
 DF_BLOCK = 1_000_000  # positions per running-count window of a term
@@ -159,8 +159,8 @@ def _replayed(batch: Batch, vectors: DataFrame, count: int) -> tuple[DataFrame, 
         rows = vectors.withColumn("slice", F.lit(0)).withColumn("own", F.lit(True))
     else:
         rows = _sliced(vectors, size, slices, batch.options.warmup_days)
-    keys = batch.spark.createDataFrame(list(enumerate(partition_keys(batch.spark, slices))), "slice int, _key long")
-    placed = rows.join(F.broadcast(keys), "slice").repartition(slices, "_key").sortWithinPartitions("slice", "position")
+    keyed = looked_up(rows, "slice", partition_keys(slices), "_key")
+    placed = keyed.repartition(slices, "_key").sortWithinPartitions("slice", "position")
     ends = _chunk_ends(vectors, count)
     return placed.mapInPandas(_replay_task(ends), "position long, pointer long, candidates int"), slices
 
@@ -261,7 +261,7 @@ def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> Dat
         F.min(F.struct("file", "line")).alias("first_input"),
     )
     order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
-    ranked = with_index(stories, order, "rank", partitions)
+    ranked, _ = with_index(stories, order, "rank", partitions)
     named = ranked.select(
         "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
     )

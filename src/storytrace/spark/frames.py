@@ -2,8 +2,9 @@
 
 ``with_index`` numbers rows 0, 1, 2 … in a sort order, as ``zipWithIndex``
 does, without sending the rows through Python: the sorted frame is kept,
-each partition's row count is collected, and a row's index is its
-partition's offset plus its rank inside the partition.
+each partition's row count is collected (one query, which also gives the
+number of rows), and a row's index is its partition's offset plus its rank
+inside the partition.
 
 ``balanced`` spreads units of work (a story, a block of article pairs, a
 time slice) over ``n`` partitions by their estimated cost: units sorted by
@@ -13,6 +14,12 @@ which Spark starts first. Each unit is tagged with a key whose hash lands in
 its partition, so ``repartition(n, key)`` puts it exactly there (plain hash
 partitioning of unit ids leaves some tasks with two heavy stories and others idle).
 
+``partition_keys`` finds those keys on the driver, in numpy, with Spark's own
+hash of a long (Murmur3 x86 32-bit, seed 42: ``spark_hash``); no Spark job.
+``looked_up`` puts a small table of numbers into a column: a literal array in
+the plan up to ``LITERAL_MAX`` values (a broadcast of a local table costs a
+Spark job), a broadcast join above.
+
 Does not: know what the rows mean.
 """
 
@@ -20,16 +27,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from pyspark import StorageLevel
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 PART_KEY = "_part_key"
+LITERAL_MAX = 1024  # a lookup table of up to this many numbers travels in the plan; larger ones are broadcast
+SPARK_HASH_SEED = 42  # the seed of Spark's ``hash`` and of ``repartition(n, column)``'s hash partitioning
 
 
-def with_index(df: DataFrame, order: Sequence[Column | str], name: str, partitions: int) -> DataFrame:
-    """``df`` with a column ``name``: 0, 1, 2 … in ``order`` (a total order), sorted in ``partitions`` ranges."""
-    spark = df.sparkSession
+def with_index(df: DataFrame, order: Sequence[Column | str], name: str, partitions: int) -> tuple[DataFrame, int]:
+    """``df`` with a column ``name``: 0, 1, 2 … in ``order`` (a total order), sorted in ``partitions`` ranges.
+
+    Also returns the number of rows (collected with the partitions' counts: no query of its own).
+    """
     ordered = (
         df.repartitionByRange(partitions, *order)
         .sortWithinPartitions(*order)
@@ -38,41 +50,72 @@ def with_index(df: DataFrame, order: Sequence[Column | str], name: str, partitio
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     counts = ordered.groupBy("_partition").agg(F.count("*").alias("n"), F.min("_row").alias("first")).collect()
+    found = {int(r["_partition"]): (int(r["n"]), int(r["first"])) for r in counts}
     shifts, offset = [], 0
-    for row in sorted(counts, key=lambda r: int(r["_partition"])):
-        shifts.append((int(row["_partition"]), offset - int(row["first"])))
-        offset += int(row["n"])
-    shift = spark.createDataFrame(shifts, "_partition int, _shift long")
+    for p in range(partitions):
+        n, first = found.get(p, (0, 0))
+        shifts.append(offset - first)
+        offset += n
     return (
-        ordered.join(F.broadcast(shift), "_partition")
+        looked_up(ordered, "_partition", shifts, "_shift")
         .withColumn(name, F.col("_row") + F.col("_shift"))
         .drop("_partition", "_row", "_shift")
-    )
+    ), offset
 
 
-def partition_keys(spark: SparkSession, n: int) -> list[int]:
-    """For each partition ``p < n``, a number that ``repartition(n, column)`` sends to partition ``p``."""
-    found: dict[int, int] = {}
+def looked_up(df: DataFrame, index: str, values: Sequence[int], name: str) -> DataFrame:
+    """``df`` with a long column ``name``: ``values[i]`` where ``i`` is the row's int column ``index``."""
+    if len(values) <= LITERAL_MAX:
+        table = F.expr("array(" + ", ".join(f"{int(v)}L" for v in values) + ")")
+        return df.withColumn(name, F.element_at(table, F.col(index) + 1))
+    table_df = df.sparkSession.createDataFrame([(i, int(v)) for i, v in enumerate(values)], f"{index} int, {name} long")
+    return df.join(F.broadcast(table_df), index)
+
+
+def spark_hash(values: np.ndarray) -> np.ndarray:
+    """Spark's ``hash`` of each long in ``values`` (Murmur3 x86 32-bit of the 8 bytes, seed 42), as int32."""
+    v = np.asarray(values, dtype=np.int64).view(np.uint64)
+    low = (v & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    high = (v >> np.uint64(32)).astype(np.uint32)
+    h = np.full(v.shape, SPARK_HASH_SEED, dtype=np.uint32)
+    h = _mix_h1(_mix_h1(h, _mix_k1(low)), _mix_k1(high))
+    h ^= np.uint32(8)  # the length in bytes
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h.view(np.int32)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def _mix_k1(k: np.ndarray) -> np.ndarray:
+    return _rotl(k * np.uint32(0xCC9E2D51), 15) * np.uint32(0x1B873593)
+
+
+def _mix_h1(h: np.ndarray, k: np.ndarray) -> np.ndarray:
+    return _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+
+
+def partition_keys(n: int) -> list[int]:
+    """For each partition ``p < n``, the least number ``>= 0`` that ``repartition(n, column)`` sends to ``p``."""
     span = 16 * n
-    while len(found) < n:
-        rows = (
-            spark.range(0, span)
-            .select(F.col("id"), F.pmod(F.hash("id"), F.lit(n)).alias("p"))
-            .groupBy("p")
-            .agg(F.min("id").alias("id"))
-            .collect()
-        )
-        found = {int(r["p"]): int(r["id"]) for r in rows}
+    while True:
+        ids = np.arange(span, dtype=np.int64)
+        parts = spark_hash(ids).astype(np.int64) % n  # Spark's pmod
+        found, first = np.unique(parts, return_index=True)
+        if len(found) == n:
+            return [int(ids[k]) for k in first]
         span *= 4
-    return [found[p] for p in range(n)]
 
 
 def balanced(units: DataFrame, cost: str, n: int) -> DataFrame:
     """``units`` with ``PART_KEY``: the key of the partition (of ``n``) each unit is dealt to, by ``cost``."""
-    ranked = with_index(units, [F.col(cost).desc(), *[c for c in units.columns if c != cost]], "_rank", n)
+    ranked, _ = with_index(units, [F.col(cost).desc(), *[c for c in units.columns if c != cost]], "_rank", n)
     within = F.col("_rank") % n
     part = F.when((F.floor(F.col("_rank") / n) % 2) == 0, within).otherwise(n - 1 - within)
-    keys = units.sparkSession.createDataFrame(
-        list(enumerate(partition_keys(units.sparkSession, n))), f"_part int, {PART_KEY} long"
-    )
-    return ranked.withColumn("_part", part.cast("int")).join(F.broadcast(keys), "_part").drop("_part", "_rank")
+    dealt = ranked.withColumn("_part", part.cast("int"))
+    return looked_up(dealt, "_part", partition_keys(n), PART_KEY).drop("_part", "_rank")
