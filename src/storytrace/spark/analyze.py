@@ -30,6 +30,8 @@ from pyspark.sql import functions as F
 
 from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
+from storytrace.spark.cluster import ASSIGNMENT_SCHEMA
 from storytrace.spark.features import plain_row, to_frame
 from storytrace.spark.frames import PART_KEY, balanced
 from storytrace.spark.stories import ROW_SCHEMA, story_rows
@@ -37,6 +39,7 @@ from storytrace.spark.stories import ROW_SCHEMA, story_rows
 FACT_COST = 5  # the facts of one article cost about as much as aligning five article pairs (Reuters items)
 COST_PER_TASK = 2000  # pair-equivalents per task: half a minute to a minute
 ARTICLE_FIELDS = ["id", "text", "title", "url", "source", "published", "language", "authors", "kind", "origin"]
+STORY_TABLE_SCHEMA = "story string, rank long, size int, title string, first_published string, story_json string"
 META_SCHEMA = (
     "source string, title string, published string, kind string, url string, origin string, "
     "authors array<string>, credited array<string>, boilerplate array<string>"
@@ -45,9 +48,10 @@ META_SCHEMA = (
 
 def run(batch: Batch) -> dict[str, Any]:
     """Analyse every story; write the four tables."""
-    spark = batch.spark
-    articles = spark.read.parquet(batch.stage_path("clean", "articles"))
-    assigned = spark.read.parquet(batch.stage_path("cluster", "assignments")).select("position", "story", "rank")
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
+    assigned = batch.read(batch.stage_path("cluster", "assignments"), ASSIGNMENT_SCHEMA).select(
+        "position", "story", "rank"
+    )
     members = articles.select("position", *ARTICLE_FIELDS).join(assigned, "position").drop("position")
     stories = members.groupBy("story").agg(F.count("*").alias("size"))
     every = F.col("size") * (F.col("size") - 1) / 2
@@ -64,7 +68,7 @@ def run(batch: Batch) -> dict[str, Any]:
         members, balanced(units.select("story", "cost"), "cost", tasks).drop("cost"), tasks, _sources(articles)
     )
     rows.write.mode("overwrite").parquet(batch.stage_path("analyze", "rows"))
-    rows = spark.read.parquet(batch.stage_path("analyze", "rows"))
+    rows = batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA)
     _write_tables(batch, rows)
     counted = {r["kind"]: int(r["count"]) for r in rows.groupBy("kind").count().collect()}
     return {

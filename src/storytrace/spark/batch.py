@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 
 from storytrace import __version__
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS
@@ -109,6 +109,10 @@ class Batch:
     def output_path(self, name: str) -> str:
         """Where a final file goes."""
         return f"{self.out}/{name}"
+
+    def read(self, path: str, schema: str) -> DataFrame:
+        """The Parquet data set a stage wrote at ``path``, with its known ``schema`` (Spark runs no job to infer it)."""
+        return self.spark.read.schema(schema).parquet(path)
 
     @property
     def parallelism(self) -> int:

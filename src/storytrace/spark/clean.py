@@ -55,6 +55,7 @@ ARTICLE_SCHEMA = (
     "authors array<string>, kind string, origin string"
 )
 PARSED_SCHEMA = f"{ARTICLE_SCHEMA}, file string, line long, problem string"
+PROBLEM_SCHEMA = "where string, problem string, file string, line long"
 FEATURE_SCHEMA = (
     f"{ARTICLE_SCHEMA}, file string, line long, position long, "
     "doc_terms array<string>, doc_counts array<int>, title_terms array<string>, title_counts array<int>, "
@@ -66,7 +67,7 @@ def run(batch: Batch) -> dict[str, Any]:
     """Read, validate, order, clean and featurise; write the stage's data sets."""
     parsed = _parse(batch, _numbered(batch))
     parsed.write.mode("overwrite").parquet(batch.stage_path("clean", "parsed"))
-    parsed = batch.spark.read.parquet(batch.stage_path("clean", "parsed"))
+    parsed = batch.read(batch.stage_path("clean", "parsed"), PARSED_SCHEMA)
     records = parsed.where(F.col("problem").isNull()).drop("problem")
     kept, repeats = _unique_ids(records)
     problems = (
@@ -195,7 +196,7 @@ def _unique_ids(records: DataFrame) -> tuple[DataFrame, DataFrame]:
 
 def _problem_figures(batch: Batch) -> dict[str, Any]:
     """How many problems, the first ones as lines, and ``OUT/problems.jsonl`` when there are any."""
-    problems = batch.spark.read.parquet(batch.stage_path("clean", "problems")).orderBy("file", "line")
+    problems = batch.read(batch.stage_path("clean", "problems"), PROBLEM_SCHEMA).orderBy("file", "line")
     count = problems.count()
     first = [f"{r['where']}: {r['problem']}" for r in problems.limit(FIRST_PROBLEMS).collect()]
     target = batch.output_path("problems.jsonl")

@@ -41,6 +41,8 @@ from pyspark.sql import functions as F
 
 from storytrace.cluster.stream import BATCH, _seconds
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
+from storytrace.spark.dedup import PARENT_SCHEMA
 from storytrace.spark.features import StreamTerms, article_vectors, plain_row, to_frame
 from storytrace.spark.frames import looked_up, partition_keys, with_index
 from storytrace.spark.replay import ReplayRow, replay
@@ -48,6 +50,8 @@ from storytrace.spark.replay import ReplayRow, replay
 DF_BLOCK = 1_000_000  # positions per running-count window of a term
 ARTICLES_PER_TASK = 20_000  # vectors per task
 MAX_POINTER_ROUNDS = 64
+REPLAYED_SCHEMA = "position long, pointer long, candidates int"
+ASSIGNMENT_SCHEMA = "position long, id string, story string, rank long, size long"
 VECTOR_SCHEMA = (
     "position long, id string, published string, seconds double, parent long, parent_id string, "
     "body_terms array<string>, body_weights array<double>, title_terms array<string>, title_weights array<double>, "
@@ -57,20 +61,20 @@ VECTOR_SCHEMA = (
 
 def run(batch: Batch) -> dict[str, Any]:
     """Document frequencies, vectors, the replay, story ids; write the assignments."""
-    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
     count = articles.count()
     vectors = _vectors(batch, articles, count)
     vectors.write.mode("overwrite").parquet(batch.stage_path("cluster", "vectors"))
-    vectors = batch.spark.read.parquet(batch.stage_path("cluster", "vectors"))
+    vectors = batch.read(batch.stage_path("cluster", "vectors"), VECTOR_SCHEMA)
     started = time.perf_counter()
     assigned, slices = _replayed(batch, vectors, count)
     assigned.write.mode("overwrite").parquet(batch.stage_path("cluster", "replayed"))
     replay_seconds = time.perf_counter() - started
-    assigned = batch.spark.read.parquet(batch.stage_path("cluster", "replayed"))
+    assigned = batch.read(batch.stage_path("cluster", "replayed"), REPLAYED_SCHEMA)
     pointers, rounds = _followed(assigned.select("position", "pointer"), slices)
     ranked = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
     ranked.write.mode("overwrite").parquet(batch.stage_path("cluster", "assignments"))
-    sizes = batch.spark.read.parquet(batch.stage_path("cluster", "assignments")).groupBy("story").count()
+    sizes = batch.read(batch.stage_path("cluster", "assignments"), ASSIGNMENT_SCHEMA).groupBy("story").count()
     largest = sizes.agg(F.max("count")).first()
     weighed = assigned.agg(F.avg("candidates")).first()
     return {
@@ -103,7 +107,7 @@ def _vectors(batch: Batch, articles: DataFrame, count: int) -> DataFrame:
             ).alias("df")
         )
     )
-    parents = batch.spark.read.parquet(batch.stage_path("dedup", "parents"))
+    parents = batch.read(batch.stage_path("dedup", "parents"), PARENT_SCHEMA)
     terms = articles.select(
         "position",
         "id",
@@ -162,7 +166,7 @@ def _replayed(batch: Batch, vectors: DataFrame, count: int) -> tuple[DataFrame, 
     keyed = looked_up(rows, "slice", partition_keys(slices), "_key")
     placed = keyed.repartition(slices, "_key").sortWithinPartitions("slice", "position")
     ends = _chunk_ends(vectors, count)
-    return placed.mapInPandas(_replay_task(ends), "position long, pointer long, candidates int"), slices
+    return placed.mapInPandas(_replay_task(ends), REPLAYED_SCHEMA), slices
 
 
 def _sliced(vectors: DataFrame, size: int, slices: int, warmup_days: float) -> DataFrame:

@@ -27,14 +27,17 @@ import pandas as pd
 from pyspark.sql import functions as F
 
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
 from storytrace.spark.features import same_text
 
 PAIRS_PER_TASK = 200_000
+CANDIDATE_SCHEMA = "later long, earlier long"
+PARENT_SCHEMA = "position long, parent long, parent_id string"
 
 
 def run(batch: Batch) -> dict[str, Any]:
     """Find every article's earliest copy; write the parents."""
-    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
     keys = articles.select("position", F.posexplode("bands").alias("band", "key"))
     buckets = keys.groupBy("band", "key").agg(F.collect_list("position").alias("members")).where(F.size("members") > 1)
     pairs = (
@@ -43,7 +46,7 @@ def run(batch: Batch) -> dict[str, Any]:
         .distinct()
     )
     pairs.write.mode("overwrite").parquet(batch.stage_path("dedup", "candidates"))
-    pairs = batch.spark.read.parquet(batch.stage_path("dedup", "candidates"))
+    pairs = batch.read(batch.stage_path("dedup", "candidates"), CANDIDATE_SCHEMA)
     candidates = pairs.count()
     signature = articles.select("position", "signature")
     joined = (
@@ -57,7 +60,7 @@ def run(batch: Batch) -> dict[str, Any]:
     parents.select("position", "parent", "parent_id").write.mode("overwrite").parquet(
         batch.stage_path("dedup", "parents")
     )
-    found = batch.spark.read.parquet(batch.stage_path("dedup", "parents")).count()
+    found = batch.read(batch.stage_path("dedup", "parents"), PARENT_SCHEMA).count()
     batch.files.delete(batch.stage_path("dedup", "candidates"))
     return {"candidate_pairs": candidates, "copies": found}
 
