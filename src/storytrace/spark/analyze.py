@@ -64,27 +64,23 @@ def run(batch: Batch) -> dict[str, Any]:
     totals = units.agg(F.sum("cost"), F.sum("pairs")).first()
     cost, aligned = (float(totals[0] or 0), int(totals[1] or 0)) if totals else (0.0, 0)
     tasks = batch.partitions(cost, COST_PER_TASK)
-    rows = _analysed(
-        members, balanced(units.select("story", "cost"), "cost", tasks).drop("cost"), tasks, _sources(articles)
+    sources = tuple(batch.figures_of("clean")["agency_sources"])  # cleaning learns their credits
+    rows = _analysed(members, balanced(units.select("story", "cost"), "cost", tasks).drop("cost"), tasks, sources)
+    kinds = {"stories": "story", "articles": "article", "alignments": "alignment", "edges": "edge"}
+    counted = batch.write(
+        rows,
+        batch.stage_path("analyze", "rows"),
+        **{name: F.count(F.when(F.col("kind") == kind, True)) for name, kind in kinds.items()},
     )
-    rows.write.mode("overwrite").parquet(batch.stage_path("analyze", "rows"))
-    rows = batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA)
-    _write_tables(batch, rows)
-    counted = {r["kind"]: int(r["count"]) for r in rows.groupBy("kind").count().collect()}
+    _write_tables(batch, batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA))
     return {
-        "stories": counted.get("story", 0),
-        "articles": counted.get("article", 0),
+        "stories": int(counted["stories"]),
+        "articles": int(counted["articles"]),
         "article_pairs": aligned,
-        "alignments": counted.get("alignment", 0),
-        "edges": counted.get("edge", 0),
+        "alignments": int(counted["alignments"]),
+        "edges": int(counted["edges"]),
         "tasks": tasks,
     }
-
-
-def _sources(articles: DataFrame) -> tuple[str, ...]:
-    """The sources of the corpus's agency records (cleaning learns their credits)."""
-    found = articles.where("kind = 'agency' AND source IS NOT NULL").select("source").distinct().collect()
-    return tuple(sorted(str(r["source"]) for r in found))
 
 
 def _analysed(members: DataFrame, dealt: DataFrame, tasks: int, sources: tuple[str, ...]) -> DataFrame:

@@ -12,6 +12,13 @@ other marker is ignored and the stage runs again (so do the stages after
 it, whose signatures chain to it). Markers are read and written through
 Hadoop's FileSystem API (``files``).
 
+Every Spark job is a fixed cost on the driver, so the stages run few of
+them: a stage's figures are aggregates observed while its data are written
+(``Batch.write``), not queries of their own; data sets are read back with
+their known schemas (``Batch.read``); and a later stage takes what an earlier
+one counted (the number of articles, the agencies) from its figures
+(``Batch.figures_of``) instead of counting again.
+
 Does not: start Spark (``session``), print (the CLI reports the events it is given).
 """
 
@@ -25,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 
 from storytrace import __version__
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS
@@ -97,6 +104,13 @@ class Batch:
     out: str
     inputs: list[Listed]
     input_format: str
+    done: dict[str, dict[str, Any]] = field(default_factory=dict)  # figures of the stages run or skipped so far
+
+    def figures_of(self, stage: str) -> dict[str, Any]:
+        """The figures of an earlier stage of this run (from its marker when it was skipped)."""
+        if stage not in self.done:
+            raise RuntimeError(f"the {stage} stage has not run before this one")
+        return self.done[stage]
 
     def stage_path(self, stage: str, name: str) -> str:
         """Where a stage keeps a data set."""
@@ -113,6 +127,19 @@ class Batch:
     def read(self, path: str, schema: str) -> DataFrame:
         """The Parquet data set a stage wrote at ``path``, with its known ``schema`` (Spark runs no job to infer it)."""
         return self.spark.read.schema(schema).parquet(path)
+
+    def write(self, df: DataFrame, path: str, **figures: Column) -> dict[str, Any]:
+        """Write ``df`` as Parquet at ``path``; the aggregates ``figures`` of the rows written.
+
+        The figures are observed while the rows are written (``DataFrame.observe``):
+        no query, and no Spark job, of their own.
+        """
+        if not figures:
+            df.write.mode("overwrite").parquet(path)
+            return {}
+        seen = Observation()
+        df.observe(seen, *[value.alias(name) for name, value in figures.items()]).write.mode("overwrite").parquet(path)
+        return dict(seen.get)
 
     @property
     def parallelism(self) -> int:
@@ -193,6 +220,7 @@ def run_batch(spark: SparkSession, options: BatchOptions, report: Report | None 
     for stage in STAGES[: STAGES.index(options.stop_after) + 1]:
         signature = _signature(signature, stage, stage_settings(options, stage))
         results.append(_run_stage(batch, stage, runners[stage], signature, say))
+        batch.done[stage] = results[-1].figures
     return _result(batch, results)
 
 

@@ -62,25 +62,24 @@ VECTOR_SCHEMA = (
 def run(batch: Batch) -> dict[str, Any]:
     """Document frequencies, vectors, the replay, story ids; write the assignments."""
     articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
-    count = articles.count()
-    vectors = _vectors(batch, articles, count)
-    vectors.write.mode("overwrite").parquet(batch.stage_path("cluster", "vectors"))
-    vectors = batch.read(batch.stage_path("cluster", "vectors"), VECTOR_SCHEMA)
+    count = int(batch.figures_of("clean")["articles"])
+    size = batch.options.slice_articles
+    slices = 1 if size <= 0 or size >= count else -(-count // size)
+    vectors_path = batch.stage_path("cluster", "vectors")
+    timeline = batch.write(_vectors(batch, articles, count), vectors_path, **_timeline(count, size, slices))
+    vectors = batch.read(vectors_path, VECTOR_SCHEMA)
     started = time.perf_counter()
-    assigned, slices = _replayed(batch, vectors, count)
-    assigned.write.mode("overwrite").parquet(batch.stage_path("cluster", "replayed"))
+    replayed = _replayed(batch, vectors, slices, timeline, count)
+    weighed = batch.write(replayed, batch.stage_path("cluster", "replayed"), candidates=F.avg("candidates"))
     replay_seconds = time.perf_counter() - started
     assigned = batch.read(batch.stage_path("cluster", "replayed"), REPLAYED_SCHEMA)
     pointers, rounds = _followed(assigned.select("position", "pointer"), slices)
-    ranked = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
-    ranked.write.mode("overwrite").parquet(batch.stage_path("cluster", "assignments"))
-    sizes = batch.read(batch.stage_path("cluster", "assignments"), ASSIGNMENT_SCHEMA).groupBy("story").count()
-    largest = sizes.agg(F.max("count")).first()
-    weighed = assigned.agg(F.avg("candidates")).first()
+    ranked, stories = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
+    largest = batch.write(ranked, batch.stage_path("cluster", "assignments"), size=F.max("size"))
     return {
-        "stories": sizes.count(),
-        "largest_story": int(largest[0]) if largest and largest[0] is not None else 0,
-        "candidates_per_article": round(float(weighed[0] or 0.0), 2) if weighed else 0.0,
+        "stories": stories,
+        "largest_story": int(largest["size"] or 0),
+        "candidates_per_article": round(float(weighed["candidates"] or 0.0), 2),
         "slices": slices,
         "pointer_rounds": rounds,
         "replay_seconds": round(replay_seconds, 2),
@@ -146,37 +145,47 @@ def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         yield to_frame(out, VECTOR_SCHEMA)
 
 
-def _chunk_ends(vectors: DataFrame, count: int) -> list[float]:
-    """The time of the last article of each batch of ``stream.BATCH`` (NaN when undated)."""
-    last = vectors.where((F.col("position") % BATCH == BATCH - 1) | (F.col("position") == count - 1))
+def _timeline(count: int, size: int, slices: int) -> dict[str, Column]:
+    """What the replay needs of the whole timeline, observed while the vectors are written (``Batch.write``).
+
+    ``ends``: (position, seconds) of the last article of each batch of
+    ``stream.BATCH``; with time slices of ``size`` articles, also ``starts``:
+    those of each slice's first article, and ``latest``: the latest time.
+    """
+    moment = F.struct("position", "seconds")
+    last = (F.col("position") % BATCH == BATCH - 1) | (F.col("position") == count - 1)
+    out = {"ends": F.collect_list(F.when(last, moment))}
+    if slices > 1:
+        out["starts"] = F.collect_list(F.when(F.col("position") % size == 0, moment))
+        out["latest"] = F.max("seconds")
+    return out
+
+
+def _chunk_ends(last: Sequence[Any], count: int) -> list[float]:
+    """The time of the last article of each batch of ``stream.BATCH`` (NaN when undated), from ``ends``."""
     ends = [math.nan] * ((count + BATCH - 1) // BATCH)
-    for row in last.select("position", "seconds").collect():
+    for row in last:
         ends[int(row["position"]) // BATCH] = math.nan if row["seconds"] is None else float(row["seconds"])
     return ends
 
 
-def _replayed(batch: Batch, vectors: DataFrame, count: int) -> tuple[DataFrame, int]:
-    """Every article's pointer from the replay (one task, or one per time slice) and the number of slices."""
-    size = batch.options.slice_articles
-    slices = 1 if size <= 0 or size >= count else -(-count // size)
+def _replayed(batch: Batch, vectors: DataFrame, slices: int, timeline: dict[str, Any], count: int) -> DataFrame:
+    """Every article's pointer from the replay (one task, or one per time slice)."""
     if slices == 1:
         rows = vectors.withColumn("slice", F.lit(0)).withColumn("own", F.lit(True))
     else:
-        rows = _sliced(vectors, size, slices, batch.options.warmup_days)
+        rows = _sliced(vectors, batch.options.slice_articles, timeline, batch.options.warmup_days)
     keyed = looked_up(rows, "slice", partition_keys(slices), "_key")
     placed = keyed.repartition(slices, "_key").sortWithinPartitions("slice", "position")
-    ends = _chunk_ends(vectors, count)
-    return placed.mapInPandas(_replay_task(ends), REPLAYED_SCHEMA), slices
+    return placed.mapInPandas(_replay_task(_chunk_ends(timeline["ends"], count)), REPLAYED_SCHEMA)
 
 
-def _sliced(vectors: DataFrame, size: int, slices: int, warmup_days: float) -> DataFrame:
+def _sliced(vectors: DataFrame, size: int, timeline: dict[str, Any], warmup_days: float) -> DataFrame:
     """Own rows of each slice, plus warm-up rows: earlier articles within ``warmup_days`` of the slice's start."""
-    starts = vectors.where(F.col("position") % size == 0).select("position", "seconds").collect()
-    latest = vectors.agg(F.max("seconds")).first()
-    fallback = float(latest[0]) if latest and latest[0] is not None else 0.0
+    fallback = float(timeline["latest"]) if timeline["latest"] is not None else 0.0
     table = [
         (int(r["position"]) // size, int(r["position"]), fallback if r["seconds"] is None else float(r["seconds"]))
-        for r in starts
+        for r in sorted(timeline["starts"], key=lambda r: int(r["position"]))
     ]
     spark = vectors.sparkSession
     bounds = spark.createDataFrame(table, "slice int, start long, from_seconds double")
@@ -256,8 +265,8 @@ def _followed(pointers: DataFrame, slices: int) -> tuple[DataFrame, int]:
     raise RuntimeError(f"story pointers still moving after {MAX_POINTER_ROUNDS} rounds")
 
 
-def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> DataFrame:
-    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article."""
+def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> tuple[DataFrame, int]:
+    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article, and the number of stories."""
     dated = pointers.join(articles.select("position", "id", "published", "file", "line"), "position")
     stories = dated.groupBy(F.col("pointer").alias("root")).agg(
         F.count("*").alias("size"),
@@ -265,8 +274,8 @@ def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> Dat
         F.min(F.struct("file", "line")).alias("first_input"),
     )
     order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
-    ranked, _ = with_index(stories, order, "rank", partitions)
+    ranked, count = with_index(stories, order, "rank", partitions)
     named = ranked.select(
         "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
     )
-    return dated.join(named, F.col("pointer") == F.col("root")).select("position", "id", "story", "rank", "size")
+    return dated.join(named, F.col("pointer") == F.col("root")).select("position", "id", "story", "rank", "size"), count

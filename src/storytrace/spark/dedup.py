@@ -45,9 +45,9 @@ def run(batch: Batch) -> dict[str, Any]:
         .select("later", F.explode(F.filter("members", lambda m: m < F.col("later"))).alias("earlier"))
         .distinct()
     )
-    pairs.write.mode("overwrite").parquet(batch.stage_path("dedup", "candidates"))
+    written = batch.write(pairs, batch.stage_path("dedup", "candidates"), candidates=F.count(F.lit(1)))
+    candidates = int(written["candidates"])
     pairs = batch.read(batch.stage_path("dedup", "candidates"), CANDIDATE_SCHEMA)
-    candidates = pairs.count()
     signature = articles.select("position", "signature")
     joined = (
         pairs.join(signature.withColumnRenamed("position", "later").withColumnRenamed("signature", "a"), "later")
@@ -57,12 +57,10 @@ def run(batch: Batch) -> dict[str, Any]:
     copies = joined.mapInPandas(_verify, "later long, earlier long")
     ids = articles.select(F.col("position").alias("parent"), F.col("id").alias("parent_id"))
     parents = copies.groupBy(F.col("later").alias("position")).agg(F.min("earlier").alias("parent")).join(ids, "parent")
-    parents.select("position", "parent", "parent_id").write.mode("overwrite").parquet(
-        batch.stage_path("dedup", "parents")
-    )
-    found = batch.read(batch.stage_path("dedup", "parents"), PARENT_SCHEMA).count()
+    parents = parents.select("position", "parent", "parent_id")
+    found = batch.write(parents, batch.stage_path("dedup", "parents"), copies=F.count(F.lit(1)))
     batch.files.delete(batch.stage_path("dedup", "candidates"))
-    return {"candidate_pairs": candidates, "copies": found}
+    return {"candidate_pairs": candidates, "copies": int(found["copies"])}
 
 
 def _verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
