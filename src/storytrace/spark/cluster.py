@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from storytrace.cluster.stream import BATCH, _seconds
@@ -249,18 +249,22 @@ def _vector(terms: Any, weights: Any) -> dict[str, float]:
 
 
 def _followed(pointers: DataFrame, slices: int) -> tuple[DataFrame, int]:
-    """Pointers followed to their end (each article to its story's first article); rounds of pointer jumping."""
+    """Pointers followed to their end (each article to its story's first article); rounds of pointer jumping.
+
+    A round's pointers that moved are counted while the round is checkpointed (observed): no query of their own.
+    """
     if slices == 1:
         return pointers, 0
     current = pointers.localCheckpoint()
     for rounds in range(1, MAX_POINTER_ROUNDS + 1):
         step = current.alias("a").join(current.alias("b"), F.col("a.pointer") == F.col("b.position"))
         following = step.select(
-            F.col("a.position").alias("position"), F.col("b.pointer").alias("pointer")
-        ).localCheckpoint()
-        moved = following.join(current.withColumnRenamed("pointer", "was"), "position").where("pointer <> was").count()
-        current = following
-        if not moved:
+            F.col("a.position").alias("position"), F.col("b.pointer").alias("pointer"), F.col("a.pointer").alias("was")
+        )
+        seen = Observation()
+        moved = F.count(F.when(F.col("pointer") != F.col("was"), True)).alias("moved")
+        current = following.observe(seen, moved).drop("was").localCheckpoint()
+        if not seen.get["moved"]:
             return current, rounds
     raise RuntimeError(f"story pointers still moving after {MAX_POINTER_ROUNDS} rounds")
 
