@@ -39,7 +39,7 @@ from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
 from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
 from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms  # noqa: E402
-from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spark_hash  # noqa: E402
+from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spark_hash, with_index  # noqa: E402
 from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
 
@@ -183,6 +183,16 @@ def test_spark_hash_and_partition_keys_are_sparks(spark) -> None:
         assert keys == [int(r[1]) for r in sorted(searched.collect())]  # the keys Spark's search found
         dealt = spark.createDataFrame(list(enumerate(keys)), "p int, k long").repartition(n, "k")
         assert dealt.where(F.col("p") != F.spark_partition_id()).count() == 0  # each key lands in its partition
+
+
+def test_with_index_numbers_the_rows_in_order_and_sums_columns(spark) -> None:
+    from pyspark.sql import functions as F
+
+    shuffled = spark.range(0, 1000).select(((F.col("id") * 7919) % 1000).alias("k"), (F.col("id") % 3).alias("w"))
+    indexed = with_index(shuffled, ["k"], "i", 5, sums=["w"])
+    rows = indexed.frame.orderBy("i").collect()
+    assert [r["i"] for r in rows] == [r["k"] for r in rows] == list(range(1000))
+    assert indexed.rows == 1000 and indexed.sums == {"w": sum(i % 3 for i in range(1000))}
 
 
 def test_a_lookup_is_the_same_in_the_plan_and_broadcast(spark) -> None:

@@ -91,7 +91,7 @@ def run(batch: Batch) -> dict[str, Any]:
         raise BadInput(batch.options.input, f"no valid article records (first problem: {first})")
     kept = ranked.where("_n = 1").drop("_n", "_hash", "_first_hash", "_first_where")
     tasks = batch.partitions(count, ARTICLES_PER_TASK)
-    ordered, _ = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks)
+    ordered = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks).frame
     featured = ordered.repartition(tasks).mapInPandas(_featurise(sources), FEATURE_SCHEMA)
     batch.write(featured, batch.stage_path("clean", "articles"))
     batch.files.delete(batch.stage_path("clean", "parsed"))

@@ -278,8 +278,9 @@ def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> tup
         F.min(F.struct("file", "line")).alias("first_input"),
     )
     order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
-    ranked, count = with_index(stories, order, "rank", partitions)
-    named = ranked.select(
+    ranked = with_index(stories, order, "rank", partitions)
+    named = ranked.frame.select(
         "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
     )
-    return dated.join(named, F.col("pointer") == F.col("root")).select("position", "id", "story", "rank", "size"), count
+    assigned = dated.join(named, F.col("pointer") == F.col("root"))
+    return assigned.select("position", "id", "story", "rank", "size"), ranked.rows
