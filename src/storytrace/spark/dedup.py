@@ -48,16 +48,14 @@ def run(batch: Batch) -> dict[str, Any]:
     written = batch.write(pairs, batch.stage_path("dedup", "candidates"), candidates=F.count(F.lit(1)))
     candidates = int(written["candidates"])
     pairs = batch.read(batch.stage_path("dedup", "candidates"), CANDIDATE_SCHEMA)
-    signature = articles.select("position", "signature")
+    later = articles.select(F.col("position").alias("later"), F.col("signature").alias("a"))
+    earlier = articles.select(F.col("position").alias("earlier"), F.col("signature").alias("b"), "id")
     joined = (
-        pairs.join(signature.withColumnRenamed("position", "later").withColumnRenamed("signature", "a"), "later")
-        .join(signature.withColumnRenamed("position", "earlier").withColumnRenamed("signature", "b"), "earlier")
-        .repartition(batch.partitions(candidates, PAIRS_PER_TASK))
+        pairs.join(later, "later").join(earlier, "earlier").repartition(batch.partitions(candidates, PAIRS_PER_TASK))
     )
-    copies = joined.mapInPandas(_verify, "later long, earlier long")
-    ids = articles.select(F.col("position").alias("parent"), F.col("id").alias("parent_id"))
-    parents = copies.groupBy(F.col("later").alias("position")).agg(F.min("earlier").alias("parent")).join(ids, "parent")
-    parents = parents.select("position", "parent", "parent_id")
+    copies = joined.mapInPandas(_verify, "later long, earlier long, id string")  # the earlier's id comes along
+    first = copies.groupBy(F.col("later").alias("position")).agg(F.min(F.struct("earlier", "id")).alias("first"))
+    parents = first.select("position", F.col("first.earlier").alias("parent"), F.col("first.id").alias("parent_id"))
     found = batch.write(parents, batch.stage_path("dedup", "parents"), copies=F.count(F.lit(1)))
     batch.files.delete(batch.stage_path("dedup", "candidates"))
     return {"candidate_pairs": candidates, "copies": int(found["copies"])}
@@ -67,4 +65,4 @@ def _verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """The candidate pairs whose signatures say they are copies."""
     for frame in batches:
         keep = [same_text(a, b) for a, b in zip(frame["a"], frame["b"], strict=True)]
-        yield frame.loc[keep, ["later", "earlier"]]
+        yield frame.loc[keep, ["later", "earlier", "id"]]
