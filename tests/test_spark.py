@@ -251,6 +251,21 @@ def test_demo_copies_found_by_the_dedup_stage_are_those_of_the_duplicate_index(d
     assert got == expected and got  # the demo's verbatim reprints
 
 
+def test_document_frequencies_over_several_blocks_are_those_of_one(spark, demo_run) -> None:
+    from storytrace.spark.cluster import frequencies_at_arrival
+
+    _, out, _ = demo_run
+    articles = spark.read.parquet(str(out / "stages" / "clean" / "articles"))
+    count = articles.count()
+
+    def frequencies(block: int) -> dict[int, dict[str, int]]:
+        rows = frequencies_at_arrival(articles, count, block).collect()
+        return {r["position"]: dict(r["df"]) for r in rows}
+
+    one = frequencies(count)
+    assert one == frequencies(4) and len(one) == count  # blocks of 4 positions: the earlier blocks' counts added
+
+
 def test_a_second_run_skips_every_stage(spark, demo_run) -> None:
     source, out, _ = demo_run
     before = (out / "stories.jsonl").read_bytes()
