@@ -9,7 +9,8 @@ file, then times on that same file:
 
 * ``storytrace batch`` on ``local[1]`` and on ``local[2]`` (each a fresh
   SparkSession and output folder; the session's start is timed apart), with
-  per-stage wall time, CPU time of the tasks, shuffle bytes written, stage
+  per-stage wall time, Spark jobs (``jobs``: each a fixed cost of scheduling
+  on the driver), CPU time of the tasks, shuffle bytes written, stage
   data written, the peak memory of the JVM and of the Python workers, and
   the CPU seconds of all the run's processes (driver, JVM, Python workers):
   over the wall time, the cores kept busy. In local mode a task slot is not
@@ -176,6 +177,7 @@ def run_spark(master: str, records: Path, out: Path) -> dict[str, Any]:
         "wall_s": wall,
         "cpu_s": cpu,  # all processes of the run: the driver, the JVM, the Python workers
         "stages": stages,
+        "jobs": sum(int(s.figures.get("jobs", 0)) for s in result.stages),  # Spark jobs of all stages
         "jvm_peak_mb": memory.jvm / 1024,
         "python_worker_peak_mb": memory.python / 1024,
     }
@@ -226,7 +228,7 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 def print_run(run: dict[str, Any], n: int) -> None:
     print(
         f"{run['master']}: wall {run['wall_s']:.1f} s ({n / run['wall_s']:.1f} docs/s; runs {run['wall_runs_s']}), "
-        f"session start {run['session_s']:.1f} s, peak RSS JVM {run['jvm_peak_mb']:.0f} MB, "
+        f"session start {run['session_s']:.1f} s, {run['jobs']} Spark jobs, peak RSS JVM {run['jvm_peak_mb']:.0f} MB, "
         f"largest Python worker {run['python_worker_peak_mb']:.0f} MB; CPU {run['cpu_s']:.1f} s of all its "
         f"processes ({run['cpu_s'] / run['wall_s']:.2f} cores busy on average)"
     )

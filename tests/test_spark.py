@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("pyspark")
@@ -38,6 +39,7 @@ from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
 from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
 from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms  # noqa: E402
+from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spark_hash, with_index  # noqa: E402
 from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
 
@@ -166,6 +168,43 @@ def test_a_slice_replayed_after_a_warm_up_points_into_the_earlier_slice() -> Non
     assert score([got[k] for k in range(len(rows))], [exact[k] for k in range(len(rows))]).b3_f1 == 1.0
 
 
+# --- the frame tools, against Spark ------------------------------------------------------------
+
+
+def test_spark_hash_and_partition_keys_are_sparks(spark) -> None:
+    from pyspark.sql import functions as F
+
+    ids = [0, 1, -1, 42, 2**31, -(2**31) - 1, 2**62 + 12345, -(2**63), 2**63 - 1, *range(1000, 1200)]
+    table = spark.createDataFrame([(i,) for i in ids], "id long")
+    assert spark_hash(np.array(ids)).tolist() == [r[0] for r in table.select(F.hash("id")).collect()]
+    for n in (1, 2, 7, 64):
+        keys = partition_keys(n)
+        searched = spark.range(0, 16 * n).groupBy(F.pmod(F.hash("id"), F.lit(n)).alias("p")).agg(F.min("id"))
+        assert keys == [int(r[1]) for r in sorted(searched.collect())]  # the keys Spark's search found
+        dealt = spark.createDataFrame(list(enumerate(keys)), "p int, k long").repartition(n, "k")
+        assert dealt.where(F.col("p") != F.spark_partition_id()).count() == 0  # each key lands in its partition
+
+
+def test_with_index_numbers_the_rows_in_order_and_sums_columns(spark) -> None:
+    from pyspark.sql import functions as F
+
+    shuffled = spark.range(0, 1000).select(((F.col("id") * 7919) % 1000).alias("k"), (F.col("id") % 3).alias("w"))
+    indexed = with_index(shuffled, ["k"], "i", 5, sums=["w"])
+    rows = indexed.frame.orderBy("i").collect()
+    assert [r["i"] for r in rows] == [r["k"] for r in rows] == list(range(1000))
+    assert indexed.rows == 1000 and indexed.sums == {"w": sum(i % 3 for i in range(1000))}
+
+
+def test_a_lookup_is_the_same_in_the_plan_and_broadcast(spark) -> None:
+    from pyspark.sql import functions as F
+
+    rows = spark.range(0, 3 * LITERAL_MAX).select(F.col("id"), (F.col("id") % (2 * LITERAL_MAX)).cast("int").alias("i"))
+    for size in (LITERAL_MAX, 2 * LITERAL_MAX):  # a literal array, then a broadcast table
+        values = [7 * k - 3 for k in range(size)]
+        got = looked_up(rows.where(F.col("i") < size), "i", values, "v").select("i", "v").collect()
+        assert got and all(r["v"] == values[r["i"]] for r in got)
+
+
 # --- the demo corpus through every stage ------------------------------------------------------
 
 
@@ -210,6 +249,21 @@ def test_demo_copies_found_by_the_dedup_stage_are_those_of_the_duplicate_index(d
     rows, _ = replay_rows(demo_articles())
     expected = {r.key: r.parent_key for r in rows if r.parent_key is not None}
     assert got == expected and got  # the demo's verbatim reprints
+
+
+def test_document_frequencies_over_several_blocks_are_those_of_one(spark, demo_run) -> None:
+    from storytrace.spark.cluster import frequencies_at_arrival
+
+    _, out, _ = demo_run
+    articles = spark.read.parquet(str(out / "stages" / "clean" / "articles"))
+    count = articles.count()
+
+    def frequencies(block: int) -> dict[int, dict[str, int]]:
+        rows = frequencies_at_arrival(articles, count, block).collect()
+        return {r["position"]: dict(r["df"]) for r in rows}
+
+    one = frequencies(count)
+    assert one == frequencies(4) and len(one) == count  # blocks of 4 positions: the earlier blocks' counts added
 
 
 def test_a_second_run_skips_every_stage(spark, demo_run) -> None:

@@ -11,8 +11,10 @@
 
 Stories are dealt to partitions by estimated cost (the article pairs
 ``compare_story`` aligns, plus ``FACT_COST`` per article for the facts),
-heaviest first (``frames.balanced``): plain hash partitioning leaves a task
-with two big stories while the other cores idle at the end.
+heaviest first (``frames.by_cost``, ``frames.dealt``): plain hash partitioning leaves a task
+with two big stories while the other cores idle at the end. The sizes come
+from the cluster stage's assignments, and the total cost, which sets the
+number of tasks, from the same query that ranks the stories.
 
 Does not: cluster (``cluster``); write the JSON Lines files (``write``); split
 one story over several tasks (a story is one ``analyze_story`` call: its size
@@ -30,13 +32,17 @@ from pyspark.sql import functions as F
 
 from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
+from storytrace.spark.cluster import ASSIGNMENT_SCHEMA
 from storytrace.spark.features import plain_row, to_frame
-from storytrace.spark.frames import PART_KEY, balanced
+from storytrace.spark.frames import PART_KEY, by_cost, dealt
 from storytrace.spark.stories import ROW_SCHEMA, story_rows
 
 FACT_COST = 5  # the facts of one article cost about as much as aligning five article pairs (Reuters items)
 COST_PER_TASK = 2000  # pair-equivalents per task: half a minute to a minute
+STORIES_PER_RANGE = 100_000  # stories per task when they are sorted by cost
 ARTICLE_FIELDS = ["id", "text", "title", "url", "source", "published", "language", "authors", "kind", "origin"]
+STORY_TABLE_SCHEMA = "story string, rank long, size int, title string, first_published string, story_json string"
 META_SCHEMA = (
     "source string, title string, published string, kind string, url string, origin string, "
     "authors array<string>, credited array<string>, boilerplate array<string>"
@@ -45,42 +51,39 @@ META_SCHEMA = (
 
 def run(batch: Batch) -> dict[str, Any]:
     """Analyse every story; write the four tables."""
-    spark = batch.spark
-    articles = spark.read.parquet(batch.stage_path("clean", "articles"))
-    assigned = spark.read.parquet(batch.stage_path("cluster", "assignments")).select("position", "story", "rank")
-    members = articles.select("position", *ARTICLE_FIELDS).join(assigned, "position").drop("position")
-    stories = members.groupBy("story").agg(F.count("*").alias("size"))
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
+    assigned = batch.read(batch.stage_path("cluster", "assignments"), ASSIGNMENT_SCHEMA)
+    placed = assigned.select("position", "story", "rank")
+    members = articles.select("position", *ARTICLE_FIELDS).join(placed, "position").drop("position")
+    stories = assigned.groupBy("story").agg(F.count("*").alias("size"))
     every = F.col("size") * (F.col("size") - 1) / 2
     pairs = F.when(F.col("size") <= ALL_PAIRS_MAX_ARTICLES, every).otherwise(
         F.least(every, F.col("size") * NEAREST_ARTICLES)
     )
     units = stories.select(
-        "story", (pairs + FACT_COST * F.col("size")).cast("long").alias("cost"), pairs.alias("pairs")
+        "story", (pairs + FACT_COST * F.col("size")).cast("long").alias("cost"), pairs.cast("long").alias("pairs")
     )
-    totals = units.agg(F.sum("cost"), F.sum("pairs")).first()
-    cost, aligned = (float(totals[0] or 0), int(totals[1] or 0)) if totals else (0.0, 0)
-    tasks = batch.partitions(cost, COST_PER_TASK)
-    rows = _analysed(
-        members, balanced(units.select("story", "cost"), "cost", tasks).drop("cost"), tasks, _sources(articles)
+    sorting = batch.partitions(int(batch.figures_of("cluster")["stories"]), STORIES_PER_RANGE)
+    ranked = by_cost(units, "cost", sorting, sums=("cost", "pairs"))  # the totals come with the ranks
+    aligned, tasks = ranked.sums["pairs"], batch.partitions(ranked.sums["cost"], COST_PER_TASK)
+    sources = tuple(batch.figures_of("clean")["agency_sources"])  # cleaning learns their credits
+    dealt_to = dealt(ranked.frame.drop("cost", "pairs"), tasks)
+    rows = _analysed(members, dealt_to, tasks, sources)
+    kinds = {"stories": "story", "articles": "article", "alignments": "alignment", "edges": "edge"}
+    counted = batch.write(
+        rows,
+        batch.stage_path("analyze", "rows"),
+        **{name: F.count(F.when(F.col("kind") == kind, True)) for name, kind in kinds.items()},
     )
-    rows.write.mode("overwrite").parquet(batch.stage_path("analyze", "rows"))
-    rows = spark.read.parquet(batch.stage_path("analyze", "rows"))
-    _write_tables(batch, rows)
-    counted = {r["kind"]: int(r["count"]) for r in rows.groupBy("kind").count().collect()}
+    _write_tables(batch, batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA))
     return {
-        "stories": counted.get("story", 0),
-        "articles": counted.get("article", 0),
+        "stories": int(counted["stories"]),
+        "articles": int(counted["articles"]),
         "article_pairs": aligned,
-        "alignments": counted.get("alignment", 0),
-        "edges": counted.get("edge", 0),
+        "alignments": int(counted["alignments"]),
+        "edges": int(counted["edges"]),
         "tasks": tasks,
     }
-
-
-def _sources(articles: DataFrame) -> tuple[str, ...]:
-    """The sources of the corpus's agency records (cleaning learns their credits)."""
-    found = articles.where("kind = 'agency' AND source IS NOT NULL").select("source").distinct().collect()
-    return tuple(sorted(str(r["source"]) for r in found))
 
 
 def _analysed(members: DataFrame, dealt: DataFrame, tasks: int, sources: tuple[str, ...]) -> DataFrame:

@@ -5,11 +5,19 @@
 stage writes its Parquet under ``OUT/stages/<stage>/`` and then a marker
 ``OUT/stages/<stage>/_SUCCESS`` holding its signature (a digest of the input
 files' names, sizes and times, storytrace's version and code, the settings
-that change its result, and the previous stage's signature) and its figures.
+that change its result, and the previous stage's signature) and its figures,
+among them ``jobs``: the Spark jobs the stage ran (its job group's).
 On a re-run a stage whose marker holds the same signature is skipped; any
 other marker is ignored and the stage runs again (so do the stages after
 it, whose signatures chain to it). Markers are read and written through
 Hadoop's FileSystem API (``files``).
+
+Every Spark job is a fixed cost on the driver, so the stages run few of
+them: a stage's figures are aggregates observed while its data are written
+(``Batch.write``), not queries of their own; data sets are read back with
+their known schemas (``Batch.read``); and a later stage takes what an earlier
+one counted (the number of articles, the agencies) from its figures
+(``Batch.figures_of``) instead of counting again.
 
 Does not: start Spark (``session``), print (the CLI reports the events it is given).
 """
@@ -24,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pyspark.sql import SparkSession
+from pyspark.sql import Column, DataFrame, Observation, SparkSession
 
 from storytrace import __version__
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS
@@ -96,6 +104,13 @@ class Batch:
     out: str
     inputs: list[Listed]
     input_format: str
+    done: dict[str, dict[str, Any]] = field(default_factory=dict)  # figures of the stages run or skipped so far
+
+    def figures_of(self, stage: str) -> dict[str, Any]:
+        """The figures of an earlier stage of this run (from its marker when it was skipped)."""
+        if stage not in self.done:
+            raise RuntimeError(f"the {stage} stage has not run before this one")
+        return self.done[stage]
 
     def stage_path(self, stage: str, name: str) -> str:
         """Where a stage keeps a data set."""
@@ -108,6 +123,23 @@ class Batch:
     def output_path(self, name: str) -> str:
         """Where a final file goes."""
         return f"{self.out}/{name}"
+
+    def read(self, path: str, schema: str) -> DataFrame:
+        """The Parquet data set a stage wrote at ``path``, with its known ``schema`` (Spark runs no job to infer it)."""
+        return self.spark.read.schema(schema).parquet(path)
+
+    def write(self, df: DataFrame, path: str, **figures: Column) -> dict[str, Any]:
+        """Write ``df`` as Parquet at ``path``; the aggregates ``figures`` of the rows written.
+
+        The figures are observed while the rows are written (``DataFrame.observe``):
+        no query, and no Spark job, of their own.
+        """
+        if not figures:
+            df.write.mode("overwrite").parquet(path)
+            return {}
+        seen = Observation()
+        df.observe(seen, *[value.alias(name) for name, value in figures.items()]).write.mode("overwrite").parquet(path)
+        return dict(seen.get)
 
     @property
     def parallelism(self) -> int:
@@ -188,6 +220,7 @@ def run_batch(spark: SparkSession, options: BatchOptions, report: Report | None 
     for stage in STAGES[: STAGES.index(options.stop_after) + 1]:
         signature = _signature(signature, stage, stage_settings(options, stage))
         results.append(_run_stage(batch, stage, runners[stage], signature, say))
+        batch.done[stage] = results[-1].figures
     return _result(batch, results)
 
 
@@ -201,16 +234,24 @@ def _run_stage(batch: Batch, stage: str, run: StageRun, signature: str, say: Rep
     say(stage, "start", {})
     batch.files.delete(marker)
     started = time.perf_counter()
-    batch.spark.sparkContext.setJobGroup(f"storytrace:{stage}", f"storytrace batch: {stage}")
+    group = f"storytrace:{stage}"
+    before = _jobs_of(batch.spark, group)
+    batch.spark.sparkContext.setJobGroup(group, f"storytrace batch: {stage}")
     try:
         figures = run(batch)
     finally:
         batch.spark.catalog.clearCache()
     seconds = time.perf_counter() - started
     figures["seconds"] = round(seconds, 2)
+    figures["jobs"] = len(_jobs_of(batch.spark, group) - before)
     batch.files.write_text(marker, json.dumps({"signature": signature, "figures": figures}, sort_keys=True))
     say(stage, "done", figures)
     return StageResult(stage, "done", seconds, figures)
+
+
+def _jobs_of(spark: SparkSession, group: str) -> set[int]:
+    """The ids of the Spark jobs run so far in job group ``group`` (those Spark still keeps, its last 1,000)."""
+    return set(spark.sparkContext.statusTracker().getJobIdsForGroup(group))
 
 
 def _read_marker(files: Files, uri: str) -> dict[str, Any] | None:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
-from pyspark.sql import DataFrame, Window
+from pyspark.sql import DataFrame, Observation, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -55,6 +55,7 @@ ARTICLE_SCHEMA = (
     "authors array<string>, kind string, origin string"
 )
 PARSED_SCHEMA = f"{ARTICLE_SCHEMA}, file string, line long, problem string"
+PROBLEM_SCHEMA = "where string, problem string, file string, line long"
 FEATURE_SCHEMA = (
     f"{ARTICLE_SCHEMA}, file string, line long, position long, "
     "doc_terms array<string>, doc_counts array<int>, title_terms array<string>, title_counts array<int>, "
@@ -64,32 +65,35 @@ FEATURE_SCHEMA = (
 
 def run(batch: Batch) -> dict[str, Any]:
     """Read, validate, order, clean and featurise; write the stage's data sets."""
-    parsed = _parse(batch, _numbered(batch))
-    parsed.write.mode("overwrite").parquet(batch.stage_path("clean", "parsed"))
-    parsed = batch.spark.read.parquet(batch.stage_path("clean", "parsed"))
+    batch.write(_parse(batch, _numbered(batch)), batch.stage_path("clean", "parsed"))
+    parsed = batch.read(batch.stage_path("clean", "parsed"), PARSED_SCHEMA)
     records = parsed.where(F.col("problem").isNull()).drop("problem")
-    kept, repeats = _unique_ids(records)
+    ranked = _ranked(records)
+    seen = Observation()  # the articles kept and their agencies, counted while the problems are written
+    agency = (F.col("_n") == 1) & (F.col("kind") == "agency")
+    repeats = _repeats(
+        ranked.observe(
+            seen,
+            F.count(F.when(F.col("_n") == 1, True)).alias("articles"),
+            F.collect_set(F.when(agency, F.col("source"))).alias("sources"),
+        )
+    )
     problems = (
         parsed.where(F.col("problem").isNotNull())
         .select(F.col("origin").alias("where"), "problem", "file", "line")
         .unionByName(repeats)
     )
-    problems.write.mode("overwrite").parquet(batch.stage_path("clean", "problems"))
-    figures = _problem_figures(batch)
-    count = kept.count()
+    written = batch.write(problems, batch.stage_path("clean", "problems"), problems=F.count(F.lit(1)))
+    figures = _problem_figures(batch, int(written["problems"]))
+    count, sources = int(seen.get["articles"]), tuple(sorted(seen.get["sources"]))
     if count == 0:
         first = figures["first_problems"][0] if figures["first_problems"] else "the input is empty"
         raise BadInput(batch.options.input, f"no valid article records (first problem: {first})")
-    sources = tuple(
-        sorted(
-            r["source"]
-            for r in kept.where("kind = 'agency' AND source IS NOT NULL").select("source").distinct().collect()
-        )
-    )
+    kept = ranked.where("_n = 1").drop("_n", "_hash", "_first_hash", "_first_where")
     tasks = batch.partitions(count, ARTICLES_PER_TASK)
-    ordered = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks)
+    ordered = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks).frame
     featured = ordered.repartition(tasks).mapInPandas(_featurise(sources), FEATURE_SCHEMA)
-    featured.write.mode("overwrite").parquet(batch.stage_path("clean", "articles"))
+    batch.write(featured, batch.stage_path("clean", "articles"))
     batch.files.delete(batch.stage_path("clean", "parsed"))
     return {**figures, "articles": count, "agency_sources": list(sources)}
 
@@ -172,35 +176,37 @@ def _parsed_row(item: Article | InputProblem, file: str, line: int) -> dict[str,
     return {**article_row(item), "file": file, "line": line, "problem": None}
 
 
-def _unique_ids(records: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """The first record of each id, and a problem for each later one with another text."""
+def _ranked(records: DataFrame) -> DataFrame:
+    """The records of each id numbered in input order (``_n``; the first one is kept), with their texts' digests."""
     first = Window.partitionBy("id").orderBy("file", "line")
     content = F.sha2(F.concat_ws("\u0000", "text", "title", "source", "published"), 256)
-    ranked = (
+    return (
         records.withColumn("_n", F.row_number().over(first))
         .withColumn("_hash", content)
         .withColumn("_first_hash", F.first("_hash").over(first))
         .withColumn("_first_where", F.first("origin").over(first))
     )
-    kept = ranked.where("_n = 1").drop("_n", "_hash", "_first_hash", "_first_where")
-    repeats = ranked.where("_n > 1 AND _hash <> _first_hash").select(
+
+
+def _repeats(ranked: DataFrame) -> DataFrame:
+    """A problem for each record after the first of its id with another text."""
+    return ranked.where("_n > 1 AND _hash <> _first_hash").select(
         F.col("origin").alias("where"),
         F.concat(F.lit("id '"), F.col("id"), F.lit("' is already used by "), F.col("_first_where"),
                  F.lit(" for another text; this record is left out")).alias("problem"),
         "file",
         "line",
     )  # fmt: skip
-    return kept, repeats
 
 
-def _problem_figures(batch: Batch) -> dict[str, Any]:
+def _problem_figures(batch: Batch, count: int) -> dict[str, Any]:
     """How many problems, the first ones as lines, and ``OUT/problems.jsonl`` when there are any."""
-    problems = batch.spark.read.parquet(batch.stage_path("clean", "problems")).orderBy("file", "line")
-    count = problems.count()
-    first = [f"{r['where']}: {r['problem']}" for r in problems.limit(FIRST_PROBLEMS).collect()]
     target = batch.output_path("problems.jsonl")
     batch.files.delete(target)
+    first: list[str] = []
     if count:
+        problems = batch.read(batch.stage_path("clean", "problems"), PROBLEM_SCHEMA).orderBy("file", "line")
+        first = [f"{r['where']}: {r['problem']}" for r in problems.limit(FIRST_PROBLEMS).collect()]
         folder = batch.stage_path("clean", "problems-jsonl")
         problems.select(F.to_json(F.struct("where", "problem")).alias("value")).coalesce(1).write.mode(
             "overwrite"

@@ -3,8 +3,9 @@
 1. df       for each (article, term) of its story document, title and names:
             how many articles up to it (publication order) have the term in
             their story document: a running count per term (window functions
-            over (term, block of positions), plus the counts of earlier blocks,
-            so no window holds more than ``DF_BLOCK`` positions of one term);
+            over (term, block of positions), plus the counts of earlier blocks
+            when there are several, so no window holds more than ``DF_BLOCK``
+            positions of one term);
 2. vectors  ``features.article_vectors`` (the clusterer's own weighing) in
             ``mapInPandas``, in parallel: what ``StreamClusterer.add`` would compute;
 3. replay   ``replay.replay`` in publication order, streamed through one task
@@ -36,18 +37,22 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
 from storytrace.cluster.stream import BATCH, _seconds
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
+from storytrace.spark.dedup import PARENT_SCHEMA
 from storytrace.spark.features import StreamTerms, article_vectors, plain_row, to_frame
-from storytrace.spark.frames import partition_keys, with_index
+from storytrace.spark.frames import looked_up, partition_keys, with_index
 from storytrace.spark.replay import ReplayRow, replay
 
 DF_BLOCK = 1_000_000  # positions per running-count window of a term
 ARTICLES_PER_TASK = 20_000  # vectors per task
 MAX_POINTER_ROUNDS = 64
+REPLAYED_SCHEMA = "position long, pointer long, candidates int"
+ASSIGNMENT_SCHEMA = "position long, id string, story string, rank long, size long"
 VECTOR_SCHEMA = (
     "position long, id string, published string, seconds double, parent long, parent_id string, "
     "body_terms array<string>, body_weights array<double>, title_terms array<string>, title_weights array<double>, "
@@ -57,26 +62,25 @@ VECTOR_SCHEMA = (
 
 def run(batch: Batch) -> dict[str, Any]:
     """Document frequencies, vectors, the replay, story ids; write the assignments."""
-    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
-    count = articles.count()
-    vectors = _vectors(batch, articles, count)
-    vectors.write.mode("overwrite").parquet(batch.stage_path("cluster", "vectors"))
-    vectors = batch.spark.read.parquet(batch.stage_path("cluster", "vectors"))
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
+    count = int(batch.figures_of("clean")["articles"])
+    size = batch.options.slice_articles
+    slices = 1 if size <= 0 or size >= count else -(-count // size)
+    vectors_path = batch.stage_path("cluster", "vectors")
+    timeline = batch.write(_vectors(batch, articles, count), vectors_path, **_timeline(count, size, slices))
+    vectors = batch.read(vectors_path, VECTOR_SCHEMA)
     started = time.perf_counter()
-    assigned, slices = _replayed(batch, vectors, count)
-    assigned.write.mode("overwrite").parquet(batch.stage_path("cluster", "replayed"))
+    replayed = _replayed(batch, vectors, slices, timeline, count)
+    weighed = batch.write(replayed, batch.stage_path("cluster", "replayed"), candidates=F.avg("candidates"))
     replay_seconds = time.perf_counter() - started
-    assigned = batch.spark.read.parquet(batch.stage_path("cluster", "replayed"))
+    assigned = batch.read(batch.stage_path("cluster", "replayed"), REPLAYED_SCHEMA)
     pointers, rounds = _followed(assigned.select("position", "pointer"), slices)
-    ranked = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
-    ranked.write.mode("overwrite").parquet(batch.stage_path("cluster", "assignments"))
-    sizes = batch.spark.read.parquet(batch.stage_path("cluster", "assignments")).groupBy("story").count()
-    largest = sizes.agg(F.max("count")).first()
-    weighed = assigned.agg(F.avg("candidates")).first()
+    ranked, stories = _story_ids(pointers, articles, batch.partitions(count, ARTICLES_PER_TASK))
+    largest = batch.write(ranked, batch.stage_path("cluster", "assignments"), size=F.max("size"))
     return {
-        "stories": sizes.count(),
-        "largest_story": int(largest[0]) if largest and largest[0] is not None else 0,
-        "candidates_per_article": round(float(weighed[0] or 0.0), 2) if weighed else 0.0,
+        "stories": stories,
+        "largest_story": int(largest["size"] or 0),
+        "candidates_per_article": round(float(weighed["candidates"] or 0.0), 2),
         "slices": slices,
         "pointer_rounds": rounds,
         "replay_seconds": round(replay_seconds, 2),
@@ -85,25 +89,8 @@ def run(batch: Batch) -> dict[str, Any]:
 
 def _vectors(batch: Batch, articles: DataFrame, count: int) -> DataFrame:
     """Each article's TF-IDF vectors at arrival, its time and its earliest copy."""
-    doc = articles.select("position", F.explode("doc_terms").alias("term"), F.lit(1).alias("in_doc"))
-    others = F.array_except(F.array_union("title_terms", "name_terms"), "doc_terms")
-    other = articles.select("position", F.explode(others).alias("term"), F.lit(0).alias("in_doc"))
-    occurrences = doc.unionByName(other).withColumn("block", F.floor(F.col("position") / DF_BLOCK))
-    running = Window.partitionBy("term", "block").orderBy("position").rowsBetween(Window.unboundedPreceding, 0)
-    occurrences = occurrences.withColumn("in_block", F.sum("in_doc").over(running))
-    blocks = occurrences.groupBy("term", "block").agg(F.sum("in_doc").alias("count"))
-    earlier = Window.partitionBy("term").orderBy("block").rowsBetween(Window.unboundedPreceding, -1)
-    blocks = blocks.withColumn("before", F.coalesce(F.sum("count").over(earlier), F.lit(0))).drop("count")
-    frequencies = (
-        occurrences.join(blocks, ["term", "block"])
-        .groupBy("position")
-        .agg(
-            F.map_from_entries(
-                F.collect_list(F.struct("term", (F.col("in_block") + F.col("before")).alias("df")))
-            ).alias("df")
-        )
-    )
-    parents = batch.spark.read.parquet(batch.stage_path("dedup", "parents"))
+    frequencies = frequencies_at_arrival(articles, count)
+    parents = batch.read(batch.stage_path("dedup", "parents"), PARENT_SCHEMA)
     terms = articles.select(
         "position",
         "id",
@@ -117,6 +104,29 @@ def _vectors(batch: Batch, articles: DataFrame, count: int) -> DataFrame:
     )
     rows = terms.join(frequencies, "position", "left").join(parents, "position", "left")
     return rows.repartition(batch.partitions(count, ARTICLES_PER_TASK)).mapInPandas(_weigh, VECTOR_SCHEMA)
+
+
+def frequencies_at_arrival(articles: DataFrame, count: int, block: int = DF_BLOCK) -> DataFrame:
+    """``position`` and ``df``: each term of the article and how many articles up to it have it in their document.
+
+    A running count over (term, block of ``block`` positions), plus the counts
+    of the term's earlier blocks when there are more blocks than one.
+    """
+    doc = articles.select("position", F.explode("doc_terms").alias("term"), F.lit(1).alias("in_doc"))
+    others = F.array_except(F.array_union("title_terms", "name_terms"), "doc_terms")
+    other = articles.select("position", F.explode(others).alias("term"), F.lit(0).alias("in_doc"))
+    occurrences = doc.unionByName(other).withColumn("block", F.floor(F.col("position") / block))
+    running = Window.partitionBy("term", "block").orderBy("position").rowsBetween(Window.unboundedPreceding, 0)
+    occurrences = occurrences.withColumn("in_block", F.sum("in_doc").over(running))
+    if count > block:  # add the counts of the term's earlier blocks
+        blocks = occurrences.groupBy("term", "block").agg(F.sum("in_doc").alias("count"))
+        earlier = Window.partitionBy("term").orderBy("block").rowsBetween(Window.unboundedPreceding, -1)
+        blocks = blocks.withColumn("before", F.coalesce(F.sum("count").over(earlier), F.lit(0))).drop("count")
+        counted = occurrences.join(blocks, ["term", "block"]).withColumn("df", F.col("in_block") + F.col("before"))
+    else:  # one block: there are no earlier blocks (two shuffles and a join fewer)
+        counted = occurrences.withColumn("df", F.col("in_block"))
+    entries = F.collect_list(F.struct("term", "df"))
+    return counted.groupBy("position").agg(F.map_from_entries(entries).alias("df"))
 
 
 def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -142,37 +152,47 @@ def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         yield to_frame(out, VECTOR_SCHEMA)
 
 
-def _chunk_ends(vectors: DataFrame, count: int) -> list[float]:
-    """The time of the last article of each batch of ``stream.BATCH`` (NaN when undated)."""
-    last = vectors.where((F.col("position") % BATCH == BATCH - 1) | (F.col("position") == count - 1))
+def _timeline(count: int, size: int, slices: int) -> dict[str, Column]:
+    """What the replay needs of the whole timeline, observed while the vectors are written (``Batch.write``).
+
+    ``ends``: (position, seconds) of the last article of each batch of
+    ``stream.BATCH``; with time slices of ``size`` articles, also ``starts``:
+    those of each slice's first article, and ``latest``: the latest time.
+    """
+    moment = F.struct("position", "seconds")
+    last = (F.col("position") % BATCH == BATCH - 1) | (F.col("position") == count - 1)
+    out = {"ends": F.collect_list(F.when(last, moment))}
+    if slices > 1:
+        out["starts"] = F.collect_list(F.when(F.col("position") % size == 0, moment))
+        out["latest"] = F.max("seconds")
+    return out
+
+
+def _chunk_ends(last: Sequence[Any], count: int) -> list[float]:
+    """The time of the last article of each batch of ``stream.BATCH`` (NaN when undated), from ``ends``."""
     ends = [math.nan] * ((count + BATCH - 1) // BATCH)
-    for row in last.select("position", "seconds").collect():
+    for row in last:
         ends[int(row["position"]) // BATCH] = math.nan if row["seconds"] is None else float(row["seconds"])
     return ends
 
 
-def _replayed(batch: Batch, vectors: DataFrame, count: int) -> tuple[DataFrame, int]:
-    """Every article's pointer from the replay (one task, or one per time slice) and the number of slices."""
-    size = batch.options.slice_articles
-    slices = 1 if size <= 0 or size >= count else -(-count // size)
+def _replayed(batch: Batch, vectors: DataFrame, slices: int, timeline: dict[str, Any], count: int) -> DataFrame:
+    """Every article's pointer from the replay (one task, or one per time slice)."""
     if slices == 1:
         rows = vectors.withColumn("slice", F.lit(0)).withColumn("own", F.lit(True))
     else:
-        rows = _sliced(vectors, size, slices, batch.options.warmup_days)
-    keys = batch.spark.createDataFrame(list(enumerate(partition_keys(batch.spark, slices))), "slice int, _key long")
-    placed = rows.join(F.broadcast(keys), "slice").repartition(slices, "_key").sortWithinPartitions("slice", "position")
-    ends = _chunk_ends(vectors, count)
-    return placed.mapInPandas(_replay_task(ends), "position long, pointer long, candidates int"), slices
+        rows = _sliced(vectors, batch.options.slice_articles, timeline, batch.options.warmup_days)
+    keyed = looked_up(rows, "slice", partition_keys(slices), "_key")
+    placed = keyed.repartition(slices, "_key").sortWithinPartitions("slice", "position")
+    return placed.mapInPandas(_replay_task(_chunk_ends(timeline["ends"], count)), REPLAYED_SCHEMA)
 
 
-def _sliced(vectors: DataFrame, size: int, slices: int, warmup_days: float) -> DataFrame:
+def _sliced(vectors: DataFrame, size: int, timeline: dict[str, Any], warmup_days: float) -> DataFrame:
     """Own rows of each slice, plus warm-up rows: earlier articles within ``warmup_days`` of the slice's start."""
-    starts = vectors.where(F.col("position") % size == 0).select("position", "seconds").collect()
-    latest = vectors.agg(F.max("seconds")).first()
-    fallback = float(latest[0]) if latest and latest[0] is not None else 0.0
+    fallback = float(timeline["latest"]) if timeline["latest"] is not None else 0.0
     table = [
         (int(r["position"]) // size, int(r["position"]), fallback if r["seconds"] is None else float(r["seconds"]))
-        for r in starts
+        for r in sorted(timeline["starts"], key=lambda r: int(r["position"]))
     ]
     spark = vectors.sparkSession
     bounds = spark.createDataFrame(table, "slice int, start long, from_seconds double")
@@ -236,24 +256,28 @@ def _vector(terms: Any, weights: Any) -> dict[str, float]:
 
 
 def _followed(pointers: DataFrame, slices: int) -> tuple[DataFrame, int]:
-    """Pointers followed to their end (each article to its story's first article); rounds of pointer jumping."""
+    """Pointers followed to their end (each article to its story's first article); rounds of pointer jumping.
+
+    A round's pointers that moved are counted while the round is checkpointed (observed): no query of their own.
+    """
     if slices == 1:
         return pointers, 0
     current = pointers.localCheckpoint()
     for rounds in range(1, MAX_POINTER_ROUNDS + 1):
         step = current.alias("a").join(current.alias("b"), F.col("a.pointer") == F.col("b.position"))
         following = step.select(
-            F.col("a.position").alias("position"), F.col("b.pointer").alias("pointer")
-        ).localCheckpoint()
-        moved = following.join(current.withColumnRenamed("pointer", "was"), "position").where("pointer <> was").count()
-        current = following
-        if not moved:
+            F.col("a.position").alias("position"), F.col("b.pointer").alias("pointer"), F.col("a.pointer").alias("was")
+        )
+        seen = Observation()
+        moved = F.count(F.when(F.col("pointer") != F.col("was"), True)).alias("moved")
+        current = following.observe(seen, moved).drop("was").localCheckpoint()
+        if not seen.get["moved"]:
             return current, rounds
     raise RuntimeError(f"story pointers still moving after {MAX_POINTER_ROUNDS} rounds")
 
 
-def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> DataFrame:
-    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article."""
+def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> tuple[DataFrame, int]:
+    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article, and the number of stories."""
     dated = pointers.join(articles.select("position", "id", "published", "file", "line"), "position")
     stories = dated.groupBy(F.col("pointer").alias("root")).agg(
         F.count("*").alias("size"),
@@ -262,7 +286,8 @@ def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> Dat
     )
     order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
     ranked = with_index(stories, order, "rank", partitions)
-    named = ranked.select(
+    named = ranked.frame.select(
         "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
     )
-    return dated.join(named, F.col("pointer") == F.col("root")).select("position", "id", "story", "rank", "size")
+    assigned = dated.join(named, F.col("pointer") == F.col("root"))
+    return assigned.select("position", "id", "story", "rank", "size"), ranked.rows

@@ -27,14 +27,17 @@ import pandas as pd
 from pyspark.sql import functions as F
 
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
 from storytrace.spark.features import same_text
 
 PAIRS_PER_TASK = 200_000
+CANDIDATE_SCHEMA = "later long, earlier long"
+PARENT_SCHEMA = "position long, parent long, parent_id string"
 
 
 def run(batch: Batch) -> dict[str, Any]:
     """Find every article's earliest copy; write the parents."""
-    articles = batch.spark.read.parquet(batch.stage_path("clean", "articles"))
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA)
     keys = articles.select("position", F.posexplode("bands").alias("band", "key"))
     buckets = keys.groupBy("band", "key").agg(F.collect_list("position").alias("members")).where(F.size("members") > 1)
     pairs = (
@@ -42,28 +45,24 @@ def run(batch: Batch) -> dict[str, Any]:
         .select("later", F.explode(F.filter("members", lambda m: m < F.col("later"))).alias("earlier"))
         .distinct()
     )
-    pairs.write.mode("overwrite").parquet(batch.stage_path("dedup", "candidates"))
-    pairs = batch.spark.read.parquet(batch.stage_path("dedup", "candidates"))
-    candidates = pairs.count()
-    signature = articles.select("position", "signature")
+    written = batch.write(pairs, batch.stage_path("dedup", "candidates"), candidates=F.count(F.lit(1)))
+    candidates = int(written["candidates"])
+    pairs = batch.read(batch.stage_path("dedup", "candidates"), CANDIDATE_SCHEMA)
+    later = articles.select(F.col("position").alias("later"), F.col("signature").alias("a"))
+    earlier = articles.select(F.col("position").alias("earlier"), F.col("signature").alias("b"), "id")
     joined = (
-        pairs.join(signature.withColumnRenamed("position", "later").withColumnRenamed("signature", "a"), "later")
-        .join(signature.withColumnRenamed("position", "earlier").withColumnRenamed("signature", "b"), "earlier")
-        .repartition(batch.partitions(candidates, PAIRS_PER_TASK))
+        pairs.join(later, "later").join(earlier, "earlier").repartition(batch.partitions(candidates, PAIRS_PER_TASK))
     )
-    copies = joined.mapInPandas(_verify, "later long, earlier long")
-    ids = articles.select(F.col("position").alias("parent"), F.col("id").alias("parent_id"))
-    parents = copies.groupBy(F.col("later").alias("position")).agg(F.min("earlier").alias("parent")).join(ids, "parent")
-    parents.select("position", "parent", "parent_id").write.mode("overwrite").parquet(
-        batch.stage_path("dedup", "parents")
-    )
-    found = batch.spark.read.parquet(batch.stage_path("dedup", "parents")).count()
+    copies = joined.mapInPandas(_verify, "later long, earlier long, id string")  # the earlier's id comes along
+    first = copies.groupBy(F.col("later").alias("position")).agg(F.min(F.struct("earlier", "id")).alias("first"))
+    parents = first.select("position", F.col("first.earlier").alias("parent"), F.col("first.id").alias("parent_id"))
+    found = batch.write(parents, batch.stage_path("dedup", "parents"), copies=F.count(F.lit(1)))
     batch.files.delete(batch.stage_path("dedup", "candidates"))
-    return {"candidate_pairs": candidates, "copies": found}
+    return {"candidate_pairs": candidates, "copies": int(found["copies"])}
 
 
 def _verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """The candidate pairs whose signatures say they are copies."""
     for frame in batches:
         keep = [same_text(a, b) for a, b in zip(frame["a"], frame["b"], strict=True)]
-        yield frame.loc[keep, ["later", "earlier"]]
+        yield frame.loc[keep, ["later", "earlier", "id"]]

@@ -17,18 +17,22 @@ from typing import Any
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
+from storytrace.spark.analyze import STORY_TABLE_SCHEMA
 from storytrace.spark.batch import Batch
+from storytrace.spark.clean import FEATURE_SCHEMA
+from storytrace.spark.cluster import ASSIGNMENT_SCHEMA
 
 
 def run(batch: Batch) -> dict[str, Any]:
     """Write ``stories.jsonl`` and ``articles.jsonl``."""
-    spark = batch.spark
-    stories = spark.read.parquet(batch.table_path("stories")).select(
+    stories = batch.read(batch.table_path("stories"), STORY_TABLE_SCHEMA).select(
         F.col("rank").alias("_order"), F.col("story_json").alias("value")
     )
     _write_lines(batch, stories, "stories.jsonl")
-    articles = spark.read.parquet(batch.stage_path("clean", "articles")).select("position", "id", "file", "line")
-    assigned = spark.read.parquet(batch.stage_path("cluster", "assignments")).select("position", "story")
+    articles = batch.read(batch.stage_path("clean", "articles"), FEATURE_SCHEMA).select(
+        "position", "id", "file", "line"
+    )
+    assigned = batch.read(batch.stage_path("cluster", "assignments"), ASSIGNMENT_SCHEMA).select("position", "story")
     lines = articles.join(assigned, "position").select(
         F.struct("file", "line").alias("_order"), F.to_json(F.struct("id", "story")).alias("value")
     )
