@@ -126,7 +126,7 @@ class SentenceSpace:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
         self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
-        self.char_count_matrix = term_counts([i.char_counts for i in self.infos])[0]
+        self.char_count_matrix = term_counts([i.char_counts for i in self.infos])
         self.char_vectors = tfidf_of_counts(self.char_count_matrix)
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
@@ -276,19 +276,19 @@ def _word_ngrams(word: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def term_counts(docs: Sequence[Sequence[str] | Counter[str]]) -> tuple[sparse.csr_matrix, list[Counter[str]]]:
-    """Raw term counts (rows: documents; columns: terms in order of first use), and each document's counts."""
+def term_counts(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
+    """Raw term counts (rows: documents; columns: terms in order of first use)."""
     bags = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
     column = {term: k for k, term in enumerate(dict.fromkeys(chain.from_iterable(bags)))}
     cols = np.fromiter(map(column.__getitem__, chain.from_iterable(bags)), dtype=np.int64)
     counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=float, count=len(cols))
     rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
-    return sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column)))), bags
+    return sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column))))
 
 
 def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised (or already counted) documents."""
-    return tfidf_of_counts(term_counts(docs)[0])
+    return tfidf_of_counts(term_counts(docs))
 
 
 def tfidf_of_counts(raw: sparse.csr_matrix) -> sparse.csr_matrix:
