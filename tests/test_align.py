@@ -100,3 +100,15 @@ def test_derivation_respects_publication_order() -> None:
     c = compare(early, late)
     assert c.b_from_a == "wholly_derived"
     assert c.a_from_b == "non_derived"  # a text cannot derive from a later one
+
+
+def test_a_joined_passage_is_described_as_its_text_and_a_lone_sentence_as_the_space_has_it() -> None:
+    from storytrace.align.features import SentenceSpace, describe
+    from storytrace.align.match import _group_info
+
+    texts = WIRE.split("\n")
+    space = SentenceSpace(texts)
+    assert _group_info(space, [1]) is space.infos[1]
+    joined = _group_info(space, [2, 3])
+    assert joined == describe(f"{texts[2]} {texts[3]}")
+    assert joined.char_counts == describe(f"{texts[2]} {texts[3]}").char_counts

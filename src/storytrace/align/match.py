@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from storytrace.align.candidates import candidate_pairs
-from storytrace.align.features import SentenceSpace, describe, pair_features
+from storytrace.align.features import SentenceInfo, SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
 
@@ -181,13 +182,26 @@ def _joined_relation(
 ) -> tuple[str, float] | None:
     own_rows = [(a_rows if side == "a" else b_rows)[k] for k in own]
     other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
-    own_text = " ".join(space.infos[r].text for r in own_rows)
-    other_text = " ".join(space.infos[r].text for r in other_rows)
+    own_info = _group_info(space, own_rows)
+    other_info = _group_info(space, other_rows)
     w = space.summed_cosine(own_rows, other_rows)
     c = space.summed_cosine(own_rows, other_rows, chars=True)
     e = space.embed_group_cos(own_rows, other_rows)
-    first, second = (own_text, other_text) if side == "a" else (other_text, own_text)
-    return scorer.relation(pair_features(describe(first), describe(second), w, c, space.idf, e))
+    first, second = (own_info, other_info) if side == "a" else (other_info, own_info)
+    return scorer.relation(pair_features(first, second, w, c, space.idf, e))
+
+
+def _group_info(space: SentenceSpace, rows: Sequence[int]) -> SentenceInfo:
+    """``describe`` of the sentences ``rows`` joined by spaces: the space's own for one sentence."""
+    if len(rows) == 1:
+        return space.infos[rows[0]]  # ``describe`` of that very text, its n-gram counts already kept
+    return _describe_joined(" ".join(space.infos[r].text for r in rows))
+
+
+@lru_cache(maxsize=1024)
+def _describe_joined(text: str) -> SentenceInfo:
+    """``describe`` of a joined passage (kept: a story tries the same join against several articles)."""
+    return describe(text)
 
 
 def _to_passages(pairs: list[_Pair], a_sents: Sequence[Sentence], b_sents: Sequence[Sentence]) -> list[Alignment]:
