@@ -1,6 +1,6 @@
 """The Spark engine on Reuters-21578: local[1] against local[2] on the same data, and against in-process.
 
-Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/spark_scale.py [--n 2000] [--repeat 1] [--json FILE]``
+Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/spark_scale.py [--n 2000] [--repeat 1] [--json FILE] [--conf K=V]``
 
 Reads the first N non-empty bodies of ``../shared/data/reuters21578`` as
 ``bench/analyze_speed.py`` writes them (id ``reuters-NEWID``, title, body as
@@ -156,16 +156,16 @@ def stage_metrics(spark: Any) -> dict[str, dict[str, float]]:
 
 
 @contextmanager
-def timed_session(master: str) -> Iterator[tuple[Any, float]]:
+def timed_session(master: str, extra: dict[str, str] | None = None) -> Iterator[tuple[Any, float]]:
     t0 = time.perf_counter()
-    conf = {"spark.ui.showConsoleProgress": "false", "spark.ui.enabled": "true"}
+    conf = {"spark.ui.showConsoleProgress": "false", "spark.ui.enabled": "true", **(extra or {})}
     with session(master=master, conf=conf) as spark:
         spark.range(1).count()  # the JVM and the first job are up
         yield spark, time.perf_counter() - t0
 
 
-def run_spark(master: str, records: Path, out: Path) -> dict[str, Any]:
-    with timed_session(master) as (spark, started), PeakMemory() as memory:
+def run_spark(master: str, records: Path, out: Path, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    with timed_session(master, extra) as (spark, started), PeakMemory() as memory:
         t0, cpu0 = time.perf_counter(), spark_cpu_seconds()
         result = run_batch(spark, BatchOptions(input=str(records), out=str(out)))
         wall, cpu = time.perf_counter() - t0, spark_cpu_seconds() - cpu0
@@ -249,12 +249,18 @@ def main() -> int:
     parser.add_argument("--masters", default="local[1],local[2]", help="Spark masters, comma-separated")
     parser.add_argument("--no-in-process", action="store_true", help="skip the in-process reference")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--conf", action="append", default=[], metavar="KEY=VALUE", help="a Spark setting for every run (repeatable)"
+    )
     parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
     if not (args.data / "reuters21578").exists():
         print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
-    figures: dict[str, Any] = {"n": args.n, "cores": os.cpu_count()}
+    extra = dict(item.split("=", 1) for item in args.conf)
+    figures: dict[str, Any] = {"n": args.n, "cores": os.cpu_count(), "conf": extra}
+    if extra:
+        print("Spark settings for every run: " + ", ".join(f"{k}={v}" for k, v in extra.items()))
     with tempfile.TemporaryDirectory() as tmp:
         records = Path(tmp) / "reuters.jsonl"
         n = write_records(args.n, records, args.data)
@@ -266,12 +272,12 @@ def main() -> int:
         ratios, ceilings, walls, expected = [], [], [], {}
         warm = Path(tmp) / "warm-up.jsonl"
         write_records(min(n, 300), warm, args.data)
-        run_spark(masters[-1], warm, Path(tmp) / "out-warm-up")  # not counted: the first run pays cold caches
+        run_spark(masters[-1], warm, Path(tmp) / "out-warm-up", extra)  # not counted: the first run pays cold caches
         for k in range(args.repeat):  # one round: the masters, then in-process, close together in time
             ceilings.append(machine_ceiling())
             for master in masters if k % 2 == 0 else masters[::-1]:  # each master goes first in turn
                 out = Path(tmp) / f"out-{masters.index(master)}-{k}"
-                runs[master].append(run_spark(master, records, out))
+                runs[master].append(run_spark(master, records, out, extra))
                 partitions[master] = spark_partition(out)
             if len(masters) == 2:
                 ratios.append(runs[masters[0]][-1]["wall_s"] / runs[masters[1]][-1]["wall_s"])

@@ -340,3 +340,13 @@ def test_only_the_spark_engine_and_known_stages_are_accepted(tmp_path: Path) -> 
     assert stage.exit_code == 2 and "clean, dedup, cluster, analyze, write" in stage.stderr
     conf = runner.invoke(app, ["batch", str(source), "--conf", "spark.executor.memory"])
     assert conf.exit_code == 2 and "key=value" in conf.stderr
+
+
+def test_adaptive_execution_is_off_on_one_machine_and_left_to_spark_on_a_cluster() -> None:
+    from storytrace.spark.session import settings
+
+    assert settings("local[2]", {}, False)["spark.sql.adaptive.enabled"] == "false"
+    assert settings("local[2]", {}, False)["spark.sql.shuffle.partitions"] == "4"
+    assert "spark.sql.adaptive.enabled" not in settings("yarn", {}, False)
+    on = settings("local[2]", {"spark.sql.adaptive.enabled": "true"}, False)  # --conf wins
+    assert on["spark.sql.adaptive.enabled"] == "true"

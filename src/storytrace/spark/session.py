@@ -6,10 +6,12 @@ defaults below); make Python workers run this interpreter (``PYSPARK_PYTHON``,
 unless the environment or ``spark.pyspark.python`` says otherwise); quiet
 Spark's logging to errors (a log4j2 file for the driver JVM, then
 ``setLogLevel``); show Spark's console progress bar in a terminal; on a
-``local`` master, use 2 shuffle partitions per core instead of 200. Adaptive
-execution stays on: it merges the small partitions of SQL shuffles; the
-Python stages set their partition counts themselves (``repartition(n)``,
-which adaptive execution keeps), sized by work rather than bytes.
+``local`` master, use 2 shuffle partitions per core instead of 200 and turn
+adaptive execution off (it would merge partitions that are already few, at
+the cost of a Spark job per shuffle). On a cluster adaptive execution stays
+on: it merges the small partitions of SQL shuffles; the Python stages set
+their partition counts themselves (``repartition(n)``, which adaptive
+execution keeps), sized by work rather than bytes.
 
 Does not: read or write data. pyspark is imported here, so import this
 module only when a session is wanted.
@@ -63,6 +65,9 @@ def settings(master: str | None, conf: Mapping[str, str], progress_bar: bool) ->
         cores = local_cores(master)
         if cores:  # on one machine, 200 shuffle partitions (Spark's default, sized for clusters) are mostly overhead
             out["spark.sql.shuffle.partitions"] = str(max(4, 2 * cores))
+            # With a few shuffle partitions adaptive execution has nothing to merge, and it runs each shuffle's
+            # map side as a job of its own: 57 jobs a run instead of 32, a fixed cost that does not shrink with cores.
+            out["spark.sql.adaptive.enabled"] = "false"
     out.update(conf)
     return out
 
