@@ -64,3 +64,12 @@ def test_seed_sentences_match_gold(seeds) -> None:
         assert sent in a_sents
     for sent in gold["only_in_b"]:
         assert sent in b_sents
+
+
+def test_alnum_mask_is_str_isalnum_at_every_code_point() -> None:
+    from storytrace.text.tokens import alnum_mask
+
+    every = "".join(map(chr, range(0x110000)))  # lone surrogates included
+    assert alnum_mask(every).tolist() == [c.isalnum() for c in every]
+    assert alnum_mask("").tolist() == []
+    assert alnum_mask("Ab_ 9!é“").tolist() == [True, True, False, False, True, False, True, False]

@@ -28,6 +28,7 @@ from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
 from storytrace.semantic import Embedder
 from storytrace.text.segment import sentences
+from storytrace.text.tokens import alnum_mask
 
 # Derivation from coverage, as METER labels it (Gaizauskas et al. 2001): an
 # article wholly derived from a source is mostly covered by reused passages; a
@@ -143,7 +144,7 @@ def _visible(text: str, content: tuple[Span, ...]) -> np.ndarray:
     inside = np.zeros(len(text), dtype=bool)
     for start, end in content:
         inside[start:end] = True
-    visible: np.ndarray = inside & np.array([c.isalnum() for c in text], dtype=bool)
+    visible: np.ndarray = inside & alnum_mask(text)
     visible.flags.writeable = False
     return visible
 

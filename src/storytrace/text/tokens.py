@@ -14,6 +14,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -88,3 +90,24 @@ def name_stems(text: str) -> frozenset[str]:
 def numbers(text: str) -> set[str]:
     """The numbers written in ``text``, with thousands separators removed."""
     return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
+
+
+# ``str.isalnum`` of every ASCII code point, for ``alnum_mask``.
+_ASCII_ALNUM = np.array([chr(c).isalnum() for c in range(128)], dtype=bool)
+
+
+def alnum_mask(text: str) -> np.ndarray:
+    """True at each character of ``text`` that is a letter or digit (``str.isalnum``), in one pass over the code points.
+
+    ASCII is read from a table; each distinct other code point is asked once.
+    Lone surrogates (``surrogatepass``) are not letters or digits.
+    """
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ascii_ = points < 128
+    mask: np.ndarray = np.zeros(len(points), dtype=bool)
+    mask[ascii_] = _ASCII_ALNUM[points[ascii_]]
+    if not ascii_.all():
+        others = points[~ascii_]
+        kinds, where = np.unique(others, return_inverse=True)
+        mask[~ascii_] = np.array([chr(int(c)).isalnum() for c in kinds], dtype=bool)[where]
+    return mask

@@ -69,6 +69,7 @@ from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
 from storytrace.clean.agencies import find_agency
 from storytrace.model import REUSE_RELATIONS, Article, Cleaned, Comparison, Sentence
 from storytrace.text.segment import sentences
+from storytrace.text.tokens import alnum_mask
 
 # A pair whose copy has less than this share of its text reused gets no edge.
 EDGE_MIN_SHARE = 0.05
@@ -647,7 +648,7 @@ def _content_mask(text: str, clean: Cleaned) -> np.ndarray:
     mask = np.zeros(len(text), dtype=bool)
     for start, end in clean.content:
         mask[start:end] = True
-    visible: np.ndarray = mask & np.fromiter((c.isalnum() for c in text), dtype=bool, count=len(text))
+    visible: np.ndarray = mask & alnum_mask(text)
     return visible
 
 
