@@ -17,7 +17,10 @@ a fresh child process, so its peak RSS is its own. ``--rerun K`` then runs
 Reuters bodies, as a user re-runs it on a folder that grew: stories whose
 members did not change come from the store.
 
-Prints one line per run and the ratio time(largest N)/time(smallest N).
+Prints one line per run and the ratio time(largest N)/time(smallest N), and
+how much faster two processes did the same pure-Python work than one, before
+the first run and after each (2.0 on two idle cores; less when other jobs
+share them, which the wall times then carry too).
 ``--profile FILE`` writes a cProfile of each run's main process (``analyze``
 and the report) to FILE (the last run's stays); with ``STORYTRACE_WORKERS=1`` the per-story work stays in
 that process and shows in the profile.
@@ -39,6 +42,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from _machine import machine_ceiling
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report")
@@ -208,6 +213,7 @@ def main() -> None:
     print(f"storytrace analyze ({mode}), {os.cpu_count()} cores")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     walls: dict[int, float] = {}
+    checks = [machine_ceiling()]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         for n in sizes:
@@ -216,16 +222,20 @@ def main() -> None:
             db = tmp / f"reuters-{n}.db"
             fig = run_child([records], db, tmp / f"out-{n}", args.lexical)
             walls[n] = fig["wall"]
+            checks.append(machine_ceiling())
             show(f"Reuters {n}", fig)
             if args.rerun and n == sizes[-1]:
                 more = tmp / "more.jsonl"
                 write_reuters(more, n, args.rerun, args.data)
                 again = run_child([records, more], db, tmp / f"out-{n}-more", args.lexical)
+                checks.append(machine_ceiling())
                 show(f"  the same {n} + {args.rerun} new, on that store", again)
                 print(f"  re-run / first run: {again['wall'] / fig['wall']:.1%}")
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]
             print(f"time({hi})/time({lo}) = {walls[hi] / walls[lo]:.2f} for {hi / lo:.1f}x the articles")
+        shown = ", ".join(f"{c:.2f}x" for c in checks)
+        print(f"two processes against one on this machine, before the first run and after each: {shown}")
         if args.meter and (args.data / "meter").exists():
             records = tmp / "meter.jsonl"
             write_meter(records, args.data)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import statistics
@@ -51,6 +50,7 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy, and inherited by Spark's JVM and Python workers
 
+from _machine import machine_ceiling
 from analyze_speed import write_reuters
 from cluster_quality import score
 from storytrace.pipeline import analyze
@@ -181,30 +181,6 @@ def run_spark(master: str, records: Path, out: Path, extra: dict[str, str] | Non
         "jvm_peak_mb": memory.jvm / 1024,
         "python_worker_peak_mb": memory.python / 1024,
     }
-
-
-def _spin(_: int) -> float:
-    """A fixed amount of pure-Python work; its wall time."""
-    t0, x = time.perf_counter(), 0
-    for i in range(6_000_000):
-        x += i * i % 7
-    return time.perf_counter() - t0
-
-
-def machine_ceiling() -> float:
-    """How much faster two processes get fixed work done than one, on this machine now (2.0 on two idle cores).
-
-    The same four pieces of pure-Python work, run by one process and then by
-    two: the ratio of the walls. Other jobs on a shared machine take their
-    share of the cores, and this says how much of a second core was left.
-    """
-    walls = []
-    for processes in (1, 2):
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            t0 = time.perf_counter()
-            pool.map(_spin, range(4))
-            walls.append(time.perf_counter() - t0)
-    return walls[0] / walls[1]
 
 
 def spark_partition(out: Path) -> dict[str, str]:
