@@ -53,6 +53,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy, and inherited by 
 from _machine import machine_ceiling
 from analyze_speed import write_reuters
 from cluster_quality import score
+from storytrace.cli import _spark_conf
+from storytrace.errors import UsageError
 from storytrace.pipeline import analyze
 from storytrace.spark.batch import BatchOptions, run_batch
 from storytrace.spark.session import session
@@ -233,7 +235,10 @@ def main() -> int:
     if not (args.data / "reuters21578").exists():
         print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
-    extra = dict(item.split("=", 1) for item in args.conf)
+    try:
+        extra = _spark_conf(args.conf)  # as ``storytrace batch --conf`` reads them
+    except UsageError as exc:
+        parser.error(str(exc))
     figures: dict[str, Any] = {"n": args.n, "cores": os.cpu_count(), "conf": extra}
     if extra:
         print("Spark settings for every run: " + ", ".join(f"{k}={v}" for k, v in extra.items()))

@@ -130,7 +130,7 @@ def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
     text = prepared.article.text
     if not len(text) or not spans:
         return 0.0
-    visible = _visible(text, prepared.clean.content)
+    visible = visible_content(text, prepared.clean.content)
     total = int(visible.sum())
     covered = np.zeros(len(text), dtype=bool)
     for start, end in spans:
@@ -139,7 +139,7 @@ def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:
 
 
 @lru_cache(maxsize=256)
-def _visible(text: str, content: tuple[Span, ...]) -> np.ndarray:
+def visible_content(text: str, content: tuple[Span, ...]) -> np.ndarray:
     """The letters and digits of ``text`` inside its content spans (cached: a story asks per pair)."""
     inside = np.zeros(len(text), dtype=bool)
     for start, end in content:

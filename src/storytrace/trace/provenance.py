@@ -64,12 +64,11 @@ from typing import Any
 
 import numpy as np
 
-from storytrace.align.compare import parse_time
+from storytrace.align.compare import parse_time, visible_content
 from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
 from storytrace.clean.agencies import find_agency
 from storytrace.model import REUSE_RELATIONS, Article, Cleaned, Comparison, Sentence
 from storytrace.text.segment import sentences
-from storytrace.text.tokens import alnum_mask
 
 # A pair whose copy has less than this share of its text reused gets no edge.
 EDGE_MIN_SHARE = 0.05
@@ -616,7 +615,7 @@ def outlet_originality(
     for art in articles:
         outlet = outlet_of(art)
         clean = story.cleans.get(art.id) or clean_article(art, agencies)
-        content = _content_mask(art.text, clean)
+        content = visible_content(art.text, clean.content)  # coverage has asked for it already (cached)
         totals[outlet] = totals.get(outlet, 0) + int(content.sum())
         into = reused.setdefault(outlet, {})
         taken = np.zeros(len(art.text), dtype=bool)
@@ -641,15 +640,6 @@ def outlet_originality(
         shares = sorted(((o, n / total) for o, n in reused[outlet].items()), key=lambda x: (-x[1], x[0]))
         out.append(OutletShare(outlet, (total - sum(reused[outlet].values())) / total, tuple(shares)))
     return out
-
-
-def _content_mask(text: str, clean: Cleaned) -> np.ndarray:
-    """Letters and digits of the article's content, as ``compare.coverage`` counts them."""
-    mask = np.zeros(len(text), dtype=bool)
-    for start, end in clean.content:
-        mask[start:end] = True
-    visible: np.ndarray = mask & alnum_mask(text)
-    return visible
 
 
 # ---------------------------------------------------------------- JSON
