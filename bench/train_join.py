@@ -6,7 +6,8 @@ Replays Giveme5W1H dev, METER dev and the UCI aggregator headlines as streams
 with gold assignments (``_join_data.oracle_events``), fits the ranker and the
 merge decision on all of them, and writes ``storytrace/cluster/models/
 join_lexical.json`` and (with MiniLM embeddings, cached in
-``bench/out/embeddings.db``) ``join_semantic.json``. The held-out scores of
+``bench/out/embeddings.db``) ``join_semantic.json``; with
+``STORYTRACE_EMBEDDER=static``, ``join_static.json`` on the static embedder's. The held-out scores of
 this very procedure are printed by ``bench/cluster_quality.py --learned``.
 """
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from _data import DEFAULT_DATA
 from _join_data import card, fit_join, load_labelled, oracle_events, stream_corpus
 from storytrace.cluster.join import MODEL_FILES
+from storytrace.semantic.embed import model_kind
 
 MODELS = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "cluster" / "models"
 
@@ -37,10 +39,12 @@ def main() -> int:
         print("skipped: no labelled corpus found")
         return 0
     embed = None
+    kind = "semantic"
     if not args.lexical_only:
         from _relations_data import bench_embedder
 
-        embed = bench_embedder().encode
+        embedder = bench_embedder()
+        embed, kind = embedder.encode, model_kind(embedder.inner)
     corpora = [stream_corpus(name, items, embed) for name, items in named]
     events = [e for c in corpora for e in oracle_events(c)]
     MODELS.mkdir(parents=True, exist_ok=True)
@@ -49,7 +53,8 @@ def main() -> int:
             continue
         model = fit_join(events, semantic)
         out = {**card(events, semantic), **model.to_json()}
-        path = MODELS / MODEL_FILES["semantic" if semantic else "lexical"]
+        out["model"] = MODEL_FILES[kind if semantic else "lexical"].removesuffix(".json")
+        path = MODELS / MODEL_FILES[kind if semantic else "lexical"]
         path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         coefs = ", ".join(f"{f} {c:+.2f}" for f, c in zip(model.ranker.features, model.ranker.coef, strict=True))
         print(f"wrote {path.name}: {len(events)} decisions; ranker: {coefs}")

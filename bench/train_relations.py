@@ -6,7 +6,9 @@ Builds the labelled sentence pairs of ``_relations_data`` (MSRP train, STS-B
 news, METER word-level pairs, random unrelated pairs; never the seeds), their
 features (with MiniLM cosines, cached in ``bench/out/embeddings.db``), fits one
 model with and one without the embedding cosine, and writes
-``src/storytrace/align/models/relations_{semantic,lexical}.{npz,json}``.
+``src/storytrace/align/models/relations_{semantic,lexical}.{npz,json}``. With
+``STORYTRACE_EMBEDDER=static`` the cosines are the static embedder's and the
+model with them is written as ``relations_static``.
 Deterministic: fixed seeds, same data, same model.
 """
 
@@ -34,6 +36,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from _data import DEFAULT_DATA
 from _relations_data import MSRP_FILE, STSB_FILE, LabelledPair, load_training
 from storytrace.align.classifier import CLASSES, LEXICAL_FEATURES, MODEL_FILES, SEMANTIC_FEATURES, ensemble_from_arrays
+from storytrace.semantic.embed import model_kind
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "align" / "models"
 VERSION = "1"
@@ -160,9 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(pairs)} pairs: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(p.label for p in pairs).items())))
     if args.describe:
         describe_features(pairs, matrices["semantic"])
+    semantic_kind = model_kind(embedder.inner)  # "semantic" (MiniLM) or "static", as STORYTRACE_EMBEDDER says
     for kind, names in (("semantic", SEMANTIC_FEATURES), ("lexical", LEXICAL_FEATURES)):
         model = fit(matrices[kind], pairs)
-        path = write_model(kind, model, names, pairs, matrices[kind])
+        path = write_model(semantic_kind if kind == "semantic" else kind, model, names, pairs, matrices[kind])
         print(f"wrote {path.relative_to(MODEL_DIR.parents[3])} ({path.stat().st_size // 1024} KiB)")
     print(f"{time.perf_counter() - started:.0f} s, {embedder.computed} sentences embedded (rest from cache)")
     return 0

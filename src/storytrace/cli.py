@@ -35,6 +35,7 @@ from storytrace.pipeline import analyze as run_analysis
 from storytrace.pipeline import assign_stories, prepare_all, write_report
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
+from storytrace.semantic.embed import model_kind
 from storytrace.store import Store
 from storytrace.store.sqlite import WRITER_WAIT_SECONDS
 
@@ -400,15 +401,15 @@ def pairs(
     Streams: reads and writes in batches, so the input can be any size. Sentence
     embeddings are cached in the store given by --db (in memory otherwise).
     """
-    from storytrace.align.classifier import TrainedRelations
+    from storytrace.align.classifier import TrainedRelations, embedding_model
     from storytrace.align.pairs import classify_pairs
 
     def run() -> int:
-        scorer = TrainedRelations(copy_evidence=False)
         bad = 0
         store = Store(db) if db is not None else None
         try:
             embedder = _embedder(store, lexical)
+            scorer = TrainedRelations(semantic=embedding_model(model_kind(embedder)), copy_evidence=False)
             source = sys.stdin if input_path == "-" else _open_text(input_path)
             total = os.path.getsize(input_path) if input_path != "-" else 0
             sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout

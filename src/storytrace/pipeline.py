@@ -71,7 +71,7 @@ from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
 from storytrace.semantic import Embedder
-from storytrace.semantic.embed import EMBEDDING_DIM
+from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import Store
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
@@ -183,7 +183,7 @@ def analyze_articles(
     report, and the store keeps each rendering under the story's signature
     (``write_report`` then finds them there, as it finds those of a run before).
     """
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(model_kind(embedder))
     times = times or StageTimes()
     agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
     known = dict(prepared_by_id or {})
@@ -438,7 +438,7 @@ def compare_story(
         # the others are not candidates, and an article pair with none is not aligned sentence by sentence.
         ranking = dense[0]
         if space.embeddings is not None:
-            ranking = np.maximum(ranking, semantic_similarity(space.embeddings @ space.embeddings.T))
+            ranking = np.maximum(ranking, semantic_similarity(space.embeddings @ space.embeddings.T, space.embed_floor))
     doc_cosines = space.group_cosines(offsets)
     out = []
     for i, j in story_pairs(doc_cosines):
@@ -603,7 +603,7 @@ def assign_stories(
     if len(known) == total:
         return known
     agencies = agencies_with(store.agency_sources())
-    clusterer = StreamClusterer(decider or default_join(semantic=embedder is not None))
+    clusterer = StreamClusterer(decider or default_join(embedder is not None, model_kind(embedder)))
     clusterer.reserve(max(known.values(), default=-1) + 1)
     new: dict[str, int] = {}
     done = 0

@@ -69,7 +69,8 @@ PARAPHRASE_MIN_SEQUENCE = 0.23
 # ... and some of its phrases: nine in ten of them share at least 12 % of
 # word bigrams with their source (same table).
 PARAPHRASE_MIN_BIGRAM_DICE = 0.12
-MODEL_FILES = {"semantic": "relations_semantic", "lexical": "relations_lexical"}
+# "semantic": trained on MiniLM cosines; "static": on the static embedder's (``semantic.static``).
+MODEL_FILES = {"semantic": "relations_semantic", "static": "relations_static", "lexical": "relations_lexical"}
 
 
 class ModelFileError(RuntimeError):
@@ -300,9 +301,17 @@ def _has_embedding(f: PairFeatures) -> bool:
     return f.embed_cos is not None
 
 
-def default_scorer() -> TrainedRelations | LexicalRelations:
-    """The trained scorer, or the lexical rules when the model files cannot be used."""
+def embedding_model(kind: str) -> RelationModel:
+    """The relation model that reads the cosines of ``kind`` (``semantic.embed.model_kind``): MiniLM's by default."""
+    return load_model("static" if kind == "static" else "semantic")
+
+
+def default_scorer(kind: str = "semantic") -> TrainedRelations | LexicalRelations:
+    """The trained scorer (its embedding model trained on the cosines of ``kind``, see ``model_kind``), or the rules.
+
+    The lexical rules stand in when the model files cannot be used.
+    """
     try:
-        return TrainedRelations()
+        return TrainedRelations(semantic=embedding_model(kind))
     except ModelFileError:
         return LexicalRelations()

@@ -27,6 +27,8 @@ from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
 from storytrace.semantic import Embedder
+from storytrace.semantic.embed import model_kind
+from storytrace.semantic.static import STATIC_COSINE_FLOOR
 from storytrace.text.segment import sentences
 from storytrace.text.tokens import alnum_mask
 
@@ -77,13 +79,16 @@ def compare(
     space = sentence_space([pa, pb], embedder)
     rows_a = list(range(len(pa.sentences)))
     rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
-    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer())
+    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer(model_kind(embedder)))
 
 
 def sentence_space(members: Sequence[Prepared], embedder: Embedder | None = None) -> SentenceSpace:
     """One ``SentenceSpace`` over the sentences of ``members``, in order, with embeddings if given."""
     texts = [s.text for p in members for s in p.sentences]
-    return SentenceSpace(texts, embedder.encode(texts) if embedder is not None else None)
+    space = SentenceSpace(texts, embedder.encode(texts) if embedder is not None else None)
+    if model_kind(embedder) == "static":
+        space.embed_floor = STATIC_COSINE_FLOOR
+    return space
 
 
 def compare_prepared(

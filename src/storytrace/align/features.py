@@ -125,6 +125,7 @@ class SentenceSpace:
     def __init__(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> None:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
+        self.embed_floor = 0.45  # the embedder's floor in ``match.semantic_similarity`` (``sentence_space`` sets it)
         self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
         self.char_count_matrix = term_counts([i.char_counts for i in self.infos])
         self.char_vectors = tfidf_of_counts(self.char_count_matrix)

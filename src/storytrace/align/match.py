@@ -74,7 +74,7 @@ def align_sentences(
     sim, word_cos, char_cos = space.pair_similarity(rows, cols)
     embed = space.pair_embed_cos(rows, cols)
     if embed is not None:
-        sim = np.maximum(sim, semantic_similarity(embed))
+        sim = np.maximum(sim, semantic_similarity(embed, space.embed_floor))
     same = np.array([a_sents[i].text == b_sents[j].text for i, j in candidates], dtype=bool)
     scored = _Scored(cand_i, cand_j, sim, same)
     chosen = _choose_pairs(scored)
@@ -106,15 +106,16 @@ class _Scored:
         return best
 
 
-def semantic_similarity(cosines: np.ndarray) -> np.ndarray:
+def semantic_similarity(cosines: np.ndarray, floor: float = SEMANTIC_FLOOR) -> np.ndarray:
     """Embedding cosines on the scale of the lexical similarity, for ranking candidates.
 
     MiniLM puts unrelated sentences of one story at cosines of 0.3-0.5 and
     reworded ones above 0.7: a cosine of 0.56 maps to the lowest score a
     candidate may have (``RELATED_MIN_SIMILARITY``) and 1.0 to 0.6, the
-    lexical score of a lightly edited copy.
+    lexical score of a lightly edited copy. Another embedder passes its own
+    ``floor``, the cosine at the same quantile of its cosines (``SentenceSpace.embed_floor``).
     """
-    scaled: np.ndarray = np.clip((cosines - SEMANTIC_FLOOR) / (1.0 - SEMANTIC_FLOOR), 0.0, 1.0) * SEMANTIC_CEILING
+    scaled: np.ndarray = np.clip((cosines - floor) / (1.0 - floor), 0.0, 1.0) * SEMANTIC_CEILING
     return scaled
 
 

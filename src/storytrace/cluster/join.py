@@ -46,7 +46,8 @@ SEMANTIC_RANK_FEATURES = (*LEXICAL_RANK_FEATURES, "cos_embed", "embed_margin")
 DECISION_EXTRA = ("rank_p", "rank_lead", "log_candidates")
 # The merge decision joins the best-ranked story when it gives at least this probability.
 JOIN_MIN_PROBABILITY = 0.5
-MODEL_FILES = {"semantic": "join_semantic.json", "lexical": "join_lexical.json"}
+# "semantic": trained on MiniLM cosines; "static": on the static embedder's (``semantic.static``).
+MODEL_FILES = {"semantic": "join_semantic.json", "static": "join_static.json", "lexical": "join_lexical.json"}
 
 
 class JoinModelError(RuntimeError):

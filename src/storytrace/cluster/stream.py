@@ -118,9 +118,9 @@ class FixedJoin:
         return best
 
 
-def default_join(semantic: bool) -> JoinModel:
-    """The shipped learned join model, with or without the embedding features."""
-    return load_join_model("semantic" if semantic else "lexical")
+def default_join(semantic: bool, kind: str = "semantic") -> JoinModel:
+    """The shipped learned join model, with or without the embedding features (trained on ``kind``'s cosines)."""
+    return load_join_model(kind if semantic else "lexical")
 
 
 @dataclass

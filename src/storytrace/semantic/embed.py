@@ -25,6 +25,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from storytrace.errors import UsageError
+
 EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
 # Sentences per forward pass: larger batches pad more, smaller ones pay more
@@ -160,4 +162,33 @@ def default_embedder(
             message = f"note: {why}; using lexical features only"
             (say or (lambda m: print(m, file=sys.stderr)))(message)
         return None
-    return CachedEmbedder(MiniLMEmbedder(), store)
+    return CachedEmbedder(chosen_embedder(say), store)
+
+
+# ``STORYTRACE_EMBEDDER``: which sentence embedder the semantic layer uses.
+EMBEDDERS = ("minilm", "static")
+
+
+def chosen_embedder(say: Callable[[str], None] | None = None) -> Embedder:
+    """The embedder ``STORYTRACE_EMBEDDER`` names: ``minilm`` (the default) or ``static`` (``semantic.static``)."""
+    choice = os.environ.get("STORYTRACE_EMBEDDER", "minilm").strip().lower() or "minilm"
+    if choice == "static":
+        from storytrace.semantic.static import StaticEmbedder
+
+        return StaticEmbedder(say)
+    if choice != "minilm":
+        raise UsageError("STORYTRACE_EMBEDDER", f"{choice!r} is not an embedder; use one of {', '.join(EMBEDDERS)}")
+    return MiniLMEmbedder()
+
+
+def model_kind(embedder: Embedder | None) -> str:
+    """Which trained models read this embedder's cosines: ``semantic`` (MiniLM's) or ``static``.
+
+    ``lexical`` without an embedder. The relation classifier and the join model
+    each ship one file per kind (``align/models``, ``cluster/models``).
+    """
+    if embedder is None:
+        return "lexical"
+    from storytrace.semantic.static import STATIC_MODEL
+
+    return "static" if embedder.name == STATIC_MODEL else "semantic"

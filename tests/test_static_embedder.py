@@ -1,0 +1,139 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from storytrace.align.classifier import SEMANTIC_FEATURES, default_scorer
+from storytrace.align.compare import Prepared, prepare, sentence_space
+from storytrace.align.match import SEMANTIC_FLOOR
+from storytrace.cluster.stream import default_join
+from storytrace.errors import UsageError
+from storytrace.model import Article
+from storytrace.semantic import MiniLMEmbedder, semantic_available, static
+from storytrace.semantic import embed as embed_module
+from storytrace.semantic.static import STATIC_COSINE_FLOOR, StaticEmbedder
+
+needs_model = pytest.mark.skipif(not semantic_available(), reason="semantic extra not installed")
+
+
+class LetterPieces:
+    """A stand-in tokenizer: one word piece per letter (its position in the alphabet)."""
+
+    def encode_batch(self, texts, add_special_tokens=True):
+        assert add_special_tokens is False
+        return [SimpleNamespace(ids=[ord(c) - ord("a") for c in t.lower() if "a" <= c <= "z"]) for t in texts]
+
+
+def embedder_with(table: np.ndarray) -> StaticEmbedder:
+    embedder = StaticEmbedder()
+    embedder._table, embedder._tokenizer = table.astype(np.float32), LetterPieces()
+    return embedder
+
+
+def test_a_sentence_is_the_normalised_mean_of_its_pieces_and_a_text_without_pieces_is_zero() -> None:
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((26, 5))
+    texts = ["cab", "", "a", "b a c", "!!", "zz"]
+    got = embedder_with(table).encode(texts)
+    assert got.shape == (6, 5) and got.dtype == np.float32
+    for text, row in zip(texts, got, strict=True):
+        ids = [ord(c) - ord("a") for c in text if c.isalpha()]
+        if not ids:
+            assert not row.any()
+            continue
+        mean = table[ids].mean(axis=0)
+        assert np.allclose(row, mean / np.linalg.norm(mean), atol=1e-6)
+    assert np.allclose(got[0], got[3])  # the same pieces in another order: the same sentence vector
+    assert embedder_with(table).encode([]).shape == (0, 5)
+
+
+def test_the_table_is_distilled_once_and_kept_whole(monkeypatch, tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def distil(dims: int = 4, say=None) -> np.ndarray:
+        calls.append(1)
+        return np.arange(12, dtype=np.float32).reshape(3, 4)
+
+    target = tmp_path / "cache" / "table.npy"
+    monkeypatch.setattr(static, "distil_table", distil)
+    monkeypatch.setattr(static, "table_path", lambda folder=None: target)
+    first = static.load_table()
+    again = static.load_table()
+    assert calls == [1]
+    assert np.array_equal(first, again) and first.shape == (3, 4)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["table.npy"]  # no temporary file left behind
+
+
+def test_the_cache_folder_is_configurable(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("STORYTRACE_CACHE", str(tmp_path))
+    assert static.cache_folder() == tmp_path
+    monkeypatch.delenv("STORYTRACE_CACHE")
+    assert static.cache_folder() == Path.home() / ".cache" / "storytrace"
+
+
+def test_the_embedder_is_chosen_by_name_and_a_wrong_name_is_a_usage_error(monkeypatch) -> None:
+    monkeypatch.delenv("STORYTRACE_EMBEDDER", raising=False)
+    assert isinstance(embed_module.chosen_embedder(), MiniLMEmbedder)
+    monkeypatch.setenv("STORYTRACE_EMBEDDER", "Static")
+    assert isinstance(embed_module.chosen_embedder(), StaticEmbedder)
+    monkeypatch.setenv("STORYTRACE_EMBEDDER", "glove")
+    with pytest.raises(UsageError, match="STORYTRACE_EMBEDDER.*'glove'"):
+        embed_module.chosen_embedder()
+
+
+def test_each_embedder_has_its_own_trained_models() -> None:
+    assert embed_module.model_kind(None) == "lexical"
+    assert embed_module.model_kind(StaticEmbedder()) == "static"
+    assert embed_module.model_kind(MiniLMEmbedder()) == "semantic"
+    static_scorer, minilm_scorer = default_scorer("static"), default_scorer("semantic")
+    assert static_scorer.semantic.card["name"] == "relations_static"
+    assert minilm_scorer.semantic.card["name"] == "relations_semantic"
+    assert static_scorer.semantic.features == SEMANTIC_FEATURES
+    assert static_scorer.lexical is minilm_scorer.lexical  # the lexical model does not depend on the embedder
+    assert default_join(True, "static").card["model"] == "join_static"
+    assert default_join(True).card["model"] == "join_semantic"
+    assert default_join(False, "static").card["model"] == "join_lexical"
+
+
+def test_a_story_space_ranks_static_cosines_from_the_static_floor() -> None:
+    members: list[Prepared] = [
+        prepare(Article(id=k, text=t)) for k, t in (("a", "The ferry resumed service."), ("b", "Clocks tick."))
+    ]
+    table = np.random.default_rng(0).standard_normal((26, 4))
+    assert sentence_space(members, embedder_with(table)).embed_floor == STATIC_COSINE_FLOOR
+    assert sentence_space(members, None).embed_floor == SEMANTIC_FLOOR
+
+
+@needs_model
+def test_the_distilled_embedder_runs_offline_and_tells_a_rewording_from_another_topic(tmp_path: Path) -> None:
+    code = (
+        "from storytrace.semantic.static import StaticEmbedder\n"
+        "import numpy as np\n"
+        "v = StaticEmbedder().encode(['The ferry resumed service on Friday.', 'On Friday the ferry service started "
+        "again.', 'The museum of clocks will close for repairs.'])\n"
+        "print(v.shape[1], round(float(np.linalg.norm(v[0])), 3), float(v[0] @ v[1]) > float(v[0] @ v[2]))\n"
+    )
+    cache = os.environ.get("STORYTRACE_CACHE") or str(Path.home() / ".cache" / "storytrace")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HOME="/nonexistent-hf-home")
+    env["STORYTRACE_CACHE"] = cache  # distilled once by `make install`; distilled here (about 30 s) if absent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.split() == ["256", "1.0", "True"]
+
+
+def test_a_wrong_embedder_name_is_one_line_from_the_command(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The ferry resumed service on Friday.", "utf-8")
+    b.write_text("The ferry service started again on Friday.", "utf-8")
+    exe = Path(sys.executable).parent / "storytrace"
+    env = dict(os.environ, STORYTRACE_EMBEDDER="glove")
+    env.pop("STORYTRACE_LEXICAL_ONLY", None)
+    done = subprocess.run([str(exe), "compare", str(a), str(b)], capture_output=True, text=True, env=env, timeout=300)
+    if not semantic_available():
+        pytest.skip("without the semantic extra no embedder is chosen")
+    assert done.returncode == 2
+    assert "STORYTRACE_EMBEDDER: 'glove' is not an embedder" in done.stderr and "Traceback" not in done.stderr
