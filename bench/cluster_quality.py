@@ -42,6 +42,7 @@ from storytrace.align.compare import Prepared, parse_time, prepare
 from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
 from storytrace.semantic import semantic_available
+from storytrace.semantic.embed import model_kind
 
 
 @dataclass(frozen=True)
@@ -198,10 +199,12 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
     import _join_data as J
 
     embed = None
+    kind = "semantic"
     if not lexical_only and semantic_available():
         from _relations_data import bench_embedder
 
-        embed = bench_embedder().encode
+        embedder = bench_embedder()
+        embed, kind = embedder.encode, model_kind(embedder.inner)
     corpora = [J.stream_corpus(name, items, embed) for name, items in J.load_labelled(data)]
     events = {c.name: J.oracle_events(c, window_days) for c in corpora}
     print(
@@ -218,11 +221,11 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
             t0 = time.perf_counter()
             held, _ = J.held_out_b3(c, events, semantic, window_days=window_days)
             took = time.perf_counter() - t0
-            shipped = stream.default_join(semantic)
+            shipped = stream.default_join(semantic, kind)
             embed_fn = c.embed_lookup() if semantic else None
             s = score(np.array(stream.stream_labels(c.prepared, shipped, embed_fn, window_days=window_days)), c.gold)
             print(
-                f"  {'':<17} learned {'semantic' if semantic else 'lexical ':<8}: held-out B3 P/R/F1 "
+                f"  {'':<17} learned {kind if semantic else 'lexical ':<8}: held-out B3 P/R/F1 "
                 f"{held.b3_p:.3f}/{held.b3_r:.3f}/{held.b3_f1:.3f} ({held.folds} folds, {took:.0f} s)"
                 f" | shipped: B3-F1 {s.b3_f1:.3f} pairF1 {s.pair_f1:.3f} ARI {s.ari:.3f} pred {s.n_pred}/{s.n_gold}"
             )

@@ -107,18 +107,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"\nMSRP train, {len(msrp_rows)} pairs, {args.folds}-fold stratified CV (seed 0), "
         f"paraphrase at P >= {args.paraphrase_min}"
     )
-    print(f"{'model':<34} {'accuracy':>16} {'F1':>16}   pooled acc / F1")
+    print(f"{'model':<44} {'accuracy':>16} {'F1':>16}   pooled acc / F1")
+    model = embedder.name  # STORYTRACE_EMBEDDER's choice (bench_embedder)
     names = {
-        "semantic": "trained classifier (+ MiniLM cos)",
+        "semantic": f"trained classifier (+ {model} cos)",
         "lexical": "trained classifier, lexical only",
-        "cosine": "MiniLM cosine alone",
+        "cosine": f"{model} cosine alone",
         "rules": "lexical rules (no training)",
     }
     for kind, rows in results.items():
         accs, f1s = [r[0] for r in rows], [r[1] for r in rows]
         pa, pf = scores(gold, pooled[kind])
         print(
-            f"{names[kind]:<34} {statistics.mean(accs):.3f} ± {statistics.stdev(accs):.3f}"
+            f"{names[kind]:<44} {statistics.mean(accs):.3f} ± {statistics.stdev(accs):.3f}"
             f"    {statistics.mean(f1s):.3f} ± {statistics.stdev(f1s):.3f}   {pa:.3f} / {pf:.3f}"
         )
     print(f"(majority class: accuracy {float(gold.mean()):.3f}; targets: accuracy 0.85, F1 0.89)")

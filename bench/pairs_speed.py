@@ -1,6 +1,8 @@
 """Speed of ``pairs`` and of ``compare`` with the semantic layer, on this machine.
 
-    .venv/bin/python bench/pairs_speed.py [--n 2000] [--repeats 3]
+    [STORYTRACE_EMBEDDER=minilm] .venv/bin/python bench/pairs_speed.py [--n 2000] [--repeats 3]
+
+The embedder is the commands' default (the static table) or the one ``STORYTRACE_EMBEDDER`` names.
 
 - ``pairs``: ``--n`` MSRP train pairs through ``classify_pairs`` (the core of
   ``storytrace pairs``), model loaded ("warm") but every sentence new to the
@@ -27,12 +29,13 @@ import time
 from pathlib import Path
 
 from _data import DEFAULT_DATA, read_jsonl
-from storytrace.align.classifier import TrainedRelations
+from storytrace.align.classifier import TrainedRelations, embedding_model
 from storytrace.align.compare import compare
 from storytrace.align.pairs import classify_pairs
 from storytrace.ingest import read_paths
 from storytrace.model import Article
-from storytrace.semantic import CachedEmbedder, MiniLMEmbedder
+from storytrace.semantic import CachedEmbedder
+from storytrace.semantic.embed import chosen_embedder, model_kind
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -44,11 +47,11 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    model = MiniLMEmbedder()
+    model = chosen_embedder()  # STORYTRACE_EMBEDDER's choice, as the commands make it
     started = time.perf_counter()
     model.encode(["warm-up sentence"])
-    print(f"model load: {time.perf_counter() - started:.1f} s")
-    scorer = TrainedRelations(copy_evidence=False)
+    print(f"embedder {model.name}, load: {time.perf_counter() - started:.1f} s")
+    scorer = TrainedRelations(semantic=embedding_model(model_kind(model)), copy_evidence=False)
     msrp = args.data / "msrp" / "msrp_train.jsonl"
     if msrp.is_file():
         rows = list(read_jsonl(msrp))[: args.n]

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -77,11 +78,12 @@ def test_the_cache_folder_is_configurable(monkeypatch, tmp_path: Path) -> None:
 
 def test_the_embedder_is_chosen_by_name_and_a_wrong_name_is_a_usage_error(monkeypatch) -> None:
     monkeypatch.delenv("STORYTRACE_EMBEDDER", raising=False)
+    assert isinstance(embed_module.chosen_embedder(), StaticEmbedder)  # the default
+    monkeypatch.setenv("STORYTRACE_EMBEDDER", "MiniLM")
     assert isinstance(embed_module.chosen_embedder(), MiniLMEmbedder)
-    monkeypatch.setenv("STORYTRACE_EMBEDDER", "Static")
-    assert isinstance(embed_module.chosen_embedder(), StaticEmbedder)
+    assert isinstance(embed_module.chosen_embedder(choice="static"), StaticEmbedder)  # the option wins
     monkeypatch.setenv("STORYTRACE_EMBEDDER", "glove")
-    with pytest.raises(UsageError, match="STORYTRACE_EMBEDDER.*'glove'"):
+    with pytest.raises(UsageError, match="embedder.*'glove'"):
         embed_module.chosen_embedder()
 
 
@@ -125,15 +127,36 @@ def test_the_distilled_embedder_runs_offline_and_tells_a_rewording_from_another_
     assert done.stdout.split() == ["256", "1.0", "True"]
 
 
-def test_a_wrong_embedder_name_is_one_line_from_the_command(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_wrong_embedder_name_is_one_line_from_the_command(tmp_path: Path, how: str) -> None:
+    if not semantic_available():
+        pytest.skip("without the semantic extra no embedder is chosen")
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("The ferry resumed service on Friday.", "utf-8")
     b.write_text("The ferry service started again on Friday.", "utf-8")
     exe = Path(sys.executable).parent / "storytrace"
-    env = dict(os.environ, STORYTRACE_EMBEDDER="glove")
-    env.pop("STORYTRACE_LEXICAL_ONLY", None)
-    done = subprocess.run([str(exe), "compare", str(a), str(b)], capture_output=True, text=True, env=env, timeout=300)
-    if not semantic_available():
-        pytest.skip("without the semantic extra no embedder is chosen")
+    env = {k: v for k, v in os.environ.items() if k not in ("STORYTRACE_LEXICAL_ONLY", "STORYTRACE_EMBEDDER")}
+    cmd = [str(exe), "compare", str(a), str(b)]
+    if how == "option":
+        cmd += ["--embedder", "glove"]
+    else:
+        env["STORYTRACE_EMBEDDER"] = "glove"
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 2
-    assert "STORYTRACE_EMBEDDER: 'glove' is not an embedder" in done.stderr and "Traceback" not in done.stderr
+    assert "embedder: 'glove' is not an embedder" in done.stderr and "Traceback" not in done.stderr
+
+
+@needs_model
+def test_compare_runs_with_either_embedder(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The harbour ferry to Tollmere resumed service on Friday after the storm.", "utf-8")
+    b.write_text("On Friday, after the storm, the Tollmere harbour ferry started running again.", "utf-8")
+    exe = Path(sys.executable).parent / "storytrace"
+    env = {k: v for k, v in os.environ.items() if k not in ("STORYTRACE_LEXICAL_ONLY", "STORYTRACE_EMBEDDER")}
+    found = {}
+    for name in ("static", "minilm"):
+        cmd = [str(exe), "compare", str(a), str(b), "--json", "--embedder", name]
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr[-500:]
+        found[name] = json.loads(done.stdout)
+    assert found["static"]["alignments"] and found["minilm"]["alignments"]

@@ -63,6 +63,14 @@ DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (creat
 LexicalOption = Annotated[
     bool, typer.Option("--lexical", help="Lexical features only: skip the sentence-embedding model.")
 ]
+EmbedderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder",
+        help="Sentence embedder: static (distilled from MiniLM, the default) or minilm. "
+        "Default: $STORYTRACE_EMBEDDER, else static.",
+    ),
+]
 PublishedOption = Annotated[
     str | None, typer.Option("--published", help="Publication date (ISO 8601) for inputs that carry none.")
 ]
@@ -163,6 +171,7 @@ def ingest(
     db: DbOption = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """Store articles (idempotent: the same article twice is stored once) and place new ones in stories."""
 
@@ -179,7 +188,7 @@ def ingest(
             report = store.add(read_paths(paths, published=published), on_problem=problem)
             before = set(store.story_assignments().values())
             with _progress_bar() as progress:
-                story_of = assign_stories(store, _embedder(store, lexical), progress)
+                story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)
         dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
         opened = len(set(story_of.values()) - before)
         out.print(
@@ -200,6 +209,7 @@ def analyze(
     db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: OUT/storytrace.db).")] = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """The main job: ingest, group into stories, align, trace; write stories.json and report.html."""
 
@@ -209,7 +219,7 @@ def analyze(
         store_path = db or out_dir / "storytrace.db"
         with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
             with _progress_bar() as progress:
-                embedder = _embedder(store, lexical)
+                embedder = _embedder(store, lexical, embedder_name)
                 result = run_analysis(
                     paths, store, published=published, progress=progress, embedder=embedder, render=True
                 )
@@ -225,9 +235,9 @@ def analyze(
     _guard(run)
 
 
-def _embedder(store: Store | None, lexical: bool) -> CachedEmbedder | None:
-    """The sentence embedder (cached in ``store``), or None for --lexical or without the extra."""
-    return None if lexical else default_embedder(store, say=_say)
+def _embedder(store: Store | None, lexical: bool, name: str | None = None) -> CachedEmbedder | None:
+    """The sentence embedder ``name`` (cached in ``store``), or None for --lexical or without the extra."""
+    return None if lexical else default_embedder(store, say=_say, choice=name)
 
 
 def _print_story_table(doc: dict[str, Any]) -> None:
@@ -253,6 +263,7 @@ def compare(
     db: DbOption = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """Compare two articles: aligned passages, reuse, derivation, what only one has.
 
@@ -267,9 +278,9 @@ def compare(
         _report_problems(problems)
         if db is not None:
             with Store(db) as store:
-                comparison = compare_articles(art_a, art_b, embedder=_embedder(store, lexical))
+                comparison = compare_articles(art_a, art_b, embedder=_embedder(store, lexical, embedder_name))
         else:
-            comparison = compare_articles(art_a, art_b, embedder=_embedder(None, lexical))
+            comparison = compare_articles(art_a, art_b, embedder=_embedder(None, lexical, embedder_name))
         if as_json:
             sys.stdout.write(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1) + "\n")
         else:
@@ -347,6 +358,7 @@ def cluster(
         float, typer.Option("--window-days", help="Stories silent this long are closed.", min=1.0)
     ] = STREAM_WINDOW_DAYS,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """Group records into stories; print {"id", "story"} per record in input order."""
 
@@ -370,7 +382,7 @@ def cluster(
         if offline and not stream:
             groups = group_articles(prepared)
         else:
-            embedder = _embedder(None, lexical)
+            embedder = _embedder(None, lexical, embedder_name)
             embed = embedder.encode if embedder is not None else None
             groups = stream_groups(prepared, embed=embed, window_days=window_days)
         for n, group in enumerate(groups, start=1):
@@ -395,6 +407,7 @@ def pairs(
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
     db: DbOption = None,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """Name the relation of each text pair; print {"id", "relation", "score", "paraphrase"} per line.
 
@@ -408,7 +421,7 @@ def pairs(
         bad = 0
         store = Store(db) if db is not None else None
         try:
-            embedder = _embedder(store, lexical)
+            embedder = _embedder(store, lexical, embedder_name)
             scorer = TrainedRelations(semantic=embedding_model(model_kind(embedder)), copy_evidence=False)
             source = sys.stdin if input_path == "-" else _open_text(input_path)
             total = os.path.getsize(input_path) if input_path != "-" else 0
@@ -476,6 +489,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (local only by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
     lexical: LexicalOption = False,
+    embedder_name: EmbedderOption = None,
 ) -> None:
     """The web UI over the store: stories, aligned pairs, provenance, facts; add articles; a JSON API."""
 
@@ -490,7 +504,8 @@ def serve(
         with Store(store_path):  # opens (or creates) it now, so a bad --db is one line, not a traceback
             pass
         out.print(f"storytrace web UI on http://{host}:{port}/ (store {store_path}); Ctrl+C stops it")
-        uvicorn.run(create_app(store_path, _embedder(None, lexical)), host=host, port=port, log_level="warning")
+        web_app = create_app(store_path, _embedder(None, lexical, embedder_name))
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
         return 0
 
     _guard(run)

@@ -7,6 +7,11 @@ is loaded from its folder in site-packages. ``CachedEmbedder`` keeps vectors
 per sentence in memory and, given an ``EmbeddingCache`` (the SQLite store), on
 disk, and sends only the sentences it has not seen to the model, in batches.
 
+By default the semantic layer does not run MiniLM itself but the static table
+distilled from it (``semantic.static``); ``--embedder minilm`` (or
+``STORYTRACE_EMBEDDER=minilm``) runs the transformer. Each has its own trained
+relation and join models (``model_kind``).
+
 Without the extra (or with ``STORYTRACE_LEXICAL_ONLY=1``), ``default_embedder``
 returns None, says so once per process, and storytrace runs on lexical
 features alone.
@@ -146,9 +151,9 @@ _said_lexical_only = False
 
 
 def default_embedder(
-    store: EmbeddingCache | None = None, say: Callable[[str], None] | None = None
+    store: EmbeddingCache | None = None, say: Callable[[str], None] | None = None, choice: str | None = None
 ) -> CachedEmbedder | None:
-    """The cached MiniLM embedder, or None (said once per process) when the extra is missing."""
+    """The cached embedder ``choice`` names (see ``chosen_embedder``), or None (said once) when the extra is missing."""
     global _said_lexical_only
     switched_off = os.environ.get("STORYTRACE_LEXICAL_ONLY") == "1"
     if switched_off or not semantic_available():
@@ -162,22 +167,27 @@ def default_embedder(
             message = f"note: {why}; using lexical features only"
             (say or (lambda m: print(m, file=sys.stderr)))(message)
         return None
-    return CachedEmbedder(chosen_embedder(say), store)
+    return CachedEmbedder(chosen_embedder(say, choice), store)
 
 
-# ``STORYTRACE_EMBEDDER``: which sentence embedder the semantic layer uses.
-EMBEDDERS = ("minilm", "static")
+# The sentence embedders the semantic layer can use (``--embedder``, ``STORYTRACE_EMBEDDER``), the default first.
+EMBEDDERS = ("static", "minilm")
 
 
-def chosen_embedder(say: Callable[[str], None] | None = None) -> Embedder:
-    """The embedder ``STORYTRACE_EMBEDDER`` names: ``minilm`` (the default) or ``static`` (``semantic.static``)."""
-    choice = os.environ.get("STORYTRACE_EMBEDDER", "minilm").strip().lower() or "minilm"
+def chosen_embedder(say: Callable[[str], None] | None = None, choice: str | None = None) -> Embedder:
+    """The embedder ``choice`` names, else ``STORYTRACE_EMBEDDER``, else the first of ``EMBEDDERS``.
+
+    ``static`` is the table distilled from MiniLM (``semantic.static``): on the
+    quality benchmarks it scores as MiniLM does, at about 50 times its speed
+    (docs/performance.md). ``minilm`` runs the transformer itself.
+    """
+    choice = (choice or os.environ.get("STORYTRACE_EMBEDDER") or EMBEDDERS[0]).strip().lower()
     if choice == "static":
         from storytrace.semantic.static import StaticEmbedder
 
         return StaticEmbedder(say)
     if choice != "minilm":
-        raise UsageError("STORYTRACE_EMBEDDER", f"{choice!r} is not an embedder; use one of {', '.join(EMBEDDERS)}")
+        raise UsageError("embedder", f"{choice!r} is not an embedder; use one of {', '.join(EMBEDDERS)}")
     return MiniLMEmbedder()
 
 
