@@ -7,7 +7,8 @@ SQLite store, near-duplicate collapse and streaming story assignment, clean
 and segment, alignment of every story's pairs, provenance, the fact
 comparison, the ``stories.json`` document, the store's saved analysis and the
 HTML report (each story's rendering kept in the store, as the command does).
-With ``--lexical`` the semantic layer (MiniLM) is off, as ``analyze --lexical``.
+With ``--lexical`` the semantic layer is off, as ``analyze --lexical``; else its embedder is the
+default (the static table) or the one ``STORYTRACE_EMBEDDER`` names.
 
 Corpora (read from ``../shared/data``, never copied): the first N non-empty
 Reuters-21578 bodies in NEWID order with their dates (agency copy), and
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from _machine import machine_ceiling
+from storytrace.semantic.embed import EMBEDDERS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report")
@@ -209,7 +211,8 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.profile:
         os.environ["ANALYZE_SPEED_PROFILE"] = str(args.profile.resolve())
-    mode = "lexical" if args.lexical else f"every stage, embedder {os.environ.get('STORYTRACE_EMBEDDER') or 'minilm'}"
+    embedder = os.environ.get("STORYTRACE_EMBEDDER") or EMBEDDERS[0]
+    mode = "lexical" if args.lexical else f"every stage, embedder {embedder}"
     print(f"storytrace analyze ({mode}), {os.cpu_count()} cores")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     walls: dict[int, float] = {}
