@@ -160,3 +160,14 @@ def test_compare_runs_with_either_embedder(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr[-500:]
         found[name] = json.loads(done.stdout)
     assert found["static"]["alignments"] and found["minilm"]["alignments"]
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_and_the_table_still_used(monkeypatch, tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setattr(static, "distil_table", lambda dims=4, say=None: np.ones((3, 4), dtype=np.float32))
+    monkeypatch.setattr(static, "table_path", lambda folder=None: blocked / "table.npy")
+    said: list[str] = []
+    table = static.load_table(said.append)
+    assert table.shape == (3, 4)
+    assert len(said) == 1 and "cannot keep the distilled table" in said[0] and "STORYTRACE_CACHE" in said[0]

@@ -103,17 +103,23 @@ def distil_table(dims: int = STATIC_DIMS, say: Callable[[str], None] | None = No
 def load_table(say: Callable[[str], None] | None = None) -> np.ndarray:
     """The distilled table, from the cache folder, distilled and kept there first if absent.
 
-    Written to a temporary file and renamed, so an interrupted run never leaves a partial table.
+    Written to a temporary file and renamed, so an interrupted run never leaves a partial table. A cache
+    folder that cannot be written is said (through ``say``) and the table is used without being kept.
     """
     path = table_path()
-    if not path.is_file():
-        table = distil_table(say=say)
+    if path.is_file():
+        loaded: np.ndarray = np.load(path, allow_pickle=False)
+        return loaded
+    table = distil_table(say=say)
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as tmp:
             np.save(tmp, table)
         os.replace(tmp.name, path)
-    loaded: np.ndarray = np.load(path, allow_pickle=False)
-    return loaded
+    except OSError as e:
+        if say is not None:
+            say(f"note: cannot keep the distilled table in {path.parent} ({e.strerror or e}); set STORYTRACE_CACHE")
+    return table
 
 
 class StaticEmbedder:
