@@ -9,7 +9,7 @@ cosine as the lexical yardstick:
   paraphrase labels (ROC AUC);
 - the cosines of every sentence pair across the texts of the first
   ``--stories`` METER dev stories (PA and newspaper texts of one story: the
-  pairs the aligner ranks), at MiniLM's quantiles of ``match.SEMANTIC_FLOOR``
+  pairs the aligner ranks), at MiniLM's quantiles of ``features.SEMANTIC_FLOOR``
   and of the cosine that ranks at ``RELATED_MIN_SIMILARITY``. The static
   cosines at the same quantiles are the floor and threshold that let the
   static embedder rank candidates as MiniLM does (``static.STATIC_COSINE_FLOOR``).
@@ -98,7 +98,7 @@ def main() -> int:
                 return np.asarray(tfidf.transform(texts).toarray(), dtype=np.float32)
         else:
             inner = MiniLMEmbedder() if name == "minilm" else StaticEmbedder()
-            probe = [s for s in story_texts[:2000]]
+            probe = story_texts[:2000]
             inner.encode(probe[:8])  # load (and, the first time, distil) before timing
             started = time.perf_counter()
             inner.encode(probe)

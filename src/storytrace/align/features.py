@@ -32,6 +32,8 @@ from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
 # Up to this many sentences a space keeps dense all-pairs similarity matrices (3 x 32 MB at most).
 DENSE_MAX_SENTENCES = 2000
+# MiniLM's cosine below which a sentence pair is not ranked on its embeddings (``match.semantic_similarity``).
+SEMANTIC_FLOOR = 0.45
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class SentenceSpace:
     def __init__(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> None:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
-        self.embed_floor = 0.45  # the embedder's floor in ``match.semantic_similarity`` (``sentence_space`` sets it)
+        self.embed_floor = SEMANTIC_FLOOR  # the embedder's own (``compare.sentence_space`` sets it)
         self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
         self.char_count_matrix = term_counts([i.char_counts for i in self.infos])
         self.char_vectors = tfidf_of_counts(self.char_count_matrix)

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from storytrace.align.candidates import candidate_pairs
-from storytrace.align.features import SentenceInfo, SentenceSpace, describe, pair_features
+from storytrace.align.features import SEMANTIC_FLOOR, SentenceInfo, SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
 
@@ -34,8 +34,7 @@ NEAR_BEST_FACTOR = 0.9
 # Relations from strongest to weakest: a neighbour joins a pair (split/merged
 # sentence) only if the joined text keeps the relation at least as strong and
 # scores no lower than the pair alone.
-# Embedding cosines enter candidate ranking rescaled (see ``semantic_similarity``).
-SEMANTIC_FLOOR = 0.45
+# Embedding cosines enter candidate ranking rescaled (see ``semantic_similarity``), from ``SEMANTIC_FLOOR`` up.
 SEMANTIC_CEILING = 0.6
 _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2, "same_fact": 3, "related": 4}
 

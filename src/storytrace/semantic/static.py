@@ -38,7 +38,7 @@ STATIC_DIMS = 256
 RECIPE_VERSION = "1"  # change when the recipe changes: the cached table's name holds it
 DISTIL_BATCH = 1024  # word pieces per forward pass
 # The cosine below which the aligner does not rank a sentence pair on its embeddings: the static cosine at the
-# quantile where MiniLM's floor (``match.SEMANTIC_FLOOR``, 0.45) sits among the 254,924 cross-text sentence pairs of
+# quantile where MiniLM's floor (``features.SEMANTIC_FLOOR``, 0.45) sits among the 254,924 cross-text sentence pairs of
 # the first 40 METER dev stories: q = 0.896, static 0.664. The lowest candidate score then falls at 0.731, where
 # MiniLM's (0.56) quantile, 0.966, puts 0.729 (``bench/static_embedder.py``).
 STATIC_COSINE_FLOOR = 0.66
