@@ -58,11 +58,7 @@ def names_veto(limit: float | None) -> Iterator[None]:
         rows = original(self, vectors, when, embedding)
         names = vectors[2]
         keep = [c for c in rows if not (names and self.stories[c.story].names) or c.features["cos_names"] > limit]
-        best_body = max((c.features["cos_body"] for c in keep), default=0.0)
-        best_embed = max((c.features["cos_embed"] for c in keep), default=0.0)
-        for c in keep:
-            c.features["body_margin"] = c.features["cos_body"] - best_body
-            c.features["embed_margin"] = c.features["cos_embed"] - best_embed
+        stream.set_margins(keep)
         return keep
 
     stream.StreamClusterer.candidates = vetoed  # type: ignore[method-assign]

@@ -218,11 +218,7 @@ class StreamClusterer:
                 "cos_embed": _embedding_cosine(embedding, story.embedding),
             }
             out.append(Candidate(story_id, features))
-        best_body = max((c.features["cos_body"] for c in out), default=0.0)
-        best_embed = max((c.features["cos_embed"] for c in out), default=0.0)
-        for c in out:
-            c.features["body_margin"] = c.features["cos_body"] - best_body
-            c.features["embed_margin"] = c.features["cos_embed"] - best_embed
+        set_margins(out)
         return out
 
     def place(
@@ -266,6 +262,15 @@ class StreamClusterer:
                 story.terms = set()
                 gone += 1
         return gone
+
+
+def set_margins(rows: Sequence[Candidate]) -> None:
+    """Each candidate's body and embedding cosines less the best of ``rows`` (its ``*_margin`` features)."""
+    best_body = max((c.features["cos_body"] for c in rows), default=0.0)
+    best_embed = max((c.features["cos_embed"] for c in rows), default=0.0)
+    for c in rows:
+        c.features["body_margin"] = c.features["cos_body"] - best_body
+        c.features["embed_margin"] = c.features["cos_embed"] - best_embed
 
 
 def _add_into(centroid: Vector, vector: Vector, norm2: float) -> float:
