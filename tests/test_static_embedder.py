@@ -12,7 +12,7 @@ from storytrace.align.classifier import SEMANTIC_FEATURES, default_scorer
 from storytrace.align.compare import Prepared, prepare, sentence_space
 from storytrace.align.match import SEMANTIC_FLOOR
 from storytrace.cluster.stream import default_join
-from storytrace.errors import UsageError
+from storytrace.errors import StorytraceError, UsageError
 from storytrace.model import Article
 from storytrace.semantic import MiniLMEmbedder, semantic_available, static
 from storytrace.semantic import embed as embed_module
@@ -171,3 +171,9 @@ def test_a_cache_folder_that_cannot_be_written_is_said_and_the_table_still_used(
     table = static.load_table(said.append)
     assert table.shape == (3, 4)
     assert len(said) == 1 and "cannot keep the distilled table" in said[0] and "STORYTRACE_CACHE" in said[0]
+
+
+def test_a_failed_distillation_is_one_error_naming_what_failed(monkeypatch) -> None:
+    monkeypatch.setattr(static.sys, "executable", "/bin/false")  # the distilling process exits 1, saying nothing
+    with pytest.raises(StorytraceError, match="static embedder: distilling the table from MiniLM failed: no message"):
+        static.distil_table()

@@ -11,9 +11,11 @@ a tokenizer call and a table lookup, thousands of sentences a second on one
 core, where MiniLM does about 130.
 
 The table is distilled on this machine from the model file of the
-``semantic`` extra (about 30 s on one core, once) and kept in the user's cache
-folder (``STORYTRACE_CACHE``, else ``~/.cache/storytrace``) under a name that
-holds the model file's digest and the recipe's version. Nothing is downloaded.
+``semantic`` extra (about 30 s on one core, once, in a process of its own with
+one thread, so that the table does not depend on the caller's thread settings)
+and kept in the user's cache folder (``STORYTRACE_CACHE``, else
+``~/.cache/storytrace``) under a name that holds the model file's digest and the
+recipe's version. Nothing is downloaded.
 Model2Vec's own package is not used: its distillation extra pins an older
 ``transformers`` than the one ``sentence-transformers`` needs here.
 
@@ -25,6 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -32,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from storytrace.errors import StorytraceError
 
 STATIC_MODEL = "minilm-static-256"
 STATIC_DIMS = 256
@@ -74,7 +80,31 @@ def table_path(folder: Path | None = None) -> Path:
 
 
 def distil_table(dims: int = STATIC_DIMS, say: Callable[[str], None] | None = None) -> np.ndarray:
-    """The static table (vocabulary x ``dims``, float32) distilled from MiniLM, as the module docstring says."""
+    """The static table (vocabulary x ``dims``, float32) distilled from MiniLM, as the module docstring says.
+
+    It is distilled in a process of its own, started with one thread (``OMP_NUM_THREADS=1`` and the like):
+    torch and the BLAS choose their kernels when they start, and a table distilled in a process started with
+    more threads differs in its fifth digit. So the table is the same whatever the caller's settings.
+    """
+    if say is not None:
+        say("distilling the static embedder from MiniLM (once, about 30 s)")
+    env = {**os.environ, **dict.fromkeys(_THREAD_VARIABLES, "1")}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "table.npy"
+        command = [sys.executable, "-m", "storytrace.semantic.static", str(out), str(dims)]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not out.is_file():
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise StorytraceError("static embedder", f"distilling the table from MiniLM failed: {last}")
+        table: np.ndarray = np.load(out, allow_pickle=False)
+    return table
+
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def _distil_here(dims: int) -> np.ndarray:
+    """``distil_table``'s work, in this process."""
     import torch
     from sklearn.decomposition import PCA
 
@@ -83,8 +113,6 @@ def distil_table(dims: int = STATIC_DIMS, say: Callable[[str], None] | None = No
     model = MiniLMEmbedder()._load()
     tokenizer, transformer = model.tokenizer, model[0].auto_model
     size = len(tokenizer.get_vocab())
-    if say is not None:
-        say(f"distilling the static embedder from MiniLM ({size:,} word pieces, once)")
     outputs: list[np.ndarray] = []
     with torch.inference_mode():
         for start in range(0, size, DISTIL_BATCH):
@@ -159,3 +187,7 @@ class StaticEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
+
+
+if __name__ == "__main__":  # distil_table's own process: python -m storytrace.semantic.static OUT.npy DIMS
+    np.save(sys.argv[1], _distil_here(int(sys.argv[2])))
