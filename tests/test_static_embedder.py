@@ -177,3 +177,11 @@ def test_a_failed_distillation_is_one_error_naming_what_failed(monkeypatch) -> N
     monkeypatch.setattr(static.sys, "executable", "/bin/false")  # the distilling process exits 1, saying nothing
     with pytest.raises(StorytraceError, match="static embedder: distilling the table from MiniLM failed: no message"):
         static.distil_table()
+
+
+def test_texts_encoded_in_batches_are_encoded_as_one_by_one(monkeypatch) -> None:
+    table = np.random.default_rng(5).standard_normal((26, 6))
+    texts = ["abc", "", "zz", "q", "", "", "hello", "b", "!"]
+    one_by_one = np.vstack([embedder_with(table).encode([t]) for t in texts])
+    monkeypatch.setattr(static, "ENCODE_BATCH", 2)  # batch edges fall between empty and filled texts
+    assert np.array_equal(embedder_with(table).encode(texts), one_by_one)
