@@ -90,6 +90,7 @@ def test_the_embedder_is_chosen_by_name_and_a_wrong_name_is_a_usage_error(monkey
 def test_each_embedder_has_its_own_trained_models() -> None:
     assert embed_module.model_kind(None) == "lexical"
     assert embed_module.model_kind(StaticEmbedder()) == "static"
+    assert StaticEmbedder().name == f"{static.STATIC_MODEL}-r{static.RECIPE_VERSION}"  # a new recipe, a new name
     assert embed_module.model_kind(MiniLMEmbedder()) == "semantic"
     static_scorer, minilm_scorer = default_scorer("static"), default_scorer("semantic")
     assert static_scorer.semantic.card["name"] == "relations_static"

@@ -201,4 +201,4 @@ def model_kind(embedder: Embedder | None) -> str:
         return "lexical"
     from storytrace.semantic.static import STATIC_MODEL
 
-    return "static" if embedder.name == STATIC_MODEL else "semantic"
+    return "static" if embedder.name.startswith(STATIC_MODEL) else "semantic"

@@ -155,7 +155,9 @@ def load_table(say: Callable[[str], None] | None = None) -> np.ndarray:
 class StaticEmbedder:
     """Sentences as the normalised mean of their word pieces' static vectors (see the module docstring)."""
 
-    name = STATIC_MODEL
+    # The recipe's version is in the name: vectors a store keeps under it (``CachedEmbedder``) and the stories
+    # analysed with them (the settings signature) are not reused after the recipe changes.
+    name = f"{STATIC_MODEL}-r{RECIPE_VERSION}"
 
     def __init__(self, say: Callable[[str], None] | None = None) -> None:
         self._say = say
