@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from _machine import machine_ceiling
+from storytrace.ingest import read_paths
+from storytrace.model import Article
 from storytrace.semantic.embed import EMBEDDERS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -84,6 +86,14 @@ def write_reuters(out: Path, skip: int, n: int, data: Path = DATA) -> int:
                 if written >= n:
                     return written
     return written
+
+
+def reuters_articles(n: int, data: Path = DATA) -> list[Article]:
+    """The first ``n`` non-empty Reuters bodies as articles, read back from ``write_reuters``'s records."""
+    with tempfile.TemporaryDirectory() as tmp:
+        records = Path(tmp) / "reuters.jsonl"
+        write_reuters(records, 0, n, data)
+        return [a for a in read_paths([records]) if isinstance(a, Article)]
 
 
 def write_meter(out: Path, data: Path = DATA) -> int:

@@ -29,18 +29,16 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse
 import itertools
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import _join_data as J
-from _data import DEFAULT_DATA, read_jsonl
-from analyze_speed import write_reuters
+from _data import DEFAULT_DATA
+from analyze_speed import reuters_articles
 from storytrace.align.compare import prepare
 from storytrace.cluster import stream
-from storytrace.model import Article
 from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 
 TICKER = re.compile(r"<([A-Z0-9.]+)>")
@@ -77,14 +75,7 @@ def main() -> int:
     if not (args.data / "reuters21578").is_dir():
         print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        records = Path(tmp) / "reuters.jsonl"
-        write_reuters(records, 0, args.n, args.data)
-        rows = list(read_jsonl(records))
-    articles = [
-        Article(id=r["id"], text=r["text"], title=r["title"], published=r["published"], source=r["source"])
-        for r in rows
-    ]
+    articles = reuters_articles(args.n, args.data)
     prepared = [prepare(a) for a in articles]
     corpora = [J.stream_corpus(name, items, None) for name, items in J.load_labelled(args.data, say=lambda m: None)]
     print(f"first {len(articles)} Reuters bodies, shipped lexical join")

@@ -30,18 +30,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import tempfile
 import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+from analyze_speed import reuters_articles
 from cluster_quality import score
-from spark_scale import DATA, write_records
+from spark_scale import DATA
 from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem, _seconds
-from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms
 from storytrace.spark.replay import Replay, ReplayRow, replay
@@ -173,10 +172,7 @@ def main() -> int:
     if not (args.data / "reuters21578").exists():
         print(f"skipped: {args.data / 'reuters21578'} not found")
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        records = Path(tmp) / "reuters.jsonl"
-        write_records(args.n, records, args.data)
-        articles = [a for a in read_paths([records]) if isinstance(a, Article)]
+    articles = reuters_articles(args.n, args.data)
     t0 = time.perf_counter()
     rows, ends = replay_rows(articles)
     t1 = time.perf_counter()
