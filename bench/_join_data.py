@@ -187,15 +187,15 @@ def fit_join(events: Sequence[Event], semantic: bool) -> JoinModel:
     return JoinModel(ranker, decision)
 
 
-def card(events: Sequence[Event], semantic: bool) -> dict[str, Any]:
-    """What a shipped model was trained on."""
+def card(events: Sequence[Event], model: str) -> dict[str, Any]:
+    """What the shipped model ``model`` (its file's name without ``.json``) was trained on."""
     per: dict[str, list[int]] = {}
     for e in events:
         n = per.setdefault(e.corpus, [0, 0])
         n[0] += 1
         n[1] += len(e.rows)
     return {
-        "model": "join_semantic" if semantic else "join_lexical",
+        "model": model,
         "made_by": "bench/train_join.py",
         "made_at": datetime.now(UTC).date().isoformat(),
         "method": "Miranda et al. 2018: logistic-regression ranker over candidate stories + logistic merge decision",

@@ -55,9 +55,8 @@ def main() -> int:
         if not semantic and embed is not None and kind != "semantic":
             continue  # the shipped lexical model is the one written beside MiniLM's (or with --lexical-only)
         model = fit_join(events, semantic)
-        out = {**card(events, semantic), **model.to_json()}
-        out["model"] = MODEL_FILES[kind if semantic else "lexical"].removesuffix(".json")
         path = MODELS / MODEL_FILES[kind if semantic else "lexical"]
+        out = {**card(events, path.stem), **model.to_json()}
         path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         coefs = ", ".join(f"{f} {c:+.2f}" for f, c in zip(model.ranker.features, model.ranker.coef, strict=True))
         print(f"wrote {path.name}: {len(events)} decisions; ranker: {coefs}")
