@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from _data import read_jsonl
+from _data import meter_story, read_jsonl
 from storytrace.align.classifier import LEXICAL_FEATURES, SEMANTIC_FEATURES, feature_vector
 from storytrace.align.features import describe, pair_features
 from storytrace.semantic import CachedEmbedder
@@ -109,13 +109,13 @@ def meter_pairs(data: Path, embedder: CachedEmbedder, limit: int | None = None) 
     """Sentence pairs from METER's word-level annotation (see the module docstring)."""
     pa_by_story: dict[str, list[str]] = {}
     for r in read_jsonl(data / METER_PA_FILE):
-        story = f"{r['domain']}|{r['date']}|{r['catchline']}"
+        story = meter_story(r)
         text = r["text"]
         pa_by_story.setdefault(story, []).extend(s.text for s in sentences(text) if len(s.text.split()) >= 4)
     out: list[LabelledPair] = []
     for r in read_jsonl(data / METER_FILE):
         segments = r.get("lexical_segments") or []
-        story = f"{r['domain']}|{r['date']}|{r['catchline']}"
+        story = meter_story(r)
         pa = list(dict.fromkeys(pa_by_story.get(story, [])))
         if not segments or not pa:
             continue

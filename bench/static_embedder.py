@@ -33,7 +33,7 @@ from scipy.stats import spearmanr
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 
-from _data import DEFAULT_DATA, read_jsonl
+from _data import DEFAULT_DATA, meter_story, read_jsonl
 from _relations_data import CACHE, METER_FILE, METER_PA_FILE, MSRP_FILE, STSB_FILE
 from storytrace.align.match import SEMANTIC_CEILING, SEMANTIC_FLOOR
 from storytrace.align.relation import RELATED_MIN_SIMILARITY
@@ -48,7 +48,7 @@ def story_sentences(data: Path, stories: int) -> list[list[list[str]]]:
     texts: dict[str, list[str]] = {}
     for name in (METER_PA_FILE, METER_FILE):
         for r in read_jsonl(data / name):
-            texts.setdefault(f"{r['domain']}|{r['date']}|{r['catchline']}", []).append(r["text"])
+            texts.setdefault(meter_story(r), []).append(r["text"])
     out = []
     for members in list(texts.values())[:stories]:
         if len(members) >= 2:
