@@ -35,7 +35,8 @@ from sklearn.metrics import roc_auc_score
 
 from _data import DEFAULT_DATA, meter_story, read_jsonl
 from _relations_data import CACHE, METER_FILE, METER_PA_FILE, MSRP_FILE, STSB_FILE
-from storytrace.align.match import SEMANTIC_CEILING, SEMANTIC_FLOOR
+from storytrace.align.features import SEMANTIC_FLOOR
+from storytrace.align.match import SEMANTIC_CEILING
 from storytrace.align.relation import RELATED_MIN_SIMILARITY
 from storytrace.semantic import CachedEmbedder, MiniLMEmbedder, semantic_available
 from storytrace.semantic.static import StaticEmbedder

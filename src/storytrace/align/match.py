@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from storytrace.align.candidates import candidate_pairs
-from storytrace.align.features import SEMANTIC_FLOOR, SentenceInfo, SentenceSpace, describe, pair_features
+from storytrace.align.features import SentenceInfo, SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
 
@@ -34,7 +34,7 @@ NEAR_BEST_FACTOR = 0.9
 # Relations from strongest to weakest: a neighbour joins a pair (split/merged
 # sentence) only if the joined text keeps the relation at least as strong and
 # scores no lower than the pair alone.
-# Embedding cosines enter candidate ranking rescaled (see ``semantic_similarity``), from ``SEMANTIC_FLOOR`` up.
+# Embedding cosines enter candidate ranking rescaled (see ``semantic_similarity``), from the embedder's floor up.
 SEMANTIC_CEILING = 0.6
 _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2, "same_fact": 3, "related": 4}
 
@@ -105,14 +105,15 @@ class _Scored:
         return best
 
 
-def semantic_similarity(cosines: np.ndarray, floor: float = SEMANTIC_FLOOR) -> np.ndarray:
+def semantic_similarity(cosines: np.ndarray, floor: float) -> np.ndarray:
     """Embedding cosines on the scale of the lexical similarity, for ranking candidates.
 
-    MiniLM puts unrelated sentences of one story at cosines of 0.3-0.5 and
-    reworded ones above 0.7: a cosine of 0.56 maps to the lowest score a
-    candidate may have (``RELATED_MIN_SIMILARITY``) and 1.0 to 0.6, the
-    lexical score of a lightly edited copy. Another embedder passes its own
-    ``floor``, the cosine at the same quantile of its cosines (``SentenceSpace.embed_floor``).
+    ``floor`` is the embedder's (``SentenceSpace.embed_floor``). MiniLM puts
+    unrelated sentences of one story at cosines of 0.3-0.5 and reworded ones
+    above 0.7: with its floor, 0.45, a cosine of 0.56 maps to the lowest score
+    a candidate may have (``RELATED_MIN_SIMILARITY``) and 1.0 to 0.6, the
+    lexical score of a lightly edited copy. Another embedder's floor is its
+    cosine at the same quantile.
     """
     scaled: np.ndarray = np.clip((cosines - floor) / (1.0 - floor), 0.0, 1.0) * SEMANTIC_CEILING
     return scaled
