@@ -159,7 +159,7 @@ def meter_pairs(data: Path, embedder: CachedEmbedder, limit: int | None = None) 
 
 
 def bench_embedder() -> CachedEmbedder:
-    """The embedder ``STORYTRACE_EMBEDDER`` names (MiniLM by default), vectors cached in ``bench/out/embeddings.db``."""
+    """The embedder the commands use (``STORYTRACE_EMBEDDER``, else static), cached in ``bench/out/embeddings.db``."""
     CACHE.parent.mkdir(parents=True, exist_ok=True)
     return CachedEmbedder(chosen_embedder(), Store(CACHE))
 

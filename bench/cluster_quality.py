@@ -204,7 +204,7 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
         from _relations_data import bench_embedder
 
         embedder = bench_embedder()
-        embed, kind = embedder.encode, model_kind(embedder.inner)
+        embed, kind = embedder.encode, model_kind(embedder)
     corpora = [J.stream_corpus(name, items, embed) for name, items in J.load_labelled(data)]
     events = {c.name: J.oracle_events(c, window_days) for c in corpora}
     print(

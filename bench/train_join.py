@@ -45,7 +45,7 @@ def main() -> int:
         from _relations_data import bench_embedder
 
         embedder = bench_embedder()
-        embed, kind = embedder.encode, model_kind(embedder.inner)
+        embed, kind = embedder.encode, model_kind(embedder)
     corpora = [stream_corpus(name, items, embed) for name, items in named]
     events = [e for c in corpora for e in oracle_events(c)]
     MODELS.mkdir(parents=True, exist_ok=True)

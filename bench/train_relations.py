@@ -166,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{len(pairs)} pairs: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(p.label for p in pairs).items())))
     if args.describe:
         describe_features(pairs, matrices["semantic"])
-    semantic_kind = model_kind(embedder.inner)  # "semantic" (MiniLM) or "static", as STORYTRACE_EMBEDDER says
+    semantic_kind = model_kind(embedder)  # "semantic" (MiniLM) or "static", as STORYTRACE_EMBEDDER says
     for kind, names in (("semantic", SEMANTIC_FEATURES), ("lexical", LEXICAL_FEATURES)):
         if kind == "lexical" and semantic_kind != "semantic":
             continue  # the shipped lexical model is trained on the METER pairs MiniLM picks (see above)
