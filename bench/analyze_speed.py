@@ -21,7 +21,9 @@ members did not change come from the store.
 Prints one line per run and the ratio time(largest N)/time(smallest N), and
 how much faster two processes did the same pure-Python work than one, before
 the first run and after each (2.0 on two idle cores; less when other jobs
-share them, which the wall times then carry too).
+share them, which the wall times then carry too). "ahead" is the CPU of the
+helper process that computes sentence vectors and facts while the main
+process clusters (``storytrace.ahead``; ``STORYTRACE_AHEAD=0`` runs without it).
 ``--profile FILE`` writes a cProfile of each run's main process (``analyze``
 and the report) to FILE (the last run's stays); with ``STORYTRACE_WORKERS=1`` the per-story work stays in
 that process and shows in the profile.
@@ -50,7 +52,7 @@ from storytrace.model import Article
 from storytrace.semantic.embed import EMBEDDERS
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report")
+STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report", "ahead")
 
 
 def reuters_date(value: str) -> str | None:

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from storytrace.ahead import Ahead, AheadResults, helpful, in_time_order
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import (
@@ -70,7 +71,7 @@ from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
-from storytrace.semantic import Embedder
+from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import Store
 from storytrace.text.tokens import content_stems
@@ -171,6 +172,7 @@ def analyze_articles(
     prepared_by_id: dict[str, Prepared] | None = None,
     signatures_out: list[str] | None = None,
     render: bool = False,
+    ahead: AheadResults | None = None,
 ) -> dict[str, Any]:
     """Stages 2-7 on articles already read: the ``stories.json`` document.
 
@@ -182,6 +184,8 @@ def analyze_articles(
     ``store``, the workers that analyse the stories also render them for the
     report, and the store keeps each rendering under the story's signature
     (``write_report`` then finds them there, as it finds those of a run before).
+    ``ahead``: sentence vectors and facts a helper process computed while the
+    stories were being clustered (``ahead.Ahead``).
     """
     scorer = scorer or default_scorer(model_kind(embedder))
     times = times or StageTimes()
@@ -233,7 +237,9 @@ def analyze_articles(
     memo = _derivation_memo(todo, settings, store, times)
     fresh: dict[str, dict[str, Any]] = {}
     rendered: dict[str, tuple[str, int, int, str, str]] = {}
-    worked = analyze_stories(todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None)
+    worked = analyze_stories(
+        todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None, ahead=ahead
+    )
     for k, story, rendering in worked:
         stories[k] = story
         fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
@@ -292,6 +298,7 @@ def analyze_stories(
     workers: int | None = None,
     memo: DerivationMemo | None = None,
     render: bool = False,
+    ahead: AheadResults | None = None,
 ) -> Iterator[tuple[int, dict[str, Any], RenderedStory | None]]:
     """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object, rendering)`` as each is done.
 
@@ -304,26 +311,33 @@ def analyze_stories(
     With ``render``, the forked workers also render each story for the report
     (``report.html.render_story``, timed as "report"); otherwise, and in this
     process, the rendering is None and ``write_report`` renders the story.
+    ``ahead``: sentence vectors and article facts computed beforehand (``ahead.Ahead``), used where they fit.
     """
     times = times or StageTimes()
     memo = memo if memo is not None else DerivationMemo()
+    ahead = ahead or AheadResults()
     total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
     workers = workers or int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
     if embedder is not None:
         with times.stage("embed"):
             texts = list(dict.fromkeys(s.text for _, _, m in todo if len(m) > 1 for p in m for s in p.sentences))
-            embedder = PrecomputedEmbedder(embedder.name, dict(zip(texts, embedder.encode(texts), strict=True)))
+            known = {t: v for t in texts if (v := ahead.vectors.get(t)) is not None}
+            if isinstance(embedder, CachedEmbedder):
+                embedder.remember(known)  # kept in the store, as the vectors it computes are
+            missing = [t for t in texts if t not in known]
+            known.update(zip(missing, embedder.encode(missing), strict=True))
+            embedder = PrecomputedEmbedder(embedder.name, known)
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            yield key, analyze_story(story_id, members, scorer, embedder, times, memo), None
+            yield key, analyze_story(story_id, members, scorer, embedder, times, memo, ahead), None
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
     if any(len(_outlets(m)) > 1 for _, _, m in todo):
         load_entity_model()  # once, before the fork: the workers share it
     global _WORK
-    _WORK = (list(todo), scorer, embedder, memo, render)
+    _WORK = (list(todo), scorer, embedder, memo, render, ahead)
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -340,16 +354,19 @@ def analyze_stories(
 # Below this many article pairs in all, stories are analysed in this process (a fork costs more).
 PARALLEL_MIN_PAIRS = 200
 # What the forked workers of ``analyze_stories`` read (inherited, never pickled).
-_WORK: tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo, bool] | None = None
+_WORK: (
+    tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo, bool, AheadResults]
+    | None
+) = None
 
 
 def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str], RenderedStory | None]:
     """Analyse one story in a forked worker: the story, its times, the derivation answers asked, its rendering."""
     assert _WORK is not None
-    todo, scorer, embedder, memo, render = _WORK
+    todo, scorer, embedder, memo, render, ahead = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
-    story = analyze_story(story_id, members, scorer, embedder, times, memo)
+    story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
     asked, memo.new = memo.new, {}
     rendering = None
     if render:
@@ -385,8 +402,12 @@ def analyze_story(
     embedder: Embedder | None = None,
     times: StageTimes | None = None,
     memo: DerivationMemo | None = None,
+    ahead: AheadResults | None = None,
 ) -> dict[str, Any]:
-    """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object."""
+    """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object.
+
+    ``ahead``: facts of members computed beforehand (``ahead.Ahead``).
+    """
     times = times or StageTimes()
     start = time.process_time()
     arts = [p.article for p in members]
@@ -395,7 +416,7 @@ def analyze_story(
     with times.stage("trace"):
         provenance = story_provenance(comparisons, arts)
     with times.stage("facts"):
-        facts = compare_facts(members, comparisons)
+        facts = compare_facts(members, comparisons, ahead)
     with times.stage("document"):
         story = story_json(story_id, arts, comparisons, provenance, facts)
     times.stories.append((len(arts), len(comparisons), time.process_time() - start))
@@ -486,15 +507,18 @@ def story_pairs(doc_cosines: np.ndarray) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
-def compare_facts(members: Sequence[Prepared], comparisons: Sequence[Comparison]) -> dict[str, Any]:
+def compare_facts(
+    members: Sequence[Prepared], comparisons: Sequence[Comparison], ahead: AheadResults | None = None
+) -> dict[str, Any]:
     """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more outlets meet) compared.
 
     Entities (spaCy, the costly part) are looked for only in stories that two
     or more outlets report: their point is the spelling variants and roles
     across sources. A story told by one outlet alone (updates of one wire
-    story) still has its dates, numbers and quotes compared.
+    story) still has its dates, numbers and quotes compared. ``ahead``: members' facts computed
+    beforehand (``ahead.Ahead``), used for the very articles they were computed on.
     """
-    facts = [article_facts(p) for p in members]
+    facts = [ahead.facts_of(p) if ahead is not None else article_facts(p) for p in members]
     entities = story_entities(facts) if len(_outlets(members)) > 1 else []
     return story_facts(facts, comparisons, entities)
 
@@ -556,13 +580,23 @@ def analyze(
         ids, problems, added = ingest(paths, store, published)
     progress("ingest", len(ids), len(ids))
     prepared: dict[str, Prepared] = {}
-    with times.stage("cluster"):
-        story_of = assign_stories(store, embedder, progress, prepared_out=prepared)
     with times.stage("ingest"):
         articles = list(store.articles(ids))
-    if agencies_with(a.source for a in articles if a.kind == "agency" and a.source) != agencies_with(
-        store.agency_sources()
-    ):
+    agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+    same_agencies = agencies == agencies_with(store.agency_sources())
+    assigned = store.story_assignments()
+    new = [a for a in articles if a.id not in assigned]
+    helper = Ahead(in_time_order(new), agencies, embedder) if same_agencies and helpful(len(new)) else None
+    try:
+        with times.stage("cluster"):
+            story_of = assign_stories(store, embedder, progress, prepared_out=prepared)
+        ahead = helper.finish() if helper is not None else None
+    finally:
+        if helper is not None:
+            helper.close()
+    if ahead is not None:
+        times.cpu["ahead"] = ahead.cpu  # the helper's own CPU seconds (a process of its own, beside the stages)
+    if not same_agencies:
         prepared = {}  # cleaned with other agencies than this analysis credits: clean again
     signatures: list[str] = []
     document = analyze_articles(
@@ -575,6 +609,7 @@ def analyze(
         prepared_by_id=prepared,
         signatures_out=signatures,
         render=render,
+        ahead=ahead,
     )
     with times.stage("store"):
         document_json = store.save_analysis(document)

@@ -25,7 +25,7 @@ import hashlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -145,6 +145,14 @@ class CachedEmbedder:
         if not keys:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.stack([self.memory[k] for k in keys])
+
+    def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Take vectors of texts computed elsewhere by the same model, as if computed here (kept in the store too)."""
+        new = {key: v for t, v in vectors.items() if (key := text_key(t)) not in self.memory}
+        if new:
+            self.memory.update(new)
+            if self.store is not None:
+                self.store.put_embeddings(self.name, new)
 
 
 _said_lexical_only = False
