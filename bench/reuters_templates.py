@@ -1,6 +1,6 @@
-"""How often the streaming clusterer joins Reuters' templated series into one story, and a rule tried against it.
+"""How often the streaming clusterer joins Reuters' templated series into one story, and rules tried against it.
 
-    .venv/bin/python bench/reuters_templates.py [--n 10000] [--names-veto X ...]
+    .venv/bin/python bench/reuters_templates.py [--n 10000] [--names-veto X ...] [--distinct SHARE ...]
 
 Reuters-21578 has no story labels, but its titles name the company of most
 corporate items by ticker (``COBANCO INC <CBCO> YEAR NET``). Two items with
@@ -14,7 +14,10 @@ real data.
 
 ``--names-veto X`` tries a rule against them: a candidate story is dropped when
 the article and the story both have names and their names cosine is at most X
-(``StreamClusterer.candidates`` is wrapped for the run). Each value is also
+(``StreamClusterer.candidates`` is wrapped for the run). ``--distinct SHARE``
+tries another: an article that says more than its title joins only a titled
+story that names one of its distinctive terms (a title stem or name in at most
+SHARE of the documents seen, or 10), when it has any. Each value is also
 scored on the labelled corpora, held-out B3 as ``bench/cluster_quality.py
 --learned`` prints it, so a rule that splits templated series but also real
 events shows it. Exits 0 with a "skipped" line when the data is absent.
@@ -66,11 +69,50 @@ def names_veto(limit: float | None) -> Iterator[None]:
         stream.StreamClusterer.candidates = original  # type: ignore[method-assign]
 
 
+@contextmanager
+def distinct_rule(share: float | None, min_docs: int = 10) -> Iterator[None]:
+    """Within the block, an article joins only a story naming one of its distinctive terms (None: no rule).
+
+    Distinctive: a title stem or name in at most ``share`` of the documents
+    seen (or ``min_docs``). The rule holds only for an article with a text
+    beyond its title, and only against a titled story.
+    """
+    original = stream.StreamClusterer.candidates
+    if share is None:
+        yield
+        return
+
+    def kept(self: stream.StreamClusterer, vectors: Any, when: float, embedding: Any = None) -> Any:
+        rows = original(self, vectors, when, embedding)
+        body, title, names = vectors
+        if not title or body.keys() <= title.keys():  # untitled, or a bare headline: too little to judge by
+            return rows
+        limit = max(min_docs, share * self.seen)
+        distinct = {t for t in itertools.chain(title, names) if self.df[t] <= limit}
+        if not distinct:
+            return rows
+        keep = [
+            c
+            for c in rows
+            if not self.stories[c.story].title
+            or any(t in self.stories[c.story].title or t in self.stories[c.story].names for t in distinct)
+        ]
+        stream.set_margins(keep)
+        return keep
+
+    stream.StreamClusterer.candidates = kept  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        stream.StreamClusterer.candidates = original  # type: ignore[method-assign]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--names-veto", type=float, nargs="*", default=[], metavar="X")
+    parser.add_argument("--distinct", type=float, nargs="*", default=[], metavar="SHARE", help="distinct_rule shares")
     args = parser.parse_args()
     if not (args.data / "reuters21578").is_dir():
         print(f"skipped: {args.data / 'reuters21578'} not found")
@@ -79,8 +121,9 @@ def main() -> int:
     prepared = [prepare(a) for a in articles]
     corpora = [J.stream_corpus(name, items, None) for name, items in J.load_labelled(args.data, say=lambda m: None)]
     print(f"first {len(articles)} Reuters bodies, shipped lexical join")
-    for limit in [None, *args.names_veto]:
-        with names_veto(limit):
+    rules = [(None, None), *((x, None) for x in args.names_veto), *((None, d) for d in args.distinct)]
+    for limit, distinct in rules:
+        with names_veto(limit), distinct_rule(distinct):
             labels = stream.stream_labels(prepared, decider=stream.default_join(False))
             events = {c.name: J.oracle_events(c) for c in corpora}
             held = {c.name: J.held_out_b3(c, events, False)[0].b3_f1 for c in corpora}
@@ -98,6 +141,7 @@ def main() -> int:
                 both += 1
                 differ += a != b
         rule = "no rule" if limit is None else f"names veto at {limit:g}"
+        rule = rule if distinct is None else f"distinct at {distinct:g}"
         scores = "  ".join(f"{name} {f1:.3f}" for name, f1 in held.items())
         print(
             f"{rule:<20} stories {len(stories):,}, largest {max(map(len, stories.values()))}, "
