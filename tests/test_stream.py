@@ -1,6 +1,11 @@
 """The streaming clusterer on small made-up streams."""
 
+from dataclasses import replace
+
+import pytest
+
 from storytrace.align.compare import prepare
+from storytrace.cluster import stream
 from storytrace.cluster.dedup import shingles
 from storytrace.cluster.stream import StreamClusterer, StreamItem, stream_groups
 from storytrace.model import Article
@@ -73,3 +78,44 @@ def test_retired_stories_leave_the_index_but_keep_their_members() -> None:
     assert clusterer.retire(now=clusterer.stories[0].last + 40 * 86400) == 1
     assert not any(clusterer.index.values())
     assert clusterer.stories[0].members == [0]
+
+
+DIVIDENDS = ["Harlow Veneer Corp", "Ostrand Mills Inc", "Pellacre Foods Inc", "Quarry Lane Bancorp"]
+
+
+def dividend_items(names: list[str]) -> list[Article]:
+    """A wire feed's templated series: the same item for different companies, the company named in the title only."""
+    body = "Qtly div 12 cts vs 12 cts prior.\nPay April 30.\nRecord April 16.\nReuter"
+    return [
+        Article(
+            id=f"d{k}",
+            text=body.replace("12", str(12 + k)),
+            title=f"{name.upper()} SETS REGULAR DIVIDEND",
+            published=f"2024-03-04T0{k}:00:00",
+        )
+        for k, name in enumerate(names)
+    ]
+
+
+def test_a_templated_series_of_different_companies_is_not_one_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "DISTINCT_MIN_DOCS", 1)  # in a stream this short: a word seen twice is common
+    monkeypatch.setattr(stream, "DISTINCT_SHARE", None)
+    joined = groups_of(dividend_items(DIVIDENDS))
+    assert len(joined) < len(DIVIDENDS)  # without the rule the template's words join them
+    monkeypatch.setattr(stream, "DISTINCT_SHARE", 0.002)
+    assert groups_of(dividend_items(DIVIDENDS)) == [{f"d{k}"} for k in range(len(DIVIDENDS))]
+
+
+def test_an_event_whose_titles_name_the_same_thing_still_joins() -> None:
+    titles = ["Saltmarsh Bridge collapses", "Corrosion found in Saltmarsh Bridge piers", "Eskerby mourns drivers"]
+    arts = [replace(a, title=t) for a, t in zip(articles(BRIDGE, "2024-03-04", "b"), titles, strict=True)]
+    got = groups_of(arts + articles(KETTLE, "2024-03-05", "k"))
+    assert {"b0", "b1", "b2"} in got and {"k0", "k1"} in got
+
+
+def test_a_bare_headline_is_judged_by_the_model_alone() -> None:
+    clusterer = StreamClusterer()
+    heading = {"saltmarsh": 0.7, "bridg": 0.7}
+    assert clusterer.distinct_terms((heading, heading, {})) == set()  # no text beyond its title
+    assert clusterer.distinct_terms(({"saltmarsh": 0.5, "river": 0.5}, {}, {"saltmarsh": 1.0})) == set()  # untitled
+    assert clusterer.distinct_terms(({"saltmarsh": 0.5, "river": 0.5}, heading, {})) == {"saltmarsh", "bridg"}
