@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from storytrace.errors import StorytraceError
 
@@ -179,15 +180,18 @@ class StaticEmbedder:
         """Unit-length vectors of ``texts`` (a zero row for a text without word pieces)."""
         table, tokenizer = self._load()
         out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-        for start in range(0, len(texts), ENCODE_BATCH):  # a batch's rows gathered at once: ~30 MB, not ~1 GB
+        for start in range(0, len(texts), ENCODE_BATCH):
             batch = list(texts[start : start + ENCODE_BATCH])
             pieces = [e.ids for e in tokenizer.encode_batch(batch, add_special_tokens=False)]
             lengths = np.fromiter(map(len, pieces), dtype=np.intp, count=len(pieces))
-            filled = lengths > 0
-            if filled.any():  # sums of consecutive runs of rows, one run per text with word pieces
-                ids = np.fromiter(itertools.chain.from_iterable(pieces), dtype=np.intp, count=int(lengths.sum()))
-                starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[filled]
-                out[start : start + len(batch)][filled] = np.add.reduceat(table[ids], starts, axis=0)
+            ids = np.fromiter(itertools.chain.from_iterable(pieces), dtype=np.intp, count=int(lengths.sum()))
+            # Texts x word pieces, one entry per piece in the text's order (duplicates kept, not summed): the
+            # product adds each text's rows one by one, in that order, without gathering them (~30 MB a batch).
+            counts = sparse.csr_matrix(
+                (np.ones(len(ids), dtype=np.float32), ids, np.concatenate([[0], np.cumsum(lengths)])),
+                shape=(len(batch), table.shape[0]),
+            )
+            out[start : start + len(batch)] = counts @ table
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
