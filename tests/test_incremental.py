@@ -191,3 +191,14 @@ def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
         assert rendered == []  # nothing rendered again: the page is put together from the workers' renderings
     assert page == render_report(result.document, result.texts, generated="now")
     assert page.count('<section class="card story"') == len(result.document["stories"]) == 2
+
+
+def test_the_store_keeps_only_the_latest_analysis(tmp_path: Path) -> None:
+    first = write(tmp_path, "first.jsonl", records(BRIDGE, "b", "2024-03-04"))
+    more = write(tmp_path, "more.jsonl", records(KETTLE, "k", "2024-03-05"))
+    with Store(tmp_path / "s.db") as store:
+        analyze([first], store)
+        latest = analyze([first, more], store)
+        rows = store.db.execute("SELECT result FROM analyses").fetchall()
+    assert len(rows) == 1  # each run's document replaces the one before: the store does not grow by a copy per run
+    assert json.loads(rows[0][0]) == latest.document

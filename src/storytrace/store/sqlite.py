@@ -444,10 +444,17 @@ class Store:
             )
 
     def save_analysis(self, result: dict[str, Any]) -> str:
-        """Keep an analysis result (the ``stories.json`` document); its JSON text as kept."""
+        """Keep an analysis result (the ``stories.json`` document) in place of the one before; its JSON text as kept.
+
+        Only the latest is ever read (the web UI). Keeping every run's copy
+        grew the store by a whole document per ``analyze`` (about 50 MB at
+        10,000 articles). The old one goes in the same transaction that adds
+        the new, so a crash leaves one or the other.
+        """
         text = json.dumps(result)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
+            self.db.execute("DELETE FROM analyses")
             self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, text))
         return text
 
