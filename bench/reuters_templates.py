@@ -84,18 +84,14 @@ def names_veto(limit: float) -> Keep:
     return keep
 
 
-def distinct_anywhere(share: float, min_docs: int = 10) -> Keep:
+def distinct_anywhere(share: float) -> Keep:
     """The shipped rule (``stream.names_distinct``), with a story's bodies also counted as naming a term.
 
     Run with the shipped rule itself off.
     """
 
     def keep(self: stream.StreamClusterer, vectors: Any, rows: list[stream.Candidate]) -> list[stream.Candidate]:
-        body, title, names = vectors
-        if not title or body.keys() <= title.keys():  # untitled, or a bare headline: too little to judge by
-            return rows
-        limit = max(min_docs, share * self.seen)
-        distinct = {t for t in itertools.chain(title, names) if self.df[t] <= limit}
+        distinct = self.distinct_terms_at(vectors, share)
         if not distinct:
             return rows
 

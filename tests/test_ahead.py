@@ -57,7 +57,7 @@ def test_the_helper_computes_what_the_main_process_would() -> None:
     arts = articles()
     embedder = HashingStaticEmbedder()
     helper = Ahead(arts, list(BUILTIN_AGENCIES), embedder)
-    for task in helper.tasks:
+    for task in [*helper.vector_tasks, *helper.facts_tasks]:
         task.wait()  # let every task run before finish() cancels the ones not started
     results = helper.finish()
     assert set(results.facts) == {a.id for a in arts}
@@ -84,7 +84,7 @@ def test_facts_are_taken_from_the_helper_only_for_the_article_they_were_computed
 
 def test_a_cancelled_helper_returns_only_what_it_finished() -> None:
     helper = Ahead(articles(), list(BUILTIN_AGENCIES), None)
-    assert len(helper.tasks) == 1  # without a static embedder: facts only
+    assert helper.vector_tasks == [] and len(helper.facts_tasks) == 1  # without a static embedder: facts only
     helper.cancel.set()  # before the task could start, or while it runs: either way nothing is half-kept
     results = helper.finish()
     assert set(results.facts) in (set(), {a.id for a in articles()})

@@ -45,6 +45,10 @@ CHUNK = 250
 MIN_ARTICLES = 500
 
 
+# An article's facts as the helper sends them: its ``facts_key``, dates, numbers and quotes.
+FactsFound = tuple[tuple[str, str], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+
+
 def facts_key(article: Article) -> tuple[str, str]:
     """What an article's facts depend on besides the agencies it is cleaned with (the same for both processes)."""
     return (article.content_hash, article.kind)
@@ -54,9 +58,7 @@ def facts_key(article: Article) -> tuple[str, str]:
 class AheadResults:
     """What the helper finished: facts per article id (with ``facts_key``) and sentence vectors by text."""
 
-    facts: dict[str, tuple[tuple[str, str], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]] = field(
-        default_factory=dict
-    )
+    facts: dict[str, FactsFound] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     cpu: float = 0.0  # the helper's CPU seconds
 
@@ -97,24 +99,24 @@ class Ahead:
         finally:
             _INPUT = None
         spans = [(start, min(start + CHUNK, len(articles))) for start in range(0, len(articles), CHUNK)]
-        self.tasks: list[AsyncResult[Any]] = []
+        self.vector_tasks: list[AsyncResult[tuple[dict[str, np.ndarray], float]]] = []
         if inner is not None:
-            self.tasks += [self.pool.apply_async(_vectors_task, span) for span in spans]
-        self.tasks += [self.pool.apply_async(_facts_task, span) for span in spans]
+            self.vector_tasks = [self.pool.apply_async(_vectors_task, span) for span in spans]
+        self.facts_tasks = [self.pool.apply_async(_facts_task, span) for span in spans]
 
     def finish(self) -> AheadResults:
         """Stop the helper: the vectors and facts it finished (tasks not started are cancelled)."""
         self.cancel.set()
         results = AheadResults()
         try:
-            for task in self.tasks:
-                found, cpu = task.get()
+            for vector_task in self.vector_tasks:
+                vectors, cpu = vector_task.get()
+                results.vectors.update(vectors)
                 results.cpu += cpu
-                for key, value in found.items():
-                    if isinstance(value, np.ndarray):
-                        results.vectors[key] = value
-                    elif isinstance(value, tuple):
-                        results.facts[key] = value
+            for facts_task in self.facts_tasks:
+                facts, cpu = facts_task.get()
+                results.facts.update(facts)
+                results.cpu += cpu
         finally:
             self.close()
         return results
@@ -152,24 +154,23 @@ def _vectors_task(start: int, end: int) -> tuple[dict[str, np.ndarray], float]:
     return dict(zip(texts, vectors, strict=True)), time.process_time() - begin
 
 
-def _facts_task(start: int, end: int) -> tuple[dict[str, tuple[Any, ...]], float]:
+def _facts_task(start: int, end: int) -> tuple[dict[str, FactsFound], float]:
     """In the helper: the facts of articles ``start:end`` as ``AheadResults.facts`` keeps them (none if cancelled)."""
     assert _CANCEL is not None
     if _CANCEL.is_set():
         return {}, 0.0
     begin = time.process_time()
-    out: dict[str, tuple[Any, ...]] = {}
+    out: dict[str, FactsFound] = {}
     for p in _prepared(start, end):
         facts = article_facts(p)
         out[p.article.id] = (facts_key(p.article), facts.dates, facts.numbers, facts.quotes)
     return out, time.process_time() - begin
 
 
-def helpful(new_articles: int) -> bool:
-    """Whether a helper pays: enough new articles, a second core, and fork (``STORYTRACE_AHEAD=0`` turns it off)."""
+def helpful(new_articles: int, workers: int) -> bool:
+    """Whether a helper pays: enough new articles, a second worker, and fork (``STORYTRACE_AHEAD=0`` turns it off)."""
     if os.environ.get("STORYTRACE_AHEAD") == "0":
         return False
-    workers = int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
     return new_articles >= MIN_ARTICLES and workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 

@@ -317,7 +317,7 @@ def analyze_stories(
     memo = memo if memo is not None else DerivationMemo()
     ahead = ahead or AheadResults()
     total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
-    workers = workers or int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
+    workers = workers or default_workers()
     if embedder is not None:
         with times.stage("embed"):
             texts = list(dict.fromkeys(s.text for _, _, m in todo if len(m) > 1 for p in m for s in p.sentences))
@@ -349,6 +349,11 @@ def analyze_stories(
                 progress("align", done, total_pairs)
     finally:
         _WORK = None
+
+
+def default_workers() -> int:
+    """How many processes share the per-story work: ``STORYTRACE_WORKERS``, else the cores."""
+    return int(os.environ.get("STORYTRACE_WORKERS", 0)) or (os.cpu_count() or 1)
 
 
 # Below this many article pairs in all, stories are analysed in this process (a fork costs more).
@@ -586,14 +591,17 @@ def analyze(
     same_agencies = agencies == agencies_with(store.agency_sources())
     assigned = store.story_assignments()
     new = [a for a in articles if a.id not in assigned]
-    helper = Ahead(in_time_order(new), agencies, embedder) if same_agencies and helpful(len(new)) else None
+    helper = None
+    if same_agencies and helpful(len(new), default_workers()):
+        helper = Ahead(in_time_order(new), agencies, embedder)
     try:
         with times.stage("cluster"):
             story_of = assign_stories(store, embedder, progress, prepared_out=prepared)
-        ahead = helper.finish() if helper is not None else None
-    finally:
+    except BaseException:
         if helper is not None:
             helper.close()
+        raise
+    ahead = helper.finish() if helper is not None else None  # finish() ends the helper
     if ahead is not None:
         times.cpu["ahead"] = ahead.cpu  # the helper's own CPU seconds (a process of its own, beside the stages)
     if not same_agencies:

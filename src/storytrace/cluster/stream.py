@@ -239,11 +239,18 @@ class StreamClusterer:
         return out
 
     def distinct_terms(self, vectors: tuple[Vector, Vector, Vector]) -> set[str]:
-        """The article's distinctive title stems and names, or none for an untitled article or a bare headline."""
+        """The article's distinctive title stems and names at ``DISTINCT_SHARE`` (none when the rule is off)."""
+        return set() if DISTINCT_SHARE is None else self.distinct_terms_at(vectors, DISTINCT_SHARE)
+
+    def distinct_terms_at(self, vectors: tuple[Vector, Vector, Vector], share: float) -> set[str]:
+        """Title stems and names in at most ``share`` of the documents seen (or DISTINCT_MIN_DOCS).
+
+        None for an untitled article or a bare headline (no text beyond its title).
+        """
         body, title, names = vectors
-        if DISTINCT_SHARE is None or not title or body.keys() <= title.keys():
+        if not title or body.keys() <= title.keys():
             return set()
-        limit = max(DISTINCT_MIN_DOCS, DISTINCT_SHARE * self.seen)
+        limit = max(DISTINCT_MIN_DOCS, share * self.seen)
         return {t for t in chain(title, names) if self.df[t] <= limit}
 
     def place(

@@ -138,17 +138,17 @@ class CachedEmbedder:
                 first_text.setdefault(k, t)
             fresh = self.inner.encode([first_text[k] for k in missing])
             self.computed += len(missing)
-            new = {k: fresh[n] for n, k in enumerate(missing)}
-            self.memory.update(new)
-            if self.store is not None:
-                self.store.put_embeddings(self.name, new)
+            self._keep({k: fresh[n] for n, k in enumerate(missing)})
         if not keys:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.stack([self.memory[k] for k in keys])
 
     def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
         """Take vectors of texts computed elsewhere by the same model, as if computed here (kept in the store too)."""
-        new = {key: v for t, v in vectors.items() if (key := text_key(t)) not in self.memory}
+        self._keep({key: v for t, v in vectors.items() if (key := text_key(t)) not in self.memory})
+
+    def _keep(self, new: dict[str, np.ndarray]) -> None:
+        """Vectors by cache key into memory and, with a store, into the store."""
         if new:
             self.memory.update(new)
             if self.store is not None:
