@@ -1,4 +1,5 @@
 import json
+from collections.abc import Sequence
 
 from storytrace.align.compare import compare
 from storytrace.model import Article
@@ -112,3 +113,48 @@ def test_a_joined_passage_is_described_as_its_text_and_a_lone_sentence_as_the_sp
     joined = _group_info(space, [2, 3])
     assert joined == describe(f"{texts[2]} {texts[3]}")
     assert joined.char_counts == describe(f"{texts[2]} {texts[3]}").char_counts
+
+
+def test_a_story_aligned_in_one_batch_matches_each_pair_aligned_alone() -> None:
+    """``align_planned`` names a whole story's pairs in two scorer calls and gives what each pair gets alone."""
+    from itertools import accumulate, combinations
+
+    from storytrace.align.classifier import default_scorer
+    from storytrace.align.compare import prepare, sentence_space
+    from storytrace.align.features import PairFeatures
+    from storytrace.align.match import align_planned, align_sentences, plan_alignment
+
+    texts = [
+        WIRE,
+        "A bridge collapsed into the river on Monday, killing three people.\n"
+        "The mayor said the crossing would remain shut until April 20.\n"
+        "Engineers had warned about cracks in the main span. That was last year.",
+        "Rescue teams searched the water overnight with boats and divers.\n"
+        "Three people died when a bridge fell into the river on Monday, officials said.",
+        "Shares of the carmaker rose on Tuesday after quarterly profits beat forecasts.",
+    ]
+    members = [prepare(Article(f"a{k}", text)) for k, text in enumerate(texts)]
+    space = sentence_space(members)
+    offsets = list(accumulate((len(p.sentences) for p in members), initial=0))
+    rows = [list(range(offsets[k], offsets[k + 1])) for k in range(len(members))]
+    scorer = default_scorer("lexical")
+    calls: list[int] = []
+
+    class CountingScorer:
+        def relation(self, features: PairFeatures) -> tuple[str, float] | None:
+            return self.relations([features])[0]
+
+        def relations(self, features: Sequence[PairFeatures]) -> list[tuple[str, float] | None]:
+            calls.append(len(features))
+            return scorer.relations(features)
+
+    pairs = list(combinations(range(len(members)), 2))
+    plans = [plan_alignment(space, rows[i], rows[j], members[i].sentences, members[j].sentences) for i, j in pairs]
+    batched = align_planned(plans, CountingScorer())
+    alone = [
+        align_sentences(space, rows[i], rows[j], members[i].sentences, members[j].sentences, scorer) for i, j in pairs
+    ]
+    assert batched == alone
+    assert len(calls) == 2  # chosen pairs, then split-sentence joins: once each for the story
+    assert any(len(al.b_sentences) > 1 for al in batched[pairs.index((0, 1))])  # a join was tried and made
+    assert not [al for al in batched[pairs.index((0, 3))] if al.relation != "related"]

@@ -50,7 +50,7 @@ from storytrace.align.compare import (
     sentence_space,
     text_digest,
 )
-from storytrace.align.match import semantic_similarity
+from storytrace.align.match import align_planned, plan_alignment, semantic_similarity
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster.grouping import content_words, story_document_of
@@ -466,10 +466,10 @@ def compare_story(
         if space.embeddings is not None:
             ranking = np.maximum(ranking, semantic_similarity(space.embeddings @ space.embeddings.T, space.embed_floor))
     doc_cosines = space.group_cosines(offsets)
-    out = []
-    for i, j in story_pairs(doc_cosines):
-        rows_a = list(range(offsets[i], offsets[i + 1]))
-        rows_b = list(range(offsets[j], offsets[j + 1]))
+    pairs = story_pairs(doc_cosines)
+    rows = [list(range(offsets[k], offsets[k + 1])) for k in range(len(members))]
+    plans = []
+    for i, j in pairs:
         candidates: list[tuple[int, int]] | None = None
         if ranking is not None:
             block = ranking[offsets[i] : offsets[i + 1], offsets[j] : offsets[j + 1]]
@@ -477,11 +477,14 @@ def compare_story(
             candidates = list(zip(hit_i.tolist(), hit_j.tolist(), strict=True))
         elif indexed is not None:
             candidates = indexed.get((i, j), [])
-        out.append(
-            compare_prepared(
-                members[i], members[j], space, rows_a, rows_b, scorer, candidates, float(doc_cosines[i, j]), memo
-            )
+        plans.append(plan_alignment(space, rows[i], rows[j], members[i].sentences, members[j].sentences, candidates))
+    aligned = align_planned(plans, scorer)  # the relation model called twice for the whole story
+    out = [
+        compare_prepared(
+            members[i], members[j], space, rows[i], rows[j], scorer, None, float(doc_cosines[i, j]), memo, passages
         )
+        for (i, j), passages in zip(pairs, aligned, strict=True)
+    ]
     return mixed_sources(out)
 
 

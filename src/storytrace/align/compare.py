@@ -101,14 +101,17 @@ def compare_prepared(
     candidates: Sequence[tuple[int, int]] | None = None,
     doc_cosine: float | None = None,
     memo: DerivationMemo | None = None,
+    alignments: Sequence[Alignment] | None = None,
 ) -> Comparison:
     """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``.
 
     ``candidates`` are the sentence pairs worth scoring (default: ``candidates.candidate_pairs``);
     ``doc_cosine`` the two articles' summed-vector cosine, when the caller computed it for a whole story;
-    ``memo`` the derivation model's answers kept from earlier runs.
+    ``memo`` the derivation model's answers kept from earlier runs; ``alignments`` the two articles'
+    passages when the caller aligned them already (``match.align_planned``, a story's pairs at once).
     """
-    alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
+    if alignments is None:
+        alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
     a_cov = coverage(pa, [al.a_span for al in alignments if al.relation in REUSE_RELATIONS])
     b_cov = coverage(pb, [al.b_span for al in alignments if al.relation in REUSE_RELATIONS])
     score = story_score(space, rows_a, rows_b, alignments, doc_cosine)

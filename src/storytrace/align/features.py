@@ -19,7 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
 
@@ -228,10 +228,9 @@ class SentenceSpace:
         """All pair features of sentences ``i`` and ``j`` given their cosines."""
         embed_cos = self.embed_cos(i, j)
         local = float(self._local_char[i, j]) if self._local_char is not None else None
-        feats = pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos, local)
         shared = self.infos[i].names & self.infos[j].names
         anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
-        return replace(feats, anchors=anchors)
+        return pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos, local, anchors)
 
     def embed_cos(self, i: int, j: int) -> float | None:
         """Embedding cosine of sentences ``i`` and ``j``, or None without embeddings."""
@@ -319,10 +318,12 @@ def pair_features(
     idf: dict[str, float],
     embed_cos: float | None = None,
     local_char_cos: float | None = None,
+    anchors: int | None = None,
 ) -> PairFeatures:
     """Features of one sentence pair; ``idf`` weighs stems (missing stems weigh 1).
 
-    ``local_char_cos`` is ``_char_cosine`` of the two, when the caller has it already.
+    ``local_char_cos`` is ``_char_cosine`` of the two, when the caller has it already; ``anchors`` the
+    shared names the caller counts as rare in its group (default: every shared name).
     """
     sa, sb = a.stem_set, b.stem_set
     shared = sa & sb
@@ -341,7 +342,7 @@ def pair_features(
         numbers_shared=len(a.numbers & b.numbers),
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         identical=a.words == b.words and bool(a.words),
-        anchors=len(a.names & b.names),
+        anchors=len(a.names & b.names) if anchors is None else anchors,
         local_char_cos=_char_cosine(a, b) if local_char_cos is None else local_char_cos,
         bigram_dice=_dice(a.bigrams, b.bigrams),
         plain_containment=len(shared) / min(len(sa), len(sb)) if sa and sb else 0.0,

@@ -11,19 +11,23 @@
 4. name each pair's relation (``RelationScorer``);
 5. merge runs of adjacent pairs of the same reuse relation into passages.
 
+``align_sentences`` does all five for one pair of articles. A story does
+steps 1-2 per pair (``plan_alignment``), then 3-5 for all its pairs at once
+(``align_planned``), so the relation model runs twice per story, not per pair.
+
 Not here: cleaning, segmenting, coverage and derivation (``compare``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from storytrace.align.candidates import candidate_pairs
-from storytrace.align.features import SentenceInfo, SentenceSpace, describe, pair_features
+from storytrace.align.features import PairFeatures, SentenceInfo, SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
 
@@ -61,12 +65,39 @@ def align_sentences(
     Only the ``candidates`` (local (i, j) pairs) are scored; by default those
     of ``candidates.candidate_pairs`` (every pair, for articles of usual length).
     """
+    return align_planned([plan_alignment(space, a_rows, b_rows, a_sents, b_sents, candidates)], scorer)[0]
+
+
+@dataclass
+class AlignmentPlan:
+    """Two articles' sentence pairs chosen for naming, before the scorer names them (``plan_alignment``)."""
+
+    space: SentenceSpace
+    a_rows: Sequence[int]
+    b_rows: Sequence[int]
+    a_sents: Sequence[Sentence]
+    b_sents: Sequence[Sentence]
+    scored: _Scored | None = None  # None: no candidate pair, nothing to align
+    chosen: list[int] = field(default_factory=list)  # positions in ``scored``, by (i, j)
+    features: list[PairFeatures] = field(default_factory=list)  # of the chosen pairs, in order
+
+
+def plan_alignment(
+    space: SentenceSpace,
+    a_rows: Sequence[int],
+    b_rows: Sequence[int],
+    a_sents: Sequence[Sentence],
+    b_sents: Sequence[Sentence],
+    candidates: Sequence[tuple[int, int]] | None = None,
+) -> AlignmentPlan:
+    """Steps 1-2 of ``align_sentences``: score the candidates, choose pairs, describe the chosen ones."""
+    plan = AlignmentPlan(space, a_rows, b_rows, a_sents, b_sents)
     if not a_rows or not b_rows:
-        return []
+        return plan
     if candidates is None:
         candidates = candidate_pairs(space, a_rows, b_rows)
     if not candidates:
-        return []
+        return plan
     cand_i = np.array([i for i, _ in candidates])
     cand_j = np.array([j for _, j in candidates])
     rows, cols = [a_rows[i] for i in cand_i], [b_rows[j] for j in cand_j]
@@ -75,15 +106,38 @@ def align_sentences(
     if embed is not None:
         sim = np.maximum(sim, semantic_similarity(embed, space.embed_floor))
     same = np.array([a_sents[i].text == b_sents[j].text for i, j in candidates], dtype=bool)
-    scored = _Scored(cand_i, cand_j, sim, same)
-    chosen = _choose_pairs(scored)
-    feats = [space.features(rows[k], cols[k], float(word_cos[k]), float(char_cos[k])) for k in chosen]
-    pairs: list[_Pair] = []
-    for k, named in zip(chosen, scorer.relations(feats), strict=True):
-        if named:
-            pairs.append(_Pair([int(cand_i[k])], [int(cand_j[k])], named[0], named[1]))
-    _attach_split_sentences(pairs, scored, space, a_rows, b_rows, scorer)
-    return _to_passages(pairs, a_sents, b_sents)
+    plan.scored = _Scored(cand_i, cand_j, sim, same)
+    plan.chosen = _choose_pairs(plan.scored)
+    plan.features = [space.features(rows[k], cols[k], float(word_cos[k]), float(char_cos[k])) for k in plan.chosen]
+    return plan
+
+
+def align_planned(plans: Sequence[AlignmentPlan], scorer: RelationScorer) -> list[list[Alignment]]:
+    """Steps 3-5 for many article pairs: their passages, in order.
+
+    The scorer names every chosen pair of all ``plans`` in one batch, then
+    every split-sentence join worth trying in a second: a story's pairs cost
+    two model calls instead of two per article pair. Each pair's answer is the
+    one it would get alone (the model scores rows independently).
+    """
+    named = iter(scorer.relations([f for plan in plans for f in plan.features]))
+    all_pairs: list[list[_Pair]] = []
+    for plan in plans:
+        pairs: list[_Pair] = []
+        for k in plan.chosen:
+            relation = next(named)
+            if relation and plan.scored is not None:
+                pairs.append(_Pair([int(plan.scored.i[k])], [int(plan.scored.j[k])], relation[0], relation[1]))
+        all_pairs.append(pairs)
+    tries = [_join_tries(pairs, plan) for plan, pairs in zip(plans, all_pairs, strict=True)]
+    joined = iter(scorer.relations([f for features in tries for f in features.values()]))
+    out = []
+    for plan, pairs, features in zip(plans, all_pairs, tries, strict=True):
+        answers = {key: next(joined) for key in features}
+        if plan.scored is not None:
+            _attach_split_sentences(pairs, plan.scored, answers)
+        out.append(_to_passages(pairs, plan.a_sents, plan.b_sents))
+    return out
 
 
 @dataclass
@@ -95,14 +149,18 @@ class _Scored:
     sim: np.ndarray
     same: np.ndarray  # the two sentences' texts are identical
 
+    _best: dict[str, dict[int, tuple[int, float]]] = field(default_factory=dict)
+
     def best_of(self, side: str) -> dict[int, tuple[int, float]]:
-        """Sentence -> (its best partner, score), for side "a" (i) or "b" (j)."""
-        own, other = (self.i, self.j) if side == "a" else (self.j, self.i)
-        best: dict[int, tuple[int, float]] = {}
-        for u, v, s in zip(own.tolist(), other.tolist(), self.sim.tolist(), strict=True):
-            if u not in best or s > best[u][1]:
-                best[u] = (v, s)
-        return best
+        """Sentence -> (its best partner, score), for side "a" (i) or "b" (j); computed once, read only."""
+        if side not in self._best:
+            own, other = (self.i, self.j) if side == "a" else (self.j, self.i)
+            best: dict[int, tuple[int, float]] = {}
+            for u, v, s in zip(own.tolist(), other.tolist(), self.sim.tolist(), strict=True):
+                if u not in best or s > best[u][1]:
+                    best[u] = (v, s)
+            self._best[side] = best
+        return self._best[side]
 
 
 def semantic_similarity(cosines: np.ndarray, floor: float) -> np.ndarray:
@@ -142,54 +200,74 @@ def _choose_pairs(scored: _Scored) -> list[int]:
     return sorted(out, key=lambda k: (int(scored.i[k]), int(scored.j[k])))
 
 
-def _attach_split_sentences(
-    pairs: list[_Pair],
-    scored: _Scored,
-    space: SentenceSpace,
-    a_rows: Sequence[int],
-    b_rows: Sequence[int],
-    scorer: RelationScorer,
-) -> None:
-    """Grow pairs by an unused neighbour sentence whose best match is the same partner."""
-    used_a = {i for p in pairs for i in p.a}
-    used_b = {j for p in pairs for j in p.b}
+# A split-sentence join to try: (the pair's position, the side that grows, the neighbour it takes).
+_JoinKey = tuple[int, str, int]
+
+
+def _join_candidates(pairs: list[_Pair], scored: _Scored) -> Iterator[tuple[_JoinKey, _Pair, list[int], list[int]]]:
+    """The joins ``_attach_split_sentences`` may try, before any is made: (key, pair, grown side, other side).
+
+    A join made grows its pair past one sentence, which ends that pair's
+    tries, and takes its neighbour, which another pair then cannot take; so
+    the joins tried on the way are among these.
+    """
+    used = {"a": {i for p in pairs for i in p.a}, "b": {j for p in pairs for j in p.b}}
     best = {"a": scored.best_of("a"), "b": scored.best_of("b")}
-    for p in pairs:
+    for n, p in enumerate(pairs):
         if p.relation not in REUSE_RELATIONS and p.relation != "same_fact":
             continue
-        for side, used, own, other in (("a", used_a, p.a, p.b), ("b", used_b, p.b, p.a)):
+        for side, own, other in (("a", p.a, p.b), ("b", p.b, p.a)):
             for u in (min(own) - 1, max(own) + 1):
-                if u in used or len(own) > 1 or len(other) > 1 or u not in best[side]:
+                if u in used[side] or u not in best[side]:
                     continue
                 partner, score = best[side][u]
-                if partner != other[0] or score < RELATED_MIN_SIMILARITY:
-                    continue
-                joined = _joined_relation(space, a_rows, b_rows, sorted(own + [u]), other, side, scorer)
-                if joined and _STRENGTH[joined[0]] <= _STRENGTH[p.relation] and joined[1] >= p.score:
-                    own.append(u)
-                    own.sort()
-                    used.add(u)
-                    p.relation, p.score = joined
+                if partner == other[0] and score >= RELATED_MIN_SIMILARITY:
+                    yield (n, side, u), p, own, other
 
 
-def _joined_relation(
-    space: SentenceSpace,
-    a_rows: Sequence[int],
-    b_rows: Sequence[int],
-    own: list[int],
-    other: list[int],
-    side: str,
-    scorer: RelationScorer,
-) -> tuple[str, float] | None:
-    own_rows = [(a_rows if side == "a" else b_rows)[k] for k in own]
-    other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
+def _join_tries(pairs: list[_Pair], plan: AlignmentPlan) -> dict[_JoinKey, PairFeatures]:
+    """The features of each join ``_join_candidates`` finds: the grown passage against its partner."""
+    if plan.scored is None:
+        return {}
+    space, a_rows, b_rows = plan.space, plan.a_rows, plan.b_rows
+    out = {}
+    for key, _, own, other in _join_candidates(pairs, plan.scored):
+        side = key[1]
+        own_rows = [(a_rows if side == "a" else b_rows)[k] for k in sorted([*own, key[2]])]
+        other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
+        out[key] = _joined_features(space, own_rows, other_rows, side)
+    return out
+
+
+def _attach_split_sentences(
+    pairs: list[_Pair], scored: _Scored, answers: dict[_JoinKey, tuple[str, float] | None]
+) -> None:
+    """Grow pairs by an unused neighbour sentence whose best match is the same partner.
+
+    ``answers``: the scorer's relation of each join ``_join_candidates`` finds.
+    """
+    used = {"a": {i for p in pairs for i in p.a}, "b": {j for p in pairs for j in p.b}}
+    for key, p, own, other in list(_join_candidates(pairs, scored)):
+        u = key[2]
+        if u in used[key[1]] or len(own) > 1 or len(other) > 1:
+            continue  # taken by a join made before, or this pair has grown already
+        joined = answers[key]
+        if joined and _STRENGTH[joined[0]] <= _STRENGTH[p.relation] and joined[1] >= p.score:
+            own.append(u)
+            own.sort()
+            used[key[1]].add(u)
+            p.relation, p.score = joined
+
+
+def _joined_features(space: SentenceSpace, own_rows: list[int], other_rows: list[int], side: str) -> PairFeatures:
+    """Features of the joined sentences ``own_rows`` (of article ``side``) against ``other_rows``."""
     own_info = _group_info(space, own_rows)
     other_info = _group_info(space, other_rows)
     w = space.summed_cosine(own_rows, other_rows)
     c = space.summed_cosine(own_rows, other_rows, chars=True)
     e = space.embed_group_cos(own_rows, other_rows)
     first, second = (own_info, other_info) if side == "a" else (other_info, own_info)
-    return scorer.relation(pair_features(first, second, w, c, space.idf, e))
+    return pair_features(first, second, w, c, space.idf, e)
 
 
 def _group_info(space: SentenceSpace, rows: Sequence[int]) -> SentenceInfo:
