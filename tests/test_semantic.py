@@ -47,6 +47,32 @@ def test_cache_encodes_each_distinct_sentence_once(tmp_path: Path) -> None:
         assert np.allclose(from_disk[0], first[1])
 
 
+@pytest.mark.parametrize("cheap", [False, True], ids=["costly model", "static table"])
+def test_the_store_keeps_sentence_vectors_only_of_a_costly_embedder(tmp_path: Path, cheap: bool) -> None:
+    """``analyze`` keeps every article's vector (each re-run's clustering reads them); a story's sentence
+    vectors only where computing them again costs more than storing them."""
+    from storytrace.align.compare import prepare
+    from storytrace.pipeline import analyze
+    from storytrace.semantic.embed import text_key
+
+    inner = CountingEmbedder()
+    inner.cheap = cheap  # type: ignore[attr-defined]
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    with Store(tmp_path / "st.db") as store:
+        result = analyze([corpus], store, embedder=CachedEmbedder(inner, store))
+        stored = {k for (k,) in store.db.execute("SELECT key FROM embeddings")}
+        stories = [story["articles"] for story in result.document["stories"]]
+        in_stories = [a for ids in stories if len(ids) > 1 for a in ids]
+        members = list(store.articles(in_stories))
+    sentences = {text_key(s.text) for art in members for s in prepare(art).sentences}
+    assert len(sentences) > 20
+    if cheap:
+        assert len(stored) == len(result.document["articles"])  # the articles' vectors, one each
+        assert not sentences & stored
+    else:
+        assert sentences <= stored
+
+
 def test_lexical_only_is_said_once(monkeypatch) -> None:
     monkeypatch.setenv("STORYTRACE_LEXICAL_ONLY", "1")
     monkeypatch.setattr(embed_module, "_said_lexical_only", False)

@@ -322,10 +322,15 @@ def analyze_stories(
         with times.stage("embed"):
             texts = list(dict.fromkeys(s.text for _, _, m in todo if len(m) > 1 for p in m for s in p.sentences))
             known = {t: v for t in texts if (v := ahead.vectors.get(t)) is not None}
-            if isinstance(embedder, CachedEmbedder):
-                embedder.remember(known)  # kept in the store, as the vectors it computes are
             missing = [t for t in texts if t not in known]
-            known.update(zip(missing, embedder.encode(missing), strict=True))
+            if isinstance(embedder, CachedEmbedder):
+                # Sentence vectors go into the store where computing them again would cost more than reading
+                # them (MiniLM), not those of a static table: only a grown story's re-alignment reads them.
+                keep = not embedder.cheap
+                embedder.remember(known, keep)
+                known.update(zip(missing, embedder.encode(missing, keep), strict=True))
+            else:
+                known.update(zip(missing, embedder.encode(missing), strict=True))
             embedder = PrecomputedEmbedder(embedder.name, known)
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():

@@ -124,9 +124,13 @@ class CachedEmbedder:
         self.store = store
         self.memory: dict[str, np.ndarray] = {}
         self.computed = 0  # sentences sent to the model, for benchmarks and tests
+        self.cheap = bool(getattr(inner, "cheap", False))
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors of ``texts``, computing only those not cached (each distinct text once)."""
+    def encode(self, texts: Sequence[str], keep: bool = True) -> np.ndarray:
+        """Vectors of ``texts``, computing only those not cached (each distinct text once).
+
+        Those computed go into the store unless ``keep`` is false (memory only).
+        """
         keys = [text_key(t) for t in texts]
         missing = [k for k in dict.fromkeys(keys) if k not in self.memory]
         if missing and self.store is not None:
@@ -138,20 +142,20 @@ class CachedEmbedder:
                 first_text.setdefault(k, t)
             fresh = self.inner.encode([first_text[k] for k in missing])
             self.computed += len(missing)
-            self._keep({k: fresh[n] for n, k in enumerate(missing)})
+            self._keep({k: fresh[n] for n, k in enumerate(missing)}, keep)
         if not keys:
             return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.stack([self.memory[k] for k in keys])
 
-    def remember(self, vectors: Mapping[str, np.ndarray]) -> None:
-        """Take vectors of texts computed elsewhere by the same model, as if computed here (kept in the store too)."""
-        self._keep({key: v for t, v in vectors.items() if (key := text_key(t)) not in self.memory})
+    def remember(self, vectors: Mapping[str, np.ndarray], keep: bool = True) -> None:
+        """Take vectors of texts computed elsewhere by the same model, as if computed here (``encode``'s ``keep``)."""
+        self._keep({key: v for t, v in vectors.items() if (key := text_key(t)) not in self.memory}, keep)
 
-    def _keep(self, new: dict[str, np.ndarray]) -> None:
-        """Vectors by cache key into memory and, with a store, into the store."""
+    def _keep(self, new: dict[str, np.ndarray], keep: bool = True) -> None:
+        """Vectors by cache key into memory and, with a store and ``keep``, into the store."""
         if new:
             self.memory.update(new)
-            if self.store is not None:
+            if self.store is not None and keep:
                 self.store.put_embeddings(self.name, new)
 
 

@@ -159,6 +159,9 @@ class StaticEmbedder:
     # The recipe's version is in the name: vectors a store keeps under it (``CachedEmbedder``) and the stories
     # analysed with them (the settings signature) are not reused after the recipe changes.
     name = f"{STATIC_MODEL}-r{RECIPE_VERSION}"
+    # A table look-up: computing a vector again costs less than writing it to a store (``CachedEmbedder``)
+    # and reading it back, so callers keep in the store only what every run reads (the articles' vectors).
+    cheap = True
 
     def __init__(self, say: Callable[[str], None] | None = None) -> None:
         self._say = say
