@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 from storytrace.clean import agencies_with, clean_article
 from storytrace.model import Article
@@ -89,3 +90,37 @@ def test_wire_feed_markup() -> None:
     assert c.authors == ("Jane Roe",)
     assert c.credited == ("Press Association",)
     assert [text[s:e] for s, e in c.boilerplate] == [rule, rule, rule]
+
+
+def test_the_boilerplate_screen_passes_every_line_the_patterns_match() -> None:
+    """``_may_be_boilerplate`` only saves time: it rules out no line that ``_BOILERPLATE`` matches."""
+    from storytrace.clean import rules
+
+    matching = [
+        "Follow us on Twitter for updates.",
+        "LIKE US on Facebook",
+        "ſend your news tips to desk@paper.example or call +00 123 4567",  # a long s folds to "s", as re's IGNORECASE
+        "E-MAIL us your stories: tips@paper.example",
+        "WhatsApp the newsroom",
+        "Related stories",
+        "© 2026 The Tamsel Courier",
+        "All Rights Reserved.",
+        "The post Bridge reopens appeared first on Tamsel Daily.",
+        "(Additional reporting by Wenna Loyd)",
+        "Editing by Ola Brand",
+        "-=-=-=-=-",
+        "  *****  ",
+        "Download our app",
+    ]
+    prose = ["The council met on Monday.", "Rescue teams searched the water through the night."]
+    for line in matching:
+        assert rules._BOILERPLATE.search(line), line
+        assert rules._may_be_boilerplate(line), line
+    for line in prose:
+        assert not rules._may_be_boilerplate(line)
+    # Every line of the demo corpus: the screen passes each line the patterns match.
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    files = [path for path in sorted(corpus.rglob("*")) if path.is_file()]
+    lines = [line for path in files for line in path.read_text("utf-8", errors="replace").split("\n")]
+    assert len(lines) > 100
+    assert all(rules._may_be_boilerplate(line) for line in lines if rules._BOILERPLATE.search(line))

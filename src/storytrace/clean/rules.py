@@ -52,6 +52,15 @@ _BOILERPLATE_PATTERNS = (
     r"^\s*[-=_*~#]{5,}\s*$",  # a typed rule between wire items
 )
 _BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE_PATTERNS), re.IGNORECASE)
+# Words without one of which (case folded) no pattern above can match: most lines are ruled out by a few
+# substring tests instead of the whole pattern, which costs 12 µs a line (2 s on 10,000 Reuters bodies).
+_BOILERPLATE_WORDS = (
+    *("mail", "send", "whatsapp", "call", "text", "follow", "like", "subscribe", "sign up", "click here"),
+    *("read more", "share this", "share on", "advertisement", "related", "more from", "also read"),
+    *("download our app", "copyright", "©", "all rights reserved", "appeared first on"),
+    *("reporting by", "writing by", "editing by"),
+)
+_TYPED_RULE = re.compile(r"[-=_*~#]{5}")
 BOILERPLATE_MAX_CHARS = 300  # a longer line is article prose even if it names an e-mail address
 BYLINE_WINDOW = 3  # bylines are looked for among the first and last this many lines
 
@@ -141,7 +150,13 @@ def _read_byline(line: str, agencies: Sequence[Agency]) -> tuple[list[str], str 
 
 def _is_boilerplate(text: str, span: Span) -> bool:
     line = text[span[0] : span[1]]
-    return len(line) <= BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.search(line))
+    return len(line) <= BOILERPLATE_MAX_CHARS and _may_be_boilerplate(line) and bool(_BOILERPLATE.search(line))
+
+
+def _may_be_boilerplate(line: str) -> bool:
+    """False only for a line no boilerplate pattern can match (it lacks every one of their words)."""
+    folded = line.casefold()
+    return any(word in folded for word in _BOILERPLATE_WORDS) or bool(_TYPED_RULE.search(line))
 
 
 def _find_dateline(
