@@ -94,7 +94,8 @@ class _Story:
     title_norm2: float = 0.0
     names: Vector = field(default_factory=dict)
     names_norm2: float = 0.0
-    embedding: np.ndarray | None = None
+    embedding: np.ndarray | None = None  # the sum of the members' embeddings
+    embedding_norm: float = 0.0  # its norm, kept with it
     first: float = math.nan
     last: float = math.nan
     members: list[int] = field(default_factory=list)
@@ -229,7 +230,7 @@ class StreamClusterer:
                 "log_gap_first": math.log1p(gap_first),
                 "no_date": 0.0 if dated else 1.0,
                 "log_size": math.log1p(len(story.members)),
-                "cos_embed": _embedding_cosine(embedding, story.embedding),
+                "cos_embed": _embedding_cosine(embedding, story.embedding, story.embedding_norm),
             }
             out.append(Candidate(story_id, features))
         distinct = self.distinct_terms(vectors)
@@ -273,6 +274,7 @@ class StreamClusterer:
         story.names_norm2 = _add_into(story.names, names, story.names_norm2)
         if embedding is not None:
             story.embedding = embedding.copy() if story.embedding is None else story.embedding + embedding
+            story.embedding_norm = float(np.linalg.norm(story.embedding))
         if not math.isnan(when):
             story.first = when if math.isnan(story.first) else min(story.first, when)
             story.last = when if math.isnan(story.last) else max(story.last, when)
@@ -327,10 +329,10 @@ def _cosine(vector: Vector, centroid: Vector, norm2: float) -> float:
     return dot / math.sqrt(norm2)
 
 
-def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None) -> float:
+def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None, norm: float) -> float:
+    """Cosine of a unit vector ``a`` and a story's summed embedding ``total`` of norm ``norm``."""
     if a is None or total is None:
         return 0.0
-    norm = float(np.linalg.norm(total))
     return float(a @ total) / norm if norm else 0.0
 
 
