@@ -486,3 +486,13 @@ def test_document_without_new_keys_renders_without_the_new_parts() -> None:
     page = render_report(doc, TEXTS, generated="now")
     assert "<h4>Differ" in page and "Outlets' originality" in page
     _assert_balanced(page)
+
+
+@given(st.text(alphabet=st.sampled_from("&<>'\"a é\u2028\x00`=/"), max_size=40) | st.text(max_size=60))
+def test_plain_escaping_gives_markupsafes_entities(text: str) -> None:
+    """``_escaped`` writes what ``markupsafe.escape`` writes: the page is the same, byte for byte."""
+    from markupsafe import escape
+
+    from storytrace.report.html import _escaped
+
+    assert _escaped(text) == str(escape(text))
