@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storytrace.align.compare import compare
 from storytrace.align.derivation import (
@@ -12,6 +14,7 @@ from storytrace.align.derivation import (
     aligner_features,
     derivation_features,
     greedy_string_tiling,
+    longer_tiles,
     longest_common_run,
     quote_spans,
     text_features,
@@ -79,6 +82,20 @@ def test_gst_splits_a_run_that_a_longer_tile_took_part_of() -> None:
     source = "c d e f g a b c".split()
     assert greedy_string_tiling(copy, source, 3) == [(2, 0, 5)]
     assert greedy_string_tiling(copy, source, 2) == [(2, 0, 5), (0, 5, 2)]
+
+
+@given(
+    st.lists(st.sampled_from("abcd"), max_size=60),
+    st.lists(st.sampled_from("abcd"), max_size=60),
+    st.integers(1, 4),
+    st.integers(0, 4),
+)
+def test_a_tiling_at_a_longer_minimum_is_read_off_a_shorter_one(
+    copy: list[str], source: list[str], short: int, more: int
+) -> None:
+    """``longer_tiles`` gives what ``greedy_string_tiling`` gives at the longer minimum, tile for tile."""
+    long = short + more
+    assert longer_tiles(greedy_string_tiling(copy, source, short), long) == greedy_string_tiling(copy, source, long)
 
 
 def test_longest_common_run_and_order() -> None:

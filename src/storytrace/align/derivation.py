@@ -148,7 +148,7 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
 
     one = source_texts[0] if len(source_texts) == 1 else None
     short = greedy_string_tiling(copy, source, GST_SHORT, _source_index(one, GST_SHORT) if one else None)
-    long = greedy_string_tiling(copy, source, GST_LONG, _source_index(one, GST_LONG) if one else None)
+    long = longer_tiles(short, GST_LONG)  # the tiling at GST_LONG words, read off the one at GST_SHORT
     copy_marked = _marks(len(copy), ((i, n) for i, _, n in short))
     tiled_short = sum(n for _, _, n in short)
     out[f"gst{GST_SHORT}"] = tiled_short / len(copy) if copy else 0.0
@@ -266,6 +266,18 @@ def greedy_string_tiling(
                     heapq.heappush(heap, (start - t, i + start, j + start))
                 start = None
     return tiles
+
+
+def longer_tiles(tiles: Sequence[Tile], min_match: int) -> list[Tile]:
+    """``greedy_string_tiling`` at ``min_match`` words, from its tiles at a smaller minimum.
+
+    Tiling takes the longest run first, and a run cut by a tile goes back
+    shorter: every tile of at least ``min_match`` words is placed before any
+    shorter one is, against the same tiles, whatever the smaller minimum. So
+    the tiling at ``min_match`` is those tiles, in the same order, and one
+    tiling serves both sizes.
+    """
+    return [t for t in tiles if t[2] >= min_match]
 
 
 def gram_index(words: Sequence[str], k: int) -> dict[tuple[str, ...], list[int]]:
