@@ -206,7 +206,7 @@ def _source_grams(text: str, n: int) -> frozenset[tuple[str, ...]]:
 def ngrams(words: Sequence[str], n: int) -> set[tuple[str, ...]]:
     """The distinct word n-grams of ``words`` (none crosses a source separator)."""
     grams = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-    return {g for g in grams if _SEPARATOR not in g}
+    return {g for g in grams if _SEPARATOR not in g} if _SEPARATOR in words else grams
 
 
 def containment(a: Set[tuple[str, ...]], b: Set[tuple[str, ...]]) -> float:

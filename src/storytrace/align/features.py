@@ -337,7 +337,8 @@ def pair_features(
         dice=2 * len(shared) / (len(sa) + len(sb)) if sa or sb else 0.0,
         containment=ws / min(wa, wb) if wa and wb else 0.0,
         weighted_dice=2 * ws / (wa + wb) if wa + wb else 0.0,
-        sequence=difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).ratio(),
+        # difflib's ratio of identical sequences is 2n / 2n = 1.0 (and 1.0 for two empty ones): not computed.
+        sequence=1.0 if a.words == b.words else difflib.SequenceMatcher(None, a.words, b.words, autojunk=False).ratio(),
         length_ratio=min(na, nb) / max(na, nb) if na and nb else 0.0,
         numbers_shared=len(a.numbers & b.numbers),
         numbers_conflict=bool(a.numbers and b.numbers and not a.numbers & b.numbers),
