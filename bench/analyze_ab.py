@@ -1,0 +1,152 @@
+"""Two commits side by side: the same outputs, and ``bench/analyze_speed.py`` run in turn under the same load.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/analyze_ab.py OLD NEW [--rounds 2] [--size 10000] [--rerun 100]
+        [--same 10000] [--data ../shared/data]
+
+The machines are shared: a run's wall time moves by 10-20 % with what else is
+running, so two commits measured an hour apart cannot be compared. Here each
+commit is checked out into a temporary git worktree and their runs alternate
+(OLD, NEW, OLD, NEW...), so that both meet the same load; this checkout's
+virtual environment runs both (``PYTHONPATH`` points at the worktree's
+``src``), and each runs its own ``bench/analyze_speed.py``.
+
+First (``--same N``, 0 to skip) ``storytrace analyze`` runs once per commit on
+the first N non-empty Reuters-21578 bodies, and the two ``stories.json`` are
+compared byte for byte, and the two ``report.html`` but for the time in their
+header. Then the rounds. Printed: each run's summary and CPU line, then per
+commit the median wall time, docs/s and CPU seconds per stage, and NEW's
+medians as a share of OLD's. Exits 0 with a "skipped" line if the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from analyze_speed import DATA, write_reuters
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+_WALL = re.compile(r"^Reuters (\d+): .* wall ([\d.]+) s")
+_CPU = re.compile(r"CPU s per stage: (.*)$")
+_HEADER_TIME = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def worktree(commit: str, folder: Path) -> Path:
+    """``commit`` checked out (detached) into ``folder``."""
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(folder), commit],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def run_env(tree: Path) -> dict[str, str]:
+    """The environment that runs ``tree``'s code with this checkout's interpreter."""
+    return {**os.environ, "PYTHONPATH": str(tree / "src"), "OMP_NUM_THREADS": "1"}
+
+
+def outputs(tree: Path, records: Path, out: Path) -> tuple[str, str]:
+    """Digests of ``stories.json`` and of ``report.html`` (header time blanked) of one ``analyze``."""
+    subprocess.run(
+        [PYTHON, "-m", "storytrace", "analyze", str(records), "--out", str(out)],
+        env=run_env(tree),
+        check=True,
+        capture_output=True,
+    )
+    stories = hashlib.md5((out / "stories.json").read_bytes()).hexdigest()
+    report = hashlib.md5(_HEADER_TIME.sub(b"", (out / "report.html").read_bytes())).hexdigest()
+    return stories, report
+
+
+def speed_run(tree: Path, size: int, rerun: int, data: Path) -> tuple[list[str], float | None, dict[str, float]]:
+    """One ``analyze_speed.py`` run of ``tree``: its summary lines, the first run's wall seconds and stage CPU."""
+    cmd = [
+        PYTHON,
+        str(tree / "bench" / "analyze_speed.py"),
+        "--sizes",
+        str(size),
+        "--no-meter",
+        "--rerun",
+        str(rerun),
+        "--data",
+        str(data),
+    ]
+    done = subprocess.run(cmd, env=run_env(tree), check=True, capture_output=True, text=True, cwd=tree)
+    lines = [
+        ln
+        for ln in done.stdout.splitlines()
+        if _WALL.match(ln) or "CPU s per stage" in ln or "re-run /" in ln or "the same" in ln
+    ]
+    wall: float | None = None
+    cpu: dict[str, float] = {}
+    for ln in done.stdout.splitlines():
+        if wall is None and (m := _WALL.match(ln)):
+            wall = float(m.group(2))
+        elif not cpu and (m := _CPU.search(ln)):
+            parts = m.group(1).split()
+            cpu = {parts[k]: float(parts[k + 1]) for k in range(0, len(parts) - 1, 2)}
+    return lines, wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("old")
+    parser.add_argument("new")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--size", type=int, default=10_000, help="Reuters bodies for analyze_speed.py")
+    parser.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
+    parser.add_argument("--same", type=int, default=10_000, help="bodies for the output comparison (0: skip)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args()
+    if not (args.data / "reuters21578").is_dir():
+        print(f"skipped: {args.data / 'reuters21578'} is absent")
+        return
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        trees = {"old": worktree(args.old, tmp / "old"), "new": worktree(args.new, tmp / "new")}
+        try:
+            if args.same:
+                records = tmp / "reuters.jsonl"
+                write_reuters(records, 0, args.same, args.data)
+                found = {name: outputs(tree, records, tmp / f"out-{name}") for name, tree in trees.items()}
+                for what, k in (("stories.json", 0), ("report.html (header time aside)", 1)):
+                    same = found["old"][k] == found["new"][k]
+                    print(f"{what} of the first {args.same} bodies: {'identical' if same else 'DIFFERENT'}")
+            walls: dict[str, list[float]] = {"old": [], "new": []}
+            cpus: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+            for r in range(args.rounds):
+                for name, tree in trees.items():
+                    lines, wall, cpu = speed_run(tree, args.size, args.rerun, args.data)
+                    print(f"== {name} ({getattr(args, name)}), round {r + 1}")
+                    print("\n".join(lines), flush=True)
+                    if wall is not None:
+                        walls[name].append(wall)
+                        cpus[name].append(cpu)
+            for name in trees:
+                if not walls[name]:
+                    continue
+                wall = statistics.median(walls[name])
+                stages = {s: statistics.median(c.get(s, 0.0) for c in cpus[name]) for s in cpus[name][0]}
+                cpu_line = "  ".join(f"{s} {v:.1f}" for s, v in stages.items())
+                print(f"{name}: median wall {wall:.1f} s ({args.size / wall:.0f} docs/s); median CPU s: {cpu_line}")
+            if walls["old"] and walls["new"]:
+                ratio = statistics.median(walls["new"]) / statistics.median(walls["old"])
+                print(f"new / old median wall: {ratio:.2f}")
+        finally:
+            for tree in trees.values():
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True
+                )
+
+
+if __name__ == "__main__":
+    main()
