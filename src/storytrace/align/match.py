@@ -20,7 +20,7 @@ Not here: cleaning, segmenting, coverage and derivation (``compare``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -129,13 +129,12 @@ def align_planned(plans: Sequence[AlignmentPlan], scorer: RelationScorer) -> lis
             if relation and plan.scored is not None:
                 pairs.append(_Pair([int(plan.scored.i[k])], [int(plan.scored.j[k])], relation[0], relation[1]))
         all_pairs.append(pairs)
-    tries = [_join_tries(pairs, plan) for plan, pairs in zip(plans, all_pairs, strict=True)]
-    joined = iter(scorer.relations([f for features in tries for f in features.values()]))
+    joins = [_join_candidates(pairs, plan.scored) for plan, pairs in zip(plans, all_pairs, strict=True)]
+    features = [_joined_features(plan, join) for plan, found in zip(plans, joins, strict=True) for join in found]
+    answers = iter(scorer.relations(features))  # every join scored before any is made
     out = []
-    for plan, pairs, features in zip(plans, all_pairs, tries, strict=True):
-        answers = {key: next(joined) for key in features}
-        if plan.scored is not None:
-            _attach_split_sentences(pairs, plan.scored, answers)
+    for plan, pairs, found in zip(plans, all_pairs, joins, strict=True):
+        _attach_split_sentences(pairs, found, [next(answers) for _ in found])
         out.append(_to_passages(pairs, plan.a_sents, plan.b_sents))
     return out
 
@@ -200,20 +199,38 @@ def _choose_pairs(scored: _Scored) -> list[int]:
     return sorted(out, key=lambda k: (int(scored.i[k]), int(scored.j[k])))
 
 
-# A split-sentence join to try: (the pair's position, the side that grows, the neighbour it takes).
-_JoinKey = tuple[int, str, int]
+@dataclass(frozen=True)
+class _Join:
+    """A split-sentence join to try: ``pair`` grows on ``side`` ("a" or "b") by the sentence ``neighbour``."""
+
+    pair: _Pair
+    side: str
+    neighbour: int
+
+    @property
+    def own(self) -> list[int]:
+        """The pair's sentences on the side that grows (the pair's own list: a join made extends it)."""
+        return self.pair.a if self.side == "a" else self.pair.b
+
+    @property
+    def other(self) -> list[int]:
+        """The pair's sentences on the other side."""
+        return self.pair.b if self.side == "a" else self.pair.a
 
 
-def _join_candidates(pairs: list[_Pair], scored: _Scored) -> Iterator[tuple[_JoinKey, _Pair, list[int], list[int]]]:
-    """The joins ``_attach_split_sentences`` may try, before any is made: (key, pair, grown side, other side).
+def _join_candidates(pairs: list[_Pair], scored: _Scored | None) -> list[_Join]:
+    """The joins ``_attach_split_sentences`` may try, found before any is made, in the order it tries them.
 
     A join made grows its pair past one sentence, which ends that pair's
     tries, and takes its neighbour, which another pair then cannot take; so
     the joins tried on the way are among these.
     """
+    if scored is None:
+        return []
     used = {"a": {i for p in pairs for i in p.a}, "b": {j for p in pairs for j in p.b}}
     best = {"a": scored.best_of("a"), "b": scored.best_of("b")}
-    for n, p in enumerate(pairs):
+    out = []
+    for p in pairs:
         if p.relation not in REUSE_RELATIONS and p.relation != "same_fact":
             continue
         for side, own, other in (("a", p.a, p.b), ("b", p.b, p.a)):
@@ -222,51 +239,41 @@ def _join_candidates(pairs: list[_Pair], scored: _Scored) -> Iterator[tuple[_Joi
                     continue
                 partner, score = best[side][u]
                 if partner == other[0] and score >= RELATED_MIN_SIMILARITY:
-                    yield (n, side, u), p, own, other
-
-
-def _join_tries(pairs: list[_Pair], plan: AlignmentPlan) -> dict[_JoinKey, PairFeatures]:
-    """The features of each join ``_join_candidates`` finds: the grown passage against its partner."""
-    if plan.scored is None:
-        return {}
-    space, a_rows, b_rows = plan.space, plan.a_rows, plan.b_rows
-    out = {}
-    for key, _, own, other in _join_candidates(pairs, plan.scored):
-        side = key[1]
-        own_rows = [(a_rows if side == "a" else b_rows)[k] for k in sorted([*own, key[2]])]
-        other_rows = [(b_rows if side == "a" else a_rows)[k] for k in other]
-        out[key] = _joined_features(space, own_rows, other_rows, side)
+                    out.append(_Join(p, side, u))
     return out
 
 
 def _attach_split_sentences(
-    pairs: list[_Pair], scored: _Scored, answers: dict[_JoinKey, tuple[str, float] | None]
+    pairs: list[_Pair], joins: Sequence[_Join], answers: Sequence[tuple[str, float] | None]
 ) -> None:
     """Grow pairs by an unused neighbour sentence whose best match is the same partner.
 
-    ``answers``: the scorer's relation of each join ``_join_candidates`` finds.
+    ``joins`` are ``_join_candidates`` of ``pairs``; ``answers`` the scorer's relation of each.
     """
     used = {"a": {i for p in pairs for i in p.a}, "b": {j for p in pairs for j in p.b}}
-    for key, p, own, other in list(_join_candidates(pairs, scored)):
-        u = key[2]
-        if u in used[key[1]] or len(own) > 1 or len(other) > 1:
+    for join, joined in zip(joins, answers, strict=True):
+        p, own = join.pair, join.own
+        if join.neighbour in used[join.side] or len(own) > 1 or len(join.other) > 1:
             continue  # taken by a join made before, or this pair has grown already
-        joined = answers[key]
         if joined and _STRENGTH[joined[0]] <= _STRENGTH[p.relation] and joined[1] >= p.score:
-            own.append(u)
+            own.append(join.neighbour)
             own.sort()
-            used[key[1]].add(u)
+            used[join.side].add(join.neighbour)
             p.relation, p.score = joined
 
 
-def _joined_features(space: SentenceSpace, own_rows: list[int], other_rows: list[int], side: str) -> PairFeatures:
-    """Features of the joined sentences ``own_rows`` (of article ``side``) against ``other_rows``."""
+def _joined_features(plan: AlignmentPlan, join: _Join) -> PairFeatures:
+    """Features of the join's grown passage against its partner sentence."""
+    own_side, other_side = (plan.a_rows, plan.b_rows) if join.side == "a" else (plan.b_rows, plan.a_rows)
+    own_rows = [own_side[k] for k in sorted([*join.own, join.neighbour])]
+    other_rows = [other_side[k] for k in join.other]
+    space = plan.space
     own_info = _group_info(space, own_rows)
     other_info = _group_info(space, other_rows)
     w = space.summed_cosine(own_rows, other_rows)
     c = space.summed_cosine(own_rows, other_rows, chars=True)
     e = space.embed_group_cos(own_rows, other_rows)
-    first, second = (own_info, other_info) if side == "a" else (other_info, own_info)
+    first, second = (own_info, other_info) if join.side == "a" else (other_info, own_info)
     return pair_features(first, second, w, c, space.idf, e)
 
 
