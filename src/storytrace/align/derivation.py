@@ -26,9 +26,9 @@ import heapq
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -140,9 +140,11 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
     source_words = sum(1 for w in source if w != _SEPARATOR)
 
     out: dict[str, float] = {}
+    grams: dict[int, tuple[Set[tuple[str, ...]], Set[tuple[str, ...]]]] = {}  # by size: the copy's, the sources'
     for n in NGRAM_SIZES:
         copy_grams = _copy_grams(copy_text, n)
         source_grams = _source_grams(source_texts[0], n) if len(source_texts) == 1 else ngrams(source, n)
+        grams[n] = copy_grams, source_grams
         out[f"contain_{n}"] = containment(copy_grams, source_grams)
         out[f"rcontain_{n}"] = containment(source_grams, copy_grams)
 
@@ -156,7 +158,7 @@ def text_features(copy_text: str, source_texts: Sequence[str]) -> dict[str, floa
     out[f"gst{GST_SHORT}_source"] = tiled_short / source_words if source_words else 0.0
     out[f"gst{GST_SHORT}_mean_tile"] = math.log1p(tiled_short / len(short)) if short else 0.0
 
-    run = longest_common_run(copy, source, short, partial(_pair_grams, copy_text, one) if one else None)
+    run = longest_common_run(copy, source, short, grams)
     out["longest_run"] = math.log1p(run)
     out["longest_run_share"] = run / len(copy) if copy else 0.0
 
@@ -190,11 +192,6 @@ def _copy_grams(copy_text: str, n: int) -> frozenset[tuple[str, ...]]:
     """The n-grams of a copy text (cached: in a story every article is the copy of each of its pairs)."""
     copy_sentences, _ = _copy_words(copy_text)
     return frozenset(ngrams([w for words in copy_sentences for w in words], n))
-
-
-def _pair_grams(copy_text: str, source_text: str, n: int) -> tuple[Set[tuple[str, ...]], Set[tuple[str, ...]]]:
-    """The n-grams of a copy text and of one source text (both cached)."""
-    return _copy_grams(copy_text, n), _source_grams(source_text, n)
 
 
 @lru_cache(maxsize=2048)
@@ -298,19 +295,19 @@ def longest_common_run(
     copy: Sequence[str],
     source: Sequence[str],
     tiles: Sequence[Tile] | None = None,
-    grams: Callable[[int], tuple[Set[tuple[str, ...]], Set[tuple[str, ...]]]] | None = None,
+    grams: Mapping[int, tuple[Set[tuple[str, ...]], Set[tuple[str, ...]]]] | None = None,
 ) -> int:
     """Length in words of the longest run shared by ``copy`` and ``source``.
 
     ``tiles`` may pass their Greedy String Tiling at ``GST_SHORT`` words, already computed: its first
-    tile is the longest common run. ``grams`` may give the two texts' ``ngrams`` of a size, already computed.
+    tile is the longest common run. ``grams`` may give the two texts' ``ngrams`` by size, already computed.
     """
     if tiles is None:
         tiles = greedy_string_tiling(copy, source, GST_SHORT)
     if tiles:
         return tiles[0][2]
     for k in range(GST_SHORT - 1, 0, -1):
-        copy_grams, source_grams = grams(k) if grams is not None else (ngrams(copy, k), ngrams(source, k))
+        copy_grams, source_grams = grams[k] if grams and k in grams else (ngrams(copy, k), ngrams(source, k))
         if copy_grams & source_grams:
             return k
     return 0
