@@ -13,7 +13,7 @@ virtual environment runs both (``PYTHONPATH`` points at the worktree's
 First (``--same N``, 0 to skip) ``storytrace analyze`` runs once per commit on
 the first N non-empty Reuters-21578 bodies, and the two ``stories.json`` are
 compared byte for byte, and the two ``report.html`` but for the time in their
-header. Then the rounds. Printed: each run's summary and CPU line, then per
+header, and each commit's store size is printed. Then the rounds. Printed: each run's summary and CPU line, then per
 commit the median wall time, docs/s and CPU seconds per stage, and NEW's
 medians as a share of OLD's. Exits 0 with a "skipped" line if the data is absent.
 """
@@ -24,6 +24,7 @@ import argparse
 import hashlib
 import os
 import re
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -65,6 +66,20 @@ def outputs(tree: Path, records: Path, out: Path) -> tuple[str, str]:
     stories = hashlib.md5((out / "stories.json").read_bytes()).hexdigest()
     report = hashlib.md5(_HEADER_TIME.sub(b"", (out / "report.html").read_bytes())).hexdigest()
     return stories, report
+
+
+def store_size(db: Path) -> str:
+    """The store's size, and its embedding cache's rows and pages where SQLite has the ``dbstat`` table."""
+    line = f"{db.stat().st_size / 1e6:.0f} MB"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*), coalesce(sum(length(vector)), 0) FROM embeddings").fetchone()
+        line += f"; embeddings: {rows[0]:,} vectors, {rows[1] / 1e6:.0f} MB of vectors"
+        try:
+            pages = conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'embeddings'").fetchone()[0] or 0
+            line += f" in {pages / 1e6:.0f} MB of pages"
+        except sqlite3.OperationalError:
+            pass  # built without dbstat
+    return line
 
 
 def speed_run(tree: Path, size: int, rerun: int, data: Path) -> tuple[list[str], float | None, dict[str, float]]:
@@ -121,6 +136,10 @@ def main() -> None:
                 for what, k in (("stories.json", 0), ("report.html (header time aside)", 1)):
                     same = found["old"][k] == found["new"][k]
                     print(f"{what} of the first {args.same} bodies: {'identical' if same else 'DIFFERENT'}")
+                for name in trees:
+                    print(
+                        f"store of {name} ({getattr(args, name)}): {store_size(tmp / f'out-{name}' / 'storytrace.db')}"
+                    )
             walls: dict[str, list[float]] = {"old": [], "new": []}
             cpus: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
             for r in range(args.rounds):
