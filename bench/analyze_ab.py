@@ -1,7 +1,7 @@
 """Two commits side by side: the same outputs, and ``bench/analyze_speed.py`` run in turn under the same load.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/analyze_ab.py OLD NEW [--rounds 2] [--size 10000] [--rerun 100]
-        [--same 10000] [--data ../shared/data]
+        [--same 10000] [--cli-rounds 0] [--data ../shared/data]
 
 The machines are shared: a run's wall time moves by 10-20 % with what else is
 running, so two commits measured an hour apart cannot be compared. Here each
@@ -12,16 +12,26 @@ virtual environment runs both (``PYTHONPATH`` points at the worktree's
 
 First (``--same N``, 0 to skip) ``storytrace analyze`` runs once per commit on
 the first N non-empty Reuters-21578 bodies, and the two ``stories.json`` are
-compared byte for byte, and the two ``report.html`` but for the time in their
+compared: byte for byte, and as the documents they parse to (their layout may
+differ), and the two ``report.html`` but for the time in their
 header, and each commit's store size is printed. Then the rounds. Printed: each run's summary and CPU line, then per
 commit the median wall time, docs/s and CPU seconds per stage, and NEW's
-medians as a share of OLD's. Exits 0 with a "skipped" line if the data is absent.
+medians as a share of OLD's.
+
+``--cli-rounds K`` then times the command itself, as a user meets it: per
+commit in turn, ``storytrace analyze`` on the first ``--size`` bodies into a
+fresh folder, then again on those and the next ``--rerun`` (start-up,
+progress bars, the files written and the summary printed included; its
+output goes to a file). Printed: each pair of wall times, their medians and
+the re-run's share of the first run.
+Exits 0 with a "skipped" line if the data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import sqlite3
@@ -29,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from analyze_speed import DATA, write_reuters
@@ -55,17 +66,37 @@ def run_env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree / "src"), "OMP_NUM_THREADS": "1"}
 
 
-def outputs(tree: Path, records: Path, out: Path) -> tuple[str, str]:
-    """Digests of ``stories.json`` and of ``report.html`` (header time blanked) of one ``analyze``."""
+def outputs(tree: Path, records: Path, out: Path) -> tuple[str, str, str]:
+    """Digests of ``stories.json``, of the document it parses to, and of ``report.html`` (header time blanked)."""
     subprocess.run(
         [PYTHON, "-m", "storytrace", "analyze", str(records), "--out", str(out)],
         env=run_env(tree),
         check=True,
         capture_output=True,
     )
-    stories = hashlib.md5((out / "stories.json").read_bytes()).hexdigest()
+    text = (out / "stories.json").read_bytes()
+    stories = hashlib.md5(text).hexdigest()
+    parsed = json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False)  # key order and layout aside
+    document = hashlib.md5(parsed.encode("utf-8")).hexdigest()
     report = hashlib.md5(_HEADER_TIME.sub(b"", (out / "report.html").read_bytes())).hexdigest()
-    return stories, report
+    return stories, document, report
+
+
+def cli_run(tree: Path, first: list[Path], again: list[Path], out: Path) -> tuple[float, float]:
+    """Wall seconds of ``storytrace analyze`` on ``first`` into a fresh ``out``, then on ``again`` there."""
+    walls = []
+    for paths in (first, again):
+        start = time.perf_counter()
+        with (out.parent / f"{out.name}.log").open("a", encoding="utf-8") as log:
+            subprocess.run(
+                [PYTHON, "-m", "storytrace", "analyze", *map(str, paths), "--out", str(out)],
+                env=run_env(tree),
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        walls.append(time.perf_counter() - start)
+    return walls[0], walls[1]
 
 
 def store_size(db: Path) -> str:
@@ -120,6 +151,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000, help="Reuters bodies for analyze_speed.py")
     parser.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
     parser.add_argument("--same", type=int, default=10_000, help="bodies for the output comparison (0: skip)")
+    parser.add_argument("--cli-rounds", type=int, default=0, help="rounds timing the command itself (see above)")
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
     if not (args.data / "reuters21578").is_dir():
@@ -133,7 +165,11 @@ def main() -> None:
                 records = tmp / "reuters.jsonl"
                 write_reuters(records, 0, args.same, args.data)
                 found = {name: outputs(tree, records, tmp / f"out-{name}") for name, tree in trees.items()}
-                for what, k in (("stories.json", 0), ("report.html (header time aside)", 1)):
+                for what, k in (
+                    ("stories.json", 0),
+                    ("the document it parses to", 1),
+                    ("report.html (header time aside)", 2),
+                ):
                     same = found["old"][k] == found["new"][k]
                     print(f"{what} of the first {args.same} bodies: {'identical' if same else 'DIFFERENT'}")
                 for name in trees:
@@ -160,6 +196,25 @@ def main() -> None:
             if walls["old"] and walls["new"]:
                 ratio = statistics.median(walls["new"]) / statistics.median(walls["old"])
                 print(f"new / old median wall: {ratio:.2f}")
+            if args.cli_rounds:
+                first, more = tmp / "cli-first.jsonl", tmp / "cli-more.jsonl"
+                write_reuters(first, 0, args.size, args.data)
+                write_reuters(more, args.size, args.rerun, args.data)
+                timed: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+                for r in range(args.cli_rounds):
+                    for name, tree in trees.items():
+                        out = tmp / f"cli-{name}-{r}"
+                        pair = cli_run(tree, [first], [first, more], out)
+                        subprocess.run(["rm", "-rf", str(out)], check=True)
+                        timed[name].append(pair)
+                        print(f"== {name}, command round {r + 1}: first {pair[0]:.1f} s, re-run {pair[1]:.1f} s")
+                for name in trees:
+                    once = statistics.median(t[0] for t in timed[name])
+                    again = statistics.median(t[1] for t in timed[name])
+                    print(
+                        f"{name}: storytrace analyze, median first {once:.1f} s ({args.size / once:.0f} docs/s), "
+                        f"re-run with {args.rerun} new {again:.1f} s ({again / once:.1%} of the first)"
+                    )
         finally:
             for tree in trees.values():
                 subprocess.run(

@@ -114,7 +114,10 @@ def write_meter(out: Path, data: Path = DATA) -> int:
 
 def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[str, Any]:
     """One ``analyze`` in this process, as the command runs it; its figures."""
-    from storytrace.pipeline import StageTimes, analyze, write_report
+    from rich.console import Console
+
+    from storytrace.cli import print_story_table
+    from storytrace.pipeline import StageTimes, analyze, write_outputs, write_report
     from storytrace.semantic import default_embedder
     from storytrace.store import Store
 
@@ -130,12 +133,13 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
         result = analyze(records, store, embedder=embedder, times=times, render=True)
         if profiler is not None:
             profiler.disable()
-        with times.stage("report"):  # as the command writes them: the store keeps each story's rendering
+        with times.stage("report"):  # what the command does after ``analyze``: the same functions
             if profiler is not None:
                 profiler.enable()
             out_dir.mkdir(parents=True, exist_ok=True)
-            (out_dir / "stories.json").write_text(result.document_json, "utf-8")  # serialised once, for the store
-            (out_dir / "report.html").write_text(write_report(result, store), "utf-8")
+            write_outputs(result, write_report(result, store), out_dir)  # the store keeps each story's rendering
+            with open(os.devnull, "w", encoding="utf-8") as sink:
+                print_story_table(result, Console(file=sink, width=80))  # the summary the command prints
             if profiler is not None:
                 profiler.disable()
         if profiler is not None and profile:

@@ -4,6 +4,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -175,3 +176,24 @@ def test_cluster_stream_keeps_input_order_and_groups_a_reprint(tmp_path: Path) -
     out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
     assert [o["id"] for o in out] == ["copy", "other", "wire"]
     assert out[0]["story"] == out[2]["story"] != out[1]["story"]
+
+
+def test_the_summary_after_analyze_lists_the_largest_stories_and_counts_all(capsys: Any) -> None:
+    from storytrace import cli
+    from storytrace.pipeline import Analysis, StoryOutline
+    from storytrace.stories_json import story_text
+
+    outlines = []
+    for k in range(cli.STORY_TABLE_ROWS + 5):
+        sid, members = f"s{k + 1}", (f"a{k}", f"b{k}")
+        story = {
+            "id": sid, "title": f"Story {k}", "articles": list(members), "alignments": [],
+            "provenance": {"edges": [], "roots": [members[0]]},
+        }  # fmt: skip
+        text = story_text(story, [{"id": m, "source": "The Velm Gazette", "story": sid} for m in members])
+        outlines.append(StoryOutline(sid, f"key{k}", members, text))
+    texts = {m: "" for o in outlines for m in o.members}
+    cli.print_story_table(Analysis("{}", texts, stories=outlines))
+    shown = capsys.readouterr().out
+    assert f"{len(outlines)} stories from {len(texts)} articles: the {cli.STORY_TABLE_ROWS} largest" in shown
+    assert f"Story {cli.STORY_TABLE_ROWS - 1}" in shown and f"Story {cli.STORY_TABLE_ROWS}" not in shown

@@ -211,7 +211,7 @@ def test_a_lookup_is_the_same_in_the_plan_and_broadcast(spark) -> None:
 def test_demo_stories_are_those_of_the_in_process_pipeline(demo_run) -> None:
     _, out, result = demo_run
     assert [s.status for s in result.stages] == ["done"] * 5
-    expected = analyze_articles(demo_articles())
+    expected = analyze_articles(demo_articles()).document()
     stories = read_jsonl(out / "stories.jsonl")
     lines = read_jsonl(out / "articles.jsonl")
     got = {line["id"]: line["story"] for line in lines}

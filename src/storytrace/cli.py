@@ -31,8 +31,8 @@ from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
+from storytrace.pipeline import Analysis, assign_stories, prepare_all, write_outputs, write_report
 from storytrace.pipeline import analyze as run_analysis
-from storytrace.pipeline import assign_stories, prepare_all, write_report
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
@@ -225,10 +225,9 @@ def analyze(
                 )
             page = write_report(result, store)  # stories rendered before (same signature) come from the store
         _report_problems(result.problems)
-        (out_dir / "stories.json").write_text(json.dumps(result.document, ensure_ascii=False, indent=1), "utf-8")
+        write_outputs(result, page, out_dir)
         report = out_dir / "report.html"
-        report.write_text(page, "utf-8")
-        _print_story_table(result.document)
+        print_story_table(result)
         out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
         return 1 if result.problems else 0
 
@@ -240,19 +239,28 @@ def _embedder(store: Store | None, lexical: bool, name: str | None = None) -> Ca
     return None if lexical else default_embedder(store, say=_say, choice=name)
 
 
-def _print_story_table(doc: dict[str, Any]) -> None:
-    meta = {a["id"]: a for a in doc["articles"]}
-    table = Table(title=f"{len(doc['stories'])} stories from {len(doc['articles'])} articles")
+# The summary printed after ``analyze`` lists this many stories, the largest; the report shows them all.
+STORY_TABLE_ROWS = 20
+
+
+def print_story_table(result: Analysis, console: Console | None = None) -> None:
+    """Print the largest stories (the document lists them by size), one row each, and how many there are in all."""
+    shown = result.stories[:STORY_TABLE_ROWS]
+    title = f"{len(result.stories):,} stories from {len(result.texts):,} articles"
+    if len(shown) < len(result.stories):
+        title += f": the {len(shown)} largest (all of them in report.html)"
+    table = Table(title=title)
     for col in ("story", "articles", "outlets", "passages", "roots", "title"):
         table.add_column(col, overflow="fold")
-    for s in doc["stories"]:
+    for outline in shown:
+        s, meta = outline.load()
         outlets = sorted({meta[i].get("source") or "(unnamed)" for i in s["articles"]})
         strong = [a for a in s["alignments"] if a["relation"] != "related"]
         table.add_row(
             s["id"], str(len(s["articles"])), ", ".join(outlets), str(len(strong)),
             ", ".join(s["provenance"]["roots"][:3]), (s["title"] or "")[:70],
         )  # fmt: skip
-    out.print(table)
+    (console or out).print(table)
 
 
 @app.command()

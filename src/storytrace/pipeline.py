@@ -33,7 +33,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -70,16 +71,15 @@ from storytrace.facts.story import article_facts, story_entities, story_facts
 from storytrace.ingest import read_paths
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
-from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
+from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, render_page, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import Store
+from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
 
 Progress = Callable[[str, int, int], None]
-# Where a kept story result holds its members' article objects (taken out before it is used).
-MEMBERS_KEY = "_member_articles"
 # A story with more articles than this aligns each article with its NEAREST_ARTICLES most similar ones
 # (``story_pairs``), not every pair.
 ALL_PAIRS_MAX_ARTICLES = 40
@@ -119,28 +119,69 @@ class StageTimes:
         self.stories.extend(other.stories)
 
 
+class StoryOutline(NamedTuple):
+    """A story of an analysis as the report and the summary need it, its objects still JSON text."""
+
+    id: str
+    key: str  # its signature: members, their texts, the settings, the code
+    members: tuple[str, ...]  # article ids, in the story's order
+    text: StoryText
+
+    def load(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """The story object and its members' article objects, as in the document."""
+        story = json.loads(placed_story(self.text.body, self.id))
+        members = (json.loads(placed_member(m, self.id)) for m in self.text.members)
+        return story, dict(zip(self.members, members, strict=True))
+
+
+class AnalysedText(NamedTuple):
+    """The ``stories.json`` text of an analysis, and its stories in the document's order."""
+
+    text: str
+    stories: list[StoryOutline]
+
+    def document(self) -> dict[str, Any]:
+        """The ``stories.json`` document (the text parsed)."""
+        parsed: dict[str, Any] = json.loads(self.text)
+        return parsed
+
+
 @dataclass
 class Analysis:
-    """The result of ``analyze``: the stories document, the texts, and input problems."""
+    """The result of ``analyze``: the stories document (as JSON text, parsed when asked for), texts, problems."""
 
-    document: dict[str, Any]
+    document_json: str  # the ``stories.json`` text, as written and as the store keeps it
     texts: dict[str, str]
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
-    story_keys: list[str] = field(default_factory=list)  # per story of ``document``: its signature
-    document_json: str = ""  # ``document`` as JSON, as the store keeps it (written once, re-used)
+    stories: list[StoryOutline] = field(default_factory=list)  # per story of the document, in order
+
+    @functools.cached_property
+    def document(self) -> dict[str, Any]:
+        """The ``stories.json`` document (parsed from ``document_json`` on first use)."""
+        parsed: dict[str, Any] = json.loads(self.document_json)
+        return parsed
+
+    @property
+    def story_keys(self) -> list[str]:
+        """Each story's signature, in the document's order."""
+        return [s.key for s in self.stories]
 
 
 def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> str:
     """The HTML report of ``analysis``; with ``store``, each story's rendering is kept there under its signature.
 
     A story whose signature is kept (same members, texts and code) is not
-    rendered again; the page is the same as rendered whole.
+    rendered again, nor its JSON read; the page is the same as rendered whole.
     """
-    from storytrace.report import render_report
+    page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
+    return render_page(page, analysis.texts, len(analysis.texts), generated=generated, cache=store)
 
-    keys = analysis.story_keys if store is not None else None
-    return render_report(analysis.document, analysis.texts, generated=generated, cache=store, keys=keys)
+
+def write_outputs(analysis: Analysis, page: str, out_dir: Path) -> None:
+    """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``."""
+    (out_dir / "stories.json").write_text(analysis.document_json, "utf-8")
+    (out_dir / "report.html").write_text(page, "utf-8")
 
 
 def ingest(
@@ -173,8 +214,8 @@ def analyze_articles(
     signatures_out: list[str] | None = None,
     render: bool = False,
     ahead: AheadResults | None = None,
-) -> dict[str, Any]:
-    """Stages 2-7 on articles already read: the ``stories.json`` document.
+) -> AnalysedText:
+    """Stages 2-7 on articles already read: the ``stories.json`` text, and its stories.
 
     ``story_of`` gives the stories (as kept in a store); without it the
     articles are clustered as a stream here. With ``store``, each story's
@@ -185,7 +226,8 @@ def analyze_articles(
     report, and the store keeps each rendering under the story's signature
     (``write_report`` then finds them there, as it finds those of a run before).
     ``ahead``: sentence vectors and facts a helper process computed while the
-    stories were being clustered (``ahead.Ahead``).
+    stories were being clustered (``ahead.Ahead``). A story re-used from the
+    store goes into the document as the JSON text kept (``stories_json``).
     """
     scorer = scorer or default_scorer(model_kind(embedder))
     times = times or StageTimes()
@@ -221,28 +263,19 @@ def analyze_articles(
     if signatures_out is not None:
         signatures_out.extend(signatures)
     with times.stage("store"):
-        kept = store.story_results(signatures) if store is not None else {}
-    stories: list[dict[str, Any] | None] = [None] * len(groups)
-    metas: list[list[dict[str, Any]]] = [[] for _ in groups]
-    todo: list[tuple[int, str, list[Prepared]]] = []
-    for k, (group, signature) in enumerate(zip(groups, signatures, strict=True)):
-        story_id = f"s{k + 1}"
-        if (result := kept.get(signature)) is not None:
-            metas[k] = [{**m, "story": story_id} for m in result.pop(MEMBERS_KEY)]
-            stories[k] = {**result, "id": story_id}
-        else:
-            members = prepared_of(group)
-            metas[k] = [article_meta(p.article, p.clean, story_id) for p in members]
-            todo.append((k, story_id, members))
+        kept = store.story_texts(signatures) if store is not None else {}
+    texts: list[StoryText | None] = [kept.get(signature) for signature in signatures]
+    todo: list[tuple[int, str, list[Prepared]]] = [
+        (k, f"s{k + 1}", prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
+    ]
     memo = _derivation_memo(todo, settings, store, times)
-    fresh: dict[str, dict[str, Any]] = {}
+    fresh: dict[str, StoryText] = {}
     rendered: dict[str, tuple[str, int, int, str, str]] = {}
     worked = analyze_stories(
         todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None, ahead=ahead
     )
-    for k, story, rendering in worked:
-        stories[k] = story
-        fresh[signatures[k]] = {**story, MEMBERS_KEY: metas[k]}
+    for k, text, rendering in worked:
+        texts[k] = fresh[signatures[k]] = text
         if rendering is not None and store is not None:
             rendered[signatures[k]] = rendering
             if len(rendered) >= KEEP_BATCH:
@@ -251,16 +284,22 @@ def analyze_articles(
                 rendered = {}
     if store is not None and (fresh or rendered):
         with times.stage("store"):
-            store.put_story_results(fresh)
+            store.put_story_texts(fresh)
             store.put_derivations(memo.new)
             store.put_rendered_stories(rendered)
-    meta_of = {m["id"]: m for ms in metas for m in ms}
     with times.stage("document"):
-        doc: dict[str, Any] = {
-            "articles": [meta_of[a.id] for a in articles],
-            "stories": [s for s in stories if s is not None],
-        }
-    return doc
+        outlines = []
+        line_of: dict[str, str] = {}
+        for k, (group, signature, written) in enumerate(zip(groups, signatures, texts, strict=True)):
+            assert written is not None  # every story was kept or analysed
+            outline = StoryOutline(f"s{k + 1}", signature, tuple(a.id for a in group), written)
+            outlines.append(outline)
+            line_of.update(
+                (aid, placed_member(member, outline.id))
+                for aid, member in zip(outline.members, written.members, strict=True)
+            )
+        document = document_text([line_of[a.id] for a in articles], [placed_story(o.text.body, o.id) for o in outlines])
+    return AnalysedText(document, outlines)
 
 
 def member_order(article: Article) -> tuple[str, str]:
@@ -299,8 +338,8 @@ def analyze_stories(
     memo: DerivationMemo | None = None,
     render: bool = False,
     ahead: AheadResults | None = None,
-) -> Iterator[tuple[int, dict[str, Any], RenderedStory | None]]:
-    """Stages 5-7 for each ``(key, story id, members)``: ``(key, story object, rendering)`` as each is done.
+) -> Iterator[tuple[int, StoryText, RenderedStory | None]]:
+    """Stages 5-7 for each ``(key, story id, members)``: ``(key, story's JSON text, rendering)`` as each is done.
 
     The stories are independent, so with more than one core and enough pairs
     to pay for it they are shared among ``workers`` forked processes (default:
@@ -335,7 +374,10 @@ def analyze_stories(
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            yield key, analyze_story(story_id, members, scorer, embedder, times, memo, ahead), None
+            story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
+            with times.stage("document"):
+                text = story_text(story, [article_meta(p.article, p.clean) for p in members])
+            yield key, text, None
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
@@ -346,11 +388,11 @@ def analyze_stories(
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for key, story, spent, asked, rendering in pool.imap_unordered(_work_on, order):
+            for key, text, spent, asked, rendering in pool.imap_unordered(_work_on, order):
                 times.add(spent)
                 memo.new.update(asked)
-                yield key, story, rendering
-                done += _pair_work(len(story["articles"]))
+                yield key, text, rendering
+                done += _pair_work(len(text.members))
                 progress("align", done, total_pairs)
     finally:
         _WORK = None
@@ -370,20 +412,26 @@ _WORK: (
 ) = None
 
 
-def _work_on(position: int) -> tuple[int, dict[str, Any], StageTimes, dict[str, str], RenderedStory | None]:
-    """Analyse one story in a forked worker: the story, its times, the derivation answers asked, its rendering."""
+def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str], RenderedStory | None]:
+    """Analyse one story in a forked worker: its JSON text, its times, the derivation answers asked, its rendering.
+
+    The story goes back to the main process as text (``stories_json``): cheaper to send than the object,
+    and it is what the document and the store take.
+    """
     assert _WORK is not None
     todo, scorer, embedder, memo, render, ahead = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
     story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
     asked, memo.new = memo.new, {}
+    with times.stage("document"):
+        text = story_text(story, [article_meta(p.article, p.clean) for p in members])
     rendering = None
     if render:
         with times.stage("report"):
             meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
             rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
-    return key, story, times, asked, rendering
+    return key, text, times, asked, rendering
 
 
 class PrecomputedEmbedder:
@@ -614,8 +662,7 @@ def analyze(
         times.cpu["ahead"] = ahead.cpu  # the helper's own CPU seconds (a process of its own, beside the stages)
     if not same_agencies:
         prepared = {}  # cleaned with other agencies than this analysis credits: clean again
-    signatures: list[str] = []
-    document = analyze_articles(
+    analysed = analyze_articles(
         articles,
         progress=progress,
         embedder=embedder,
@@ -623,13 +670,12 @@ def analyze(
         store=store,
         times=times,
         prepared_by_id=prepared,
-        signatures_out=signatures,
         render=render,
         ahead=ahead,
     )
     with times.stage("store"):
-        document_json = store.save_analysis(document)
-    return Analysis(document, {a.id: a.text for a in articles}, problems, added, signatures, document_json)
+        store.save_analysis(analysed.text)
+    return Analysis(analysed.text, {a.id: a.text for a in articles}, problems, added, analysed.stories)
 
 
 def assign_stories(

@@ -1093,28 +1093,63 @@ def render_report(
     stories = list(map(_mapping, _list(_mapping(doc).get("stories"))))
     if cache is None or keys is None or len(keys) != len(stories):
         cache, keys = None, None
-    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys is not None else {}
+    listed: set[str] = set(meta)
+    for story in stories:
+        listed.update(_story_ids(story, meta))
+    page = [
+        PageStory(_text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
+        for i, story in enumerate(stories)
+    ]
+    return render_page(page, texts, len(listed), generated=generated, cache=cache)
+
+
+class PageStory(NamedTuple):
+    """A story as ``render_page`` takes it: its id, its key in the cache, and how to get its objects if rendered."""
+
+    id: str
+    key: str | None  # see ``render_report``'s ``keys``; None: not kept
+    load: Callable[[], tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]]  # the story, its articles' objects
+
+
+def _loaded(
+    story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]
+) -> Callable[[], tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]]:
+    return lambda: (story, meta)
+
+
+def render_page(
+    stories: Sequence[PageStory],
+    texts: Mapping[str, str],
+    n_articles: int,
+    *,
+    generated: str | None = None,
+    cache: RenderCache | None = None,
+) -> str:
+    """The report of ``stories``, in order (``render_report``, with stories loaded only where rendered).
+
+    A story whose key is kept in ``cache`` is filled in from there and never
+    loaded; the others are loaded, rendered and kept. ``n_articles``: the
+    articles the header counts.
+    """
+    keys = [s.key for s in stories if s.key is not None]
+    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys else {}
     fresh: dict[str, RenderedStory] = {}
     rows: list[Markup] = []
     sections: list[Markup] = []
-    listed: set[str] = set(meta)
     passages = 0
     first_pair = 1
     for i, story in enumerate(stories, start=1):
-        key = keys[i - 1] if keys is not None else None
-        found = kept.pop(key, None) if key is not None else None  # each kept rendering is held until filled
-        rendered = RenderedStory(*found) if found is not None else render_story(story, meta, texts)
-        if cache is not None and key is not None and found is None:
-            fresh[key] = rendered
+        found = kept.pop(story.key, None) if story.key is not None else None  # held until filled
+        rendered = RenderedStory(*found) if found is not None else render_story(*story.load(), texts)
+        if cache is not None and story.key is not None and found is None:
+            fresh[story.key] = rendered
             if len(fresh) >= KEEP_BATCH:
                 cache.put_rendered_stories(fresh)
                 fresh = {}
-        story_id = _text(story.get("id"))
-        rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story_id, first_pair)))
-        sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story_id, first_pair)))
+        rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story.id, first_pair)))
+        sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story.id, first_pair)))
         first_pair += rendered.pairs
         passages += rendered.passages
-        listed.update(_story_ids(story, meta))
     if cache is not None and fresh:
         cache.put_rendered_stories(fresh)
     return (
@@ -1126,7 +1161,7 @@ def render_report(
             legend=LEGEND,
             generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             version=__version__,
-            n_articles=len(listed),
+            n_articles=n_articles,
             n_passages=passages,
         )
     )

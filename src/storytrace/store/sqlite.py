@@ -31,6 +31,7 @@ import numpy as np
 
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.model import Article, InputProblem
+from storytrace.stories_json import StoryText
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -369,36 +370,26 @@ class Store:
                 [(a, " ".join(x), " ".join(y)) for a, (x, y) in lists.items()],
             )
 
-    def story_result(self, signature: str) -> dict[str, Any] | None:
-        """A story's analysis kept under ``signature`` (its members, texts and settings), or None."""
-        row = self.db.execute("SELECT result FROM story_results WHERE signature = ?", (signature,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def put_story_result(self, signature: str, result: dict[str, Any]) -> None:
-        """Keep a story's analysis for re-use by a later run with the same members and settings."""
-        with self.db:
-            self.db.execute(
-                "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
-                (signature, json.dumps(result)),
-            )
-
-    def story_results(self, signatures: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The kept analyses of those ``signatures`` that have one (looked up in chunks)."""
-        out: dict[str, dict[str, Any]] = {}
+    def story_texts(self, signatures: Sequence[str]) -> dict[str, StoryText]:
+        """The kept JSON texts (``stories_json.StoryText``) of those story ``signatures`` that have one."""
+        out: dict[str, StoryText] = {}
         wanted = list(dict.fromkeys(signatures))
         for k in range(0, len(wanted), 500):
             chunk = wanted[k : k + 500]
             marks = ",".join("?" * len(chunk))
             query = f"SELECT signature, result FROM story_results WHERE signature IN ({marks})"
-            out.update((sig, json.loads(result)) for sig, result in self.db.execute(query, chunk))
+            out.update((sig, StoryText.from_kept(result)) for sig, result in self.db.execute(query, chunk))
         return out
 
-    def put_story_results(self, results: dict[str, dict[str, Any]]) -> None:
-        """Keep many stories' analyses in one transaction (see ``put_story_result``)."""
+    def put_story_texts(self, texts: Mapping[str, StoryText]) -> None:
+        """Keep stories' JSON texts under their signatures (members, texts, settings, code), in one transaction.
+
+        A later run whose story has the same signature puts the kept text into its document as it is.
+        """
         with self.db:
             self.db.executemany(
                 "INSERT OR REPLACE INTO story_results (signature, result) VALUES (?, ?)",
-                ((sig, json.dumps(result)) for sig, result in results.items()),
+                ((sig, text.kept()) for sig, text in texts.items()),
             )
 
     def has_derivations(self) -> bool:
@@ -443,15 +434,15 @@ class Store:
                 ((key, *r) for key, r in rendered.items()),
             )
 
-    def save_analysis(self, result: dict[str, Any]) -> str:
-        """Keep an analysis result (the ``stories.json`` document) in place of the one before; its JSON text as kept.
+    def save_analysis(self, result: str | dict[str, Any]) -> str:
+        """Keep an analysis result (the ``stories.json`` document or its text) in place of the one before; its text.
 
         Only the latest is ever read (the web UI). Keeping every run's copy
         grew the store by a whole document per ``analyze`` (about 50 MB at
         10,000 articles). The old one goes in the same transaction that adds
         the new, so a crash leaves one or the other.
         """
-        text = json.dumps(result)
+        text = result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("DELETE FROM analyses")

@@ -204,8 +204,9 @@ class Library:
         try:
             story_of = assign_stories(store, self.embedder)
             articles = list(store.articles())
-            document = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
-            store.save_analysis(document)
+            analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+            store.save_analysis(analysed.text)
+            document = analysed.document()
         finally:
             if self.embedder is not None:
                 self.embedder.store = None

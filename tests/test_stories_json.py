@@ -1,0 +1,56 @@
+"""The ``stories.json`` text put together from pieces: the same objects as the document written whole."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
+
+# Keys and values as a story or article object may hold them, with the characters that could break a line layout.
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from('\n\r\u2028\u2029"\\{},:'))
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+OBJECTS = st.dictionaries(TEXT, VALUES, max_size=5)
+
+
+@given(story=OBJECTS, members=st.lists(OBJECTS, max_size=4), story_id=TEXT)
+def test_placed_pieces_read_back_as_the_objects_with_their_place(
+    story: dict[str, Any], members: list[dict[str, Any]], story_id: str
+) -> None:
+    written = story_text({"id": "old", **story}, [{**m, "story": "old"} for m in members])
+    kept = StoryText.from_kept(written.kept())
+    assert kept == written  # one string in the store, the same pieces out
+    placed = placed_story(kept.body, story_id)
+    assert "\n" not in placed
+    assert json.loads(placed) == {**{k: v for k, v in story.items() if k != "id"}, "id": story_id}
+    assert list(json.loads(placed))[0] == "id"
+    for member, line in zip(members, kept.members, strict=True):
+        got = json.loads(placed_member(line, story_id))
+        assert got == {**{k: v for k, v in member.items() if k != "story"}, "story": story_id}
+        assert list(got)[-1] == "story"
+
+
+@given(articles=st.lists(OBJECTS, max_size=4), stories=st.lists(OBJECTS, max_size=4))
+def test_the_document_is_one_object_per_line_and_parses_as_the_lists(
+    articles: list[dict[str, Any]], stories: list[dict[str, Any]]
+) -> None:
+    lines = [json.dumps(o, ensure_ascii=False) for o in articles], [json.dumps(o, ensure_ascii=False) for o in stories]
+    text = document_text(*lines)
+    assert json.loads(text) == {"articles": articles, "stories": stories}
+    assert len(text.split("\n")) == len(articles) + len(stories) + 5  # two openings, two closings, the final newline
+
+
+def test_a_placed_story_is_what_json_dumps_writes_of_the_whole_object() -> None:
+    story = {"id": "s1", "title": 'Ferry \u2028 "late"', "articles": ["a", "b"], "facts": {"n": [1.5, None]}}
+    member = {"id": "a", "source": "The Velm Gazette", "story": "s1"}
+    written = story_text(story, [member])
+    assert placed_story(written.body, "s1") == json.dumps(story, ensure_ascii=False)
+    assert placed_member(written.members[0], "s1") == json.dumps(member, ensure_ascii=False)
+    assert placed_story(story_text({"id": "x"}, []).body, "s2") == '{"id": "s2"}'
