@@ -186,3 +186,26 @@ def test_texts_encoded_in_batches_are_encoded_as_one_by_one(monkeypatch) -> None
     one_by_one = np.vstack([embedder_with(table).encode([t]) for t in texts])
     monkeypatch.setattr(static, "ENCODE_BATCH", 2)  # batch edges fall between empty and filled texts
     assert np.array_equal(embedder_with(table).encode(texts), one_by_one)
+
+
+def test_the_model_digest_is_kept_and_computed_again_when_a_file_is_written_again(monkeypatch, tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.mkdir()
+    for name in static._MODEL_FILES:
+        (model / name).write_bytes(b"weights of " + name.encode())
+    monkeypatch.setenv("STORYTRACE_CACHE", str(tmp_path / "cache"))
+    first = static._model_digest.__wrapped__(model)
+    assert (tmp_path / "cache" / static._DIGESTS).is_file()
+    reads: list[str] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args, **kwargs):
+        if self.parent == model:
+            reads.append(self.name)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    assert static._model_digest.__wrapped__(model) == first and reads == []  # from the kept digest, nothing read
+    (model / "tokenizer.json").write_bytes(b"another vocabulary")
+    changed = static._model_digest.__wrapped__(model)
+    assert changed != first and "model.safetensors" in reads  # written again: read and digested again

@@ -70,6 +70,6 @@ def document_text(articles: Sequence[str], stories: Sequence[str]) -> str:
     """The ``stories.json`` text of the articles' and the stories' lines (each a compact JSON object)."""
 
     def listed(lines: Sequence[str]) -> str:
-        return "[\n" + "".join(line + ",\n" for line in lines[:-1]) + (lines[-1] + "\n" if lines else "") + "]"
+        return "[\n" + ",\n".join(lines) + "\n]" if lines else "[\n]"
 
     return '{"articles": ' + listed(articles) + ',\n"stories": ' + listed(stories) + "}\n"

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storytrace.align.compare import Prepared, parse_time
 from storytrace.text.tokens import content_stems, normal_words, stems_of
@@ -55,6 +54,10 @@ def story_document_of(body_words: list[str], title: str | None) -> str:
 
 def similarity_matrix(prepared: Sequence[Prepared]) -> np.ndarray:
     """Cosine similarity of every article pair (zero across the time window)."""
+    # Imported here: scikit-learn takes 1.4 s to import (it brings pandas and scipy.stats), and the streaming
+    # path of ``analyze``, which imports this module for its term functions, never calls this.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     docs = [story_document(p) for p in prepared]
     if not any(docs):
         return np.eye(len(docs))

