@@ -30,7 +30,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -55,6 +55,7 @@ from storytrace.align.match import align_planned, plan_alignment, semantic_simil
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
 from storytrace.cluster.grouping import content_words, story_document_of
+from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
 from storytrace.cluster.stream import (
     BATCH,
     JoinDecider,
@@ -75,6 +76,7 @@ from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, render_
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import Store
+from storytrace.store.sqlite import StreamSnapshot
 from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
@@ -694,17 +696,30 @@ def assign_stories(
     story, new ones are decided (the learned join, with embeddings when an
     embedder is given). Re-running on an unchanged store assigns nothing.
     The articles it had to clean for their features go into ``prepared_out``.
+
+    The replay starts from the store's snapshot of the clusterer
+    (``cluster.snapshot``) when one was taken, with the same code and
+    embedder, after articles that still come first, in the same order, with
+    the same stories: the state it restores is the one the replay would
+    build. Each run that decides articles keeps a snapshot at the last batch
+    boundary it passed (``STORYTRACE_SNAPSHOT=0``: neither kept nor used).
     """
     known = store.story_assignments()
     total = store.count()
     if len(known) == total:
         return known
     agencies = agencies_with(store.agency_sources())
-    clusterer = StreamClusterer(decider or default_join(embedder is not None, model_kind(embedder)))
+    decider = decider or default_join(embedder is not None, model_kind(embedder))
+    use_snapshots = os.environ.get("STORYTRACE_SNAPSHOT", "1") != "0"
+    settings = _snapshot_settings(embedder)
+    clusterer, start = _resumed(store, settings, known, decider) if use_snapshots else (None, 0)
+    clusterer = clusterer or StreamClusterer(decider)
     clusterer.reserve(max(known.values(), default=-1) + 1)
+    last_boundary = total // BATCH * BATCH
+    kept: StreamSnapshot | None = None
     new: dict[str, int] = {}
-    done = 0
-    articles = store.articles_in_time_order()
+    done = start
+    articles = store.articles_in_time_order(skip=start)
     while chunk := list(itertools.islice(articles, BATCH)):
         features = store.stream_features([a.id for a in chunk])
         terms = store.stream_terms([a.id for a in chunk])
@@ -747,9 +762,45 @@ def assign_stories(
                 new[art.id] = clusterer.add(item)
         clusterer.retire(_seconds(chunk[-1].published))
         done += len(chunk)
+        if use_snapshots and done == last_boundary and done > start:
+            taken = snapshot(clusterer)
+            if taken is not None:
+                kept = StreamSnapshot(settings, done, *taken)
         progress("cluster", done, total)
-    store.assign_stories(new)
+    store.assign_stories(new, kept)
     return {**known, **new}
+
+
+def _snapshot_settings(embedder: Embedder | None) -> str:
+    """What a snapshot of the clusterer's state depends on, besides the articles: the code, embedder, batching."""
+    return json.dumps([_code_digest(), getattr(embedder, "name", None), BATCH])
+
+
+def _resumed(
+    store: Store, settings: str, known: Mapping[str, int], decider: JoinDecider
+) -> tuple[StreamClusterer | None, int]:
+    """The clusterer restored from the store's snapshot and where the replay goes on, or (None, 0).
+
+    Trusted only if taken with the same ``settings``, after articles that are
+    still the first ones in time order, each still in the story it had then.
+    """
+    kept = store.stream_snapshot()
+    if kept is None or kept.settings != settings:
+        return None, 0
+    try:
+        clusterer = restore(kept.state, kept.arrays, decider)
+    except SnapshotError:
+        return None, 0
+    first = store.ids_in_time_order()[: kept.position]
+    positions = clusterer.key_to_position
+    if (
+        len(first) != kept.position
+        or len(positions) != kept.position
+        or any(positions.get(key) != k for k, key in enumerate(first))
+        or any(known.get(key) != clusterer.story_of[k] for k, key in enumerate(first))
+    ):
+        return None, 0  # a newcomer published before its end, or another store's
+    return clusterer, kept.position
 
 
 def _settings_signature(scorer: RelationScorer, embedder: Embedder | None, agencies: Sequence[Agency]) -> str:

@@ -166,6 +166,9 @@ class StreamClusterer:
 
         With ``known``, the article goes into ``story`` (None: a new story)
         without a decision: how a stream is resumed from stored assignments.
+        It goes in as it went when it was decided: a copy of an article already
+        placed joins without entering the story's centroids, any other article
+        enters them. So a resumed stream's state is the state the stream had.
         """
         position = len(self.story_of)
         self.key_to_position[item.key] = position
@@ -173,14 +176,17 @@ class StreamClusterer:
             self.dedup.add_shingled([(item.key, list(item.shingles), item.published)])
         vectors = self.vectors_of(item)
         when = _seconds(item.published)
-        if known:
-            return self.place(story, vectors, when, item.embedding)
         placed = [h for h in self.dedup.hits_of.get(item.key, ()) if h in self.key_to_position and h != item.key]
         if placed:  # a copy of a text already placed (earlier or later published) joins its story
-            story = self.story_of[self.key_to_position[placed[0]]]
+            # A known copy is replayed as it was decided: into its story, not into the story's centroids.
+            if not known or story is None:
+                story = self.story_of[self.key_to_position[placed[0]]]
+            self.reserve(story + 1)
             self.stories[story].members.append(position)
             self.story_of.append(story)
             return story
+        if known:
+            return self.place(story, vectors, when, item.embedding)
         rows = self.candidates(vectors, when, item.embedding)
         assert self.decider is not None
         chosen = self.decider.choose([c.features for c in rows])
@@ -212,9 +218,13 @@ class StreamClusterer:
         hits: Counter[int] = Counter()
         for term in heavy:
             hits.update(self.index.get(term, ()))
+        # The stories sharing the most heavy terms, the newer first on a tie: an order that does not depend on how
+        # the index's sets happen to iterate, so that a clusterer restored from a snapshot (``cluster.snapshot``)
+        # ranks as the one that was saved.
+        ranked = sorted(hits.items(), key=lambda hit: (-hit[1], -hit[0]))[:MAX_CANDIDATES]
         out = []
         window = self.window_days * 86400
-        for story_id, shared in hits.most_common(MAX_CANDIDATES):
+        for story_id, shared in ranked:
             story = self.stories[story_id]
             dated = not math.isnan(when) and not math.isnan(story.last)
             if dated and (when - story.last > window or story.first - when > window):

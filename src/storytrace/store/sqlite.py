@@ -91,13 +91,31 @@ CREATE TABLE IF NOT EXISTS analyses (
     created_at TEXT NOT NULL,
     result TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stream_snapshot (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    settings TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    arrays BLOB NOT NULL
+);
 """
 _COLUMNS = "id, content_hash, text, title, url, source, published, language, authors, kind, origin"
+_TIME_ORDER = "published IS NULL, published, rowid"  # publication time (undated last), then arrival
 _SCHEMA_NAMES = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", _SCHEMA))
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long one statement waits for another connection's write transaction (a batch takes well under 1 s)."""
 WRITER_WAIT_SECONDS = 600.0
 """How long :meth:`Store.writer` waits for another writer by default before giving up."""
+
+
+@dataclass(frozen=True)
+class StreamSnapshot:
+    """The streaming clusterer's state after the first ``position`` articles in time order, and what it assumed."""
+
+    settings: str  # the code, embedder and batching it was taken with: another run uses it only if they are the same
+    position: int
+    state: str  # ``cluster.snapshot`` JSON
+    arrays: bytes  # and its arrays
 
 
 @dataclass
@@ -306,11 +324,15 @@ class Store:
                 [(model, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()],
             )
 
-    def articles_in_time_order(self) -> Iterator[Article]:
-        """Every stored article by publication time (undated last), then by arrival."""
-        query = f"SELECT {_COLUMNS} FROM articles ORDER BY published IS NULL, published, rowid"
-        for row in self.db.execute(query):
+    def articles_in_time_order(self, skip: int = 0) -> Iterator[Article]:
+        """Every stored article by publication time (undated last), then by arrival; the first ``skip`` left out."""
+        query = f"SELECT {_COLUMNS} FROM articles ORDER BY {_TIME_ORDER} LIMIT -1 OFFSET ?"
+        for row in self.db.execute(query, (skip,)):
             yield _article(row)
+
+    def ids_in_time_order(self) -> list[str]:
+        """The ids of ``articles_in_time_order``."""
+        return [r[0] for r in self.db.execute(f"SELECT id FROM articles ORDER BY {_TIME_ORDER}")]
 
     def agency_sources(self) -> list[str]:
         """The sources of stored articles of kind ``agency``."""
@@ -321,14 +343,29 @@ class Store:
         """``{article id: story number}`` of every article assigned to a story."""
         return {a: int(s) for a, s in self.db.execute("SELECT article_id, story FROM story_members")}
 
-    def assign_stories(self, assignments: dict[str, int]) -> None:
-        """Record story numbers of articles not assigned yet (one transaction; assigned ones keep theirs)."""
+    def assign_stories(self, assignments: dict[str, int], snapshot: StreamSnapshot | None = None) -> None:
+        """Record story numbers of articles not assigned yet (assigned ones keep theirs), and ``snapshot``.
+
+        One transaction: a snapshot, which holds the assignments it was taken
+        with, is never kept without them.
+        """
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
             self.db.executemany(
                 "INSERT OR IGNORE INTO story_members (article_id, story, assigned_at) VALUES (?, ?, ?)",
                 [(a, s, now) for a, s in assignments.items()],
             )
+            if snapshot is not None:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO stream_snapshot (id, settings, position, state, arrays) "
+                    "VALUES (1, ?, ?, ?, ?)",
+                    (snapshot.settings, snapshot.position, snapshot.state, snapshot.arrays),
+                )
+
+    def stream_snapshot(self) -> StreamSnapshot | None:
+        """The streaming clusterer's kept state (``cluster.snapshot``), if any."""
+        row = self.db.execute("SELECT settings, position, state, arrays FROM stream_snapshot WHERE id = 1").fetchone()
+        return StreamSnapshot(row[0], int(row[1]), row[2], bytes(row[3])) if row else None
 
     def stream_features(self, ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
         """Kept ``(content words, name terms)`` of those of ``ids`` that have them."""

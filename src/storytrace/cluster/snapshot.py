@@ -1,0 +1,133 @@
+"""The streaming clusterer's state, written down and read back exactly.
+
+A store's stream is resumed by replaying every stored article in
+publication order (``pipeline.assign_stories``): at 10,000 articles that is
+most of what a re-run with a few new ones costs. A snapshot of the state at a
+batch boundary lets the next run start there instead. ``snapshot`` writes the
+state as JSON (dictionaries and lists; floats as Python writes them, which
+read back to the same bits, NaN included) and one ``.npz`` of arrays (the
+MinHash signatures, the stories' summed embeddings); ``restore`` reads them
+without pickle, since a store file may come from elsewhere. A restored
+clusterer decides every later article as the saved one would have, which
+``tests/test_snapshot.py`` checks against the replayed stream.
+
+Not here: when a snapshot is taken and when it may be trusted (``pipeline``),
+where it is kept (``store``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from storytrace.cluster.dedup import DuplicateIndex
+from storytrace.cluster.stream import JoinDecider, StreamClusterer, _Story
+
+SNAPSHOT_FORMAT = 1
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be read back (another format, or damaged)."""
+
+
+def snapshot(clusterer: StreamClusterer) -> tuple[str, bytes] | None:
+    """The clusterer's state: JSON text and the arrays' ``.npz`` bytes (None if its embeddings differ in kind)."""
+    stories = clusterer.stories
+    embedded = [k for k, s in enumerate(stories) if s.embedding is not None]
+    vectors = [v for s in stories if (v := s.embedding) is not None]
+    if len({(v.dtype.str, v.shape) for v in vectors}) > 1:
+        return None  # one array holds them all
+    dedup = clusterer.dedup
+    state: dict[str, Any] = {
+        "format": SNAPSHOT_FORMAT,
+        "window_days": clusterer.window_days,
+        "df": clusterer.df,
+        "seen": clusterer.seen,
+        "stories": [
+            [
+                s.body,
+                s.body_norm2,
+                s.title,
+                s.title_norm2,
+                s.names,
+                s.names_norm2,
+                s.embedding_norm,
+                s.first,
+                s.last,
+                s.members,
+                sorted(s.terms),
+            ]
+            for s in stories
+        ],  # fmt: skip
+        "embedded": embedded,
+        "index": {term: sorted(ids) for term, ids in clusterer.index.items()},
+        "story_of": clusterer.story_of,
+        "positions": list(clusterer.key_to_position.items()),
+        "dedup": {
+            "threshold": dedup.threshold,
+            "num_perm": dedup.num_perm,
+            "signed": list(dedup.signatures),
+            "parent": dedup.parent,
+            "order": dedup.order,
+            "last_hits": dedup.last_hits,
+            "hits_of": dedup.hits_of,
+            "tables": [list(table.items()) for table in dedup.tables],
+        },
+    }
+    arrays = io.BytesIO()
+    signatures = np.stack(list(dedup.signatures.values())) if dedup.signatures else np.zeros((0, dedup.num_perm))
+    embeddings = np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+    np.savez(arrays, signatures=signatures.astype(np.uint64), embeddings=embeddings)
+    return json.dumps(state, separators=(",", ":")), arrays.getvalue()
+
+
+def restore(text: str, arrays: bytes, decider: JoinDecider | None = None) -> StreamClusterer:
+    """The clusterer ``snapshot`` wrote down, deciding with ``decider``. Raises SnapshotError if unreadable."""
+    try:
+        state = json.loads(text)
+        with np.load(io.BytesIO(arrays), allow_pickle=False) as loaded:
+            signatures, embeddings = loaded["signatures"], loaded["embeddings"]
+        if state.get("format") != SNAPSHOT_FORMAT:
+            raise SnapshotError(f"snapshot format {state.get('format')!r}, not {SNAPSHOT_FORMAT}")
+        clusterer = StreamClusterer(decider, window_days=state["window_days"])
+        clusterer.df = Counter(state["df"])
+        clusterer.seen = state["seen"]
+        clusterer.stories = [_story(*fields) for fields in state["stories"]]
+        for k, vector in zip(state["embedded"], embeddings, strict=True):
+            clusterer.stories[k].embedding = vector.copy()
+        clusterer.index = {term: set(ids) for term, ids in state["index"].items()}
+        clusterer.story_of = state["story_of"]
+        clusterer.key_to_position = dict(state["positions"])
+        clusterer.dedup = _dedup(state["dedup"], signatures)
+    except (KeyError, TypeError, ValueError, OSError) as e:
+        raise SnapshotError(f"unreadable snapshot: {e}") from None
+    return clusterer
+
+
+def _story(
+    body: dict[str, float], body_norm2: float, title: dict[str, float], title_norm2: float,
+    names: dict[str, float], names_norm2: float, embedding_norm: float, first: float, last: float,
+    members: list[int], terms: list[str],
+) -> _Story:  # fmt: skip
+    return _Story(
+        body=body, body_norm2=body_norm2, title=title, title_norm2=title_norm2, names=names,
+        names_norm2=names_norm2, embedding_norm=embedding_norm, first=first, last=last,
+        members=members, terms=set(terms),
+    )  # fmt: skip
+
+
+def _dedup(state: dict[str, Any], signatures: np.ndarray) -> DuplicateIndex:
+    dedup = DuplicateIndex(threshold=state["threshold"], num_perm=state["num_perm"])
+    dedup.signatures = dict(zip(state["signed"], signatures, strict=True))
+    dedup.parent = state["parent"]
+    dedup.order = {key: (published, arrival) for key, (published, arrival) in state["order"].items()}
+    dedup.last_hits = state["last_hits"]
+    dedup.hits_of = state["hits_of"]
+    if len(state["tables"]) != len(dedup.tables):
+        raise SnapshotError("a snapshot of another band layout")
+    dedup.tables = [{band: bucket for band, bucket in table} for table in state["tables"]]
+    return dedup
