@@ -213,7 +213,6 @@ def analyze_articles(
     store: Store | None = None,
     times: StageTimes | None = None,
     prepared_by_id: dict[str, Prepared] | None = None,
-    signatures_out: list[str] | None = None,
     render: bool = False,
     ahead: AheadResults | None = None,
 ) -> AnalysedText:
@@ -223,7 +222,7 @@ def analyze_articles(
     articles are clustered as a stream here. With ``store``, each story's
     analysis is kept and re-used while its members and the settings are unchanged.
     Each story's signature (its members, their texts, the settings and the code)
-    goes into ``signatures_out``, in the document's order. With ``render`` and
+    is its outline's ``key``. With ``render`` and
     ``store``, the workers that analyse the stories also render them for the
     report, and the store keeps each rendering under the story's signature
     (``write_report`` then finds them there, as it finds those of a run before).
@@ -262,8 +261,6 @@ def analyze_articles(
     )
     settings = _settings_signature(scorer, embedder, agencies)
     signatures = [_story_signature(g, settings) for g in groups]
-    if signatures_out is not None:
-        signatures_out.extend(signatures)
     with times.stage("store"):
         kept = store.story_texts(signatures) if store is not None else {}
     texts: list[StoryText | None] = [kept.get(signature) for signature in signatures]
