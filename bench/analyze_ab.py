@@ -20,7 +20,8 @@ medians as a share of OLD's.
 
 ``--cli-rounds K`` then times the command itself, as a user meets it: per
 commit in turn, ``storytrace analyze`` on the first ``--size`` bodies into a
-fresh folder, then again on those and the next ``--rerun`` (start-up,
+fresh folder, then again on those and the next ``--rerun`` (with ``--rerun 0``, on
+those alone: what a re-run costs when nothing is new; start-up,
 progress bars, the files written and the summary printed included; its
 output goes to a file). Printed: each pair of wall times, their medians and
 the re-run's share of the first run.
@@ -204,7 +205,7 @@ def main() -> None:
                 for r in range(args.cli_rounds):
                     for name, tree in trees.items():
                         out = tmp / f"cli-{name}-{r}"
-                        pair = cli_run(tree, [first], [first, more], out)
+                        pair = cli_run(tree, [first], [first, more] if args.rerun else [first], out)
                         subprocess.run(["rm", "-rf", str(out)], check=True)
                         timed[name].append(pair)
                         print(f"== {name}, command round {r + 1}: first {pair[0]:.1f} s, re-run {pair[1]:.1f} s")
