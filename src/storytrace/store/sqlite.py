@@ -105,6 +105,7 @@ _SCHEMA_NAMES = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+
 BUSY_TIMEOUT_SECONDS = 30.0
 """How long one statement waits for another connection's write transaction (a batch takes well under 1 s)."""
 WRITER_WAIT_SECONDS = 600.0
+IN_CHUNK = 500  # keys per ``IN (...)`` lookup (``Store._rows_where_in``)
 """How long :meth:`Store.writer` waits for another writer by default before giving up."""
 
 
@@ -300,21 +301,25 @@ class Store:
             if art is not None:
                 yield art
 
+    def _rows_where_in(self, query: str, keys: Sequence[str], *before: Any) -> Iterator[Any]:
+        """The rows of ``query`` for the distinct ``keys``, whose ``?`` marks go where it says ``{marks}``.
+
+        Asked in chunks of ``IN_CHUNK`` keys (SQLite bounds a statement's
+        parameters); ``before``: the parameters ahead of the keys.
+        """
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), IN_CHUNK):
+            chunk = wanted[start : start + IN_CHUNK]
+            yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), [*before, *chunk])
+
     def count(self) -> int:
         """How many articles the store holds."""
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     def get_embeddings(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored sentence vectors of ``model`` for those of ``keys`` that have one."""
-        out: dict[str, np.ndarray] = {}
-        for start in range(0, len(keys), 500):
-            chunk = list(keys[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})", [model, *chunk]
-            )
-            out.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
-        return out
+        query = "SELECT key, vector FROM embeddings WHERE model = ? AND key IN ({marks})"
+        return {k: np.frombuffer(v, dtype=np.float32) for k, v in self._rows_where_in(query, keys, model)}
 
     def put_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         """Keep sentence vectors of ``model`` by key (one transaction)."""
@@ -387,15 +392,8 @@ class Store:
         self, table: str, first: str, second: str, ids: Sequence[str]
     ) -> dict[str, tuple[list[str], list[str]]]:
         """Two kept term lists per article of ``ids`` from ``table`` (columns ``first``, ``second``; fixed names)."""
-        out: dict[str, tuple[list[str], list[str]]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT article_id, {first}, {second} FROM {table} WHERE article_id IN ({marks})", chunk
-            )
-            out.update((a, (x.split(), y.split())) for a, x, y in rows)
-        return out
+        query = f"SELECT article_id, {first}, {second} FROM {table} WHERE article_id IN ({{marks}})"
+        return {a: (x.split(), y.split()) for a, x, y in self._rows_where_in(query, ids)}
 
     def _put_term_lists(
         self, table: str, first: str, second: str, lists: dict[str, tuple[list[str], list[str]]]
@@ -409,14 +407,8 @@ class Store:
 
     def story_texts(self, signatures: Sequence[str]) -> dict[str, StoryText]:
         """The kept JSON texts (``stories_json.StoryText``) of those story ``signatures`` that have one."""
-        out: dict[str, StoryText] = {}
-        wanted = list(dict.fromkeys(signatures))
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k : k + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT signature, result FROM story_results WHERE signature IN ({marks})"
-            out.update((sig, StoryText.from_kept(result)) for sig, result in self.db.execute(query, chunk))
-        return out
+        query = "SELECT signature, result FROM story_results WHERE signature IN ({marks})"
+        return {sig: StoryText.from_kept(result) for sig, result in self._rows_where_in(query, signatures)}
 
     def put_story_texts(self, texts: Mapping[str, StoryText]) -> None:
         """Keep stories' JSON texts under their signatures (members, texts, settings, code), in one transaction.
@@ -435,13 +427,7 @@ class Store:
 
     def derivations(self, keys: Sequence[str]) -> dict[str, str]:
         """Kept answers of the derivation model (``align.compare.DerivationMemo``) of those ``keys`` that have one."""
-        out: dict[str, str] = {}
-        wanted = list(dict.fromkeys(keys))
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k : k + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(self.db.execute(f"SELECT key, answer FROM derivations WHERE key IN ({marks})", chunk))
-        return out
+        return dict(self._rows_where_in("SELECT key, answer FROM derivations WHERE key IN ({marks})", keys))
 
     def put_derivations(self, answers: Mapping[str, str]) -> None:
         """Keep answers of the derivation model under their keys (one transaction)."""
@@ -450,17 +436,11 @@ class Store:
 
     def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, str, str]]:
         """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one."""
-        out: dict[str, tuple[str, int, int, str, str]] = {}
-        wanted = list(dict.fromkeys(keys))
-        for k in range(0, len(wanted), 500):
-            chunk = wanted[k : k + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT key, nonce, pairs, passages, row, section FROM rendered_stories WHERE key IN ({marks})"
-            out.update(
-                (key, (nonce, int(pairs), int(passages), row, section))
-                for key, nonce, pairs, passages, row, section in self.db.execute(query, chunk)
-            )
-        return out
+        query = "SELECT key, nonce, pairs, passages, row, section FROM rendered_stories WHERE key IN ({marks})"
+        return {
+            key: (nonce, int(pairs), int(passages), row, section)
+            for key, nonce, pairs, passages, row, section in self._rows_where_in(query, keys)
+        }
 
     def put_rendered_stories(self, rendered: Mapping[str, tuple[str, int, int, str, str]]) -> None:
         """Keep renderings of stories under their keys (one transaction)."""
