@@ -167,7 +167,7 @@ def doc_db(poisoned_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         row = store.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
         document = json.loads(row[0])
         keep = {str(a["id"]) for a in document["articles"]} | {str(s["id"]) for s in document["stories"]}
-        store.save_analysis(_poison(document, keep))
+        store.save_analysis(json.dumps(_poison(document, keep)))
     return db
 
 

@@ -451,20 +451,18 @@ class Store:
                 ((key, *r) for key, r in rendered.items()),
             )
 
-    def save_analysis(self, result: str | dict[str, Any]) -> str:
-        """Keep an analysis result (the ``stories.json`` document or its text) in place of the one before; its text.
+    def save_analysis(self, text: str) -> None:
+        """Keep an analysis result (the ``stories.json`` text) in place of the one before.
 
         Only the latest is ever read (the web UI). Keeping every run's copy
         grew the store by a whole document per ``analyze`` (about 50 MB at
         10,000 articles). The old one goes in the same transaction that adds
         the new, so a crash leaves one or the other.
         """
-        text = result if isinstance(result, str) else json.dumps(result, ensure_ascii=False)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:
             self.db.execute("DELETE FROM analyses")
             self.db.execute("INSERT INTO analyses (created_at, result) VALUES (?, ?)", (now, text))
-        return text
 
 
 def _try_lock(fd: int) -> bool:
