@@ -35,7 +35,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from scipy import sparse
@@ -86,17 +86,26 @@ def _model_digest(folder: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     short = digest.hexdigest()[:16]
+    kept = dict([*list(known.items())[-7:], (stamp, short)])  # a few installations' digests
     try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=memo.parent, suffix=".json", delete=False) as tmp:
-            json.dump(dict([*list(known.items())[-7:], (stamp, short)]), tmp)  # a few installations' digests
-        os.replace(tmp.name, memo)
+        _write_replacing(memo, lambda fh: fh.write(json.dumps(kept).encode("utf-8")))
     except OSError:
         pass  # not kept: computed again next time
     return short
 
 
 _DIGESTS = "minilm-digest.json"  # the model files' stamp and their digest (``_model_digest``)
+
+
+def _write_replacing(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write ``path`` (its folder made if need be) through a temporary file beside it, renamed over it at the end.
+
+    A reader, or a run stopped half way, never sees a file half written. Raises OSError when it cannot.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=path.suffix, delete=False) as tmp:
+        write(tmp)
+    os.replace(tmp.name, path)
 
 
 def _file_stamp(path: Path) -> str:
@@ -178,10 +187,7 @@ def load_table(say: Callable[[str], None] | None = None) -> np.ndarray:
         return loaded
     table = distil_table(say=say)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npy", delete=False) as tmp:
-            np.save(tmp, table)
-        os.replace(tmp.name, path)
+        _write_replacing(path, lambda fh: np.save(fh, table))
     except OSError as e:
         if say is not None:
             say(f"note: cannot keep the distilled table in {path.parent} ({e.strerror or e}); set STORYTRACE_CACHE")
