@@ -28,6 +28,11 @@ from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.stream import JoinDecider, StreamClusterer, _Story
 
 SNAPSHOT_FORMAT = 1
+# What a story's state holds besides its summed embedding (an array) and its index terms (a set), as JSON has them.
+_STORY_FIELDS = (
+    "body", "body_norm2", "title", "title_norm2", "names", "names_norm2",
+    "embedding_norm", "first", "last", "members",
+)  # fmt: skip
 
 
 class SnapshotError(ValueError):
@@ -47,22 +52,8 @@ def snapshot(clusterer: StreamClusterer) -> tuple[str, bytes] | None:
         "window_days": clusterer.window_days,
         "df": clusterer.df,
         "seen": clusterer.seen,
-        "stories": [
-            [
-                s.body,
-                s.body_norm2,
-                s.title,
-                s.title_norm2,
-                s.names,
-                s.names_norm2,
-                s.embedding_norm,
-                s.first,
-                s.last,
-                s.members,
-                sorted(s.terms),
-            ]
-            for s in stories
-        ],  # fmt: skip
+        "stories": [[getattr(s, name) for name in _STORY_FIELDS] for s in stories],
+        "terms": [sorted(s.terms) for s in stories],
         "embedded": embedded,
         "index": {term: sorted(ids) for term, ids in clusterer.index.items()},
         "story_of": clusterer.story_of,
@@ -96,7 +87,10 @@ def restore(text: str, arrays: bytes, decider: JoinDecider | None = None) -> Str
         clusterer = StreamClusterer(decider, window_days=state["window_days"])
         clusterer.df = Counter(state["df"])
         clusterer.seen = state["seen"]
-        clusterer.stories = [_story(*fields) for fields in state["stories"]]
+        clusterer.stories = [
+            _Story(**dict(zip(_STORY_FIELDS, fields, strict=True)), terms=set(terms))
+            for fields, terms in zip(state["stories"], state["terms"], strict=True)
+        ]
         for k, vector in zip(state["embedded"], embeddings, strict=True):
             clusterer.stories[k].embedding = vector.copy()
         clusterer.index = {term: set(ids) for term, ids in state["index"].items()}
@@ -106,18 +100,6 @@ def restore(text: str, arrays: bytes, decider: JoinDecider | None = None) -> Str
     except (KeyError, TypeError, ValueError, OSError) as e:
         raise SnapshotError(f"unreadable snapshot: {e}") from None
     return clusterer
-
-
-def _story(
-    body: dict[str, float], body_norm2: float, title: dict[str, float], title_norm2: float,
-    names: dict[str, float], names_norm2: float, embedding_norm: float, first: float, last: float,
-    members: list[int], terms: list[str],
-) -> _Story:  # fmt: skip
-    return _Story(
-        body=body, body_norm2=body_norm2, title=title, title_norm2=title_norm2, names=names,
-        names_norm2=names_norm2, embedding_norm=embedding_norm, first=first, last=last,
-        members=members, terms=set(terms),
-    )  # fmt: skip
 
 
 def _dedup(state: dict[str, Any], signatures: np.ndarray) -> DuplicateIndex:
