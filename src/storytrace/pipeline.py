@@ -373,10 +373,7 @@ def analyze_stories(
     done = 0
     if workers < 2 or total_pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
         for key, story_id, members in todo:
-            story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
-            with times.stage("document"):
-                text = story_text(story, [article_meta(p.article, p.clean) for p in members])
-            yield key, text, None
+            yield key, _analysed_text(story_id, members, scorer, embedder, times, memo, ahead)[1], None
             done += _pair_work(len(members))
             progress("align", done, total_pairs)
         return
@@ -421,16 +418,29 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
     todo, scorer, embedder, memo, render, ahead = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
-    story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
+    story, text = _analysed_text(story_id, members, scorer, embedder, times, memo, ahead)
     asked, memo.new = memo.new, {}
-    with times.stage("document"):
-        text = story_text(story, [article_meta(p.article, p.clean) for p in members])
     rendering = None
     if render:
         with times.stage("report"):
             meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
             rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
     return key, text, times, asked, rendering
+
+
+def _analysed_text(
+    story_id: str,
+    members: Sequence[Prepared],
+    scorer: RelationScorer,
+    embedder: Embedder | None,
+    times: StageTimes,
+    memo: DerivationMemo,
+    ahead: AheadResults,
+) -> tuple[dict[str, Any], StoryText]:
+    """``analyze_story``, and the story's JSON text as the document and the store take it (timed as "document")."""
+    story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
+    with times.stage("document"):
+        return story, story_text(story, [article_meta(p.article, p.clean) for p in members])
 
 
 class PrecomputedEmbedder:
