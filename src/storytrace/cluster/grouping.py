@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from storytrace.align.compare import Prepared, parse_time
 from storytrace.text.tokens import content_stems, normal_words, stems_of
@@ -80,6 +78,10 @@ def group_articles(prepared: Sequence[Prepared], max_distance: float = STORY_MAX
         return []
     if n == 1:
         return [[0]]
+    # Imported here, as scikit-learn is: scipy's clustering and distance modules take 0.15 s to import.
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     sim = similarity_matrix(prepared)
     dist = np.clip(1.0 - sim, 0.0, 1.0)
     np.fill_diagonal(dist, 0.0)

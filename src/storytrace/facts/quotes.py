@@ -74,6 +74,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from storytrace.text.lazy_pattern import LazyPattern
 from storytrace.text.segment import paragraphs, split_paragraph
 
 Span = tuple[int, int]
@@ -116,31 +117,31 @@ _WHEN = (
 )
 
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
-_AFTER_SAID = re.compile(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
+_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
 _SPEAKER_END = rf"(?=\s*(?:[,.;:!?)]|$)|\s+{_WHEN})"
-_AFTER_INVERTED = re.compile(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
-_AFTER_ACCORDING = re.compile(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
+_AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
+_AFTER_ACCORDING = LazyPattern(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
 # Before an opening mark (whole text between sentence start and the mark): X said: / X added,
-_BEFORE_SAID = re.compile(
+_BEFORE_SAID = LazyPattern(
     rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+(?P<obj>[^,:;“”\"«»„]{{1,60}}?))?\s*(?P<punct>[:,])\s*"
 )
-_BEFORE_ACCORDING = re.compile(rf"[\s,]*{_LEADIN}??[Aa]ccording\s+to\s+{_SPEAKER}{_ROLE}\s*,?\s*")
+_BEFORE_ACCORDING = LazyPattern(rf"[\s,]*{_LEADIN}??[Aa]ccording\s+to\s+{_SPEAKER}{_ROLE}\s*,?\s*")
 # Partial quotes: Eskerby “deeply regrets” / Eskerby has said it “deeply regrets”
-_BEFORE_SUBJECT = re.compile(rf"\s*{_LEADIN}??{_NAMED}\s*")
-_BEFORE_SAID_PARTIAL = re.compile(
+_BEFORE_SUBJECT = LazyPattern(rf"\s*{_LEADIN}??{_NAMED}\s*")
+_BEFORE_SAID_PARTIAL = LazyPattern(
     rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+that)?(?:\s+(?:it|he|she|they|we))?\s*"
 )
 # Reported speech: X told Z that ... / X said on Monday that ...
-_INDIRECT = re.compile(
+_INDIRECT = LazyPattern(
     rf"\s*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}"
     rf"(?:(?P<told>told|tells)\s+[^,;:“”\"«»„.]{{1,60}}?|{_VERB}(?:\s+{_WHEN})?),?\s+that\s+(?=\S)"
 )
 # Attribution whose speaker no rule names ("a ministry spokesman said"): the quote is still whole.
-_AFTER_GENERIC = re.compile(rf"[\s,]*[^“”\"«»„.;:!?]{{0,80}}?\b{_VERB}\b")
-_BEFORE_GENERIC = re.compile(rf"[^“”\"«»„]{{0,80}}?\b{_VERB}\b[^“”\"«»„:,]{{0,60}}[:,]\s*")
-_ACCORDING_LEAD = re.compile(rf"\s*[Aa]ccording\s+to\s+{_NAMED}\s*,\s*(?=\S)")
-_ACCORDING_TRAIL = re.compile(
+_AFTER_GENERIC = LazyPattern(rf"[\s,]*[^“”\"«»„.;:!?]{{0,80}}?\b{_VERB}\b")
+_BEFORE_GENERIC = LazyPattern(rf"[^“”\"«»„]{{0,80}}?\b{_VERB}\b[^“”\"«»„:,]{{0,60}}[:,]\s*")
+_ACCORDING_LEAD = LazyPattern(rf"\s*[Aa]ccording\s+to\s+{_NAMED}\s*,\s*(?=\S)")
+_ACCORDING_TRAIL = LazyPattern(
     rf",\s*according\s+to\s+{_NAMED}\b(?:\s*,\s*(?P<role>[^.;“”\"«»„]{{1,150}}))?\s*[.!?]?\s*$"
 )
 
@@ -173,7 +174,7 @@ _ORG_WORDS = frozenset(
     Front Movement Statement Report Presidency Palace""".split()
 )
 
-_NAME_RE = re.compile(rf"(?<![\w’'\-]){_NAME}")
+_NAME_RE = LazyPattern(rf"(?<![\w’'\-]){_NAME}")
 _MARK = re.compile(r"[“”\"„«»‘’]")
 _WS = re.compile(r"\S+")
 _OPEN_BEFORE = frozenset("([{—–-/ \t\n\r\u00a0")

@@ -21,8 +21,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser
-
 from storytrace.ingest.html import fragment_to_text, normalise_lines
 from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.ingest.records import Item
@@ -55,6 +53,8 @@ def read_feed(data: bytes, where: str, stem: str) -> Iterator[Item]:
     if _DECLARES_ENTITIES.search(data, 0, 1 << 16):
         yield InputProblem(where, E_ENTITIES)
         return
+    import feedparser  # here: a run that reads no feed need not import it
+
     try:
         parsed: Any = feedparser.parse(data)
         entries = list(parsed.get("entries") or [])
@@ -84,6 +84,8 @@ def _no_entries_problem(parsed: Any) -> str:
 
 def _is_malformed(parsed: Any) -> bool:
     """Return True if feedparser flagged a real error (not just an encoding note)."""
+    import feedparser
+
     benign = feedparser.ThingsNobodyCaresAboutButMe
     return bool(parsed.get("bozo")) and not isinstance(parsed.get("bozo_exception"), benign)
 
