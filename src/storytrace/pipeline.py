@@ -69,7 +69,7 @@ from storytrace.cluster.stream import (
 )
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import article_facts, story_entities, story_facts
-from storytrace.ingest import read_paths
+from storytrace.ingest import FileRead, read_paths_by_file
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, render_page, render_story
@@ -189,19 +189,62 @@ def write_outputs(analysis: Analysis, page: str, out_dir: Path) -> None:
 def ingest(
     paths: Sequence[str | os.PathLike[str]], store: Store, published: str | None = None
 ) -> tuple[list[str], list[InputProblem], int]:
-    """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new."""
+    """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new.
+
+    A file read whole before, at the same path, with the same bytes, by the same
+    code and with the same ``published``, every article of it stored, is not read again: its ids come
+    from the store (``Store.read_file_ids``). A file with any problem, or with
+    an id stored before with another text, is read again each time, so that its
+    problems are told again.
+    """
     ids: list[str] = []
+    reading = _reading_settings(published)
+    recalled: dict[str, list[str]] = {}
+    finished: list[tuple[str, list[str]]] = []  # files read whole without a problem: key, ids read
+
+    def file_key(where: str, digest: str) -> str:  # the name matters too: a .txt file's name is its id
+        return hashlib.blake2b(json.dumps([reading, where, digest]).encode(), digest_size=16).hexdigest()
+
+    def known(where: str, digest: str) -> bool:
+        stored = store.read_file_ids(file_key(where, digest))
+        if stored is not None:
+            recalled[digest] = stored
+        return stored is not None
 
     def records() -> Iterator[Article | InputProblem]:
-        for rec in read_paths(paths, published=published):
+        in_file: list[str] = []
+        clean = True
+        for rec in read_paths_by_file(paths, published=published, known=known):
+            if isinstance(rec, FileRead):
+                if rec.skipped:
+                    ids.extend(recalled.pop(rec.digest))
+                elif clean:
+                    finished.append((file_key(rec.where, rec.digest), in_file))
+                in_file, clean = [], True
+                continue
             if isinstance(rec, Article):
                 ids.append(rec.id)
+                in_file.append(rec.id)
+            else:
+                clean = False
             yield rec
 
     report = store.add(records())
     conflicts = set(report.conflicts)
+    store.put_read_files(
+        {
+            key: [report.duplicates.get(i, i) for i in read]
+            for key, read in finished
+            if not any(i in conflicts for i in read)
+        }
+    )
     kept = [report.duplicates.get(i, i) for i in ids if i not in conflicts]
     return list(dict.fromkeys(kept)), report.problems, len(report.added)
+
+
+def _reading_settings(published: str | None) -> str:
+    """What, beside a file's bytes, decides the articles read from it: the code and the default date."""
+    return f"{_code_digest()} {published or ''}"
 
 
 def analyze_articles(

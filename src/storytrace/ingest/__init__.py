@@ -8,15 +8,17 @@ be read, and go on with the rest.
 Does not: store, clean, or analyse articles, or fetch anything over the network.
 """
 
-from storytrace.ingest.readers import READABLE_SUFFIXES, classify, read_paths
+from storytrace.ingest.readers import READABLE_SUFFIXES, FileRead, classify, read_paths, read_paths_by_file
 from storytrace.ingest.records import Item, read_json_document, read_records, record_to_article
 
 __all__ = [
     "READABLE_SUFFIXES",
+    "FileRead",
     "Item",
     "classify",
     "read_json_document",
     "read_paths",
+    "read_paths_by_file",
     "read_records",
     "record_to_article",
 ]

@@ -9,7 +9,9 @@ ratio, JSON line length), pick the reader from the extension (``.txt``,
 them ``.gz``), and report every unreadable file or record as an
 :class:`InputProblem` instead of raising. JSON Lines are streamed in any
 encoding; other formats are read whole. File names that are not UTF-8 are
-shown (and used as ids) with ``\xNN`` escapes.
+shown (and used as ids) with ``\xNN`` escapes. ``read_paths_by_file`` also
+marks where each file's items end, with a digest of its bytes, and skips the
+files its caller says were read before (``analyze`` on a grown folder).
 
 Does not: validate records (see :mod:`storytrace.ingest.records`), extract
 HTML (:mod:`storytrace.ingest.html`), parse feeds (:mod:`storytrace.ingest.feeds`),
@@ -22,11 +24,12 @@ import codecs
 import dataclasses
 import errno
 import gzip
+import hashlib
 import io
 import os
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import AnyStr
@@ -102,13 +105,57 @@ def read_paths(paths: Sequence[str | os.PathLike[str]], *, published: str | None
         record (the rest is still read). Never raises for bad input.
 
     """
+    for item in read_paths_by_file(paths, published=published):
+        if not isinstance(item, FileRead):
+            yield item
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """The end of one file's items in ``read_paths_by_file``: where it is, and a digest of its bytes.
+
+    ``skipped``: the file was not read, because ``known(where, digest)`` said it had been.
+    """
+
+    where: str
+    digest: str
+    skipped: bool
+
+
+def read_paths_by_file(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    published: str | None = None,
+    known: Callable[[str, str], bool] | None = None,
+) -> Iterator[Item | FileRead]:
+    """``read_paths``, telling where each file's items end; with ``known``, files read before are skipped.
+
+    With ``known``, each regular file's bytes are hashed first (BLAKE2b), and a
+    ``FileRead`` follows its items. When ``known(where, digest)`` is true the file is not
+    read at all: only its ``FileRead`` comes, marked skipped. ``known`` is asked
+    with the path as shown and the digest. A file that cannot
+    be hashed is read as usual, and no ``FileRead`` follows it. Without ``known``
+    nothing is hashed and no ``FileRead`` comes.
+    """
     if isinstance(paths, str | os.PathLike):  # one path passed by mistake: not its characters
         paths = [paths]
     for path in paths:
-        for item in _read_path(os.fspath(path)):
+        for item in _read_path(os.fspath(path), known):
             if isinstance(item, Article) and item.published is None and published:
                 item = dataclasses.replace(item, published=published)
             yield item
+
+
+def file_digest(path: str) -> str | None:
+    """A BLAKE2b digest of the file's bytes as stored (compressed, for gzip), or None if it cannot be read."""
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as raw:
+            while chunk := raw.read(_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def classify(name: str) -> FileKind | None:
@@ -130,7 +177,7 @@ def shown_path(path: str) -> str:
     return path
 
 
-def _read_path(path: str) -> Iterator[Item]:
+def _read_path(path: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
     """Read one path given explicitly: a folder, or a file of any readable kind."""
     try:
         mode = os.stat(path).st_mode
@@ -138,11 +185,11 @@ def _read_path(path: str) -> Iterator[Item]:
         yield InputProblem(shown_path(path), os_problem(exc, path))
         return
     if stat.S_ISDIR(mode):
-        yield from _walk(path)
+        yield from _walk(path, known)
     elif (kind := classify(path)) is None:
         yield InputProblem(shown_path(path), _unknown_type(path))
     else:
-        yield from _read_file(path, kind)
+        yield from _read_file(path, kind, known)
 
 
 def _unknown_type(path: str) -> str:
@@ -162,7 +209,7 @@ class _Folder:
     real: str
 
 
-def _walk(top: str) -> Iterator[Item]:
+def _walk(top: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
     """Read a folder's readable files recursively, in name order; each real folder once.
 
     A stack, not recursion, and real paths worked out as the walk goes down
@@ -184,7 +231,7 @@ def _walk(top: str) -> Iterator[Item]:
             real = os.path.realpath(entry.path) if _is_link(entry) else os.path.join(folder.real, entry.name)
             yield from _enter(entry.path, real, seen, open_, stack)
         elif (kind := classify(entry.name)) is not None:
-            yield from _read_file(entry.path, kind)
+            yield from _read_file(entry.path, kind, known)
 
 
 def _enter(folder: str, real: str, seen: set[str], open_: set[str], stack: list[_Folder]) -> Iterator[Item]:
@@ -221,8 +268,11 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _read_file(path: str, kind: FileKind) -> Iterator[Item]:
-    """Read one file (not a folder), reporting any I/O or gzip failure, or a passed limit, as a problem."""
+def _read_file(path: str, kind: FileKind, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
+    """Read one file (not a folder), reporting any I/O or gzip failure, or a passed limit, as a problem.
+
+    With ``known``: hash it first, skip it if ``known`` says so, and mark where its items end.
+    """
     where = shown_path(path)
     try:
         info = os.stat(path)
@@ -232,6 +282,17 @@ def _read_file(path: str, kind: FileKind) -> Iterator[Item]:
     if not stat.S_ISREG(info.st_mode):
         yield InputProblem(where, "not a regular file (a pipe, socket or device?)")
         return
+    digest = file_digest(path) if known is not None else None
+    if known is not None and digest is not None and known(where, digest):
+        yield FileRead(where, digest, skipped=True)
+        return
+    yield from _read_items(path, kind, info, where)
+    if digest is not None:
+        yield FileRead(where, digest, skipped=False)
+
+
+def _read_items(path: str, kind: FileKind, info: os.stat_result, where: str) -> Iterator[Item]:
+    """The items of one regular file, by its kind."""
     if kind.suffix == ".jsonl":
         items = _read_jsonl(_chunks(path, kind.gz), where)
     else:

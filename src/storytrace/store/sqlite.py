@@ -91,6 +91,10 @@ CREATE TABLE IF NOT EXISTS analyses (
     created_at TEXT NOT NULL,
     result TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS read_files (
+    key TEXT PRIMARY KEY,
+    ids TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stream_snapshot (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     settings TEXT NOT NULL,
@@ -449,6 +453,19 @@ class Store:
                 "INSERT OR REPLACE INTO rendered_stories (key, nonce, pairs, passages, row, section) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 ((key, *r) for key, r in rendered.items()),
+            )
+
+    def read_file_ids(self, key: str) -> list[str] | None:
+        """The stored ids of a file read whole before under ``key`` (its bytes and how it was read), or None."""
+        row = self.db.execute("SELECT ids FROM read_files WHERE key = ?", (key,)).fetchone()
+        return None if row is None else list(json.loads(row[0]))
+
+    def put_read_files(self, files: Mapping[str, Sequence[str]]) -> None:
+        """Remember files whose every article is stored: their keys, and the ids their articles are stored under."""
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO read_files (key, ids) VALUES (?, ?)",
+                ((key, json.dumps(list(ids))) for key, ids in files.items()),
             )
 
     def save_analysis(self, text: str) -> None:
