@@ -10,7 +10,7 @@ import pytest
 from storytrace import pipeline
 from storytrace.align import compare
 from storytrace.model import Article
-from storytrace.pipeline import analyze, assign_stories, write_report
+from storytrace.pipeline import analyze, assign_stories, latest_document, write_report
 from storytrace.report import html as report_html
 from storytrace.report import render_report
 from storytrace.store import Store
@@ -200,5 +200,19 @@ def test_the_store_keeps_only_the_latest_analysis(tmp_path: Path) -> None:
         analyze([first], store)
         latest = analyze([first, more], store)
         rows = store.db.execute("SELECT result FROM analyses").fetchall()
-    assert len(rows) == 1  # each run's document replaces the one before: the store does not grow by a copy per run
-    assert json.loads(rows[0][0]) == latest.document
+        kept = latest_document(store)
+    assert len(rows) == 1  # each run's outline replaces the one before: the store does not grow by a copy per run
+    assert kept == latest.document
+    outline = json.loads(rows[0][0])  # the order and the stories' keys, not their texts: those are kept once
+    assert outline["articles"] == [a["id"] for a in latest.document["articles"]]
+    assert [s for s, _ in outline["stories"]] == latest.story_keys
+    assert len(rows[0][0]) < len(latest.document_json) / 2
+
+
+def test_the_latest_document_is_none_when_a_story_it_names_is_gone(tmp_path: Path) -> None:
+    first = write(tmp_path, "first.jsonl", records(BRIDGE, "b", "2024-03-04"))
+    with Store(tmp_path / "s.db") as store:
+        analyze([first], store)
+        assert latest_document(store) is not None
+        store.db.execute("DELETE FROM story_results")
+        assert latest_document(store) is None  # the UI then analyses again

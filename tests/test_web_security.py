@@ -42,7 +42,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 from httpx import Response  # noqa: E402
 
-from storytrace.pipeline import analyze  # noqa: E402
+from storytrace.pipeline import analyze, latest_document  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
 from storytrace.web import app as web_app  # noqa: E402
@@ -164,10 +164,10 @@ def doc_db(poisoned_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The poisoned store whose latest analysis has a payload on every string but the ids."""
     db = _copy_store(poisoned_db, tmp_path_factory.mktemp("doc") / "doc.db")
     with Store(db) as store:
-        row = store.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
-        document = json.loads(row[0])
+        document = latest_document(store)
+        assert document is not None
         keep = {str(a["id"]) for a in document["articles"]} | {str(s["id"]) for s in document["stories"]}
-        store.save_analysis(json.dumps(_poison(document, keep)))
+        store.save_analysis(json.dumps(_poison(document, keep)))  # a whole document, as older stores kept
     return db
 
 

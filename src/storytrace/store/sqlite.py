@@ -469,12 +469,12 @@ class Store:
             )
 
     def save_analysis(self, text: str) -> None:
-        """Keep an analysis result (the ``stories.json`` text) in place of the one before.
+        """Keep an analysis result in place of the one before.
 
-        Only the latest is ever read (the web UI). Keeping every run's copy
-        grew the store by a whole document per ``analyze`` (about 50 MB at
-        10,000 articles). The old one goes in the same transaction that adds
-        the new, so a crash leaves one or the other.
+        That is ``pipeline.outline_of``'s text, or, as stores before it kept, a
+        whole ``stories.json`` text: ``pipeline.latest_document`` reads either.
+        Only the latest is ever read (the web UI). The old one goes in the
+        same transaction that adds the new, so a crash leaves one or the other.
         """
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:

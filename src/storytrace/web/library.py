@@ -16,7 +16,6 @@ import dataclasses
 import gzip
 import hashlib
 import io
-import json
 import os
 import re
 import tempfile
@@ -33,7 +32,7 @@ from storytrace.errors import BadInput
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
 from storytrace.model import Article, InputProblem
-from storytrace.pipeline import analyze_articles, assign_stories
+from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
 
@@ -174,13 +173,12 @@ class Library:
     def load(self) -> bool:
         """Load the latest saved analysis; True if it covers the store (no analysis needed)."""
         with self.store() as store:
-            row = store.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
+            document = latest_document(store)
             stored = store.count()
-            if row is None:
+            if document is None:
                 if stored == 0:
                     self.ready.set()
                 return stored == 0
-            document = json.loads(row[0])
             texts = _texts(store, document)
         self.snapshot = Snapshot.of(document, texts)
         self.ready.set()
@@ -205,7 +203,7 @@ class Library:
             story_of = assign_stories(store, self.embedder)
             articles = list(store.articles())
             analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
-            store.save_analysis(analysed.text)
+            store.save_analysis(outline_of(analysed, [a.id for a in articles]))
             document = analysed.document()
         finally:
             if self.embedder is not None:
