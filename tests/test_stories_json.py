@@ -8,7 +8,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
+from storytrace.stories_json import (
+    StoryText,
+    document_text,
+    placed_member,
+    placed_story,
+    story_summary,
+    story_text,
+)
 
 # Keys and values as a story or article object may hold them, with the characters that could break a line layout.
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from('\n\r\u2028\u2029"\\{},:'))
@@ -54,3 +61,25 @@ def test_a_placed_story_is_what_json_dumps_writes_of_the_whole_object() -> None:
     assert placed_story(written.body, "s1") == json.dumps(story, ensure_ascii=False)
     assert placed_member(written.members[0], "s1") == json.dumps(member, ensure_ascii=False)
     assert placed_story(story_text({"id": "x"}, []).body, "s2") == '{"id": "s2"}'
+
+
+def test_the_summary_kept_beside_a_story_counts_what_the_story_holds() -> None:
+    story = {
+        "id": "s4",
+        "title": "Ferry pier to close",
+        "articles": ["a", "b", "c"],
+        "alignments": [{"relation": "verbatim"}, {"relation": "related"}, {"relation": "paraphrase"}],
+        "provenance": {"roots": ["a", "b", "c", "d"], "edges": []},
+    }
+    members = [{"id": "a", "source": "Velm Wire"}, {"id": "b", "source": None}, {"id": "c", "source": "Velm Wire"}]
+    summary = json.loads(StoryText.from_kept(story_text(story, members).kept()).summary)
+    assert summary == {
+        "articles": 3,
+        "outlets": ["(unnamed)", "Velm Wire"],
+        "passages": 2,
+        "roots": ["a", "b", "c"],
+        "title": "Ferry pier to close",
+    }
+    assert story_summary({"alignments": "odd", "provenance": []}, []) == {
+        "articles": 0, "outlets": [], "passages": 0, "roots": [], "title": ""
+    }  # fmt: skip

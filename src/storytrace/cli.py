@@ -253,12 +253,10 @@ def print_story_table(result: Analysis, console: Console | None = None) -> None:
     for col in ("story", "articles", "outlets", "passages", "roots", "title"):
         table.add_column(col, overflow="fold")
     for outline in shown:
-        s, meta = outline.load()
-        outlets = sorted({meta[i].get("source") or "(unnamed)" for i in s["articles"]})
-        strong = [a for a in s["alignments"] if a["relation"] != "related"]
+        s = json.loads(outline.text.summary)  # kept beside the story: the story itself is not parsed
         table.add_row(
-            s["id"], str(len(s["articles"])), ", ".join(outlets), str(len(strong)),
-            ", ".join(s["provenance"]["roots"][:3]), (s["title"] or "")[:70],
+            outline.id, str(s["articles"]), ", ".join(s["outlets"]), str(s["passages"]),
+            ", ".join(s["roots"]), s["title"][:70],
         )  # fmt: skip
     (console or out).print(table)
 

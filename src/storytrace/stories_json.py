@@ -26,16 +26,17 @@ class StoryText(NamedTuple):
 
     body: str  # the story object without "id": compact JSON
     members: tuple[str, ...]  # each member's article object without "story", in the story's order
+    summary: str = "{}"  # compact JSON of ``story_summary``: what the summary after ``analyze`` shows
 
     def kept(self) -> str:
-        """One string for the store: the body and the members, a line each (compact JSON holds no newline)."""
-        return "\n".join((self.body, *self.members))
+        """One string for the store: the summary, the body and the members, a line each (compact JSON: no newline)."""
+        return "\n".join((self.summary, self.body, *self.members))
 
     @classmethod
     def from_kept(cls, text: str) -> StoryText:
         """The ``StoryText`` that ``kept`` wrote."""
-        body, *members = text.split("\n")
-        return cls(body, tuple(members))
+        summary, body, *members = text.split("\n")
+        return cls(body, tuple(members), summary)
 
 
 def _compact(value: Mapping[str, Any]) -> str:
@@ -45,7 +46,34 @@ def _compact(value: Mapping[str, Any]) -> str:
 def story_text(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> StoryText:
     """The ``StoryText`` of a story object and its members' article objects (their ``id``/``story`` left out)."""
     body = _compact({k: v for k, v in story.items() if k != "id"})
-    return StoryText(body, tuple(_compact({k: v for k, v in m.items() if k != "story"}) for m in members))
+    placeless = tuple(_compact({k: v for k, v in m.items() if k != "story"}) for m in members)
+    return StoryText(body, placeless, _compact(story_summary(story, members)))
+
+
+SUMMARY_ROOTS = 3  # the provenance roots a story's summary names
+
+
+def story_summary(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the summary after ``analyze`` shows of a story, so that it need not parse the story again.
+
+    Its articles, outlets, passages that are more than related, first
+    provenance roots and title. Read from the objects as they come: a missing
+    or odd field counts as empty.
+    """
+    articles = story.get("articles")
+    alignments = story.get("alignments")
+    provenance = story.get("provenance")
+    roots = provenance.get("roots") if isinstance(provenance, Mapping) else None
+    title = story.get("title")
+    return {
+        "articles": len(articles) if isinstance(articles, list) else len(members),
+        "outlets": sorted({str(m.get("source") or "(unnamed)") for m in members}),
+        "passages": sum(1 for a in alignments or [] if isinstance(a, Mapping) and a.get("relation") != "related")
+        if isinstance(alignments, list)
+        else 0,
+        "roots": [str(r) for r in roots[:SUMMARY_ROOTS]] if isinstance(roots, list) else [],
+        "title": title if isinstance(title, str) else "",
+    }
 
 
 def _with_key(obj: str, key: str, value: str, first: bool) -> str:
