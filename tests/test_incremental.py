@@ -133,8 +133,9 @@ def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch
     kettle_pairs = len({frozenset((al["a"], al["b"])) for al in again.document["stories"][1]["alignments"]})
     bridge_pairs = len({frozenset((al["a"], al["b"])) for al in again.document["stories"][0]["alignments"]})
     assert kettle_pairs > 0 and bridge_pairs > 0
-    # The kettle story's pairs were numbered from 1 on the first page; they now follow the bridge story's.
-    assert f'id="pair-{bridge_pairs + 1}"' in page.split('id="story-2"')[1]
+    # The kettle story's pairs were pair-1-k on the first page; the story is now the second.
+    kettle = page.split('id="story-2"')[1]
+    assert 'id="pair-2-1"' in kettle and f'id="pair-2-{kettle_pairs}"' in kettle and 'id="pair-1-' not in kettle
 
 
 def test_a_grown_story_asks_the_derivation_model_only_about_new_texts(

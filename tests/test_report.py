@@ -27,7 +27,7 @@ SITE = (
 LONE = "A bakery in Port Ellory won a regional prize for its rye bread."
 TEXTS = {"wire1": WIRE, "site1": SITE, "lone1": LONE}
 MARK = re.compile(
-    r'<mark class="rel-(?P<rel>\w+)" id="(?P<id>p\d+-[ab]\d+)" data-peer="(?P<peer>[^"]+)" '
+    r'<mark class="rel-(?P<rel>\w+)" id="(?P<id>p\d+-\d+-[ab]\d+)" data-peer="(?P<peer>[^"]+)" '
     r'title="(?P<title>[^"]*)"><a href="#(?P<href>[^"]+)">(?P<inner>.*?)</a></mark>',
     re.S,
 )
@@ -165,21 +165,21 @@ def page() -> str:
 
 def test_marks_have_relation_ids_and_exact_span_text(page: str) -> None:
     marks = {m["id"]: m for m in MARK.finditer(page)}
-    assert set(marks) == {"p1-a1", "p1-b1", "p1-a2", "p1-b2"}
+    assert set(marks) == {"p1-1-a1", "p1-1-b1", "p1-1-a2", "p1-1-b2"}
     al0, al1 = _alignments()
     # (mark id, its counterpart, relation, text, span): the flipped alignment lands on the right sides
     cases = [
-        ("p1-a1", "p1-b1", "near_verbatim", WIRE, al0["a_span"]),
-        ("p1-b1", "p1-a1", "near_verbatim", SITE, al0["b_span"]),
-        ("p1-a2", "p1-b2", "paraphrase", WIRE, al1["b_span"]),
-        ("p1-b2", "p1-a2", "paraphrase", SITE, al1["a_span"]),
+        ("p1-1-a1", "p1-1-b1", "near_verbatim", WIRE, al0["a_span"]),
+        ("p1-1-b1", "p1-1-a1", "near_verbatim", SITE, al0["b_span"]),
+        ("p1-1-a2", "p1-1-b2", "paraphrase", WIRE, al1["b_span"]),
+        ("p1-1-b2", "p1-1-a2", "paraphrase", SITE, al1["a_span"]),
     ]
     for mark_id, peer, relation, text, (start, end) in cases:
         mark = marks[mark_id]
         assert mark["rel"] == relation
         assert html.unescape(mark["inner"]) == text[start:end]
         assert mark["peer"] == mark["href"] == peer
-    assert marks["p1-a1"]["title"] == "near_verbatim 0.93"
+    assert marks["p1-1-a1"]["title"] == "near_verbatim 0.93"
 
 
 def test_page_shows_metadata_provenance_facts_and_boilerplate(page: str) -> None:
@@ -205,7 +205,7 @@ def test_page_shows_metadata_provenance_facts_and_boilerplate(page: str) -> None
 
 
 def test_first_pair_open_and_unaligned_article_collapsed(page: str) -> None:
-    assert '<details class="pair" id="pair-1" open>' in page
+    assert '<details class="pair" id="pair-1-1" open>' in page
     solo = page[page.index("Articles without aligned passages") :]
     assert '<details class="solo">' in solo and LONE in solo
 

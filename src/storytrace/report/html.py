@@ -1019,14 +1019,14 @@ class RenderCache(Protocol):
 class RenderedStory(NamedTuple):
     """One story's summary row and section, with placeholders for what depends on its place on the page.
 
-    The story's number (anchors), its id and its pairs' numbers (the page numbers
-    pairs across stories) are written as ``@NONCE…@`` placeholders, ``NONCE`` a
-    random token drawn when the story was rendered, after its texts were stored:
-    no text can hold it. ``_fill`` puts the real values in.
+    The story's number (anchors, and its pairs' anchors: pair ``k`` of story
+    ``n`` is ``pair-n-k``) and its id are written as ``@NONCE…@`` placeholders,
+    ``NONCE`` a random token drawn when the story was rendered, after its texts
+    were stored: no text can hold it. ``_fill`` puts the real values in.
     """
 
     nonce: str
-    pairs: int  # pairs shown, so numbered
+    pairs: int  # pairs shown
     passages: int
     row: str
     section: str
@@ -1037,7 +1037,7 @@ def render_story(
 ) -> RenderedStory:
     """Render one story of a ``stories.json`` document, independently of its place on the page."""
     nonce = secrets.token_hex(16)
-    pairs = (f"@{nonce}P{k}@" for k in count(1))
+    pairs = (f"@{nonce}N@-{k}" for k in count(1))  # numbered within the story: filling them in is one replace
     view = _story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")
     env = _env()
     row = env.get_template(ROW_TEMPLATE).render(s=view)
@@ -1047,15 +1047,9 @@ def render_story(
     return RenderedStory(nonce, len(view.pairs), view.passages, row, section)
 
 
-def _fill(html: str, nonce: str, number: int, story_id: str, first_pair: int) -> str:
-    """``html`` of a ``RenderedStory`` with its placeholders replaced: pair ``k`` becomes ``first_pair + k - 1``."""
-    head, *rest = html.split(f"@{nonce}P")
-    out = [head]
-    for part in rest:
-        k, tail = part.split("@", 1)
-        out.append(str(first_pair + int(k) - 1))
-        out.append(tail)
-    return "".join(out).replace(f"@{nonce}N@", str(number)).replace(f"@{nonce}I@", escape(story_id))
+def _fill(html: str, nonce: str, number: int, story_id: str) -> str:
+    """``html`` of a ``RenderedStory`` with its placeholders replaced by the story's number and id."""
+    return html.replace(f"@{nonce}N@", str(number)).replace(f"@{nonce}I@", escape(story_id))
 
 
 def render_report(
@@ -1137,7 +1131,6 @@ def render_page(
     rows: list[Markup] = []
     sections: list[Markup] = []
     passages = 0
-    first_pair = 1
     for i, story in enumerate(stories, start=1):
         found = kept.pop(story.key, None) if story.key is not None else None  # held until filled
         rendered = RenderedStory(*found) if found is not None else render_story(*story.load(), texts)
@@ -1146,9 +1139,8 @@ def render_page(
             if len(fresh) >= KEEP_BATCH:
                 cache.put_rendered_stories(fresh)
                 fresh = {}
-        rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story.id, first_pair)))
-        sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story.id, first_pair)))
-        first_pair += rendered.pairs
+        rows.append(Markup(_fill(rendered.row, rendered.nonce, i, story.id)))
+        sections.append(Markup(_fill(rendered.section, rendered.nonce, i, story.id)))
         passages += rendered.passages
     if cache is not None and fresh:
         cache.put_rendered_stories(fresh)
