@@ -23,8 +23,9 @@ commit in turn, ``storytrace analyze`` on the first ``--size`` bodies into a
 fresh folder, then again on those and the next ``--rerun`` (with ``--rerun 0``, on
 those alone: what a re-run costs when nothing is new; start-up,
 progress bars, the files written and the summary printed included; its
-output goes to a file). Printed: each pair of wall times, their medians and
-the re-run's share of the first run.
+output goes to a file), and with new articles once more with nothing new.
+Printed: each round's wall times, their medians and the re-runs' shares of
+the first run.
 Exits 0 with a "skipped" line if the data is absent.
 """
 
@@ -83,10 +84,10 @@ def outputs(tree: Path, records: Path, out: Path) -> tuple[str, str, str]:
     return stories, document, report
 
 
-def cli_run(tree: Path, first: list[Path], again: list[Path], out: Path) -> tuple[float, float]:
-    """Wall seconds of ``storytrace analyze`` on ``first`` into a fresh ``out``, then on ``again`` there."""
+def cli_run(tree: Path, runs: list[list[Path]], out: Path) -> list[float]:
+    """Wall seconds of ``storytrace analyze`` on each of ``runs`` in turn, into ``out`` (fresh for the first)."""
     walls = []
-    for paths in (first, again):
+    for paths in runs:
         start = time.perf_counter()
         with (out.parent / f"{out.name}.log").open("a", encoding="utf-8") as log:
             subprocess.run(
@@ -97,7 +98,7 @@ def cli_run(tree: Path, first: list[Path], again: list[Path], out: Path) -> tupl
                 stderr=subprocess.STDOUT,
             )
         walls.append(time.perf_counter() - start)
-    return walls[0], walls[1]
+    return walls
 
 
 def store_size(db: Path) -> str:
@@ -201,21 +202,28 @@ def main() -> None:
                 first, more = tmp / "cli-first.jsonl", tmp / "cli-more.jsonl"
                 write_reuters(first, 0, args.size, args.data)
                 write_reuters(more, args.size, args.rerun, args.data)
-                timed: dict[str, list[tuple[float, float]]] = {"old": [], "new": []}
+                # The first run, the re-run with the new articles, then (with new ones) a re-run with nothing new.
+                runs = [[first], [first, more], [first, more]] if args.rerun else [[first], [first]]
+                timed: dict[str, list[list[float]]] = {"old": [], "new": []}
                 for r in range(args.cli_rounds):
                     for name, tree in trees.items():
                         out = tmp / f"cli-{name}-{r}"
-                        pair = cli_run(tree, [first], [first, more] if args.rerun else [first], out)
+                        times = cli_run(tree, runs, out)
                         subprocess.run(["rm", "-rf", str(out)], check=True)
-                        timed[name].append(pair)
-                        print(f"== {name}, command round {r + 1}: first {pair[0]:.1f} s, re-run {pair[1]:.1f} s")
+                        timed[name].append(times)
+                        shown = ", ".join(f"{w:.1f} s" for w in times[1:])
+                        print(f"== {name}, command round {r + 1}: first {times[0]:.1f} s, re-runs {shown}")
                 for name in trees:
                     once = statistics.median(t[0] for t in timed[name])
                     again = statistics.median(t[1] for t in timed[name])
-                    print(
+                    line = (
                         f"{name}: storytrace analyze, median first {once:.1f} s ({args.size / once:.0f} docs/s), "
                         f"re-run with {args.rerun} new {again:.1f} s ({again / once:.1%} of the first)"
                     )
+                    if args.rerun:
+                        still = statistics.median(t[2] for t in timed[name])
+                        line += f", then with nothing new {still:.1f} s ({still / once:.1%})"
+                    print(line)
         finally:
             for tree in trees.values():
                 subprocess.run(
