@@ -209,3 +209,16 @@ def test_the_model_digest_is_kept_and_computed_again_when_a_file_is_written_agai
     (model / "tokenizer.json").write_bytes(b"another vocabulary")
     changed = static._model_digest.__wrapped__(model)
     assert changed != first and "model.safetensors" in reads  # written again: read and digested again
+
+
+def test_a_table_kept_in_fortran_order_is_loaded_in_c_order_and_encodes_the_same(monkeypatch, tmp_path: Path) -> None:
+    table = np.asfortranarray(np.random.default_rng(7).standard_normal((26, 6)).astype(np.float32))
+    target = tmp_path / "table.npy"
+    np.save(target, table)  # as tables distilled before were kept: Fortran order
+    monkeypatch.setattr(static, "table_path", lambda folder=None: target)
+    loaded = static.load_table()
+    assert loaded.flags.c_contiguous and np.array_equal(loaded, table)
+    texts = ["abc", "", "zz", "hello world", "q"]
+    assert np.array_equal(embedder_with(loaded).encode(texts), embedder_with(table).encode(texts))
+    np.save(target, np.ascontiguousarray(table))
+    assert isinstance(static.load_table(), np.memmap)  # a C-order table is mapped, not copied
