@@ -233,3 +233,14 @@ def test_nothing_shared_nothing_listed() -> None:
     assert passage_sources([]) == []
     outlets = outlet_originality(comparisons, [a, b], [])
     assert [(o.outlet, o.original) for o in outlets] == [("Portvale Echo", 1.0), ("Coastal Daily", 1.0)]
+
+
+def test_with_nothing_reused_every_outlet_is_wholly_original_in_order_of_first_appearance() -> None:
+    a = art("a", S[:3], "2026-05-08", "Portvale Echo")
+    b = art("b", EXTRA, "2026-05-09", "Coastal Daily")
+    c = art("c", S[3:], "2026-05-10", "Portvale Echo")
+    d = art("d", [], "2026-05-11", None)  # no outlet named: the article counts for itself, and holds no content
+    outlets = outlet_originality([], [a, b, c, d], [])
+    assert [(o.outlet, o.original, o.reused_from) for o in outlets] == [
+        ("Portvale Echo", 1.0, ()), ("Coastal Daily", 1.0, ()), ("d", 1.0, ())
+    ]  # fmt: skip

@@ -605,6 +605,8 @@ def outlet_originality(
     a passage whose source is an article of O other than its own outlet. The
     shares of each outlet sum to 1 (an outlet with no content is wholly original).
     """
+    if all(p.source is None for p in passages):  # nothing reused (a lone article, say): no need to clean any
+        return [OutletShare(outlet, 1.0, ()) for outlet in dict.fromkeys(map(outlet_of, articles))]
     story = _Story(comparisons, articles)
     agencies = agencies_with(a.source for a in story.articles.values() if a.kind == "agency" and a.source)
     by_article: dict[str, list[PassageSource]] = {}
