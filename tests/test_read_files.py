@@ -105,3 +105,36 @@ def test_read_paths_is_unchanged_and_marks_come_only_when_asked(corpus: Path) ->
     assert [Path(m.where).name for m in marks] == ["feed.jsonl", "more.jsonl.gz", "note.txt"]
     assert not any(m.skipped for m in marks)
     assert all(isinstance(i, FileRead) for i in read_paths_by_file([corpus], known=lambda where, digest: True))
+
+
+def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = readers._read_items
+    feed = corpus / "feed.jsonl"
+    seen: list[str] = []
+
+    def growing(path: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        seen.append(Path(path).name)
+        for k, item in enumerate(original(path, *args, **kwargs)):  # type: ignore[arg-type]
+            yield item
+            if Path(path) == feed and k == 0:  # another writer appends a line meanwhile, once per read
+                with feed.open("a", encoding="utf-8") as out:
+                    out.write(_record(9 + len(seen), "The pier's owners said they would sell the ferry.") + "\n")
+
+    monkeypatch.setattr(readers, "_read_items", growing)
+    marks = [i for i in read_paths_by_file([corpus], known=lambda where, digest: False) if isinstance(i, FileRead)]
+    assert sorted(Path(m.where).name for m in marks) == ["more.jsonl.gz", "note.txt"]
+    with Store(tmp_path / "s.db") as store:
+        pipeline.ingest([corpus], store)  # grows the feed again as it reads it: not remembered as read
+        plain: list[str] = []
+
+        def counted(path: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+            plain.append(Path(path).name)
+            return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(readers, "_read_items", counted)
+        pipeline.ingest([corpus], store)
+        assert plain == ["feed.jsonl"]  # read again, as it now is (and now remembered)
+        pipeline.ingest([corpus], store)
+    assert plain == ["feed.jsonl"]  # the third ingest read nothing

@@ -131,11 +131,12 @@ def read_paths_by_file(
     """``read_paths``, telling where each file's items end; with ``known``, files read before are skipped.
 
     With ``known``, each regular file's bytes are hashed first (BLAKE2b), and a
-    ``FileRead`` follows its items. When ``known(where, digest)`` is true the file is not
-    read at all: only its ``FileRead`` comes, marked skipped. ``known`` is asked
-    with the path as shown and the digest. A file that cannot
-    be hashed is read as usual, and no ``FileRead`` follows it. Without ``known``
-    nothing is hashed and no ``FileRead`` comes.
+    ``FileRead`` follows its items. When ``known(where, digest)`` is true (it is
+    asked with the path as shown and the digest), the file is not read at all:
+    only its ``FileRead`` comes, marked skipped. A file that cannot be hashed,
+    or whose bytes changed while it was read (hashed again after), is read as
+    usual, and no ``FileRead`` follows it. Without ``known`` nothing is hashed
+    and no ``FileRead`` comes.
     """
     if isinstance(paths, str | os.PathLike):  # one path passed by mistake: not its characters
         paths = [paths]
@@ -287,7 +288,7 @@ def _read_file(path: str, kind: FileKind, known: Callable[[str, str], bool] | No
         yield FileRead(where, digest, skipped=True)
         return
     yield from _read_items(path, kind, info, where)
-    if digest is not None:
+    if digest is not None and file_digest(path) == digest:  # not marked if it changed while being read
         yield FileRead(where, digest, skipped=False)
 
 
