@@ -138,3 +138,17 @@ def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
         assert plain == ["feed.jsonl"]  # read again, as it now is (and now remembered)
         pipeline.ingest([corpus], store)
     assert plain == ["feed.jsonl"]  # the third ingest read nothing
+
+
+def test_the_store_gives_articles_by_id_in_the_order_asked(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace.store import sqlite
+
+    monkeypatch.setattr(sqlite, "IN_CHUNK", 2)  # lookups in chunks: their edges fall inside the list
+    with Store(tmp_path / "s.db") as store:
+        pipeline.ingest([corpus], store)
+        asked = ["r4", "gone", "note", "r1", "r4", "r3", "r2"]
+        got = [a.id for a in store.articles(asked)]
+        assert got == ["r4", "note", "r1", "r4", "r3", "r2"]  # unknown ids left out, repeats kept
+        assert list(store.articles(asked)) == [a for i in asked if (a := store.get(i)) is not None]

@@ -300,10 +300,12 @@ class Store:
             for row in self.db.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY rowid"):
                 yield _article(row)
             return
-        for article_id in ids:
-            art = self.get(article_id)
-            if art is not None:
-                yield art
+        wanted = list(ids)
+        for start in range(0, len(wanted), IN_CHUNK):  # a lookup per chunk, not per id
+            chunk = wanted[start : start + IN_CHUNK]
+            query = f"SELECT {_COLUMNS} FROM articles WHERE id IN ({{marks}})"
+            found = {row[0]: row for row in self._rows_where_in(query, chunk)}
+            yield from (_article(found[i]) for i in chunk if i in found)
 
     def _rows_where_in(self, query: str, keys: Sequence[str], *before: Any) -> Iterator[Any]:
         """The rows of ``query`` for the distinct ``keys``, whose ``?`` marks go where it says ``{marks}``.
