@@ -192,11 +192,11 @@ def ingest(
 ) -> tuple[list[str], list[InputProblem], int]:
     """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new.
 
-    A file read whole before, at the same path, with the same bytes, by the same
-    code and with the same ``published``, every article of it stored, is not read again: its ids come
-    from the store (``Store.read_file_ids``). A file with any problem, or with
-    an id stored before with another text, is read again each time, so that its
-    problems are told again.
+    A file read whole before, at the same path, with the same bytes, by the
+    same code and with the same ``published``, every article of it stored, is
+    not read again: its ids come from the store (``Store.read_file_ids``). A
+    file with any problem, or with an id stored before with another text, is
+    read again each time, so that its problems are told again.
     """
     ids: list[str] = []
     reading = _reading_settings(published)
@@ -367,10 +367,10 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     None if there is none, or if a story its outline names is no longer kept.
     A store written before outlines kept the whole document: that is read.
     """
-    row = store.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
-    if row is None:
+    latest = store.latest_analysis()
+    if latest is None:
         return None
-    kept: dict[str, Any] = json.loads(row[0])
+    kept: dict[str, Any] = json.loads(latest)
     if kept.get("outline") != OUTLINE_VERSION:
         return kept if "articles" in kept and "stories" in kept else None
     texts = store.story_texts([signature for signature, _ in kept["stories"]])

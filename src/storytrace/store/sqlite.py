@@ -470,6 +470,11 @@ class Store:
                 ((key, json.dumps(list(ids))) for key, ids in files.items()),
             )
 
+    def latest_analysis(self) -> str | None:
+        """The text ``save_analysis`` kept last, or None."""
+        row = self.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
     def save_analysis(self, text: str) -> None:
         """Keep an analysis result in place of the one before.
 
