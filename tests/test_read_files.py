@@ -152,3 +152,24 @@ def test_the_store_gives_articles_by_id_in_the_order_asked(
         got = [a.id for a in store.articles(asked)]
         assert got == ["r4", "note", "r1", "r4", "r3", "r2"]  # unknown ids left out, repeats kept
         assert list(store.articles(asked)) == [a for i in asked if (a := store.get(i)) is not None]
+
+
+def test_the_ingest_command_reads_only_new_files_and_counts_the_others_as_stored(
+    corpus: Path, tmp_path: Path, reads: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from storytrace.cli import app
+
+    db = str(tmp_path / "s.db")
+    first = CliRunner().invoke(app, ["ingest", str(corpus), "--db", db, "--lexical"])
+    assert first.exit_code == 0 and first.output.startswith("5 added, 0 already stored"), first.output
+    reads.clear()
+    (corpus / "copy.txt").write_bytes((corpus / "note.txt").read_bytes())  # a copy of a stored text, another id
+    again = CliRunner().invoke(app, ["ingest", str(corpus), "--db", db, "--lexical"])
+    assert again.output.startswith("0 added, 5 already stored, 1 duplicates of stored articles"), again.output
+    assert reads == ["copy.txt"]
+    reads.clear()
+    third = CliRunner().invoke(app, ["ingest", str(corpus), "--db", db, "--lexical"])
+    assert third.output == again.output  # the copy is read again, so said again, as before files were remembered
+    assert reads == ["copy.txt"]

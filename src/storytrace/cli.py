@@ -31,7 +31,7 @@ from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
-from storytrace.pipeline import Analysis, assign_stories, prepare_all, write_outputs, write_report
+from storytrace.pipeline import Analysis, assign_stories, ingest_report, prepare_all, write_outputs, write_report
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
@@ -185,7 +185,7 @@ def ingest(
             _say(str(p))
 
         with Store(db or Path("storytrace.db")) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
-            report = store.add(read_paths(paths, published=published), on_problem=problem)
+            _, report = ingest_report(paths, store, published, on_problem=problem)  # files read before: not again
             before = set(store.story_assignments().values())
             with _progress_bar() as progress:
                 story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)

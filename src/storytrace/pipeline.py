@@ -75,7 +75,7 @@ from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, render_page, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
-from storytrace.store import Store
+from storytrace.store import IngestReport, Store
 from storytrace.store.sqlite import StreamSnapshot
 from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
 from storytrace.text.tokens import content_stems
@@ -192,15 +192,32 @@ def ingest(
 ) -> tuple[list[str], list[InputProblem], int]:
     """Stage 1: store what ``paths`` hold; returns the ids read, problems, and how many were new.
 
+    See ``ingest_report``, which this calls.
+    """
+    ids, report = ingest_report(paths, store, published)
+    return ids, report.problems, len(report.added)
+
+
+def ingest_report(
+    paths: Sequence[str | os.PathLike[str]],
+    store: Store,
+    published: str | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+) -> tuple[list[str], IngestReport]:
+    """Store what ``paths`` hold; returns the ids read (each once) and what the store did with them.
+
     A file read whole before, at the same path, with the same bytes, by the
-    same code and with the same ``published``, every article of it stored, is
-    not read again: its ids come from the store (``Store.read_file_ids``). A
-    file with any problem, or with an id stored before with another text, is
-    read again each time, so that its problems are told again.
+    same code and with the same ``published``, every article of it stored
+    under its own id, is not read again: its ids come from the store
+    (``Store.read_file_ids``) and count as already stored. A file with any
+    problem, or with an id stored before with another text, or with a copy of
+    a stored text under another id, is read again each time, so that what is
+    said of it is said again. ``on_problem``: as ``Store.add`` takes it.
     """
     ids: list[str] = []
     reading = _reading_settings(published)
     recalled: dict[str, list[str]] = {}
+    unread: list[str] = []  # the ids of the files not read again
     finished: list[tuple[str, list[str]]] = []  # files read whole without a problem: key, ids read
 
     def file_key(where: str, digest: str) -> str:  # the name matters too: a .txt file's name is its id
@@ -218,7 +235,8 @@ def ingest(
         for rec in read_paths_by_file(paths, published=published, known=known):
             if isinstance(rec, FileRead):
                 if rec.skipped:
-                    ids.extend(recalled.pop(rec.digest))
+                    ids.extend(stored := recalled.pop(rec.digest))
+                    unread.extend(stored)
                 elif clean:
                     finished.append((file_key(rec.where, rec.digest), in_file))
                 in_file, clean = [], True
@@ -230,17 +248,14 @@ def ingest(
                 clean = False
             yield rec
 
-    report = store.add(records())
+    report = store.add(records(), on_problem=on_problem)
+    report.unchanged.extend(unread)
     conflicts = set(report.conflicts)
     store.put_read_files(
-        {
-            key: [report.duplicates.get(i, i) for i in read]
-            for key, read in finished
-            if not any(i in conflicts for i in read)
-        }
+        {key: read for key, read in finished if not any(i in conflicts or i in report.duplicates for i in read)}
     )
     kept = [report.duplicates.get(i, i) for i in ids if i not in conflicts]
-    return list(dict.fromkeys(kept)), report.problems, len(report.added)
+    return list(dict.fromkeys(kept)), report
 
 
 def _reading_settings(published: str | None) -> str:
