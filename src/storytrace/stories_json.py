@@ -26,7 +26,7 @@ class StoryText(NamedTuple):
 
     body: str  # the story object without "id": compact JSON
     members: tuple[str, ...]  # each member's article object without "story", in the story's order
-    summary: str = "{}"  # compact JSON of ``story_summary``: what the summary after ``analyze`` shows
+    summary: str  # compact JSON of ``story_summary``: what the summary after ``analyze`` shows
 
     def kept(self) -> str:
         """One string for the store: the summary, the body and the members, a line each (compact JSON: no newline)."""
