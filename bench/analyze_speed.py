@@ -117,7 +117,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
     from rich.console import Console
 
     from storytrace.cli import print_story_table
-    from storytrace.pipeline import StageTimes, analyze, write_outputs, write_report
+    from storytrace.pipeline import StageTimes, analyze, report_page, write_outputs
     from storytrace.semantic import default_embedder
     from storytrace.store import Store
 
@@ -137,7 +137,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
             if profiler is not None:
                 profiler.enable()
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_outputs(result, write_report(result, store), out_dir)  # the store keeps each story's rendering
+            write_outputs(result, report_page(result, store), out_dir)  # the store keeps each story's rendering
             with open(os.devnull, "w", encoding="utf-8") as sink:
                 print_story_table(result, Console(file=sink, width=80))  # the summary the command prints
             if profiler is not None:

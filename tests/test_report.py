@@ -496,3 +496,36 @@ def test_plain_escaping_gives_markupsafes_entities(text: str) -> None:
     from storytrace.report.html import _escaped
 
     assert _escaped(text) == str(escape(text))
+
+
+@pytest.mark.parametrize("stories", [0, 1, 3])
+def test_page_put_together_as_bytes_is_the_template_rendered_with_every_item(stories: int) -> None:
+    """``page_bytes`` splices the filled renderings between what the template writes around its items: the same page."""
+    from markupsafe import Markup
+
+    from storytrace import __version__
+    from storytrace.report.html import LEGEND, TEMPLATE, PageStory, _env, _fill, page_bytes, render_story
+
+    doc = _doc()
+    texts = {**TEXTS, "site1": TEXTS["site1"] + " Café Ærø — ünïcode."}
+    meta = {a["id"]: a for a in doc["articles"]}
+    story = doc["stories"][0]
+    page = [PageStory(f"s{k + 1}", None, lambda: (story, meta)) for k in range(stories)]
+    made = page_bytes(page, texts, 3, generated="now")
+    rendered = [render_story(story, meta, texts) for _ in range(stories)]
+    whole = (
+        _env()
+        .get_template(TEMPLATE)
+        .render(
+            n_stories=stories,
+            rows=[Markup(_fill(r.row, r.nonce, k + 1, f"s{k + 1}")) for k, r in enumerate(rendered)],
+            sections=[Markup(_fill(r.section, r.nonce, k + 1, f"s{k + 1}")) for k, r in enumerate(rendered)],
+            legend=LEGEND,
+            generated="now",
+            version=__version__,
+            n_articles=3,
+            n_passages=sum(r.passages for r in rendered),
+        )
+    )
+    assert made.decode("utf-8") == whole
+    assert made.count(b'<section class="card story"') == stories

@@ -31,7 +31,7 @@ from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
-from storytrace.pipeline import Analysis, assign_stories, ingest_report, prepare_all, write_outputs, write_report
+from storytrace.pipeline import Analysis, assign_stories, ingest_report, prepare_all, report_page, write_outputs
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
@@ -223,7 +223,7 @@ def analyze(
                 result = run_analysis(
                     paths, store, published=published, progress=progress, embedder=embedder, render=True
                 )
-            page = write_report(result, store)  # stories rendered before (same signature) come from the store
+            page = report_page(result, store)  # stories rendered before (same signature) come from the store
         _report_problems(result.problems)
         write_outputs(result, page, out_dir)
         report = out_dir / "report.html"

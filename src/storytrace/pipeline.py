@@ -72,7 +72,7 @@ from storytrace.facts.story import article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, read_paths_by_file
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
-from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, render_page, render_story
+from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import IngestReport, Store
@@ -177,14 +177,19 @@ def write_report(analysis: Analysis, store: Store | None = None, generated: str 
     A story whose signature is kept (same members, texts and code) is not
     rendered again, nor its JSON read; the page is the same as rendered whole.
     """
+    return report_page(analysis, store, generated).decode("utf-8")
+
+
+def report_page(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> bytes:
+    """``write_report``'s page as the UTF-8 bytes ``report.html`` holds (put together as bytes: see ``page_bytes``)."""
     page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
-    return render_page(page, analysis.texts, len(analysis.texts), generated=generated, cache=store)
+    return page_bytes(page, analysis.texts, len(analysis.texts), generated=generated, cache=store)
 
 
-def write_outputs(analysis: Analysis, page: str, out_dir: Path) -> None:
+def write_outputs(analysis: Analysis, page: str | bytes, out_dir: Path) -> None:
     """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``."""
     (out_dir / "stories.json").write_text(analysis.document_json, "utf-8")
-    (out_dir / "report.html").write_text(page, "utf-8")
+    (out_dir / "report.html").write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
 
 
 def ingest(

@@ -440,11 +440,17 @@ class Store:
         with self.db:
             self.db.executemany("INSERT OR IGNORE INTO derivations (key, answer) VALUES (?, ?)", answers.items())
 
-    def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, str, str]]:
-        """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one."""
-        query = "SELECT key, nonce, pairs, passages, row, section FROM rendered_stories WHERE key IN ({marks})"
+    def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, bytes, bytes]]:
+        """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one.
+
+        The row and the section come as their UTF-8 bytes, as the page is put together and written
+        (SQLite hands out a text's bytes as they are stored: nothing is decoded).
+        """
+        utf8 = self.db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"  # else texts are stored as UTF-16
+        markup = "CAST(row AS BLOB), CAST(section AS BLOB)" if utf8 else "row, section"
+        query = f"SELECT key, nonce, pairs, passages, {markup} FROM rendered_stories WHERE key IN ({{marks}})"
         return {
-            key: (nonce, int(pairs), int(passages), row, section)
+            key: (nonce, int(pairs), int(passages), _utf8(row), _utf8(section))
             for key, nonce, pairs, passages, row, section in self._rows_where_in(query, keys)
         }
 
@@ -521,3 +527,8 @@ def _article(row: tuple[Any, ...]) -> Article:
         id=row[0], text=row[2], title=row[3], url=row[4], source=row[5], published=row[6],
         language=row[7], authors=tuple(json.loads(row[8])), kind=row[9], origin=row[10],
     )  # fmt: skip
+
+
+def _utf8(markup: str | bytes) -> bytes:
+    """Kept markup as UTF-8 bytes (as SQLite gave it, or encoded)."""
+    return markup if isinstance(markup, bytes) else markup.encode("utf-8")
