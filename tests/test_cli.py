@@ -193,7 +193,7 @@ def test_the_summary_after_analyze_lists_the_largest_stories_and_counts_all(caps
         text = story_text(story, [{"id": m, "source": "The Velm Gazette", "story": sid} for m in members])
         outlines.append(StoryOutline(sid, f"key{k}", members, text))
     texts = {m: "" for o in outlines for m in o.members}
-    cli.print_story_table(Analysis("{}", texts, stories=outlines))
+    cli.print_story_table(Analysis(b"{}", texts, stories=outlines))
     shown = capsys.readouterr().out
     assert f"{len(outlines)} stories from {len(texts)} articles: the {cli.STORY_TABLE_ROWS} largest" in shown
     assert f"Story {cli.STORY_TABLE_ROWS - 1}" in shown and f"Story {cli.STORY_TABLE_ROWS}" not in shown

@@ -77,7 +77,7 @@ from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import IngestReport, Store
 from storytrace.store.sqlite import StreamSnapshot
-from storytrace.stories_json import StoryText, document_text, placed_member, placed_story, story_text
+from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, story_text
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
 
@@ -133,14 +133,14 @@ class StoryOutline(NamedTuple):
     def load(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         """The story object and its members' article objects, as in the document."""
         story = json.loads(placed_story(self.text.body, self.id))
-        members = (json.loads(placed_member(m, self.id)) for m in self.text.members)
+        members = (json.loads(m) for m in placed_members(self.text.members, self.id))
         return story, dict(zip(self.members, members, strict=True))
 
 
 class AnalysedText(NamedTuple):
-    """The ``stories.json`` text of an analysis, and its stories in the document's order."""
+    """The ``stories.json`` text of an analysis (UTF-8), and its stories in the document's order."""
 
-    text: str
+    text: bytes
     stories: list[StoryOutline]
 
     def document(self) -> dict[str, Any]:
@@ -153,7 +153,7 @@ class AnalysedText(NamedTuple):
 class Analysis:
     """The result of ``analyze``: the stories document (as JSON text, parsed when asked for), texts, problems."""
 
-    document_json: str  # the ``stories.json`` text, as written and as the store keeps it
+    document_utf8: bytes  # the ``stories.json`` text, in UTF-8, as written
     texts: dict[str, str]
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
@@ -161,9 +161,14 @@ class Analysis:
 
     @functools.cached_property
     def document(self) -> dict[str, Any]:
-        """The ``stories.json`` document (parsed from ``document_json`` on first use)."""
-        parsed: dict[str, Any] = json.loads(self.document_json)
+        """The ``stories.json`` document (parsed from ``document_utf8`` on first use)."""
+        parsed: dict[str, Any] = json.loads(self.document_utf8)
         return parsed
+
+    @property
+    def document_json(self) -> str:
+        """The ``stories.json`` text."""
+        return self.document_utf8.decode("utf-8")
 
     @property
     def story_keys(self) -> list[str]:
@@ -188,7 +193,7 @@ def report_page(analysis: Analysis, store: Store | None = None, generated: str |
 
 def write_outputs(analysis: Analysis, page: str | bytes, out_dir: Path) -> None:
     """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``."""
-    (out_dir / "stories.json").write_text(analysis.document_json, "utf-8")
+    (out_dir / "stories.json").write_bytes(analysis.document_utf8)
     (out_dir / "report.html").write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
 
 
@@ -359,14 +364,11 @@ def analyze_articles(
     return AnalysedText(document, outlines)
 
 
-def _document_of(article_ids: Sequence[str], outlines: Sequence[StoryOutline]) -> str:
-    """The ``stories.json`` text: the articles in ``article_ids``' order, then the stories, each in its place."""
-    line_of: dict[str, str] = {}
+def _document_of(article_ids: Sequence[str], outlines: Sequence[StoryOutline]) -> bytes:
+    """The ``stories.json`` text (UTF-8): the articles in ``article_ids``' order, then the stories, each placed."""
+    line_of: dict[str, bytes] = {}
     for outline in outlines:
-        line_of.update(
-            (aid, placed_member(member, outline.id))
-            for aid, member in zip(outline.members, outline.text.members, strict=True)
-        )
+        line_of.update(zip(outline.members, placed_members(outline.text.members, outline.id), strict=True))
     return document_text([line_of[aid] for aid in article_ids], [placed_story(o.text.body, o.id) for o in outlines])
 
 

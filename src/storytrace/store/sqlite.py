@@ -14,6 +14,7 @@ Not here: reading input files (``ingest``), analysis (``pipeline``).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -153,6 +154,15 @@ class Store:
                     )
         except sqlite3.DatabaseError as e:
             raise BadInput(str(path), f"cannot open the store: {e}") from None
+
+    @functools.cached_property
+    def _utf8(self) -> bool:
+        """True if texts are stored in UTF-8, so that ``CAST(text AS BLOB)`` gives their UTF-8 bytes."""
+        return bool(self.db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8")
+
+    def _as_bytes(self, column: str) -> str:
+        """``column`` in a SELECT, to be read as UTF-8 bytes (with ``_utf8_of``) without decoding where SQLite can."""
+        return f"CAST({column} AS BLOB)" if self._utf8 else column
 
     def _has_schema(self) -> bool:
         """True if every table and index of the schema exists, and the schema version is recorded."""
@@ -413,8 +423,8 @@ class Store:
 
     def story_texts(self, signatures: Sequence[str]) -> dict[str, StoryText]:
         """The kept JSON texts (``stories_json.StoryText``) of those story ``signatures`` that have one."""
-        query = "SELECT signature, result FROM story_results WHERE signature IN ({marks})"
-        return {sig: StoryText.from_kept(result) for sig, result in self._rows_where_in(query, signatures)}
+        query = f"SELECT signature, {self._as_bytes('result')} FROM story_results WHERE signature IN ({{marks}})"
+        return {sig: StoryText.from_kept(_utf8_of(result)) for sig, result in self._rows_where_in(query, signatures)}
 
     def put_story_texts(self, texts: Mapping[str, StoryText]) -> None:
         """Keep stories' JSON texts under their signatures (members, texts, settings, code), in one transaction.
@@ -446,11 +456,10 @@ class Store:
         The row and the section come as their UTF-8 bytes, as the page is put together and written
         (SQLite hands out a text's bytes as they are stored: nothing is decoded).
         """
-        utf8 = self.db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"  # else texts are stored as UTF-16
-        markup = "CAST(row AS BLOB), CAST(section AS BLOB)" if utf8 else "row, section"
+        markup = f"{self._as_bytes('row')}, {self._as_bytes('section')}"
         query = f"SELECT key, nonce, pairs, passages, {markup} FROM rendered_stories WHERE key IN ({{marks}})"
         return {
-            key: (nonce, int(pairs), int(passages), _utf8(row), _utf8(section))
+            key: (nonce, int(pairs), int(passages), _utf8_of(row), _utf8_of(section))
             for key, nonce, pairs, passages, row, section in self._rows_where_in(query, keys)
         }
 
@@ -529,6 +538,6 @@ def _article(row: tuple[Any, ...]) -> Article:
     )  # fmt: skip
 
 
-def _utf8(markup: str | bytes) -> bytes:
-    """Kept markup as UTF-8 bytes (as SQLite gave it, or encoded)."""
-    return markup if isinstance(markup, bytes) else markup.encode("utf-8")
+def _utf8_of(value: str | bytes) -> bytes:
+    """A kept text as UTF-8 bytes (as SQLite gave them, or encoded)."""
+    return value if isinstance(value, bytes) else value.encode("utf-8")
