@@ -31,7 +31,15 @@ from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
 from storytrace.model import Article, Comparison, InputProblem
-from storytrace.pipeline import Analysis, assign_stories, ingest_report, prepare_all, report_page, write_outputs
+from storytrace.pipeline import (
+    Analysis,
+    assign_stories,
+    ingest_report,
+    latest_signatures,
+    prepare_all,
+    report_page,
+    write_outputs,
+)
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
@@ -512,6 +520,37 @@ def serve(
         out.print(f"storytrace web UI on http://{host}:{port}/ (store {store_path}); Ctrl+C stops it")
         web_app = create_app(store_path, _embedder(None, lexical, embedder_name))
         uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        return 0
+
+    _guard(run)
+
+
+@app.command()
+def prune(db: DbOption = None) -> None:
+    """Drop what the store keeps for stories its latest analysis no longer has, then compact the file.
+
+    Each analysis keeps every story's result and rendering, so that a later
+    run re-uses them; a story that grew, or a new storytrace version, leaves
+    the old ones behind. Only the latest analysis's stories are kept; a story
+    dropped is analysed again if a later run has it.
+    """
+
+    def run() -> int:
+        store_path = db or Path("storytrace.db")
+        if not store_path.is_file():
+            raise BadInput(str(store_path), "no store here")
+        with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
+            keep = latest_signatures(store)
+            if keep is None:
+                raise BadInput(str(store_path), "its latest analysis was kept by an older storytrace: analyze first")
+            before = store.size()
+            results, renderings = store.prune_stories(keep)
+            store.compact()
+            after = store.size()
+        out.print(
+            f"kept the {len(keep)} stories of the latest analysis; dropped {results} results and "
+            f"{renderings} renderings of others; {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
+        )
         return 0
 
     _guard(run)

@@ -406,6 +406,21 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     return document
 
 
+def latest_signatures(store: Store) -> set[str] | None:
+    """The signatures of the stories of the latest analysis kept in ``store`` (empty if none), or None if unknown.
+
+    None when the latest analysis was kept, as stores before outlines did, as a
+    whole document: its stories' signatures were not written down.
+    """
+    latest = store.latest_analysis()
+    if latest is None:
+        return set()
+    kept: dict[str, Any] = json.loads(latest)
+    if kept.get("outline") != OUTLINE_VERSION:
+        return None
+    return {signature for signature, _ in kept["stories"]}
+
+
 def member_order(article: Article) -> tuple[str, str]:
     """Where an article stands among its story's members: by publication (undated last), then id."""
     return (article.published or "~", article.id)

@@ -485,6 +485,35 @@ class Store:
                 ((key, json.dumps(list(ids))) for key, ids in files.items()),
             )
 
+    def prune_stories(self, keep: Iterable[str]) -> tuple[int, int]:
+        """Remove the kept results and renderings of every story signature but ``keep``; one transaction.
+
+        Returns the results and the renderings removed. What remains is the
+        cache of the stories kept: a story removed is analysed again if a later
+        run has it. Call ``compact`` after to give the space back to the disk.
+        """
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept_signatures (key TEXT PRIMARY KEY) WITHOUT ROWID")
+            self.db.execute("DELETE FROM kept_signatures")
+            self.db.executemany("INSERT OR IGNORE INTO kept_signatures (key) VALUES (?)", ((k,) for k in keep))
+            results = self.db.execute(
+                "DELETE FROM story_results WHERE signature NOT IN (SELECT key FROM kept_signatures)"
+            ).rowcount
+            renderings = self.db.execute(
+                "DELETE FROM rendered_stories WHERE key NOT IN (SELECT key FROM kept_signatures)"
+            ).rowcount
+            self.db.execute("DELETE FROM kept_signatures")
+        return results, renderings
+
+    def compact(self) -> None:
+        """Rewrite the file without its free pages (``VACUUM``), after the write-ahead log is folded in."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+
+    def size(self) -> int:
+        """The store's bytes on disk: the file and its write-ahead log."""
+        return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
+
     def latest_analysis(self) -> str | None:
         """The text ``save_analysis`` kept last, or None."""
         row = self.db.execute("SELECT result FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
