@@ -1,7 +1,7 @@
 """Two commits side by side: the same outputs, and ``bench/analyze_speed.py`` run in turn under the same load.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/analyze_ab.py OLD NEW [--rounds 2] [--size 10000] [--rerun 100]
-        [--same 10000] [--cli-rounds 0] [--data ../shared/data]
+        [--same 10000] [--cli-rounds 0] [--rerun-rounds 0] [--data ../shared/data]
 
 The machines are shared: a run's wall time moves by 10-20 % with what else is
 running, so two commits measured an hour apart cannot be compared. Here each
@@ -26,6 +26,14 @@ progress bars, the files written and the summary printed included; its
 output goes to a file), and with new articles once more with nothing new.
 Printed: each round's wall times, their medians and the re-runs' shares of
 the first run.
+
+``--rerun-rounds K`` times the command's re-runs alone, many times for the
+cost of one first run: each commit's store from ``--same`` (the first N
+bodies, its first run timed) is copied afresh K times, in turn with the other
+commit's, and ``storytrace analyze`` runs on the N bodies and the next
+``--rerun``, then once more with nothing new. A re-run takes a few seconds, so
+one round moves with the load of the moment more than a first run does: here
+the medians of K of them are printed, with their shares of the first run.
 Exits 0 with a "skipped" line if the data is absent.
 """
 
@@ -36,6 +44,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -101,6 +110,32 @@ def cli_run(tree: Path, runs: list[list[Path]], out: Path) -> list[float]:
     return walls
 
 
+def rerun_rounds(
+    trees: dict[str, Path], records: Path, tmp: Path, first_wall: dict[str, float], args: argparse.Namespace
+) -> None:
+    """Time the command's re-runs on copies of each commit's first-run folder, the commits in turn (see above)."""
+    more = tmp / "rerun-more.jsonl"
+    write_reuters(more, args.same, args.rerun, args.data)
+    timed: dict[str, list[list[float]]] = {name: [] for name in trees}
+    for r in range(args.rerun_rounds):
+        for name, tree in trees.items():
+            copy = tmp / f"rerun-{name}"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(tmp / f"out-{name}", copy)
+            timed[name].append(cli_run(tree, [[records, more], [records, more]], copy))
+            shutil.rmtree(copy)
+        shown = "; ".join(f"{n} {t[-1][0]:.1f} s, {t[-1][1]:.1f} s" for n, t in timed.items())
+        print(f"== re-run round {r + 1}: {shown}", flush=True)
+    for name in trees:
+        again = statistics.median(t[0] for t in timed[name])
+        still = statistics.median(t[1] for t in timed[name])
+        once = first_wall[name]
+        print(
+            f"{name}: first run {once:.1f} s (once); re-run with {args.rerun} new, median of {args.rerun_rounds}: "
+            f"{again:.1f} s ({again / once:.1%}), then with nothing new {still:.1f} s ({still / once:.1%})"
+        )
+
+
 def store_size(db: Path) -> str:
     """The store's size, and its embedding cache's rows and pages where SQLite has the ``dbstat`` table."""
     line = f"{db.stat().st_size / 1e6:.0f} MB"
@@ -154,6 +189,7 @@ def main() -> None:
     parser.add_argument("--rerun", type=int, default=100, help="new articles for the re-run (0: none)")
     parser.add_argument("--same", type=int, default=10_000, help="bodies for the output comparison (0: skip)")
     parser.add_argument("--cli-rounds", type=int, default=0, help="rounds timing the command itself (see above)")
+    parser.add_argument("--rerun-rounds", type=int, default=0, help="re-runs timed on --same's stores (see above)")
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
     if not (args.data / "reuters21578").is_dir():
@@ -166,7 +202,11 @@ def main() -> None:
             if args.same:
                 records = tmp / "reuters.jsonl"
                 write_reuters(records, 0, args.same, args.data)
-                found = {name: outputs(tree, records, tmp / f"out-{name}") for name, tree in trees.items()}
+                found, first_wall = {}, {}
+                for name, tree in trees.items():
+                    start = time.perf_counter()
+                    found[name] = outputs(tree, records, tmp / f"out-{name}")
+                    first_wall[name] = time.perf_counter() - start
                 for what, k in (
                     ("stories.json", 0),
                     ("the document it parses to", 1),
@@ -178,6 +218,8 @@ def main() -> None:
                     print(
                         f"store of {name} ({getattr(args, name)}): {store_size(tmp / f'out-{name}' / 'storytrace.db')}"
                     )
+                if args.rerun_rounds:
+                    rerun_rounds(trees, records, tmp, first_wall, args)
             walls: dict[str, list[float]] = {"old": [], "new": []}
             cpus: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
             for r in range(args.rounds):
