@@ -14,6 +14,7 @@ from storytrace import pipeline
 from storytrace.cli import app
 from storytrace.pipeline import latest_signatures
 from storytrace.store import Store
+from storytrace.stories_json import story_text
 
 runner = CliRunner()
 BRIDGE = [
@@ -69,7 +70,7 @@ def test_prune_keeps_the_latest_stories_and_a_run_after_it_analyses_nothing_agai
 
     pruned = runner.invoke(app, ["prune", "--db", str(db)])
     assert pruned.exit_code == 0, pruned.output
-    assert f"dropped {len(results - latest)} results" in pruned.output
+    assert f"dropped {len(results - latest)} kept results" in pruned.output
     assert _keys(db, "SELECT signature FROM story_results") == latest
     assert _keys(db, "SELECT key FROM rendered_stories") == latest
 
@@ -102,3 +103,18 @@ def test_prune_leaves_a_store_whose_latest_analysis_is_a_whole_document(tmp_path
     result = runner.invoke(app, ["prune", "--db", str(db)])
     assert result.exit_code == 1 and "analyze first" in result.stderr
     assert _keys(db, "SELECT signature FROM story_results") == {"x"}
+
+
+def test_the_file_gives_the_space_back(tmp_path: Path) -> None:
+    """``compact`` after ``prune_stories``: the pages freed leave the file, and the write-ahead log is emptied."""
+    db = tmp_path / "s.db"
+    bulky = story_text({"id": "s1", "title": "x" * 200_000}, [])
+    with Store(db) as store:
+        store.put_story_texts({f"sig{k}": bulky for k in range(20)})
+        before = store.size()
+        assert store.prune_stories({"sig3"}) == (19, 0)
+        store.compact()
+        assert store.story_texts([f"sig{k}" for k in range(20)]) == {"sig3": bulky}
+        assert store.size() < before / 5
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0

@@ -547,10 +547,9 @@ def prune(db: DbOption = None) -> None:
             results, renderings = store.prune_stories(keep)
             store.compact()
             after = store.size()
-        out.print(
-            f"kept the {len(keep)} stories of the latest analysis; dropped {results} results and "
-            f"{renderings} renderings of others; {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB"
-        )
+        out.print(f"kept the {len(keep)} stories of the latest analysis")
+        out.print(f"dropped {results} kept results and {renderings} renderings of other stories")
+        out.print(f"store: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after")
         return 0
 
     _guard(run)

@@ -506,9 +506,13 @@ class Store:
         return results, renderings
 
     def compact(self) -> None:
-        """Rewrite the file without its free pages (``VACUUM``), after the write-ahead log is folded in."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Rewrite the file without its free pages (``VACUUM``) and fold the write-ahead log into it.
+
+        In WAL mode the rewritten pages go to the log first: the checkpoint after
+        puts them in the file and empties the log (unless a reader still holds it).
+        """
         self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def size(self) -> int:
         """The store's bytes on disk: the file and its write-ahead log."""
