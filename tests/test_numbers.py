@@ -59,6 +59,22 @@ def test_number_forms(text: str, expected: list[tuple[str, float, str]]) -> None
 
 
 @pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Kestria pledged $34.2 billion.", "Kestria pledged $34,200 million."),
+        ("Eskerby lost 1.1 million trees.", "Eskerby lost 1,100,000 trees."),
+        ("Kestria owes 4,214.9 billion dollars.", "Kestria owes 4.2149 trillion dollars."),
+        ("Kestria pledged €0.7bn.", "Kestria pledged €700m."),
+    ],
+)
+def test_the_same_amount_written_two_ways_has_the_same_value(one: str, other: str) -> None:
+    """A decimal times its scale is rounded once, so "34.2 billion" is not 34200000000.000004 (a false "differ")."""
+    (a,), (b,) = number_mentions(one), number_mentions(other)
+    assert a.value == b.value and a.unit == b.unit
+    assert a.value == float(a.value).__round__()
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The Eskerby fair runs June 18-19.",

@@ -37,6 +37,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from storytrace.facts.dates import date_spans, search_regions, windows_in_regions
 
@@ -118,6 +119,20 @@ def _word_value(word: str) -> int:
     return total
 
 
+def _scaled(digits: str, multiplier: float) -> float:
+    """The written number times its scale, rounded once: "34.2 billion" is 34200000000.0, as "34,200 million" is.
+
+    Multiplying the float 34.2 by 1e9 rounds twice and gives 34200000000.000004,
+    which would not equal the same amount written another way.
+    """
+    if multiplier == 1.0:
+        return float(digits)
+    try:
+        return float(Decimal(digits) * Decimal(int(multiplier)))  # every scale is a whole number
+    except InvalidOperation:
+        return float(digits) * multiplier
+
+
 def _singular(word: str) -> str:
     w = word.lower()
     if w.endswith(("'s", "’s")):
@@ -160,13 +175,13 @@ def _mention(text: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> Nu
     elif short:
         glued = short  # "5m", "10k" without a currency: metres, a 10k run
     if m["num"] is not None:
-        value = float(m["num"].replace(",", ""))
+        digits = m["num"].replace(",", "")
+        value = _scaled(digits, multiplier)
         if not (cur or scale or short or m["pct"]) and "," not in m["num"] and "." not in m["num"]:
             if 1800 <= value <= 2100:
                 return None  # a year ("the 2019 election")
     else:
-        value = float(_word_value(m["word"]))
-    value *= multiplier
+        value = float(_word_value(m["word"])) * multiplier
     unit = ""
     if cur:
         unit = _CURRENCIES[cur]
