@@ -279,21 +279,13 @@ def _word_ngrams(word: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
 
 
 def term_counts(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
-    """Raw term counts (rows: documents; columns: terms in order of first use), each row's columns ascending.
-
-    Built from its arrays: the matrix scipy makes of the same (row, column,
-    count) triples through COO, to the bit (``tests/test_tfidf.py``), without
-    its conversions (a story space builds two of these).
-    """
+    """Raw term counts (rows: documents; columns: terms in order of first use)."""
     bags = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
     column = {term: k for k, term in enumerate(dict.fromkeys(chain.from_iterable(bags)))}
     cols = np.fromiter(map(column.__getitem__, chain.from_iterable(bags)), dtype=np.int64)
     counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=float, count=len(cols))
-    lengths = np.fromiter(map(len, bags), dtype=np.int64, count=len(bags))
-    indptr = np.zeros(len(bags) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    order = np.lexsort((cols, np.repeat(np.arange(len(bags)), lengths)))  # by row, then column
-    return sparse.csr_matrix((counts[order], cols[order], indptr), shape=(len(bags), max(1, len(column))))
+    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+    return sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column))))
 
 
 def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
@@ -302,32 +294,20 @@ def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
 
 
 def tfidf_of_counts(raw: sparse.csr_matrix) -> sparse.csr_matrix:
-    """``tfidf`` of a raw count matrix from ``term_counts``.
-
-    Sublinear tf times smoothed idf, each row scaled to unit length. The arrays
-    are computed directly, to the bit what the scipy expression gave
-    (``tests/test_tfidf.py``): the rows' squared sums by ``np.add.reduceat``, as
-    scipy's row sum does, and each row's entries last column first, the order
-    in which scipy's product with the diagonal of ``1 / norm`` wrote them. The
-    sentence scores sum over rows in this order, so it is kept.
-    """
+    """``tfidf`` of a raw count matrix from ``term_counts``."""
     shape = raw.shape
     if raw.nnz == 0:
         return sparse.csr_matrix(shape)
-    indptr, indices = raw.indptr, raw.indices
-    lengths = np.diff(indptr)
-    df = np.bincount(indices, minlength=shape[1])
+    coo = raw.tocoo()
+    col_arr, counts = coo.col, coo.data
+    rows = coo.row
+    df = np.bincount(col_arr, minlength=shape[1])
     idf = np.log((1 + shape[0]) / (1 + df)) + 1.0
-    values = (1.0 + np.log(raw.data)) * idf[indices]
-    present = np.flatnonzero(lengths)
-    squared = np.zeros(shape[0])
-    squared[present] = np.add.reduceat(values * values, indptr[present].astype(np.intp))
-    norms = np.sqrt(squared)
+    values = (1.0 + np.log(counts)) * idf[col_arr]
+    matrix = sparse.csr_matrix((values, (rows, col_arr)), shape=shape)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    rows = np.repeat(np.arange(shape[0]), lengths)
-    reversed_in_row = indptr[rows] + indptr[rows + 1] - 1 - np.arange(len(values))
-    data = ((1.0 / norms)[rows] * values)[reversed_in_row]
-    return sparse.csr_matrix((data, indices[reversed_in_row], indptr.copy()), shape=shape)
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
 def pair_features(
