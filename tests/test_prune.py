@@ -118,3 +118,23 @@ def test_the_file_gives_the_space_back(tmp_path: Path) -> None:
         assert store.size() < before / 5
     wal = Path(f"{db}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_reader_holding_the_store_open_delays_the_space_and_is_said(tmp_path: Path) -> None:
+    """The web UI may hold a read open: the checkpoint gives up after a short wait, nothing is lost, and it is told."""
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.put_story_texts({f"sig{k}": story_text({"id": "s1", "title": "x" * 50_000}, []) for k in range(10)})
+        store.save_analysis(json.dumps({"outline": pipeline.OUTLINE_VERSION, "articles": [], "stories": []}))
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM story_results").fetchone()  # a read snapshot, as a web request holds
+        held = runner.invoke(app, ["prune", "--db", str(db)])
+        assert held.exit_code == 0, held.output
+        assert "dropped 10 kept results" in held.output and "another process is reading the store" in held.output
+    finally:
+        reader.close()
+    again = runner.invoke(app, ["prune", "--db", str(db)])
+    assert again.exit_code == 0 and "another process" not in again.output
+    assert _keys(db, "SELECT signature FROM story_results") == set()

@@ -545,11 +545,13 @@ def prune(db: DbOption = None) -> None:
                 raise BadInput(str(store_path), "its latest analysis was kept by an older storytrace: analyze first")
             before = store.size()
             results, renderings = store.prune_stories(keep)
-            store.compact()
+            folded = store.compact()
             after = store.size()
         out.print(f"kept the {len(keep)} stories of the latest analysis")
         out.print(f"dropped {results} kept results and {renderings} renderings of other stories")
         out.print(f"store: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after")
+        if not folded:
+            out.print("another process is reading the store: the space comes back when it closes")
         return 0
 
     _guard(run)

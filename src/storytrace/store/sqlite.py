@@ -505,14 +505,22 @@ class Store:
             self.db.execute("DELETE FROM kept_signatures")
         return results, renderings
 
-    def compact(self) -> None:
-        """Rewrite the file without its free pages (``VACUUM``) and fold the write-ahead log into it.
+    def compact(self, wait: float = 2.0) -> bool:
+        """Rewrite the file without its free pages (``VACUUM``) and fold the write-ahead log into it; True if done.
 
-        In WAL mode the rewritten pages go to the log first: the checkpoint after
-        puts them in the file and empties the log (unless a reader still holds it).
+        In WAL mode the rewritten pages go to the log first, and the checkpoint
+        after puts them in the file and empties the log. Another connection
+        reading the store (the web UI) holds the log: the checkpoint waits
+        ``wait`` seconds for it, then gives up and returns False. The log is
+        folded in later, when the readers are gone; nothing is lost.
         """
         self.db.execute("VACUUM")
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        try:
+            busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        return not busy
 
     def size(self) -> int:
         """The store's bytes on disk: the file and its write-ahead log."""
