@@ -513,13 +513,17 @@ def test_page_put_together_as_bytes_is_the_template_rendered_with_every_item(sto
     page = [PageStory(f"s{k + 1}", None, lambda: (story, meta)) for k in range(stories)]
     made = page_bytes(page, texts, 3, generated="now")
     rendered = [render_story(story, meta, texts) for _ in range(stories)]
+
+    def filled(markup: str, nonce: str, k: int) -> Markup:
+        return Markup(_fill(markup.encode("utf-8"), nonce, k + 1, f"s{k + 1}").decode("utf-8"))
+
     whole = (
         _env()
         .get_template(TEMPLATE)
         .render(
             n_stories=stories,
-            rows=[Markup(_fill(r.row, r.nonce, k + 1, f"s{k + 1}")) for k, r in enumerate(rendered)],
-            sections=[Markup(_fill(r.section, r.nonce, k + 1, f"s{k + 1}")) for k, r in enumerate(rendered)],
+            rows=[filled(r.row, r.nonce, k) for k, r in enumerate(rendered)],
+            sections=[filled(r.section, r.nonce, k) for k, r in enumerate(rendered)],
             legend=LEGEND,
             generated="now",
             version=__version__,

@@ -389,10 +389,9 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     None if there is none, or if a story its outline names is no longer kept.
     A store written before outlines kept the whole document: that is read.
     """
-    latest = store.latest_analysis()
-    if latest is None:
+    kept = _latest_kept(store)
+    if kept is None:
         return None
-    kept: dict[str, Any] = json.loads(latest)
     if kept.get("outline") != OUTLINE_VERSION:
         return kept if "articles" in kept and "stories" in kept else None
     texts = store.story_texts([signature for signature, _ in kept["stories"]])
@@ -412,13 +411,21 @@ def latest_signatures(store: Store) -> set[str] | None:
     None when the latest analysis was kept, as stores before outlines did, as a
     whole document: its stories' signatures were not written down.
     """
-    latest = store.latest_analysis()
-    if latest is None:
+    kept = _latest_kept(store)
+    if kept is None:
         return set()
-    kept: dict[str, Any] = json.loads(latest)
     if kept.get("outline") != OUTLINE_VERSION:
         return None
     return {signature for signature, _ in kept["stories"]}
+
+
+def _latest_kept(store: Store) -> dict[str, Any] | None:
+    """The latest analysis ``Store.save_analysis`` kept, parsed (an outline, or an older store's document), or None."""
+    latest = store.latest_analysis()
+    if latest is None:
+        return None
+    kept: dict[str, Any] = json.loads(latest)
+    return kept
 
 
 def member_order(article: Article) -> tuple[str, str]:

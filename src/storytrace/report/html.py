@@ -1047,13 +1047,8 @@ def render_story(
     return RenderedStory(nonce, len(view.pairs), view.passages, row, section)
 
 
-def _fill(html: str, nonce: str, number: int, story_id: str) -> str:
-    """``html`` of a ``RenderedStory`` with its placeholders replaced by the story's number and id."""
-    return html.replace(f"@{nonce}N@", str(number)).replace(f"@{nonce}I@", escape(story_id))
-
-
-def _fill_bytes(html: bytes, nonce: str, number: int, story_id: str) -> bytes:
-    """``_fill`` on the UTF-8 bytes of a rendering (the page is put together, and written, as bytes)."""
+def _fill(html: bytes, nonce: str, number: int, story_id: str) -> bytes:
+    """The UTF-8 bytes of a ``RenderedStory``'s row or section with its placeholders replaced by its number and id."""
     number_mark, id_mark = f"@{nonce}N@".encode(), f"@{nonce}I@".encode()
     return html.replace(number_mark, str(number).encode()).replace(id_mark, str(escape(story_id)).encode("utf-8"))
 
@@ -1170,8 +1165,8 @@ def page_bytes(
                 if len(fresh) >= KEEP_BATCH:
                     cache.put_rendered_stories(fresh)
                     fresh = {}
-        rows.append(_fill_bytes(row, nonce, i, story.id))
-        sections.append(_fill_bytes(section, nonce, i, story.id))
+        rows.append(_fill(row, nonce, i, story.id))
+        sections.append(_fill(section, nonce, i, story.id))
         passages += shown
     if cache is not None and fresh:
         cache.put_rendered_stories(fresh)

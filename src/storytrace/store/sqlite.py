@@ -161,7 +161,7 @@ class Store:
         return bool(self.db.execute("PRAGMA encoding").fetchone()[0] == "UTF-8")
 
     def _as_bytes(self, column: str) -> str:
-        """``column`` in a SELECT, to be read as UTF-8 bytes (with ``_utf8_of``) without decoding where SQLite can."""
+        """``column`` in a SELECT, read as UTF-8 bytes where SQLite can hand them out undecoded (else as text)."""
         return f"CAST({column} AS BLOB)" if self._utf8 else column
 
     def _has_schema(self) -> bool:
@@ -424,7 +424,7 @@ class Store:
     def story_texts(self, signatures: Sequence[str]) -> dict[str, StoryText]:
         """The kept JSON texts (``stories_json.StoryText``) of those story ``signatures`` that have one."""
         query = f"SELECT signature, {self._as_bytes('result')} FROM story_results WHERE signature IN ({{marks}})"
-        return {sig: StoryText.from_kept(_utf8_of(result)) for sig, result in self._rows_where_in(query, signatures)}
+        return {sig: StoryText.from_kept(result) for sig, result in self._rows_where_in(query, signatures)}
 
     def put_story_texts(self, texts: Mapping[str, StoryText]) -> None:
         """Keep stories' JSON texts under their signatures (members, texts, settings, code), in one transaction.
