@@ -35,7 +35,6 @@ import numpy as np
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency
 from storytrace.facts.story import ArticleFacts, article_facts
-from storytrace.forks import fork_pool
 from storytrace.model import Article
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
@@ -96,7 +95,7 @@ class Ahead:
         _CANCEL = context.Event()
         self.cancel = _CANCEL
         try:
-            self.pool = fork_pool(1)
+            self.pool = context.Pool(1)
         finally:
             _INPUT = None
         spans = [(start, min(start + CHUNK, len(articles))) for start in range(0, len(articles), CHUNK)]

@@ -69,7 +69,6 @@ from storytrace.cluster.stream import (
 )
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import article_facts, story_entities, story_facts
-from storytrace.forks import fork_pool
 from storytrace.ingest import FileRead, read_paths_by_file
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.report.documents import article_meta, story_json
@@ -511,7 +510,7 @@ def analyze_stories(
     _WORK = (list(todo), scorer, embedder, memo, render, ahead)
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
-        with fork_pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             for key, text, spent, asked, rendering in pool.imap_unordered(_work_on, order):
                 times.add(spent)
                 memo.new.update(asked)
