@@ -200,11 +200,35 @@ def show(label: str, fig: dict[str, Any]) -> None:
         f"    CPU s per stage: {cpu}",
         flush=True,
     )
+    print(budget_line(fig))
     for label, stories, pairs, cpu_s, per_story, per_pair in fig.get("by_size", []):
         print(
             f"    stories of {label:>5} articles: {stories:5d} stories  {pairs:6d} pairs  CPU {cpu_s:6.1f} s  "
             f"{per_story:7.1f} ms/story  {per_pair:5.1f} ms/pair"
         )
+
+
+# The issue's throughput target, for the budget line.
+TARGET_DOCS_PER_SECOND = 600
+
+
+def budget_line(fig: dict[str, Any], cores: int | None = None) -> str:
+    """CPU ms per article, per stage and in all, against what ``TARGET_DOCS_PER_SECOND`` allows on ``cores``.
+
+    At the target, every core together may spend ``cores * 1000 / target`` ms
+    per article, and the main process, whose clusterer is sequential, at most
+    ``1000 / target`` ms: even with every other stage free it cannot go faster.
+    """
+    n, cores = max(1, fig["articles"]), cores or os.cpu_count() or 1
+    per = {s: 1000 * fig["cpu"][s] / n for s in STAGES if fig["cpu"].get(s)}
+    shown = "  ".join(f"{s} {ms:.2f}" for s, ms in per.items())
+    total = sum(per.values())  # "ahead" is the helper process's own CPU, beside the stages
+    main = 1000 * fig["cpu_total"] / n
+    return (
+        f"    CPU ms per article: {shown}  (all stages {total:.2f}, the main process {main:.2f}); "
+        f"{TARGET_DOCS_PER_SECOND} docs/s on {cores} cores allows {cores * 1000 / TARGET_DOCS_PER_SECOND:.2f} in all "
+        f"and {1000 / TARGET_DOCS_PER_SECOND:.2f} in the main process"
+    )
 
 
 def main() -> None:
