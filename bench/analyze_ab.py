@@ -53,7 +53,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analyze_speed import DATA, write_reuters
+from analyze_speed import DATA, reuters_missing, write_reuters
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -192,8 +192,7 @@ def main() -> None:
     parser.add_argument("--rerun-rounds", type=int, default=0, help="re-runs timed on --same's stores (see above)")
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
-    if not (args.data / "reuters21578").is_dir():
-        print(f"skipped: {args.data / 'reuters21578'} is absent")
+    if reuters_missing(args.data):
         return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

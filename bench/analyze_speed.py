@@ -63,6 +63,15 @@ def reuters_date(value: str) -> str | None:
         return None
 
 
+def reuters_missing(data: Path = DATA) -> bool:
+    """True, after printing the benchmarks' "skipped" line, when ``data`` holds no Reuters-21578 folder."""
+    folder = data / "reuters21578"
+    if folder.is_dir():
+        return False
+    print(f"skipped: {folder} not found")
+    return True
+
+
 def write_reuters(out: Path, skip: int, n: int, data: Path = DATA) -> int:
     """Records of the non-empty bodies number ``skip`` to ``skip + n`` (NEWID order) into ``out``."""
     seen = written = 0
@@ -245,8 +254,7 @@ def main() -> None:
         paths, db, out_dir = args.child
         print(json.dumps(child([Path(p) for p in paths.split(",")], Path(db), Path(out_dir), args.lexical)))
         return
-    if not (args.data / "reuters21578").exists():
-        print(f"skipped: {args.data / 'reuters21578'} not found")
+    if reuters_missing(args.data):
         return
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.profile:

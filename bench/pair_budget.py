@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analyze_speed import DATA, write_reuters
+from analyze_speed import DATA, reuters_missing, write_reuters
 from storytrace import pipeline
 from storytrace.store import Store
 
@@ -83,8 +83,7 @@ def main() -> int:
     ap.add_argument("--budgets", default="40,20", help="values of ALL_PAIRS_MAX_ARTICLES; the first is the reference")
     ap.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder")
     args = ap.parse_args()
-    if not (args.data / "reuters21578").exists():
-        print(f"skipped: {args.data / 'reuters21578'} not found")
+    if reuters_missing(args.data):
         return 0
     budgets = [int(b) for b in args.budgets.split(",")]
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analyze_speed import DATA, write_reuters
+from analyze_speed import DATA, reuters_missing, write_reuters
 
 STORYTRACE = [sys.executable, "-m", "storytrace"]
 
@@ -63,8 +63,7 @@ def main() -> None:
     parser.add_argument("--rerun", type=int, default=100)
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
-    if not (args.data / "reuters21578").is_dir():
-        print(f"skipped: {args.data / 'reuters21578'} is absent")
+    if reuters_missing(args.data):
         return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

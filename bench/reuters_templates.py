@@ -43,7 +43,7 @@ from typing import Any
 
 import _join_data as J
 from _data import DEFAULT_DATA
-from analyze_speed import reuters_articles
+from analyze_speed import reuters_articles, reuters_missing
 from storytrace.align.compare import prepare
 from storytrace.cluster import stream
 from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
@@ -123,8 +123,7 @@ def main() -> int:
     parser.add_argument("--distinct-anywhere", type=float, nargs="*", default=[], metavar="SHARE")
     parser.add_argument("--semantic", action="store_true", help="the default embedder's join (static), not the lexical")
     args = parser.parse_args()
-    if not (args.data / "reuters21578").is_dir():
-        print(f"skipped: {args.data / 'reuters21578'} not found")
+    if reuters_missing(args.data):
         return 0
     articles = reuters_articles(args.n, args.data)
     prepared = [prepare(a) for a in articles]

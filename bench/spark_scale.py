@@ -51,7 +51,7 @@ from typing import Any
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy, and inherited by Spark's JVM and Python workers
 
 from _machine import machine_ceiling
-from analyze_speed import write_reuters
+from analyze_speed import reuters_missing, write_reuters
 from cluster_quality import score
 from storytrace.cli import _spark_conf
 from storytrace.errors import UsageError
@@ -232,8 +232,7 @@ def main() -> int:
     )
     parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
-    if not (args.data / "reuters21578").exists():
-        print(f"skipped: {args.data / 'reuters21578'} not found")
+    if reuters_missing(args.data):
         return 0
     try:
         extra = _spark_conf(args.conf)  # as ``storytrace batch --conf`` reads them

@@ -35,7 +35,7 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-from analyze_speed import reuters_articles
+from analyze_speed import reuters_articles, reuters_missing
 from cluster_quality import score
 from spark_scale import DATA
 from storytrace.cluster.dedup import DuplicateIndex
@@ -169,8 +169,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the replay's figures here (for bench/spark_cost.py)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
-    if not (args.data / "reuters21578").exists():
-        print(f"skipped: {args.data / 'reuters21578'} not found")
+    if reuters_missing(args.data):
         return 0
     articles = reuters_articles(args.n, args.data)
     t0 = time.perf_counter()
