@@ -141,6 +141,35 @@ def test_quoted_words_are_told_apart() -> None:
     assert 0 < f["quoted_share"] < 1
 
 
+# Every quotation mark real text uses, in every role: none may break the quote finder (a right single quote
+# opening "’90s" or "rock ’n’ roll" once raised KeyError and aborted a 300-article run).
+QUOTE_MARKS = ['"', "“", "”", "„", "‟", "'", "‘", "’", "‚", "‛", "`", "``", "''", "«", "»", "‹", "›", "「", "」", "『", "』"]
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Rock ’n’ roll of the ’90s was “loud”, fans said.", ["loud"]),  # elisions are apostrophes
+        ("The ’90s were 'great', he said.", ["great"]),
+        ("„Guten Tag“, sagte sie.", ["Guten Tag"]),  # German low-high quotes
+        ("»Hallo«, sagte er.", ["Hallo"]),  # guillemets written inwards
+        ("« Bonjour », dit-il.", [" Bonjour "]),  # French spacing
+        ("「こんにちは」と言った。", ["こんにちは"]),  # CJK corner brackets, no spaces
+        ("``Hello,'' he said.", ["Hello,"]),  # PA's doubled marks
+        ("He said “no' and left.", ["no' and left."]),  # a mark of another family does not close it
+    ],
+)
+def test_every_quote_mark_opens_closes_or_is_an_apostrophe(text: str, quoted: list[str]) -> None:
+    assert [text[a:b] for a, b in quote_spans(text)] == quoted
+
+
+@given(st.lists(st.sampled_from([*QUOTE_MARKS, " ", "a", "9", ".", ",", "\n\n", "n"]), max_size=40))
+def test_quote_spans_never_raise_and_stay_inside(parts: list[str]) -> None:
+    text = "".join(parts)
+    spans = quote_spans(text)
+    assert all(0 <= a < b <= len(text) for a, b in spans)
+
+
 def test_aligner_features_are_separate_and_complete() -> None:
     f = derivation_features("a b c", ["a b c"], 0.5, {"verbatim": 0.25, "invented": 1.0})
     assert set(f) == set(ALL_FEATURES)

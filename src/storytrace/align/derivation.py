@@ -325,10 +325,23 @@ def tile_order(tiles: Sequence[Tile]) -> float:
     return sum(b > a for a, b in zip(starts, starts[1:], strict=False)) / (len(starts) - 1)
 
 
-# Quotation marks: curly and straight double quotes, PA's ``...'' and `...' and
-# single quotes; a straight or single mark opens before a word and closes after one (an
-# apostrophe inside a word is neither).
-_QUOTE = re.compile(r"``|''|[\"“”«»'‘’`]")
+# Quotation marks: straight, curly, low (German „…“), guillemets and CJK corner brackets, PA's ``...''
+# and `...'. A mark closes a quotation opened by any mark of its family (double, single, angle, corner),
+# whichever way round it is written: real text mixes them (“…" or »…«). A straight or single mark opens
+# before a word and closes after one; between two letters it is an apostrophe (don't, rock ’n’ roll).
+_QUOTE_FAMILY = {
+    **dict.fromkeys(('"', "“", "”", "„", "‟", "``", "''"), "double"),
+    **dict.fromkeys(("'", "‘", "’", "‚", "‛", "`"), "single"),
+    **dict.fromkeys(("«", "»", "‹", "›"), "angle"),
+    **dict.fromkeys(("「", "」", "『", "』"), "corner"),
+}
+# Marks that are written one way only in practice, whatever stands around them (CJK text has no spaces).
+_FIXED_ROLE = {"``": "open", "''": "close", "「": "open", "『": "open", "」": "close", "』": "close"}
+# A mark with nothing but spaces around it takes the role it usually has.
+_OPENS_ALONE = frozenset(("“", "„", "‟", "‚", "‛", "«", "‹"))
+_CLOSES_ALONE = frozenset(("”", "»", "›"))
+_NEVER_OPENS = frozenset(("’",))  # the apostrophe's own character: ’90s, ’n’ are elisions, not quotations
+_QUOTE = re.compile("``|''|[" + re.escape("".join(m for m in _QUOTE_FAMILY if len(m) == 1)) + "]")
 _PARAGRAPH = re.compile(r"\n\s*\n")
 
 
@@ -353,21 +366,23 @@ def quote_spans(text: str) -> list[Span]:
 
 
 def _quote_role(text: str, start: int, end: int) -> str:
-    """``open``, ``close`` or ``none`` (an apostrophe, or a mark between two spaces)."""
+    """``open``, ``close`` or ``none`` (an apostrophe, or a mark between two spaces).
+
+    The context decides first (a mark after a word and before a space closes, whichever way it is
+    written: „…“ closes with “); a mark between two spaces takes its own usual role.
+    """
     mark = text[start:end]
-    if mark in ("``", "`", "“", "«"):
-        return "open"
-    if mark in ("''", "”", "»"):
-        return "close"
+    if mark in _FIXED_ROLE:
+        return _FIXED_ROLE[mark]
     before = text[start - 1] if start else " "
     after = text[end] if end < len(text) else " "
     if _wordish(before) and _wordish(after):
         return "none"  # an apostrophe: don't, O'Neill
     if _wordish(after) and not _wordish(before) and before not in ".,!?;:":
-        return "open"
+        return "none" if mark in _NEVER_OPENS else "open"
     if (_wordish(before) or before in ".,!?;:") and not _wordish(after):
         return "close"
-    return "none"
+    return "open" if mark in _OPENS_ALONE else "close" if mark in _CLOSES_ALONE else "none"
 
 
 def _wordish(ch: str) -> bool:
@@ -375,11 +390,8 @@ def _wordish(ch: str) -> bool:
 
 
 def _closes(opening: str, mark: str) -> bool:
-    if opening in ('"', "“"):
-        return mark in ('"', "”")
-    if opening in ("'", "‘", "`"):
-        return mark in ("'", "’")
-    return mark == {"``": "''", "«": "»"}[opening]
+    """Whether ``mark`` can close a quotation that ``opening`` opened: any two marks of one family."""
+    return _QUOTE_FAMILY[opening] == _QUOTE_FAMILY[mark]
 
 
 def _pieces(start: int, end: int, spans: Sequence[Span]) -> list[tuple[int, int, bool]]:
