@@ -143,7 +143,29 @@ def test_quoted_words_are_told_apart() -> None:
 
 # Every quotation mark real text uses, in every role: none may break the quote finder (a right single quote
 # opening "’90s" or "rock ’n’ roll" once raised KeyError and aborted a 300-article run).
-QUOTE_MARKS = ['"', "“", "”", "„", "‟", "'", "‘", "’", "‚", "‛", "`", "``", "''", "«", "»", "‹", "›", "「", "」", "『", "』"]
+QUOTE_MARKS = [
+    '"',
+    "“",
+    "”",
+    "„",
+    "‟",
+    "'",
+    "‘",
+    "’",
+    "‚",
+    "‛",
+    "`",
+    "``",
+    "''",
+    "«",
+    "»",
+    "‹",
+    "›",
+    "「",
+    "」",
+    "『",
+    "』",
+]
 
 
 @pytest.mark.parametrize(
