@@ -206,7 +206,8 @@ def test_the_store_keeps_only_the_latest_analysis(tmp_path: Path) -> None:
     assert kept == latest.document
     outline = json.loads(rows[0][0])  # the order and the stories' keys, not their texts: those are kept once
     assert outline["articles"] == [a["id"] for a in latest.document["articles"]]
-    assert [s for s, _ in outline["stories"]] == latest.story_keys
+    assert [s for s, _, _ in outline["stories"]] == latest.story_keys
+    assert [i for _, _, i in outline["stories"]] == [s["id"] for s in latest.document["stories"]]
     assert len(rows[0][0]) < len(latest.document_json) / 2
 
 
@@ -217,3 +218,87 @@ def test_the_latest_document_is_none_when_a_story_it_names_is_gone(tmp_path: Pat
         assert latest_document(store) is not None
         store.db.execute("DELETE FROM story_results")
         assert latest_document(store) is None  # the UI then analyses again
+
+
+FERRY = [
+    "The Oskay ferry will run two extra sailings each weekend from June, the operator Greywater Lines said on Friday.",
+    "Greywater Lines adds two weekend sailings on the Oskay ferry route from June after demand rose by a fifth.",
+]
+
+
+def _ids_to_members(document: dict[str, object]) -> dict[str, set[str]]:
+    return {str(s["id"]): set(s["articles"]) for s in document["stories"]}  # type: ignore[attr-defined,index]
+
+
+def test_a_story_id_once_shown_names_the_same_story_after_more_articles(tmp_path: Path) -> None:
+    first = write(tmp_path, "first.jsonl", records(BRIDGE[:2], "b", "2024-03-05") + records(KETTLE, "k", "2024-03-06"))
+    # more: the kettle story grows past the bridge one; a new story starts before both; the bridge story grows
+    more = write(
+        tmp_path,
+        "more.jsonl",
+        records(FERRY, "f", "2024-03-01")
+        + records([KETTLE_MORE, KETTLE[0] + " Refunds are also offered."], "km", "2024-03-07")
+        + records([BRIDGE[2]], "bl", "2024-03-08"),
+    )
+    with Store(tmp_path / "s.db") as store:
+        before = _ids_to_members(analyze([first], store).document)
+        after_doc = analyze([first, more], store).document
+        again = analyze([first, more], store).document
+    after = _ids_to_members(after_doc)
+    assert len(before) == 2 and len(after) == 3
+    for story_id, members in before.items():
+        assert members <= after[story_id], (story_id, members, after)  # the same story, grown
+    (new_id,) = set(after) - set(before)
+    assert after[new_id] == {"f0", "f1"}
+    assert [s["id"] for s in after_doc["stories"]][0] == next(i for i, m in after.items() if "k0" in m)  # by size
+    assert again == after_doc  # the same ids and the same document when nothing changed
+    member_story = {a["id"]: a["story"] for a in after_doc["articles"]}
+    assert all(member_story[aid] == sid for sid, members in after.items() for aid in members)
+
+
+def test_an_older_store_names_its_stories_by_place_until_analysed_again(tmp_path: Path) -> None:
+    path = write(tmp_path, "in.jsonl", records(BRIDGE, "b", "2024-03-05") + records(KETTLE, "k", "2024-03-06"))
+    with Store(tmp_path / "s.db") as store:
+        analysed = analyze([path], store)
+        outline = json.loads(store.latest_analysis() or "{}")
+        old = {"outline": 1, "articles": outline["articles"], "stories": [s[:2] for s in outline["stories"]]}
+        store.save_analysis(json.dumps(old))  # as version 1 kept it: no ids
+        kept = latest_document(store)
+    assert kept is not None and [s["id"] for s in kept["stories"]] == ["s1", "s2"]
+    assert [s["articles"] for s in kept["stories"]] == [s["articles"] for s in analysed.document["stories"]]
+
+
+def test_the_same_text_with_new_metadata_updates_it_and_the_analysis(tmp_path: Path) -> None:
+    text = "\n".join(BRIDGE)
+    (tmp_path / "s.txt").write_text(text, "utf-8")
+    store_path = tmp_path / "s.db"
+    with Store(store_path) as store:
+        first = analyze([tmp_path / "s.txt"], store, published="2024-06-17")
+        without_date = analyze([tmp_path / "s.txt"], store)
+        redated = analyze([tmp_path / "s.txt"], store, published="2024-06-18")
+        stored = store.get("s")
+    assert first.updated == {} and without_date.updated == {}  # a record without a date keeps the stored one
+    assert without_date.document == first.document and without_date.problems == []
+    assert redated.updated == {"s": ("published: 2024-06-17 → 2024-06-18",)} and redated.problems == []
+    assert stored is not None and stored.published == "2024-06-18" and stored.text == text
+    assert redated.document["articles"][0]["published"] == "2024-06-18"  # analysed again with its new date
+
+
+def test_new_metadata_in_records_is_stored_and_said_but_a_new_text_is_a_conflict(tmp_path: Path) -> None:
+    base = {"id": "a1", "text": BRIDGE[0], "title": "Bridge falls", "source": "Velm Post", "published": "2024-03-04"}
+    changed = {**base, "title": "Saltmarsh Bridge falls", "authors": ["R. Ambler"], "url": "https://velm.example/1"}
+    with Store(tmp_path / "s.db") as store:
+        store.add([Article(**{**base, "authors": ()})])  # type: ignore[arg-type]
+        report = store.add([Article(**{**changed, "authors": ("R. Ambler",)})])  # type: ignore[arg-type]
+        conflict = store.add([Article(**{**base, "text": BRIDGE[1], "authors": ()})])  # type: ignore[arg-type]
+        stored = store.get("a1")
+    assert report.updated == {
+        "a1": (
+            "title: Bridge falls → Saltmarsh Bridge falls",
+            "url: none → https://velm.example/1",
+            "authors: none → R. Ambler",
+        )
+    }
+    assert stored is not None and stored.title == "Saltmarsh Bridge falls" and stored.authors == ("R. Ambler",)
+    assert stored.text == BRIDGE[0] and conflict.conflicts == ["a1"]
+    assert "already stored with a different text" in str(conflict.problems[0])

@@ -28,13 +28,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency
 from storytrace.facts.story import ArticleFacts, article_facts
+from storytrace.isolation import debugging
 from storytrace.model import Article
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
@@ -110,11 +111,11 @@ class Ahead:
         results = AheadResults()
         try:
             for vector_task in self.vector_tasks:
-                vectors, cpu = vector_task.get()
+                vectors, cpu = _finished(vector_task)
                 results.vectors.update(vectors)
                 results.cpu += cpu
             for facts_task in self.facts_tasks:
-                facts, cpu = facts_task.get()
+                facts, cpu = _finished(facts_task)
                 results.facts.update(facts)
                 results.cpu += cpu
         finally:
@@ -126,6 +127,23 @@ class Ahead:
         self.cancel.set()
         self.pool.terminate()
         self.pool.join()
+
+
+R = TypeVar("R")
+
+
+def _finished(task: AsyncResult[tuple[dict[str, R], float]]) -> tuple[dict[str, R], float]:
+    """A task's results, or none if it failed: what the helper did not finish is computed later, as always.
+
+    A failure here is the same pure function failing on the same article, so the story workers meet it
+    again and record it as the story's problem (``isolation``); the helper only loses its head start.
+    """
+    try:
+        return task.get()
+    except Exception:  # noqa: BLE001 - see above: never a reason to stop the run
+        if debugging():
+            raise
+        return {}, 0.0
 
 
 def _prepared(start: int, end: int) -> list[Prepared]:

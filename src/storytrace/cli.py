@@ -9,10 +9,11 @@ Not here: any analysis logic; every command calls library functions.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +31,7 @@ from storytrace.cluster import group_articles
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
+from storytrace.isolation import StageProblem, articles_text
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.pipeline import (
     Analysis,
@@ -149,6 +151,12 @@ def _report_problems(problems: Sequence[InputProblem]) -> None:
         _say(str(p))
 
 
+def _report_updates(updated: Mapping[str, Sequence[str]]) -> None:
+    """One line per stored article whose metadata a record changed (its text is the same)."""
+    for article_id, changes in updated.items():
+        _say(f"note: '{article_id}' is stored with the same text; updated its {'; '.join(changes)}")
+
+
 @contextmanager
 def _progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback drawing one bar per stage on stderr."""
@@ -197,7 +205,9 @@ def ingest(
             before = set(store.story_assignments().values())
             with _progress_bar() as progress:
                 story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)
+        _report_updates(report.updated)
         dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
+        dup += f", {len(report.updated)} with new metadata" if report.updated else ""
         opened = len(set(story_of.values()) - before)
         out.print(
             f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
@@ -231,13 +241,17 @@ def analyze(
                 result = run_analysis(
                     paths, store, published=published, progress=progress, embedder=embedder, render=True
                 )
-            page = report_page(result, store)  # stories rendered before (same signature) come from the store
+            failed = result.story_problems()
+            page = report_page(result, store, problems=failed)  # stories rendered before come from the store
         _report_problems(result.problems)
+        _report_updates(result.updated)
+        for line in failed:
+            _say(line)
         write_outputs(result, page, out_dir)
         report = out_dir / "report.html"
         print_story_table(result)
         out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
-        return 1 if result.problems else 0
+        return 1 if result.problems or failed else 0
 
     _guard(run)
 
@@ -290,16 +304,18 @@ def compare(
         art_a = _one_article(a, db, published, problems)
         art_b = _one_article(b, db, published, problems)
         _report_problems(problems)
-        if db is not None:
-            with Store(db) as store:
-                comparison = compare_articles(art_a, art_b, embedder=_embedder(store, lexical, embedder_name))
-        else:
-            comparison = compare_articles(art_a, art_b, embedder=_embedder(None, lexical, embedder_name))
+        failed: list[StageProblem] = []
+        with Store(db) if db is not None else contextlib.nullcontext() as store:
+            embedder = _embedder(store, lexical, embedder_name)
+            comparison = compare_articles(art_a, art_b, embedder=embedder, problems=failed)
         if as_json:
-            sys.stdout.write(json.dumps(comparison_json(comparison), ensure_ascii=False, indent=1) + "\n")
+            document = comparison_json(comparison, failed)
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         else:
             _print_comparison(comparison)
-        return 1 if problems else 0
+        for p in failed:  # what failed is said after the partial result, which holds what succeeded
+            _say(f"compare ({articles_text(p.articles)}): {p.stage} failed: {p.error}")
+        return 1 if problems or failed else 0
 
     _guard(run)
 

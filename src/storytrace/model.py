@@ -20,6 +20,15 @@ REUSE_RELATIONS = frozenset({"verbatim", "near_verbatim", "paraphrase"})
 DERIVATIONS = ("wholly_derived", "partially_derived", "non_derived")
 
 
+def story_name(number: int) -> str:
+    """A story's id from its number in the store (0 for the first story the store opened): ``s1``, ``s2``, ….
+
+    The number never changes once given, so neither does the id: a link to ``/stories/s4`` keeps naming the
+    same story however many stories are added or grow past it.
+    """
+    return f"s{number + 1}"
+
+
 def relation_family(relation: str) -> str:
     """``reuse`` for verbatim, near_verbatim and paraphrase; the relation itself otherwise."""
     return "reuse" if relation in REUSE_RELATIONS else relation

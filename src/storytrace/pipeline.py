@@ -50,6 +50,7 @@ from storytrace.align.compare import (
     prepare,
     sentence_space,
     text_digest,
+    uncleaned,
 )
 from storytrace.align.match import align_planned, plan_alignment, semantic_similarity
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
@@ -68,9 +69,10 @@ from storytrace.cluster.stream import (
     stream_labels,
 )
 from storytrace.facts.entities import load_model as load_entity_model
-from storytrace.facts.story import article_facts, story_entities, story_facts
+from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, read_paths_by_file
-from storytrace.model import Article, Comparison, InputProblem
+from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
+from storytrace.model import Article, Comparison, InputProblem, story_name
 from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
@@ -89,7 +91,8 @@ NEAREST_ARTICLES = 10
 # A story with more sentences than this is aligned on indexed candidates
 # (``align.candidates.story_candidates``) rather than every sentence pair.
 STORY_EXACT_MAX_SENTENCES = 600
-OUTLINE_VERSION = 1  # of what the store keeps of an analysis (``outline_of``)
+OUTLINE_VERSION = 2  # of what the store keeps of an analysis (``outline_of``); 2 keeps each story's id
+OUTLINE_VERSIONS = (1, 2)  # those read: 1 named stories by their place (s1 the largest)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -158,6 +161,7 @@ class Analysis:
     problems: list[InputProblem] = field(default_factory=list)
     added: int = 0
     stories: list[StoryOutline] = field(default_factory=list)  # per story of the document, in order
+    updated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stored ids re-read with new metadata
 
     @functools.cached_property
     def document(self) -> dict[str, Any]:
@@ -169,6 +173,10 @@ class Analysis:
     def document_json(self) -> str:
         """The ``stories.json`` text."""
         return self.document_utf8.decode("utf-8")
+
+    def story_problems(self) -> list[str]:
+        """One line per stage that failed in a story (``story s12 (articles a, b): align failed: …``)."""
+        return [StageProblem.from_json(p).line(o.id) for o in self.stories for p in o.text.problems()]
 
     @property
     def story_keys(self) -> list[str]:
@@ -185,10 +193,22 @@ def write_report(analysis: Analysis, store: Store | None = None, generated: str 
     return report_page(analysis, store, generated).decode("utf-8")
 
 
-def report_page(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> bytes:
-    """``write_report``'s page as the UTF-8 bytes ``report.html`` holds (put together as bytes: see ``page_bytes``)."""
+def report_page(
+    analysis: Analysis,
+    store: Store | None = None,
+    generated: str | None = None,
+    problems: list[str] | None = None,
+) -> bytes:
+    """``write_report``'s page as the UTF-8 bytes ``report.html`` holds (put together as bytes: see ``page_bytes``).
+
+    ``problems`` gets a line for each story that could not be rendered (its section says so).
+    """
     page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
-    return page_bytes(page, analysis.texts, len(analysis.texts), generated=generated, cache=store)
+    failed: list[tuple[str, StageProblem]] = []
+    html = page_bytes(page, analysis.texts, len(analysis.texts), generated=generated, cache=store, problems=failed)
+    if problems is not None:
+        problems.extend(p.line(story_id) for story_id, p in failed)
+    return html
 
 
 def write_outputs(analysis: Analysis, page: str | bytes, out_dir: Path) -> None:
@@ -324,17 +344,23 @@ def analyze_articles(
     by_label: dict[int, list[Article]] = {}
     for art, label in zip(articles, labels, strict=True):
         by_label.setdefault(label, []).append(art)
-    groups = sorted(
-        (sorted(g, key=member_order) for g in by_label.values()),
-        key=lambda g: (-len(g), _first_time(g)),
+    labelled = sorted(
+        ((label, sorted(g, key=member_order)) for label, g in by_label.items()),
+        key=lambda lg: (-len(lg[1]), _first_time(lg[1]), lg[0]),
     )
+    ids = [story_name(label) for label, _ in labelled]
+    groups = [g for _, g in labelled]
     settings = _settings_signature(scorer, embedder, agencies)
     signatures = [_story_signature(g, settings) for g in groups]
     with times.stage("store"):
         kept = store.story_texts(signatures) if store is not None else {}
-    texts: list[StoryText | None] = [kept.get(signature) for signature in signatures]
+    # A story kept with problems is analysed again: the failure may have been passing, and it is said again.
+    texts: list[StoryText | None] = [
+        text if (text := kept.get(signature)) is not None and not text.has_problems else None
+        for signature in signatures
+    ]
     todo: list[tuple[int, str, list[Prepared]]] = [
-        (k, f"s{k + 1}", prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
+        (k, ids[k], prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
     ]
     memo = _derivation_memo(todo, settings, store, times)
     fresh: dict[str, StoryText] = {}
@@ -359,7 +385,7 @@ def analyze_articles(
         outlines = []
         for k, (group, signature, written) in enumerate(zip(groups, signatures, texts, strict=True)):
             assert written is not None  # every story was kept or analysed
-            outlines.append(StoryOutline(f"s{k + 1}", signature, tuple(a.id for a in group), written))
+            outlines.append(StoryOutline(ids[k], signature, tuple(a.id for a in group), written))
         document = _document_of([a.id for a in articles], outlines)
     return AnalysedText(document, outlines)
 
@@ -375,11 +401,11 @@ def _document_of(article_ids: Sequence[str], outlines: Sequence[StoryOutline]) -
 def outline_of(analysed: AnalysedText, article_ids: Sequence[str]) -> str:
     """What the store keeps of an analysis (``Store.save_analysis``): the outline, not the document.
 
-    The outline is the articles' order and each story's signature and members,
-    in the document's order. The stories' texts are kept already (``story_results``).
+    The outline is the articles' order and each story's signature, members
+    and id, in the document's order. The stories' texts are kept already (``story_results``).
     Keeping the whole document instead wrote about 58 MB at 10,000 articles on every run (0.5 s).
     """
-    stories = [[o.key, list(o.members)] for o in analysed.stories]
+    stories = [[o.key, list(o.members), o.id] for o in analysed.stories]
     return json.dumps({"outline": OUTLINE_VERSION, "articles": list(article_ids), "stories": stories})
 
 
@@ -392,15 +418,16 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     kept = _latest_kept(store)
     if kept is None:
         return None
-    if kept.get("outline") != OUTLINE_VERSION:
+    if kept.get("outline") not in OUTLINE_VERSIONS:
         return kept if "articles" in kept and "stories" in kept else None
-    texts = store.story_texts([signature for signature, _ in kept["stories"]])
+    texts = store.story_texts([entry[0] for entry in kept["stories"]])
     outlines = []
-    for k, (signature, members) in enumerate(kept["stories"]):
+    for k, (signature, members, *named) in enumerate(kept["stories"]):
         text = texts.get(signature)
         if text is None:
             return None
-        outlines.append(StoryOutline(f"s{k + 1}", signature, tuple(members), text))
+        story_id = named[0] if named else f"s{k + 1}"  # outline 1 named stories by their place
+        outlines.append(StoryOutline(story_id, signature, tuple(members), text))
     document: dict[str, Any] = json.loads(_document_of(kept["articles"], outlines))
     return document
 
@@ -414,9 +441,9 @@ def latest_signatures(store: Store) -> set[str] | None:
     kept = _latest_kept(store)
     if kept is None:
         return set()
-    if kept.get("outline") != OUTLINE_VERSION:
+    if kept.get("outline") not in OUTLINE_VERSIONS:
         return None
-    return {signature for signature, _ in kept["stories"]}
+    return {entry[0] for entry in kept["stories"]}
 
 
 def _latest_kept(store: Store) -> dict[str, Any] | None:
@@ -550,8 +577,12 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
     rendering = None
     if render:
         with times.stage("report"):
-            meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
-            rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
+            try:
+                meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
+                rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
+            except Exception:  # noqa: BLE001 - the page is put together in the main process, which says why
+                if debugging():
+                    raise
     return key, text, times, asked, rendering
 
 
@@ -564,10 +595,39 @@ def _analysed_text(
     memo: DerivationMemo,
     ahead: AheadResults,
 ) -> tuple[dict[str, Any], StoryText]:
-    """``analyze_story``, and the story's JSON text as the document and the store take it (timed as "document")."""
-    story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
-    with times.stage("document"):
-        return story, story_text(story, [article_meta(p.article, p.clean) for p in members])
+    """``analyze_story``, and the story's JSON text as the document and the store take it (timed as "document").
+
+    Whatever ``analyze_story`` could not isolate still costs this story alone: it is written bare
+    (``bare_story``), its articles listed, with the problem.
+    """
+    problems: list[StageProblem] = []
+    ids = [p.article.id for p in members]
+
+    def analysed() -> tuple[dict[str, Any], StoryText]:
+        story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
+        with times.stage("document"):
+            return story, story_text(story, [article_meta(p.article, p.clean) for p in members])
+
+    def bare() -> tuple[dict[str, Any], StoryText]:
+        story = bare_story(story_id, members, problems)
+        return story, story_text(story, [article_meta(p.article, uncleaned(p.article)) for p in members])
+
+    return attempt("story", ids, analysed, bare, problems)
+
+
+def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[StageProblem]) -> dict[str, Any]:
+    """The story object of a story none of whose stages could be run: its articles, and why."""
+    return {
+        "id": story_id,
+        "title": next((p.article.title for p in members if p.article.title), None) or "(not analysed)",
+        "articles": [p.article.id for p in members],
+        "first_published": None,
+        "alignments": [],
+        "provenance": dict(NO_PROVENANCE),
+        "facts": dict(NO_FACTS),
+        "pairs": [],
+        "problems": [p.as_json() for p in problems],
+    }
 
 
 class PrecomputedEmbedder:
@@ -600,21 +660,75 @@ def analyze_story(
 ) -> dict[str, Any]:
     """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object.
 
-    ``ahead``: facts of members computed beforehand (``ahead.Ahead``).
+    ``ahead``: facts of members computed beforehand (``ahead.Ahead``). A stage
+    that fails costs what it would have given (a pair's passages, the graph,
+    an article's facts), never the story: the story is written with what
+    succeeded and a ``problems`` list naming each failed stage, its articles
+    and the error (``isolation``).
     """
     times = times or StageTimes()
     start = time.process_time()
     arts = [p.article for p in members]
+    ids = [a.id for a in arts]
+    problems = [problem for p in members for problem in p.problems]
     with times.stage("align"):
-        comparisons = compare_story(members, scorer, embedder, memo)
+        comparisons = aligned_story(members, scorer, embedder, memo, problems)
     with times.stage("trace"):
-        provenance = story_provenance(comparisons, arts)
+        provenance = attempt("trace", ids, lambda: story_provenance(comparisons, arts), lambda: dict(NO_PROVENANCE),
+                             problems)  # fmt: skip
     with times.stage("facts"):
-        facts = compare_facts(members, comparisons, ahead)
+        facts = compare_facts(members, comparisons, ahead, problems)
     with times.stage("document"):
-        story = story_json(story_id, arts, comparisons, provenance, facts)
+        story = attempt(
+            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts),
+            lambda: story_json(story_id, arts, [], dict(NO_PROVENANCE), dict(NO_FACTS)), problems,
+        )  # fmt: skip
+    if problems:
+        story["problems"] = [p.as_json() for p in problems]
     times.stories.append((len(arts), len(comparisons), time.process_time() - start))
     return story
+
+
+def aligned_story(
+    members: Sequence[Prepared],
+    scorer: RelationScorer,
+    embedder: Embedder | None,
+    memo: DerivationMemo | None,
+    problems: list[StageProblem],
+) -> list[Comparison]:
+    """``compare_story``; if the story fails as a whole, its pairs one by one, each failing alone.
+
+    The pairs aligned alone get a sentence space of their own two articles
+    (IDF from the pair, not the story): close, not identical, to what the story
+    would have given. Each pair that fails again is a problem; if none does,
+    the story's own failure is.
+    """
+    try:
+        return compare_story(members, scorer, embedder, memo)
+    except Exception as error:  # noqa: BLE001 - isolated: the pairs are tried one by one below
+        if debugging():
+            raise
+        story_failure = StageProblem("align", tuple(p.article.id for p in members), error_text(error))
+    failed: list[StageProblem] = []
+    comparisons: list[Comparison] = []
+    for i, j in fallback_pairs(len(members)):
+        pair = [members[i], members[j]]
+        ids = [p.article.id for p in pair]
+        work = functools.partial(compare_story, pair, scorer, embedder, memo)
+        comparisons.extend(attempt("align", ids, work, _no_comparisons, failed))
+    problems.extend(failed or [story_failure])
+    return mixed_sources(comparisons)
+
+
+def _no_comparisons() -> list[Comparison]:
+    return []
+
+
+def fallback_pairs(articles: int) -> list[tuple[int, int]]:
+    """The pairs ``aligned_story`` tries alone: every pair, or in a large story each article with the next ones."""
+    if articles <= ALL_PAIRS_MAX_ARTICLES:
+        return list(itertools.combinations(range(articles), 2))
+    return [(i, j) for i in range(articles) for j in range(i + 1, min(i + 1 + NEAREST_ARTICLES, articles))]
 
 
 def prepare_all(
@@ -705,7 +819,10 @@ def story_pairs(doc_cosines: np.ndarray) -> list[tuple[int, int]]:
 
 
 def compare_facts(
-    members: Sequence[Prepared], comparisons: Sequence[Comparison], ahead: AheadResults | None = None
+    members: Sequence[Prepared],
+    comparisons: Sequence[Comparison],
+    ahead: AheadResults | None = None,
+    problems: list[StageProblem] | None = None,
 ) -> dict[str, Any]:
     """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more outlets meet) compared.
 
@@ -713,11 +830,39 @@ def compare_facts(
     or more outlets report: their point is the spelling variants and roles
     across sources. A story told by one outlet alone (updates of one wire
     story) still has its dates, numbers and quotes compared. ``ahead``: members' facts computed
-    beforehand (``ahead.Ahead``), used for the very articles they were computed on.
+    beforehand (``ahead.Ahead``), used for the very articles they were computed on. With ``problems``, a
+    failure costs one article's facts (or the story's entities, or its comparison) and is recorded there.
     """
-    facts = [ahead.facts_of(p) if ahead is not None else article_facts(p) for p in members]
-    entities = story_entities(facts) if len(_outlets(members)) > 1 else []
-    return story_facts(facts, comparisons, entities)
+    if problems is None:
+        facts = [ahead.facts_of(p) if ahead is not None else article_facts(p) for p in members]
+        entities = story_entities(facts) if len(_outlets(members)) > 1 else []
+        return story_facts(facts, comparisons, entities)
+    failed = problems
+    ids = [p.article.id for p in members]
+    facts = [
+        attempt("facts", [p.article.id], functools.partial(compare_facts_of, p, ahead), _no_facts(p), failed)
+        for p in members
+    ]
+    found: list[dict[str, Any]] = []
+    if len(_outlets(members)) > 1:
+        found = attempt("entities", ids, lambda: story_entities(facts), list, failed)
+    return attempt("facts", ids, lambda: story_facts(facts, comparisons, found), lambda: dict(NO_FACTS), failed)
+
+
+def compare_facts_of(prepared: Prepared, ahead: AheadResults | None) -> ArticleFacts:
+    """One article's facts: the helper's (``ahead``) when it computed them for this very article, else computed."""
+    return ahead.facts_of(prepared) if ahead is not None else article_facts(prepared)
+
+
+def _no_facts(prepared: Prepared) -> Callable[[], ArticleFacts]:
+    return lambda: ArticleFacts(prepared, (), (), ())
+
+
+# What a story whose facts could not be compared holds (``problems`` says why).
+NO_FACTS: dict[str, Any] = {
+    "entities": [], "quotes": [], "dates": [], "numbers": [], "agree": [], "differ": [], "unique": {},
+}  # fmt: skip
+NO_PROVENANCE: dict[str, Any] = {"edges": [], "roots": [], "passages": [], "outlets": []}
 
 
 def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
@@ -774,7 +919,8 @@ def analyze(
     """
     times = times or StageTimes()
     with times.stage("ingest"):
-        ids, problems, added = ingest(paths, store, published)
+        ids, report = ingest_report(paths, store, published)
+        problems, added = report.problems, len(report.added)
     progress("ingest", len(ids), len(ids))
     prepared: dict[str, Prepared] = {}
     with times.stage("ingest"):
@@ -786,9 +932,10 @@ def analyze(
     helper = None
     if same_agencies and helpful(len(new), default_workers()):
         helper = Ahead(in_time_order(new), agencies, embedder)
+    placing: list[StageProblem] = []
     try:
         with times.stage("cluster"):
-            story_of = assign_stories(store, embedder, progress, prepared_out=prepared)
+            story_of = assign_stories(store, embedder, progress, prepared_out=prepared, problems=placing)
     except BaseException:
         if helper is not None:
             helper.close()
@@ -811,7 +958,10 @@ def analyze(
     )
     with times.stage("store"):
         store.save_analysis(outline_of(analysed, [a.id for a in articles]))
-    return Analysis(analysed.text, {a.id: a.text for a in articles}, problems, added, analysed.stories)
+    problems += [InputProblem(articles_text(p.articles), f"{p.stage} failed: {p.error}") for p in placing]
+    analysis = Analysis(analysed.text, {a.id: a.text for a in articles}, problems, added, analysed.stories)
+    analysis.updated = report.updated
+    return analysis
 
 
 def assign_stories(
@@ -820,6 +970,7 @@ def assign_stories(
     progress: Progress = _no_progress,
     decider: JoinDecider | None = None,
     prepared_out: dict[str, Prepared] | None = None,
+    problems: list[StageProblem] | None = None,
 ) -> dict[str, int]:
     """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
 
@@ -830,6 +981,10 @@ def assign_stories(
     story, new ones are decided (the learned join, with embeddings when an
     embedder is given). Re-running on an unchanged store assigns nothing.
     The articles it had to clean for their features go into ``prepared_out``.
+
+    An article whose features cannot be computed gets none (it opens a story
+    of its own), a chunk whose vectors cannot be computed is placed on lexical
+    features; either is recorded in ``problems`` (``isolation``).
 
     The replay starts from the store's snapshot of the clusterer
     (``cluster.snapshot``) when one was taken, with the same code and
@@ -842,6 +997,7 @@ def assign_stories(
     total = store.count()
     if len(known) == total:
         return known
+    failed = problems if problems is not None else []
     agencies = agencies_with(store.agency_sources())
     decider = decider or default_join(embedder is not None, model_kind(embedder))
     use_snapshots = os.environ.get("STORYTRACE_SNAPSHOT", "1") != "0"
@@ -863,13 +1019,13 @@ def assign_stories(
                 p = prepare(art, agencies)
                 if prepared_out is not None:
                     prepared_out[art.id] = p
-                content = " ".join(art.text[s:e] for s, e in p.clean.content)
-                fresh[art.id] = (content_words(p), name_terms(content))
+                fresh[art.id] = attempt("cluster", [art.id], functools.partial(_stream_features, p), _no_features,
+                                        failed)  # fmt: skip
         if fresh:
             store.put_stream_features(fresh)
             features.update(fresh)
         fresh_terms = {
-            a.id: (story_document_of(features[a.id][0], a.title).split(), content_stems(a.title or ""))
+            a.id: attempt("cluster", [a.id], functools.partial(_stream_terms, a, features[a.id][0]), _no_terms, failed)
             for a in chunk
             if a.id not in terms
         }
@@ -877,9 +1033,7 @@ def assign_stories(
             store.put_stream_terms(fresh_terms)
             terms.update(fresh_terms)
         clusterer.dedup.add_words([(a.id, features[a.id][0], a.published) for a in chunk])
-        vectors: list[Any] = [None] * len(chunk)
-        if embedder is not None:
-            vectors = list(embedder.encode([embedding_text(a.title, features[a.id][0]) for a in chunk]))
+        vectors = _chunk_vectors(chunk, features, embedder, failed)
         for art, vector in zip(chunk, vectors, strict=True):
             document, title = terms[art.id]
             item = StreamItem(
@@ -903,6 +1057,35 @@ def assign_stories(
         progress("cluster", done, total)
     store.assign_stories(new, kept)
     return {**known, **new}
+
+
+def _stream_features(prepared: Prepared) -> tuple[list[str], list[str]]:
+    """What the clusterer keeps of an article's content: its content words and its names."""
+    text = prepared.article.text
+    return content_words(prepared), name_terms(" ".join(text[s:e] for s, e in prepared.clean.content))
+
+
+def _stream_terms(article: Article, words: list[str]) -> tuple[list[str], list[str]]:
+    """The article's story-document terms and title stems (from its kept content words)."""
+    return story_document_of(words, article.title).split(), content_stems(article.title or "")
+
+
+def _chunk_vectors(
+    chunk: Sequence[Article], features: Mapping[str, Any], embedder: Embedder | None, failed: list[StageProblem]
+) -> list[Any]:
+    """The clusterer's vectors of a chunk of articles; None each without an embedder, or if encoding fails."""
+    nothing: list[Any] = [None] * len(chunk)
+    if embedder is None:
+        return nothing
+    texts = [embedding_text(a.title, features[a.id][0]) for a in chunk]
+    return attempt("cluster", [a.id for a in chunk], lambda: list(embedder.encode(texts)), lambda: nothing, failed)
+
+
+def _no_features() -> tuple[list[str], list[str]]:
+    return [], []
+
+
+_no_terms = _no_features
 
 
 def _snapshot_settings(embedder: Embedder | None) -> str:
@@ -969,5 +1152,9 @@ def _code_digest() -> str:
 
 
 def _story_signature(articles: Sequence[Article], settings: str) -> str:
-    members = sorted((a.id, a.content_hash, a.published or "", a.kind, a.source or "") for a in articles)
+    """What a story's analysis is kept under: the settings and every field of its members the document shows."""
+    members = sorted(
+        (a.id, a.content_hash, a.published or "", a.kind, a.source or "", a.url or "", list(a.authors), a.language)
+        for a in articles
+    )
     return hashlib.blake2b(json.dumps([settings, members]).encode("utf-8"), digest_size=16).hexdigest()

@@ -34,6 +34,22 @@ class StoryText(NamedTuple):
     members: tuple[bytes, ...]  # each member's article object without "story", in the story's order
     summary: bytes  # ``story_summary``: what the summary after ``analyze`` shows
 
+    @property
+    def has_problems(self) -> bool:
+        """Whether the story was written with ``problems`` (a stage failed for some of its articles).
+
+        Read off the summary's bytes: in compact JSON the bytes ``"problems":`` can only be that key (a
+        quote inside a string value is escaped), and parsing every kept summary would cost a re-run more.
+        """
+        return b'"problems":' in self.summary
+
+    def problems(self) -> list[dict[str, Any]]:
+        """The story's ``problems`` entries, as the summary keeps them (empty for most stories)."""
+        if not self.has_problems:
+            return []
+        found = json.loads(self.summary).get("problems")
+        return [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+
     def kept(self) -> bytes:
         """One value for the store: the summary, the body and the members, a line each (compact JSON: no newline)."""
         return b"\n".join((self.summary, self.body, *self.members))
@@ -63,7 +79,7 @@ def story_summary(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]
     """What the summary after ``analyze`` shows of a story, so that it need not parse the story again.
 
     Its articles, outlets, passages that are more than related, first
-    provenance roots and title. Read from the objects as they come: a missing
+    provenance roots and title, and its ``problems`` if it has any. Read from the objects as they come: a missing
     or odd field counts as empty.
     """
     articles = story.get("articles")
@@ -79,6 +95,7 @@ def story_summary(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]
         else 0,
         "roots": [str(r) for r in roots[:SUMMARY_ROOTS]] if isinstance(roots, list) else [],
         "title": title if isinstance(title, str) else "",
+        **({"problems": problems} if isinstance(problems := story.get("problems"), list) and problems else {}),
     }
 
 

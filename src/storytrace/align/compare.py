@@ -25,6 +25,7 @@ from storytrace.align.features import SentenceSpace
 from storytrace.align.match import align_sentences
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
+from storytrace.isolation import StageProblem, attempt
 from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
@@ -50,17 +51,37 @@ SAME_STORY_MIN_SCORE = 0.14
 
 @dataclass(frozen=True)
 class Prepared:
-    """An article cleaned and split into sentences."""
+    """An article cleaned and split into sentences; ``problems``: the stages that failed on it (see ``prepare``)."""
 
     article: Article
     clean: Cleaned
     sentences: tuple[Sentence, ...]
+    problems: tuple[StageProblem, ...] = ()
 
 
 def prepare(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIES) -> Prepared:
-    """Clean and segment one article."""
-    cleaned = clean_article(article, agencies)
-    return Prepared(article, cleaned, tuple(sentences(article.text, cleaned.content)))
+    """Clean and segment one article.
+
+    A failure costs the article alone: cleaning that fails leaves the whole
+    text as content (nothing split off), segmenting that fails leaves no
+    sentences (nothing to align); either is kept in ``problems``.
+    """
+    problems: list[StageProblem] = []
+    ids = [article.id]
+    cleaned = attempt("clean", ids, lambda: clean_article(article, agencies), lambda: uncleaned(article), problems)
+    found = attempt("segment", ids, lambda: tuple(sentences(article.text, cleaned.content)), _no_sentences, problems)
+    return Prepared(article, cleaned, found, tuple(problems))
+
+
+def _no_sentences() -> tuple[Sentence, ...]:
+    return ()
+
+
+def uncleaned(article: Article) -> Cleaned:
+    """What ``clean_article`` gives when nothing is split off: the whole text is content."""
+    content = ((0, len(article.text)),) if article.text else ()
+    return Cleaned(authors=(), byline_span=None, dateline_span=None, dateline_places=(), credits=(), boilerplate=(),
+                   content=content)  # fmt: skip
 
 
 def compare(
@@ -69,17 +90,37 @@ def compare(
     agencies: Sequence[Agency] = BUILTIN_AGENCIES,
     scorer: RelationScorer | None = None,
     embedder: Embedder | None = None,
+    problems: list[StageProblem] | None = None,
 ) -> Comparison:
     """Compare two articles on their own (IDF fitted on their two texts).
 
     With an ``embedder`` the sentences also carry embeddings (semantic layer);
-    without, the comparison runs on lexical features alone.
+    without, the comparison runs on lexical features alone. With ``problems``,
+    a stage that fails is recorded there and the comparison holds what
+    succeeded (``isolation``): an alignment that fails leaves the two articles
+    unaligned (``unaligned``); without, the failure is raised.
     """
     pa, pb = prepare(a, agencies), prepare(b, agencies)
-    space = sentence_space([pa, pb], embedder)
-    rows_a = list(range(len(pa.sentences)))
-    rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
-    return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer(model_kind(embedder)))
+
+    def compared() -> Comparison:
+        space = sentence_space([pa, pb], embedder)
+        rows_a = list(range(len(pa.sentences)))
+        rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
+        return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer(model_kind(embedder)))
+
+    if problems is None:
+        return compared()
+    problems.extend((*pa.problems, *pb.problems))
+    return attempt("align", [a.id, b.id], compared, lambda: unaligned(pa, pb), problems)
+
+
+def unaligned(pa: Prepared, pb: Prepared) -> Comparison:
+    """The comparison of two articles that could not be aligned: nothing shared, every sentence its own."""
+    return Comparison(
+        a=pa.article, b=pb.article, a_clean=pa.clean, b_clean=pb.clean, alignments=(), story_score=0.0,
+        same_story=False, a_covered_by_b=0.0, b_covered_by_a=0.0, b_from_a=DERIVATIONS[-1], a_from_b=DERIVATIONS[-1],
+        only_in_a=_unaligned(pa.sentences, []), only_in_b=_unaligned(pb.sentences, []),
+    )  # fmt: skip
 
 
 def sentence_space(members: Sequence[Prepared], embedder: Embedder | None = None) -> SentenceSpace:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from storytrace.align.compare import parse_time
+from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison
 
 
@@ -57,9 +58,18 @@ def alignment_json(al: Alignment, a: Article, b: Article, with_ids: bool = False
     return out
 
 
-def comparison_json(c: Comparison) -> dict[str, Any]:
-    """The ``compare --json`` document."""
-    return {
+def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -> dict[str, Any]:
+    """The ``compare --json`` document.
+
+    With ``problems`` (those of the comparison so far), facts that cannot be
+    compared are left empty and recorded there too, and the document carries
+    ``problems`` when there are any; without, a failure is raised.
+    """
+    if problems is None:
+        facts = _pair_facts(c)
+    else:
+        facts = attempt("facts", [c.a.id, c.b.id], lambda: _pair_facts(c), _no_pair_facts, problems)
+    document = {
         "a": article_meta(c.a, c.a_clean),
         "b": article_meta(c.b, c.b_clean),
         "same_story": c.same_story,
@@ -69,8 +79,15 @@ def comparison_json(c: Comparison) -> dict[str, Any]:
         "derivation": {"b_from_a": c.b_from_a, "a_from_b": c.a_from_b},
         "only_in_a": [c.a.text[s:e] for s, e in c.only_in_a],
         "only_in_b": [c.b.text[s:e] for s, e in c.only_in_b],
-        "facts": _pair_facts(c),
+        "facts": facts,
     }
+    if problems:
+        document["problems"] = [p.as_json() for p in problems]
+    return document
+
+
+def _no_pair_facts() -> dict[str, Any]:
+    return {"agree": [], "differ": []}
 
 
 def _pair_facts(c: Comparison) -> dict[str, Any]:

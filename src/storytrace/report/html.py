@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from storytrace import __version__
+from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 
 TEMPLATE = "report.html.j2"
@@ -435,6 +436,7 @@ class StoryView:
     facts: FactsView
     timeline: list[ArticleView]
     outlet_shares: list[OutletView]
+    problems: list[str]  # each stage that failed for the story, one line each (``isolation``)
 
 
 # --- articles ----------------------------------------------------------------------------
@@ -989,7 +991,18 @@ def _story_view(
         facts=_facts(story.get("facts"), number, [a.id for a in articles], view),
         timeline=articles,
         outlet_shares=_outlets(prov.get("outlets")),
+        problems=_problems(story.get("problems")),
     )
+
+
+def _problems(value: object) -> list[str]:
+    """A story's ``problems`` as lines: ``align failed for a, b: KeyError: …``."""
+    lines = []
+    for entry in map(_mapping, _list(value)):
+        named = ", ".join(_strs(entry.get("articles")))
+        stage, error = _text(entry.get("stage")), _text(entry.get("error"))
+        lines.append(f"{stage} failed{' for ' + named if named else ''}: {error}")
+    return lines
 
 
 @cache
@@ -1136,8 +1149,12 @@ def page_bytes(
     *,
     generated: str | None = None,
     cache: RenderCache | None = None,
+    problems: list[tuple[str, StageProblem]] | None = None,
 ) -> bytes:
     """``render_page`` as the UTF-8 bytes of the page, which is put together as bytes.
+
+    A story that cannot be rendered costs its own section alone, which says so;
+    ``problems`` gets ``(story id, problem)`` for each (``isolation``).
 
     The kept renderings come from ``cache`` as bytes and go into the page as
     they are, placeholders filled: at 10,000 articles they are about 85 MB,
@@ -1157,10 +1174,13 @@ def page_bytes(
         if found is not None:
             nonce, _, shown, row, section = found
         else:
-            rendered = render_story(*story.load(), texts)
+            failed: list[StageProblem] = []
+            rendered = attempt("report", [], _rendering(story, texts), _unshown(story, failed), failed)
             nonce, shown = rendered.nonce, rendered.passages
             row, section = rendered.row.encode("utf-8"), rendered.section.encode("utf-8")
-            if cache is not None and story.key is not None:
+            if problems is not None:
+                problems.extend((story.id, p) for p in failed)
+            if cache is not None and story.key is not None and not failed:
                 fresh[story.key] = rendered
                 if len(fresh) >= KEEP_BATCH:
                     cache.put_rendered_stories(fresh)
@@ -1171,6 +1191,20 @@ def page_bytes(
     if cache is not None and fresh:
         cache.put_rendered_stories(fresh)
     return _assembled(rows, sections, generated, n_articles, passages)
+
+
+def _rendering(story: PageStory, texts: Mapping[str, str]) -> Callable[[], RenderedStory]:
+    return lambda: render_story(*story.load(), texts)
+
+
+def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], RenderedStory]:
+    """The rendering of a story that could not be rendered: its id, and why (the problem, once recorded)."""
+
+    def rendering() -> RenderedStory:
+        bare = {"id": story.id, "title": "(this story could not be shown)", "problems": [p.as_json() for p in failed]}
+        return render_story(bare, {}, {})
+
+    return rendering
 
 
 def _assembled(

@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     duplicates: dict[str, str] = field(default_factory=dict)  # new id -> stored id with the same content
     conflicts: list[str] = field(default_factory=list)  # ids stored before with another text
+    updated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # id -> "published: a → b", … (same text)
     problems: list[InputProblem] = field(default_factory=list)
 
 
@@ -264,19 +265,29 @@ class Store:
                     tell(InputProblem(art.origin or "article", f"not valid Unicode ({e.reason}); not stored"))
 
     def _add_one(self, art: Article, now: str, report: IngestReport, tell: Callable[[InputProblem], None]) -> None:
-        """Store one article inside the batch's transaction, unless its id or content is stored already."""
+        """Store one article inside the batch's transaction, unless its id or content is stored already.
+
+        An id stored with the same text is the same article: metadata the record gives that differs from the
+        stored one replaces it (``updated_metadata``); an id stored with another text is a conflict.
+        """
         digest = art.content_hash
-        row = self.db.execute("SELECT content_hash, origin FROM articles WHERE id = ?", (art.id,)).fetchone()
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (art.id,)).fetchone()
         if row is not None:
-            if row[0] == digest:
-                report.unchanged.append(art.id)
-            else:
-                first = f" (from {row[1]})" if row[1] else ""
+            stored = _article(row)
+            if row[1] != digest and stored.text != art.text:
+                first = f" (from {stored.origin})" if stored.origin else ""
                 problem = (
                     f"id '{art.id}' is already stored with a different text{first}; not overwritten: give it another id"
                 )
                 tell(InputProblem(art.origin or art.id, problem))
                 report.conflicts.append(art.id)
+                return
+            updated, changed = updated_metadata(stored, art)
+            if changed:
+                self._update_metadata(updated)
+                report.updated[art.id] = changed
+            else:
+                report.unchanged.append(art.id)
             return
         same = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (digest,)).fetchone()
         if same is not None:
@@ -287,6 +298,21 @@ class Store:
             (*_row(art, digest), now),
         )
         report.added.append(art.id)
+
+    def _update_metadata(self, art: Article) -> None:
+        """Replace a stored article's metadata (its text is unchanged) and drop what was derived from the old.
+
+        The clusterer's title terms are computed again at its next replay, which starts over (its snapshot
+        was taken with the old metadata); the story's kept analysis has another signature now.
+        """
+        self.db.execute(
+            "UPDATE articles SET content_hash = ?, title = ?, url = ?, source = ?, published = ?, language = ?, "
+            "authors = ?, kind = ?, origin = ? WHERE id = ?",
+            (art.content_hash, art.title, art.url, art.source, art.published, art.language,
+             json.dumps(list(art.authors)), art.kind, art.origin, art.id),
+        )  # fmt: skip
+        self.db.execute("DELETE FROM stream_terms WHERE article_id = ?", (art.id,))
+        self.db.execute("DELETE FROM stream_snapshot")
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -563,6 +589,34 @@ def _lock_holder(fd: int) -> str:
     except (OSError, UnicodeDecodeError):
         return ""
     return f" (pid {pid})" if pid.isdigit() else ""
+
+
+# The metadata a record may change on an article stored with the same text; its origin follows.
+METADATA = ("title", "url", "source", "published", "authors", "kind", "language")
+
+
+def updated_metadata(stored: Article, record: Article) -> tuple[Article, tuple[str, ...]]:
+    """``stored`` with the metadata ``record`` gives that differs from it, and what changed (``published: a → b``).
+
+    A field the record leaves out (None, or no authors) keeps the stored value: re-reading a file without
+    ``--published`` does not erase the date it was given before. ``kind`` and ``language`` always have a value.
+    """
+    changes = {}
+    for name in METADATA:
+        new, old = getattr(record, name), getattr(stored, name)
+        if new not in (None, ()) and new != old:
+            changes[name] = new
+    if not changes:
+        return stored, ()
+    said = tuple(f"{name}: {_shown(getattr(stored, name))} → {_shown(value)}" for name, value in changes.items())
+    return replace(stored, origin=record.origin or stored.origin, **changes), said
+
+
+def _shown(value: object) -> str:
+    if value is None or value == ():
+        return "none"
+    text = ", ".join(value) if isinstance(value, tuple) else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _row(art: Article, digest: str) -> tuple[Any, ...]:
