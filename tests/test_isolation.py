@@ -255,7 +255,7 @@ def test_analyze_writes_every_story_says_the_failure_and_exits_1(tmp_path: Path)
     stories = _stories((out / "stories.json").read_bytes())
     assert len(stories) == 2 and _story_with(stories, "bridge-bad")["problems"]
     assert "Greywater Lines" in (out / "report.html").read_text("utf-8")
-    # the failed story is analysed again on the next run, and said again; the good one is re-used
+    # the next run re-uses the kept stories, the failed one too (same code, same articles), and says it again
     again = subprocess.run(
         [sys.executable, "-c", SCRIPT, "analyze", str(corpus), "--out", str(out)],
         env=ENV, capture_output=True, text=True, timeout=300,

@@ -89,7 +89,7 @@ def test_prune_of_a_missing_store_is_one_line_and_creates_nothing(tmp_path: Path
     missing = tmp_path / "nope.db"
     result = runner.invoke(app, ["prune", "--db", str(missing)])
     assert result.exit_code == 1
-    assert result.stderr.strip().count("\n") == 0 and "nope.db" in result.stderr and "no store" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "nope.db" in result.stderr and "no such store" in result.stderr
     assert not missing.exists()
 
 

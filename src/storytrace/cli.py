@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,8 +32,9 @@ from storytrace.cluster import group_articles
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import read_paths, read_records
-from storytrace.isolation import StageProblem, articles_text
+from storytrace.isolation import StageProblem, articles_text, debugging
 from storytrace.model import Article, Comparison, InputProblem
+from storytrace.outputs import write_atomically
 from storytrace.pipeline import (
     Analysis,
     assign_stories,
@@ -49,11 +51,13 @@ from storytrace.semantic.embed import model_kind
 from storytrace.store import Store
 from storytrace.store.sqlite import WRITER_WAIT_SECONDS
 
-app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Group news into stories, align what articles share, trace who copied whom.",
+HELP = (
+    "Group news into stories, align what articles share, trace who copied whom.\n\n"
+    "Exit status: 0 success; 1 bad input (one line per problem on stderr, naming the file or record; what was "
+    "valid is still processed and stored); 2 wrong usage. STORYTRACE_DEBUG=1 shows the traceback of an internal "
+    "error instead of its one line."
 )
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
@@ -91,6 +95,22 @@ def main() -> None:
     app()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """The options every command shares (the help is ``HELP``)."""
+
+
 def _guard(fn: Callable[[], int]) -> None:
     """Run a command body; exit with its status, one line per error, never a traceback.
 
@@ -104,10 +124,16 @@ def _guard(fn: Callable[[], int]) -> None:
     except (typer.Exit, KeyboardInterrupt):
         raise
     except OSError as e:  # an output folder that cannot be written, a full disk, …
-        _say(f"{e.filename or 'storytrace'}: {e.strerror or e}")
+        _say(f"{e.filename or 'storytrace'}: {(e.strerror or str(e)).lower()}")
+        raise typer.Exit(1) from None
+    except sqlite3.Error as e:  # a full disk under the store: its last transaction was rolled back, nothing lost
+        if debugging():
+            raise
+        where = str(_STORE_IN_USE[-1]) if _STORE_IN_USE else "the store"
+        _say(f"{where}: {e}; the store keeps what it had committed")
         raise typer.Exit(1) from None
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
-        if os.environ.get("STORYTRACE_DEBUG"):
+        if debugging():
             raise
         _say(f"internal error: {type(e).__name__}: {e}")
         raise typer.Exit(1) from None
@@ -200,11 +226,15 @@ def ingest(
             problems += 1
             _say(str(p))
 
-        with Store(db or Path("storytrace.db")) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
-            _, report = ingest_report(paths, store, published, on_problem=problem)  # files read before: not again
-            before = set(store.story_assignments().values())
-            with _progress_bar() as progress:
-                story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)
+        _check_inputs(paths)
+        store_path = db or Path("storytrace.db")
+        with _removed_unless_read(paths, _store_files(store_path)) as read:
+            with _open_store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
+                ids, report = ingest_report(paths, store, published, on_problem=problem)  # files read before: not again
+                read(len(ids), [])
+                before = set(store.story_assignments().values())
+                with _progress_bar() as progress:
+                    story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)
         _report_updates(report.updated)
         dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
         dup += f", {len(report.updated)} with new metadata" if report.updated else ""
@@ -233,16 +263,18 @@ def analyze(
 
     def run() -> int:
         _check_published(published)
-        out_dir.mkdir(parents=True, exist_ok=True)
+        _check_inputs(paths)
         store_path = db or out_dir / "storytrace.db"
-        with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
-            with _progress_bar() as progress:
-                embedder = _embedder(store, lexical, embedder_name)
-                result = run_analysis(
-                    paths, store, published=published, progress=progress, embedder=embedder, render=True
-                )
-            failed = result.story_problems()
-            page = report_page(result, store, problems=failed)  # stories rendered before come from the store
+        with _removed_unless_read(paths, [out_dir, *_store_files(store_path)]) as read:
+            with _open_store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
+                with _progress_bar() as progress:
+                    embedder = _embedder(store, lexical, embedder_name)
+                    result = run_analysis(
+                        paths, store, published=published, progress=progress, embedder=embedder, render=True
+                    )
+                read(len(result.texts), result.problems)
+                failed = result.story_problems()
+                page = report_page(result, store, problems=failed)  # stories rendered before come from the store
         _report_problems(result.problems)
         _report_updates(result.updated)
         for line in failed:
@@ -254,6 +286,66 @@ def analyze(
         return 1 if result.problems or failed else 0
 
     _guard(run)
+
+
+def _check_inputs(paths: Sequence[Path]) -> None:
+    """Refuse, creating nothing, when no input path exists (the readers say a missing path among others)."""
+    if paths and not any(os.path.lexists(p) for p in paths):
+        for path in paths[:-1]:
+            _say(f"{path}: no such file or folder")
+        raise NotFound(str(paths[-1]), "no such file or folder; nothing stored or written")
+
+
+class NothingRead(BadInput):
+    """The inputs held no article: the command stops, and undoes what it created."""
+
+
+# The files a store is made of, beside the database itself (SQLite's WAL and shared memory, the writer lock).
+STORE_SIDE_FILES = ("-wal", "-shm", ".lock")
+
+
+def _store_files(store_path: Path) -> list[Path]:
+    return [store_path, *(Path(f"{store_path}{suffix}") for suffix in STORE_SIDE_FILES)]
+
+
+@contextmanager
+def _removed_unless_read(paths: Sequence[Path], made: Sequence[Path]) -> Iterator[Callable[[int, Any], None]]:
+    """Undo the files and folders among ``made`` that the block created, if it read no article.
+
+    The block calls the function it gets with the number of articles read
+    (and the problems met); with none, it raises ``BadInput`` saying so, and
+    what this command created (the output folder, a new store) is removed: a
+    run that reads nothing leaves nothing behind.
+    """
+    new = [p for p in made if not os.path.lexists(p)]
+
+    def read(count: int, problems: Sequence[InputProblem]) -> None:
+        if count == 0:
+            _report_problems(problems)
+            raise NothingRead(", ".join(map(str, paths)), "no articles found; nothing stored or written")
+
+    try:
+        yield read
+    except NothingRead:  # only then: a store begun by a run that was interrupted keeps what it committed
+        for path in sorted(new, key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+        raise
+
+
+# The store the command has open, named when SQLite fails under it (a full disk) and the error does not say which.
+_STORE_IN_USE: list[Path] = []
+
+
+@contextmanager
+def _open_store(path: Path) -> Iterator[Store]:
+    """``Store(path)``, remembered as the store in use while the block runs."""
+    with Store(path) as store:
+        _STORE_IN_USE.append(path)
+        try:
+            yield store
+        finally:
+            _STORE_IN_USE.remove(path)
 
 
 def _embedder(store: Store | None, lexical: bool, name: str | None = None) -> CachedEmbedder | None:
@@ -292,6 +384,7 @@ def compare(
     published: PublishedOption = None,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
+    create: Annotated[bool, typer.Option("--create", help="Start a new store at --db if there is none.")] = False,
 ) -> None:
     """Compare two articles: aligned passages, reuse, derivation, what only one has.
 
@@ -300,6 +393,8 @@ def compare(
 
     def run() -> int:
         _check_published(published)
+        if db is not None and not create:
+            _existing_store(db)
         problems: list[InputProblem] = []
         art_a = _one_article(a, db, published, problems)
         art_b = _one_article(b, db, published, problems)
@@ -318,6 +413,12 @@ def compare(
         return 1 if problems or failed else 0
 
     _guard(run)
+
+
+def _existing_store(path: Path) -> None:
+    """Refuse a store that does not exist, naming it (a mistyped --db must not start an empty store)."""
+    if not path.is_file():
+        raise NotFound(str(path), "no such store; run storytrace ingest or analyze first, or pass --create")
 
 
 def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:
@@ -420,7 +521,7 @@ def cluster(
         lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]
         text = "\n".join(lines) + ("\n" if lines else "")
         if out_file:
-            out_file.write_text(text, "utf-8")
+            write_atomically(out_file, text.encode("utf-8"))
         else:
             sys.stdout.write(text)
         return 1 if problems else 0
@@ -553,8 +654,7 @@ def prune(db: DbOption = None) -> None:
 
     def run() -> int:
         store_path = db or Path("storytrace.db")
-        if not store_path.is_file():
-            raise BadInput(str(store_path), "no store here")
+        _existing_store(store_path)
         with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
             keep = latest_signatures(store)
             if keep is None:
@@ -655,7 +755,7 @@ def _spark_session(session: Callable[..., Any], master: str | None, settings: di
     try:
         spark = opened.__enter__()
     except Exception as e:  # noqa: BLE001 - pyspark raises its own error types when the JVM cannot start
-        if os.environ.get("STORYTRACE_DEBUG"):
+        if debugging():
             raise
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise UsageError("batch", f"cannot start Spark ({first}); it needs Java 17 on PATH or JAVA_HOME") from None

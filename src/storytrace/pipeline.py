@@ -73,6 +73,7 @@ from storytrace.facts.story import ArticleFacts, article_facts, story_entities, 
 from storytrace.ingest import FileRead, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, story_name
+from storytrace.outputs import OutputError, write_atomically
 from storytrace.report.documents import article_meta, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
@@ -212,9 +213,17 @@ def report_page(
 
 
 def write_outputs(analysis: Analysis, page: str | bytes, out_dir: Path) -> None:
-    """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``."""
-    (out_dir / "stories.json").write_bytes(analysis.document_utf8)
-    (out_dir / "report.html").write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
+    """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``.
+
+    Each file is replaced whole or not at all (``outputs.write_atomically``); the folder is made if need be.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise OutputError(str(out_dir), f"cannot make the output folder: {reason}") from None
+    write_atomically(out_dir / "stories.json", analysis.document_utf8)
+    write_atomically(out_dir / "report.html", page if isinstance(page, bytes) else page.encode("utf-8"))
 
 
 def ingest(
@@ -354,11 +363,9 @@ def analyze_articles(
     signatures = [_story_signature(g, settings) for g in groups]
     with times.stage("store"):
         kept = store.story_texts(signatures) if store is not None else {}
-    # A story kept with problems is analysed again: the failure may have been passing, and it is said again.
-    texts: list[StoryText | None] = [
-        text if (text := kept.get(signature)) is not None and not text.has_problems else None
-        for signature in signatures
-    ]
+    # A story kept with problems is re-used like any other: the same code on the same articles fails the same
+    # way (the signature holds the code), and its problems are said again from what was kept.
+    texts: list[StoryText | None] = [kept.get(signature) for signature in signatures]
     todo: list[tuple[int, str, list[Prepared]]] = [
         (k, ids[k], prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
     ]

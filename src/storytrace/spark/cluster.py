@@ -277,17 +277,24 @@ def _followed(pointers: DataFrame, slices: int) -> tuple[DataFrame, int]:
 
 
 def _story_ids(pointers: DataFrame, articles: DataFrame, partitions: int) -> tuple[DataFrame, int]:
-    """``s1``, ``s2`` … by size, earliest publication, input order; one row per article, and the number of stories."""
+    """Each article's story, one row per article, and the number of stories.
+
+    A story is named as ``analyze`` names it (``model.story_name``): by the order in which the stream
+    opened it, i.e. by its first article's ``position`` (``s1`` opened first). ``rank`` orders the
+    stories as the document lists them: by size, earliest publication, input order.
+    """
     dated = pointers.join(articles.select("position", "id", "published", "file", "line"), "position")
     stories = dated.groupBy(F.col("pointer").alias("root")).agg(
         F.count("*").alias("size"),
         F.min("published").alias("first"),
         F.min(F.struct("file", "line")).alias("first_input"),
+        F.min("position").alias("opened"),
     )
     order: list[Column | str] = [F.col("size").desc(), F.coalesce("first", F.lit("~")), "first_input"]
     ranked = with_index(stories, order, "rank", partitions)
-    named = ranked.frame.select(
-        "root", F.concat(F.lit("s"), (F.col("rank") + 1).cast("string")).alias("story"), "rank", "size"
+    numbered = with_index(ranked.frame, ["opened"], "number", partitions)
+    named = numbered.frame.select(
+        "root", F.concat(F.lit("s"), (F.col("number") + 1).cast("string")).alias("story"), "rank", "size"
     )
     assigned = dated.join(named, F.col("pointer") == F.col("root"))
     return assigned.select("position", "id", "story", "rank", "size"), ranked.rows

@@ -14,6 +14,7 @@ Not here: reading input files (``ingest``), analysis (``pipeline``).
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -190,10 +191,11 @@ class Store:
             yield
             return
         lock_path = f"{self.path}.lock"
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:  # never through a link planted at the lock's name: its target would be truncated and written
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         except OSError as e:
-            raise BadInput(lock_path, f"cannot take the store's writer lock: {e.strerror}") from None
+            reason = "it is a symbolic link; remove it" if e.errno == errno.ELOOP else str(e.strerror).lower()
+            raise BadInput(lock_path, f"cannot take the store's writer lock: {reason}") from None
         try:
             if not _try_lock(fd):
                 self._wait_for_lock(fd, on_wait, timeout)
