@@ -70,12 +70,6 @@ def line_items(line: str, here: str, published: str | None = None) -> list[Item]
     return record_items(obj, here, published=published)
 
 
-def record_from_line(line: str, here: str, published: str | None = None) -> Item | None:
-    """``line_items`` as one Article or InputProblem (a dropped date goes unsaid); None for a blank line."""
-    items = line_items(line, here, published)
-    return items[0] if items else None
-
-
 def read_json_document(text: str, where: str, *, published: str | None = None) -> Iterator[Item]:
     """Read a ``.json`` file: one record, a list of records, or ``{"articles": [...]}``, a record at a time.
 
