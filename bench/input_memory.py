@@ -38,10 +38,9 @@ def ingest_kind(name: str, base: Path) -> None:
     for which in (BASELINE, name):
         case, db, home = prepare(which, base / which.replace(" ", "-"))
         run = run_ingest(case, db, home)
-        said = f"{len(run.stderr)} lines on stderr" + (f", the first: {run.stderr[0][:100]}" if run.stderr else "")
-        print(f"{which:<28} exit {run.code}  {run.seconds:5.1f} s  peak RSS {run.rss_mb:5.0f} MB  ({said})")
-        if run.stdout.strip():
-            print(f"{'':<28} {run.stdout.strip().splitlines()[-1][:110]}")
+        print(f"{which:<28} exit {run.code}  {run.seconds:5.1f} s  peak RSS {run.rss_mb:5.0f} MB")
+        for line in [*run.stderr[:8], *run.stdout.strip().splitlines()[-1:]]:
+            print(f"{'':<28} {line.replace(str(home), '')[:160]}")
 
 
 def pairs_big_line(base: Path) -> None:
