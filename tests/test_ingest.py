@@ -848,3 +848,29 @@ def test_real_seed_files_are_read_verbatim() -> None:
             assert article.text == handle.read()
         assert article.id == path.stem
         assert article.origin == str(path)
+
+
+KEYS = ["id", "text", "articles", "x"]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=JSON_VALUES, indent=st.sampled_from([None, 0, 2]))
+def test_streamed_documents_hold_what_json_loads_finds(doc: object, indent: int | None) -> None:
+    """document_records hands out the records json.loads would give, in order, whatever the layout."""
+    from storytrace.ingest.jsonstream import RECORD_KEYS, Shape, document_records
+
+    text = json.dumps(doc, indent=indent)
+    found = [item for item in document_records(text) if not isinstance(item, Shape)]
+    if isinstance(doc, dict) and "id" not in doc and isinstance(doc.get("articles"), list):
+        assert found == list(enumerate(doc["articles"]))
+    elif isinstance(doc, list):
+        assert found == list(enumerate(doc))
+    elif isinstance(doc, dict) and set(doc).isdisjoint(RECORD_KEYS):
+        assert found == []
+    else:
+        assert found == [(None, doc)]
