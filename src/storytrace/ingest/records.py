@@ -2,12 +2,16 @@ r"""JSON article records (see the contract's "Article records") to :class:`Artic
 
 Does: validate one record's fields and build the Article (extracting the
 text from ``html`` when there is no ``text``); read JSON Lines from any text
-stream; read a ``.json`` document holding one record, a list of them, or
-``{"articles": [...]}``. Every bad record becomes an :class:`InputProblem`
-naming it (``file:line`` or ``file[index]``); the rest goes on. Bad means a
-field of the wrong type or value, a string that is not valid Unicode (JSON's
-``\ud800`` escapes give unpaired surrogates, which nothing downstream can
-store), or a text over :data:`~storytrace.ingest.limits.MAX_ARTICLE_BYTES`.
+stream (a U+FEFF opening any line dropped); read a ``.json`` document holding
+one record, a list of them, or ``{"articles": [...]}``, a record at a time
+(:mod:`storytrace.ingest.jsonstream`). Every bad record becomes an
+:class:`InputProblem` naming it (``file:line`` or ``file[index]``); the rest
+goes on. Bad means a field of the wrong type or value, a string that is not
+valid Unicode (JSON's ``\ud800`` escapes give unpaired surrogates, which
+nothing downstream can store), or a text over
+:data:`~storytrace.ingest.limits.MAX_ARTICLE_BYTES`. A bad ``published`` (see
+:mod:`storytrace.published`) costs only the date: the Article comes without
+it, followed by an InputProblem saying so.
 
 Does not: open files, decode bytes or walk folders (see
 :mod:`storytrace.ingest.readers`), nor check that ids are unique.
