@@ -9,6 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from storytrace.cli import app
+from storytrace.model import Article
 
 runner = CliRunner()
 STORY = (
@@ -197,3 +198,115 @@ def test_the_summary_after_analyze_lists_the_largest_stories_and_counts_all(caps
     shown = capsys.readouterr().out
     assert f"{len(outlines)} stories from {len(texts)} articles: the {cli.STORY_TABLE_ROWS} largest" in shown
     assert f"Story {cli.STORY_TABLE_ROWS - 1}" in shown and f"Story {cli.STORY_TABLE_ROWS}" not in shown
+
+
+# --- issue 25: dates at the calendar's edges, pairs and cluster on bad lines -------------
+
+EDGE_DATES = {  # published -> the line ingest says (None: stored with its date)
+    "0001-01-01": "'published' is outside the years 1000-9000 ('0001-01-01'); stored without a date",
+    "9999-12-31T23:00:00-05:00": "'published' is outside the years 1000-9000 ('9999-12-31T23:00:00-05:00'); stored",
+    "0001-01-01T03:00:00+05:00": "'published' is outside the years 1000-9000 ('0001-01-01T03:00:00+05:00'); stored",
+    "2024-13": "'published' is not an ISO 8601 date or date-time ('2024-13': no month 13); stored without a date",
+    "2024-00": "'published' is not an ISO 8601 date or date-time ('2024-00': no month 00); stored without a date",
+    "0000": "'published' is outside the years 1000-9000 ('0000'); stored without a date",
+    "2024-02-30": "'published' is not an ISO 8601 date or date-time ('2024-02-30': day is out of range for month)",
+    "1000-01-01T00:00:00+14:00": None,
+    "9000-12-31T23:59:59-23:59": None,
+    "2024": None,
+    "2024-06": None,
+    "2024-06-17T09:00:00Z": None,
+}
+
+
+def test_edge_dates_never_break_a_store(tmp_path: Path) -> None:
+    """Each edge date is stored or refused in one line; no later ingest or analyze of the store fails."""
+    src = tmp_path / "edge.jsonl"
+    rows = [
+        {"id": f"e{n}", "text": STORY.replace("three", f"{n + 2}"), "published": published}
+        for n, published in enumerate(EDGE_DATES)
+    ]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    db = tmp_path / "st.db"
+    from storytrace.store import Store
+
+    with Store(db) as store:  # as a store written before issue 25 holds them: dates nothing can compute with
+        store.add(
+            [Article(id=f"old{n}", text=f"Old text {n}. " + STORY, published=p) for n, p in enumerate(EDGE_DATES)]
+        )
+    first = run("ingest", str(src), "--db", str(db), "--lexical")
+    said = [line.removeprefix("storytrace: ") for line in first.stderr.splitlines()]
+    expected = [f"{src}:{n}: {line}" for n, line in enumerate(EDGE_DATES.values(), 1) if line]
+    assert first.exit_code == 1 and len(said) == len(expected), first.output
+    assert all(line.startswith(start) for line, start in zip(said, expected, strict=True)), said
+    with Store(db) as store:
+        stored = {a.id: a.published for a in store.articles()}
+    assert {
+        f"e{n}": (p if line is None else None) for n, (p, line) in enumerate(EDGE_DATES.items())
+    }.items() <= stored.items()
+    for _ in range(2):
+        result = run("analyze", str(src), "--db", str(db), "--out", str(tmp_path / "out"), "--lexical")
+        assert result.exit_code == 1 and "internal error" not in result.output, result.output
+        assert len(result.stderr.splitlines()) == len(expected)
+        assert (tmp_path / "out" / "report.html").stat().st_size > 0
+    again = run("ingest", str(src), "--db", str(db), "--lexical")
+    assert again.exit_code == 1 and "internal error" not in again.output
+
+
+def test_pairs_goes_on_past_every_bad_line(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr("storytrace.cli.MAX_ARTICLE_BYTES", 2000)
+    good = json.dumps({"id": "v", "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge."})
+    lines = [
+        good,
+        "[" * 1900,  # RecursionError in json: it aborted the whole run before
+        json.dumps({"id": "big", "a": "word " * 1000, "b": "x"}),  # over the (patched) limit for one line
+        "\ufeff" + json.dumps({"id": "bom", "a": "Snow closed the pass.", "b": "Snow shut the pass."}),
+        '{"id": "\\udc00", "a": "x", "b": "y"}',
+        '{"id": "s", "a": "bad \\ud800 text", "b": "y"}',
+        "{not json",
+        json.dumps({"id": "end", "a": "The end.", "b": "The end!"}),
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(("\r".join(lines) + "\r").encode("utf-8"))  # old Mac line ends, too
+    result = run("pairs", str(src), "--lexical", "--out", str(tmp_path / "out.jsonl"))
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert [line.removeprefix("storytrace: ") for line in result.stderr.splitlines()] == [
+        f"{src}:2: not valid JSON (nested too deeply)",
+        f"{src}:3: line over the limit for one pair (2,000 bytes); skipped",
+        f"{src}:5: 'id' is not valid Unicode (unpaired surrogate \\udc00 at character 0)",
+        f"{src}:6: 'a' is not valid Unicode (unpaired surrogate \\ud800 at character 4)",
+        f"{src}:7: not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
+    ]
+    out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    assert [o["id"] for o in out] == ["v", "bom", "end"]
+
+
+def test_pairs_from_stdin_and_binary_input(tmp_path: Path) -> None:
+    line = json.dumps({"id": 1, "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge."})
+    result = runner.invoke(app, ["pairs", "-", "--lexical"], input=line + "\n")
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == 1
+    png = tmp_path / "photo.jsonl"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(32)) * 40)
+    binary = run("pairs", str(png), "--lexical")
+    assert binary.exit_code == 1 and binary.stderr.count("\n") == 1 and "binary data" in binary.stderr
+
+
+def test_cluster_goes_on_past_bad_lines(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr("storytrace.ingest.readers.MAX_ARTICLE_BYTES", 2000)
+    rows = [
+        json.dumps({"id": "1", "text": STORY, "published": "2026-03-02"}),
+        "[" * 1900,
+        json.dumps({"id": "big", "text": "word " * 1000}),
+        "\ufeff" + json.dumps({"id": "3", "text": STORY.replace("three", "four"), "published": "0001-01-01"}),
+    ]
+    src = tmp_path / "in.records"  # any name: cluster reads JSON Lines
+    src.write_bytes("\r".join(rows).encode("utf-8"))
+    result = run("cluster", str(src))
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert [line.removeprefix("storytrace: ") for line in result.stderr.splitlines()] == [
+        f"{src}:2: not valid JSON (nested too deeply)",
+        f"{src}:3: line over the limit for one record (2,000 bytes); skipped",
+        f"{src}:4: 'published' is outside the years 1000-9000 ('0001-01-01'); stored without a date",
+    ]
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["1", "3"]
+    missing = run("cluster", str(tmp_path / "gone.jsonl"))
+    assert missing.exit_code == 1 and missing.stderr.count("\n") == 1 and "no such file" in missing.stderr

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from storytrace.facts.dates import (
     DateMention,
-    _parse_published,
     _scan,
     contains,
     date_interval,
@@ -18,6 +17,7 @@ from storytrace.facts.dates import (
     date_spans,
     same_time,
 )
+from storytrace.published import published_day
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 MONDAY = "2024-06-17"  # a Monday
@@ -339,10 +339,10 @@ def test_published_formats(published: str) -> None:
 
 
 def test_parse_published_rejects_junk() -> None:
-    assert _parse_published(None) is None
-    assert _parse_published("") is None
-    assert _parse_published("yesterday") is None
-    assert _parse_published(20240617) is None
+    assert published_day(None) is None
+    assert published_day("") is None
+    assert published_day("yesterday") is None
+    assert published_day(20240617) is None
 
 
 def test_empty_and_odd_text() -> None:
@@ -412,7 +412,7 @@ def test_spans_hold_and_windows_change_nothing(pieces: list[str], published: str
         assert m.granularity in ("day", "week", "month", "year")
         assert date_interval(m) is not None
     assert all(a.span[1] <= b.span[0] for a, b in zip(found, found[1:], strict=False))
-    pub = _parse_published(published)
+    pub = published_day(published)
     assert _scan(text, pub, None, windowed=True) == _scan(text, pub, None, windowed=False)
 
 

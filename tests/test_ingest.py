@@ -13,9 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, E_NO_ID, E_NO_TEXT, E_NOT_JSON
-from storytrace.ingest import read_paths, read_records, record_to_article
+from storytrace.ingest import SkipTally, read_jsonl, read_paths, read_records, record_items, record_to_article
 from storytrace.ingest import readers as readers_module
+from storytrace.ingest.feeds import E_ENTITIES
 from storytrace.ingest.html import fragment_to_text
+from storytrace.ingest.records import not_json
 from storytrace.model import Article, InputProblem
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -299,6 +301,97 @@ def test_jsonl_line_split_across_chunks(tmp_path: Path, monkeypatch: pytest.Monk
     assert not problems(items)
 
 
+def test_jsonl_with_cr_only_line_ends_over_the_line_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 200)  # the file is far over it; each line is not
+    monkeypatch.setattr(readers_module, "_CHUNK", 64)  # and a \r\n may fall between two chunks
+    records = [{"id": f"m{n}", "text": f"Record {n} of an old Mac file."} for n in range(40)]
+    body = "".join(json.dumps(r) + ("\r" if n % 3 else "\r\n") for n, r in enumerate(records))
+    path = write(tmp_path / "mac.jsonl", body)
+    items = read(path)
+    assert not problems(items)
+    assert [(a.id, a.origin) for a in articles(items)] == [(r["id"], f"{path}:{n}") for n, r in enumerate(records, 1)]
+
+
+def test_txt_with_cr_only_line_ends_keeps_its_paragraphs(tmp_path: Path) -> None:
+    from storytrace.clean import clean_article
+    from storytrace.text.segment import paragraphs
+
+    text = "ESKERBY - The bridge fell.\r\rThe mayor spoke.\rHe was sad.\r"
+    [article] = articles(read(write(tmp_path / "mac.txt", text.encode())))
+    assert article.text == text.replace("\r", "\n")  # read as open() reads it: universal newlines
+    record = record_to_article({"id": "r", "text": text}, "w")  # a JSON text is kept as given, \r and all
+    assert isinstance(record, Article) and record.text == text
+    for art in (article, record):
+        spans = paragraphs(art.text, clean_article(art).content)
+        assert [art.text[a:b] for a, b in spans] == [
+            "The bridge fell.",
+            "The mayor spoke.\rHe was sad.".replace("\r", "\n" if art is article else "\r"),
+        ]
+
+
+def test_a_bom_opening_any_jsonl_line_is_dropped(tmp_path: Path) -> None:
+    one = '\ufeff{"id": "a", "text": "A."}\n{"id": "b", "text": "B."}\n'
+    two = '\ufeff{"id": "c", "text": "C."}\n'
+    path = write(tmp_path / "joined.jsonl", (one + two).encode("utf-8"))  # two files with BOMs, concatenated
+    items = read(path)
+    assert not problems(items)
+    assert [a.id for a in articles(items)] == ["a", "b", "c"]
+    assert [a.id for a in articles(list(read_records(io.StringIO(one + two), "s")))] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("name", ["   .txt", "\t.html", "\u3000.txt.gz"])
+def test_a_file_name_of_only_spaces_is_refused(tmp_path: Path, name: str) -> None:
+    data = gzip.compress(b"Some text.") if name.endswith(".gz") else b"Some text."
+    path = write(tmp_path / name, data)
+    expected = InputProblem(str(path), "a file name of only spaces gives no id; rename it")
+    assert only_problem(read(path)) == expected
+    assert only_problem(read(tmp_path)) == expected
+
+
+def test_a_folder_walk_reports_what_it_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "examples"
+    write(folder / "a.csv", "x,y")
+    write(folder / "b.CSV", "x,y")
+    write(folder / "sub" / "c.csv.gz", gzip.compress(b"x,y"))
+    write(folder / "notes.md", "# notes")
+    write(folder / "LICENSE", "text")
+    write(folder / ".DS_Store", b"\x00")  # hidden: skipped unsaid
+    write(folder / "gold.json", json.dumps({"about": "annotations", "articles": {"a.txt": {}}}))
+    write(folder / "config.json", json.dumps({}))
+    tally = SkipTally()
+    assert list(read_paths([folder], on_skipped=tally)) == []
+    assert tally.summary() == ("skipped 2 .csv, 2 .json (not article records), 1 (no extension), 1 .csv.gz, 1 .md")
+    assert not SkipTally() and SkipTally().summary() == ""
+    gold = folder / "gold.json"
+    assert only_problem(read(gold)) == InputProblem(
+        str(gold), "not an article record (it has none of 'id', 'text', 'html', nor a list of 'articles'); skipped"
+    )
+
+
+def test_the_seeds_folder_reads_its_articles_and_skips_its_annotations() -> None:
+    if not (SEEDS / "gold.json").is_file():
+        pytest.skip(f"seeds not found in {SEEDS}")
+    tally = SkipTally()
+    items = list(read_paths([SEEDS], on_skipped=tally))
+    assert not problems(items) and len(articles(items)) == len(list(SEEDS.glob("*.txt")))
+    assert tally.summary() == "skipped 1 .json (not article records)"
+
+
+def test_read_jsonl_reads_any_name_as_json_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 100)
+    path = write(tmp_path / "records.ndjson", '{"id": "a", "text": "A."}\n{oops\n' + "x" * 300 + "\n")
+    items = list(read_jsonl(path))
+    assert [a.id for a in articles(items)] == ["a"]
+    assert [str(p) for p in problems(items)] == [
+        f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes at line 1 column 2)",
+        f"{path}:3: line over the limit for one record (100 bytes); skipped",
+    ]
+    packed = write(tmp_path / "r.gz", gzip.compress(b'{"id": "g", "text": "G"}'))
+    assert [a.id for a in articles(list(read_jsonl(packed)))] == ["g"]
+    assert only_problem(list(read_jsonl(tmp_path))).problem == "a folder, not a JSON Lines file"
+    assert only_problem(list(read_jsonl(tmp_path / "gone"))).problem == "no such file or folder"
+
+
 @pytest.mark.parametrize(
     ("record", "problem"),
     [
@@ -313,8 +406,6 @@ def test_jsonl_line_split_across_chunks(tmp_path: Path, monkeypatch: pytest.Monk
         ({"id": "x", "html": ""}, "'html' is empty"),
         ({"id": "x", "html": {"a": 1}}, "'html' must be a string, not an object"),
         ({"id": "x", "text": "t", "title": 3}, "'title' must be a string, not a number"),
-        ({"id": "x", "text": "t", "published": 20240617}, "'published' must be a string, not a number"),
-        ({"id": "x", "text": "t", "published": "last Tuesday"}, "'published' is not an ISO 8601"),
         ({"id": "x", "text": "t", "authors": "Jane Doe"}, "'authors' must be a list of strings, not a string"),
         ({"id": "x", "text": "t", "authors": ["A", 2]}, "'authors' must be a list of strings, not a list"),
         ({"id": "x", "text": "t", "kind": "blog"}, "'kind' must be 'article' or 'agency', not 'blog'"),
@@ -334,6 +425,41 @@ def test_record_field_problems(record: dict[str, object], problem: str) -> None:
 def test_record_accepts_iso_dates(published: str) -> None:
     result = record_to_article({"id": "x", "text": "t", "published": published}, "w")
     assert isinstance(result, Article) and result.published == published
+
+
+@pytest.mark.parametrize(
+    ("published", "default", "problem"),
+    [
+        (20240617, None, "'published' must be a string, not a number; stored without a date"),
+        ("last Tuesday", None, "'published' is not an ISO 8601 date or date-time ('last Tuesday'); stored without"),
+        ("2024-13", None, "'published' is not an ISO 8601 date or date-time ('2024-13': no month 13); stored"),
+        ("2024-02-30", None, "'published' is not an ISO 8601 date or date-time ('2024-02-30': day is out of range"),
+        ("0001-01-01", None, "'published' is outside the years 1000-9000 ('0001-01-01'); stored without a date"),
+        ("9999-12-31T23:00:00-05:00", None, "'published' is outside the years 1000-9000"),
+        ("0000", "2024-06-17", "'published' is outside the years 1000-9000 ('0000'); stored with '2024-06-17' instead"),
+    ],
+)
+def test_a_bad_date_costs_the_record_only_its_date(published: object, default: str | None, problem: str) -> None:
+    record = {"id": "x", "text": "Kept whole.", "title": "T", "published": published}
+    article, said = record_items(record, "x.jsonl:3", published=default)
+    assert article == Article(id="x", text="Kept whole.", title="T", published=default, origin="x.jsonl:3")
+    assert isinstance(said, InputProblem) and said.where == "x.jsonl:3" and said.problem.startswith(problem)
+    assert record_to_article(record, "x.jsonl:3", published=default) == article  # the one-item form: the article
+
+
+def test_a_bad_date_in_a_file_is_one_line_and_the_record_is_stored(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "x.jsonl",
+        '{"id": "a", "text": "A."}\n{"id": "b", "text": "B."}\n{"id": "c", "text": "C.", "published": "2024-13"}\n',
+    )
+    items = read(path)
+    assert [(a.id, a.published) for a in articles(items)] == [("a", None), ("b", None), ("c", None)]
+    assert [str(p) for p in problems(items)] == [
+        f"{path}:3: 'published' is not an ISO 8601 date or date-time ('2024-13': no month 13); stored without a date"
+    ]
+    dated = read(path, published="2024-06-17")  # the default date takes the place of a dropped one, and is named
+    assert [a.published for a in articles(dated)] == ["2024-06-17"] * 3
+    assert problems(dated)[0].problem.endswith("('2024-13': no month 13); stored with the default date '2024-06-17'")
 
 
 def test_record_keeps_text_exactly_and_defaults() -> None:
@@ -389,6 +515,58 @@ def test_json_single_list_and_wrapped(tmp_path: Path) -> None:
 def test_json_document_problems(tmp_path: Path, data: str, problem: str) -> None:
     path = write(tmp_path / "bad.json", data)
     assert only_problem(read(path)) == InputProblem(str(path), problem)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}',
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}] trailing',
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"},]',
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"} {"id": "c"}]',
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, {"id": "c", "text": "cut',
+        '[{"id": "a", "text": "A"}, {"id": "b", "text": "B"}, ' + "[" * 100000,
+        '{"articles": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}], "more": ]',
+        '{"id": "x", ',
+        '{"a" 1}',
+        "[1, 2",
+    ],
+)
+def test_json_document_faults_read_as_json_loads_says(tmp_path: Path, data: str) -> None:
+    """The fault is the one json.loads names, at the same place; the records before it are read (streamed)."""
+    path = write(tmp_path / "doc.json", data)
+    items = read(path)
+    fault = problems(items)[-1]
+    try:
+        json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        expected = not_json(exc)
+    assert fault.where == str(path) and fault.problem.startswith(expected)
+    streamed = articles(items)
+    if streamed:
+        assert [a.id for a in streamed] == ["a", "b"]
+        assert fault.problem.endswith("; the 2 records before it were read")
+
+
+def test_json_object_forms(tmp_path: Path) -> None:
+    record_with_list = {"id": "r", "text": "R", "articles": [{"id": "no", "text": "not read"}]}
+    later_id = {"articles": [{"id": "no", "text": "N"}], "id": "late", "text": "Late."}
+    text_only = {"text": "T", "articles": [{"id": "in", "text": "In."}]}
+    two_keys = {"articles": [{"id": "first", "text": "F"}], "articles2": 1}
+    for doc, ids in [(record_with_list, ["r"]), (later_id, ["late"]), (text_only, ["in"]), (two_keys, ["first"])]:
+        assert [a.id for a in articles(read(write(tmp_path / "o.json", json.dumps(doc))))] == ids
+    dup = write(tmp_path / "dup.json", '{"articles": [{"id": "x", "text": "X"}], "articles": 5}')
+    assert only_problem(read(dup)).problem.startswith("not an article record")
+
+
+def test_a_big_json_list_is_read_one_record_at_a_time(tmp_path: Path) -> None:
+    count = 20000
+    path = write(tmp_path / "big.json", json.dumps([{"id": f"r{n}", "text": f"Record {n}."} for n in range(count)]))
+    seen = 0
+    for item in read_paths([path]):
+        assert isinstance(item, Article) and item.id == f"r{seen}" and item.origin == f"{path}[{seen}]"
+        seen += 1
+    assert seen == count
 
 
 # --- HTML ---------------------------------------------------------------------------------
@@ -521,6 +699,75 @@ def test_not_a_feed(tmp_path: Path, data: str, problem: str) -> None:
     assert only_problem(read(path)).problem.startswith(problem)
 
 
+LAUGHS = '<!ENTITY lol "lol">' + "".join(
+    f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i > 1 else "&lol;") * 10 + '">' for i in range(1, 10)
+)
+LAUGHS_BODY = (
+    '<rss version="2.0"><channel><title>T</title>'
+    "<item><guid>l1</guid><description>&lol9;</description></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    ("prolog", "encoding"),
+    [
+        (f'<?xml version="1.0"?><!DOCTYPE rss [{LAUGHS}]>', "utf-8"),
+        ('<?xml version="1.0"?>' + " " * 70_000 + f"<!DOCTYPE rss [{LAUGHS}]>", "utf-8"),  # past a 64 KiB window
+        ('<?xml version="1.0"?><!--' + "pad " * 50_000 + f"--><!DOCTYPE rss [{LAUGHS}]>", "utf-8"),
+        (f'<?xml version="1.0"?><!DOCTYPE rss [<!-- a ] and a > in a comment -->{LAUGHS}]>', "utf-8"),
+        (f'<?xml version="1.0"?><!DOCTYPE rss [<?pi ] > ?><!ENTITY q "]>">{LAUGHS}]>', "utf-8"),
+        (f'<?xml version="1.0"?><!-- <rss> in a comment --><!DOCTYPE rss [{LAUGHS}]>', "utf-8"),
+        ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % p "<!ENTITY lol \'lol\'>"> %p;]>', "utf-8"),
+        (f'<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [{LAUGHS}]>', "utf-16"),  # LE, with a BOM
+        (f'<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [{LAUGHS}]>', "utf-16-be-bom"),
+        (f'<?xml version="1.0" encoding="utf-32"?><!DOCTYPE rss [{LAUGHS}]>', "utf-32"),
+        ('<?xml version="1.0"?>' + " " * 70_000 + f"<!DOCTYPE rss [{LAUGHS}]>", "utf-16"),
+        ('<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "utf-8"),
+    ],
+)
+def test_a_feed_declaring_entities_is_refused_however_it_hides_them(tmp_path: Path, prolog: str, encoding: str) -> None:
+    doc = prolog + LAUGHS_BODY
+    data = b"\xfe\xff" + doc.encode("utf-16-be") if encoding == "utf-16-be-bom" else doc.encode(encoding)
+    path = write(tmp_path / "laughs.rss", data)
+    assert only_problem(read(path)) == InputProblem(str(path), E_ENTITIES)
+
+
+def test_a_feed_without_entities_is_read_in_any_encoding(tmp_path: Path) -> None:
+    for encoding in ("utf-8", "utf-16", "utf-32"):
+        doc = (
+            f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE rss><!-- <!ENTITY in a comment> -->'
+            + RSS_FEED[RSS_FEED.index("<rss") :]
+        )
+        items = read(write(tmp_path / f"{encoding}.rss", doc.encode(encoding)))
+        assert [a.id for a in articles(items)] == ["urn:wire:1", "https://wire.example.com/2"], items
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "problem"),
+    [
+        ("Mon, 01 Jan 0001 00:00:00 +0500", "'published' is outside the years 1000-9000 ('Mon, 01 Jan 0001"),
+        (
+            "0001-01-01T03:00:00+05:00",
+            "'published' is outside the years 1000-9000 ('0001-01-01T03:00:00+05:00', in UTC 0000-",
+        ),
+        (
+            "9999-12-31T23:00:00-05:00",
+            "'published' is outside the years 1000-9000 ('9999-12-31T23:00:00-05:00', in UTC 10000-",
+        ),
+    ],
+)
+def test_a_feed_entry_with_an_edge_date_is_stored_without_it(tmp_path: Path, pub_date: str, problem: str) -> None:
+    feed = (
+        '<rss version="2.0"><channel><title>T</title><item><guid>e1</guid><description>Entry text.</description>'
+        f"<pubDate>{pub_date}</pubDate></item></channel></rss>"
+    )
+    path = write(tmp_path / "edge.rss", feed)
+    [article, said] = read(path)
+    assert isinstance(article, Article) and article.published is None and article.text == "Entry text."
+    assert said.where == f"{path} entry 1" and said.problem.startswith(problem), said
+    assert said.problem.endswith("; stored without a date")
+
+
 def test_truncated_feed_keeps_readable_entries(tmp_path: Path) -> None:
     path = write(tmp_path / "cut.rss", RSS_FEED[: RSS_FEED.index("<item><title>Second")])
     items = read(path)
@@ -601,3 +848,29 @@ def test_real_seed_files_are_read_verbatim() -> None:
             assert article.text == handle.read()
         assert article.id == path.stem
         assert article.origin == str(path)
+
+
+KEYS = ["id", "text", "articles", "x"]
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(KEYS), inner),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(doc=JSON_VALUES, indent=st.sampled_from([None, 0, 2]))
+def test_streamed_documents_hold_what_json_loads_finds(doc: object, indent: int | None) -> None:
+    """document_records hands out the records json.loads would give, in order, whatever the layout."""
+    from storytrace.ingest.jsonstream import RECORD_KEYS, Shape, document_records
+
+    text = json.dumps(doc, indent=indent)
+    found = [item for item in document_records(text) if not isinstance(item, Shape)]
+    if isinstance(doc, dict) and "id" not in doc and isinstance(doc.get("articles"), list):
+        assert found == list(enumerate(doc["articles"]))
+    elif isinstance(doc, list):
+        assert found == list(enumerate(doc))
+    elif isinstance(doc, dict) and set(doc).isdisjoint(RECORD_KEYS):
+        assert found == []
+    else:
+        assert found == [(None, doc)]

@@ -309,8 +309,9 @@ def test_giveme_stories_are_those_of_the_in_process_clusterer(spark, tmp_path: P
 def test_bad_records_are_named_and_the_rest_goes_on(spark, tmp_path: Path) -> None:
     good = records(demo_articles())[:3]
     clash = {**good[0], "text": "Another text under the same id."}
+    edge = {"id": "edge", "text": "The Velm ferry ran on time all week, its owners said.", "published": "0001-01-01"}
     lines = [json.dumps(good[0]), "not json", json.dumps({"text": "no id"}), "", json.dumps(good[1]),
-             json.dumps(clash), json.dumps(good[2])]  # fmt: skip
+             json.dumps(clash), json.dumps(good[2]), json.dumps(edge)]  # fmt: skip
     source = tmp_path / "mixed.jsonl"
     source.write_text("\n".join(lines) + "\n", "utf-8")
     out = tmp_path / "out"
@@ -320,9 +321,12 @@ def test_bad_records_are_named_and_the_rest_goes_on(spark, tmp_path: Path) -> No
     assert problems[0].startswith(f"storytrace: {source}:2: not valid JSON")
     assert problems[1] == f"storytrace: {source}:3: record has no 'id'"
     assert problems[2].startswith(f"storytrace: {source}:6: id '{good[0]['id']}' is already used by {source}:1")
-    assert len(problems) == 3
-    assert "3 articles" in result.stdout
-    assert len(read_jsonl(out / "problems.jsonl")) == 3
+    assert problems[3] == (
+        f"storytrace: {source}:8: 'published' is outside the years 1000-9000 ('0001-01-01'); stored without a date"
+    )
+    assert len(problems) == 4
+    assert "4 articles" in result.stdout  # the record with the bad date is kept, without it
+    assert len(read_jsonl(out / "problems.jsonl")) == 4
 
 
 def test_a_missing_input_is_one_line_and_status_1(tmp_path: Path) -> None:

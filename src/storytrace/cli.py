@@ -27,11 +27,13 @@ from rich.table import Table
 
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
-from storytrace.align.compare import parse_time
 from storytrace.cluster import group_articles
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
-from storytrace.errors import BadInput, NotFound, StorytraceError, UsageError
-from storytrace.ingest import read_paths, read_records
+from storytrace.errors import E_BINARY, E_CP1252, BadInput, NotFound, StorytraceError, UsageError
+from storytrace.ingest import read_jsonl, read_paths
+from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
+from storytrace.ingest.lines import StreamLines
+from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.isolation import StageProblem, articles_text, debugging
 from storytrace.model import Article, Comparison, InputProblem
 from storytrace.outputs import write_atomically
@@ -45,6 +47,7 @@ from storytrace.pipeline import (
     write_outputs,
 )
 from storytrace.pipeline import analyze as run_analysis
+from storytrace.published import check as date_problem
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
@@ -168,8 +171,8 @@ def _lock_timeout() -> float:
 
 
 def _check_published(published: str | None) -> None:
-    if published is not None and parse_time(published) is None:
-        raise UsageError("--published", f"'{published}' is not an ISO 8601 date (e.g. 2024-06-17)")
+    if published is not None and (problem := date_problem(published)) is not None:
+        raise UsageError("--published", f"{problem}; e.g. 2024-06-17")
 
 
 def _report_problems(problems: Sequence[InputProblem]) -> None:
@@ -496,12 +499,8 @@ def cluster(
     def run() -> int:
         problems: list[InputProblem] = []
         articles: list[Article] = []
-        try:
-            with open(input_path, encoding="utf-8", errors="replace") as fh:
-                for rec in read_records(fh, str(input_path)):
-                    (problems if isinstance(rec, InputProblem) else articles).append(rec)  # type: ignore[arg-type]
-        except OSError as e:
-            raise BadInput(str(input_path), f"cannot read: {e.strerror}") from None
+        for rec in read_jsonl(input_path):  # streamed, within the limits of ingest.limits
+            (problems if isinstance(rec, InputProblem) else articles).append(rec)  # type: ignore[arg-type]
         _report_problems(problems)
         with _progress_bar() as progress:
             prepared = prepare_all(articles, progress=progress)
@@ -554,17 +553,12 @@ def pairs(
         try:
             embedder = _embedder(store, lexical, embedder_name)
             scorer = TrainedRelations(semantic=embedding_model(model_kind(embedder)), copy_evidence=False)
-            source = sys.stdin if input_path == "-" else _open_text(input_path)
+            source = sys.stdin.buffer if input_path == "-" else _open_binary(input_path)
             total = os.path.getsize(input_path) if input_path != "-" else 0
             sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
             with source, _progress_bar(total > 0) as progress:
                 batch: list[tuple[str | int, str, str]] = []
-                done = 0
-                for number, line in enumerate(source, start=1):
-                    done += len(line.encode("utf-8"))
-                    if not line.strip():
-                        continue
-                    item = _pair_item(line, input_path, number)
+                for number, item in _pair_items(source, input_path):
                     if item is None:
                         bad += 1
                         continue
@@ -572,7 +566,7 @@ def pairs(
                     if len(batch) >= PAIRS_BATCH:
                         _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
                         batch = []
-                        progress("pairs", done, total)
+                        progress("pairs", source.tell() if total else number, total)
                 _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
                 progress("pairs", total, total)
             if out_file:
@@ -585,19 +579,44 @@ def pairs(
     _guard(run)
 
 
-def _open_text(path: str) -> Any:
+def _open_binary(path: str) -> Any:
     try:
-        return open(path, encoding="utf-8", errors="replace")
+        return open(path, "rb")
     except OSError as e:
         raise BadInput(path, f"cannot read: {e.strerror}") from None
+
+
+def _pair_items(source: Any, path: str) -> Iterator[tuple[int, tuple[str | int, str, str] | None]]:
+    """``(line number, (id, a, b))`` per non-blank line of ``source`` (binary), None after saying what is wrong.
+
+    Lines are split as they stream (:class:`StreamLines`): a line over the
+    limit for one record is refused without being held, so memory stays bounded.
+    """
+    lines = StreamLines(iter(lambda: source.read1(1 << 20), b""), MAX_ARTICLE_BYTES)
+    if lines.binary:
+        raise BadInput(path, E_BINARY)
+    number = 0
+    try:
+        for number, line in enumerate(lines, start=1):
+            if line is None:
+                _say(f"{path}:{number}: line over the limit for one pair ({size_text(MAX_ARTICLE_BYTES)}); skipped")
+                yield number, None
+            elif (line := line.removeprefix("\ufeff")).strip():  # a BOM on any line: files joined together
+                yield number, _pair_item(line, path, number)
+    except UnicodeDecodeError as e:  # a UTF-16/32 input that breaks off
+        _say(f"{path}:{number + 1}: not valid {e.encoding.upper()} ({e.reason}); stopped reading there")
+        yield number + 1, None
+    if lines.fallback:
+        _say(f"{path}: {E_CP1252}")
+        yield number, None
 
 
 def _pair_item(line: str, path: str, number: int) -> tuple[str | int, str, str] | None:
     """``(id, a, b)`` of one input line (the id echoed as given), or None after saying what is wrong."""
     try:
         rec = json.loads(line)
-    except json.JSONDecodeError as e:
-        _say(f"{path}:{number}: not JSON ({e.msg})")
+    except (ValueError, RecursionError) as e:
+        _say(f"{path}:{number}: {not_json(e)}")
         return None
     if not isinstance(rec, dict) or not isinstance(rec.get("a"), str) or not isinstance(rec.get("b"), str):
         _say(f'{path}:{number}: needs an object with text fields "a" and "b"')
@@ -605,6 +624,11 @@ def _pair_item(line: str, path: str, number: int) -> tuple[str | int, str, str] 
     pair_id = rec.get("id", str(number))
     if not isinstance(pair_id, str | int):
         pair_id = json.dumps(pair_id)
+    strings = [("a", rec["a"]), ("b", rec["b"]), *([("id", pair_id)] if isinstance(pair_id, str) else [])]
+    problem = next((p for name, value in strings if (p := surrogate_problem(name, value)) is not None), None)
+    if problem is not None:
+        _say(f"{path}:{number}: {problem}")
+        return None
     return (pair_id, rec["a"], rec["b"])
 
 

@@ -307,12 +307,12 @@ def wrong_types(folder: Path) -> Case:
         f"{doc}[0]: 'id' must be a string or an integer, not a number",
         f"{doc}[1]: 'text' must be a string, not a list",
         f"{doc}[2]: 'authors' must be a list of strings, not a string",
-        f"{doc}[3]: 'published' must be a string, not a number",
+        f"{doc}[3]: 'published' must be a string, not a number; stored without a date",
         f"{doc}[5]: record is not a JSON object (it is a string)",
         f"{recs}:1: 'id' must be a string or an integer, not true/false",
         f"{recs}:2: 'html' must be a string, not an object",
     ]
-    return Case([folder], lines, good(folder) | {"t4": "Typed right.", "t6": "Fine too."})
+    return Case([folder], lines, good(folder) | {"t3": "ok", "t4": "Typed right.", "t6": "Fine too."})
 
 
 @kind("duplicate ids, different texts")
@@ -501,7 +501,8 @@ def deep_json(folder: Path) -> Case:
 def truncated_json(folder: Path) -> Case:
     whole = json.dumps([{"id": f"c{n}", "text": story(n)} for n in range(5)])
     doc = write(folder / "cut.json", whole[: len(whole) // 2])  # the column depends on the cut: a prefix is checked
-    return Case([folder], [f"{doc}: not valid JSON (Unterminated string starting at line 1 column "], good(folder))
+    stored = good(folder) | {"c0": story(0), "c1": story(1)}  # the records before the cut (streamed)
+    return Case([folder], [f"{doc}: not valid JSON (Unterminated string starting at line 1 column "], stored)
 
 
 @kind("store file is not a database")
@@ -509,3 +510,122 @@ def store_not_db(folder: Path) -> Case:
     db = write(folder / "notes.db", "These are notes, not a SQLite database.\n" * 100)
     good(folder)
     return Case([folder / "good.txt"], [f"{db}: cannot open the store: file is not a database"], {}, db=db)
+
+
+# --- issue 25 -------------------------------------------------------------------------------
+
+
+@kind("CR-only line ends (old Mac)")
+def cr_only(folder: Path) -> Case:
+    """A JSON Lines file over the 10 MiB line limit whose lines end in a lone CR, and a CR-only .txt."""
+    distinct = [
+        {"id": f"mac{n}", "text": story(n) + " " + "Padding words to make the line longer. " * 25} for n in range(50)
+    ]
+    with open(folder / "mac.jsonl", "wb") as fh:
+        while fh.tell() < 11 * MIB:  # read as one 11 MiB line before: refused over the limit
+            fh.write("".join(json.dumps(r) + "\r" for r in distinct).encode())
+    text = "ESKERBY - The bridge reopened on Friday.\r\rThe mayor cut the ribbon.\r"
+    write(folder / "mac.txt", text.encode())
+    stored = good(folder) | {str(r["id"]): str(r["text"]) for r in distinct} | {"mac": text.replace("\r", "\n")}
+    return Case([folder], [], stored, exit_code=0)
+
+
+@kind("BOM mid-file (two files concatenated)")
+def bom_mid_file(folder: Path) -> Case:
+    one = "\ufeff" + jsonl({"id": "cat1", "text": "First file, line one."}, {"id": "cat2", "text": "First file, two."})
+    two = "\ufeff" + jsonl({"id": "cat3", "text": "Second file, line one."})
+    write(folder / "joined.jsonl", (one + two).encode("utf-8"))
+    stored = good(folder) | {
+        "cat1": "First file, line one.",
+        "cat2": "First file, two.",
+        "cat3": "Second file, line one.",
+    }
+    return Case([folder], [], stored, exit_code=0)
+
+
+@kind("file name of only spaces")
+def blank_name(folder: Path) -> Case:
+    blank = write(folder / "   .txt", "An article under a name of spaces.")
+    return Case([folder], [f"{blank}: a file name of only spaces gives no id; rename it"], good(folder))
+
+
+@kind("bad published dates")
+def bad_published(folder: Path) -> Case:
+    records = [
+        {"id": "p1", "text": "Dated right.", "published": "2024-06-17"},
+        {"id": "p2", "text": "A month that is not.", "published": "2024-13"},
+        {"id": "p3", "text": "A day that is not.", "published": "2024-02-30"},
+        {"id": "p4", "text": "Words for a date.", "published": "last Tuesday"},
+    ]
+    recs = write(folder / "dates.jsonl", jsonl(*records))
+    head, tail = "'published' is not an ISO 8601 date or date-time", "; stored without a date"
+    lines = [
+        f"{recs}:2: {head} ('2024-13': no month 13){tail}",
+        f"{recs}:3: {head} ('2024-02-30': day is out of range for month){tail}",
+        f"{recs}:4: {head} ('last Tuesday'){tail}",
+    ]
+    return Case([folder], lines, good(folder) | {str(r["id"]): str(r["text"]) for r in records})
+
+
+EDGE_DATES = ("0001-01-01", "9999-12-31T23:00:00-05:00", "0001-01-01T03:00:00+05:00", "0000")
+
+
+@kind("dates at the calendar's edges")
+def edge_dates(folder: Path) -> Case:
+    records = [{"id": f"edge{n}", "text": f"{story(n)} Edge {n}.", "published": p} for n, p in enumerate(EDGE_DATES)]
+    inside = [{"id": "in1", "text": "At the first year.", "published": "1000-01-01T00:00:00+14:00"},
+              {"id": "in2", "text": "At the last year.", "published": "9000-12-31T23:59:59-23:59"}]  # fmt: skip
+    recs = write(folder / "edges.jsonl", jsonl(*records, *inside))
+    lines = [
+        f"{recs}:{n}: 'published' is outside the years 1000-9000 ({p!r}); stored without a date"
+        for n, p in enumerate(EDGE_DATES, 1)
+    ]
+    stored = good(folder) | {str(r["id"]): str(r["text"]) for r in [*records, *inside]}
+    return Case([folder], lines, stored)
+
+
+def laughs(prolog: str) -> str:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "' + (f"&lol{i - 1};" if i > 1 else "&lol;") * 10 + '">' for i in range(1, 10)
+    )
+    return (
+        prolog.replace("ENTITIES", entities)
+        + '<rss version="2.0"><channel><title>T</title><item><guid>l1</guid><description>&lol9;</description>'
+        "</item></channel></rss>"
+    )
+
+
+@kind("XML entities hidden from a fixed window")
+def hidden_entities(folder: Path) -> Case:
+    """Each way the 64 KiB window check of issue 8 was bypassed: padding, a ']' in a comment, UTF-16/32."""
+    feeds = {
+        "padded.rss": laughs('<?xml version="1.0"?>' + " " * 70_000 + "<!DOCTYPE rss [ENTITIES]>").encode(),
+        "comment.rss": laughs('<?xml version="1.0"?><!DOCTYPE rss [<!-- ] > -->ENTITIES]>').encode(),
+        "le.rss": laughs('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [ENTITIES]>').encode("utf-16"),
+        "be.rss": b"\xfe\xff"
+        + laughs('<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [ENTITIES]>').encode("utf-16-be"),
+        "u32.rss": laughs('<?xml version="1.0" encoding="utf-32"?><!DOCTYPE rss [ENTITIES]>').encode("utf-32"),
+    }
+    paths = [write(folder / name, data) for name, data in feeds.items()]
+    return Case([folder], [f"{p}: {E_ENTITIES}" for p in sorted(paths)], good(folder))
+
+
+def tiny(n: int) -> str:
+    return f"Note {n}: the ferry ran late."
+
+
+@kind("60 MB JSON list")
+def big_json_list(folder: Path) -> Case:
+    """A 60 MB ``.json`` list of a million tiny records (1,000 distinct, repeated): streamed, not loaded whole."""
+    distinct = [json.dumps({"id": f"j{n}", "text": tiny(n)}) for n in range(DISTINCT)]
+    with open(folder / "big.json", "w", encoding="utf-8") as fh:
+        fh.write("[")
+        count = 0
+        while fh.tell() < 60 * MB:
+            fh.write(",".join(distinct) + ",")
+            count += DISTINCT
+        fh.write(distinct[0] + "]")
+    stored: dict[str, str | None] = {f"j{n}": tiny(n) for n in range(DISTINCT)} | good(folder)
+    summary = f"{DISTINCT + 1} added, {count - DISTINCT + 1} already stored"
+    # the text and its bytes (120 MB) while it is decoded; the ingest's million ids (~35 MB) besides
+    return Case([folder], [], stored, exit_code=0, max_extra_rss_mb=200, extra={"summary": summary})

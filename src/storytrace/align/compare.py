@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -27,6 +26,7 @@ from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
+from storytrace.published import parse_published
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.semantic.static import STATIC_COSINE_FLOOR
@@ -280,17 +280,8 @@ def _published_after(first: Article, second: Article) -> bool:
     return t1 is not None and t2 is not None and t1 > t2
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time as a naive UTC datetime, or None."""
-    if not value:
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if t.tzinfo is not None:
-        t = t.astimezone(UTC).replace(tzinfo=None)
-    return t
+parse_time = parse_published
+"""An ISO 8601 date or date-time as a naive UTC datetime, or None: ``storytrace.published.parse_published``."""
 
 
 def story_score(

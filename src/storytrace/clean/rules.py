@@ -24,7 +24,7 @@ from storytrace.clean.agencies import BUILTIN_AGENCIES, Agency, find_agency, men
 from storytrace.model import Article, Cleaned, Credit, Span
 from storytrace.text.segment import trim
 
-_LINE = re.compile(r"[^\n]*(?:\n|$)")
+_LINE = re.compile(r"[^\r\n]*")  # a line, without its end: \n, \r\n or a lone \r (old Mac files)
 _BYLINE = re.compile(
     # wire feeds may wrap a line in control characters and end it with a paragraph mark ("\x19By …, PA News<")
     r"^[\s\x00-\x1f]*(?:(?:Written|Reported|Story|Words|Reporting|Compiled)\s+by|By|BY)\s*:?\s+"
@@ -121,14 +121,7 @@ def clean_article(article: Article, agencies: Sequence[Agency] = BUILTIN_AGENCIE
 
 def _lines(text: str) -> list[Span]:
     """Spans of the non-blank lines of ``text``, without their line break."""
-    out: list[Span] = []
-    for m in _LINE.finditer(text):
-        start, end = m.start(), m.end()
-        if end > start and text[end - 1] == "\n":
-            end -= 1
-        if text[start:end].strip():
-            out.append((start, end))
-    return out
+    return [m.span() for m in _LINE.finditer(text) if not m.group().isspace() and m.end() > m.start()]
 
 
 def _byline_candidates(lines: list[Span]) -> list[int]:

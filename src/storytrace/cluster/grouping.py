@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from storytrace.align.compare import Prepared, parse_time
+from storytrace.align.compare import Prepared
+from storytrace.published import published_seconds
 from storytrace.text.tokens import content_stems, normal_words, stems_of
 
 # Average-link cut: articles (or groups) whose mean cosine similarity is below
@@ -65,7 +66,7 @@ def similarity_matrix(prepared: Sequence[Prepared]) -> np.ndarray:
     except ValueError:  # every term is a template term
         vectors = TfidfVectorizer(analyzer=str.split, sublinear_tf=True).fit_transform(docs)
     sim = np.asarray((vectors @ vectors.T).toarray())
-    seconds = np.array([t.timestamp() if (t := parse_time(p.article.published)) else np.nan for p in prepared])
+    seconds = np.array([published_seconds(p.article.published) for p in prepared])
     gap = np.abs(seconds[:, None] - seconds[None, :])
     sim[gap > STORY_TIME_WINDOW_DAYS * 86400] = 0.0  # NaN gaps (no date) compare False
     return sim

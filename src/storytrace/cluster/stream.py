@@ -44,10 +44,11 @@ from typing import Protocol
 
 import numpy as np
 
-from storytrace.align.compare import Prepared, parse_time
+from storytrace.align.compare import Prepared
 from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.join import JoinModel, load_join_model
+from storytrace.published import published_seconds
 from storytrace.text.tokens import STOPWORDS, content_stems, stem
 
 # The rule of ``FixedJoin``: join the best candidate when its body cosine reaches this.
@@ -346,9 +347,8 @@ def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None, norm: floa
     return float(a @ total) / norm if norm else 0.0
 
 
-def _seconds(published: str | None) -> float:
-    t = parse_time(published)
-    return t.timestamp() if t is not None else math.nan
+_seconds = published_seconds
+"""Seconds since 1970 UTC of a publication date, NaN when undated (``storytrace.published``); never raises."""
 
 
 def name_terms(text: str) -> list[str]:

@@ -83,8 +83,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
+
+from storytrace.published import published_day
 
 __all__ = ["DateMention", "contains", "date_interval", "date_mentions", "date_spans", "same_time"]
 
@@ -307,22 +309,6 @@ def _word_tense(words: list[str], i: int) -> str | None:
 
 
 # --- calendar -----------------------------------------------------------------------------
-
-
-def _parse_published(published: object) -> date | None:
-    if not isinstance(published, str):
-        return None
-    s = published.strip()
-    if len(s) < 10:
-        return None
-    try:
-        return date.fromisoformat(s[:10])
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(s.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
 
 
 def _month_number(name: str) -> int:
@@ -756,11 +742,13 @@ def date_mentions(
 ) -> list[DateMention]:
     """The resolved time expressions of ``text`` (only inside ``spans`` when given), by position.
 
-    ``published`` is an ISO date or datetime; when it is None or not ISO, only absolute
-    expressions resolve. Offsets are always relative to the whole ``text``.
+    ``published`` is an ISO date or datetime, its day as written the anchor of relative
+    expressions (``storytrace.published.published_day``); when it gives no day (None,
+    not a valid date, a year or month alone), only absolute expressions resolve. Offsets are
+    always relative to the whole ``text``.
     """
     out: list[DateMention] = []
-    for (s, e), res in _scan(text, _parse_published(published), spans):
+    for (s, e), res in _scan(text, published_day(published), spans):
         if res is not None:
             start, end, granularity, rule = res
             out.append(DateMention((s, e), text[s:e], start, end, granularity, rule))

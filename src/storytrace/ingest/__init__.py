@@ -3,22 +3,36 @@
 Does: read ``.txt``, ``.html``/``.htm``, ``.json``, ``.jsonl`` and RSS/Atom
 (``.xml``, ``.rss``, ``.atom``) files, gzipped or not, and folders of them;
 yield an :class:`~storytrace.model.InputProblem` for everything that cannot
-be read, and go on with the rest.
+be read, and go on with the rest; tell the caller which files a folder walk
+skipped (:class:`Skipped`, :class:`SkipTally`).
 
 Does not: store, clean, or analyse articles, or fetch anything over the network.
 """
 
-from storytrace.ingest.readers import READABLE_SUFFIXES, FileRead, classify, read_paths, read_paths_by_file
-from storytrace.ingest.records import Item, read_json_document, read_records, record_to_article
+from storytrace.ingest.readers import (
+    READABLE_SUFFIXES,
+    FileRead,
+    Skipped,
+    SkipTally,
+    classify,
+    read_jsonl,
+    read_paths,
+    read_paths_by_file,
+)
+from storytrace.ingest.records import Item, read_json_document, read_records, record_items, record_to_article
 
 __all__ = [
     "READABLE_SUFFIXES",
     "FileRead",
     "Item",
+    "SkipTally",
+    "Skipped",
     "classify",
     "read_json_document",
+    "read_jsonl",
     "read_paths",
     "read_paths_by_file",
     "read_records",
+    "record_items",
     "record_to_article",
 ]

@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 from storytrace.errors import E_TOO_DEEP_HTML
 from storytrace.ingest.decode import Decoded, decode, replace_nuls, universal_newlines
 from storytrace.model import InputProblem
+from storytrace.published import is_published
 
 E_NO_HTML_TEXT = "no article text found in the HTML"
 
@@ -86,7 +87,7 @@ def extract_page(html: str, where: str, url: str | None = None) -> ExtractedPage
         text=text,
         title=title,
         authors=split_authors(_doc_str(doc, "author")),
-        published=_doc_str(doc, "date"),
+        published=_page_date(doc),
         source=_doc_str(doc, "sitename") or _doc_str(doc, "hostname"),
         url=_doc_str(doc, "url"),
     )
@@ -130,6 +131,16 @@ def _bare_extraction(html: str, url: str | None) -> Any:
         favor_precision=False,
         date_extraction_params=date_params,
     )
+
+
+def _page_date(doc: Any) -> str | None:
+    """The page's publication date, if it is one by :mod:`storytrace.published`.
+
+    htmldate only gives dates between 1995 and today, so none should fail; one
+    that did would be a guess gone wrong, not the input's, and is left out.
+    """
+    found = _doc_str(doc, "date")
+    return found if is_published(found) else None
 
 
 def _doc_str(doc: Any, name: str) -> str | None:

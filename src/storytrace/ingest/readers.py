@@ -13,6 +13,17 @@ shown (and used as ids) with ``\xNN`` escapes. ``read_paths_by_file`` also
 marks where each file's items end, with a digest of its bytes, and skips the
 files its caller says were read before (``analyze`` on a grown folder).
 
+Skipped files: walking a folder, a file whose extension is not read (``.csv``,
+``.md``), or a ``.json`` file that holds no article records (an object with
+none of ``id``, ``text``, ``html`` and no ``articles`` list, like an
+annotation file), is skipped without a problem; each one is handed, as a
+:class:`Skipped`, to the ``on_skipped`` callback of ``read_paths`` and
+``read_paths_by_file``. :class:`SkipTally` counts them and words the count
+(``skipped 3 .csv, 1 .md``). Named explicitly, such a file is a problem
+(``notes.md: unknown file type ...``, ``gold.json: not an article record ...``).
+Hidden files (``.DS_Store``) are skipped unsaid. ``read_jsonl`` reads one file
+as JSON Lines whatever its name (``cluster``).
+
 Does not: validate records (see :mod:`storytrace.ingest.records`), extract
 HTML (:mod:`storytrace.ingest.html`), parse feeds (:mod:`storytrace.ingest.feeds`),
 decode bytes (:mod:`storytrace.ingest.decode`), or store anything.
@@ -20,7 +31,6 @@ decode bytes (:mod:`storytrace.ingest.decode`), or store anything.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import errno
 import gzip
@@ -29,22 +39,12 @@ import io
 import os
 import stat
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from typing import AnyStr
 
 from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, nul_bytes
-from storytrace.ingest.decode import (
-    SNIFF_BYTES,
-    bom_encoding,
-    decode,
-    looks_binary,
-    sniff_problem,
-    universal_newlines,
-    utf8_else_cp1252,
-    utf16_without_bom,
-)
+from storytrace.ingest.decode import decode, sniff_problem
 from storytrace.ingest.feeds import read_feed
 from storytrace.ingest.html import decode_html, extract_page
 from storytrace.ingest.limits import (
@@ -54,7 +54,8 @@ from storytrace.ingest.limits import (
     MAX_GZIP_RATIO,
     size_text,
 )
-from storytrace.ingest.records import Item, read_json_document, record_from_line
+from storytrace.ingest.lines import StreamLines
+from storytrace.ingest.records import E_NOT_RECORDS, WITHOUT_A_DATE, Item, line_items, read_json_document
 from storytrace.model import Article, InputProblem
 
 TEXT_SUFFIXES = (".txt",)
@@ -68,6 +69,7 @@ DOCUMENT_SUFFIXES = (".json", *FEED_SUFFIXES)
 
 E_CORRUPT_GZIP = "truncated or corrupt gzip"
 E_LINK_LOOP = "symbolic link loop"
+E_BLANK_NAME = "a file name of only spaces gives no id; rename it"
 _CHUNK = 1 << 20
 _EXPECTED = "(expected .txt, .html, .json, .jsonl, .xml, .rss, .atom or .gz)"
 
@@ -92,21 +94,91 @@ class FileKind:
     gz: bool
 
 
-def read_paths(paths: Sequence[str | os.PathLike[str]], *, published: str | None = None) -> Iterator[Item]:
+@dataclass(frozen=True)
+class Skipped:
+    """A file met while walking a folder and not read, as it holds no articles.
+
+    Attributes:
+        where: the file, as shown.
+        suffix: its extension, lower case (``.csv``, ``.csv.gz``), or ``(no extension)``.
+        reason: why a readable file was skipped (``not article records``), else None.
+
+    """
+
+    where: str
+    suffix: str
+    reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        """What the file counts as in a summary: ``.csv``, ``.json (not article records)``."""
+        return f"{self.suffix} ({self.reason})" if self.reason else self.suffix
+
+
+class SkipTally:
+    """Counts the files skipped while walking folders: pass it as ``on_skipped``; ``summary()`` words the count.
+
+    Keeps one count per kind of file, not the files: a folder of a million
+    skipped files costs no memory.
+    """
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def __call__(self, skipped: Skipped) -> None:
+        """Count ``skipped``."""
+        self.counts[skipped.label] += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+    def summary(self) -> str:
+        """``skipped 3 .csv, 1 .md, 1 .json (not article records)`` (most first), or "" when nothing was."""
+        if not self.counts:
+            return ""
+        ranked = sorted(self.counts.items(), key=lambda item: (-item[1], item[0]))
+        return "skipped " + ", ".join(f"{count:,} {label}" for label, count in ranked)
+
+
+def read_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    published: str | None = None,
+    on_skipped: Callable[[Skipped], None] | None = None,
+) -> Iterator[Item]:
     """Read articles from files and folders.
 
     Args:
         paths: files (any readable extension, optionally ``.gz``) and folders
             (walked recursively).
         published: the publication date for articles whose input gives none.
+        on_skipped: called with each file skipped while walking a folder (see the module docstring).
 
     Yields:
         Articles in input order, and an InputProblem for each unreadable file or
         record (the rest is still read). Never raises for bad input.
 
     """
-    for item in read_paths_by_file(paths, published=published):
+    for item in read_paths_by_file(paths, published=published, on_skipped=on_skipped):
         if not isinstance(item, FileRead):
+            yield item
+
+
+def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Item]:
+    """Read one file as JSON Lines whatever its name, as ``read_paths`` reads a ``.jsonl``.
+
+    Gzip when the name ends in ``.gz``. Same limits and problems; a folder or a
+    missing file is one InputProblem.
+    """
+    path = os.fspath(path)
+    where = shown_path(path)
+    if os.path.isdir(path):
+        yield InputProblem(where, "a folder, not a JSON Lines file")
+        return
+    stem = os.path.basename(path)
+    gz = stem.lower().endswith(".gz")
+    for item in _read_file(path, FileKind(shown_path(stem), ".jsonl", gz)):
+        if not isinstance(item, FileRead | Skipped):
             yield item
 
 
@@ -127,6 +199,7 @@ def read_paths_by_file(
     *,
     published: str | None = None,
     known: Callable[[str, str], bool] | None = None,
+    on_skipped: Callable[[Skipped], None] | None = None,
 ) -> Iterator[Item | FileRead]:
     """``read_paths``, telling where each file's items end; with ``known``, files read before are skipped.
 
@@ -136,14 +209,21 @@ def read_paths_by_file(
     only its ``FileRead`` comes, marked skipped. A file that cannot be hashed,
     or whose bytes changed while it was read (hashed again after), is read as
     usual, and no ``FileRead`` follows it. Without ``known`` nothing is hashed
-    and no ``FileRead`` comes.
+    and no ``FileRead`` comes. ``on_skipped``: as for ``read_paths``.
     """
     if isinstance(paths, str | os.PathLike):  # one path passed by mistake: not its characters
         paths = [paths]
     for path in paths:
         for item in _read_path(os.fspath(path), known):
-            if isinstance(item, Article) and item.published is None and published:
+            if isinstance(item, Skipped):
+                if on_skipped is not None:
+                    on_skipped(item)
+                continue
+            if published and isinstance(item, Article) and item.published is None:
                 item = dataclasses.replace(item, published=published)
+            elif published and isinstance(item, InputProblem) and item.problem.endswith(WITHOUT_A_DATE):
+                said = item.problem.removesuffix(WITHOUT_A_DATE) + f"stored with the default date {published!r}"
+                item = InputProblem(item.where, said)  # the record's date was dropped: the default took its place
             yield item
 
 
@@ -178,7 +258,7 @@ def shown_path(path: str) -> str:
     return path
 
 
-def _read_path(path: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
+def _read_path(path: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead | Skipped]:
     """Read one path given explicitly: a folder, or a file of any readable kind."""
     try:
         mode = os.stat(path).st_mode
@@ -195,11 +275,16 @@ def _read_path(path: str, known: Callable[[str, str], bool] | None = None) -> It
 
 def _unknown_type(path: str) -> str:
     """Describe the problem with an explicit file whose extension is not readable."""
-    base = shown_path(os.path.basename(path)).lower()
-    gz = base.endswith(".gz")
-    suffix = os.path.splitext(base[:-3] if gz else base)[1] + (".gz" if gz else "")
+    suffix = _suffix(path)
     shown = f"'{suffix}'" if suffix else "(no extension)"
     return f"unknown file type {shown} {_EXPECTED}"
+
+
+def _suffix(path: str) -> str:
+    """The extension of ``path``'s name, lower case, with ``.gz`` after the inner one (``.csv.gz``); "" if none."""
+    base = shown_path(os.path.basename(path)).lower()
+    gz = base.endswith(".gz")
+    return os.path.splitext(base[:-3] if gz else base)[1] + (".gz" if gz else "")
 
 
 @dataclass
@@ -210,7 +295,7 @@ class _Folder:
     real: str
 
 
-def _walk(top: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
+def _walk(top: str, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead | Skipped]:
     """Read a folder's readable files recursively, in name order; each real folder once.
 
     A stack, not recursion, and real paths worked out as the walk goes down
@@ -232,7 +317,9 @@ def _walk(top: str, known: Callable[[str, str], bool] | None = None) -> Iterator
             real = os.path.realpath(entry.path) if _is_link(entry) else os.path.join(folder.real, entry.name)
             yield from _enter(entry.path, real, seen, open_, stack)
         elif (kind := classify(entry.name)) is not None:
-            yield from _read_file(entry.path, kind, known)
+            yield from _read_file(entry.path, kind, known, walked=True)
+        else:
+            yield Skipped(shown_path(entry.path), _suffix(entry.name) or "(no extension)")
 
 
 def _enter(folder: str, real: str, seen: set[str], open_: set[str], stack: list[_Folder]) -> Iterator[Item]:
@@ -269,12 +356,18 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _read_file(path: str, kind: FileKind, known: Callable[[str, str], bool] | None = None) -> Iterator[Item | FileRead]:
+def _read_file(
+    path: str, kind: FileKind, known: Callable[[str, str], bool] | None = None, walked: bool = False
+) -> Iterator[Item | FileRead | Skipped]:
     """Read one file (not a folder), reporting any I/O or gzip failure, or a passed limit, as a problem.
 
     With ``known``: hash it first, skip it if ``known`` says so, and mark where its items end.
+    ``walked``: met while walking a folder, so a ``.json`` file of no article records is skipped, not a problem.
     """
     where = shown_path(path)
+    if kind.suffix in (*TEXT_SUFFIXES, *HTML_SUFFIXES) and not kind.stem.strip():
+        yield InputProblem(where, E_BLANK_NAME)
+        return
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -287,7 +380,11 @@ def _read_file(path: str, kind: FileKind, known: Callable[[str, str], bool] | No
     if known is not None and digest is not None and known(where, digest):
         yield FileRead(where, digest, skipped=True)
         return
-    yield from _read_items(path, kind, info, where)
+    for item in _read_items(path, kind, info, where):
+        if walked and isinstance(item, InputProblem) and item.problem == E_NOT_RECORDS:
+            yield Skipped(where, kind.suffix + (".gz" if kind.gz else ""), "not article records")
+            return  # no FileRead: a skipped file is looked at again each time, and so counted again
+        yield item
     if digest is not None and file_digest(path) == digest:  # not marked if it changed while being read
         yield FileRead(where, digest, skipped=False)
 
@@ -393,23 +490,10 @@ def _read_text(text: str, where: str, kind: FileKind) -> Iterator[Item]:
 
 def _read_jsonl(chunks: Iterator[bytes], where: str) -> Iterator[Item]:
     """Stream a JSON Lines file line by line, in UTF-8 (else cp1252 per line) or, by its BOM, UTF-16/32."""
-    first = next(chunks, b"")
-    head = first[:SNIFF_BYTES]
-    stream = chain([first], chunks)
-    encoding = bom_encoding(head) or utf16_without_bom(head)
-    if encoding not in (None, "utf-8-sig"):
-        texts = _newlines(codecs.iterdecode(stream, encoding))
-        yield from _jsonl_items(_split_lines(texts, "\n", MAX_ARTICLE_BYTES), where, None)
-        return
-    if looks_binary(head):
+    lines = StreamLines(chunks, MAX_ARTICLE_BYTES)
+    if lines.binary:
         yield InputProblem(where, E_BINARY)
         return
-    decoder = _LineDecoder()
-    yield from _jsonl_items(decoder.lines(stream), where, decoder)
-
-
-def _jsonl_items(lines: Iterator[str | None], where: str, decoder: _LineDecoder | None) -> Iterator[Item]:
-    """Yield the records of a JSONL file (None: a line over the limit), then its cp1252 or "empty" problem."""
     count = 0
     for lineno, line in enumerate(lines, 1):
         here = f"{where}:{lineno}"
@@ -417,74 +501,13 @@ def _jsonl_items(lines: Iterator[str | None], where: str, decoder: _LineDecoder 
             count += 1
             yield InputProblem(here, f"line over the limit for one record ({size_text(MAX_ARTICLE_BYTES)}); skipped")
             continue
-        item = record_from_line(line.removeprefix("\ufeff") if lineno == 1 else line, here)
-        if item is not None:
-            count += 1
-            yield item
-    if decoder is not None and decoder.fallback:
+        items = line_items(line, here)
+        count += bool(items)
+        yield from items
+    if lines.fallback:
         yield InputProblem(where, E_CP1252)
     if count == 0:
         yield InputProblem(where, E_EMPTY)
-
-
-class _LineDecoder:
-    """Split bytes into lines like text-mode ``open()``; decode each as UTF-8, else cp1252."""
-
-    def __init__(self) -> None:
-        self.fallback = False
-
-    def lines(self, chunks: Iterator[bytes]) -> Iterator[str | None]:
-        r"""Yield decoded lines (without line ends), None for one over the limit; ``\r\n`` and ``\r`` end lines too."""
-        for raw in _split_lines(chunks, b"\n", MAX_ARTICLE_BYTES):
-            if raw is None:
-                yield None
-                continue
-            line, fallback = utf8_else_cp1252(raw)
-            self.fallback |= fallback
-            if "\r" in line:
-                yield from line.removesuffix("\r").split("\r")
-            else:
-                yield line
-
-
-def _split_lines(chunks: Iterator[AnyStr], newline: AnyStr, limit: int) -> Iterator[AnyStr | None]:
-    """Split a chunked stream on ``newline``; a line longer than ``limit`` is dropped as it streams (None)."""
-    pending: list[AnyStr] = []
-    size = 0
-    skipping = False
-    for chunk in chunks:
-        parts = chunk.split(newline)
-        for part in parts[:-1]:  # each of these ends a line
-            if skipping or size + len(part) > limit:
-                yield None
-            elif pending:
-                pending.append(part)
-                yield newline[:0].join(pending)
-            else:
-                yield part
-            pending, size, skipping = [], 0, False
-        tail = parts[-1]
-        if tail and not skipping:
-            size += len(tail)
-            if size > limit:
-                pending, skipping = [], True  # drop what is kept of this line: memory stays bounded
-            else:
-                pending.append(tail)
-    if skipping:
-        yield None
-    elif any(pending):
-        yield newline[:0].join(pending)
-
-
-def _newlines(texts: Iterator[str]) -> Iterator[str]:
-    r"""Universal newlines over a chunked text stream (a ``\r\n`` may be split between chunks)."""
-    carry = ""
-    for text in texts:
-        text = carry + text
-        carry = "\r" if text.endswith("\r") else ""
-        yield universal_newlines(text[:-1] if carry else text)
-    if carry:
-        yield "\n"
 
 
 def os_problem(exc: OSError, path: str) -> str:

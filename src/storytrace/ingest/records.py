@@ -2,12 +2,16 @@ r"""JSON article records (see the contract's "Article records") to :class:`Artic
 
 Does: validate one record's fields and build the Article (extracting the
 text from ``html`` when there is no ``text``); read JSON Lines from any text
-stream; read a ``.json`` document holding one record, a list of them, or
-``{"articles": [...]}``. Every bad record becomes an :class:`InputProblem`
-naming it (``file:line`` or ``file[index]``); the rest goes on. Bad means a
-field of the wrong type or value, a string that is not valid Unicode (JSON's
-``\ud800`` escapes give unpaired surrogates, which nothing downstream can
-store), or a text over :data:`~storytrace.ingest.limits.MAX_ARTICLE_BYTES`.
+stream (a U+FEFF opening any line dropped); read a ``.json`` document holding
+one record, a list of them, or ``{"articles": [...]}``, a record at a time
+(:mod:`storytrace.ingest.jsonstream`). Every bad record becomes an
+:class:`InputProblem` naming it (``file:line`` or ``file[index]``); the rest
+goes on. Bad means a field of the wrong type or value, a string that is not
+valid Unicode (JSON's ``\ud800`` escapes give unpaired surrogates, which
+nothing downstream can store), or a text over
+:data:`~storytrace.ingest.limits.MAX_ARTICLE_BYTES`. A bad ``published`` (see
+:mod:`storytrace.published`) costs only the date: the Article comes without
+it, followed by an InputProblem saying so.
 
 Does not: open files, decode bytes or walk folders (see
 :mod:`storytrace.ingest.readers`), nor check that ids are unique.
@@ -16,24 +20,26 @@ Does not: open files, decode bytes or walk folders (see
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Any
 
 from storytrace.errors import E_NO_ID, E_NO_TEXT, E_NOT_JSON
 from storytrace.ingest.html import ExtractedPage, extract_page
+from storytrace.ingest.jsonstream import Shape, document_records
 from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.model import Article, InputProblem
+from storytrace.published import check as date_problem
 
 Item = Article | InputProblem
 """What every reader yields: an article, or a problem with part of the input."""
 
 KINDS = ("article", "agency")
-_STRING_FIELDS = ("text", "html", "title", "url", "source", "published", "language", "kind")
+_STRING_FIELDS = ("text", "html", "title", "url", "source", "language", "kind")
 _CHECKED_FIELDS = ("id", *_STRING_FIELDS)
-_YEAR_OR_MONTH = re.compile(r"\d{4}(-\d{2})?")
 _NO_PAGE = ExtractedPage(text="")
+WITHOUT_A_DATE = "stored without a date"
+"""How the problem of a dropped ``published`` ends when nothing took its place."""
+E_NOT_RECORDS = "not an article record (it has none of 'id', 'text', 'html', nor a list of 'articles'); skipped"
 
 
 def read_records(lines: Iterable[str], where: str, *, published: str | None = None) -> Iterator[Item]:
@@ -49,24 +55,27 @@ def read_records(lines: Iterable[str], where: str, *, published: str | None = No
 
     """
     for lineno, line in enumerate(lines, 1):
-        item = record_from_line(line.removeprefix("\ufeff") if lineno == 1 else line, f"{where}:{lineno}", published)
-        if item is not None:
-            yield item
+        yield from line_items(line, f"{where}:{lineno}", published)
 
 
-def record_from_line(line: str, here: str, published: str | None = None) -> Item | None:
-    """One JSON Lines line as an Article or InputProblem named ``here``; None for a blank line."""
+def line_items(line: str, here: str, published: str | None = None) -> list[Item]:
+    """One JSON Lines line as ``record_items`` reads it, named ``here``; nothing for a blank line.
+
+    A byte-order mark (U+FEFF) opening the line is dropped: files joined
+    together each bring theirs, and JSON does not allow one.
+    """
+    line = line.removeprefix("\ufeff")
     if not line.strip():
-        return None
+        return []
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError) as exc:
-        return InputProblem(here, not_json(exc))
-    return record_to_article(obj, here, published=published)
+        return [InputProblem(here, not_json(exc))]
+    return record_items(obj, here, published=published)
 
 
 def read_json_document(text: str, where: str, *, published: str | None = None) -> Iterator[Item]:
-    """Read a ``.json`` file: one record, a list of records, or ``{"articles": [...]}``.
+    """Read a ``.json`` file: one record, a list of records, or ``{"articles": [...]}``, a record at a time.
 
     Args:
         text: the file's text.
@@ -74,23 +83,30 @@ def read_json_document(text: str, where: str, *, published: str | None = None) -
         published: the publication date for records that carry none.
 
     Yields:
-        One Article or InputProblem per record.
+        One Article or InputProblem per record; for a document that stops
+        being valid JSON part-way, the records before the fault, then the
+        fault. An object with none of ``id``, ``text``, ``html`` and no
+        ``articles`` list gives one InputProblem whose problem is :data:`E_NOT_RECORDS`.
 
     """
+    read = 0
+    shape = "one"
     try:
-        doc = json.loads(text)
+        for found in document_records(text):
+            if isinstance(found, Shape):
+                shape = found.kind
+                if shape == "none":
+                    yield InputProblem(where, E_NOT_RECORDS)
+                continue
+            index, obj = found
+            read += 1
+            yield from record_items(obj, where if index is None else f"{where}[{index}]", published=published)
     except (ValueError, RecursionError) as exc:
-        yield InputProblem(where, not_json(exc))
+        before = f"; the {read:,} records before it were read" if read > 1 else "; the record before it was read"
+        yield InputProblem(where, not_json(exc) + (before if read else ""))
         return
-    if isinstance(doc, dict) and "id" not in doc and isinstance(doc.get("articles"), list):
-        doc = doc["articles"]
-    if not isinstance(doc, list):
-        yield record_to_article(doc, where, published=published)
-        return
-    if not doc:
+    if shape == "list" and not read:
         yield InputProblem(where, "no records (the file holds an empty list)")
-    for index, obj in enumerate(doc):
-        yield record_to_article(obj, f"{where}[{index}]", published=published)
 
 
 def not_json(exc: BaseException) -> str:
@@ -102,12 +118,14 @@ def not_json(exc: BaseException) -> str:
     return f"{E_NOT_JSON} ({exc})"
 
 
-def record_to_article(obj: object, where: str, *, published: str | None = None) -> Item:
-    """Turn one JSON record (a dict) into an Article.
+def record_items(obj: object, where: str, *, published: str | None = None) -> list[Item]:
+    """Turn one JSON record (a dict) into an Article, or say why not.
 
     ``text`` is kept exactly as given; without it, the text and any missing
     title, authors, publication date, source and url come from ``html``.
-    Integer ids become strings; unknown fields are ignored.
+    Integer ids become strings; unknown fields are ignored. A bad
+    ``published`` (not a string, or not a date by :mod:`storytrace.published`)
+    costs only the date: the Article comes, then an InputProblem saying so.
 
     Args:
         obj: the decoded JSON value.
@@ -115,14 +133,32 @@ def record_to_article(obj: object, where: str, *, published: str | None = None) 
         published: the publication date to use when neither record nor page gives one.
 
     Returns:
-        The Article, or an InputProblem saying which field is wrong.
+        ``[Article]``, ``[Article, InputProblem]`` for a dropped date, or
+        ``[InputProblem]`` saying which field is wrong.
 
     """
     if not isinstance(obj, dict):
-        return InputProblem(where, f"record is not a JSON object (it is {json_type(obj)})")
+        return [InputProblem(where, f"record is not a JSON object (it is {json_type(obj)})")]
     problem = _id_problem(obj) or _type_problem(obj) or _unicode_problem(obj) or _value_problem(obj)
     if problem is not None:
-        return InputProblem(where, problem)
+        return [InputProblem(where, problem)]
+    bad_date = _published_problem(obj.get("published"))
+    if bad_date is not None:
+        obj = {key: value for key, value in obj.items() if key != "published"}
+    item = _article(obj, where, published)
+    if bad_date is None or isinstance(item, InputProblem):
+        return [item]
+    kept = f"stored with {item.published!r} instead" if item.published else WITHOUT_A_DATE
+    return [item, InputProblem(where, f"'published' {bad_date}; {kept}")]
+
+
+def record_to_article(obj: object, where: str, *, published: str | None = None) -> Item:
+    """``record_items`` as one Article or InputProblem: a dropped date goes unsaid (use ``record_items`` to hear it)."""
+    return record_items(obj, where, published=published)[0]
+
+
+def _article(obj: dict[Any, Any], where: str, published: str | None) -> Item:
+    """The Article of a checked record: from its ``text``, else from its ``html``."""
     text, html = obj.get("text"), obj.get("html")
     if text and text.strip():
         return _build(obj, text, where, published, _NO_PAGE)
@@ -132,6 +168,16 @@ def record_to_article(obj: object, where: str, *, published: str | None = None) 
             return page
         return _build(obj, page.text, where, published, page)
     return InputProblem(where, "'text' is empty" if text is not None else "'html' is empty")
+
+
+def _published_problem(value: object) -> str | None:
+    """What is wrong with a record's ``published`` (after "'published' "), or None (absent or a date)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return f"must be a string, not {json_type(value)}"
+    problem = date_problem(value)
+    return f"is {problem}" if problem is not None else None
 
 
 def _id_problem(obj: dict[Any, Any]) -> str | None:
@@ -175,14 +221,22 @@ def _unicode_problem(obj: dict[Any, Any]) -> str | None:
     return None
 
 
+def surrogate_problem(name: str, value: str) -> str | None:
+    """The problem of a string field holding an unpaired surrogate (from JSON's escapes), which nothing can store."""
+    if value.isascii():  # an ASCII string holds no surrogate, and isascii() costs nothing
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        escaped = value[exc.start].encode("unicode_escape").decode("ascii")
+        return f"'{name}' is not valid Unicode (unpaired surrogate {escaped} at character {exc.start:,})"
+    return None
+
+
 def _bad_string(name: str, value: str) -> str | None:
     """The problem of one string field: an unpaired surrogate, or an article text over the limit."""
-    if not value.isascii():  # an ASCII string holds no surrogate, and isascii() costs nothing
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            escaped = value[exc.start].encode("unicode_escape").decode("ascii")
-            return f"'{name}' is not valid Unicode (unpaired surrogate {escaped} at character {exc.start:,})"
+    if (problem := surrogate_problem(name, value)) is not None:
+        return problem
     if len(value) > MAX_ARTICLE_BYTES and name in ("text", "html"):
         return f"'{name}' over the limit for one article ({size_text(MAX_ARTICLE_BYTES)}); skipped"
     return None
@@ -193,21 +247,12 @@ def _value_problem(obj: dict[Any, Any]) -> str | None:
     kind = obj.get("kind")
     if kind is not None and kind not in KINDS:
         return f"'kind' must be 'article' or 'agency', not {kind!r}"
-    published = obj.get("published")
-    if published is not None and not is_iso_date(published):
-        return f"'published' is not an ISO 8601 date or date-time: {published!r}"
     return None
 
 
 def is_iso_date(value: str) -> bool:
-    """Return True for ISO 8601 dates and date-times (``2024``, ``2024-06``, ``2024-06-17T09:00Z`` ...)."""
-    if _YEAR_OR_MONTH.fullmatch(value):
-        return True
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    """True for a publication date storytrace takes (``storytrace.published.check``); kept for its importers."""
+    return date_problem(value) is None
 
 
 def _build(obj: dict[Any, Any], text: str, where: str, published: str | None, page: ExtractedPage) -> Article:

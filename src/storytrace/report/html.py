@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from storytrace import __version__
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
+from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
 KEEP_BATCH = 256  # fresh renderings handed to the cache at a time (the page's pieces are held once, not twice)
@@ -460,20 +461,9 @@ def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], r
     )
 
 
-def _when(published: str) -> tuple[int, float, str]:
-    """Sort key of a publication date: parsed ISO dates by instant, then unparsed, then none."""
-    try:
-        moment = datetime.fromisoformat(published)
-    except ValueError:
-        return (2 if published == "" else 1, 0.0, published)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (0, moment.timestamp(), published)
-
-
 def _by_publication(views: list[ArticleView]) -> list[ArticleView]:
     """Sort articles by publication date, undated ones last, ties in given order."""
-    return sorted(views, key=lambda v: _when(v.published))
+    return sorted(views, key=lambda v: sort_key(v.published))
 
 
 # --- pairs -----------------------------------------------------------------------------

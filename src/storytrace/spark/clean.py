@@ -156,15 +156,14 @@ def _parse(batch: Batch, numbered: DataFrame) -> DataFrame:
 
     def parse(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for frame in batches:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for record in frame.to_dict("records"):
                 file, line = record.pop("file"), int(record.pop("line"))
                 if jsonl:
-                    item = parse_line(record["value"], f"{display(file)}:{line}")
+                    items = parse_line(record["value"], f"{display(file)}:{line}")
                 else:
-                    item = parse_record(plain_row(record), f"{display(file)}[{line}]")
-                if item is not None:
-                    rows.append(_parsed_row(item, file, line))
+                    items = parse_record(plain_row(record), f"{display(file)}[{line}]")
+                rows.extend(_parsed_row(item, file, line) for item in items)
             yield to_frame(rows, PARSED_SCHEMA)
 
     return numbered.repartition(tasks).mapInPandas(parse, PARSED_SCHEMA)

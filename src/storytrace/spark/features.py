@@ -35,7 +35,7 @@ from storytrace.cluster.dedup import (
     minhash_signatures,
 )
 from storytrace.cluster.stream import FixedJoin, StreamClusterer, Vector, stream_item
-from storytrace.ingest.records import record_from_line, record_to_article
+from storytrace.ingest.records import line_items, record_items
 from storytrace.model import Article, InputProblem
 
 ARTICLE_FIELDS = ("id", "text", "title", "url", "source", "published", "language", "authors", "kind", "origin")
@@ -53,14 +53,17 @@ class StreamTerms:
     name_counts: list[int]
 
 
-def parse_line(line: str, where: str) -> Article | InputProblem | None:
-    """One JSON Lines record as ``ingest.records.read_records`` reads it; None for a blank line."""
-    return record_from_line(line.removeprefix("\ufeff"), where)
+def parse_line(line: str, where: str) -> list[Article | InputProblem]:
+    """One JSON Lines record as ``ingest.records.read_records`` reads it: nothing for a blank line.
+
+    An article, a problem, or an article and the problem of its dropped date.
+    """
+    return line_items(line, where)
 
 
-def parse_record(record: dict[str, Any], where: str) -> Article | InputProblem:
-    """One Parquet row (its non-null fields) as a JSON record."""
-    return record_to_article({k: v for k, v in record.items() if v is not None}, where)
+def parse_record(record: dict[str, Any], where: str) -> list[Article | InputProblem]:
+    """One Parquet row (its non-null fields) as a JSON record, as ``parse_line`` gives it."""
+    return record_items({k: v for k, v in record.items() if v is not None}, where)
 
 
 def plain_row(record: dict[str, Any]) -> dict[str, Any]:

@@ -27,8 +27,10 @@ OPENING_QUOTES = "“‘\"'«("
 _CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 # A blank line ends a paragraph; so does "<" at a line end, the paragraph mark of
 # Press Association wire copy (METER's PA sources).
-_PARA_BREAK_BLANK = re.compile(r"\n[ \t]*\n\s*|(?<=<)\n\s*")
-_PARA_BREAK_INDENT = re.compile(r"\n(?=[ \t]+\S)")
+_EOL = r"(?:\r\n|\r(?!\n)|\n)"  # a line end: \n, \r\n, or a lone \r (old Mac files)
+_PARA_BREAK_BLANK = re.compile(rf"{_EOL}[ \t]*{_EOL}\s*|(?<=<){_EOL}\s*")
+_PARA_BREAK_INDENT = re.compile(rf"{_EOL}(?=[ \t]+\S)")
+_LINE_BREAK = re.compile(_EOL)
 _WORD_BEFORE = re.compile(r"([\w.]+)\W*$")
 
 
@@ -55,7 +57,7 @@ def _choose_breaker(text: str) -> re.Pattern[str]:
         return _PARA_BREAK_BLANK
     if _PARA_BREAK_INDENT.search(text):
         return _PARA_BREAK_INDENT
-    return re.compile(r"\n")
+    return _LINE_BREAK
 
 
 def trim(text: str, start: int, end: int) -> Span:

@@ -24,7 +24,6 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
 from storytrace.model import Article, InputProblem
 from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
+from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
 
@@ -102,17 +102,8 @@ def _summary(story: dict[str, Any], articles: Mapping[str, dict[str, Any]], text
     )
 
 
-def when(published: str | None) -> tuple[int, float, str]:
-    """Sort key of a publication date: parsed ISO dates by instant, then unparsed, then none."""
-    if not published:
-        return (2, 0.0, "")
-    try:
-        moment = datetime.fromisoformat(published)
-    except ValueError:
-        return (1, 0.0, published)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return (0, moment.timestamp(), published)
+when = sort_key
+"""Sort key of a publication date (``storytrace.published.sort_key``): instants by time, other values, none."""
 
 
 @dataclass(frozen=True)

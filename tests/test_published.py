@@ -1,0 +1,116 @@
+"""Tests for storytrace.published: the rule of what a publication date is, and parsers that never raise."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storytrace.facts.dates import date_interval, date_mentions
+from storytrace.published import (
+    MAX_YEAR,
+    MIN_YEAR,
+    check,
+    is_published,
+    parse_published,
+    published_day,
+    published_seconds,
+    sort_key,
+)
+
+# value -> the start of check()'s reason (None: a publication date), its UTC instant, its day as written
+DATES: list[tuple[str, str | None, datetime | None, date | None]] = [
+    ("2024", None, None, None),
+    ("2024-06", None, None, None),
+    ("2024-06-17", None, datetime(2024, 6, 17), date(2024, 6, 17)),
+    ("20240617", None, datetime(2024, 6, 17), date(2024, 6, 17)),
+    ("2024-06-17T09:30", None, datetime(2024, 6, 17, 9, 30), date(2024, 6, 17)),
+    ("2024-06-17T09:30:00Z", None, datetime(2024, 6, 17, 9, 30), date(2024, 6, 17)),
+    ("2024-06-17T23:30:00-05:00", None, datetime(2024, 6, 18, 4, 30), date(2024, 6, 17)),
+    ("2024-06-17T01:00:00+05:30", None, datetime(2024, 6, 16, 19, 30), date(2024, 6, 17)),
+    ("1000-01-01T00:00:00+05:00", None, datetime(999, 12, 31, 19), date(1000, 1, 1)),
+    ("9000-12-31T23:59:00-23:59", None, datetime(9001, 1, 1, 23, 58), date(9000, 12, 31)),
+    ("0001-01-01", "outside the years 1000-9000 ('0001-01-01')", None, None),
+    ("9999-12-31T23:00:00-05:00", "outside the years 1000-9000", None, None),
+    ("0001-01-01T03:00:00+05:00", "outside the years 1000-9000", None, None),
+    ("0999-12-31", "outside the years", None, None),
+    ("9001-01-01", "outside the years", None, None),
+    ("0000", "outside the years 1000-9000 ('0000')", None, None),
+    ("9999", "outside the years", None, None),
+    ("2024-13", "not an ISO 8601 date or date-time ('2024-13': no month 13)", None, None),
+    ("2024-00", "not an ISO 8601 date or date-time ('2024-00': no month 00)", None, None),
+    ("2024-02-30", "not an ISO 8601 date or date-time ('2024-02-30': day is out of range for month)", None, None),
+    ("0000-06-17", "outside the years 1000-9000 ('0000-06-17')", None, None),
+    ("10000-01-01T04:00:00Z", "outside the years 1000-9000 ('10000-01-01T04:00:00Z')", None, None),
+    ("10000-13-45", "outside the years", None, None),
+    ("2024-06-1", "not an ISO 8601 date or date-time ('2024-06-1')", None, None),
+    ("2024-06-17T24:00", "not an ISO 8601 date or date-time", None, None),
+    ("yesterday", "not an ISO 8601 date or date-time ('yesterday')", None, None),
+    ("٢٠٢٤", "not an ISO 8601", None, None),  # Arabic-Indic digits: \d would take them
+    ("２０２４-06-17", "not an ISO 8601", None, None),
+    (" 2024-06-17", "not an ISO 8601", None, None),
+    ("", "not an ISO 8601 date or date-time ('')", None, None),
+]
+
+
+@pytest.mark.parametrize(("value", "problem", "instant", "day"), DATES)
+def test_the_rule_and_the_parsers_agree(
+    value: str, problem: str | None, instant: datetime | None, day: date | None
+) -> None:
+    found = check(value)
+    assert (found is None) == (problem is None), found
+    assert problem is None or (found is not None and found.startswith(problem)), found
+    assert is_published(value) == (problem is None)
+    assert parse_published(value) == instant
+    assert published_day(value) == day
+    seconds = published_seconds(value)
+    assert math.isnan(seconds) if instant is None else seconds == (instant - datetime(1970, 1, 1)).total_seconds()
+
+
+RELATIVE = (
+    "The bridge was built 999 years ago and will stand in 999 years' time, the mayor said yesterday. "
+    "It opened 999 months ago and closed 999 days ago; repairs start next week and end next year."
+)
+
+
+@pytest.mark.parametrize("published", [f"{MIN_YEAR}-01-01T00:00:00+14:00", f"{MAX_YEAR}-12-31T23:59:59-23:59"])
+def test_the_range_leaves_room_for_relative_dates_and_offsets(published: str) -> None:
+    # relative dates move the day by up to 999 years (three digits in a text); an offset moves it under a day
+    found = date_mentions(RELATIVE, published)
+    assert {m.rule for m in found} >= {
+        "years_ago",
+        "years_ahead",
+        "months_ago",
+        "days_ago",
+        "relative_week",
+        "relative_year",
+    }
+    assert all(date_interval(m) is not None for m in found)
+    assert parse_published(published) is not None and not math.isnan(published_seconds(published))
+
+
+def test_a_long_bad_value_is_cut_short_in_the_reason() -> None:
+    reason = check("x" * 500)
+    assert reason is not None and len(reason) < 120 and "…" in reason
+
+
+def test_sort_key_puts_instants_first_then_other_values_then_none() -> None:
+    values = [None, "2024", "0001-01-01", "2024-06-17T10:00:00+02:00", "", "2024-06-17T07:00:00Z"]
+    ordered = sorted(values, key=sort_key)
+    assert ordered[:2] == ["2024-06-17T07:00:00Z", "2024-06-17T10:00:00+02:00"]
+    assert set(ordered[2:4]) == {"2024", "0001-01-01"} and set(ordered[4:]) == {None, ""}
+
+
+@given(st.one_of(st.text(), st.none(), st.integers(), st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:+Z-]{0,14}")))
+def test_the_parsers_never_raise(value: object) -> None:
+    instant = parse_published(value)
+    day = published_day(value)
+    sort_key(value if isinstance(value, str) else None)
+    if isinstance(value, str):
+        check(value)
+    if instant is not None:
+        assert is_published(value) and day is not None
+        assert MIN_YEAR - 1 <= instant.year <= MAX_YEAR + 1
