@@ -61,7 +61,6 @@ from storytrace.web.library import (
     Placed,
     Snapshot,
     list_stories,
-    story_problems,
     unicode_problem,
     uploaded_articles,
 )
@@ -571,7 +570,7 @@ def create_app(
         if body is not None:
             return HTMLResponse(body)
         view = story_view(story, snap.articles, texts(ids))
-        page = _page("story.html.j2", s=view, placed=banner, meta=snap.articles, problems=story_problems(story))
+        page = _page("story.html.j2", s=view, placed=banner, meta=snap.articles)
         if banner is None:
             with rendered_lock:
                 if rendered_for[0] is snap:

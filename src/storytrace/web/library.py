@@ -36,6 +36,7 @@ from typing import Any
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
+from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
 from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.semantic import CachedEmbedder
@@ -55,7 +56,6 @@ unpacked to the readers' 1 GiB cap of the time, taking 9 s and 1.3 GB of memory 
 """
 WEB_WRITER_WAIT_SECONDS = 5.0
 """How long an upload waits for another process's writer (``storytrace ingest``/``analyze``) before a 503."""
-ERROR_CHARS = 300  # an error's message is cut to this many characters in an answer: some quote a whole text
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ class Library:
             with self.writing(WRITER_WAIT_SECONDS) as store:
                 self._analyse(store)
         except Exception as e:  # noqa: BLE001 - shown on every page instead of a dead server
-            self.failure = error_line(e)
+            self.failure = error_text(e)
             raise
         finally:
             self.ready.set()
@@ -253,7 +253,7 @@ class Library:
             try:
                 analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
             except Exception:
-                if not self._hold_failing(articles, story_of, touched):
+                if debugging() or not self._hold_failing(articles, story_of, touched):
                     raise
                 articles = [a for a in articles if story_of[a.id] not in self.held]
                 analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
@@ -296,8 +296,8 @@ class Library:
             try:
                 analyze_articles(group, embedder=self.embedder, story_of=story_of)
             except Exception as e:  # noqa: BLE001 - the story is held back and the error said to the uploader
-                self.held[label] = Held(error_line(e), frozenset(a.id for a in group))
-                log.warning("the story of %r is left out: its analysis failed: %s", group[0].id, error_line(e))
+                self.held[label] = Held(error_text(e), frozenset(a.id for a in group))
+                log.warning("the story of %r is left out: its analysis failed: %s", group[0].id, error_text(e))
                 found = True
         return found
 
@@ -338,8 +338,10 @@ class Library:
         try:
             story_of = self._analyse(store)
         except Exception as e:  # noqa: BLE001 - the article is stored: say so, and why it is not shown
-            log.warning("%r is stored, but the analysis failed: %s", first_id, error_line(e))
-            line = f"'{first_id}' is stored, but the analysis failed ({error_line(e)}); the pages show the one before"
+            if debugging():
+                raise
+            log.warning("%r is stored, but the analysis failed: %s", first_id, error_text(e))
+            line = f"'{first_id}' is stored, but the analysis failed ({error_text(e)}); the pages show the one before"
             return Placed(first_id, None, False, (line,))
         new = story_of.get(first_id) not in before
         self.placements[first_id] = new
@@ -351,27 +353,14 @@ class Library:
             )
             return Placed(first_id, None, new, (line,))
         story = str(self.snapshot.articles.get(first_id, {}).get("story") or "")
-        return Placed(first_id, story, new, story_problems(self.snapshot.stories.get(story, {})))
+        return Placed(first_id, story, new, _story_problems(self.snapshot.stories.get(story, {})))
 
 
-def story_problems(story: Mapping[str, Any]) -> tuple[str, ...]:
-    """The problems the analysis recorded in a story (``problems`` of ``stories.json``), one line each."""
-    lines = []
-    for problem in story.get("problems") or ():
-        if isinstance(problem, Mapping):
-            stage, error = problem.get("stage", "analysis"), problem.get("error", "")
-            lines.append(f"story {story.get('id', '')}: {stage} failed: {error}")
-        else:
-            lines.append(f"story {story.get('id', '')}: {problem}")
-    return tuple(" ".join(line.split()) for line in lines)
-
-
-def error_line(error: BaseException) -> str:
-    """An exception as one short line: its type and message (cut to :data:`ERROR_CHARS`)."""
-    message = " ".join(str(error).split())
-    if len(message) > ERROR_CHARS:
-        message = message[: ERROR_CHARS - 1] + "…"
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+def _story_problems(story: Mapping[str, Any]) -> tuple[str, ...]:
+    """The stages the analysis recorded as failed in a story (its ``problems``), a line each, as the CLI says them."""
+    found = story.get("problems")
+    entries = [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+    return tuple(StageProblem.from_json(p).line(str(story.get("id", ""))) for p in entries)
 
 
 def _writer_pid(db: Path) -> str:
