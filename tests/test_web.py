@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
-from collections.abc import Iterator
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,12 +20,19 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from storytrace import pipeline  # noqa: E402
 from storytrace.pipeline import analyze, ingest  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
 from storytrace.web import library as web_library  # noqa: E402
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _server import free_port, stop, wait_until_up  # noqa: E402
+
+LOCAL = "http://127.0.0.1"  # the server answers only to its own host names (TestClient's default is "testserver")
 
 KETTLE_FOLLOW_UP = (
     "TOLLMERE – Corvane Appliances has widened its recall of Brightwell 2 electric kettles after more "
@@ -42,14 +56,14 @@ def _build(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """Read-only tests share one analysed store."""
-    with TestClient(create_app(_build(tmp_path_factory.mktemp("web")))) as c:
+    with TestClient(create_app(_build(tmp_path_factory.mktemp("web"))), base_url=LOCAL) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
 def writer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """Tests that ingest get a store of their own."""
-    with TestClient(create_app(_build(tmp_path_factory.mktemp("web-write")))) as c:
+    with TestClient(create_app(_build(tmp_path_factory.mktemp("web-write"))), base_url=LOCAL) as c:
         yield c
 
 
@@ -234,7 +248,7 @@ def test_api_ingest_opens_a_new_story(writer: TestClient) -> None:
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body == {"article": "a/../b", "story": body["story"], "new_story": True}
+    assert body == {"article": "a/../b", "story": body["story"], "new_story": True, "problems": []}
     assert writer.get("/api/stories/" + body["story"]).json()["articles"] == ["a/../b"]
     assert writer.get("/api/articles/a%2F..%2Fb").json()["text"] == COMET
     page = writer.get(f"/stories/{body['story']}", params={"placed": "a/../b"})
@@ -325,7 +339,7 @@ def test_a_store_without_analysis_is_analysed_at_start_up(tmp_path: Path) -> Non
     with Store(db) as store:
         ingest([EXAMPLES / "corpus" / "plain", EXAMPLES / "corpus" / "wire"], store)
     app = create_app(db)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         assert app.state.library.ready.wait(120)
         listing = c.get("/api/stories").json()
         assert listing["total"] >= 3
@@ -335,6 +349,201 @@ def test_a_store_without_analysis_is_analysed_at_start_up(tmp_path: Path) -> Non
 
 
 def test_an_empty_store_serves_empty_pages(tmp_path: Path) -> None:
-    with TestClient(create_app(tmp_path / "empty.db")) as c:
+    with TestClient(create_app(tmp_path / "empty.db"), base_url=LOCAL) as c:
         assert "No stories" in c.get("/").text
         assert c.get("/api/stories").json()["total"] == 0
+
+
+# --- an analysis that fails costs its story only ------------------------------------------
+
+POISON_MARK = "Quillon"  # the injected failure strikes any analysis that holds an article naming it
+POISON = (
+    "Quillon district council voted on Thursday to close the old Quillon ferry pier for repairs.\n"
+    "The pier, built in 1911, will reopen in the autumn, council leader Dara Voss said."
+)
+POISON_REPRINT = POISON.replace("Thursday", "Thursday evening") + "\nThe vote was unanimous."
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    """A copy of the analysed demo store, for one test."""
+    db = tmp_path / "fresh.db"
+    with Store(_build(tmp_path)) as source, Store(db) as copy:
+        source.db.backup(copy.db)
+    return db
+
+
+def _inject_failure(
+    monkeypatch: pytest.MonkeyPatch, target: object, name: str, texts: Callable[[tuple[Any, ...]], list[str]]
+) -> None:
+    """Make ``target.name`` raise when what it is given (``texts(args)``) names the poison."""
+    real = getattr(target, name)
+
+    def failing(*args: object, **kwargs: object) -> object:
+        if any(POISON_MARK in t for t in texts(args)):
+            raise RuntimeError("injected failure: the analysis of this story broke")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, failing)
+
+
+def _stored(db: Path) -> dict[str, str]:
+    with Store(db) as store:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return {a.id: a.text for a in store.articles()}
+
+
+def test_an_upload_whose_analysis_fails_is_stored_and_later_uploads_work(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _inject_failure(monkeypatch, web_library, "analyze_articles", lambda args: [a.text for a in args[0]])
+    before = _stored(fresh)
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        stories = c.get("/api/stories").json()["total"]
+        r = c.post("/api/ingest", json={"id": "pier", "text": POISON, "title": "Quillon pier to close"})
+        assert r.status_code == 202, r.text
+        body = r.json()
+        assert body["article"] == "pier" and body["story"] is None
+        (line,) = body["problems"]
+        assert line == (
+            "'pier' is stored, but the analysis of its story failed (RuntimeError: injected failure: the analysis of "
+            "this story broke); that story is left out of the pages, the others are shown"
+        )
+        assert _stored(fresh) == {**before, "pier": POISON}  # stored, nothing else touched
+        assert c.get("/api/stories").json()["total"] == stories  # the other stories are still shown
+        assert c.get("/api/articles/pier").status_code == 404  # its story is not
+        # later uploads work and are analysed
+        placed = c.post("/api/ingest", json={"id": "comet", "text": COMET, "published": "2026-03-08"}).json()
+        assert placed["problems"] == [] and placed["story"]
+        assert c.get(f"/api/stories/{placed['story']}").json()["articles"] == ["comet"]
+        form = c.post(
+            "/ingest", data={"text": KETTLE_FOLLOW_UP, "title": "Kettle recall widens"}, follow_redirects=False
+        )
+        assert form.status_code == 303
+        # a reprint joins the held story: tried again, fails again, said again; the page answers 202
+        again = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Quillon pier reprint"})
+        assert again.status_code == 202 and "injected failure" in again.text and 'data-testid="error"' in again.text
+        assert c.get("/api/stories").json()["total"] == stories + 1
+    # a restart with the failure still there: the start-up analysis holds the story back and serves the rest
+    app = create_app(fresh)
+    with TestClient(app, base_url=LOCAL) as c:
+        assert app.state.library.ready.wait(120) and app.state.library.failure is None
+        assert c.get("/api/stories").json()["total"] == stories + 1
+        assert c.post("/api/ingest", json={"id": "late", "text": "Velm bus fares fall by a fifth."}).status_code == 200
+    # once the failure is gone, the next article that joins the story brings it back
+    monkeypatch.undo()
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        follow = POISON.replace("Thursday", "Friday") + "\nWork starts next week."
+        r = c.post("/api/ingest", json={"id": "pier-3", "text": follow})
+        assert r.status_code == 200 and r.json()["problems"] == []
+        assert {"pier", "pier-3"} <= set(c.get(f"/api/stories/{r.json()['story']}").json()["articles"])
+
+
+def test_a_story_that_fails_inside_the_pipeline_costs_that_story_only(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure injected where one story is analysed, as a real one would strike: the pipeline isolates it."""
+    _inject_failure(monkeypatch, pipeline, "analyze_story", lambda args: [p.article.text for p in args[1]])
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        r = c.post("/api/ingest", json={"id": "pier", "text": POISON})
+        assert r.status_code == 200, r.text
+        story = r.json()["story"]
+        error = "RuntimeError: injected failure: the analysis of this story broke"
+        assert r.json()["problems"] == [f"story {story} (article pier): story failed: {error}"]
+        assert _stored(fresh)["pier"] == POISON
+        page = c.get(f"/stories/{story}", params={"placed": "pier"})
+        assert 'data-testid="story-problems"' in page.text and "injected failure" in page.text
+        form = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Pier reprint"}, follow_redirects=False)
+        assert form.status_code == 303  # the story is shown, with what failed
+        placed = c.post("/api/ingest", json={"id": "comet", "text": COMET})
+        assert placed.status_code == 200 and placed.json()["problems"] == []
+        assert "comet" in c.get(f"/api/stories/{placed.json()['story']}").json()["articles"]
+
+
+# --- publication dates out of range ----------------------------------------------------------
+
+BAD_DATES = ["0001-01-01T03:00:00+05:00", "9999-12-31T23:00:00-05:00", "2024-13"]
+
+
+def test_a_bad_publication_date_is_never_a_500(fresh: Path) -> None:
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        for k, date in enumerate(BAD_DATES):
+            text = f"Velm growers expect a record plum harvest, report {k}."
+            api = c.post("/api/ingest", json={"id": f"plum-{k}", "text": text, "published": date})
+            assert api.status_code in (200, 202, 400), (date, api.text)
+            form = c.post("/ingest", data={"text": text + " Again.", "published": date}, follow_redirects=False)
+            assert form.status_code in (202, 303, 400), (date, form.text[-500:])
+            for url in ("/", "/?sort=recent", "/api/stories?sort=recent", "/api/stories?sort=outlets"):
+                assert c.get(url).status_code == 200, (date, url)
+
+
+OVERFLOW = pytest.mark.xfail(
+    strict=True,
+    reason="outside web/: the stream clusterer's parse_time (align/compare.py) raises OverflowError on an instant "
+    "outside the years 1-9999, so every later analysis fails; the dates helper's published.py refuses such dates",
+)
+
+
+@pytest.mark.parametrize("date", [pytest.param(d, marks=OVERFLOW) for d in BAD_DATES[:2]] + BAD_DATES[2:])
+def test_a_bad_publication_date_does_not_poison_later_uploads(fresh: Path, date: str) -> None:
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        c.post("/api/ingest", json={"id": "plum", "text": "Velm growers expect a plum harvest.", "published": date})
+        later = c.post("/api/ingest", json={"id": "comet", "text": COMET})
+        assert later.status_code == 200 and later.json()["problems"] == [], later.text
+
+
+# --- storytrace serve ------------------------------------------------------------------------
+
+SERVE = [sys.executable, "-m", "storytrace", "serve"]
+SERVE_ENV = {**os.environ, "STORYTRACE_LEXICAL_ONLY": "1", "COLUMNS": "1000"}
+
+
+def _serve(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*SERVE, *args], env=SERVE_ENV, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    with Store(tmp_path / "st.db"):
+        pass
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _serve("--db", "st.db", "--port", str(port), cwd=tmp_path)
+    assert proc.returncode == 1, proc
+    assert proc.stderr.splitlines() == [
+        f"storytrace: 127.0.0.1:{port}: address already in use (is another server running? --port picks another)"
+    ]
+    assert proc.stdout == ""
+
+
+def test_serve_refuses_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    for args, name in ((["--db", "typo.db"], "typo.db"), ([], "storytrace.db")):
+        proc = _serve(*args, "--port", "9", cwd=tmp_path)
+        assert proc.returncode == 1, proc
+        assert proc.stderr.splitlines() == [
+            f"storytrace: {name}: no such store; run storytrace ingest/analyze first, "
+            "or pass --create to start an empty one"
+        ]
+        assert list(tmp_path.iterdir()) == []  # no .db, -wal, -shm or .lock
+    bad = _serve("--create", "--allow-host", "not a name", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.splitlines() == ["storytrace: --allow-host: 'not a name' is not a host name or an IP address"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_create_starts_an_empty_store(tmp_path: Path) -> None:
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [*SERVE, "--db", "new.db", "--create", "--port", str(port)], env=SERVE_ENV, cwd=tmp_path, stdout=sink,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/", proc, log)
+        with urllib.request.urlopen(f"http://localhost:{port}/api/stories", timeout=10) as answer:
+            assert json.load(answer)["total"] == 0
+    finally:
+        stop(proc)
+    assert (tmp_path / "new.db").exists()

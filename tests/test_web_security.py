@@ -42,10 +42,13 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 from httpx import Response  # noqa: E402
 
+from storytrace.errors import StoreBusy, UsageError  # noqa: E402
 from storytrace.pipeline import analyze, latest_document  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
 from storytrace.web import app as web_app  # noqa: E402
+from storytrace.web import library as web_library  # noqa: E402
+from storytrace.web.hosts import AllowedHosts, host_of  # noqa: E402
 from storytrace.web.library import MAX_UNPACKED_BYTES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _server import free_port, start_server, stop, wait_until_up  # noqa: E402
 
 TEMPLATES = ROOT / "src" / "storytrace" / "web" / "templates"
+LOCAL = "http://127.0.0.1"  # the server answers only to its own host names (TestClient's default is "testserver")
 CHROMIUM = Path(os.environ.get("STORYTRACE_CHROMIUM", "/usr/bin/chromium"))
 
 
@@ -173,20 +177,20 @@ def doc_db(poisoned_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(poisoned_db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(poisoned_db)) as c:
+    with TestClient(create_app(poisoned_db), base_url=LOCAL) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
 def doc_client(doc_db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(doc_db)) as c:
+    with TestClient(create_app(doc_db), base_url=LOCAL) as c:
         yield c
 
 
 @pytest.fixture
 def writer(poisoned_db: Path, tmp_path: Path) -> Iterator[TestClient]:
     """A client over a copy of the poisoned store, for tests that ingest."""
-    with TestClient(create_app(_copy_store(poisoned_db, tmp_path / "w.db"))) as c:
+    with TestClient(create_app(_copy_store(poisoned_db, tmp_path / "w.db")), base_url=LOCAL) as c:
         yield c
 
 
@@ -636,9 +640,230 @@ def test_cross_site_writes_are_refused(writer: TestClient) -> None:
         assert_headers(r)
         assert writer.post("/api/ingest", json=form, headers=headers).status_code == 403
     assert writer.get("/api/articles/harbour-fees-vote").status_code == 404  # nothing stored
-    for same in ({"origin": "http://testserver"}, {"origin": "null", "sec-fetch-site": "same-origin"}):
+    for same in ({"origin": "http://127.0.0.1"}, {"origin": "null", "sec-fetch-site": "same-origin"}):
         r = writer.post("/ingest", data={**form, "title": f"{form['title']} {len(same)}"}, headers=same)
         assert r.status_code == 200 and "placed" in str(r.url), same
+
+
+def test_a_write_from_an_origin_on_a_foreign_host_is_refused(writer: TestClient) -> None:
+    """The Origin's host must be allowed, whatever Sec-Fetch-Site says (only a browser sets that one)."""
+    form = {"text": "Tollmere council votes on ferry fees.", "title": "Ferry fees vote"}
+    for origin in ("http://evil.example", "http://127.0.0.1.evil.example", "http://evil.example:8000"):
+        headers = {"origin": origin, "sec-fetch-site": "same-origin"}
+        assert writer.post("/ingest", data=form, headers=headers).status_code == 403, origin
+        assert writer.post("/api/ingest", json=form, headers=headers).status_code == 403, origin
+    assert writer.get("/api/articles/ferry-fees-vote").status_code == 404  # nothing stored
+    ok = writer.post("/api/ingest", json=form, headers={"origin": "http://localhost:8000", "sec-fetch-site": "none"})
+    assert ok.status_code == 200, ok.text
+
+
+# --- DNS rebinding: the Host header ------------------------------------------------------------
+
+FOREIGN_HOSTS = [
+    "evil.example",
+    "evil.example:8000",
+    "127.0.0.1.evil.example",  # a rebinding name that starts like a loopback one
+    "localhost.evil.example:8000",
+    "127.0.0.2",  # loopback too, but not a name this server was given
+    "[::2]:8000",
+    "0.0.0.0",  # the server is bound to 127.0.0.1 here
+    "127.0.0.1@evil.example",
+    "evil.example/127.0.0.1",
+    "127.0.0.1:8000:80",
+    "",
+]
+LOOPBACK_HOSTS = ["127.0.0.1", "127.0.0.1:8000", "localhost", "LocalHost:80", "localhost.", "[::1]", "[::1]:8000"]
+
+
+def test_a_foreign_host_is_refused_on_every_route(writer: TestClient) -> None:
+    story = writer.get("/api/stories").json()["items"][0]["id"]
+    reads = [
+        "/",
+        "/ingest",
+        f"/stories/{q(story)}",
+        "/api/stories",
+        f"/api/stories/{q(story)}",
+        "/docs",
+        "/openapi.json",
+    ]
+    form = {"text": "Tollmere harbour fees rise by a third from April.", "title": "Harbour fees rise"}
+    for host in FOREIGN_HOSTS:
+        headers = {"host": host}
+        for url in reads:
+            r = writer.get(url, headers=headers)
+            assert r.status_code == 421, (host, url, r.status_code)
+            assert_headers(r)
+        r = writer.get("/", headers=headers)
+        assert_inert(r)  # the host name echoed in the message is escaped
+        assert "--allow-host" in r.text or "no Host" in r.text
+        api = writer.post("/api/ingest", json=form, headers=headers)
+        assert api.status_code == 421 and "DNS rebinding" in assert_safe_json(api)["detail"] or not host, host
+        assert writer.post("/ingest", data=form, headers=headers).status_code == 421, host
+    assert writer.get("/api/articles/harbour-fees-rise").status_code == 404  # nothing stored
+    for host in LOOPBACK_HOSTS:
+        assert writer.get("/api/stories", headers={"host": host}).status_code == 200, host
+
+
+def test_allowed_hosts() -> None:
+    hosts = AllowedHosts.of(["0.0.0.0", "Newsroom.LAN", "192.168.1.20:8000", "fe80::1", "[::ffff:10.0.0.1]"])
+    for allowed in (*LOOPBACK_HOSTS, "newsroom.lan", "NEWSROOM.lan:8000", "192.168.1.20", "[fe80::1]:80", "0.0.0.0"):
+        assert hosts.allows(allowed), allowed
+    for foreign in (*FOREIGN_HOSTS[:6], "newsroom.lan.evil.example", "192.168.1.21", None):
+        assert not hosts.allows(foreign), foreign
+    assert host_of("[0:0:0:0:0:0:0:1]:8000") == "::1" and host_of("[::1") is None and host_of("a b") is None
+    for bad in ("a b", "http://x", "x/y", "[::1", ""):
+        with pytest.raises(UsageError, match="--allow-host"):
+            AllowedHosts.of([bad])
+
+
+def test_allow_host_lets_the_users_own_names_in(poisoned_db: Path, tmp_path: Path) -> None:
+    db = _copy_store(poisoned_db, tmp_path / "lan.db")
+    app = create_app(db, hosts=AllowedHosts.of(["0.0.0.0", "newsroom.lan"]))
+    with TestClient(app, base_url="http://newsroom.lan:8000") as c:
+        assert c.get("/api/stories").status_code == 200
+        r = c.post("/api/ingest", json={"text": "Velm ferry timetable changes.", "id": "lan-1"})
+        assert r.status_code == 200, r.text
+        assert c.get("/api/stories", headers={"host": "other.lan"}).status_code == 421
+        refused = c.post("/api/ingest", json={"text": "x", "id": "lan-2"}, headers={"origin": "http://other.lan:8000"})
+        assert refused.status_code == 403
+
+
+def test_dns_rebinding_on_a_real_server(live: Live) -> None:
+    """A rebound name reaches the real server's socket: refused, for reads and writes; no Host at all too."""
+    for head in (
+        b"GET /api/stories HTTP/1.1\r\nHost: rebind.evil.example:%d\r\nConnection: close\r\n\r\n" % live.port,
+        b"GET / HTTP/1.0\r\n\r\n",  # HTTP/1.0 needs no Host
+        b"POST /api/ingest HTTP/1.1\r\nHost: rebind.evil.example\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 17\r\nConnection: close\r\n\r\n{"text": "evil."}',
+    ):
+        answer = raw(live.port, head)
+        assert status_of(answer) == 421, (head, answer[:300])
+        assert b"x-content-type-options: nosniff" in answer.lower()
+    assert status_of(get(live.port, b"/api/stories")) == 200
+    with Store(live.db) as store:
+        assert all(a.text != "evil." for a in store.articles())
+
+
+# --- unpaired surrogates -----------------------------------------------------------------------
+
+SURROGATE_FIELDS = ["text", "id", "title", "source", "published"]
+
+
+@pytest.mark.parametrize("field", SURROGATE_FIELDS)
+def test_an_unpaired_surrogate_is_a_400_naming_its_field(writer: TestClient, field: str) -> None:
+    record = {"text": "Tollmere lighthouse gets a new lamp.", "id": "lamp", field: "lamp \ud800 x"}
+    body = json.dumps(record).encode("ascii")  # "\ud800" as JSON writes it: an escape
+    r = writer.post("/api/ingest", content=body, headers=JSON)
+    assert r.status_code == 400, r.text
+    assert (
+        assert_safe_json(r)["detail"] == f"'{field}' is not valid Unicode (unpaired surrogate \\ud800 at character 5)"
+    )
+    # the same in an uploaded JSON Lines file: the reader names the field
+    up = writer.post("/ingest", files={"file": ("lamp.jsonl", body + b"\n", "application/jsonl")})
+    assert up.status_code == 400 and f"&#39;{field}&#39; is not valid Unicode" in up.text, up.text[-800:]
+    assert_inert(up)
+    assert writer.get("/api/articles/lamp").status_code == 404
+
+
+def test_surrogate_bytes_in_a_form_are_never_a_500(writer: TestClient) -> None:
+    """A form's fields cannot carry a surrogate (their bytes are decoded, the bad ones replaced): never a 500."""
+    for name in ("text", "title", "source", "published"):
+        fields = {"text": "Velm orchard fair opens on Saturday.", "title": "Orchard fair", name: None}
+        parts = b""
+        for key, value in fields.items():
+            data = value.encode() if value is not None else b"fair \xed\xa0\x80 day"  # \ud800 encoded
+            parts += b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (key.encode(), data)
+        r = writer.post("/ingest", content=parts + b"--b--\r\n", headers=FORM, follow_redirects=False)
+        assert r.status_code in (303, 400), (name, r.status_code, r.text[-500:])
+    named = b'--b\r\nContent-Disposition: form-data; name="file"; filename="fair\xed\xa0\x80.txt"\r\n\r\nVelm fair.'
+    named += FORM_TAIL
+    assert writer.post("/ingest", content=named, headers=FORM, follow_redirects=False).status_code in (303, 400)
+    with Store(writer.app.state.library.db) as store:  # type: ignore[attr-defined]
+        for article in store.articles():
+            for value in (article.id, article.text, article.title, article.source, article.published):
+                (value or "").encode("utf-8")  # nothing unencodable was stored
+
+
+def test_form_fields_are_checked_for_surrogates_too() -> None:
+    assert web_library.unicode_problem({"title": "ok", "file name": "a\udc80b.txt"}) == (
+        "'file name' is not valid Unicode (unpaired surrogate \\udc80 at character 1)"
+    )
+    assert web_library.unicode_problem({"text": "café 📰", "title": None}) is None
+
+
+# --- unexpected errors -------------------------------------------------------------------------
+
+
+def test_an_unexpected_error_is_a_plain_500_with_the_headers(
+    poisoned_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"secret detail {evil('500')}")
+
+    monkeypatch.setattr(web_app, "list_stories", broken)
+    with TestClient(create_app(poisoned_db), base_url=LOCAL, raise_server_exceptions=False) as c:
+        page = c.get("/")
+        assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+        assert_headers(page)
+        message = "".join(parse(page.text).text)
+        assert "internal error (RuntimeError)" in message and "secret" not in page.text
+        assert "Traceback" not in page.text
+        api = c.get("/api/stories")
+        assert api.status_code == 500 and api.headers["content-type"].startswith("application/json")
+        assert_headers(api)
+        assert api.json() == {"detail": web_app.INTERNAL.format(kind="RuntimeError")}
+        assert c.get("/ingest").status_code == 200  # the server lives on
+
+
+# --- the store's writer lock -------------------------------------------------------------------
+
+
+def test_a_web_write_waits_briefly_for_another_writer_then_answers_503(poisoned_db: Path, tmp_path: Path) -> None:
+    db = _copy_store(poisoned_db, tmp_path / "busy.db")
+    busy = f"another storytrace writer (pid {os.getpid()}) is using the store; try again when it ends"
+    record = {"text": "Tollmere tram line opens in May.", "id": "tram"}
+    with TestClient(create_app(db, writer_wait=0.5), base_url=LOCAL) as c, Store(db) as other, other.writer():
+        start = time.monotonic()
+        api = c.post("/api/ingest", json=record)
+        assert api.status_code == 503 and api.headers["retry-after"] == "5"
+        assert assert_safe_json(api) == {"detail": busy}
+        form = c.post("/ingest", data={"text": record["text"], "title": "Tram"})
+        assert form.status_code == 503 and busy in "".join(parse(form.text).text)
+        assert_inert(form)
+        upload = c.post("/ingest", files={"file": ("tram.txt", record["text"].encode(), "text/plain")})
+        assert upload.status_code == 503
+        assert time.monotonic() - start < 30  # three bounded waits of 0.5 s, never a hang
+        assert c.get("/api/stories").status_code == 200  # reads do not wait
+    with TestClient(create_app(db, writer_wait=0.5), base_url=LOCAL) as c:
+        assert c.get("/api/articles/tram").status_code == 404  # nothing was stored
+        assert c.post("/api/ingest", json=record).status_code == 200  # the lock is free again
+
+
+def test_every_web_write_holds_the_writer_lock(
+    poisoned_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an upload is stored and analysed, another writer (the CLI's ingest) cannot take the store."""
+    db = _copy_store(poisoned_db, tmp_path / "held.db")
+    seen: list[bool] = []
+    analyse = web_library.analyze_articles
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        with Store(db) as other:
+            try:
+                with other.writer(timeout=0):
+                    seen.append(False)
+            except StoreBusy:
+                seen.append(True)
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(web_library, "analyze_articles", watched)
+    with TestClient(create_app(db), base_url=LOCAL) as c:
+        assert c.post("/api/ingest", json={"text": "Velm bus fares fall.", "id": "fares"}).status_code == 200
+        r = c.post("/ingest", data={"text": "Velm bus routes change.", "title": "Routes"}, follow_redirects=False)
+        assert r.status_code == 303
+        up = c.post("/ingest", files={"file": ("stops.txt", b"Velm adds bus stops.", "text/plain")})
+        assert up.status_code == 200
+    assert seen and all(seen), seen
 
 
 # --- a real server: raw request targets, framing, and a browser ------------------------------
@@ -774,7 +999,7 @@ def test_no_payload_runs_in_a_browser(live: Live) -> None:
         pytest.skip("playwright is not installed")
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing")
-    with TestClient(create_app(live.db)) as c:
+    with TestClient(create_app(live.db), base_url=LOCAL) as c:
         urls = page_urls(c)
     dialogs: list[str] = []
     refusals: list[str] = []

@@ -640,9 +640,18 @@ def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:
 
 @app.command()
 def serve(
-    db: DbOption = None,
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: storytrace.db).")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (local only by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="A host name the UI is reached by, besides --host and the loopback names (repeatable); "
+            "requests naming any other host are refused (DNS rebinding).",
+        ),
+    ] = None,
+    create: Annotated[bool, typer.Option("--create", help="Start an empty store if --db does not exist.")] = False,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
 ) -> None:
@@ -650,17 +659,25 @@ def serve(
 
     def run() -> int:
         try:
-            import uvicorn
-
             from storytrace.web import create_app
+            from storytrace.web.hosts import AllowedHosts
+            from storytrace.web.server import listening_socket
+            from storytrace.web.server import run as run_server
         except ImportError as e:
             raise UsageError("serve", f"the web UI needs {e.name or 'fastapi'} (pip install storytrace)") from None
         store_path = db or Path("storytrace.db")
-        with Store(store_path):  # opens (or creates) it now, so a bad --db is one line, not a traceback
-            pass
-        out.print(f"storytrace web UI on http://{host}:{port}/ (store {store_path}); Ctrl+C stops it")
-        web_app = create_app(store_path, _embedder(None, lexical, embedder_name))
-        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+        if not create and not store_path.exists():
+            raise NotFound(
+                str(store_path),
+                "no such store; run storytrace ingest/analyze first, or pass --create to start an empty one",
+            )
+        hosts = AllowedHosts.of([host, *(allow_host or [])])
+        with listening_socket(host, port) as sock:
+            with Store(store_path):  # opens (or creates) it now, so a bad --db is one line, not a traceback
+                pass
+            out.print(f"storytrace web UI on http://{host}:{port}/ (store {store_path}); Ctrl+C stops it")
+            web_app = create_app(store_path, _embedder(None, lexical, embedder_name), hosts)
+            run_server(web_app, sock)
         return 0
 
     _guard(run)

@@ -13,10 +13,13 @@ with autoescaping; ids are only ever looked up, never turned into paths.
 Defences against the untrusted text the store holds, outermost first:
 :class:`SecurityHeaders` gives every response a Content-Security-Policy that
 lets only the app's own inline script run (by its SHA-256), ``nosniff`` and
-no framing; :class:`CrossSiteWrites` refuses writes a browser marks as sent
-from another site; :class:`BodyLimit` caps request bodies at
+no framing; :class:`KnownHosts` refuses (421) a ``Host`` the server was not
+told it is (DNS rebinding, ``web.hosts``); :class:`CrossSiteWrites` refuses
+writes a browser marks as sent from another site, or from an origin on a host
+not allowed; :class:`BodyLimit` caps request bodies at
 :data:`MAX_UPLOAD_BYTES` (413 beyond); JSON is written HTML-safe
-(:class:`SafeJSONResponse`) and request errors never echo the input.
+(:class:`SafeJSONResponse`) and request errors never echo the input. An
+unexpected error is a one-line 500 with the same headers, never a traceback.
 
 Not here: the data and the writer (``web.library``); what pages show (``web.views``).
 """
@@ -45,11 +48,22 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 
 from storytrace import __version__
-from storytrace.errors import StorytraceError
+from storytrace.errors import StoreBusy, StorytraceError
 from storytrace.ingest.records import is_iso_date
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
-from storytrace.web.library import PAGE_SIZE, SORTS, Library, Placed, Snapshot, list_stories, uploaded_articles
+from storytrace.web.hosts import AllowedHosts
+from storytrace.web.library import (
+    PAGE_SIZE,
+    SORTS,
+    WEB_WRITER_WAIT_SECONDS,
+    Library,
+    Placed,
+    Snapshot,
+    list_stories,
+    unicode_problem,
+    uploaded_articles,
+)
 from storytrace.web.views import article_page, outlet_page, report_css, story_view
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -134,9 +148,7 @@ _JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
 
 
 def _too_large(path: str) -> Response:
-    if path.startswith("/api/"):
-        return SafeJSONResponse({"detail": TOO_LARGE}, status_code=413)
-    return _page("message.html.j2", 413, heading="Upload too large", message=TOO_LARGE)
+    return _message(path, 413, "Upload too large", TOO_LARGE)
 
 
 # --- browser-side defences ---------------------------------------------------------------
@@ -188,8 +200,15 @@ def page_policy() -> str:
     return content_policy(script_hashes(sample))
 
 
+def secure(headers: MutableHeaders) -> None:
+    """Give ``headers`` :func:`page_policy` and :data:`FIXED_HEADERS`, where they lack them."""
+    headers.setdefault("Content-Security-Policy", page_policy())
+    for name, value in FIXED_HEADERS:
+        headers.setdefault(name, value)
+
+
 class SecurityHeaders:
-    """ASGI middleware: :func:`page_policy` and :data:`FIXED_HEADERS` on every response that lacks them."""
+    """ASGI middleware: :func:`secure` on every response."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -202,49 +221,79 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", page_policy())
-                for name, value in FIXED_HEADERS:
-                    headers.setdefault(name, value)
+                secure(MutableHeaders(scope=message))
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class KnownHosts:
+    """ASGI middleware: refuse (421) a request whose ``Host`` is not a name of this server (DNS rebinding).
+
+    Reads as well as writes: a rebound page could otherwise read the API as its own.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: AllowedHosts) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on if its ``Host`` is allowed."""
+        if scope["type"] == "http":  # no websockets are served
+            host = Headers(scope=scope).get("host")
+            if not self.hosts.allows(host):
+                await _misdirected(scope["path"], host)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _misdirected(path: str, host: str | None) -> Response:
+    if host is None:
+        message = "the request has no Host header: send the host name of this server"
+    else:
+        message = (
+            f"this server does not answer to the host name '{_shown(host)}' (a guard against DNS rebinding); "
+            "if it is yours, start storytrace serve with --allow-host NAME"
+        )
+    return _message(path, 421, "Unknown host name", message)
 
 
 class CrossSiteWrites:
     """ASGI middleware: refuse (403) a write that a browser says another site's page sent (CSRF).
 
     A page anywhere on the web can post a form to a local server; browsers say where it came
-    from in ``Sec-Fetch-Site`` and ``Origin``. Requests without either (curl, scripts, the API's
-    clients) pass.
+    from in ``Sec-Fetch-Site`` and ``Origin``. A write whose ``Origin`` is on a host not in
+    ``hosts`` is refused whatever else it says. Requests without either header (curl,
+    scripts, the API's clients) pass.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hosts: AllowedHosts) -> None:
         self.app = app
+        self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on unless it is a cross-site write."""
         if scope["type"] == "http" and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
-            if _cross_site(Headers(scope=scope)):
+            if _cross_site(Headers(scope=scope), self.hosts):
                 await _refused(scope["path"])(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-def _cross_site(headers: Headers) -> bool:
+def _cross_site(headers: Headers, hosts: AllowedHosts) -> bool:
+    origin = headers.get("origin")
+    if origin is not None and origin != "null" and not hosts.allows(urlsplit(origin).netloc):
+        return True
     site = headers.get("sec-fetch-site")  # set by the browser alone; pages cannot forge it
     if site is not None:
         return site not in ("same-origin", "none")
-    origin = headers.get("origin")  # older browsers: compare the origin with the address asked
-    if origin is None:
+    if origin is None:  # older browsers: compare the origin with the address asked
         return False
     return origin == "null" or urlsplit(origin).netloc.lower() != headers.get("host", "").lower()
 
 
 def _refused(path: str) -> Response:
-    if path.startswith("/api/"):
-        return SafeJSONResponse({"detail": CROSS_SITE}, status_code=403)
-    return _page("message.html.j2", 403, heading="Refused", message=CROSS_SITE)
+    return _message(path, 403, "Refused", CROSS_SITE)
 
 
 def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
@@ -265,7 +314,9 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
 # --- request errors ----------------------------------------------------------------------
 
 NOT_JSON = "send the article as a JSON object with Content-Type: application/json"
+INTERNAL = "internal error ({kind}) while answering this request; the server's log has the details"
 ECHO_CHARS = 120  # an id echoed in a 404 message is cut to this many characters
+RETRY_AFTER = {"Retry-After": "5"}  # on a 503: seconds a client should wait before trying again
 
 
 def _shown(value: str) -> str:
@@ -333,8 +384,15 @@ def _templates() -> Environment:
     return env
 
 
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_templates().get_template(name).render(**context), status_code=status)
+def _page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_templates().get_template(name).render(**context), status_code=status, headers=headers)
+
+
+def _message(path: str, status: int, heading: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A one-line answer: JSON ``{"detail": message}`` under ``/api/``, else a page."""
+    if path.startswith("/api/"):
+        return SafeJSONResponse({"detail": message}, status_code=status, headers=headers)
+    return _page("message.html.j2", status, headers, heading=heading, message=message)
 
 
 # --- API models --------------------------------------------------------------------------
@@ -373,24 +431,37 @@ class IngestRequest(BaseModel):
 
 
 class IngestResult(BaseModel):
-    """Where the ingested article went."""
+    """Where the ingested article went, and what went wrong analysing its story.
+
+    With status 202 the article is stored but its story is not shown (``story`` is null):
+    ``problems`` says why.
+    """
 
     article: str
-    story: str
+    story: str | None = Field(description="the story's id; null if its analysis failed")
     new_story: bool
+    problems: list[str] = Field(default_factory=list, description="what failed in the analysis, one line each")
 
 
 # --- the application ---------------------------------------------------------------------
 
 
-def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAPI:
+def create_app(
+    db: str | Path,
+    embedder: CachedEmbedder | None = None,
+    hosts: AllowedHosts | None = None,
+    writer_wait: float = WEB_WRITER_WAIT_SECONDS,
+) -> FastAPI:
     """The web UI over the store ``db``; ``embedder`` None means lexical features only.
 
+    ``hosts``: the host names it answers to (default: the loopback names only).
+    ``writer_wait``: seconds an upload waits for another process writing the store before a 503.
     At start-up the latest saved analysis is loaded; if there is none, or it
     leaves stored articles out, the store is analysed once in a worker thread
     (pages say so meanwhile).
     """
-    library = Library(Path(db), embedder)
+    library = Library(Path(db), embedder, writer_wait)
+    hosts = hosts or AllowedHosts.of()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -410,7 +481,8 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
     app.state.library = library
     # The last added is the outermost: headers go on every answer, the 403s and 413s included.
     app.add_middleware(BodyLimit)
-    app.add_middleware(CrossSiteWrites)
+    app.add_middleware(CrossSiteWrites, hosts=hosts)
+    app.add_middleware(KnownHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     docs = _docs_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
 
@@ -440,9 +512,24 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
     async def too_large(request: Request, exc: TooLarge) -> Response:
         return _too_large(request.url.path)
 
-    def snapshot() -> Snapshot:
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
+        return _message(request.url.path, 503, "Store busy", exc.problem, RETRY_AFTER)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        # Starlette answers this outside every middleware (then lets the server log the
+        # traceback): the headers are set here.
+        response = _message(request.url.path, 500, "Internal error", INTERNAL.format(kind=type(exc).__name__))
+        secure(response.headers)
+        return response
+
+    def analysed() -> None:
         if not library.ready.is_set():
-            raise HTTPException(503, "the store is being analysed; try again in a moment", {"Retry-After": "5"})
+            raise HTTPException(503, "the store is being analysed; try again in a moment", RETRY_AFTER)
+
+    def snapshot() -> Snapshot:
+        analysed()
         if library.failure is not None and not library.snapshot.stories:
             raise HTTPException(500, f"the analysis failed: {library.failure}")
         return library.snapshot
@@ -526,7 +613,10 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         filename = (file.filename or "") if file is not None else ""
         if len(data) > MAX_UPLOAD_BYTES:
             raise TooLarge
-        snapshot()
+        analysed()
+        bad = unicode_problem({**form, "file name": filename})
+        if bad is not None:
+            return _page("ingest.html.j2", 400, error=bad, form={})  # such a form cannot be shown again
         try:
             if published.strip() and not is_iso_date(published.strip()):
                 raise ValueError(f"'published' is not an ISO 8601 date or date-time: {_shown(published)!r}")
@@ -537,8 +627,12 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
                 placed = library.paste(text, title.strip(), source.strip(), published.strip())
             else:
                 raise ValueError("choose a file or paste a text")
+        except StoreBusy as e:
+            return _page("ingest.html.j2", 503, error=e.problem, form=form, headers=RETRY_AFTER)
         except (StorytraceError, ValueError) as e:
             return _page("ingest.html.j2", 400, error=_one_line(e), form=form)
+        if placed.story is None:  # stored, but its story could not be analysed
+            return _page("ingest.html.j2", 202, error=" ".join(placed.problems), form={})
         target = f"/stories/{quote(placed.story, safe='')}?placed={quote(placed.article, safe='')}"
         return RedirectResponse(target, status_code=303)
 
@@ -580,15 +674,24 @@ def create_app(db: str | Path, embedder: CachedEmbedder | None = None) -> FastAP
         return {**meta, "text": texts([article_id]).get(article_id, "")}
 
     @app.post("/api/ingest", response_model=IngestResult, summary="Store an article, place it in a story, re-analyse")
-    def api_ingest(body: IngestRequest) -> IngestResult:
-        snapshot()
+    def api_ingest(body: IngestRequest, response: Response) -> IngestResult:
+        analysed()
+        bad = unicode_problem(body.model_dump())
+        if bad is not None:
+            raise HTTPException(400, bad)
         if body.published and not is_iso_date(body.published):
             raise HTTPException(400, f"'published' is not an ISO 8601 date or date-time: {_shown(body.published)!r}")
         try:
             placed = library.paste(body.text, body.title, body.source, body.published, body.id)
+        except StoreBusy:
+            raise
         except StorytraceError as e:
             raise HTTPException(400, _one_line(e)) from None
-        return IngestResult(article=placed.article, story=placed.story, new_story=placed.new_story)
+        if placed.story is None:
+            response.status_code = 202
+        return IngestResult(
+            article=placed.article, story=placed.story, new_story=placed.new_story, problems=list(placed.problems)
+        )
 
     return app
 

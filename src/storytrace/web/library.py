@@ -5,7 +5,11 @@ analysis (the ``stories.json`` document) with indexes for the pages, and
 replaces it whole after each write, so readers never see half an update.
 Writes (ingesting articles, re-analysing) run one at a time under a lock, in
 whatever worker thread calls them; each opens its own :class:`Store`
-connection, as SQLite connections stay in the thread that made them.
+connection, as SQLite connections stay in the thread that made them, and holds
+the store's writer lock (:meth:`Store.writer`) as ``ingest`` and ``analyze``
+do, waiting for another process's writer only briefly (:class:`StoreBusy`).
+A story whose analysis raises is held back: the rest is analysed and shown,
+the upload that met it is told why, and later uploads go on without it.
 
 Not here: HTTP, HTML (``web.app``, ``web.views``); any analysis logic (``pipeline``).
 """
@@ -16,25 +20,30 @@ import dataclasses
 import gzip
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storytrace.errors import BadInput
+from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
+from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
 from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
+from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 SORTS = ("size", "recent", "outlets")
@@ -45,6 +54,8 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 Beyond it the upload is refused before more is unpacked. Without this cap a 2.4 MB gzip of repeated text
 unpacked to the readers' 1 GiB cap of the time, taking 9 s and 1.3 GB of memory per upload (at 9fab5f8).
 """
+WEB_WRITER_WAIT_SECONDS = 5.0
+"""How long an upload waits for another process's writer (``storytrace ingest``/``analyze``) before a 503."""
 
 
 @dataclass(frozen=True)
@@ -136,11 +147,20 @@ def list_stories(summaries: Sequence[StorySummary], q: str = "", sort: str = "si
 
 @dataclass(frozen=True)
 class Placed:
-    """Where an ingest put its (first) article."""
+    """Where an ingest put its (first) article, and what went wrong analysing its story (one line each)."""
 
     article: str
-    story: str
+    story: str | None  # None: stored, but its story is not shown (see ``problems``)
     new_story: bool
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Held:
+    """A story left out of the analysis because analysing it raised: why, and its members then."""
+
+    error: str
+    members: frozenset[str]
 
 
 @dataclass
@@ -149,8 +169,10 @@ class Library:
 
     db: Path
     embedder: CachedEmbedder | None = None
+    writer_wait: float = WEB_WRITER_WAIT_SECONDS
     snapshot: Snapshot = field(default_factory=Snapshot.empty)
     placements: dict[str, bool] = field(default_factory=dict)  # article id -> opened a new story
+    held: dict[int, Held] = field(default_factory=dict)  # story (as stored) -> why it is left out
     ready: threading.Event = field(default_factory=threading.Event)
     failure: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -159,6 +181,23 @@ class Library:
     def store(self) -> Iterator[Store]:
         """A connection to the store for the calling thread (closed afterwards)."""
         with Store(self.db) as store:
+            yield store
+
+    @contextmanager
+    def writing(self, wait: float | None = None) -> Iterator[Store]:
+        """The store, for this server's one writer, holding the writer lock that ``ingest`` and ``analyze`` take.
+
+        Another process's writer is waited for ``wait`` seconds (default :attr:`writer_wait`), then
+        :class:`StoreBusy` says who holds the store, in one line.
+        """
+        with self._lock, self.store() as store, ExitStack() as held:
+            try:
+                held.enter_context(store.writer(timeout=self.writer_wait if wait is None else wait))
+            except StoreBusy:
+                pid = _writer_pid(self.db)
+                holder = f" (pid {pid})" if pid else ""
+                message = f"another storytrace writer{holder} is using the store; try again when it ends"
+                raise StoreBusy(str(self.db), message) from None
             yield store
 
     def load(self) -> bool:
@@ -176,45 +215,94 @@ class Library:
         return len(self.snapshot.articles) >= stored
 
     def analyse(self) -> None:
-        """Analyse every stored article (re-using kept story results) and save the document."""
+        """Analyse every stored article (re-using kept story results) and save the document.
+
+        At start-up: another process's writer is waited for as long as the CLI waits.
+        """
         try:
-            with self._lock, self.store() as store:
+            with self.writing(WRITER_WAIT_SECONDS) as store:
                 self._analyse(store)
         except Exception as e:  # noqa: BLE001 - shown on every page instead of a dead server
-            self.failure = f"{type(e).__name__}: {e}"
+            self.failure = error_text(e)
             raise
         finally:
             self.ready.set()
 
     def _analyse(self, store: Store) -> dict[str, int]:
-        """Assign stories, analyse, save and publish the new snapshot (caller holds the lock)."""
+        """Assign stories, analyse, save and publish the new snapshot (caller holds the lock).
+
+        If the analysis raises, the stories of articles new since the last snapshot are
+        tried one by one, those that fail are held back (:meth:`_hold_failing`) and the
+        rest is analysed again.
+        """
+        with self._embedder_on(store):
+            story_of = assign_stories(store, self.embedder)
+            articles, touched = self._to_analyse(list(store.articles()), story_of)
+            try:
+                analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+            except Exception:
+                if debugging() or not self._hold_failing(articles, story_of, touched):
+                    raise
+                articles = [a for a in articles if story_of[a.id] not in self.held]
+                analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+            store.save_analysis(outline_of(analysed, [a.id for a in articles]))
+            document = analysed.document()
+        self.snapshot = Snapshot.of(document, {a.id: a.text for a in articles})
+        self.failure = None
+        return story_of
+
+    @contextmanager
+    def _embedder_on(self, store: Store) -> Iterator[None]:
+        """The embedder caches its vectors in ``store`` while the block runs."""
         if self.embedder is not None:
             self.embedder.store = store
         try:
-            story_of = assign_stories(store, self.embedder)
-            articles = list(store.articles())
-            analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
-            store.save_analysis(outline_of(analysed, [a.id for a in articles]))
-            document = analysed.document()
+            yield
         finally:
             if self.embedder is not None:
                 self.embedder.store = None
-        self.snapshot = Snapshot.of(document, {a.id: a.text for a in articles})
-        return story_of
+
+    def _to_analyse(self, stored: list[Article], story_of: Mapping[str, int]) -> tuple[list[Article], set[int]]:
+        """The articles to analyse, and the stories of those new since the last snapshot.
+
+        A story held back stays out until an article joins it; then it is tried again.
+        """
+        shown = set(self.snapshot.articles).union(*(h.members for h in self.held.values()))
+        touched = {story_of[a.id] for a in stored if a.id not in shown}
+        for label in touched:
+            self.held.pop(label, None)
+        return [a for a in stored if story_of[a.id] not in self.held], touched
+
+    def _hold_failing(self, articles: Sequence[Article], story_of: dict[str, int], touched: set[int]) -> bool:
+        """Analyse each story of ``touched`` alone (nothing saved); hold back those that raise. True if any did."""
+        members: dict[int, list[Article]] = {}
+        for a in articles:
+            if story_of[a.id] in touched:
+                members.setdefault(story_of[a.id], []).append(a)
+        found = False
+        for label, group in members.items():
+            try:
+                analyze_articles(group, embedder=self.embedder, story_of=story_of)
+            except Exception as e:  # noqa: BLE001 - the story is held back and the error said to the uploader
+                self.held[label] = Held(error_text(e), frozenset(a.id for a in group))
+                log.warning("the story of %r is left out: its analysis failed: %s", group[0].id, error_text(e))
+                found = True
+        return found
 
     def ingest(self, articles: Sequence[Article | InputProblem]) -> Placed:
         """Store ``articles``, place them in stories, re-analyse; where the first one went.
 
-        Raises BadInput when nothing could be stored (the first problem named).
+        Raises BadInput when nothing could be stored (the first problem named),
+        StoreBusy when another process's writer kept the store.
         """
-        with self._lock, self.store() as store:
+        with self.writing() as store:
             return self._ingest(store, articles)
 
     def paste(
         self, text: str, title: str | None, source: str | None, published: str | None, article_id: str | None = None
     ) -> Placed:
         """Ingest a pasted text (see :func:`pasted_article` for its id)."""
-        with self._lock, self.store() as store:
+        with self.writing() as store:
 
             def stored_text(aid: str) -> str | None:
                 found = store.get(aid)
@@ -234,12 +322,42 @@ class Library:
         if not kept:
             first = problems[0] if problems else InputProblem("input", "no article found")
             raise BadInput(first.where, first.problem)
-        story_of = self._analyse(store)
         first_id = kept[0]
+        try:
+            story_of = self._analyse(store)
+        except Exception as e:  # noqa: BLE001 - the article is stored: say so, and why it is not shown
+            if debugging():
+                raise
+            log.warning("%r is stored, but the analysis failed: %s", first_id, error_text(e))
+            line = f"'{first_id}' is stored, but the analysis failed ({error_text(e)}); the pages show the one before"
+            return Placed(first_id, None, False, (line,))
         new = story_of.get(first_id) not in before
         self.placements[first_id] = new
-        story = self.snapshot.articles.get(first_id, {}).get("story")
-        return Placed(first_id, str(story or ""), new)
+        held = self.held.get(story_of.get(first_id, -1))
+        if held is not None:
+            line = (
+                f"'{first_id}' is stored, but the analysis of its story failed ({held.error}); "
+                "that story is left out of the pages, the others are shown"
+            )
+            return Placed(first_id, None, new, (line,))
+        story = str(self.snapshot.articles.get(first_id, {}).get("story") or "")
+        return Placed(first_id, story, new, _story_problems(self.snapshot.stories.get(story, {})))
+
+
+def _story_problems(story: Mapping[str, Any]) -> tuple[str, ...]:
+    """The stages the analysis recorded as failed in a story (its ``problems``), a line each, as the CLI says them."""
+    found = story.get("problems")
+    entries = [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+    return tuple(StageProblem.from_json(p).line(str(story.get("id", ""))) for p in entries)
+
+
+def _writer_pid(db: Path) -> str:
+    """The pid the holder of the writer lock wrote into ``DB.lock`` (see :meth:`Store.writer`), or ""."""
+    try:
+        pid = Path(f"{db}.lock").read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return pid if pid.isdigit() else ""
 
 
 def _texts(store: Store, document: Mapping[str, Any]) -> dict[str, str]:
@@ -248,6 +366,22 @@ def _texts(store: Store, document: Mapping[str, Any]) -> dict[str, str]:
 
 
 # --- turning request input into articles -------------------------------------------------
+
+
+def unicode_problem(fields: Mapping[str, str | None]) -> str | None:
+    r"""The first of ``fields`` (name to value) that is not valid Unicode, said as the readers say it; or None.
+
+    JSON's ``\ud800`` escapes give strings with unpaired surrogates, which cannot be hashed,
+    stored or shown: they are refused before anything else is done with the request.
+    """
+    for name, value in fields.items():
+        if value and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                escaped = value[exc.start].encode("unicode_escape").decode("ascii")
+                return f"'{name}' is not valid Unicode (unpaired surrogate {escaped} at character {exc.start:,})"
+    return None
 
 
 def slug(text: str) -> str:
@@ -269,7 +403,7 @@ def pasted_article(
     text; a slug already stored with another text (``stored_text`` looks ids
     up) gets the hash appended.
     """
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()  # checked below
     if not article_id:
         article_id = slug(title or "") or f"paste-{digest}"
         if stored_text is not None and stored_text(article_id) not in (None, text):
