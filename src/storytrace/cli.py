@@ -30,7 +30,7 @@ from storytrace.align.compare import compare as compare_articles
 from storytrace.cluster import group_articles
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
 from storytrace.errors import E_BINARY, E_CP1252, BadInput, NotFound, StorytraceError, UsageError
-from storytrace.ingest import read_jsonl, read_paths
+from storytrace.ingest import SkipTally, read_jsonl, read_paths
 from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.ingest.lines import StreamLines
 from storytrace.ingest.records import not_json, surrogate_problem
@@ -231,9 +231,10 @@ def ingest(
 
         _check_inputs(paths)
         store_path = db or Path("storytrace.db")
-        with _removed_unless_read(paths, _store_files(store_path)) as read:
+        skipped = SkipTally()
+        with _removed_unless_read(paths, _store_files(store_path), skipped) as read:
             with _open_store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
-                ids, report = ingest_report(paths, store, published, on_problem=problem)  # files read before: not again
+                ids, report = ingest_report(paths, store, published, on_problem=problem, on_skipped=skipped)
                 read(len(ids), [])
                 before = set(store.story_assignments().values())
                 with _progress_bar() as progress:
@@ -246,6 +247,7 @@ def ingest(
             f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
             f"{len(set(story_of.values()))} stories ({opened} new)"
         )
+        _print_skipped(skipped)
         return 1 if problems else 0
 
     _guard(run)
@@ -268,13 +270,15 @@ def analyze(
         _check_published(published)
         _check_inputs(paths)
         store_path = db or out_dir / "storytrace.db"
-        with _removed_unless_read(paths, [out_dir, *_store_files(store_path)]) as read:
+        skipped = SkipTally()
+        with _removed_unless_read(paths, [out_dir, *_store_files(store_path)], skipped) as read:
             with _open_store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
                 with _progress_bar() as progress:
                     embedder = _embedder(store, lexical, embedder_name)
                     result = run_analysis(
-                        paths, store, published=published, progress=progress, embedder=embedder, render=True
-                    )
+                        paths, store, published=published, progress=progress, embedder=embedder, render=True,
+                        on_skipped=skipped,
+                    )  # fmt: skip
                 read(len(result.texts), result.problems)
                 failed = result.story_problems()
                 page = report_page(result, store, problems=failed)  # stories rendered before come from the store
@@ -286,6 +290,7 @@ def analyze(
         report = out_dir / "report.html"
         print_story_table(result)
         out.print(f"wrote {out_dir / 'stories.json'}\nreport: {report.resolve()}")
+        _print_skipped(skipped)
         return 1 if result.problems or failed else 0
 
     _guard(run)
@@ -311,8 +316,16 @@ def _store_files(store_path: Path) -> list[Path]:
     return [store_path, *(Path(f"{store_path}{suffix}") for suffix in STORE_SIDE_FILES)]
 
 
+def _print_skipped(skipped: SkipTally) -> None:
+    """The files the folders held that are not articles, counted by kind (not a problem: no exit status)."""
+    if skipped:
+        out.print(f"({skipped.summary()})", style="dim")
+
+
 @contextmanager
-def _removed_unless_read(paths: Sequence[Path], made: Sequence[Path]) -> Iterator[Callable[[int, Any], None]]:
+def _removed_unless_read(
+    paths: Sequence[Path], made: Sequence[Path], skipped: SkipTally
+) -> Iterator[Callable[[int, Any], None]]:
     """Undo the files and folders among ``made`` that the block created, if it read no article.
 
     The block calls the function it gets with the number of articles read
@@ -325,7 +338,8 @@ def _removed_unless_read(paths: Sequence[Path], made: Sequence[Path]) -> Iterato
     def read(count: int, problems: Sequence[InputProblem]) -> None:
         if count == 0:
             _report_problems(problems)
-            raise NothingRead(", ".join(map(str, paths)), "no articles found; nothing stored or written")
+            said = f"{skipped.summary()}; " if skipped else ""
+            raise NothingRead(f"no articles in {', '.join(map(str, paths))}", f"{said}nothing stored or written")
 
     try:
         yield read
@@ -418,10 +432,11 @@ def compare(
     _guard(run)
 
 
-def _existing_store(path: Path) -> None:
+def _existing_store(path: Path, can_create: bool = True) -> None:
     """Refuse a store that does not exist, naming it (a mistyped --db must not start an empty store)."""
     if not path.is_file():
-        raise NotFound(str(path), "no such store; run storytrace ingest or analyze first, or pass --create")
+        create = ", or pass --create to start an empty one" if can_create else ""
+        raise NotFound(str(path), f"no such store; run storytrace ingest/analyze first{create}")
 
 
 def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:
@@ -666,11 +681,8 @@ def serve(
         except ImportError as e:
             raise UsageError("serve", f"the web UI needs {e.name or 'fastapi'} (pip install storytrace)") from None
         store_path = db or Path("storytrace.db")
-        if not create and not store_path.exists():
-            raise NotFound(
-                str(store_path),
-                "no such store; run storytrace ingest/analyze first, or pass --create to start an empty one",
-            )
+        if not create:
+            _existing_store(store_path)
         hosts = AllowedHosts.of([host, *(allow_host or [])])
         with listening_socket(host, port) as sock:
             with Store(store_path):  # opens (or creates) it now, so a bad --db is one line, not a traceback
@@ -695,7 +707,7 @@ def prune(db: DbOption = None) -> None:
 
     def run() -> int:
         store_path = db or Path("storytrace.db")
-        _existing_store(store_path)
+        _existing_store(store_path, can_create=False)
         with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
             keep = latest_signatures(store)
             if keep is None:

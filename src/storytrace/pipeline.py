@@ -70,7 +70,7 @@ from storytrace.cluster.stream import (
 )
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
-from storytrace.ingest import FileRead, read_paths_by_file
+from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, story_name
 from storytrace.outputs import OutputError, write_atomically
@@ -242,6 +242,7 @@ def ingest_report(
     store: Store,
     published: str | None = None,
     on_problem: Callable[[InputProblem], None] | None = None,
+    on_skipped: Callable[[Skipped], None] | None = None,
 ) -> tuple[list[str], IngestReport]:
     """Store what ``paths`` hold; returns the ids read (each once) and what the store did with them.
 
@@ -251,7 +252,8 @@ def ingest_report(
     (``Store.read_file_ids``) and count as already stored. A file with any
     problem, or with an id stored before with another text, or with a copy of
     a stored text under another id, is read again each time, so that what is
-    said of it is said again. ``on_problem``: as ``Store.add`` takes it.
+    said of it is said again. ``on_problem``: as ``Store.add`` takes it; ``on_skipped``: told of each
+    file a folder holds that is not read (``ingest.SkipTally`` counts them).
     """
     ids: list[str] = []
     reading = _reading_settings(published)
@@ -271,7 +273,7 @@ def ingest_report(
     def records() -> Iterator[Article | InputProblem]:
         in_file: list[str] = []
         clean = True
-        for rec in read_paths_by_file(paths, published=published, known=known):
+        for rec in read_paths_by_file(paths, published=published, known=known, on_skipped=on_skipped):
             if isinstance(rec, FileRead):
                 if rec.skipped:
                     ids.extend(stored := recalled.pop(rec.digest))
@@ -919,14 +921,16 @@ def analyze(
     embedder: Embedder | None = None,
     times: StageTimes | None = None,
     render: bool = False,
+    on_skipped: Callable[[Skipped], None] | None = None,
 ) -> Analysis:
     """The main job on ``paths``: ingest into ``store``, then group, align and trace.
 
     ``render``: the report will be written (``write_report``), so render the stories in the workers.
+    ``on_skipped``: as ``ingest_report`` takes it.
     """
     times = times or StageTimes()
     with times.stage("ingest"):
-        ids, report = ingest_report(paths, store, published)
+        ids, report = ingest_report(paths, store, published, on_skipped=on_skipped)
         problems, added = report.problems, len(report.added)
     progress("ingest", len(ids), len(ids))
     prepared: dict[str, Prepared] = {}
