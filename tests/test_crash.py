@@ -1,7 +1,8 @@
 """Crash safety (issue 8, part 2): SIGKILL during ingest, the single writer lock, readers never blocked.
 
 ``test_sigkill_during_ingest`` kills ``storytrace ingest`` of 20,000 fictional
-articles with SIGKILL ten times at random (seeded) moments, checks the store
+articles with SIGKILL ten times, at points chosen at random (seeded) among those
+the ingest stops itself at when told to (``storytrace.stops``), checks the store
 after each kill (``PRAGMA integrity_check``, no duplicate, nothing that was not
 in the input), then lets a last run finish: every article stored once with its
 exact text, every article placed in a story. The lock tests hold the writer
@@ -33,6 +34,8 @@ ARTICLES = 20_000
 KILLS = 10
 BATCH = 500  # Store.add's transaction size
 SEED = 8
+PLACING_CHUNK = 1000  # articles the clusterer places at a time (cluster.stream.BATCH)
+STOP_ENV = "STORYTRACE_TEST_STOP_AT"  # storytrace.stops
 PLACES = ["Eskerby", "Dunmarrow", "Port Averly", "Tollmere", "Corran", "Ossel", "Harlow", "Velm"]
 EVENTS = ["flood defences", "a bridge repair", "a new school", "bus fares", "a harbour wall", "street lights"]
 
@@ -57,7 +60,8 @@ def write_corpus(path: Path) -> dict[str, str]:
 
 def ingest(db: Path, *paths: Path, **popen: object) -> subprocess.Popen[bytes]:
     cmd = [*STORYTRACE, "ingest", *map(str, paths), "--db", str(db), "--lexical"]
-    return subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
+    options = {"env": ENV, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
+    return subprocess.Popen(cmd, **options)  # type: ignore[call-overload]
 
 
 def check_store(db: Path, expected: dict[str, str]) -> tuple[int, int]:
@@ -76,30 +80,15 @@ def check_store(db: Path, expected: dict[str, str]) -> tuple[int, int]:
     return len(rows), placed
 
 
-def stored_count(db: Path) -> int:
-    """How many articles a reader sees now (0 before the store exists)."""
-    if not db.exists():
-        return 0
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
-        try:
-            return int(con.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-        except sqlite3.OperationalError:  # the tables are being created
-            return 0
+def kill_at(db: Path, corpus: Path, point: str) -> subprocess.Popen[bytes]:
+    """Run an ingest that stops itself at ``point`` (``stops.reached``); SIGKILL it there.
 
-
-def kill_when_stored(db: Path, corpus: Path, target: int) -> subprocess.Popen[bytes]:
-    """Start an ingest; SIGKILL it as soon as a reader sees ``target`` articles stored (polled every 5 ms)."""
-    proc = ingest(db, corpus)
-    while proc.poll() is None and stored_count(db) < target:
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    return proc
-
-
-def kill_after(db: Path, corpus: Path, seconds: float) -> subprocess.Popen[bytes]:
-    """Start an ingest; SIGKILL it after ``seconds``."""
-    proc = ingest(db, corpus)
-    time.sleep(seconds)
+    The process freezes (SIGSTOP) at the point the test names, so the kill lands
+    exactly there, never after the ingest has finished.
+    """
+    proc = ingest(db, corpus, env={**ENV, STOP_ENV: point})
+    _, status = os.waitpid(proc.pid, os.WUNTRACED)
+    assert os.WIFSTOPPED(status), f"the ingest ended before it reached {point}"
     proc.send_signal(signal.SIGKILL)
     return proc
 
@@ -109,25 +98,23 @@ def test_sigkill_during_ingest_never_corrupts_or_duplicates(tmp_path: Path) -> N
     corpus, db = tmp_path / "corpus.jsonl", tmp_path / "st.db"
     expected = write_corpus(corpus)
     rng = random.Random(SEED)
-    start = time.monotonic()
-    subprocess.run([*STORYTRACE, "version"], env=ENV, check=True, capture_output=True)
-    startup = time.monotonic() - start  # the imports: nothing is written before them
-    # Half the kills while articles are stored (at random counts, rising), half later, while they are placed in
-    # stories (features written chunk by chunk, assignments at the end), at random times.
-    batches = sorted(rng.sample(range(1, ARTICLES // BATCH - 1), KILLS // 2))
-    targets = [b * BATCH + rng.randrange(1, BATCH) for b in batches]  # each while a later batch is written
+    # Half the kills inside a batch's transaction, after its articles were inserted and before they were committed
+    # (at rising batches, so that each run stores more); half while articles are placed in stories (the clusterer's
+    # features are written chunk by chunk, the assignments at the end).
+    batches = sorted(rng.sample(range(2, ARTICLES // BATCH), KILLS // 2))
+    chunks = [rng.randrange(1, ARTICLES // PLACING_CHUNK) for _ in range(KILLS - len(batches))]
+    points = [f"batch-written:{b}" for b in batches] + [f"chunk-placed:{c}" for c in chunks]
     progress = []
-    for k in range(KILLS):
-        if k < len(targets):
-            proc = kill_when_stored(db, corpus, targets[k])
-        else:
-            proc = kill_after(db, corpus, startup + rng.uniform(0.0, 6.0))
+    for point in points:
+        proc = kill_at(db, corpus, point)
         proc.communicate()
         stored, placed = check_store(db, expected)
-        progress.append((proc.returncode, stored, placed))
-        assert stored % BATCH == 0, progress  # a batch is stored whole or not at all
-    assert sum(code == -signal.SIGKILL for code, _, _ in progress) >= KILLS - 1, progress  # killed, not finished
-    assert len({stored for _, stored, _ in progress[: len(targets)]}) > 1, progress  # kills at several points
+        progress.append((point, proc.returncode, stored, placed))
+        assert proc.returncode == -signal.SIGKILL, progress
+        if point.startswith("batch-written"):  # the batch in its transaction is lost whole, those before are kept
+            assert stored == (int(point.split(":")[1]) - 1) * BATCH, progress
+        else:
+            assert stored == ARTICLES and placed == 0, progress  # the assignments are stored at the end, at once
     final = ingest(db, corpus)
     out, err = final.communicate(timeout=600)
     assert final.returncode == 0, err.decode()
@@ -135,7 +122,7 @@ def test_sigkill_during_ingest_never_corrupts_or_duplicates(tmp_path: Path) -> N
     again = ingest(db, corpus)
     out, err = again.communicate(timeout=600)
     assert again.returncode == 0 and out.decode().startswith(f"0 added, {ARTICLES} already stored"), out
-    print("after each kill (exit status, stored, placed in a story):", progress)
+    print("after each kill (point, exit status, stored, placed in a story):", progress)
 
 
 @contextmanager

@@ -38,6 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from storytrace import stops
 from storytrace.ahead import Ahead, AheadResults, helpful, in_time_order
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
@@ -1066,6 +1067,7 @@ def assign_stories(
             if taken is not None:
                 kept = StreamSnapshot(settings, done, *taken)
         progress("cluster", done, total)
+        stops.reached("chunk-placed")
     store.assign_stories(new, kept)
     return {**known, **new}
 

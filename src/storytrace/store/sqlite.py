@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from storytrace import stops
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.model import Article, InputProblem
 from storytrace.stories_json import StoryText
@@ -265,6 +266,8 @@ class Store:
                     self._add_one(art, now, report, tell)
                 except UnicodeEncodeError as e:  # readers refuse such text; a record from elsewhere may not
                     tell(InputProblem(art.origin or "article", f"not valid Unicode ({e.reason}); not stored"))
+            stops.reached("batch-written")
+        stops.reached("batch-committed")
 
     def _add_one(self, art: Article, now: str, report: IngestReport, tell: Callable[[InputProblem], None]) -> None:
         """Store one article inside the batch's transaction, unless its id or content is stored already.
