@@ -10,6 +10,7 @@ Not here: any analysis logic; every command calls library functions.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import sqlite3
@@ -36,7 +37,7 @@ from storytrace.ingest.lines import StreamLines
 from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.isolation import StageProblem, articles_text, debugging
 from storytrace.model import Article, Comparison, InputProblem
-from storytrace.outputs import write_atomically
+from storytrace.outputs import atomic_file, write_atomically
 from storytrace.pipeline import (
     Analysis,
     assign_stories,
@@ -570,28 +571,41 @@ def pairs(
             scorer = TrainedRelations(semantic=embedding_model(model_kind(embedder)), copy_evidence=False)
             source = sys.stdin.buffer if input_path == "-" else _open_binary(input_path)
             total = os.path.getsize(input_path) if input_path != "-" else 0
-            sink = out_file.open("w", encoding="utf-8") if out_file else sys.stdout
-            with source, _progress_bar(total > 0) as progress:
-                batch: list[tuple[str | int, str, str]] = []
-                for number, item in _pair_items(source, input_path):
-                    if item is None:
-                        bad += 1
-                        continue
-                    batch.append(item)
-                    if len(batch) >= PAIRS_BATCH:
-                        _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
-                        batch = []
-                        progress("pairs", source.tell() if total else number, total)
-                _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
-                progress("pairs", total, total)
-            if out_file:
-                sink.close()
+            with contextlib.ExitStack() as stack:
+                sink = _text_sink(out_file, stack)
+                bad = _classify_lines(source, input_path, total, sink, scorer, embedder)
         finally:
             if store is not None:
                 store.close()
         return 1 if bad else 0
 
+    def _classify_lines(source: Any, input_path: str, total: int, sink: Any, scorer: Any, embedder: Any) -> int:
+        bad = 0
+        with source, _progress_bar(total > 0) as progress:
+            batch: list[tuple[str | int, str, str]] = []
+            for number, item in _pair_items(source, input_path):
+                if item is None:
+                    bad += 1
+                    continue
+                batch.append(item)
+                if len(batch) >= PAIRS_BATCH:
+                    _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
+                    batch = []
+                    progress("pairs", source.tell() if total else number, total)
+            _write_verdicts(sink, classify_pairs(batch, scorer, embedder))
+            progress("pairs", total, total)
+        return bad
+
     _guard(run)
+
+
+def _text_sink(out_file: Path | None, stack: contextlib.ExitStack) -> Any:
+    """Standard output, or a text file that replaces ``out_file`` whole when the stack closes (``atomic_file``)."""
+    if out_file is None:
+        return sys.stdout
+    text = io.TextIOWrapper(stack.enter_context(atomic_file(out_file)), encoding="utf-8")
+    stack.callback(text.detach)  # flushed, and the file left open for atomic_file to finish
+    return text
 
 
 def _open_binary(path: str) -> Any:
