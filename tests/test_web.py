@@ -540,3 +540,31 @@ def test_serve_create_starts_an_empty_store(tmp_path: Path) -> None:
     finally:
         stop(proc)
     assert (tmp_path / "new.db").exists()
+
+
+def test_story_ids_stay_put_across_uploads_ingests_and_analyses(fresh: Path, tmp_path: Path) -> None:
+    """A link to /stories/sN, once shared, keeps opening the same story (issue 25: s4 became s5 after one upload)."""
+
+    def members(c: TestClient) -> dict[str, set[str]]:
+        ids = [s["id"] for s in c.get("/api/stories", params={"page": 1}).json()["items"]]
+        ids += [s["id"] for s in c.get("/api/stories", params={"page": 2}).json()["items"]]
+        return {i: set(c.get(f"/api/stories/{i}").json()["articles"]) for i in ids}
+
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        before = members(c)
+        assert c.post("/api/ingest", json={"id": "comet", "text": COMET}).status_code == 200
+        assert c.post("/api/ingest", json={"id": "kettle-more", "text": KETTLE_FOLLOW_UP}).status_code == 200
+        after_upload = members(c)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "comet-2.txt").write_text(COMET.replace("Sunday", "Monday") + "\nMore to follow.", "utf-8")
+    with Store(fresh) as store:
+        analyze([EXAMPLES / "corpus", more], store, embedder=None)
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        after_analyze = members(c)
+    for later in (after_upload, after_analyze):
+        for story_id, articles in before.items():
+            assert articles <= later[story_id], (story_id, articles, later.get(story_id))
+    (comet_story,) = [i for i, m in after_upload.items() if "comet" in m]
+    assert comet_story not in before and {"comet", "comet-2"} <= after_analyze[comet_story]
+    assert "kettle-more" in after_upload[next(i for i, m in before.items() if "s2-npa-wire" in m)]
