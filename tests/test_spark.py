@@ -38,10 +38,11 @@ from storytrace.ingest import read_paths  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
 from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
-from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms  # noqa: E402
+from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms, to_frame  # noqa: E402
 from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spark_hash, with_index  # noqa: E402
 from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
+from storytrace.spark.stories import ROW_SCHEMA  # noqa: E402
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
@@ -354,3 +355,27 @@ def test_adaptive_execution_is_off_on_one_machine_and_left_to_spark_on_a_cluster
     assert "spark.sql.adaptive.enabled" not in settings("yarn", {}, False)
     on = settings("local[2]", {"spark.sql.adaptive.enabled": "true"}, False)  # --conf wins
     assert on["spark.sql.adaptive.enabled"] == "true"
+
+
+def test_a_story_that_fails_is_one_story_with_its_problem_not_a_failed_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storytrace.spark import stories as spark_stories
+
+    rows = [
+        {**r, "story": "s3", "rank": 0}
+        for r in records([a for a in demo_articles() if a.id.startswith("s2-")])  # the kettle story's three articles
+    ]
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("’")
+
+    whole = spark_stories.story_rows(rows, ())
+    assert not [r for r in whole if r["kind"] == "problem"]
+    monkeypatch.setattr(spark_stories, "analyze_story", failing)
+    broken = spark_stories.story_rows(rows, ())
+    (story,) = [json.loads(r["json"]) for r in broken if r["kind"] == "story"]
+    assert story["id"] == "s3" and sorted(story["articles"]) == sorted(r["id"] for r in rows)
+    assert story["problems"] == [{"stage": "story", "articles": [r["id"] for r in rows], "error": "KeyError: '’'"}]
+    assert [r["json"] for r in broken if r["kind"] == "problem"] == [
+        f"story s3 (articles {', '.join(r['id'] for r in rows)}): story failed: KeyError: '’'"
+    ]
+    to_frame(broken, ROW_SCHEMA)  # the rows fit the stage's schema

@@ -797,7 +797,8 @@ def batch(
             _say(line)
         if result.problem_count > len(result.problems):
             more = result.problem_count - len(result.problems)
-            _say(f"… {more} more problems in {display(result.out)}/problems.jsonl")
+            where = display(result.out)
+            _say(f"… {more} more problems: the input's in {where}/problems.jsonl, the stories' in {where}/stories.jsonl")
         _print_batch_summary(result)
         return 1 if result.problem_count else 0
 

@@ -38,6 +38,7 @@ from storytrace.spark.features import plain_row, to_frame
 from storytrace.spark.frames import PART_KEY, by_cost, dealt
 from storytrace.spark.stories import ROW_SCHEMA, story_rows
 
+FIRST_PROBLEMS = 20  # the problem lines of failed stories the stage keeps to show (all are counted)
 FACT_COST = 5  # the facts of one article cost about as much as aligning five article pairs (Reuters items)
 COST_PER_TASK = 2000  # pair-equivalents per task: half a minute to a minute
 STORIES_PER_RANGE = 100_000  # stories per task when they are sorted by cost
@@ -69,14 +70,26 @@ def run(batch: Batch) -> dict[str, Any]:
     sources = tuple(batch.figures_of("clean")["agency_sources"])  # cleaning learns their credits
     dealt_to = dealt(ranked.frame.drop("cost", "pairs"), tasks)
     rows = _analysed(members, dealt_to, tasks, sources)
-    kinds = {"stories": "story", "articles": "article", "alignments": "alignment", "edges": "edge"}
+    kinds = {
+        "stories": "story",
+        "articles": "article",
+        "alignments": "alignment",
+        "edges": "edge",
+        "problems": "problem",
+    }
     counted = batch.write(
         rows,
         batch.stage_path("analyze", "rows"),
         **{name: F.count(F.when(F.col("kind") == kind, True)) for name, kind in kinds.items()},
     )
-    _write_tables(batch, batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA))
+    written = batch.read(batch.stage_path("analyze", "rows"), ROW_SCHEMA)
+    _write_tables(batch, written)
+    first = (
+        written.where("kind = 'problem'").select("json").limit(FIRST_PROBLEMS).collect() if counted["problems"] else []
+    )
     return {
+        "problems": int(counted["problems"]),
+        "first_problems": [str(r["json"]) for r in first],
         "stories": int(counted["stories"]),
         "articles": int(counted["articles"]),
         "article_pairs": aligned,

@@ -266,5 +266,7 @@ def _read_marker(files: Files, uri: str) -> dict[str, Any] | None:
 
 
 def _result(batch: Batch, results: Sequence[StageResult]) -> BatchResult:
-    clean = next((r.figures for r in results if r.stage == "clean"), {})
-    return BatchResult(batch.out, list(results), list(clean.get("first_problems", [])), int(clean.get("problems", 0)))
+    """The run's result: its stages, and the problems of the input (clean) and of the stories (analyze)."""
+    said = [r.figures for r in results if r.stage in ("clean", "analyze")]
+    first = [line for figures in said for line in figures.get("first_problems", [])]
+    return BatchResult(batch.out, list(results), first, sum(int(figures.get("problems", 0)) for figures in said))

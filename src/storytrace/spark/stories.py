@@ -21,7 +21,8 @@ from typing import Any
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared
 from storytrace.align.relation import RelationScorer
-from storytrace.pipeline import analyze_story, member_order
+from storytrace.isolation import StageProblem, attempt
+from storytrace.pipeline import analyze_story, bare_story, member_order
 from storytrace.report.documents import article_meta
 from storytrace.spark.features import prepare_row
 
@@ -44,8 +45,27 @@ def in_story_order(members: Sequence[Prepared]) -> list[Prepared]:
 
 
 def story_rows(records: Sequence[dict[str, Any]], sources: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The output rows of one story from its member rows (article fields, ``story``, ``rank``)."""
+    """The output rows of one story from its member rows (article fields, ``story``, ``rank``).
+
+    A failure costs this story alone, as in ``analyze`` (``isolation``): what its stages could not do is in
+    its ``problems``, each also a row of kind ``problem`` (its line), which the stage counts; anything else
+    that fails leaves the story bare (its articles, and why). One failed story is never a failed job.
+    """
     story_id, rank = records[0]["story"], int(records[0]["rank"])
+    failed: list[StageProblem] = []
+    ids = [str(r.get("id")) for r in records]
+    rows = attempt("story", ids, lambda: _rows(records, sources, story_id, rank), lambda: [], failed)
+    if failed:
+        bare = bare_story(story_id, [], failed) | {"articles": ids}
+        rows = [{"story": story_id, "rank": rank, "kind": "story", "size": len(ids), "json": json.dumps(bare)}]
+    stories = [json.loads(r["json"]) for r in rows if r["kind"] == "story"]
+    problems = [StageProblem.from_json(p).line(story_id) for story in stories for p in story.get("problems", [])]
+    return rows + [{"story": story_id, "rank": rank, "kind": "problem", "json": line} for line in problems]
+
+
+def _rows(
+    records: Sequence[dict[str, Any]], sources: tuple[str, ...], story_id: str, rank: int
+) -> list[dict[str, Any]]:
     members = in_story_order([prepare_row(r, sources) for r in records])
     story = analyze_story(story_id, members, scorer(), None)
     base = {"story": story_id, "rank": rank}
