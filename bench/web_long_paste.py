@@ -57,7 +57,8 @@ def main() -> None:
                 start = time.perf_counter()
                 answer = client.post("/api/ingest", json={"id": name, "text": body, "title": name})
                 seconds = time.perf_counter() - start
-                print(f"{name}: {len(body):,} characters, status {answer.status_code}, {seconds:.1f} s, {answer.text[:300]}")
+                status = f"status {answer.status_code}, {seconds:.1f} s"
+                print(f"{name}: {len(body):,} characters, {status}, {answer.text[:300]}")
 
 
 if __name__ == "__main__":

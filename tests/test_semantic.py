@@ -153,7 +153,7 @@ def test_pairs_command_with_embeddings(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "storytrace"
     done = subprocess.run([str(exe), "pairs", str(src)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1  # the bad line
-    assert f"{src}:3: not JSON" in done.stderr and "Traceback" not in done.stderr
+    assert f"{src}:3: not valid JSON" in done.stderr and "Traceback" not in done.stderr
     out = [json.loads(x) for x in done.stdout.splitlines()]
     assert [o["id"] for o in out] == ["p1", "u1"]
     assert set(out[0]) == {"id", "relation", "score", "paraphrase"}

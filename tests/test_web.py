@@ -248,7 +248,7 @@ def test_api_ingest_opens_a_new_story(writer: TestClient) -> None:
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body == {"article": "a/../b", "story": body["story"], "new_story": True, "problems": []}
+    assert body == {"article": "a/../b", "story": body["story"], "new_story": True, "problems": [], "notes": []}
     assert writer.get("/api/stories/" + body["story"]).json()["articles"] == ["a/../b"]
     assert writer.get("/api/articles/a%2F..%2Fb").json()["text"] == COMET
     page = writer.get(f"/stories/{body['story']}", params={"placed": "a/../b"})
@@ -568,3 +568,20 @@ def test_story_ids_stay_put_across_uploads_ingests_and_analyses(fresh: Path, tmp
     (comet_story,) = [i for i, m in after_upload.items() if "comet" in m]
     assert comet_story not in before and {"comet", "comet-2"} <= after_analyze[comet_story]
     assert "kettle-more" in after_upload[next(i for i, m in before.items() if "s2-npa-wire" in m)]
+
+
+def test_an_upload_says_what_its_input_lost_or_changed(fresh: Path) -> None:
+    """A bad date costs the record its date alone, and the upload says so; new metadata for a stored text too."""
+    record = {"id": "lamp", "text": "Tollmere lighthouse gets a new lamp on its tower.", "published": "2024-13"}
+    with TestClient(create_app(fresh), base_url=LOCAL) as c:
+        body = (json.dumps(record) + "\n").encode()
+        up = c.post("/ingest", files={"file": ("lamp.jsonl", body, "application/jsonl")}, follow_redirects=False)
+        assert up.status_code == 200 and up.text.count("stored without a date") == 1, up.text[-1500:]
+        assert 'href="/stories/' in up.text and 'data-testid="placed-link"' in up.text
+        assert c.get("/api/articles/lamp").json()["published"] is None
+        again = c.post("/api/ingest", json={**record, "published": "2024-12-01"})
+        assert again.status_code == 200
+        assert again.json()["notes"] == [
+            "'lamp' is stored with the same text; updated its published: none → 2024-12-01"
+        ]
+        assert c.get("/api/articles/lamp").json()["published"] == "2024-12-01"

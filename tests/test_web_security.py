@@ -760,8 +760,12 @@ def test_an_unpaired_surrogate_is_a_400_naming_its_field(writer: TestClient, fie
     )
     # the same in an uploaded JSON Lines file: the reader names the field
     up = writer.post("/ingest", files={"file": ("lamp.jsonl", body + b"\n", "application/jsonl")})
-    assert up.status_code == 400 and f"&#39;{field}&#39; is not valid Unicode" in up.text, up.text[-800:]
     assert_inert(up)
+    if field == "published":  # a bad date costs the record its date alone (published.py), as in the CLI
+        assert up.status_code in (200, 303), up.text[-800:]
+        assert writer.get("/api/articles/lamp").json()["published"] is None
+        return
+    assert up.status_code == 400 and f"&#39;{field}&#39; is not valid Unicode" in up.text, up.text[-800:]
     assert writer.get("/api/articles/lamp").status_code == 404
 
 

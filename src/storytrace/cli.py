@@ -130,11 +130,10 @@ def _guard(fn: Callable[[], int]) -> None:
     except OSError as e:  # an output folder that cannot be written, a full disk, …
         _say(f"{e.filename or 'storytrace'}: {(e.strerror or str(e)).lower()}")
         raise typer.Exit(1) from None
-    except sqlite3.Error as e:  # a full disk under the store: its last transaction was rolled back, nothing lost
+    except sqlite3.Error as e:  # under a store opened without ``_open_store``: its last transaction was rolled back
         if debugging():
             raise
-        where = str(_STORE_IN_USE[-1]) if _STORE_IN_USE else "the store"
-        _say(f"{where}: {e}; the store keeps what it had committed")
+        _say(f"the store: {e}; it keeps what it had committed")
         raise typer.Exit(1) from None
     except Exception as e:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if debugging():
@@ -351,19 +350,16 @@ def _removed_unless_read(
         raise
 
 
-# The store the command has open, named when SQLite fails under it (a full disk) and the error does not say which.
-_STORE_IN_USE: list[Path] = []
-
-
 @contextmanager
 def _open_store(path: Path) -> Iterator[Store]:
-    """``Store(path)``, remembered as the store in use while the block runs."""
+    """``Store(path)``; an SQLite error under it (a full disk) is one line naming it (nothing committed is lost)."""
     with Store(path) as store:
-        _STORE_IN_USE.append(path)
         try:
             yield store
-        finally:
-            _STORE_IN_USE.remove(path)
+        except sqlite3.Error as e:
+            if debugging():
+                raise
+            raise BadInput(str(path), f"{e}; the store keeps what it had committed") from None
 
 
 def _embedder(store: Store | None, lexical: bool, name: str | None = None) -> CachedEmbedder | None:
@@ -798,7 +794,7 @@ def batch(
         if result.problem_count > len(result.problems):
             more = result.problem_count - len(result.problems)
             where = display(result.out)
-            _say(f"… {more} more problems: the input's in {where}/problems.jsonl, the stories' in {where}/stories.jsonl")
+            _say(f"… {more} more: the input's in {where}/problems.jsonl, the stories' in {where}/stories.jsonl")
         _print_batch_summary(result)
         return 1 if result.problem_count else 0
 

@@ -441,6 +441,9 @@ class IngestResult(BaseModel):
     story: str | None = Field(description="the story's id; null if its analysis failed")
     new_story: bool
     problems: list[str] = Field(default_factory=list, description="what failed in the analysis, one line each")
+    notes: list[str] = Field(
+        default_factory=list, description="what the input lost (a date) or changed (metadata), one line each"
+    )
 
 
 # --- the application ---------------------------------------------------------------------
@@ -632,8 +635,10 @@ def create_app(
         except (StorytraceError, ValueError) as e:
             return _page("ingest.html.j2", 400, error=_one_line(e), form=form)
         if placed.story is None:  # stored, but its story could not be analysed
-            return _page("ingest.html.j2", 202, error=" ".join(placed.problems), form={})
+            return _page("ingest.html.j2", 202, error=" ".join((*placed.notes, *placed.problems)), form={})
         target = f"/stories/{quote(placed.story, safe='')}?placed={quote(placed.article, safe='')}"
+        if placed.notes:  # said on the form, with the way to the story, rather than lost in a redirect
+            return _page("ingest.html.j2", 200, error=None, notes=placed.notes, placed=target, form={})
         return RedirectResponse(target, status_code=303)
 
     # --- JSON API ----------------------------------------------------------------------
@@ -690,8 +695,9 @@ def create_app(
         if placed.story is None:
             response.status_code = 202
         return IngestResult(
-            article=placed.article, story=placed.story, new_story=placed.new_story, problems=list(placed.problems)
-        )
+            article=placed.article, story=placed.story, new_story=placed.new_story, problems=list(placed.problems),
+            notes=list(placed.notes),
+        )  # fmt: skip
 
     return app
 

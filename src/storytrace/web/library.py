@@ -153,6 +153,7 @@ class Placed:
     story: str | None  # None: stored, but its story is not shown (see ``problems``)
     new_story: bool
     problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what the input lost (a date dropped, a record refused) or changed, one line each
 
 
 @dataclass(frozen=True)
@@ -312,17 +313,24 @@ class Library:
             return self._ingest(store, [record])
 
     def _ingest(self, store: Store, articles: Sequence[Article | InputProblem]) -> Placed:
-        problems = [a for a in articles if isinstance(a, InputProblem)]
         ids = [a.id for a in articles if isinstance(a, Article)]
         before = set(store.story_assignments().values())
         report = store.add(articles)
-        problems += report.problems
+        problems = report.problems  # the input's, which ``add`` passes on, and the conflicts it met
         conflicts = set(report.conflicts)
         kept = [report.duplicates.get(i, i) for i in ids if i not in conflicts]
         if not kept:
             first = problems[0] if problems else InputProblem("input", "no article found")
             raise BadInput(first.where, first.problem)
         first_id = kept[0]
+        notes = tuple(str(p) for p in problems) + tuple(
+            f"'{aid}' is stored with the same text; updated its {'; '.join(changes)}"
+            for aid, changes in report.updated.items()
+        )
+        return dataclasses.replace(self._placed(store, first_id, before), notes=notes)
+
+    def _placed(self, store: Store, first_id: str, before: set[int]) -> Placed:
+        """Re-analyse the store; where ``first_id`` went (``before``: the stories there were)."""
         try:
             story_of = self._analyse(store)
         except Exception as e:  # noqa: BLE001 - the article is stored: say so, and why it is not shown
