@@ -112,7 +112,13 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Alignment:
-    """Two aligned passages of articles ``a`` and ``b`` and how they relate."""
+    """Two aligned passages of articles ``a`` and ``b`` and how they relate.
+
+    A passage joined from several pieces of evidence (copied runs, aligned
+    sentences: ``align.passages``) keeps them in ``parts``, each an alignment of
+    its own, for the report and for what is measured piece by piece (coverage,
+    the facts each side states).
+    """
 
     a_span: Span
     b_span: Span
@@ -120,6 +126,12 @@ class Alignment:
     score: float
     a_sentences: tuple[int, ...] = ()
     b_sentences: tuple[int, ...] = ()
+    parts: tuple[Alignment, ...] = ()
+
+    @property
+    def units(self) -> tuple[Alignment, ...]:
+        """The pieces of evidence of this passage: its parts, or the passage itself when it has none."""
+        return self.parts or (self,)
 
 
 @dataclass(frozen=True)

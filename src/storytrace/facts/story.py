@@ -271,7 +271,7 @@ def _differences(
     if fa is None or fb is None:
         return []
     out: list[dict[str, Any]] = []
-    for al in c.alignments:
+    for al in (u for passage in c.alignments for u in passage.units):  # statement by statement
         if al.relation not in SAME_STATEMENT:
             continue
         out += _quote_differences(c, fa, fb, al.a_span, al.b_span, names or {})

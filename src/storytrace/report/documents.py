@@ -55,6 +55,11 @@ def alignment_json(al: Alignment, a: Article, b: Article, with_ids: bool = False
         relation=al.relation,
         score=al.score,
     )
+    if al.parts:  # the evidence a passage was joined from (``align.passages``): spans and relations, no texts
+        out["parts"] = [
+            {"a_span": list(u.a_span), "b_span": list(u.b_span), "relation": u.relation, "score": u.score}
+            for u in al.parts
+        ]
     return out
 
 

@@ -67,7 +67,7 @@ import numpy as np
 from storytrace.align.compare import parse_time, visible_content
 from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
 from storytrace.clean.agencies import find_agency
-from storytrace.model import REUSE_RELATIONS, Article, Cleaned, Comparison, Sentence
+from storytrace.model import REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence
 from storytrace.text.segment import sentences
 
 # A pair whose copy has less than this share of its text reused gets no edge.
@@ -341,18 +341,30 @@ def _sentence_links(
     starts = {aid: [s.start for s in ss] for aid, ss in sents.items()}
     links: dict[_Node, dict[_Node, int]] = {}
     for c in comparisons:
-        for al in c.alignments:
-            if al.relation not in REUSE_RELATIONS:
+        for passage in c.alignments:
+            if passage.relation not in REUSE_RELATIONS:
                 continue
-            a_rows = _covering(sents[c.a.id], starts[c.a.id], al.a_span)
-            b_rows = _covering(sents[c.b.id], starts[c.b.id], al.b_span)
-            strength = _STRENGTH[al.relation]
-            for i, j in _pair_rows(sents[c.a.id], a_rows, al.a_span, sents[c.b.id], b_rows, al.b_span):
-                u, v = (c.a.id, i), (c.b.id, j)
-                if strength < links.setdefault(u, {}).get(v, 99):
-                    links[u][v] = strength
-                    links.setdefault(v, {})[u] = strength
+            for al in passage.units:
+                _link(links, c, al, _STRENGTH[passage.relation], sents, starts)
     return links
+
+
+def _link(
+    links: dict[_Node, dict[_Node, int]],
+    c: Comparison,
+    al: Alignment,
+    strength: int,
+    sents: Mapping[str, Sequence[Sentence]],
+    starts: Mapping[str, Sequence[int]],
+) -> None:
+    """Link the sentences one piece of a reused passage pairs, at the passage's strength."""
+    a_rows = _covering(sents[c.a.id], starts[c.a.id], al.a_span)
+    b_rows = _covering(sents[c.b.id], starts[c.b.id], al.b_span)
+    for i, j in _pair_rows(sents[c.a.id], a_rows, al.a_span, sents[c.b.id], b_rows, al.b_span):
+        u, v = (c.a.id, i), (c.b.id, j)
+        if strength < links.setdefault(u, {}).get(v, 99):
+            links[u][v] = strength
+            links.setdefault(v, {})[u] = strength
 
 
 def _covering(sents: Sequence[Sentence], starts: Sequence[int], span: tuple[int, int]) -> list[int]:
