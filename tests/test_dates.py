@@ -307,6 +307,13 @@ def test_bare_month_follows_tense() -> None:
     assert one("Eskerby was flooded in mid-March.")[1] == "2024-03"
 
 
+@pytest.mark.parametrize(
+    "text", ["The ice age ended 10,000 years ago.", "The mine closed 1.5 years ago.", "It began 2,500 days ago."]
+)
+def test_ago_after_a_longer_number_is_not_its_last_digits(text: str) -> None:
+    assert resolved(text) == []  # was "000 years ago" (the publication year), "5 years ago", "500 days ago"
+
+
 def test_years_ago_and_first_time_in_years() -> None:
     assert one("Mara Quill visited Eskerby 24 years ago.") == ("24 years ago", "2000", "2000", "year", "years_ago")
     text = "Mara Quill will visit Eskerby this week for the first time in 24 years."

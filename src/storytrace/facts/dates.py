@@ -210,7 +210,10 @@ _P_YEAR_RANGE_WORDS = re.compile(
 _P_YEAR_RANGE = re.compile(
     rf"(?<![\w$€£.,/-])(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>{_YEAR}|\d\d)(?![\w%-]|[.,]\d|\s*per\s?cent)"
 )
-_P_AGO = re.compile(rf"\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.IGNORECASE)
+# Not the end of a longer number: "10,000 years ago" is no "000 years ago", "1.5 years ago" no "5 years ago".
+_P_AGO = re.compile(
+    rf"(?<!\d[.,])\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.IGNORECASE
+)
 _P_IN_YEARS = re.compile(
     rf"\b[Ii]n\s+(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+years?(?P<time>['’]?\s+time)?\b(?![-–—]\w)", re.IGNORECASE
 )
