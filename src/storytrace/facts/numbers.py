@@ -33,6 +33,7 @@ approximations ("about", "more than" are not part of the mention).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -178,6 +179,8 @@ def _mention(text: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> Nu
     if m["num"] is not None:
         digits = m["num"].replace(",", "")
         value = _scaled(digits, multiplier)
+        if not math.isfinite(value):
+            return None  # over 1e308 ("1" and 400 zeros): no quantity a float holds, and no JSON number
         if not (cur or scale or short or m["pct"]) and "," not in m["num"] and "." not in m["num"]:
             if 1800 <= value <= 2100:
                 return None  # a year ("the 2019 election")
