@@ -250,6 +250,23 @@ def test_today_yesterday_tomorrow_tonight() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # letters a case-blind pattern takes for i, s and k: dotless and dotted i (Turkish keyboards), the long s
+        ("It rained yeſterday.", ("yeſterday", "2024-06-16", "2024-06-16", "day", "relative_day")),  # was today
+        ("The vote was held thıs week.", ("thıs week", "2024-06-17", "2024-06-23", "week", "relative_week")),
+        ("Trade rose laſt month.", ("laſt month", "2024-05", "2024-05", "month", "relative_month")),
+        ("Eskerby flooded fıve years ago.", ("fıve years ago", "2019", "2019", "year", "years_ago")),
+        ("Eskerby flooded sıx days ago.", ("sıx days ago", "2024-06-11", "2024-06-11", "day", "days_ago")),
+        ("It snows tonıght.", ("tonıght", "2024-06-17", "2024-06-17", "day", "relative_day")),
+        ("THİS WEEK the vote was held.", ("THİS WEEK", "2024-06-17", "2024-06-23", "week", "relative_week")),
+    ],
+)
+def test_letters_that_case_blind_patterns_read_as_ascii(text: str, expected: tuple[str, ...]) -> None:
+    assert one(text) == expected
+
+
 def test_months_and_years_relative() -> None:
     assert resolved("Trade rose last month, grows this month and next month; this year, last year, next year.") == [
         ("last month", "2024-05", "2024-05", "month", "relative_month"),
@@ -288,6 +305,13 @@ def test_bare_month_follows_tense() -> None:
     assert one("Mara Quill will visit Eskerby in March.")[1] == "2025-03"
     assert one("Eskerby is busy in March.")[1] == "2024-03"
     assert one("Eskerby was flooded in mid-March.")[1] == "2024-03"
+
+
+@pytest.mark.parametrize(
+    "text", ["The ice age ended 10,000 years ago.", "The mine closed 1.5 years ago.", "It began 2,500 days ago."]
+)
+def test_ago_after_a_longer_number_is_not_its_last_digits(text: str) -> None:
+    assert resolved(text) == []  # was "000 years ago" (the publication year), "5 years ago", "500 days ago"
 
 
 def test_years_ago_and_first_time_in_years() -> None:

@@ -94,6 +94,27 @@ def test_not_counted(text: str) -> None:
     assert found(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # letters a case-blind pattern takes for i, s and k: dotless and dotted i (Turkish keyboards), the long s
+        ("Kestria pledged 3 mıllıon crowns.", [("3 mıllıon crowns", 3e6, "crown")]),  # was KeyError: 'mıllıon'
+        ("Kestria pledged 2 MİLLİON crowns.", [("2 MİLLİON crowns", 2e6, "crown")]),
+        ("Eskerby gave 4 thouſand crowns.", [("4 thouſand crowns", 4e3, "crown")]),
+        ("Eskerby lost fıve boats.", [("fıve boats", 5.0, "boat")]),
+        ("Eskerby lost twenty-fıve boats.", [("twenty-fıve boats", 25.0, "boat")]),
+    ],
+)
+def test_letters_that_case_blind_patterns_read_as_ascii(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert found(text) == expected
+
+
+def test_a_number_past_what_a_float_holds_is_no_quantity() -> None:
+    huge = "1" + "0" * 400
+    # was value inf, written "Infinity" into stories.json, which is then no JSON
+    assert found(f"The fund holds {huge} crowns and $5{'0' * 310} billion, and 7 boats.") == [("7 boats", 7.0, "boat")]
+
+
 def test_spans_restrict_and_keep_offsets() -> None:
     text = "Header 7 boats. Body: Eskerby lost 14 homes. Footer 9 cars."
     body = (text.index("Body"), text.index(" Footer"))
@@ -119,7 +140,7 @@ PIECES = [
     "14 people", "1,200 homes", "$4.2 billion", "40 per cent", "three people", "a dozen villages", "twenty-four hours",
     "at 4 p.m.", "10:30", "June 18-19", "24 years ago", "the 2019 election", "G7", "+254700", "one of them",
     "x" * 70, " ", "\n", ". ", "about 50 such missiles", "12 million people", "5km", "often", "tennis", "money",
-    "3.5", "2nd", "kilometres-long", "İ", "3,5",
+    "3.5", "2nd", "kilometres-long", "İ", "3,5", "3 mıllıon", "fıve boats", "MİLLİON", "thouſand",
 ]  # fmt: skip
 
 

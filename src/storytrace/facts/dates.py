@@ -87,6 +87,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from storytrace.published import published_day
+from storytrace.text.tokens import word_key
 
 __all__ = ["DateMention", "contains", "date_interval", "date_mentions", "date_spans", "same_time"]
 
@@ -209,7 +210,10 @@ _P_YEAR_RANGE_WORDS = re.compile(
 _P_YEAR_RANGE = re.compile(
     rf"(?<![\w$€£.,/-])(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>{_YEAR}|\d\d)(?![\w%-]|[.,]\d|\s*per\s?cent)"
 )
-_P_AGO = re.compile(rf"\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.IGNORECASE)
+# Not the end of a longer number: "10,000 years ago" is no "000 years ago", "1.5 years ago" no "5 years ago".
+_P_AGO = re.compile(
+    rf"(?<!\d[.,])\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year|month|week|day)s?\s+ago\b", re.IGNORECASE
+)
 _P_IN_YEARS = re.compile(
     rf"\b[Ii]n\s+(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+years?(?P<time>['’]?\s+time)?\b(?![-–—]\w)", re.IGNORECASE
 )
@@ -361,7 +365,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 
 def _number(s: str) -> int:
-    low = s.lower()
+    low = word_key(s)
     return _SMALL_NUMBERS[low] if low in _SMALL_NUMBERS else int(s)
 
 
@@ -432,7 +436,7 @@ def _h_year_range(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | N
 
 def _h_ago(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     n = _number(m["n"])
-    unit = m["u"].lower()
+    unit = word_key(m["u"])
     pub = ctx.pub
     if pub is None:
         return m.span(), None
@@ -516,8 +520,8 @@ def _h_rel_period(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | N
     pub = ctx.pub
     if pub is None:
         return span, None
-    step = {"last": -1, "next": 1, "this": 0}[m["mod"].lower()]
-    unit = m["u"].lower()
+    step = {"last": -1, "next": 1, "this": 0}[word_key(m["mod"])]
+    unit = word_key(m["u"])
     if unit in ("week", "weekend"):
         monday = _monday(pub) + timedelta(weeks=step)
         if unit == "week":
@@ -535,7 +539,7 @@ def _h_rel_day(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None
     pub = ctx.pub
     if pub is None:
         return m.span(), None
-    word = m[0].lower()
+    word = word_key(m[0])
     d = pub + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(word, 0))
     return m.span(), (_ymd(d), _ymd(d), "day", "relative_day")
 
@@ -659,7 +663,7 @@ _Window = tuple[int, int, int, int, int]  # window start, end, region start, end
 
 def _windows(text: str, regions: list[tuple[int, int]]) -> list[_Window]:
     """The windows around anchors inside ``regions``, with the kinds of anchor each holds."""
-    low = text.lower()
+    low = word_key(text)  # as the case-blind patterns read it: "tonıght" holds the anchor "tonight"
     if len(low) != len(text):  # a few characters lower-case to two; search everything then
         return [(lo, hi, lo, hi, _ALL) for lo, hi in regions]
     marks: list[tuple[int, int, int]] = []
@@ -722,7 +726,7 @@ def _scan(text: str, pub: date | None, spans: Sequence[tuple[int, int]] | None, 
                     continue  # wholly inside an expression already found ("June 18" in "June 18-19")
                 try:
                     hit = handler(ctx, m, lo, hi)
-                except (ValueError, OverflowError, KeyError):
+                except (ValueError, OverflowError):  # a day or interval the calendar does not have
                     continue
                 if hit is None:
                     continue

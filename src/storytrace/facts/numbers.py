@@ -33,6 +33,7 @@ approximations ("about", "more than" are not part of the mention).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from storytrace.facts.dates import date_spans, search_regions, windows_in_regions
+from storytrace.text.tokens import word_key
 
 # --- number mentions ----------------------------------------------------------------------
 
@@ -110,7 +112,7 @@ _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
 
 
 def _word_value(word: str) -> int:
-    parts = re.split(r"[-\s]+", word.lower())
+    parts = re.split(r"[-\s]+", word_key(word))
     if parts[0] in ("a", "an"):
         return 1
     total = 0
@@ -169,7 +171,7 @@ def _mention(text: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> Nu
     end = m.end()
     multiplier = 1.0
     if scale:
-        multiplier = _SCALES[scale.lower()]
+        multiplier = _SCALES[word_key(scale)]
     elif short and (cur or short in ("bn", "mn")):
         multiplier = _SCALES[short]
     elif short:
@@ -177,6 +179,8 @@ def _mention(text: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> Nu
     if m["num"] is not None:
         digits = m["num"].replace(",", "")
         value = _scaled(digits, multiplier)
+        if not math.isfinite(value):
+            return None  # over 1e308 ("1" and 400 zeros): no quantity a float holds, and no JSON number
         if not (cur or scale or short or m["pct"]) and "," not in m["num"] and "." not in m["num"]:
             if 1800 <= value <= 2100:
                 return None  # a year ("the 2019 election")
@@ -205,7 +209,7 @@ def _mention(text: str, m: re.Match[str], excluded: list[tuple[int, int]]) -> Nu
         if not unit and not scale:
             return None  # "one of them": a number word counts only with what it counts
         before = text[max(0, core[0] - 12) : core[0]].split()
-        if m["word"].lower() == "one" and before and before[-1].lower() in _ONE_NOT_AFTER:
+        if word_key(m["word"]) == "one" and before and before[-1].lower() in _ONE_NOT_AFTER:
             return None
     start = m.start()
     return NumberMention((start, end), text[start:end], value, unit)
@@ -224,7 +228,7 @@ _BEFORE, _AFTER = 16, 96
 
 def _windows(text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Windows around anchors, inside ``regions`` (never across two regions)."""
-    low = text.lower()
+    low = word_key(text)  # as the pattern reads it: "mıllıon" holds the anchor "million"
     if len(low) != len(text):  # a few characters lower-case to two; search everything then
         return regions
     marks: list[tuple[int, int, int]] = []

@@ -30,6 +30,23 @@ STOPWORDS = frozenset(
 )
 
 
+# The letters other than A-Z and a-z that ``re.IGNORECASE`` matches for ASCII ones: dotted and dotless i
+# (typed on Turkish keyboards), the long s of old print and the Kelvin sign.
+_IGNORECASE_ASCII = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "\u212a": "k"})
+
+
+def word_key(word: str) -> str:
+    """``word`` lower-cased as ``re.IGNORECASE`` compares it with ASCII: the key to look a matched word up by.
+
+    A case-blind pattern for "million" also matches "MILLION" and "mıllıon"
+    (dotless ı), which ``str.lower`` leaves apart from "million" ("İ" even
+    lower-cases to two characters). Every word such a pattern matches from an
+    English word list has its key in that list; so has every piece of a text
+    that holds such a word.
+    """
+    return word.lower() if word.isascii() else word.translate(_IGNORECASE_ASCII).lower()
+
+
 def normal_words(text: str) -> list[str]:
     """All words of ``text``, case-folded, hyphens split, possessive 's dropped."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
