@@ -6,25 +6,32 @@ from collections.abc import Iterator
 from typing import Any
 
 
-def span_errors(value: Any, texts: dict[str, str], article: str | None = None, path: str = "") -> Iterator[str]:
+def span_errors(
+    value: Any,
+    texts: dict[str, str],
+    article: str | None = None,
+    path: str = "",
+    pair: tuple[Any, Any] = (None, None),
+) -> Iterator[str]:
     """Each span in a ``stories.json`` value that does not lie inside its article's text or quote it as stated.
 
-    A span's article is the object's ``a``/``b`` for ``a_span``/``b_span``, its
-    ``source`` for ``source_span``, else the nearest ``article`` field around it
+    A span's article is the object's ``a``/``b`` for ``a_span``/``b_span`` (or those of the alignment
+    whose ``parts`` it is in), its ``source`` for ``source_span``, else the nearest ``article`` field around it
     (or the article object, or the key under ``unique``). Where the object gives the
     span's text (``text`` beside ``span``, ``a_text`` beside ``a_span``), it must be
     the text's slice.
     """
     if isinstance(value, list):
         for n, item in enumerate(value):
-            yield from span_errors(item, texts, article, f"{path}[{n}]")
+            yield from span_errors(item, texts, article, f"{path}[{n}]", pair)
         return
     if not isinstance(value, dict):
         return
     article = value["article"] if isinstance(value.get("article"), str) else article
+    pair = (value.get("a", pair[0]), value.get("b", pair[1]))
     for key, item in value.items():
         if key.endswith("span") and isinstance(item, list) and len(item) == 2:
-            owner = {"a_span": value.get("a"), "b_span": value.get("b"), "source_span": value.get("source")}
+            owner = {"a_span": pair[0], "b_span": pair[1], "source_span": value.get("source")}
             aid = owner.get(key, article)
             text = texts.get(aid) if isinstance(aid, str) else None
             start, end = item
@@ -34,4 +41,5 @@ def span_errors(value: Any, texts: dict[str, str], article: str | None = None, p
             elif isinstance(stated, str) and text[start:end] != stated:
                 yield f"{path}.{key} {item} of {aid!r} quotes {text[start:end][:60]!r}, not {stated[:60]!r}"
         elif isinstance(item, dict | list):
-            yield from span_errors(item, texts, key if path.endswith(".unique") else article, f"{path}.{key}")
+            nested = pair if key == "parts" else (None, None)
+            yield from span_errors(item, texts, key if path.endswith(".unique") else article, f"{path}.{key}", nested)

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.align.compare import compare, prepare
+from storytrace.align.copy import SEED_WORDS, tokens
 from storytrace.model import Article
 
 ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs",))
@@ -43,7 +44,9 @@ def test_compare_spans_are_in_bounds(a: str, b: str) -> None:
 @given(PROSE)
 def test_a_text_aligned_with_itself_is_covered_verbatim(text: str) -> None:
     c = compare(Article("a", text), Article("b", text))
-    assert all(al.relation == "verbatim" for al in c.alignments)
     content = "".join(text[s:e] for s, e in c.a_clean.content)
+    if len(tokens(text, c.a_clean.content).words) < SEED_WORDS:
+        return  # under three words a text shows no copying: at most a same_fact
+    assert all(al.relation == "verbatim" for al in c.alignments)
     if any(ch.isalnum() for ch in content):  # an all-boilerplate text has no content to cover
         assert c.a_covered_by_b == 1.0

@@ -189,7 +189,7 @@ def passages_of(pa: Prepared, pb: Prepared, aligned: Sequence[Alignment]) -> lis
     copies = copied_passages(
         a_text, content_tokens(a_text, pa.clean.content), b_text, content_tokens(b_text, pb.clean.content)
     )
-    return joined_passages(copies, aligned, pa.sentences, pb.sentences, b_text)
+    return joined_passages(copies, aligned, pa.sentences, pb.sentences, a_text, b_text)
 
 
 def coverage(prepared: Prepared, spans: Sequence[Span]) -> float:

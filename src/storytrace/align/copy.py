@@ -16,8 +16,9 @@ alone, independently of sentence boundaries, the way text-reuse tools do
    tokens apart on each side, are chained into one passage; a reordered
    paragraph starts a chain of its own;
 4. a chain is a passage if its tiles hold at least ``MIN_SHARED_WORDS``
-   tokens and cover at least ``MIN_COVER`` of its longer side (sparser chains
-   are the names and set phrases two independent reports of one story share);
+   tokens (or ``WHOLE_TEXT_SHARE`` of the shorter text's) and cover at least
+   ``MIN_COVER`` of its longer side (sparser chains are the names and set
+   phrases two independent reports of one story share);
    its relation is ``verbatim`` when its tokens are the same on both sides (only
    spacing, punctuation, case or quote style differ), ``near_verbatim`` when the
    tiles cover most of it on both sides, and ``paraphrase`` when they are sparse
@@ -43,8 +44,9 @@ from storytrace.model import Span
 
 # Calibrated on the PAN 2013 development pairs (bench/pan.py) and the seeds; see docs/performance.md.
 SEED_WORDS = 3  # shortest shared run that may seed a passage (PAN's baselines seed on word 3- to 5-grams)
-CHAIN_GAP_WORDS = 80  # tokens between two tiles of one passage, on each side
+CHAIN_GAP_WORDS = 20  # tokens between two tiles of one chain, on each side (a clause; passages joins further)
 MIN_SHARED_WORDS = 16  # tiled tokens a chain needs to be a passage: shorter shared runs are phrases, not copy
+WHOLE_TEXT_SHARE = 0.8  # ... unless they are this much of the shorter text: a short brief copied whole is copy
 MIN_COVER = 0.45  # tiled share of the longer side below which a chain is names and phrases two reports share
 MAX_SEED_REPEATS = 50  # a source token more frequent than this never starts a tile (lists, tables)
 NEAR_VERBATIM_COVER = 0.8  # tiled share of the longer side for near_verbatim (below: paraphrase)
@@ -96,7 +98,8 @@ class CopiedPassage:
 def copied_passages(a_text: str, a: Tokens, b_text: str, b: Tokens) -> list[CopiedPassage]:
     """The passages ``a`` and ``b`` share as runs of words (see the module docstring), in the order of ``b``."""
     tiles = _tiles(a.words, b.words)
-    found = [_passage(chain, a_text, a, b_text, b) for chain in _chains(tiles) if _shared(chain) >= MIN_SHARED_WORDS]
+    enough = min(MIN_SHARED_WORDS, max(SEED_WORDS, int(WHOLE_TEXT_SHARE * min(len(a.words), len(b.words)))))
+    found = [_passage(chain, a_text, a, b_text, b) for chain in _chains(tiles) if _shared(chain) >= enough]
     return [p for p in found if p.score >= MIN_COVER]
 
 

@@ -10,8 +10,8 @@ kept for the report and for coverage):
 1. a sentence alignment that overlaps a copied passage on both sides is
    superseded by it (the copy is exact, the sentences only contain it);
 2. a sentence alignment named as reuse but shorter than ``MIN_REUSE_WORDS``
-   words is only ``related`` (headings, list numbers, a name: "1." and
-   "HIV [1]", "Cloverdale"); one with no other shared statement within
+   words is ``same_fact``: too short to show copying (headings, list numbers,
+   a name: "1." and "HIV [1]", "No one was hurt."); one with no other shared statement within
    ``CONTEXT_CHARS`` in both texts is ``same_fact`` (an isolated statement
    of the same meaning, as independent reports give it; spun copy comes in runs);
 3. the evidence is chained in the order of the copy (``b``): a part joins a
@@ -26,7 +26,10 @@ kept for the report and for coverage):
    holding most of its characters, a ``same_fact`` part counting as reworded
    copy: a run of statements that follow the source is spun copy
    (machine-translated and back, rewritten), not independent reporting. A run
-   of ``same_fact`` parts alone is ``paraphrase`` from ``SPUN_RUN_PARTS`` on.
+   of ``same_fact`` parts alone is ``paraphrase`` from ``SPUN_RUN_PARTS`` on,
+   and only sentence after sentence in both texts (``ADJACENT_CHARS``):
+   independent reports of one event tell it in the same order too, but with
+   sentences of their own in between.
 
 Reordered passages stay separate: an aggregator that puts a wire's third
 paragraph first gives two passages. The constants were chosen on the PAN 2013
@@ -52,7 +55,9 @@ JOIN_GAP_CHARS = 300  # characters between two parts of one passage, in order, o
 OVERLAP_CHARS = 50  # parts may overlap this much (a sentence and the copied run inside it)
 LOCAL_ORDER_CHARS = 150  # a part right after the passage in ``b`` whose ``a`` side is this close, in any order
 SUMMARY_GAP_CHARS = 6000  # a part right after the passage in ``b`` (within ``LOCAL_ORDER_CHARS``) this far on in ``a``
-SPUN_RUN_PARTS = 4  # same_fact parts in a row that make a passage paraphrase by themselves
+SPUN_RUN_PARTS = 3  # same_fact parts in a row, sentence after sentence, that make a passage paraphrase by themselves
+ADJACENT_CHARS = 40  # at most this between two same_fact parts of a run (the space between two sentences)
+EDGE_WORDS = 5  # words of a sentence outside a copied run, at either end, that the passage takes in
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,11 @@ def joined_passages(
     aligned: Sequence[Alignment],
     a_sents: Sequence[Sentence],
     b_sents: Sequence[Sentence],
+    a_text: str,
     b_text: str,
 ) -> list[Alignment]:
     """The passages of a pair of articles from its copied runs and aligned sentences (module docstring)."""
-    parts = [_Part(c.a_span, c.b_span, c.relation, c.score, True) for c in copies]
+    parts = [_copied_part(c, aligned, a_sents, b_sents, a_text, b_text) for c in copies]
     parts += [
         _Part(al.a_span, al.b_span, al.relation, al.score, False)
         for al in aligned
@@ -86,6 +92,44 @@ def joined_passages(
     ]
     parts = _named(parts, b_text)
     return [_passage(chain, a_sents, b_sents) for chain in _chains(parts)]
+
+
+def _copied_part(
+    copy: CopiedPassage,
+    aligned: Sequence[Alignment],
+    a_sents: Sequence[Sentence],
+    b_sents: Sequence[Sentence],
+    a_text: str,
+    b_text: str,
+) -> _Part:
+    """A copied run as evidence: widened to its sentences' edges, and over the reused sentences it overlaps.
+
+    A sentence pair aligned as reuse over the run on both sides is the same copy, its words edited,
+    split or rejoined where the run stops ("…main span. That was last year." for "…main span last
+    year."; "will visit North Korea on Tuesday" for "… this week"): the run takes it in.
+    """
+    a_span, b_span = _to_edges(copy.a_span, a_sents, a_text), _to_edges(copy.b_span, b_sents, b_text)
+    for al in aligned:
+        if al.relation in REUSE_RELATIONS and _overlap(al.a_span, a_span) and _overlap(al.b_span, b_span):
+            a_span = (min(a_span[0], al.a_span[0]), max(a_span[1], al.a_span[1]))
+            b_span = (min(b_span[0], al.b_span[0]), max(b_span[1], al.b_span[1]))
+    return _Part(a_span, b_span, copy.relation, copy.score, True)
+
+
+def _to_edges(span: Span, sents: Sequence[Sentence], text: str) -> Span:
+    """``span`` widened to the sentences it starts and ends in, where at most ``EDGE_WORDS`` words lie outside it.
+
+    A copier who adds "on Monday" to a wire sentence copied the sentence; one who pastes a passage into
+    the middle of their own sentence did not copy that sentence's other half.
+    """
+    start, end = span
+    first = next((s for s in sents if s.start <= start < s.end), None)
+    if first is not None and len(text[first.start : start].split()) <= EDGE_WORDS:
+        start = first.start
+    last = next((s for s in sents if s.start < end <= s.end), None)
+    if last is not None and len(text[end : last.end].split()) <= EDGE_WORDS:
+        end = last.end
+    return start, end
 
 
 def _overlap(x: Span, y: Span) -> bool:
@@ -103,7 +147,7 @@ def _named(parts: list[_Part], b_text: str) -> list[_Part]:
         relation = p.relation
         if not p.copied and relation in REUSE_RELATIONS:
             if len(b_text[p.b_span[0] : p.b_span[1]].split()) < MIN_REUSE_WORDS:
-                relation = "related"
+                relation = "same_fact"
             elif not any(q is not p and q.joinable and _near(p, q) for q in parts):
                 relation = "same_fact"
         out.append(p if relation == p.relation else _Part(p.a_span, p.b_span, relation, p.score, p.copied))
@@ -134,6 +178,10 @@ def _joins(chain: Sequence[_Part], part: _Part) -> bool:
     a_hi = max(p.a_span[1] for p in chain)
     b_hi = max(p.b_span[1] for p in chain)
     gap_a, gap_b = part.a_span[0] - a_hi, part.b_span[0] - b_hi
+    if part.relation == "same_fact" and all(p.relation == "same_fact" for p in chain):
+        # statements of the same facts make spun copy only sentence after sentence in both texts: independent
+        # reports of one event tell it in the same order too, with sentences of their own in between
+        return -OVERLAP_CHARS <= gap_a <= ADJACENT_CHARS and -OVERLAP_CHARS <= gap_b <= ADJACENT_CHARS
     if -OVERLAP_CHARS <= gap_b <= JOIN_GAP_CHARS and -OVERLAP_CHARS <= gap_a <= JOIN_GAP_CHARS:
         return True  # in order, close in both texts
     if not -OVERLAP_CHARS <= gap_b <= LOCAL_ORDER_CHARS:
