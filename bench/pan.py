@@ -663,7 +663,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--embedder", default=None, help="storytrace's embedder (static, minilm; default as the CLI)")
     parser.add_argument("--examples", type=int, default=0, help="list the N worst-recalled cases per type")
     parser.add_argument("--self-test", action="store_true", help="check the scorer on hand-computed cases and exit")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="run storytrace with one of the passage constants of storytrace.align.copy or .passages changed "
+        "(e.g. CHAIN_GAP_WORDS=40), to see how much a figure leans on it; repeatable",
+    )
     return parser.parse_args(argv)
+
+
+def set_constants(settings: Sequence[str]) -> None:
+    """Change constants of ``storytrace.align.copy``/``.passages`` in this process (the workers are forked from it)."""
+    from storytrace.align import copy, passages
+
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        module = next((m for m in (copy, passages) if hasattr(m, name) and name.isupper()), None)
+        if module is None:
+            raise SystemExit(f"--set {setting}: no constant {name} in storytrace.align.copy or .passages")
+        setattr(module, name, type(getattr(module, name))(value))
+        print(f"with {module.__name__}.{name} = {getattr(module, name)!r}")
 
 
 @dataclass(frozen=True)
@@ -730,6 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no pairs of type {args.types!r}")
         return 1
     print(f"== PAN 2013 text alignment, development: {len(pairs)} pairs, {sum(len(p.cases) for p in pairs)} cases")
+    set_constants(args.set)
     st_run = run_storytrace(pairs, args)
     found = st_run.found
     detections = {p.id: reuse_detections(p.id, found[p.id]) for p in pairs}
