@@ -104,19 +104,19 @@ def split_paragraph(text: str, start: int, end: int) -> list[Span]:
     for cut in [*cuts, end]:
         s_start, s_end = trim(text, pos, cut)
         if s_end - s_start > MAX_SENTENCE_CHARS:
-            out.extend(_capped(text, s_start, s_end))
+            out.extend(cut_at_space(text, s_start, s_end, MAX_SENTENCE_CHARS))
         elif s_end > s_start:
             out.append((s_start, s_end))
         pos = cut
     return out
 
 
-def _capped(text: str, start: int, end: int) -> list[Span]:
-    """``[start, end)`` cut at the last white space before each ``MAX_SENTENCE_CHARS`` (or at the limit)."""
+def cut_at_space(text: str, start: int, end: int, limit: int) -> list[Span]:
+    """``[start, end)`` cut at the last white space before each ``limit`` characters (at the limit if none)."""
     out: list[Span] = []
-    while end - start > MAX_SENTENCE_CHARS:
-        limit = start + MAX_SENTENCE_CHARS
-        cut = next((k for k in range(limit, start, -1) if text[k].isspace()), limit)
+    while end - start > limit:
+        bound = start + limit
+        cut = next((k for k in range(bound, start, -1) if text[k].isspace()), bound)
         out.extend(_trimmed(text, start, cut))
         start, _ = trim(text, cut, end)
     out.extend(_trimmed(text, start, end))
