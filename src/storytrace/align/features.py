@@ -32,6 +32,9 @@ from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
 # Up to this many sentences a space keeps dense all-pairs similarity matrices (3 x 32 MB at most).
 DENSE_MAX_SENTENCES = 2000
+# Pairs scored at once: each holds both sentences' rows (some 300 character n-grams each, 384 floats of
+# embedding), so a long text's 100,000 candidate pairs at once took some 900 MB.
+PAIR_CHUNK = 8192
 # MiniLM's cosine below which a sentence pair is not ranked on its embeddings (``match.semantic_similarity``).
 SEMANTIC_FLOOR = 0.45
 
@@ -181,6 +184,13 @@ class SentenceSpace:
         if self._dense is not None:
             sim, w_all, ch_all = self._dense
             return sim[rows, cols], w_all[rows, cols], ch_all[rows, cols]
+        parts = [
+            self._sparse_pair_similarity(rows[k : k + PAIR_CHUNK], cols[k : k + PAIR_CHUNK])
+            for k in range(0, len(rows), PAIR_CHUNK)
+        ]
+        return tuple(np.concatenate(part) for part in zip(*parts, strict=True))
+
+    def _sparse_pair_similarity(self, rows: Sequence[int], cols: Sequence[int]) -> tuple[np.ndarray, ...]:
         r, c = list(rows), list(cols)
         w = np.asarray(self.word_vectors[r].multiply(self.word_vectors[c]).sum(axis=1)).ravel()
         ch = np.asarray(self.char_vectors[r].multiply(self.char_vectors[c]).sum(axis=1)).ravel()
@@ -194,7 +204,12 @@ class SentenceSpace:
         """Embedding cosines of the pairs (rows[k], cols[k]), or None without embeddings."""
         if self.embeddings is None:
             return None
-        return np.asarray(np.sum(self.embeddings[list(rows)] * self.embeddings[list(cols)], axis=1), dtype=float)
+        vectors = self.embeddings
+        parts = [
+            np.sum(vectors[list(rows[k : k + PAIR_CHUNK])] * vectors[list(cols[k : k + PAIR_CHUNK])], axis=1)
+            for k in range(0, len(rows), PAIR_CHUNK)
+        ]
+        return np.asarray(np.concatenate(parts), dtype=float) if parts else np.zeros(0)
 
     def group_cosines(self, offsets: Sequence[int], chars: bool = False) -> np.ndarray:
         """``summed_cosine`` of every two groups of consecutive rows (group g: ``offsets[g]:offsets[g + 1]``)."""
