@@ -629,17 +629,22 @@ def _merge_short_forms(nodes: list[_Node], uf: _UnionFind) -> None:
     acronym never passes for a surname.
     """
     people = [n for n, node in enumerate(nodes) if node.label == "PERSON" and len(node.tokens) > 1]
+    ending: dict[tuple[str, ...], list[int]] = {}  # the last one or two tokens of a longer name -> its people
+    first: dict[str, list[int]] = {}
+    for p in people:
+        full = nodes[p].tokens
+        for k in (1, 2):
+            if len(full) > k:
+                ending.setdefault(full[-k:], []).append(p)
+        first.setdefault(full[0], []).append(p)
     for n, node in enumerate(nodes):
         if not ((node.label == "PERSON" and len(node.tokens) < 3) or (node.label == "ORG" and len(node.tokens) == 1)):
             continue
         if all(_acronym(form) is not None for form in node.forms):
             continue  # "UN" is not the "Un" of "Kim Jong Un"
         k = len(node.tokens)
-        fits = set()
-        for p in people:
-            full = nodes[p].tokens
-            if len(full) > k and (full[-k:] == node.tokens or (k == 1 and full[0] == node.tokens[0])):
-                fits.add(uf.find(p))
+        matching = ending.get(node.tokens, []) + (first.get(node.tokens[0], []) if k == 1 else [])
+        fits = {uf.find(p) for p in matching}
         fits.discard(uf.find(n))
         if len(fits) == 1:
             uf.union(n, fits.pop())
