@@ -142,3 +142,14 @@ def test_pairs_are_scored_alike_in_chunks(monkeypatch) -> None:
     chunked = space.pair_similarity(rows, cols), space.pair_embed_cos(rows, cols)
     for a, b in zip([*whole[0], whole[1]], [*chunked[0], chunked[1]], strict=True):
         assert np.array_equal(a, b)
+
+
+def test_character_cosines_from_the_count_matrix_are_those_of_the_counters() -> None:
+    """A space no longer keeps each sentence's n-gram Counter (4.5 KB each): its count matrix gives the same cosine."""
+    rng = np.random.default_rng(5)
+    words = "the port was shut after storm harbour reopened Eskerby minister said 41 tonnes grain".split()
+    texts = [" ".join(rng.choice(words, size=rng.integers(0, 14))) for _ in range(200)]
+    space = SentenceSpace(texts)
+    for i, j in rng.integers(0, 200, size=(500, 2)).tolist():
+        expected = features._char_cosine(features.describe(texts[i]), features.describe(texts[j]))
+        assert space._count_cosine(i, j) == expected
