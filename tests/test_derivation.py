@@ -1,9 +1,11 @@
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from storytrace.align import derivation
 from storytrace.align.compare import compare
 from storytrace.align.derivation import (
     ALIGNER_FEATURES,
@@ -95,7 +97,39 @@ def test_a_tiling_at_a_longer_minimum_is_read_off_a_shorter_one(
 ) -> None:
     """``longer_tiles`` gives what ``greedy_string_tiling`` gives at the longer minimum, tile for tile."""
     long = short + more
-    assert longer_tiles(greedy_string_tiling(copy, source, short), long) == greedy_string_tiling(copy, source, long)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(derivation, "GST_MAX_REPEATS", 10**9)  # exact tiling: 60 words may repeat a gram 60 times
+        assert longer_tiles(greedy_string_tiling(copy, source, short), long) == greedy_string_tiling(copy, source, long)
+
+
+def test_a_gram_repeated_over_the_cap_starts_no_run_but_its_run_still_tiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "a b c " * 40 + "p q r s t"
+    copy = "a b c p q r s t".split()
+    # "a b c" is repeated 40 times: the run is found from "b c p" on
+    assert greedy_string_tiling(copy, source.split(), 3) == [(1, 118, 7)]
+    monkeypatch.setattr(derivation, "GST_MAX_REPEATS", 40)
+    assert greedy_string_tiling(copy, source.split(), 3) == [(0, 117, 8)]
+
+
+def test_tiling_a_repetitive_text_is_linear_in_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """3,000 sentences alike but for a number, copied: each copy place meets at most GST_MAX_REPEATS source places.
+
+    Before, each place of the four grams the sentences share met their 3,000 places in the source: 36 million
+    checks, some minutes. The copy is still tiled whole from its first rare gram on.
+    """
+    source = " ".join(f"the port was shut after storm {k}" for k in range(3000)).split()
+    copy = source[:]
+    checks = []
+    seeded_before = derivation._seeded_before
+
+    def counting(*args: Any) -> bool:
+        checks.append(1)
+        return seeded_before(*args)
+
+    monkeypatch.setattr(derivation, "_seeded_before", counting)
+    tiles = greedy_string_tiling(copy, source, 3)
+    assert len(checks) <= len(copy) * derivation.GST_MAX_REPEATS
+    assert tiles == [(4, 4, len(copy) - 4)]
 
 
 def test_longest_common_run_and_order() -> None:

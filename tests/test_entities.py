@@ -306,6 +306,70 @@ def test_model_loads_from_installed_package_without_network(monkeypatch: pytest.
     assert nlp.meta["version"] == "3.8.0"
 
 
+# --------------------------------------------------------------------------- long texts
+
+
+FIRST = "Aurel Brannock visited Eskerby on Monday with Mirela Dovanic."
+LAST = "Tomas Velinor met officials of the Vallmora Port Authority in Oakmere."
+
+
+def quotes_the_text(text: str, mentions: list[Mention]) -> bool:
+    return all(text[x.span[0] : x.span[1]] == x.text for x in mentions)
+
+
+def test_a_text_over_the_spacy_limit_is_read_in_pieces() -> None:
+    """One paragraph of 1,000,200 characters (spaCy refuses over 1,000,000): entities of both ends, exact offsets.
+
+    White space fills the middle so that the test stays fast: the pieces are cut between its two sentences.
+    """
+    text = FIRST + " " * 1_000_000 + LAST
+    assert len(text) > load_model().max_length
+    mentions = entity_mentions("long", text)
+    assert quotes_the_text(text, mentions)
+    assert {"Aurel Brannock", "Eskerby"} <= {x.text for x in mentions if x.span[1] <= len(FIRST)}
+    assert {"Tomas Velinor", "Oakmere"} <= {x.text for x in mentions if x.span[0] >= len(text) - len(LAST)}
+
+
+def test_pieces_give_mentions_offsets_into_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storytrace.facts.entities as entities
+
+    paragraph = f"{FIRST} {LAST}"
+    text = "Headline here\n\n" + "\n\n".join([paragraph] * 6)
+    whole = entity_mentions("a", text, [(15, len(text))])
+    monkeypatch.setattr(entities, "PIECE_CHARS", 300)  # two paragraphs a piece
+    monkeypatch.setattr(entities, "BATCH_CHARS", 500)
+    cut = entity_mentions("a", text, [(15, len(text))])
+    assert quotes_the_text(text, cut)
+    assert len(cut) == len(whole) >= 6 * 4
+    monkeypatch.setattr(entities, "PIECE_CHARS", 40)  # a sentence, or part of one, a piece
+    words = entity_mentions("a", text, [(15, len(text))])
+    assert quotes_the_text(text, words)
+    assert {x.span[0] for x in words if x.text == "Tomas Velinor"} == {
+        x.span[0] for x in whole if x.text == "Tomas Velinor"
+    }
+
+
+@pytest.mark.slow
+def test_a_long_article_of_prose_yields_entities_throughout() -> None:
+    """A 1.1 MB one-paragraph article of varied prose (some 35 s): mentions in its first and last tenth."""
+    import random
+
+    rng = random.Random(25)
+    names = ["Aurel Brannock", "Mirela Dovanic", "Tomas Velinor", "Ilka Sterash"]
+    places = ["Eskerby", "Oakmere", "Vallmora", "Dunvarrow"]
+    parts = []
+    while sum(map(len, parts)) < 1_100_000:
+        parts.append(
+            f"{rng.choice(names)} said the bridge in {rng.choice(places)} would open in {rng.randint(1, 12)} weeks."
+        )
+    text = " ".join(parts)
+    mentions = entity_mentions("long", text)
+    assert quotes_the_text(text, mentions)
+    assert any(x.span[1] < len(text) // 10 for x in mentions)
+    assert any(x.span[0] > len(text) * 9 // 10 for x in mentions)
+    assert len(mentions) > len(parts)
+
+
 # --------------------------------------------------------------------------- seeds
 
 

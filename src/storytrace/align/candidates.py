@@ -15,6 +15,14 @@ becomes a candidate when
   agree on a random hyperplane with probability 1 - θ/π), which finds a
   reworded or machine-translated copy that shares few words.
 
+Both stay linear in the number of sentences, however long the articles: a
+term is rare in at most ``ANCHOR_MAX_SHARE_DF`` sentences whatever the
+share (beyond the twice-the-articles rule), and a bucket of more than
+``LSH_MAX_BUCKET`` sentences pairs each with its ``NEIGHBOURS`` nearest
+only (``lsh_pairs``); sentences with the same words in two articles pair
+in order of occurrence (``repeat_pairs``), as every pair of a line repeated
+hundreds of times would not be linear.
+
 Below ``EXACT_MAX_PAIRS`` sentence pairs the exact all-pairs set is returned:
 there, scoring everything is cheaper than indexing. ``story_candidates`` does
 the same once for a whole story, so that article pairs with no candidate are
@@ -30,18 +38,30 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import sparse
 
-from storytrace.align.features import SentenceSpace
+from storytrace.align.features import SentenceInfo, SentenceSpace
 
 # Up to this many sentence pairs (e.g. two 200-sentence articles), every pair is scored.
 EXACT_MAX_PAIRS = 40_000
 ANCHOR_MIN_DF = 3
 ANCHOR_DF_SHARE = 0.02
+# The share rule's most sentences for a rare term: a term in d sentences gives up to d² pairs, so a share of
+# a long text's sentences would give pairs growing with the square of its length. 40 is the share at 2,000
+# sentences, below which a story is scored whole (``pipeline``): stories of many articles keep their 2 x
+# articles, and long articles' terms stay rare.
+ANCHOR_MAX_SHARE_DF = 40
 # 4 tables of 10 bits: pairs at cosine 0.8 (angle 37°) share a bucket in at
 # least one table with probability 1 - (1 - (1 - 37/180)^10)^4 = 0.36 each,
 # at cosine 0.9 (26°) 0.69; near-duplicates (cosine 0.95) 0.93. Lexical
 # anchors catch most copies, the tables the reworded ones.
 LSH_TABLES = 4
 LSH_BITS = 10
+# Sentence vectors are far from uniform on the sphere: the buckets of a long text hold thousands of
+# sentences, and every pair of each is a number of pairs growing with the square of the text (3.8 million
+# for two 5,000-sentence articles). Up to LSH_MAX_BUCKET sentences a bucket pairs them all; a larger one
+# pairs each sentence with its NEIGHBOURS nearest, found in parts of at most NEIGHBOUR_GROUP sentences.
+LSH_MAX_BUCKET = 32
+NEIGHBOUR_GROUP = 256
+NEIGHBOURS = 8
 
 
 def candidate_pairs(space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int]) -> list[tuple[int, int]]:
@@ -52,7 +72,7 @@ def candidate_pairs(space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequenc
         return [(i, j) for i in range(len(rows_a)) for j in range(len(rows_b))]
     found = _anchor_block(space, rows_a, rows_b)
     if space.embeddings is not None:
-        found = found + _lsh_block(space.embeddings, rows_a, rows_b)
+        found = found + _lsh_block(space, rows_a, rows_b)
     coo = sparse.coo_matrix(found)
     return sorted({(int(i), int(j)) for i, j in zip(coo.row, coo.col, strict=True)})
 
@@ -66,32 +86,30 @@ def story_candidates(space: SentenceSpace, offsets: Sequence[int]) -> dict[tuple
     owner = np.repeat(np.arange(len(offsets) - 1), np.diff(np.asarray(offsets)))
     anchors = space.anchor_index()
     found = sparse.triu(anchors @ anchors.T, k=1).tocoo()
-    pairs_i, pairs_j = found.row.tolist(), found.col.tolist()
+    firsts, seconds = [found.row.astype(np.int64)], [found.col.astype(np.int64)]
     if space.embeddings is not None and n:
-        keys = lsh_keys(space.embeddings)
-        for t in range(LSH_TABLES):
-            buckets: dict[int, list[int]] = {}
-            for r, key in enumerate(keys[:, t].tolist()):
-                buckets.setdefault(int(key), []).append(r)
-            for members in buckets.values():
-                for x, r1 in enumerate(members):
-                    pairs_i.extend([r1] * (len(members) - x - 1))
-                    pairs_j.extend(members[x + 1 :])
-    out: dict[tuple[int, int], set[tuple[int, int]]] = {}
-    for r1, r2 in zip(pairs_i, pairs_j, strict=True):
-        x, y = int(owner[r1]), int(owner[r2])
-        if x == y:
-            continue
-        if x > y:
-            x, y, r1, r2 = y, x, r2, r1
-        out.setdefault((x, y), set()).add((r1 - offsets[x], r2 - offsets[y]))
-    return {key: sorted(found_pairs) for key, found_pairs in out.items()}
+        for more in (lsh_pairs(space.embeddings), repeat_pairs(space.infos, owner)):
+            firsts.append(more[0])
+            seconds.append(more[1])
+    r1, r2 = np.concatenate(firsts), np.concatenate(seconds)
+    x, y = owner[r1], owner[r2]
+    cross = x != y
+    r1, r2, x, y = r1[cross], r2[cross], x[cross], y[cross]
+    swap = x > y
+    r1, r2 = np.where(swap, r2, r1), np.where(swap, r1, r2)
+    x, y = np.minimum(x, y), np.maximum(x, y)
+    keys = np.unique(np.stack([x, y, r1, r2], axis=1), axis=0)  # sorted by article pair, then rows
+    bounds = np.asarray(offsets)
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for xa, ya, ra, rb in keys.tolist():
+        out.setdefault((xa, ya), []).append((ra - int(bounds[xa]), rb - int(bounds[ya])))
+    return out
 
 
 def anchor_matrix(space: SentenceSpace) -> sparse.csr_matrix:
     """Sentences x rare terms of the space (1 where the sentence has the term)."""
     n = len(space.infos)
-    max_df = max(ANCHOR_MIN_DF, int(ANCHOR_DF_SHARE * n), 2 * space.anchor_max_df)
+    max_df = max(ANCHOR_MIN_DF, min(int(ANCHOR_DF_SHARE * n), ANCHOR_MAX_SHARE_DF), 2 * space.anchor_max_df)
     column: dict[str, int] = {}
     rows, cols = [], []
     for r, info in enumerate(space.infos):
@@ -118,17 +136,93 @@ def lsh_keys(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
     return keys
 
 
-def _lsh_block(embeddings: np.ndarray, rows_a: Sequence[int], rows_b: Sequence[int]) -> sparse.csr_matrix:
-    keys_a, keys_b = lsh_keys(embeddings[list(rows_a)]), lsh_keys(embeddings[list(rows_b)])
-    found_i: list[int] = []
-    found_j: list[int] = []
+def lsh_pairs(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs (first < second; a pair may repeat) that share a bucket of one of the tables.
+
+    In a bucket of at most ``LSH_MAX_BUCKET`` rows every two rows pair; a larger
+    one is cut in halves at the median of a random projection until its parts
+    hold at most ``NEIGHBOUR_GROUP`` rows, in which each row pairs with its
+    ``NEIGHBOURS`` nearest by cosine.
+    """
+    firsts: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    seconds: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    keys = lsh_keys(vectors)
     for t in range(LSH_TABLES):
-        buckets: dict[int, list[int]] = {}
-        for j, key in enumerate(keys_b[:, t]):
-            buckets.setdefault(int(key), []).append(j)
-        for i, key in enumerate(keys_a[:, t]):
-            for j in buckets.get(int(key), ()):
-                found_i.append(i)
-                found_j.append(j)
-    shape = (len(rows_a), len(rows_b))
+        order = np.argsort(keys[:, t], kind="stable")
+        for group in np.split(order, np.flatnonzero(np.diff(keys[order, t])) + 1):
+            if len(group) <= LSH_MAX_BUCKET:
+                upper_i, upper_j = np.triu_indices(len(group), k=1)
+                firsts.append(group[upper_i])
+                seconds.append(group[upper_j])
+                continue
+            for part in _median_parts(vectors, group, t):
+                near_i, near_j = _nearest(vectors, part)
+                firsts.append(np.minimum(near_i, near_j))
+                seconds.append(np.maximum(near_i, near_j))
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def _median_parts(vectors: np.ndarray, rows: np.ndarray, table: int) -> list[np.ndarray]:
+    """``rows`` cut in halves by rank along random directions until no part holds over ``NEIGHBOUR_GROUP`` rows."""
+    done, todo = [], [(rows, 0)]
+    while todo:
+        part, depth = todo.pop()
+        if len(part) <= NEIGHBOUR_GROUP:
+            done.append(np.sort(part))
+            continue
+        direction = np.random.default_rng([table, depth]).standard_normal(vectors.shape[1])
+        order = np.argsort(vectors[part] @ direction, kind="stable")
+        half = len(part) // 2
+        todo += [(part[order[:half]], depth + 1), (part[order[half:]], depth + 1)]
+    return done
+
+
+def _nearest(vectors: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``rows`` with its ``NEIGHBOURS`` nearest among them by cosine (unit rows): two arrays of rows."""
+    k = min(NEIGHBOURS, len(rows) - 1)
+    if k < 1:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sims = vectors[rows] @ vectors[rows].T
+    np.fill_diagonal(sims, -np.inf)
+    nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    return np.repeat(rows, k), rows[nearest.ravel()]
+
+
+def repeat_pairs(infos: Sequence[SentenceInfo], owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (first < second) of sentences with the same words in two articles (``owner``: each row's article).
+
+    The k-th such sentence of one article pairs with the k-th of the other: a
+    line repeated hundreds of times has identical vectors, which ``lsh_pairs``
+    pairs with their nearest only, and every pair of them would grow with the
+    square of the repeats.
+    """
+    by_words: dict[str, list[int]] = {}
+    for r, info in enumerate(infos):
+        if info.words:
+            by_words.setdefault(info.joined, []).append(r)
+    firsts: list[int] = []
+    seconds: list[int] = []
+    for rows in by_words.values():
+        by_owner: dict[int, list[int]] = {}
+        for r in rows:
+            by_owner.setdefault(int(owner[r]), []).append(r)
+        runs = list(by_owner.values())  # in row order, so in article order
+        for k, xs in enumerate(runs):
+            for ys in runs[k + 1 :]:
+                firsts.extend(xs[: len(ys)])
+                seconds.extend(ys[: len(xs)])
+    return np.array(firsts, dtype=np.int64), np.array(seconds, dtype=np.int64)
+
+
+def _lsh_block(space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int]) -> sparse.csr_matrix:
+    assert space.embeddings is not None
+    n_a = len(rows_a)
+    rows = [*rows_a, *rows_b]
+    first, second = lsh_pairs(space.embeddings[rows])
+    owner = np.repeat([0, 1], [n_a, len(rows_b)])
+    same_first, same_second = repeat_pairs([space.infos[r] for r in rows], owner)
+    first, second = np.concatenate([first, same_first]), np.concatenate([second, same_second])
+    cross = (first < n_a) & (second >= n_a)  # first < second: an a row with a b row
+    found_i, found_j = first[cross], second[cross] - n_a
+    shape = (n_a, len(rows_b))
     return sparse.csr_matrix((np.ones(len(found_i)), (found_i, found_j)), shape=shape)

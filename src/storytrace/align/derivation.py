@@ -22,6 +22,7 @@ without scikit-learn.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import math
@@ -43,6 +44,13 @@ NGRAM_SIZES = (1, 2, 3, 4, 5)
 # phrases, 6 only clearly copied runs (Clough et al. 2002 used 3-5 on METER).
 GST_SHORT = 3
 GST_LONG = 6
+# Source places of one gram that start runs in Greedy String Tiling. Every place of a gram in the copy meets
+# every place in the source: a gram repeated r times in both costs r², and a long repetitive text holds many
+# (two 2,500-sentence articles: 3.6 s, four times that at twice the length). A gram repeated more often
+# starts no run; its runs start at their first rarer gram, a few words shorter. News articles repeat no gram
+# so often: METER's features are unchanged (its most repeated, in 18 PA versions of a story taken together:
+# 30 times).
+GST_MAX_REPEATS = 32
 
 TEXT_FEATURES: tuple[str, ...] = (
     *(f"contain_{n}" for n in NGRAM_SIZES),
@@ -112,9 +120,10 @@ def _copy_words(copy_text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[bool
     copy_sentences: list[tuple[str, ...]] = []
     quoted: list[bool] = []
     quotes = quote_spans(copy_text)
+    starts = [a for a, _ in quotes]
     for sent in sentences(copy_text):
         words: list[str] = []
-        for start, end, inside in _pieces(sent.start, sent.end, quotes):
+        for start, end, inside in _pieces(sent.start, sent.end, quotes, starts):
             piece = normal_words(copy_text[start:end])
             words.extend(piece)
             quoted.extend([inside] * len(piece))
@@ -223,7 +232,9 @@ def greedy_string_tiling(
     once from an index of the source's ``min_match``-grams and kept in a
     max-heap; a run that a newer tile has partly taken is split into its
     untouched pieces and pushed back. Any common run of untiled words lies in
-    one original maximal run, so this finds the same tiles. Returns
+    one original maximal run, so this finds the same tiles (but for runs that
+    begin with a gram repeated over ``GST_MAX_REPEATS`` times in the source,
+    found from their first rarer gram on). Returns
     ``(copy_start, source_start, length)`` in tiling order. ``index`` may
     pass ``gram_index(source, min_match)``, already built.
     """
@@ -234,9 +245,12 @@ def greedy_string_tiling(
         index = gram_index(source, k)
     heap: list[tuple[int, int, int]] = []
     for i in range(len(copy) - k + 1):
-        for j in index.get(tuple(copy[i : i + k]), ()):
-            if i and j and copy[i - 1] == source[j - 1]:
-                continue  # not the left end of its run
+        starts = index.get(tuple(copy[i : i + k]), ())
+        if len(starts) > GST_MAX_REPEATS:
+            continue  # a gram repeated this often starts no run: its runs start at their first rarer gram
+        for j in starts:
+            if _seeded_before(copy, source, i, j, k, index):
+                continue  # not the first place its run can start
             n = k
             while i + n < len(copy) and j + n < len(source) and copy[i + n] == source[j + n]:
                 n += 1
@@ -265,6 +279,22 @@ def greedy_string_tiling(
     return tiles
 
 
+def _seeded_before(
+    copy: Sequence[str], source: Sequence[str], i: int, j: int, k: int, index: Mapping[tuple[str, ...], list[int]]
+) -> bool:
+    """Whether the common run through copy ``i`` and source ``j`` starts a run at an earlier place.
+
+    It does when it extends to the left and the gram there starts runs (is not
+    repeated over ``GST_MAX_REPEATS`` times); past a repeated gram, look further left.
+    """
+    t = 1
+    while i - t >= 0 and j - t >= 0 and copy[i - t] == source[j - t]:
+        if len(index.get(tuple(copy[i - t : i - t + k]), ())) <= GST_MAX_REPEATS:
+            return True
+        t += 1
+    return False
+
+
 def longer_tiles(tiles: Sequence[Tile], min_match: int) -> list[Tile]:
     """``greedy_string_tiling`` at ``min_match`` words, from its tiles at a smaller minimum.
 
@@ -272,7 +302,8 @@ def longer_tiles(tiles: Sequence[Tile], min_match: int) -> list[Tile]:
     shorter: every tile of at least ``min_match`` words is placed before any
     shorter one is, against the same tiles, whatever the smaller minimum. So
     the tiling at ``min_match`` is those tiles, in the same order, and one
-    tiling serves both sizes.
+    tiling serves both sizes (exactly so when no gram of either size is
+    repeated over ``GST_MAX_REPEATS`` times in the source).
     """
     return [t for t in tiles if t[2] >= min_match]
 
@@ -351,8 +382,8 @@ def quote_spans(text: str) -> list[Span]:
     ends = [m.start() for m in _PARAGRAPH.finditer(text)] + [len(text)]
     opened: tuple[int, str] | None = None
     for m in _QUOTE.finditer(text):
-        if opened is not None and any(opened[0] < e <= m.start() for e in ends):
-            out.append((opened[0], next(e for e in ends if e > opened[0])))
+        if opened is not None and (end := ends[bisect.bisect_right(ends, opened[0])]) <= m.start():
+            out.append((opened[0], end))  # its paragraph ended before this mark
             opened = None
         mark, role = m.group(0), _quote_role(text, m.start(), m.end())
         if opened is None and role == "open":
@@ -361,7 +392,7 @@ def quote_spans(text: str) -> list[Span]:
             out.append((opened[0], m.start()))
             opened = None
     if opened is not None:
-        out.append((opened[0], next(e for e in ends if e >= opened[0])))
+        out.append((opened[0], ends[bisect.bisect_left(ends, opened[0])]))
     return [(a, b) for a, b in out if b > a]
 
 
@@ -394,8 +425,18 @@ def _closes(opening: str, mark: str) -> bool:
     return _QUOTE_FAMILY[opening] == _QUOTE_FAMILY[mark]
 
 
-def _pieces(start: int, end: int, spans: Sequence[Span]) -> list[tuple[int, int, bool]]:
-    """``[start, end)`` cut at the borders of ``spans``: (start, end, inside a span)."""
+def _pieces(start: int, end: int, spans: Sequence[Span], starts: Sequence[int]) -> list[tuple[int, int, bool]]:
+    """``[start, end)`` cut at the borders of ``spans``: (start, end, inside a span).
+
+    ``spans`` are in order and apart (``quote_spans``), ``starts`` their starts: only those near are read.
+    """
+    k = max(0, bisect.bisect_right(starts, start) - 1)
+    near = []
+    while k < len(spans) and spans[k][0] < end:
+        if spans[k][1] > start:
+            near.append(spans[k])
+        k += 1
+    spans = near
     cuts = sorted({start, end, *(p for a, b in spans for p in (a, b) if start < p < end)})
     out = []
     for a, b in zip(cuts, cuts[1:], strict=False):

