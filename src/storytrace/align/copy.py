@@ -9,9 +9,9 @@ alone, independently of sentence boundaries, the way text-reuse tools do
 1. both texts become their word tokens (letters and digits, case folded), each
    with its character offsets, inside the content spans only;
 2. the runs of at least ``SEED_WORDS`` tokens the two share are tiled (Greedy
-   String Tiling, longest first, each token used once on each side); a token
-   the source repeats more than ``MAX_SEED_REPEATS`` times never starts a run
-   (lists, tables and boilerplate would seed everywhere);
+   String Tiling, longest first, each token used once on each side); a gram
+   the source repeats very often never starts a run (lists, tables and
+   boilerplate would seed everywhere);
 3. tiles that follow each other in both texts, at most ``CHAIN_GAP_WORDS``
    tokens apart on each side, are chained into one passage; a reordered
    paragraph starts a chain of its own;
@@ -34,12 +34,11 @@ alignment (``passages``), coverage and derivation (``compare``).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from storytrace.align.derivation import Tile, greedy_string_tiling
+from storytrace.align.derivation import Tile, gram_index, greedy_string_tiling
 from storytrace.model import Span
 
 # Calibrated on the PAN 2013 development pairs (bench/pan.py) and the seeds; see docs/performance.md.
@@ -48,7 +47,6 @@ CHAIN_GAP_WORDS = 20  # tokens between two tiles of one chain, on each side (a c
 MIN_SHARED_WORDS = 16  # tiled tokens a chain needs to be a passage: shorter shared runs are phrases, not copy
 WHOLE_TEXT_SHARE = 0.8  # ... unless they are this much of the shorter text: a short brief copied whole is copy
 MIN_COVER = 0.45  # tiled share of the longer side below which a chain is names and phrases two reports share
-MAX_SEED_REPEATS = 50  # a source token more frequent than this never starts a tile (lists, tables)
 NEAR_VERBATIM_COVER = 0.8  # tiled share of the longer side for near_verbatim (below: paraphrase)
 _WORD = re.compile(r"[^\W_]+")
 _CLOSING = re.compile(r"[.!?…;:,]*[\"'”’»)\]]*[.!?…]?")
@@ -61,6 +59,11 @@ class Tokens:
     words: tuple[str, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
+
+    @cached_property
+    def seed_index(self) -> dict[tuple[str, ...], list[int]]:
+        """Where each ``SEED_WORDS``-gram of the tokens starts (built once: an article is a source many times)."""
+        return gram_index(self.words, SEED_WORDS)
 
 
 @lru_cache(maxsize=256)
@@ -97,19 +100,19 @@ class CopiedPassage:
 
 def copied_passages(a_text: str, a: Tokens, b_text: str, b: Tokens) -> list[CopiedPassage]:
     """The passages ``a`` and ``b`` share as runs of words (see the module docstring), in the order of ``b``."""
-    tiles = _tiles(a.words, b.words)
+    tiles = _tiles(a, b)
     enough = min(MIN_SHARED_WORDS, max(SEED_WORDS, int(WHOLE_TEXT_SHARE * min(len(a.words), len(b.words)))))
     found = [_passage(chain, a_text, a, b_text, b) for chain in _chains(tiles) if _shared(chain) >= enough]
     return [p for p in found if p.score >= MIN_COVER]
 
 
-def _tiles(a_words: Sequence[str], b_words: Sequence[str]) -> list[Tile]:
-    """Greedy String Tiling of ``b`` against ``a``, as ``(a_start, b_start, length)``; frequent tokens seed nothing."""
-    counts = Counter(a_words)
-    common = {w for w, n in counts.items() if n > MAX_SEED_REPEATS}
-    masked_a = [w if w not in common else "\x00a" for w in a_words]
-    masked_b = [w if w not in common else "\x00b" for w in b_words]
-    return [(j, i, n) for i, j, n in greedy_string_tiling(masked_b, masked_a, SEED_WORDS)]
+def _tiles(a: Tokens, b: Tokens) -> list[Tile]:
+    """Greedy String Tiling of ``b`` against ``a``, as ``(a_start, b_start, length)``.
+
+    A gram the source repeats too often starts no run (``greedy_string_tiling``: lists, tables, a wire's
+    sign-off on every item); ``a``'s index of grams is built once per article (``Tokens.seed_index``).
+    """
+    return [(j, i, n) for i, j, n in greedy_string_tiling(b.words, a.words, SEED_WORDS, a.seed_index)]
 
 
 def _chains(tiles: Sequence[Tile]) -> list[list[Tile]]:
