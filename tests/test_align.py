@@ -61,7 +61,13 @@ def test_self_alignment_is_one_verbatim_passage_covering_everything() -> None:
     c = compare(Article("a", WIRE), Article("b", WIRE))
     assert [al.relation for al in c.alignments] == ["verbatim"]
     assert c.a_covered_by_b == c.b_covered_by_a == 1.0
-    assert c.b_from_a == "wholly_derived"
+    # two undated copies of one wire (both datelines credit it): siblings, neither derived from the other
+    assert (c.order.source, c.order.rule) == (None, "siblings")
+    assert c.b_from_a == c.a_from_b == "non_derived"
+    dated = compare(
+        Article("a", WIRE, published="2026-03-02"), Article("b", WIRE, source="Meridian Wire", kind="agency")
+    )
+    assert (dated.order.source, dated.order.rule) == ("b", "wire") and dated.a_from_b == "wholly_derived"
 
 
 def test_reordered_paragraphs_still_align() -> None:
@@ -98,9 +104,11 @@ def test_unrelated_articles_share_nothing() -> None:
 
 
 def test_derivation_respects_publication_order() -> None:
-    early = Article("a", WIRE, published="2026-03-02T10:00:00Z")
-    late = Article("b", WIRE, published="2026-03-02T12:00:00+01:00")
+    own = WIRE.replace("ESKERBY (Meridian Wire) – ", "")  # an outlet's own text: no wire credit makes them siblings
+    early = Article("a", own, published="2026-03-02T10:00:00Z")
+    late = Article("b", own, published="2026-03-02T12:00:00+01:00")
     c = compare(early, late)
+    assert (c.order.source, c.order.rule) == ("a", "earlier")
     assert c.b_from_a == "wholly_derived"
     assert c.a_from_b == "non_derived"  # a text cannot derive from a later one
 

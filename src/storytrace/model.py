@@ -135,6 +135,40 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class CopyEvidence:
+    """What one article of a pair shows of copying from the other (its side of ``Comparison``).
+
+    Counted over the content's letters and digits (boilerplate, byline and dateline aside) and the reused
+    passages' pieces of evidence (``Alignment.units``). Quotations are left out of ``narrative`` and
+    ``longest``: two reports that quote one speaker have not copied each other.
+    """
+
+    covered: float  # share of the content inside reused passages (verbatim, near_verbatim, paraphrase)
+    narrative: float  # the same, of the content outside quotation marks
+    longest: int  # characters of the longest reused passage outside quotation marks
+    passages: int  # reused passages
+    own: int  # content characters the other article does not share
+
+
+NO_EVIDENCE = CopyEvidence(0.0, 0.0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Order:
+    """Which of two articles holding the same text is the source (``trace.precedence``), and by which rule.
+
+    ``source`` is None for copies of one wire (``siblings``) and when no rule tells (``unknown``).
+    """
+
+    source: str | None
+    rule: str  # siblings | wire | earlier | credited | agency | containment | material | unknown
+    detail: str = ""  # the agency, or "same date" / "no dates"
+
+
+UNORDERED = Order(None, "unknown", "")
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Everything ``compare`` finds between two articles."""
 
@@ -151,6 +185,9 @@ class Comparison:
     a_from_b: str
     only_in_a: tuple[Span, ...]
     only_in_b: tuple[Span, ...]
+    a_evidence: CopyEvidence = NO_EVIDENCE
+    b_evidence: CopyEvidence = NO_EVIDENCE
+    order: Order = UNORDERED  # which of the two is the source of what they share: derivation follows it
 
 
 @dataclass

@@ -27,13 +27,24 @@ from storytrace.align.passages import joined_passages
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.isolation import StageProblem, attempt
-from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence, Span
+from storytrace.model import (
+    DERIVATIONS,
+    REUSE_RELATIONS,
+    Alignment,
+    Article,
+    Cleaned,
+    Comparison,
+    CopyEvidence,
+    Sentence,
+    Span,
+)
 from storytrace.published import parse_published
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.semantic.static import STATIC_COSINE_FLOOR
 from storytrace.text.segment import sentences
 from storytrace.text.tokens import alnum_mask
+from storytrace.trace.precedence import order, witness
 
 # Derivation from coverage, as METER labels it (Gaizauskas et al. 2001): an
 # article wholly derived from a source is mostly covered by reused passages; a
@@ -48,7 +59,6 @@ PARTIALLY_DERIVED_MIN_COVERAGE = 0.04
 # whatever its length: a 600-character passage inside a long document is reuse (issue 26, PAN 2013's
 # long host documents). Chosen on METER dev and the PAN development pairs (bench/meter.py, bench/pan.py).
 ABSOLUTE_REUSE_CHARS = 300
-COMPILATION_CREDITS = frozenset({"Agencies"})  # credits that name no single wire ("By Agencies.")
 # Two articles tell the same story when their story score reaches this: best
 # mean F1 over METER newspaper-PA pairs and Giveme5W1H dev pairs in the sweep of
 # bench/derivation.py (0.12-0.14 depending on the sample; different-story pairs
@@ -161,11 +171,15 @@ def compare_prepared(
     if alignments is None:
         alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
     alignments = passages_of(pa, pb, alignments)
-    a_cov = coverage(pa, [u.a_span for al in alignments if al.relation in REUSE_RELATIONS for u in al.units])
-    b_cov = coverage(pb, [u.b_span for al in alignments if al.relation in REUSE_RELATIONS for u in al.units])
+    reused = [al.units for al in alignments if al.relation in REUSE_RELATIONS]
+    a_ev, b_ev = copy_evidence(pa, reused, "a"), copy_evidence(pb, reused, "b")
     score = story_score(space, rows_a, rows_b, alignments, doc_cosine)
     shares_text = any(al.relation != "related" for al in alignments)
-    reused = [al for al in alignments if al.relation in REUSE_RELATIONS]
+    first = order(witness(pa.article, pa.clean), witness(pb.article, pb.clean), a_ev.covered, b_ev.covered,
+                  a_ev.own, b_ev.own)  # fmt: skip
+    # One direction at most: only the text the order names as the source can have been copied from.
+    b_from_a = derivation(pb, pa, b_ev, shares_text, memo) if first.source == pa.article.id else DERIVATIONS[-1]
+    a_from_b = derivation(pa, pb, a_ev, shares_text, memo) if first.source == pb.article.id else DERIVATIONS[-1]
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -174,12 +188,15 @@ def compare_prepared(
         alignments=tuple(alignments),
         story_score=round(score, 3),
         same_story=score >= SAME_STORY_MIN_SCORE,
-        a_covered_by_b=round(a_cov, 3),
-        b_covered_by_a=round(b_cov, 3),
-        b_from_a=derivation(pb, pa, b_cov, shares_text, memo, longest_copied(pb, [al.units for al in reused], "b")),
-        a_from_b=derivation(pa, pb, a_cov, shares_text, memo, longest_copied(pa, [al.units for al in reused], "a")),
+        a_covered_by_b=round(a_ev.covered, 3),
+        b_covered_by_a=round(b_ev.covered, 3),
+        b_from_a=b_from_a,
+        a_from_b=a_from_b,
         only_in_a=_unaligned(pa.sentences, [set(u.a_sentences) for al in alignments for u in al.units]),
         only_in_b=_unaligned(pb.sentences, [set(u.b_sentences) for al in alignments for u in al.units]),
+        a_evidence=a_ev,
+        b_evidence=b_ev,
+        order=first,
     )
 
 
@@ -219,20 +236,16 @@ def visible_content(text: str, content: tuple[Span, ...]) -> np.ndarray:
 def derivation(
     copy: Prepared,
     source: Prepared,
-    covered: float,
+    evidence: CopyEvidence,
     shares_text: bool = True,
     memo: DerivationMemo | None = None,
-    longest: int = 0,
 ) -> str:
-    """METER-style derivation of ``copy`` from ``source``, given the copy's share covered by reuse.
+    """METER-style derivation of ``copy`` from ``source``, the source being known (``trace.precedence.order``).
 
-    A text cannot derive from one published after it, nor a wire's own copy
-    (its dateline or byline credits an agency; or it is ``kind: agency``) from
-    a text that does not carry that credit: undated, the credit says which way
-    the copy went. A copied passage of ``ABSOLUTE_REUSE_CHARS`` characters or
-    more (``longest``, quotations aside: two reports quote the same speaker)
-    makes the copy at least partially derived, however long the rest of it is.
-    Otherwise the trained
+    ``evidence`` is the copy's side of the comparison. A copied passage of
+    ``ABSOLUTE_REUSE_CHARS`` characters or more outside quotation marks (two
+    reports quote the same speaker) makes the copy at least partially
+    derived, however long the rest of it is. Otherwise the trained
     METER classifier decides from the two cleaned texts (``align.derivation``),
     unless the coverage rule finds the copy more derived: the classifier sees
     words only, and a machine-translated copy keeps few of them while its
@@ -242,10 +255,8 @@ def derivation(
     statement, and the classifier is not asked. With ``memo``, an answer it
     gave before on the same two texts is taken from there.
     """
-    if _published_after(source.article, copy.article) or _own_wire_copy(copy, source):
-        return "non_derived"
-    by_coverage = derivation_by_coverage(covered)
-    if by_coverage == DERIVATIONS[-1] and longest >= ABSOLUTE_REUSE_CHARS:
+    by_coverage = derivation_by_coverage(evidence.covered)
+    if by_coverage == DERIVATIONS[-1] and evidence.longest >= ABSOLUTE_REUSE_CHARS:
         by_coverage = DERIVATIONS[1]
     if not shares_text or by_coverage == DERIVATIONS[0]:
         return by_coverage  # nothing shared to show the model; or already the most derived the model could say
@@ -254,41 +265,30 @@ def derivation(
     return min(by_model, by_coverage, key=DERIVATIONS.index)
 
 
-def wire_credits(prepared: Prepared) -> frozenset[str]:
-    """The agencies whose copy this article is: credited in its dateline or byline, or its own source if an agency.
+def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> CopyEvidence:
+    """What ``prepared`` (side "a" or "b" of the pair) shows of copying: see ``model.CopyEvidence``.
 
-    "By Agencies" names no wire: it marks a compilation of wire copy, which derives from them.
+    ``passages``: the reused passages, each as its pieces of evidence (``Alignment.units``).
     """
-    credited = {c.agency for c in prepared.clean.credits if c.how in ("dateline", "byline")} - COMPILATION_CREDITS
-    if prepared.article.kind == "agency" and prepared.article.source:
-        credited.add(prepared.article.source)
-    return frozenset(credited)
-
-
-def _own_wire_copy(copy: Prepared, source: Prepared) -> bool:
-    """True when ``copy`` is a wire's own copy and ``source`` carries none of its wires' credits."""
-    wires = wire_credits(copy)
-    return bool(wires) and not wires & wire_credits(source)
-
-
-def longest_copied(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> int:
-    """Characters of the longest reused passage on ``side`` ("a" or "b") of ``prepared``, quotations left out.
-
-    Each passage counts the characters of its pieces of evidence (``Alignment.units``) that lie outside
-    quotation marks.
-    """
-    if not passages:
-        return 0
     text = prepared.article.text
-    quoted = quoted_mask(text)
+    visible = visible_content(text, prepared.clean.content)
+    total = int(visible.sum())
+    if not passages or not total:
+        return CopyEvidence(0.0, 0.0, 0, len(passages), total)
+    outside = ~quoted_mask(text)
+    covered = np.zeros(len(text), dtype=bool)
     longest = 0
     for units in passages:
         inside = np.zeros(len(text), dtype=bool)
         for u in units:
             start, end = u.a_span if side == "a" else u.b_span
             inside[start:end] = True
-        longest = max(longest, int((inside & ~quoted).sum()))
-    return longest
+        longest = max(longest, int((inside & outside).sum()))
+        covered |= inside
+    narrative_total = int((visible & outside).sum())
+    reused = int((visible & covered).sum())
+    narrative = int((visible & covered & outside).sum()) / narrative_total if narrative_total else 0.0
+    return CopyEvidence(reused / total, round(narrative, 3), longest, len(passages), total - reused)
 
 
 @lru_cache(maxsize=256)
@@ -350,12 +350,6 @@ def content_text(prepared: Prepared) -> str:
     """The cleaned content of an article, its content spans as paragraphs."""
     text = prepared.article.text
     return "\n\n".join(text[a:b] for a, b in prepared.clean.content)
-
-
-def _published_after(first: Article, second: Article) -> bool:
-    """True when both dates are known and ``first`` was published strictly after ``second``."""
-    t1, t2 = parse_time(first.published), parse_time(second.published)
-    return t1 is not None and t2 is not None and t1 > t2
 
 
 parse_time = parse_published

@@ -56,27 +56,20 @@ guessed: its earliest holder in the corpus is named).
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 
-from storytrace.align.compare import parse_time, visible_content
+from storytrace.align.compare import ABSOLUTE_REUSE_CHARS, PARTIALLY_DERIVED_MIN_COVERAGE, visible_content
 from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
-from storytrace.clean.agencies import find_agency
-from storytrace.model import REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Sentence
+from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Order, Sentence
 from storytrace.text.segment import sentences
+from storytrace.trace.precedence import ANY_AGENCY, UNNAMED_AGENCY, Witness, order, witness
 
-# A pair whose copy has less than this share of its text reused gets no edge.
-EDGE_MIN_SHARE = 0.05
-# Containment must differ by this much to decide a direction without dates.
-CONTAINMENT_MARGIN = 0.05
-# The generic credit "By Agencies": any wire copy in the story can be the one meant.
-ANY_AGENCY = "agencies"
 ORIGINAL = "original here"
+BUILTIN_NAMES = tuple(a.name for a in BUILTIN_AGENCIES)
 # Relations from strongest to weakest (a chain of copies is as strong as its weakest link).
 _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
 _STRONGEST = {v: k for k, v in _STRENGTH.items()}
@@ -129,151 +122,91 @@ class _Story:
     def __init__(self, comparisons: Sequence[Comparison], articles: Iterable[Article] = ()) -> None:
         self.articles: dict[str, Article] = {}
         self.cleans: dict[str, Cleaned] = {}
-        self.covered: dict[tuple[str, str], float] = {}  # (x, y) -> share of x covered by y
+        self.orders: dict[tuple[str, str], Order] = {}  # the comparison's own order, for the pairs compared
         for c in comparisons:
             self.articles.setdefault(c.a.id, c.a)
             self.articles.setdefault(c.b.id, c.b)
             self.cleans.setdefault(c.a.id, c.a_clean)
             self.cleans.setdefault(c.b.id, c.b_clean)
-            self.covered[c.a.id, c.b.id] = c.a_covered_by_b
-            self.covered[c.b.id, c.a.id] = c.b_covered_by_a
+            self.orders[_key(c.a.id, c.b.id)] = c.order
         for art in articles:
             self.articles.setdefault(art.id, art)
-        self._wires: dict[str, frozenset[str]] = {}
-        self._order: dict[tuple[str, str], _Order] = {}
+        self._witnesses: dict[str, Witness] = {}
 
     def credited(self, article_id: str) -> tuple[str, ...]:
         clean = self.cleans.get(article_id)
         return clean.credited if clean is not None else ()
 
-    def wire_names(self, article_id: str) -> frozenset[str]:
-        """Lower-case names of the agencies ``article_id`` is a copy of (empty for an outlet's article)."""
-        if article_id not in self._wires:
-            self._wires[article_id] = _wire_names(self.articles[article_id], self.credited(article_id))
-        return self._wires[article_id]
+    def witness(self, article_id: str) -> Witness:
+        """``precedence.witness`` of the article (computed once)."""
+        if article_id not in self._witnesses:
+            article = self.articles[article_id]
+            clean = self.cleans.get(article_id) or clean_article(article)
+            self._witnesses[article_id] = witness(article, clean)
+        return self._witnesses[article_id]
 
-    def is_wire_of(self, article_id: str, agency: str) -> bool:
-        names = self.wire_names(article_id)
-        if agency.lower() == ANY_AGENCY:
-            return bool(names)
-        return agency.lower() in names
+    def is_item_of(self, article_id: str, agency: str) -> bool:
+        """Whether the article is ``agency``'s own item ("Agencies": any wire's) in the corpus."""
+        own = self.witness(article_id).own_wires
+        return bool(own) if agency.lower() == ANY_AGENCY else agency.lower() in own
 
-    def precedence(self, x: str, y: str) -> _Order:
-        """Which of ``x`` and ``y`` is the source of the other, by which rule (1-5 of the module docstring)."""
-        key = (x, y) if x < y else (y, x)
-        if key not in self._order:
-            self._order[key] = self._decide(*key)
-        return self._order[key]
+    def absent_wires(self, article_id: str) -> list[str]:
+        """The wires ``article_id`` is a copy of whose own items are not in the story (sorted, lower case)."""
+        present = {w for aid in self.articles for w in self.witness(aid).own_wires}
+        return sorted(self.witness(article_id).wires - present - {UNNAMED_AGENCY})
 
-    def _decide(self, x: str, y: str) -> _Order:
-        for copy, wire in ((x, y), (y, x)):
-            for agency in self.credited(copy):
-                if self.is_wire_of(wire, agency) and not self.is_wire_of(copy, agency):
-                    return _Order(wire, "credited", agency)
-        ax, ay = self.articles[x], self.articles[y]
-        when = _earlier(ax.published, ay.published)
-        if when in (-1, 1):
-            return _Order(x if when == -1 else y, "earlier")
-        context = "same date" if when == 0 else "no dates"
-        if (ax.kind == "agency") != (ay.kind == "agency"):
-            return _Order(x if ax.kind == "agency" else y, "agency", context)
-        cx, cy = self.covered.get((x, y), 0.0), self.covered.get((y, x), 0.0)
-        if abs(cx - cy) >= CONTAINMENT_MARGIN:
-            return _Order(y if cx > cy else x, "containment", context)
-        return _Order(x, "undecided", context)
+    def precedence(self, x: str, y: str) -> Order:
+        """Which of ``x`` and ``y`` is the source of the other: their comparison's order (``precedence.order``)."""
+        key = _key(x, y)
+        if key not in self.orders:  # two articles the story did not compare (a large story's far pairs)
+            self.orders[key] = order(self.witness(key[0]), self.witness(key[1]))
+        return self.orders[key]
 
 
-@dataclass(frozen=True)
-class _Order:
-    """The source of two articles and the rule that chose it (``detail``: the agency, or the dates' context)."""
-
-    source: str
-    rule: str  # credited | earlier | agency | containment | undecided
-    detail: str = ""
-
-    @property
-    def passage_why(self) -> str:
-        """The reason as a passage's ``why``."""
-        return {
-            "credited": f"credited agency copy ({self.detail}) holds it",
-            "earlier": "earliest article that holds it",
-            "agency": f"agency copy holds it ({self.detail})",
-            "containment": f"contained in the source ({self.detail})",
-        }.get(self.rule, f"undecided ({self.detail}, equal containment): first by id")
-
-    @property
-    def edge_why(self) -> str:
-        """The reason as an ``Edge.why`` (the wording edges had before passages)."""
-        return {
-            "credited": f"credited agency copy ({self.detail}) is the source",
-            "earlier": "published earlier",
-            "agency": "agency copy is the source",
-            "containment": "the copy is contained in the source",
-        }.get(self.rule, f"undecided: {self.detail} and equal containment, first by id taken as source")
+def _key(x: str, y: str) -> tuple[str, str]:
+    return (x, y) if x < y else (y, x)
 
 
-def _wire_names(article: Article, own_credits: Sequence[str]) -> frozenset[str]:
-    """Lower-case names of the agencies ``article`` is a copy of; empty for an outlet's own article.
-
-    An article is an agency's copy when its ``source`` names a known agency
-    (``Reuters``, ``reuters.com``, ``AP``), or when it is of kind ``agency``
-    (then its source and the agencies its own dateline credits name it; with
-    neither it is still a wire copy, of an unnamed agency).
-    """
-    names: set[str] = set()
-    source = (article.source or "").strip()
-    if source:
-        stem = re.sub(r"^(?:https?://)?(?:www\.)?|(?:\.[a-z]{2,})+/?$", "", source.lower())
-        found = [a for c in (source, stem, stem.title(), stem.upper()) if (a := find_agency(c, BUILTIN_AGENCIES))]
-        if found or article.kind == "agency":
-            names.update(a.lower() for a in found)
-            names.update((source.lower(), stem))
-    if article.kind == "agency":
-        names.update(a.lower() for a in own_credits if a.lower() != ANY_AGENCY)
-        if not names:
-            names.add("(unnamed agency)")
-    names.discard("")
-    return frozenset(names)
+def passage_reason(o: Order) -> str:
+    """Why a passage comes from the source ``o`` names, as a passage's ``why``."""
+    return {
+        "wire": f"credited agency copy ({o.detail}) holds it",
+        "credited": f"credited agency copy ({o.detail}) holds it",
+        "earlier": "earliest article that holds it",
+        "agency": f"agency copy holds it ({o.detail})",
+        "containment": f"contained in the source ({o.detail})",
+        "material": f"the source holds more of its own ({o.detail})",
+    }.get(o.rule, f"same source, order unknown ({o.detail})")
 
 
-def _earlier(a: str | None, b: str | None) -> int | None:
-    """-1 if ``a`` was published first, 1 if ``b``, 0 on the same date (or time), None if a date is missing.
-
-    Times are compared only when both values carry one; a bare date against a
-    date-time of the same day is a tie.
-    """
-    ta, tb = parse_time(a), parse_time(b)
-    if ta is None or tb is None or a is None or b is None:
-        return None
-    if _has_time(a) and _has_time(b):
-        first: datetime | date = ta
-        second: datetime | date = tb
-    else:
-        first, second = ta.date(), tb.date()
-    return -1 if first < second else 1 if first > second else 0
-
-
-def _has_time(value: str) -> bool:
-    return len(value.strip()) > 10
+def edge_reason(o: Order) -> str:
+    """Why an edge points from ``o``'s source, as an edge's ``why``."""
+    return {
+        "wire": f"credited agency copy ({o.detail}) is the source",
+        "credited": f"credited agency copy ({o.detail}) is the source",
+        "earlier": "published earlier",
+        "agency": "agency copy is the source",
+        "containment": "the copy is contained in the source",
+        "material": "the source holds more of its own; the copy adds less than it takes",
+    }.get(o.rule, f"same source, order unknown ({o.detail})")
 
 
 # ---------------------------------------------------------------- edges (one per article pair)
 
 
 def reuse_edges(comparisons: Sequence[Comparison]) -> list[Edge]:
-    """One edge per article pair with enough reuse, pointing from source to copy (the precedence above)."""
-    story = _Story(comparisons)
+    """One edge per article pair where one derives from the other, from source to copy.
+
+    The edge follows the comparison's derivation, which follows its order
+    (``precedence``): the graph and the derivation labels never disagree, and no
+    pair is linked both ways. Reduced to each copy's best sources (``reduce_edges``).
+    """
     edges = []
     for c in comparisons:
-        if max(c.a_covered_by_b, c.b_covered_by_a) < EDGE_MIN_SHARE:
-            continue
-        order = story.precedence(c.a.id, c.b.id)
-        source, why = order.source, order.edge_why
-        a_is_source = source == c.a.id
-        copy = c.b if a_is_source else c.a
-        share = c.b_covered_by_a if a_is_source else c.a_covered_by_b
-        if share >= EDGE_MIN_SHARE:
-            edges.append(Edge(source, copy.id, round(share, 3), why))
+        sides = ((c.a, c.b, c.b_from_a, c.b_covered_by_a), (c.b, c.a, c.a_from_b, c.a_covered_by_b))
+        for source, copy, derived, share in sides:
+            if derived != DERIVATIONS[-1]:
+                edges.append(Edge(source.id, copy.id, round(share, 3), edge_reason(c.order)))
     return reduce_edges(edges)
 
 
@@ -337,16 +270,39 @@ def _sentences_of(article: Article, clean: Cleaned) -> list[Sentence]:
 def _sentence_links(
     comparisons: Sequence[Comparison], sents: Mapping[str, Sequence[Sentence]]
 ) -> dict[_Node, dict[_Node, int]]:
-    """Reused sentence pairs: node -> {linked node: strength of the relation (0 strongest)}."""
+    """Reused sentence pairs: node -> {linked node: strength of the relation (0 strongest)}.
+
+    Only pairs with evidence of copying link their sentences (``copied``): two reports that share
+    quotations or a few phrases hold the same words without one taking them from the other.
+    """
     starts = {aid: [s.start for s in ss] for aid, ss in sents.items()}
     links: dict[_Node, dict[_Node, int]] = {}
     for c in comparisons:
+        if not copied(c):
+            continue
         for passage in c.alignments:
             if passage.relation not in REUSE_RELATIONS:
                 continue
             for al in passage.units:
                 _link(links, c, al, _STRENGTH[passage.relation], sents, starts)
     return links
+
+
+def copied(c: Comparison) -> bool:
+    """Whether the pair shows copying: one derives from the other, or they are copies of one source.
+
+    Copies of one wire (``siblings``) and pairs no rule orders are not derived from each other, but the
+    text they share was copied (from the wire, or one from the other): narrative passages outside
+    quotations, as ``derivation`` counts them.
+    """
+    if DERIVATIONS[-1] not in (c.b_from_a, c.a_from_b) or c.b_from_a != c.a_from_b:
+        return True
+    if c.order.source is not None:
+        return False  # ordered, and the copy's derivation found none
+    return any(
+        e.narrative >= PARTIALLY_DERIVED_MIN_COVERAGE or e.longest >= ABSOLUTE_REUSE_CHARS
+        for e in (c.a_evidence, c.b_evidence)
+    )
 
 
 def _link(
@@ -464,8 +420,29 @@ def _trace_family(
             out.append((node, src_node, relation, why))
     for node in family:
         if final[node[0]] is None:
-            out.append((node, None, _STRONGEST[min(links[node].values())], ORIGINAL))
+            out.append((node, None, _STRONGEST[min(links[node].values())], _first_here(node[0], members, story)))
     return out
+
+
+def _first_here(aid: str, members: Sequence[str], story: _Story) -> str:
+    """Why ``aid`` holds a text first among ``members``.
+
+    The original here; a copy of a wire whose own item is not in the corpus; or one of texts no rule orders.
+    """
+    absent = story.absent_wires(aid)
+    if absent:
+        return f"{_display(absent[0])} copy (credited, not in this corpus)"
+    if any(m != aid and story.precedence(m, aid).rule == "unknown" for m in members):
+        return "same source, order unknown"
+    return ORIGINAL
+
+
+def _display(agency: str) -> str:
+    """A wire's name as the corpus writes it (witnesses keep names in lower case)."""
+    for name in BUILTIN_NAMES:
+        if name.lower() == agency:
+            return name
+    return agency
 
 
 def _cut_cycles(step: dict[str, tuple[str, str] | None], story: _Story) -> None:
@@ -486,35 +463,27 @@ def _cut_cycles(step: dict[str, tuple[str, str] | None], story: _Story) -> None:
 def _immediate_source(
     aid: str, members: Sequence[str], story: _Story, winners: dict[tuple[str, ...], str]
 ) -> tuple[str, str] | None:
-    """The source of ``aid``'s text among the family ``members``: (source, why), or None if ``aid`` is first.
+    """The source of ``aid``'s text among the family ``members``: (source, why), or None if none precedes it.
 
-    ``winners`` caches the winner of each candidate set (the same for every
-    member that is not a wire copy).
+    A wire's copy that ``aid`` credits comes first; otherwise the member that
+    wins among those that precede ``aid`` (``precedence``). Copies of one wire
+    (siblings) and pairs no rule orders precede neither: ``aid`` may then hold
+    the text first here. ``winners`` caches the winner of each candidate set.
     """
     # named agencies first, the generic "Agencies" last
     for agency in sorted(story.credited(aid), key=lambda a: a.lower() == ANY_AGENCY):
-        if story.is_wire_of(aid, agency):
-            continue  # a wire copy naming its own agency
-        wires = [m for m in members if m != aid and story.is_wire_of(m, agency)]
+        if story.is_item_of(aid, agency):
+            continue  # a wire's own item naming its own agency
+        wires = [m for m in members if m != aid and story.is_item_of(m, agency)]
         if wires:
-            return _winner(wires, story), _Order("", "credited", agency).passage_why
-    # an article that credits this wire's agency (and is not that agency's copy itself) took the
-    # text from it: it cannot be the wire's source
-    candidates = [m for m in members if m == aid or not _credits_wire(m, aid, story)]
-    key = tuple(candidates)
-    if key not in winners:
-        winners[key] = _winner(candidates, story)
-    best = winners[key]
-    if best == aid:
+            return _winner(wires, story), passage_reason(Order("", "credited", agency))
+    before = tuple(m for m in members if m != aid and story.precedence(m, aid).source == m)
+    if not before:
         return None
-    return best, story.precedence(best, aid).passage_why
-
-
-def _credits_wire(copy: str, wire: str, story: _Story) -> bool:
-    """True when ``copy`` credits an agency ``wire`` is a copy of, and is no copy of that agency itself."""
-    if not story.wire_names(wire):
-        return False
-    return any(story.is_wire_of(wire, a) and not story.is_wire_of(copy, a) for a in story.credited(copy))
+    if before not in winners:
+        winners[before] = _winner(before, story)
+    best = winners[before]
+    return best, passage_reason(story.precedence(best, aid))
 
 
 def _winner(candidates: Sequence[str], story: _Story) -> str:
