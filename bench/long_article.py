@@ -13,12 +13,13 @@ settings: the static embedder) on a fresh store; the bench prints, as the
 median of ``--runs`` runs, its wall seconds, CPU seconds (the child's, from
 ``wait4``) and peak RSS (the child's ``VmHWM`` in ``/proc/PID/status``, polled
 every 10 ms: its own pages, not those it shared with this process before its
-``exec``), with the targets beside them for the largest size, and the ratio
+``exec``; two articles make one story, analysed in that process, with no
+worker or helper process), with the targets beside them for the largest size, and the ratio
 time(largest)/time(half of it), 2.0 when the work is linear in the length.
 
 ``--megabytes X`` writes one article of about X MB instead (``--layout``:
-``paragraphs``, ``one-paragraph`` with no line break, or ``unpunctuated``: one
-sentence without any punctuation) and runs ``storytrace ingest`` on it, then
+``paragraphs``, ``one-paragraph`` with no line break, or ``unpunctuated``: its
+words in lower case without any punctuation or line break) and runs ``storytrace ingest`` on it, then
 ``storytrace analyze`` on the same store; ``--with-copy`` adds its edited copy
 to both; ``--ingest-only`` skips ``analyze``. ``--keep DIR`` writes the articles there and keeps them.
 """
