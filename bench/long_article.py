@@ -13,14 +13,15 @@ settings: the static embedder) on a fresh store; the bench prints, as the
 median of ``--runs`` runs, its wall seconds, CPU seconds (the child's, from
 ``wait4``) and peak RSS (the child's ``VmHWM`` in ``/proc/PID/status``, polled
 every 10 ms: its own pages, not those it shared with this process before its
-``exec``), with the targets beside them for the largest size, and the ratio
+``exec``; two articles make one story, analysed in that process, with no
+worker or helper process), with the targets beside them for the largest size, and the ratio
 time(largest)/time(half of it), 2.0 when the work is linear in the length.
 
 ``--megabytes X`` writes one article of about X MB instead (``--layout``:
-``paragraphs``, ``one-paragraph`` with no line break, or ``unpunctuated``: one
-sentence without any punctuation) and runs ``storytrace ingest`` on it, then
+``paragraphs``, ``one-paragraph`` with no line break, or ``unpunctuated``: its
+words in lower case without any punctuation or line break) and runs ``storytrace ingest`` on it, then
 ``storytrace analyze`` on the same store; ``--with-copy`` adds its edited copy
-to both. ``--keep DIR`` writes the articles there and keeps them.
+to both; ``--ingest-only`` skips ``analyze``. ``--keep DIR`` writes the articles there and keeps them.
 """
 
 from __future__ import annotations
@@ -284,7 +285,7 @@ def bench_sentences(base: Path, sizes: list[int], runs: int) -> None:
         print(f"time({top})/time({top // 2}) = {walls[top] / walls[top // 2]:.2f} (2.0 when linear)")
 
 
-def bench_megabytes(base: Path, megabytes: float, kind: str, with_copy: bool) -> None:
+def bench_megabytes(base: Path, megabytes: float, kind: str, with_copy: bool, ingest_only: bool = False) -> None:
     """``ingest`` then ``analyze`` of one article of ``megabytes`` MB (and its copy): wall, CPU, peak RSS."""
     a, b = write_megabytes(base, megabytes, kind)
     paths = [str(a), str(b)] if with_copy else [str(a)]
@@ -293,7 +294,8 @@ def bench_megabytes(base: Path, megabytes: float, kind: str, with_copy: bool) ->
     work = base / "work"
     work.mkdir(exist_ok=True)
     db = str(work / "st.db")
-    for command in (["ingest", *paths, "--db", db], ["analyze", *paths, "--out", str(work), "--db", db]):
+    commands = [["ingest", *paths, "--db", db], ["analyze", *paths, "--out", str(work), "--db", db]]
+    for command in commands[:1] if ingest_only else commands:
         r = run(command)
         status = "" if r.code == 0 else f"  EXIT {r.code}: {r.stderr.strip().splitlines()[-1:]}"
         print(f"storytrace {command[0]:<8} {figures(r)}{status}")
@@ -306,6 +308,7 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, help="one article of this many MB instead: ingest, then analyze")
     parser.add_argument("--layout", choices=("paragraphs", "one-paragraph", "unpunctuated"), default="paragraphs")
     parser.add_argument("--with-copy", action="store_true", help="with --megabytes: add the edited copy")
+    parser.add_argument("--ingest-only", action="store_true", help="with --megabytes: run storytrace ingest only")
     parser.add_argument("--keep", type=Path, help="write the articles into this folder and keep them")
     args = parser.parse_args()
     tmp = None if args.keep else tempfile.TemporaryDirectory(prefix="long_article-")
@@ -313,7 +316,7 @@ def main() -> None:
     base.mkdir(parents=True, exist_ok=True)
     try:
         if args.megabytes:
-            bench_megabytes(base, args.megabytes, args.layout, args.with_copy)
+            bench_megabytes(base, args.megabytes, args.layout, args.with_copy, args.ingest_only)
         else:
             bench_sentences(base, sorted(int(n) for n in args.sentences.split(",")), args.runs)
     finally:

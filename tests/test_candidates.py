@@ -144,8 +144,8 @@ def test_pairs_are_scored_alike_in_chunks(monkeypatch) -> None:
         assert np.array_equal(a, b)
 
 
-def test_character_cosines_from_the_count_matrix_are_those_of_the_counters() -> None:
-    """A space no longer keeps each sentence's n-gram Counter (4.5 KB each): its count matrix gives the same cosine."""
+def test_character_cosines_counted_anew_are_those_of_the_kept_counters() -> None:
+    """A space keeps no n-gram counts (4.5 KB a sentence as a Counter): counted anew, they give the same cosine."""
     rng = np.random.default_rng(5)
     words = "the port was shut after storm harbour reopened Eskerby minister said 41 tonnes grain".split()
     texts = [" ".join(rng.choice(words, size=rng.integers(0, 14))) for _ in range(200)]
@@ -153,3 +153,17 @@ def test_character_cosines_from_the_count_matrix_are_those_of_the_counters() -> 
     for i, j in rng.integers(0, 200, size=(500, 2)).tolist():
         expected = features._char_cosine(features.describe(texts[i]), features.describe(texts[j]))
         assert space._count_cosine(i, j) == expected
+
+
+def test_a_space_counted_in_blocks_has_the_vectors_of_one_counted_whole(monkeypatch) -> None:
+    """Counting and weighting a long story's n-grams a block of sentences at a time changes no vector (issue 25)."""
+    rng = np.random.default_rng(6)
+    words = [f"w{k}" for k in range(300)] + ["the", "port"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(0, 15))) for _ in range(700)]
+    whole = SentenceSpace(texts)
+    monkeypatch.setattr(features, "COUNT_CHUNK", 64)
+    blocks = SentenceSpace(texts)
+    for name in ("char_vectors", "word_vectors"):
+        a, b = getattr(whole, name), getattr(blocks, name)
+        assert a.shape == b.shape
+        assert all(np.array_equal(getattr(a, k), getattr(b, k)) for k in ("data", "indices", "indptr"))

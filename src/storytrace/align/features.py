@@ -17,11 +17,11 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import chain, islice
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -32,6 +32,8 @@ from storytrace.text.tokens import name_stems, normal_words, numbers, stems_of
 
 # Up to this many sentences a space keeps dense all-pairs similarity matrices (3 x 32 MB at most).
 DENSE_MAX_SENTENCES = 2000
+# Sentences whose character n-grams are counted at a time (``term_counts``).
+COUNT_CHUNK = 4096
 # Pairs scored at once: each holds both sentences' rows (some 300 character n-grams each, 384 floats of
 # embedding), so a long text's 100,000 candidate pairs at once took some 900 MB.
 PAIR_CHUNK = 8192
@@ -64,7 +66,7 @@ class SentenceInfo:
     @cached_property
     def char_norm(self) -> float:
         """Euclidean norm of ``char_counts``."""
-        return math.sqrt(sum(v * v for v in self.char_counts.values()))
+        return _norm(self.char_counts)
 
     @cached_property
     def bigrams(self) -> frozenset[tuple[str, str]]:
@@ -131,10 +133,9 @@ class SentenceSpace:
         self.infos = [describe(t) for t in texts]
         self.embeddings = embeddings  # unit rows, one per sentence, or None (lexical only)
         self.embed_floor = SEMANTIC_FLOOR  # the embedder's own (``compare.sentence_space`` sets it)
-        self.word_vectors = tfidf([Counter(i.stems) for i in self.infos])
-        # Counted here and dropped, not kept on each sentence: 300-odd n-grams a sentence take 4.5 KB as a Counter.
-        self.char_count_matrix = term_counts([Counter(char_ngrams(i.words)) for i in self.infos])
-        self.char_vectors = tfidf_of_counts(self.char_count_matrix)
+        self.word_vectors = tfidf(Counter(i.stems) for i in self.infos)
+        # Counted here and dropped: 300-odd n-grams a sentence take 4.5 KB as a Counter, 3.6 KB as a matrix row.
+        self.char_vectors = tfidf_of_count_chunks(count_chunks(Counter(char_ngrams(i.words)) for i in self.infos))
         self.df = Counter(s for info in self.infos for s in set(info.stems) | info.names)
         n = max(1, len(self.infos))
         self.idf = {s: math.log((1 + n) / (1 + c)) + 1.0 for s, c in self.df.items()}
@@ -163,8 +164,9 @@ class SentenceSpace:
             wdice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
             self._dense = (0.4 * w + 0.3 * ch + 0.3 * wdice, w, ch)
             # ``_char_cosine`` of every pair: integer dot products (exact in floats) over the same norms.
-            dots = (self.char_count_matrix @ self.char_count_matrix.T).toarray()
-            norms = np.sqrt(np.asarray(self.char_count_matrix.multiply(self.char_count_matrix).sum(axis=1)).ravel())
+            counts = self._char_counts()
+            dots = (counts @ counts.T).toarray()
+            norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
             outer = np.outer(norms, norms)
             self._local_char = np.divide(dots, outer, out=np.zeros_like(dots), where=outer != 0)
         return self._dense
@@ -248,14 +250,14 @@ class SentenceSpace:
         anchors = sum(1 for s in shared if self.df.get(s, 0) <= self.anchor_max_df)
         return pair_features(self.infos[i], self.infos[j], word_cos, char_cos, self.idf, embed_cos, local, anchors)
 
+    def _char_counts(self) -> sparse.csr_matrix:
+        """The sentences' character n-gram counts (``term_counts``), counted anew: the space keeps none."""
+        return term_counts(Counter(char_ngrams(info.words)) for info in self.infos)
+
     def _count_cosine(self, i: int, j: int) -> float:
-        """``_char_cosine`` of sentences ``i`` and ``j`` from the count matrix: integer sums, exact in floats."""
-        m = self.char_count_matrix
-        a, b = slice(m.indptr[i], m.indptr[i + 1]), slice(m.indptr[j], m.indptr[j + 1])
-        _, in_a, in_b = np.intersect1d(m.indices[a], m.indices[b], assume_unique=True, return_indices=True)
-        dot = float(m.data[a][in_a] @ m.data[b][in_b])
-        norm = math.sqrt(float(m.data[a] @ m.data[a])) * math.sqrt(float(m.data[b] @ m.data[b]))
-        return dot / norm if norm else 0.0
+        """``_char_cosine`` of sentences ``i`` and ``j``, their n-grams counted anew."""
+        x, y = (Counter(char_ngrams(self.infos[k].words)) for k in (i, j))
+        return _cosine_of_counts(x, y, _norm(x), _norm(y))
 
     def embed_cos(self, i: int, j: int) -> float | None:
         """Embedding cosine of sentences ``i`` and ``j``, or None without embeddings."""
@@ -303,33 +305,70 @@ def _word_ngrams(word: str, sizes: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def term_counts(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
+def term_counts(docs: Iterable[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
     """Raw term counts (rows: documents; columns: terms in order of first use)."""
-    bags = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
-    column = {term: k for k, term in enumerate(dict.fromkeys(chain.from_iterable(bags)))}
-    cols = np.fromiter(map(column.__getitem__, chain.from_iterable(bags)), dtype=np.int64)
-    counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=float, count=len(cols))
-    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
-    return sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column))))
+    parts = count_chunks(docs)
+    return sparse.csr_matrix(sparse.vstack(parts, format="csr")) if len(parts) > 1 else parts[0]
 
 
-def tfidf(docs: Sequence[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
+def count_chunks(docs: Iterable[Sequence[str] | Counter[str]]) -> list[sparse.csr_matrix]:
+    """``term_counts`` as consecutive blocks of ``COUNT_CHUNK`` rows (all as wide as the whole; at least one).
+
+    Only one block's Counters are held at a time (a long story's 200,000
+    sentences took 900 MB of them); the blocks stacked are the matrix that
+    counting them all at once gives.
+    """
+    column: dict[str, int] = {}
+    parts: list[sparse.csr_matrix] = []
+    left = iter(docs)
+    while chunk := list(islice(left, COUNT_CHUNK)):
+        bags = [doc if isinstance(doc, Counter) else Counter(doc) for doc in chunk]
+        for term in chain.from_iterable(bags):
+            column.setdefault(term, len(column))
+        cols = np.fromiter(map(column.__getitem__, chain.from_iterable(bags)), dtype=np.int64)
+        counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=float, count=len(cols))
+        rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+        parts.append(sparse.csr_matrix((counts, (rows, cols)), shape=(len(bags), max(1, len(column)))))
+    width = max(1, len(column))
+    if not parts:
+        return [sparse.csr_matrix((0, width))]
+    return [sparse.csr_matrix((p.data, p.indices, p.indptr), shape=(p.shape[0], width)) for p in parts]
+
+
+def tfidf(docs: Iterable[Sequence[str] | Counter[str]]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows (sublinear tf, smoothed idf) of tokenised (or already counted) documents."""
     return tfidf_of_counts(term_counts(docs))
 
 
 def tfidf_of_counts(raw: sparse.csr_matrix) -> sparse.csr_matrix:
     """``tfidf`` of a raw count matrix from ``term_counts``."""
-    shape = raw.shape
-    if raw.nnz == 0:
-        return sparse.csr_matrix(shape)
+    return tfidf_of_count_chunks([raw])
+
+
+def tfidf_of_count_chunks(parts: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """``tfidf_of_counts`` of the blocks of ``count_chunks`` stacked, each block dropped from ``parts`` once used.
+
+    The weights are the same row for row (each row's are computed from the
+    row and the document frequencies alone), without the whole count matrix
+    and its several weighted copies held at once.
+    """
+    n = sum(p.shape[0] for p in parts)
+    width = parts[0].shape[1]
+    if sum(p.nnz for p in parts) == 0:
+        return sparse.csr_matrix((n, width))
+    df = sum(np.bincount(p.indices, minlength=width) for p in parts)
+    idf = np.log((1 + n) / (1 + df)) + 1.0
+    done = []
+    while parts:
+        done.append(_weighted_rows(parts.pop(0), idf))
+    return sparse.csr_matrix(sparse.vstack(done, format="csr")) if len(done) > 1 else done[0]
+
+
+def _weighted_rows(raw: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     coo = raw.tocoo()
-    col_arr, counts = coo.col, coo.data
-    rows = coo.row
-    df = np.bincount(col_arr, minlength=shape[1])
-    idf = np.log((1 + shape[0]) / (1 + df)) + 1.0
+    col_arr, counts, rows = coo.col, coo.data, coo.row
     values = (1.0 + np.log(counts)) * idf[col_arr]
-    matrix = sparse.csr_matrix((values, (rows, col_arr)), shape=shape)
+    matrix = sparse.csr_matrix((values, (rows, col_arr)), shape=raw.shape)
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
@@ -387,12 +426,20 @@ def pair_features(
 
 def _char_cosine(a: SentenceInfo, b: SentenceInfo) -> float:
     """``count_cosine`` of the two sentences' character n-gram counts, from their kept counts and norms."""
-    x, y = a.char_counts, b.char_counts
+    return _cosine_of_counts(a.char_counts, b.char_counts, a.char_norm, b.char_norm)
+
+
+def _cosine_of_counts(x: Counter[str], y: Counter[str], norm_x: float, norm_y: float) -> float:
     if len(x) > len(y):
         x, y = y, x
     dot = sum(v * y.get(k, 0) for k, v in x.items())
-    norm = a.char_norm * b.char_norm
+    norm = norm_x * norm_y
     return dot / norm if norm else 0.0
+
+
+def _norm(counts: Counter[str]) -> float:
+    """Euclidean norm of ``counts``, as ``SentenceInfo.char_norm`` computes it."""
+    return math.sqrt(sum(v * v for v in counts.values()))
 
 
 def _dice(x: AbstractSet[object], y: AbstractSet[object]) -> float:
