@@ -124,3 +124,21 @@ def test_designed_contradictions_are_reported_as_differences(demo) -> None:
             and d.get("b_text", "") in (c["b_text"] if b == c["b"] else c["a_text"])
         ]
         assert found, c["what"]
+
+
+def test_one_direction_and_no_edge_between_copies_of_one_source(demo) -> None:
+    """Issue 27: no pair derived both ways, the graph agrees with the derivations, siblings are not linked."""
+    for story in demo.document["stories"]:
+        edges = {(e["from"], e["to"]) for e in story["provenance"]["edges"]}
+        for p in story["pairs"]:
+            assert "non_derived" in (p["b_from_a"], p["a_from_b"]), p  # at most one direction
+            assert not ({(p["a"], p["b"]), (p["b"], p["a"])} <= edges), p
+            if (p["a"], p["b"]) in edges:
+                assert p["b_from_a"] != "non_derived", p
+            if (p["b"], p["a"]) in edges:
+                assert p["a_from_b"] != "non_derived", p
+    # the Meridian Wire's copies (a reprint, an edit, a spun copy) share its text; none is another's source
+    copies = {"s1-courier-reprint", "s1-lantern-edit", "s1-spun-copy"}
+    edges = {(e["from"], e["to"]) for s in demo.document["stories"] for e in s["provenance"]["edges"]}
+    assert not {(a, b) for a, b in edges if a in copies and b in copies}
+    assert {("s1-meridian-wire", c) for c in copies} <= edges

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,7 @@ from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
 from storytrace.model import REUSE_RELATIONS, Article, Comparison
 from storytrace.pipeline import compare_story
+from storytrace.report.documents import provenance_json
 from storytrace.trace.provenance import (
     ORIGINAL,
     PassageSource,
@@ -217,9 +219,11 @@ def test_every_span_lies_in_its_text(newsroom) -> None:
 
 def test_story_provenance_is_json(newsroom) -> None:
     articles, comparisons, _ = newsroom
-    doc = story_provenance(comparisons, articles)
-    assert set(doc) == {"edges", "roots", "passages", "outlets"}
+    doc = provenance_json(story_provenance(comparisons, articles))
+    assert set(doc) == {"edges", "roots", "nodes", "credited", "passages", "outlets"}
     json.dumps(doc)
+    assert all({"from", "to", "share", "why", "evidence"} <= set(e) for e in doc["edges"])
+    assert {n["id"] for n in doc["nodes"] if n["kind"] == "article"} == {a.id for a in articles}
     first = doc["passages"][0]
     assert set(first) == {"article", "span", "source", "source_span", "relation", "why"}
     assert all(set(o) == {"outlet", "original", "reused_from"} for o in doc["outlets"])
@@ -244,3 +248,26 @@ def test_with_nothing_reused_every_outlet_is_wholly_original_in_order_of_first_a
     assert [(o.outlet, o.original, o.reused_from) for o in outlets] == [
         ("Portvale Echo", 1.0, ()), ("Coastal Daily", 1.0, ()), ("d", 1.0, ())
     ]  # fmt: skip
+
+
+def test_the_seeds_reuters_copy_is_the_root_and_reuters_a_node_of_its_own(seeds, tmp_path: Path) -> None:
+    """Issue 27: 000 credits Reuters in its dateline (Reuters' copy), 002 is a 'By Agencies' compilation."""
+    from storytrace.pipeline import analyze
+    from storytrace.store import Store
+
+    a, b = (p.stem for p in seeds)
+    with Store(tmp_path / "s.db") as store:
+        (story,) = analyze(list(seeds), store).document["stories"]
+    prov = story["provenance"]
+    assert prov["roots"] == [a]
+    assert [(e["from"], e["to"]) for e in prov["edges"]] == [(a, b)]  # never 000 as a copy of 002
+    assert [(e["from"], e["to"]) for e in prov["credited"]] == [("agency:Reuters", a)]
+    assert {
+        "id": "agency:Reuters",
+        "kind": "absent_source",
+        "label": "Reuters",
+        "note": "credited, not in this corpus",
+    } in prov["nodes"]
+    (pair,) = story["pairs"]
+    derived = {(pair["a"], pair["b"]): pair["b_from_a"], (pair["b"], pair["a"]): pair["a_from_b"]}
+    assert derived[a, b] == "partially_derived" and derived[b, a] == "non_derived"

@@ -199,3 +199,85 @@ class Story:
     title: str | None = None
     first_published: str | None = None
     comparisons: list[Comparison] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- provenance (``trace.provenance``)
+
+
+@dataclass(frozen=True)
+class ProvenanceNode:
+    """A node of a story's provenance graph: an article, or a wire credited but not in the corpus."""
+
+    id: str  # the article's id; "agency:NAME" for a wire not in the corpus
+    kind: str  # article | absent_source
+    label: str  # the article's outlet (or id), or the wire's name
+    note: str = ""  # "credited, not in this corpus" for an absent source
+
+
+@dataclass(frozen=True)
+class EdgeEvidence:
+    """Why an edge points from its source to its copy: the rule that ordered them and what the copy shows."""
+
+    rule: str  # the ``Order`` rule: wire | earlier | credited | agency | containment | material | credit
+    detail: str  # the agency, or the dates' context
+    passages: int  # reused passages the copy shares with the source
+    longest: int  # characters of the longest, quotations left out
+    narrative: float  # share of the copy's content outside quotations that is reused
+    source_published: str | None
+    copy_published: str | None
+    credits: tuple[str, ...]  # the agencies the copy credits
+
+
+@dataclass(frozen=True)
+class ProvenanceEdge:
+    """Reuse from ``source`` to ``copy`` (a node id each), its share of the copy, why, and how sure."""
+
+    source: str
+    copy: str
+    share: float | None  # the share of the copy's content reused; None for a wire not in the corpus
+    why: str
+    confidence: float | None  # the derivation model's probability that the copy derives from the source
+    evidence: EdgeEvidence | None = None
+
+
+@dataclass(frozen=True)
+class PassageSource:
+    """A reused passage of ``article`` and where it likely comes from.
+
+    ``span`` is ``[start, end)`` in ``article``'s text; ``source`` is the id of
+    the source article and ``source_span`` the matching text there, or both
+    None when the passage is first here (its ``why`` says whether it is the
+    original, a copy of a wire not in the corpus, or of an unknown order).
+    ``relation`` is the weakest relation on the way to the source (verbatim,
+    near_verbatim, paraphrase); for an original passage, the strongest
+    relation of its copies.
+    """
+
+    article: str
+    span: tuple[int, int]
+    source: str | None
+    source_span: tuple[int, int] | None
+    relation: str
+    why: str
+
+
+@dataclass(frozen=True)
+class OutletShare:
+    """Of an outlet's content characters: the share original, and the shares reused from each other outlet."""
+
+    outlet: str
+    original: float
+    reused_from: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """A story's provenance: its graph (nodes, edges, roots), the source of each passage, outlets' originality."""
+
+    nodes: tuple[ProvenanceNode, ...] = ()
+    edges: tuple[ProvenanceEdge, ...] = ()  # between articles, source to copy
+    credited: tuple[ProvenanceEdge, ...] = ()  # from a wire not in the corpus to its copies
+    roots: tuple[str, ...] = ()  # articles that copy from no other article of the story
+    passages: tuple[PassageSource, ...] = ()
+    outlets: tuple[OutletShare, ...] = ()
+

@@ -73,9 +73,9 @@ from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
-from storytrace.model import Article, Comparison, InputProblem, story_name
+from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
 from storytrace.outputs import OutputError, write_atomically
-from storytrace.report.documents import article_meta, story_json
+from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
@@ -633,7 +633,7 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
         "articles": [p.article.id for p in members],
         "first_published": None,
         "alignments": [],
-        "provenance": dict(NO_PROVENANCE),
+        "provenance": provenance_json(NO_PROVENANCE),
         "facts": dict(NO_FACTS),
         "pairs": [],
         "problems": [p.as_json() for p in problems],
@@ -684,14 +684,14 @@ def analyze_story(
     with times.stage("align"):
         comparisons = aligned_story(members, scorer, embedder, memo, problems)
     with times.stage("trace"):
-        provenance = attempt("trace", ids, lambda: story_provenance(comparisons, arts), lambda: dict(NO_PROVENANCE),
+        provenance = attempt("trace", ids, lambda: story_provenance(comparisons, arts), lambda: NO_PROVENANCE,
                              problems)  # fmt: skip
     with times.stage("facts"):
         facts = compare_facts(members, comparisons, ahead, problems)
     with times.stage("document"):
         story = attempt(
             "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts),
-            lambda: story_json(story_id, arts, [], dict(NO_PROVENANCE), dict(NO_FACTS)), problems,
+            lambda: story_json(story_id, arts, [], NO_PROVENANCE, dict(NO_FACTS)), problems,
         )  # fmt: skip
     if problems:
         story["problems"] = [p.as_json() for p in problems]
@@ -872,7 +872,7 @@ def _no_facts(prepared: Prepared) -> Callable[[], ArticleFacts]:
 NO_FACTS: dict[str, Any] = {
     "entities": [], "quotes": [], "dates": [], "numbers": [], "agree": [], "differ": [], "unique": {},
 }  # fmt: skip
-NO_PROVENANCE: dict[str, Any] = {"edges": [], "roots": [], "passages": [], "outlets": []}
+NO_PROVENANCE = Provenance()
 
 
 def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:

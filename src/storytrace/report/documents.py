@@ -14,7 +14,7 @@ from typing import Any
 
 from storytrace.align.compare import parse_time
 from storytrace.isolation import StageProblem, attempt
-from storytrace.model import Alignment, Article, Cleaned, Comparison
+from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
 
 
 def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -> dict[str, Any]:
@@ -121,7 +121,7 @@ def story_json(
     story_id: str,
     articles: Sequence[Article],
     comparisons: Sequence[Comparison],
-    provenance: dict[str, Any],
+    provenance: Provenance,
     facts: dict[str, Any],
 ) -> dict[str, Any]:
     """One story object of ``stories.json``.
@@ -136,10 +136,59 @@ def story_json(
         "articles": [a.id for a in articles],
         "first_published": first.published if dated else None,
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
-        "provenance": provenance,
+        "provenance": provenance_json(provenance),
         "facts": facts,
         "pairs": [pair_summary(c) for c in comparisons],
     }
+
+
+def provenance_json(p: Provenance) -> dict[str, Any]:
+    """The ``provenance`` object of a story in ``stories.json`` (CONTRACT.md's ``edges`` and ``roots``, extended).
+
+    ``edges`` link articles only, as the contract has them; a wire credited but not in the corpus is a node
+    of its own (``nodes``, kind ``absent_source``) linked to its copies in ``credited``.
+    """
+    return {
+        "edges": [_edge_json(e) for e in p.edges],
+        "roots": list(p.roots),
+        "nodes": [
+            {"id": n.id, "kind": n.kind, "label": n.label, **({"note": n.note} if n.note else {})} for n in p.nodes
+        ],
+        "credited": [_edge_json(e) for e in p.credited],
+        "passages": [
+            {
+                "article": x.article,
+                "span": list(x.span),
+                "source": x.source,
+                "source_span": list(x.source_span) if x.source_span is not None else None,
+                "relation": x.relation,
+                "why": x.why,
+            }
+            for x in p.passages
+        ],
+        "outlets": [
+            {
+                "outlet": o.outlet,
+                "original": round(o.original, 3),
+                "reused_from": [{"outlet": name, "share": round(share, 3)} for name, share in o.reused_from],
+            }
+            for o in p.outlets
+        ],
+    }
+
+
+def _edge_json(e: ProvenanceEdge) -> dict[str, Any]:
+    out: dict[str, Any] = {"from": e.source, "to": e.copy, "share": e.share, "why": e.why}
+    if e.confidence is not None:
+        out["confidence"] = round(e.confidence, 3)
+    if e.evidence is not None:
+        ev = e.evidence
+        out["evidence"] = {
+            "rule": ev.rule, "detail": ev.detail, "passages": ev.passages, "longest": ev.longest,
+            "narrative": ev.narrative, "source_published": ev.source_published,
+            "copy_published": ev.copy_published, "credits": list(ev.credits),
+        }  # fmt: skip
+    return out
 
 
 def _first_words(text: str, n: int = 12) -> str:

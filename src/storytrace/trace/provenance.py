@@ -1,41 +1,40 @@
 """Who copied whom inside a story: the reuse graph, the source of every shared passage, outlet originality.
 
 Everything here is a pure function of a story's pairwise ``Comparison``s
-(every pair of its articles, as ``pipeline.compare_story`` gives them).
+(every pair of its articles, as ``pipeline.compare_story`` gives them), and
+returns the typed ``model.Provenance`` (``report.documents.provenance_json``
+writes it as JSON).
 
-**Which of two articles holding the same text is the source** (``precedence``):
+**Which of two articles holding the same text is the source** is decided once
+per pair, by ``trace.precedence.order``, and kept on the comparison: the
+derivation labels and this graph read the same decision, so they never
+disagree and no pair is linked both ways. Copies of one wire (siblings) and
+pairs no rule orders are linked neither way.
 
-1. credited wire copy: if one credits an agency (dateline "(Reuters)", "told
-   The Associated Press", "By Agencies", ...) and the other is that agency's
-   copy (of kind ``agency`` or whose ``source`` is that agency), the wire copy
-   is the source, whatever its date: the copy says where it took the text;
-2. otherwise the earlier publication (date-times compared when both carry a
-   time, else calendar dates);
-3. same date or a date missing: a copy of kind ``agency`` before an article
-   (the contract's preference for wire copy);
-4. then containment: the copy is the text more of which is covered by the
-   other (it is contained in the source), if the two differ by
-   ``CONTAINMENT_MARGIN``;
-5. else undecided: the first by id, and the reason says so.
+**Edges** (``reuse_edges``): one per pair where one article derives from the
+other (the comparison's derivation), from source to copy, with its evidence
+(the rule, the copy's reused passages, their longest run outside quotations,
+the dates and credits), reduced to each copy's best sources (``reduce_edges``).
+**Wires not in the corpus** (``absent_source_edges``): an article whose
+dateline or byline credits a wire that has no item of its own in the story is
+that wire's copy; the wire is a node of its own (``agency:NAME``, "credited,
+not in this corpus") linked to each of its copies. **Roots**: the articles that
+copy from no other article of the story.
 
-**Per passage** (``passage_sources``): the sentences of every article that
-take part in a reuse alignment (verbatim, near_verbatim, paraphrase) are
-linked to the sentences they align with; a connected group of linked
-sentences is one *reuse family* (the same text held by several articles,
-chains of copies included). For each article holding a family, its source is
-the credited wire copy in the family if it credits one (rule 1), else the
-family member that precedes most of the others pairwise (rules 2-5, a
-Copeland winner, so non-transitive ties do not matter); then the source's
-own source is followed to the root (a reprint of a reprint traces to the
-original). Should these immediate sources ever close a cycle (credits
-against dates), the cycle's member that precedes the others is made its
-root, so there is none. A wire copy's own source is never an article that
-credits that wire. Passages are whole sentences (the alignments' units). The
-article that is its own
-source holds the text originally: its passage is listed with ``source=None``
-and why "original here". ``source_span`` is the source's sentence(s) reached
-from the passage through the alignments (directly, or through the copies in
-between, which the reason then names).
+**Per passage** (``passage_sources``): the sentences of every pair that shows
+copying (``copied``: one derives from the other, or they are copies of one
+source with narrative passages in common; two reports that share quotations or
+a few phrases are not linked) that take part in a reuse alignment are linked
+to the sentences they align with; a connected group of linked sentences is one
+*reuse family*. For each article holding a family, its source is the credited
+wire's own item in the family if it credits one, else the member that wins
+among those that precede it; then the source's own source is followed to the
+root (a reprint of a reprint traces to the original). Should these immediate
+sources ever close a cycle, the cycle's member that precedes the others is
+made its root. An article that holds the text first is listed with
+``source=None`` and why: the original here, a copy of a wire not in the
+corpus, or "same source, order unknown". ``source_span`` is the source's
+sentence(s) reached from the passage through the alignments.
 
 **Per outlet** (``outlet_originality``): the share of an outlet's content
 characters (letters and digits of the cleaned content, as ``compare``'s
@@ -44,27 +43,34 @@ rest, ``original``. Text an outlet takes from its own earlier article counts
 as its own (original). The outlet is ``Article.source``, or the article id
 when it has none.
 
-Also the older, coarser view kept for the report: one ``Edge`` per article pair
-(``reuse_edges``), oriented by the same precedence, reduced to each copy's
-best sources (``reduce_edges``), and the ``roots``.
-
-Not here: deciding what is reused (``align``), derivation labels, facts, and
-any evidence outside the story (an original not in the corpus is not
-guessed: its earliest holder in the corpus is named).
+Not here: deciding what is reused (``align``), derivation labels, facts.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from storytrace.align.compare import ABSOLUTE_REUSE_CHARS, PARTIALLY_DERIVED_MIN_COVERAGE, visible_content
 from storytrace.clean import BUILTIN_AGENCIES, agencies_with, clean_article
-from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Alignment, Article, Cleaned, Comparison, Order, Sentence
+from storytrace.model import (
+    DERIVATIONS,
+    REUSE_RELATIONS,
+    Alignment,
+    Article,
+    Cleaned,
+    Comparison,
+    EdgeEvidence,
+    Order,
+    OutletShare,
+    PassageSource,
+    Provenance,
+    ProvenanceEdge,
+    ProvenanceNode,
+    Sentence,
+)
 from storytrace.text.segment import sentences
 from storytrace.trace.precedence import ANY_AGENCY, UNNAMED_AGENCY, Witness, order, witness
 
@@ -73,44 +79,6 @@ BUILTIN_NAMES = tuple(a.name for a in BUILTIN_AGENCIES)
 # Relations from strongest to weakest (a chain of copies is as strong as its weakest link).
 _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
 _STRONGEST = {v: k for k, v in _STRENGTH.items()}
-
-
-@dataclass(frozen=True)
-class Edge:
-    """Reuse from ``source`` to ``copy``: the share of the copy covered, and why this direction."""
-
-    source: str
-    copy: str
-    share: float
-    why: str
-
-
-@dataclass(frozen=True)
-class PassageSource:
-    """A reused passage of ``article`` and where it likely comes from.
-
-    ``span`` is ``[start, end)`` in ``article``'s text; ``source`` is the id of
-    the source article and ``source_span`` the matching text there, or both
-    None when the passage is original here. ``relation`` is the weakest
-    relation on the way to the source (verbatim, near_verbatim, paraphrase);
-    for an original passage, the strongest relation of its copies.
-    """
-
-    article: str
-    span: tuple[int, int]
-    source: str | None
-    source_span: tuple[int, int] | None
-    relation: str
-    why: str
-
-
-@dataclass(frozen=True)
-class OutletShare:
-    """Of an outlet's content characters: the share original, and the shares reused from each other outlet."""
-
-    outlet: str
-    original: float
-    reused_from: tuple[tuple[str, float], ...]
 
 
 # ---------------------------------------------------------------- pairwise precedence
@@ -194,8 +162,8 @@ def edge_reason(o: Order) -> str:
 # ---------------------------------------------------------------- edges (one per article pair)
 
 
-def reuse_edges(comparisons: Sequence[Comparison]) -> list[Edge]:
-    """One edge per article pair where one derives from the other, from source to copy.
+def reuse_edges(comparisons: Sequence[Comparison]) -> list[ProvenanceEdge]:
+    """One edge per article pair where one derives from the other, from source to copy, with its evidence.
 
     The edge follows the comparison's derivation, which follows its order
     (``precedence``): the graph and the derivation labels never disagree, and no
@@ -203,14 +171,21 @@ def reuse_edges(comparisons: Sequence[Comparison]) -> list[Edge]:
     """
     edges = []
     for c in comparisons:
-        sides = ((c.a, c.b, c.b_from_a, c.b_covered_by_a), (c.b, c.a, c.a_from_b, c.a_covered_by_b))
-        for source, copy, derived, share in sides:
-            if derived != DERIVATIONS[-1]:
-                edges.append(Edge(source.id, copy.id, round(share, 3), edge_reason(c.order)))
+        sides = ((c.a, c.b, c.b_from_a, c.b_covered_by_a, c.b_evidence, c.b_clean),
+                 (c.b, c.a, c.a_from_b, c.a_covered_by_b, c.a_evidence, c.a_clean))  # fmt: skip
+        for source, copy, derived, share, evidence, cleaned in sides:
+            if derived == DERIVATIONS[-1]:
+                continue
+            why = edge_reason(c.order)
+            proof = EdgeEvidence(
+                c.order.rule, c.order.detail, evidence.passages, evidence.longest, evidence.narrative,
+                source.published, copy.published, cleaned.credited,
+            )  # fmt: skip
+            edges.append(ProvenanceEdge(source.id, copy.id, round(share, 3), why, None, proof))
     return reduce_edges(edges)
 
 
-def reduce_edges(edges: Sequence[Edge]) -> list[Edge]:
+def reduce_edges(edges: Sequence[ProvenanceEdge]) -> list[ProvenanceEdge]:
     """Keep, for each copy, its best source and the other sources that are not copies of a kept one.
 
     A reprint of a wire story shares everything with the wire and with every
@@ -219,11 +194,11 @@ def reduce_edges(edges: Sequence[Edge]) -> list[Edge]:
     """
     copies = {e.copy for e in edges}
     pairs = {(e.source, e.copy) for e in edges}
-    kept: list[Edge] = []
+    kept: list[ProvenanceEdge] = []
     for copy in dict.fromkeys(e.copy for e in edges):
         chosen: list[str] = []
         candidates = sorted(
-            (e for e in edges if e.copy == copy), key=lambda e: (-round(e.share, 2), e.source in copies)
+            (e for e in edges if e.copy == copy), key=lambda e: (-round(e.share or 0.0, 2), e.source in copies)
         )
         for e in candidates:
             if any((src, e.source) in pairs for src in chosen):
@@ -233,7 +208,7 @@ def reduce_edges(edges: Sequence[Edge]) -> list[Edge]:
     return kept
 
 
-def roots(article_ids: Sequence[str], edges: Sequence[Edge]) -> list[str]:
+def roots(article_ids: Sequence[str], edges: Sequence[ProvenanceEdge]) -> list[str]:
     """Articles that copy from no other article of the story."""
     copies = {e.copy for e in edges}
     return [a for a in article_ids if a not in copies]
@@ -625,43 +600,49 @@ def outlet_originality(
     return out
 
 
-# ---------------------------------------------------------------- JSON
+# ---------------------------------------------------------------- the whole
 
 
-def passages_json(passages: Sequence[PassageSource]) -> list[dict[str, Any]]:
-    """``provenance.passages`` of ``stories.json``: one object per passage, spans as lists."""
-    return [
-        {
-            "article": p.article,
-            "span": list(p.span),
-            "source": p.source,
-            "source_span": list(p.source_span) if p.source_span is not None else None,
-            "relation": p.relation,
-            "why": p.why,
-        }
-        for p in passages
-    ]
+def story_provenance(comparisons: Sequence[Comparison], articles: Sequence[Article]) -> Provenance:
+    """The whole provenance of a story.
 
-
-def outlets_json(outlets: Sequence[OutletShare]) -> list[dict[str, Any]]:
-    """``provenance.outlets`` of ``stories.json``: shares rounded to 3 decimals."""
-    return [
-        {
-            "outlet": o.outlet,
-            "original": round(o.original, 3),
-            "reused_from": [{"outlet": name, "share": round(share, 3)} for name, share in o.reused_from],
-        }
-        for o in outlets
-    ]
-
-
-def story_provenance(comparisons: Sequence[Comparison], articles: Sequence[Article]) -> dict[str, Any]:
-    """The whole ``provenance`` object of a story: edges, roots, passages and outlets, JSON-ready."""
+    Its nodes, edges, the wires credited but not in the corpus, roots, passages and outlets.
+    """
     edges = reuse_edges(comparisons)
     passages = passage_sources(comparisons)
-    return {
-        "edges": [{"from": e.source, "to": e.copy, "share": e.share, "why": e.why} for e in edges],
-        "roots": roots([a.id for a in articles], edges),
-        "passages": passages_json(passages),
-        "outlets": outlets_json(outlet_originality(comparisons, articles, passages)),
-    }
+    story = _Story(comparisons, articles)
+    credited = absent_source_edges(story, [a.id for a in articles])
+    nodes = [ProvenanceNode(a.id, "article", outlet_of(a)) for a in articles]
+    nodes += [
+        ProvenanceNode(agency, "absent_source", agency.removeprefix(ABSENT_PREFIX), ABSENT_NOTE)
+        for agency in dict.fromkeys(e.source for e in credited)
+    ]
+    return Provenance(
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        credited=tuple(credited),
+        roots=tuple(roots([a.id for a in articles], edges)),
+        passages=tuple(passages),
+        outlets=tuple(outlet_originality(comparisons, articles, passages)),
+    )
+
+
+ABSENT_PREFIX = "agency:"
+ABSENT_NOTE = "credited, not in this corpus"
+
+
+def absent_source_edges(story: _Story, article_ids: Sequence[str]) -> list[ProvenanceEdge]:
+    """An edge from each wire credited but absent from the story (no item of its own there) to each copy of it.
+
+    A copy of such a wire is its copy because its dateline or byline credits it; its siblings (other copies
+    of the same wire) are not its source.
+    """
+    out = []
+    for aid in article_ids:
+        w = story.witness(aid)
+        for agency in story.absent_wires(aid):
+            name = next((a for a in w.credited if a.lower() == agency), _display(agency))
+            why = f"its dateline or byline credits {name}"
+            proof = EdgeEvidence("credit", name, 0, 0, 0.0, None, story.articles[aid].published, w.credited)
+            out.append(ProvenanceEdge(ABSENT_PREFIX + name, aid, None, why, None, proof))
+    return out
