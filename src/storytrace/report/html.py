@@ -262,17 +262,25 @@ class PairView:
 
 @dataclass(frozen=True)
 class EdgeView:
-    """A provenance edge: ``src`` is the likely source of ``share`` of ``dst``."""
+    """A provenance edge: ``src`` is the likely source of ``share`` of ``dst``; its evidence, and how sure."""
 
     src: ArticleView
     dst: ArticleView
     share: float | None
     why: str
+    evidence: str = ""  # one line: passages, longest run, dates, credits
+    confidence: float | None = None
+    absent: bool = False  # ``src`` is a wire credited but not in the corpus
 
     @property
     def share_text(self) -> str:
         """The share as a percentage."""
         return _pct(self.share)
+
+    @property
+    def confidence_text(self) -> str:
+        """The confidence as a percentage, or "" when the edge has none."""
+        return _pct(self.confidence) if self.confidence is not None else ""
 
 
 @dataclass(frozen=True)
@@ -599,17 +607,59 @@ def _pair_view(
 
 
 def _edges(prov: Mapping[str, Any], view: Callable[[str], ArticleView]) -> list[EdgeView]:
-    """List the story's provenance edges, biggest share first."""
+    """The story's provenance edges, biggest share first, then the wires credited but not in the corpus."""
     edges = [
         EdgeView(
             view(_text(e.get("from"))),
             view(_text(e.get("to"))),
             _number(e.get("share")),
             _compact(e.get("why") or ""),
+            _evidence_text(_mapping(e.get("evidence"))),
+            _number(e.get("confidence")),
         )
         for e in map(_mapping, _list(prov.get("edges")))
     ]
-    return sorted(edges, key=lambda e: -(e.share or 0.0))
+    nodes = map(_mapping, _list(prov.get("nodes")))
+    absent = {_text(n.get("id")): n for n in nodes if n.get("kind") == "absent_source"}
+    credited = [
+        EdgeView(
+            _absent_view(_text(e.get("from")), absent.get(_text(e.get("from")), {})),
+            view(_text(e.get("to"))),
+            None,
+            _compact(e.get("why") or ""),
+            absent=True,
+        )
+        for e in map(_mapping, _list(prov.get("credited")))
+    ]
+    return sorted(edges, key=lambda e: -(e.share or 0.0)) + credited
+
+
+def _evidence_text(ev: Mapping[str, Any]) -> str:
+    """An edge's evidence in one line: what the copy shares, how long its longest run, the dates and credits."""
+    if not ev:
+        return ""
+    parts = []
+    passages, longest, narrative = _number(ev.get("passages")), _number(ev.get("longest")), _number(ev.get("narrative"))
+    if passages:
+        parts.append(f"{int(passages)} shared passage{'s' if passages != 1 else ''}")
+    if longest:
+        parts.append(f"longest {int(longest):,} characters outside quotations")
+    if narrative is not None:
+        parts.append(f"{_pct(narrative)} of the copy's own narrative reused")
+    dates = [_text(ev.get("source_published")), _text(ev.get("copy_published"))]
+    if any(dates):
+        parts.append(f"published {dates[0] or '?'} → {dates[1] or '?'}")
+    credits = _strs(ev.get("credits"))
+    if credits:
+        parts.append(f"the copy credits {', '.join(credits)}")
+    return "; ".join(parts)
+
+
+def _absent_view(node_id: str, node: Mapping[str, Any]) -> ArticleView:
+    """The view of a wire credited but not in the corpus: a node with a name and no text."""
+    name = _text(node.get("label")) or node_id.removeprefix("agency:")
+    note = _text(node.get("note")) or "credited, not in this corpus"
+    return ArticleView(node_id, f"{name} ({note})", name, "", "", [], [], True, "absent", "", [])
 
 
 def _short(label: str) -> str:
@@ -964,7 +1014,8 @@ def _story_view(
     pairs, hidden_pairs, aligned = _pairs(story, view, counter)
     edges = _edges(prov, view)
     listed = {a.id for a in articles}
-    extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed}
+    extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed and not e.absent}
+    absent = list({e.src.id: e.src for e in edges if e.absent}.values())
     return StoryView(
         id=_text(story.get("id")) if story_id is None else story_id,
         anchor=f"story-{number}",
@@ -977,7 +1028,7 @@ def _story_view(
         hidden_pairs=hidden_pairs,
         unaligned=[a for a in articles if a.id not in aligned],
         edges=edges,
-        graph=_graph(articles + _by_publication(list(extra.values())), edges),
+        graph=_graph(absent + articles + _by_publication(list(extra.values())), edges),
         facts=_facts(story.get("facts"), number, [a.id for a in articles], view),
         timeline=articles,
         outlet_shares=_outlets(prov.get("outlets")),
