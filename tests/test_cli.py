@@ -85,9 +85,23 @@ def test_compare_json_follows_the_contract(tmp_path: Path) -> None:
         assert key in out
     assert out["a"]["credited"] == ["Meridian Wire"] or out["a"]["credited"] == []
     assert out["b"]["boilerplate"] == ["Follow us on Twitter for updates."]
-    assert out["derivation"]["b_from_a"] == "wholly_derived"
+    # No date, no credit, the same material: no rule orders them, so the text named first is the source.
+    assert out["derivation"] == {"b_from_a": "wholly_derived", "a_from_b": "non_derived"}
+    assert out["order"]["source"] == "a" and out["order"]["rule"] == "given"
     for al in out["alignments"]:
         assert STORY[al["a_span"][0] : al["a_span"][1]] == al["a_text"]
+    swapped = json.loads(run("compare", str(b), str(a), "--json").stdout)
+    assert swapped["derivation"] == {"b_from_a": "wholly_derived", "a_from_b": "non_derived"}
+
+
+def test_compare_prints_brackets_and_control_characters_of_the_input_as_text(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(STORY.replace("stay closed", "stay [/] closed [bold]now") + "\nA \x1b[31m note.", "utf-8")
+    b.write_text(STORY.replace("stay closed", "stay [/] closed [bold]now"), "utf-8")
+    result = run("compare", str(a), str(b))
+    assert result.exit_code == 0, result.output
+    assert "[/]" in result.stdout and "\x1b" not in result.stdout
+    assert "source: A (a)" in result.stdout
 
 
 def test_compare_by_ids_in_the_store_and_usage_errors(tmp_path: Path) -> None:

@@ -169,6 +169,25 @@ def test_undated_texts_are_decided_by_containment_and_say_so() -> None:
     assert [(e.source, e.copy) for e in reuse_edges(comparisons)] == [("longer", "shorter")]
 
 
+def test_compare_of_two_texts_no_rule_orders_takes_the_first_named_for_the_source() -> None:
+    first, second = art("first", S, None, None), art("second", S, None, None)
+    c = compare(first, second, AGENCIES, LexicalRelations())
+    assert (c.order.source, c.order.rule) == ("first", "given")
+    assert c.b_from_a == "wholly_derived" and c.a_from_b == "non_derived"
+    # Within a story nobody named the texts in order: the pair stays unordered, derived neither way.
+    in_story = story(first, second)[0]
+    assert in_story.order.source is None and {in_story.a_from_b, in_story.b_from_a} == {"non_derived"}
+
+
+def test_copies_of_one_wire_by_known_outlets_stay_siblings_in_compare() -> None:
+    lines = ["PORTVALE (Meridian Wire) - " + S[0], *S[1:]]
+    echo, lamp = art("echo", lines, None, "Portvale Echo"), art("lamp", lines, None, "Northern Lamp")
+    c = compare(echo, lamp, AGENCIES, LexicalRelations())
+    assert c.order.rule == "siblings" and {c.a_from_b, c.b_from_a} == {"non_derived"}
+    unknown = compare(art("x", lines, None, None), art("y", lines, None, None), AGENCIES, LexicalRelations())
+    assert (unknown.order.source, unknown.order.rule) == ("x", "given")
+
+
 @pytest.fixture
 def newsroom() -> tuple[list[Article], list[Comparison], list[PassageSource]]:
     articles = [

@@ -25,6 +25,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
@@ -49,7 +50,7 @@ from storytrace.pipeline import (
 )
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.published import check as date_problem
-from storytrace.report.documents import comparison_json
+from storytrace.report.documents import comparison_json, order_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.store import Store
@@ -383,8 +384,8 @@ def print_story_table(result: Analysis, console: Console | None = None) -> None:
     for outline in shown:
         s = json.loads(outline.text.summary)  # kept beside the story: the story itself is not parsed
         table.add_row(
-            outline.id, str(s["articles"]), ", ".join(s["outlets"]), str(s["passages"]),
-            ", ".join(s["roots"]), s["title"][:70],
+            _plain(outline.id), str(s["articles"]), _plain(", ".join(s["outlets"])), str(s["passages"]),
+            _plain(", ".join(s["roots"])), _plain(s["title"][:70]),
         )  # fmt: skip
     (console or out).print(table)
 
@@ -461,16 +462,36 @@ def _one_article(ref: str, db: Path | None, published: str | None, problems: lis
     return found
 
 
+def _plain(text: str, lines: bool = False) -> Text:
+    """A table cell of input text, shown as it is: brackets are not rich markup, control characters escaped.
+
+    ``one_line`` escapes them; with ``lines``, line breaks are kept.
+    """
+    if lines:
+        return Text("\n".join(one_line(line) for line in text.split("\n")))
+    return Text(one_line(text))
+
+
+def order_line(c: Comparison) -> str:
+    """Which of the two compared articles is the source, and why (``trace.precedence``)."""
+    found = order_json(c)
+    named = {"a": f"A ({c.a.id})", "b": f"B ({c.b.id})"}.get(found["source"] or "", "neither")
+    return f"{named}: {found['why']}"
+
+
 def _print_comparison(c: Comparison) -> None:
     head = Table.grid(padding=(0, 2))
-    head.add_row("A", f"{c.a.id}  {c.a.source or ''}  {c.a.title or ''}", f"credited: {', '.join(c.a_clean.credited)}")
-    head.add_row("B", f"{c.b.id}  {c.b.source or ''}  {c.b.title or ''}", f"credited: {', '.join(c.b_clean.credited)}")
+    for side, art, clean in (("A", c.a, c.a_clean), ("B", c.b, c.b_clean)):
+        head.add_row(side, _plain(f"{art.id}  {art.source or ''}  {art.title or ''}"),
+                     _plain(f"credited: {', '.join(clean.credited)}"))  # fmt: skip
     out.print(head)
     verdict = "same story" if c.same_story else "different stories"
     out.print(
         f"{verdict} (score {c.story_score:.2f}) · A covered by B {c.a_covered_by_b:.0%} · "
-        f"B covered by A {c.b_covered_by_a:.0%} · B from A: {c.b_from_a} · A from B: {c.a_from_b}"
+        f"B covered by A {c.b_covered_by_a:.0%} · B from A: {c.b_from_a} · A from B: {c.a_from_b}",
+        markup=False,
     )
+    out.print(f"source: {order_line(c)}", markup=False)
     table = Table(show_lines=True)
     table.add_column("relation")
     table.add_column("score", justify="right")
@@ -480,14 +501,14 @@ def _print_comparison(c: Comparison) -> None:
         style = RELATION_STYLES.get(al.relation, "")
         table.add_row(
             f"[{style}]{al.relation}[/]", f"{al.score:.2f}",
-            c.a.text[al.a_span[0]:al.a_span[1]], c.b.text[al.b_span[0]:al.b_span[1]],
+            _plain(c.a.text[al.a_span[0]:al.a_span[1]], True), _plain(c.b.text[al.b_span[0]:al.b_span[1]], True),
         )  # fmt: skip
     out.print(table)
     for label, spans, text in (("only in A", c.only_in_a, c.a.text), ("only in B", c.only_in_b, c.b.text)):
         if spans:
             out.print(f"[bold]{label}[/]")
             for s, e in spans:
-                out.print(f"  · {text[s:e]}", markup=False)
+                out.print(f"  · {one_line(text[s:e])}", markup=False)
 
 
 @app.command()

@@ -161,7 +161,7 @@ class Order:
     """
 
     source: str | None
-    rule: str  # siblings | wire | earlier | credited | agency | containment | material | unknown
+    rule: str  # siblings | wire | earlier | credited | agency | containment | material | unknown | given
     detail: str = ""  # the agency, or "same date" / "no dates"
 
 
@@ -280,4 +280,3 @@ class Provenance:
     roots: tuple[str, ...] = ()  # articles that copy from no other article of the story
     passages: tuple[PassageSource, ...] = ()
     outlets: tuple[OutletShare, ...] = ()
-

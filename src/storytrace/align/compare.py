@@ -44,7 +44,7 @@ from storytrace.semantic.embed import model_kind
 from storytrace.semantic.static import STATIC_COSINE_FLOOR
 from storytrace.text.segment import sentences
 from storytrace.text.tokens import alnum_mask
-from storytrace.trace.precedence import order, witness
+from storytrace.trace.precedence import as_given, order, witness
 
 # Derivation from coverage, as METER labels it (Gaizauskas et al. 2001): an
 # article wholly derived from a source is mostly covered by reused passages; a
@@ -123,7 +123,8 @@ def compare(
         space = sentence_space([pa, pb], embedder)
         rows_a = list(range(len(pa.sentences)))
         rows_b = list(range(len(pa.sentences), len(pa.sentences) + len(pb.sentences)))
-        return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer(model_kind(embedder)))
+        return compare_prepared(pa, pb, space, rows_a, rows_b, scorer or default_scorer(model_kind(embedder)),
+                                named_in_order=True)  # fmt: skip
 
     if problems is None:
         return compared()
@@ -160,6 +161,7 @@ def compare_prepared(
     doc_cosine: float | None = None,
     memo: DerivationMemo | None = None,
     alignments: Sequence[Alignment] | None = None,
+    named_in_order: bool = False,
 ) -> Comparison:
     """Compare two prepared articles whose sentences are ``rows_a``/``rows_b`` of ``space``.
 
@@ -167,6 +169,8 @@ def compare_prepared(
     ``doc_cosine`` the two articles' summed-vector cosine, when the caller computed it for a whole story;
     ``memo`` the derivation model's answers kept from earlier runs; ``alignments`` the two articles'
     passages when the caller aligned them already (``match.align_planned``, a story's pairs at once).
+    ``named_in_order``: a person named ``pa`` first (``compare A B``); where no rule orders the two,
+    ``pa`` is taken for the source (``precedence.as_given``).
     """
     if alignments is None:
         alignments = align_sentences(space, rows_a, rows_b, pa.sentences, pb.sentences, scorer, candidates)
@@ -177,6 +181,9 @@ def compare_prepared(
     shares_text = any(al.relation != "related" for al in alignments)
     first = order(witness(pa.article, pa.clean), witness(pb.article, pb.clean), a_ev.covered, b_ev.covered,
                   a_ev.own, b_ev.own)  # fmt: skip
+    if named_in_order:
+        known = all(p.article.source for p in (pa, pb))
+        first = as_given(first, pa.article.id, known)
     # One direction at most: only the text the order names as the source can have been copied from.
     b_from_a = derivation(pb, pa, b_ev, shares_text, memo) if first.source == pa.article.id else DERIVATIONS[-1]
     a_from_b = derivation(pa, pb, a_ev, shares_text, memo) if first.source == pb.article.id else DERIVATIONS[-1]

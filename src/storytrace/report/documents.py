@@ -82,6 +82,7 @@ def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -
         "alignments": [alignment_json(al, c.a, c.b) for al in c.alignments],
         "reuse": {"a_covered_by_b": c.a_covered_by_b, "b_covered_by_a": c.b_covered_by_a},
         "derivation": {"b_from_a": c.b_from_a, "a_from_b": c.a_from_b},
+        "order": order_json(c),
         "only_in_a": [c.a.text[s:e] for s, e in c.only_in_a],
         "only_in_b": [c.b.text[s:e] for s, e in c.only_in_b],
         "facts": facts,
@@ -89,6 +90,14 @@ def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -
     if problems:
         document["problems"] = [p.as_json() for p in problems]
     return document
+
+
+def order_json(c: Comparison) -> dict[str, Any]:
+    """Which of the two is the source (``trace.precedence``): ``"a"``, ``"b"`` or None, the rule and why."""
+    from storytrace.trace.provenance import edge_reason
+
+    side = {c.a.id: "a", c.b.id: "b"}.get(c.order.source or "")
+    return {"source": side, "rule": c.order.rule, "detail": c.order.detail, "why": edge_reason(c.order)}
 
 
 def _no_pair_facts() -> dict[str, Any]:

@@ -20,7 +20,10 @@
 7. **material**: the source holds more content of its own that the other
    lacks (by ``MATERIAL_MARGIN`` characters): a copy adds less than it takes;
 8. otherwise **unknown**: the same text, no way to tell which came first; never
-   decided by id.
+   decided by id. ``as_given`` turns an unknown order into the order a person
+   named the two texts in (``compare A B``: A, as ``diff old new``), rule
+   ``given``, as it does siblings whose outlets are unknown; a story's graph
+   never does (nobody named its articles in order).
 
 Not here: what is shared (``align``), the graph built on these orders
 (``trace.provenance``).
@@ -119,6 +122,21 @@ def order(
     if abs(x_own - y_own) >= MATERIAL_MARGIN:
         return Order(x.id if x_own > y_own else y.id, "material", context)
     return Order(None, "unknown", context)
+
+
+def as_given(found: Order, first: str, outlets_known: bool) -> Order:
+    """``found``, or where no rule orders the pair, ``first`` (the text a person named first) as the source.
+
+    Two texts that both credit a wire are siblings only if their outlets are
+    known: without a source or kind, either may be the wire's own item
+    (a Reuters story carries "(Reuters)" in its dateline as its copies do).
+    """
+    if found.rule == "unknown":
+        return Order(first, "given", f"{found.detail}; the first text named is taken for the source".lstrip("; "))
+    if found.rule == "siblings" and not outlets_known:
+        detail = f"both credit {found.detail}, outlets unknown; the first text named is taken for the source"
+        return Order(first, "given", detail)
+    return found
 
 
 def _named(agency: str, w: Witness) -> str:

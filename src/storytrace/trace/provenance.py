@@ -156,6 +156,8 @@ def edge_reason(o: Order) -> str:
         "agency": "agency copy is the source",
         "containment": "the copy is contained in the source",
         "material": "the source holds more of its own; the copy adds less than it takes",
+        "given": f"no rule orders them ({o.detail})",
+        "siblings": f"copies of one wire ({o.detail}): neither is the other's source",
     }.get(o.rule, f"same source, order unknown ({o.detail})")
 
 
