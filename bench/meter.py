@@ -85,14 +85,22 @@ from storytrace.align.compare import (
     coverage,
     prepare,
 )
-from storytrace.align.derivation import ALIGNER_FEATURES, ALL_FEATURES, TEXT_FEATURES, aligner_features, text_features
-from storytrace.model import DERIVATIONS, RELATIONS, REUSE_RELATIONS, Article, Span
+from storytrace.align.derivation import (
+    ALIGNER_FEATURES,
+    ALL_FEATURES,
+    EVIDENCE_FEATURES,
+    EVIDENCE_SET,
+    TEXT_FEATURES,
+    aligner_features,
+    text_features,
+)
+from storytrace.model import DERIVATIONS, RELATIONS, REUSE_RELATIONS, Article, CopyEvidence, Span
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "storytrace"
 CACHE = ROOT / "bench" / "out" / "meter_features.pkl"
 AGGREGATIONS = ("concat", "best", "max")
-FEATURE_SETS: dict[str, tuple[str, ...]] = {"text": TEXT_FEATURES, "all": ALL_FEATURES}
+FEATURE_SETS: dict[str, tuple[str, ...]] = {"text": TEXT_FEATURES, "evidence": EVIDENCE_SET, "all": ALL_FEATURES}
 NON = DERIVATIONS.index("non_derived")
 SHIPPED_MODEL = "logreg C=0.1"  # as bench/train_derivation.py ships it
 LOWER_IS_MORE = frozenset({"sentences_untiled"})  # features where the most derived PA text has the least
@@ -121,19 +129,25 @@ def aligner_task(task: tuple[MeterArticle, list[Article]]) -> Features:
     pairs: list[dict[str, float]] = []
     pooled: dict[str, list[Span]] = {r: [] for r in RELATIONS}
     prepared_b: Prepared | None = None
+    evidence: list[CopyEvidence] = []
     for source in sources:
         c = compare(source, item.article)
+        evidence.append(c.b_evidence)
         prepared_b = Prepared(c.b, c.b_clean, ())
         spans: dict[str, list[Span]] = {r: [] for r in RELATIONS}
         for al in c.alignments:
             spans.setdefault(al.relation, []).append(al.b_span)
             pooled.setdefault(al.relation, []).append(al.b_span)
         by_relation = {r: coverage(prepared_b, s) for r, s in spans.items()}
-        pairs.append(aligner_features(c.b_covered_by_a, by_relation))
+        pairs.append(aligner_features(c.b_covered_by_a, by_relation, c.b_evidence))
     if prepared_b is None:
         return Features(aligner_features(0.0, {}), ())
     reuse = coverage(prepared_b, [s for r in REUSE_RELATIONS for s in pooled.get(r, [])])
-    return Features(aligner_features(reuse, {r: coverage(prepared_b, s) for r, s in pooled.items()}), tuple(pairs))
+    pooled_features = aligner_features(reuse, {r: coverage(prepared_b, s) for r, s in pooled.items()})
+    # The sources taken together: each evidence feature at its most (a copy's best source shows it).
+    for name in EVIDENCE_FEATURES[1:]:
+        pooled_features[name] = max(p[name] for p in pairs)
+    return Features(pooled_features, tuple(pairs))
 
 
 # ---------------------------------------------------------------- cache

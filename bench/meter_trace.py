@@ -7,11 +7,19 @@ path; the relation scorer is ``default_scorer()``, or the lexical rules with
 ``--lexical``), then traced with ``trace.provenance.passage_sources``. The
 story is given: this measures tracing, not grouping.
 
+The headline is the provenance graph's (``trace.provenance.reuse_edges``): a
+derived article is traced when an edge comes to it from a PA text of its
+story, a non-derived one is untraced when no edge comes to it at all (issue
+27 targets: >= 0.92 and >= 0.85). Edges follow the derivation labels, so this
+scores the derivation decision where the graph uses it. The same is printed
+keeping only edges whose confidence (the derivation model's calibrated
+probability) is at least t, the trade-off a reader filtering by confidence gets.
+
 Per newspaper article, its *PA share* is the share of its content characters
 (cleaned content, letters and digits) inside passages whose traced source is a
-PA text of its story. Two rules say whether an article is traced to PA:
+PA text of its story. Two rules say whether an article's passages trace to PA:
 
-- headline, ``share``: PA share >= ``compare.PARTIALLY_DERIVED_MIN_COVERAGE``
+- ``share``: PA share >= ``compare.PARTIALLY_DERIVED_MIN_COVERAGE``
   (0.08), the library's own floor for "partially derived": less reused text
   than that does not make an article derived from its source, whoever it is;
 - ``any``: at least one of its reuse passages is traced to a PA text (every
@@ -56,7 +64,7 @@ from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import compare_story  # noqa: E402
-from storytrace.trace.provenance import passage_sources  # noqa: E402
+from storytrace.trace.provenance import passage_sources, reuse_edges  # noqa: E402
 
 LABELS = ("wholly_derived", "partially_derived", "non_derived")
 MIN_SHARE = PARTIALLY_DERIVED_MIN_COVERAGE
@@ -74,6 +82,9 @@ class Traced:
     reuse_passages: int  # passages of the article that have a source (original ones not counted)
     aligned_pa: float  # share of the article's content in reuse alignments with the story's PA texts
     derived_pa: bool  # compare's derivation of the article from some PA text is not non_derived
+    edge_pa: bool  # the provenance graph has an edge from a PA text of the story to the article
+    edge_any: bool  # the graph has an edge from any article to it
+    confidence_pa: float  # the highest confidence of the derivation model on a PA text -> article pair (0: none)
 
 
 @dataclass(frozen=True)
@@ -105,8 +116,14 @@ def trace_story(task: StoryTask) -> tuple[list[Traced], float]:
     comparisons = compare_story(members, _scorer(task.lexical))
     t0 = time.perf_counter()
     passages = passage_sources(comparisons)
+    edges = reuse_edges(comparisons)
     seconds = time.perf_counter() - t0
     pa_ids = {a.id for a in task.pa}
+    confidence: dict[str, float] = {}
+    for c in comparisons:
+        if c.order.source in pa_ids and c.confidence is not None:
+            copy = c.b.id if c.order.source == c.a.id else c.a.id
+            confidence[copy] = max(confidence.get(copy, 0.0), c.confidence)
     direct: dict[str, list[tuple[int, int]]] = {}  # article -> spans in reuse alignments with a PA text
     derived: dict[str, bool] = {}
     for c in comparisons:
@@ -141,6 +158,9 @@ def trace_story(task: StoryTask) -> tuple[list[Traced], float]:
                 len(mine),
                 float((content & aligned).sum()) / total,
                 derived.get(art.id, False),
+                any(e.copy == art.id and e.source in pa_ids for e in edges),
+                any(e.copy == art.id for e in edges),
+                confidence.get(art.id, 0.0),
             )
         )
     return out, seconds
@@ -178,10 +198,30 @@ def share(flags: Sequence[bool]) -> str:
     return f"{sum(flags) / len(flags):.3f} ({sum(flags)}/{len(flags)})" if flags else "n/a"
 
 
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def report_edges(results: Sequence[Traced]) -> None:
+    """The provenance graph's answer: an edge from a PA text to the article, or none; and by edge confidence."""
+    derived = [r for r in results if r.label != "non_derived"]
+    non = [r for r in results if r.label == "non_derived"]
+    print("graph (traced = an edge from a PA text of its story; untraced = no edge from any article):")
+    print(f"  derived traced to PA          {share([r.edge_pa for r in derived])}   target >= 0.92")
+    print(f"  non-derived traced to nothing {share([not r.edge_any for r in non])}   target >= 0.85")
+    print(f"  non-derived with no PA edge   {share([not r.edge_pa for r in non])}")
+    print("the same, keeping only edges whose confidence is at least t (a reader's filter):")
+    print("     t   derived traced   non-derived untraced")
+    for t in THRESHOLDS:
+        kept_d = [r.edge_pa and r.confidence_pa >= t for r in derived]
+        kept_n = [not (r.edge_pa and r.confidence_pa >= t) for r in non]
+        print(f"  {t:>4}   {sum(kept_d) / len(kept_d):>14.3f}   {sum(kept_n) / len(kept_n):>20.3f}")
+
+
 def report(results: Sequence[Traced]) -> None:
     derived = [r for r in results if r.label != "non_derived"]
     non = [r for r in results if r.label == "non_derived"]
-    print(f"\nheadline (traced = PA share >= {MIN_SHARE}):")
+    report_edges(results)
+    print(f"\npassages (traced = PA share >= {MIN_SHARE}):")
     print(f"  derived traced to PA          {share([r.pa_share >= MIN_SHARE for r in derived])}   target >= 0.95")
     print(f"  non-derived traced to nothing {share([r.pa_share < MIN_SHARE for r in non])}   target >= 0.85")
     print("every passage counted (traced = >= 1 passage traced to PA):")

@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import sklearn
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 
 from _data import DEFAULT_DATA, METER_NEWSPAPERS, METER_PA, missing
@@ -125,6 +127,42 @@ def head(model: Any, classes: Sequence[str], x: np.ndarray) -> dict[str, Any]:
 # ---------------------------------------------------------------- main
 
 
+def calibration(
+    x: np.ndarray, derived: np.ndarray, split: list[tuple[np.ndarray, np.ndarray]], make: Any, seed: int
+) -> dict[str, Any]:
+    """A Platt fit of the binary model's out-of-fold scores to METER's derived labels, and how well it holds.
+
+    Each article's score comes from the model fitted on the other folds (grouped by story); the
+    logistic map from score to probability is fitted unweighted (METER's own share of derived
+    articles). Brier score, expected calibration error (10 equal-width bins) and the reliability
+    table are of the out-of-fold probabilities.
+    """
+    scores = np.zeros(len(derived))
+    for train, test in split:
+        scores[test] = fit(make(seed), x[train], derived[train]).decision_function(x[test])
+    platt = LogisticRegression(C=1e6, max_iter=1000).fit(scores.reshape(-1, 1), derived)
+    prob = platt.predict_proba(scores.reshape(-1, 1))[:, 1]
+    bins = np.minimum((prob * 10).astype(int), 9)
+    table = []
+    ece = 0.0
+    for b in range(10):
+        inside = bins == b
+        if inside.any():
+            table.append({"bin": f"{b / 10:.1f}-{(b + 1) / 10:.1f}", "n": int(inside.sum()),
+                          "mean_confidence": round(float(prob[inside].mean()), 3),
+                          "derived_share": round(float(derived[inside].mean()), 3)})  # fmt: skip
+            ece += inside.mean() * abs(prob[inside].mean() - derived[inside].mean())
+    return {
+        "method": "Platt (logistic) fit of the binary model's out-of-fold scores, unweighted",
+        "slope": float(platt.coef_[0][0]),
+        "intercept": float(platt.intercept_[0]),
+        "oof_auc": round(float(roc_auc_score(derived, scores)), 4),
+        "oof_brier": round(float(np.mean((prob - derived) ** 2)), 4),
+        "oof_ece": round(float(ece), 4),
+        "reliability": table,
+    }
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -171,6 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = cross_validate(x, gold, split, MODELS[args.model], args.seed).summary()
     base = {name: s.summary() for name, s in baselines(dataset, args.aggregation, split).items()}
 
+    calibrated = calibration(x, derived, split, MODELS[args.model], args.seed)
     three_way = fit(MODELS[args.model](args.seed), x, gold)
     binary = fit(MODELS[args.model](args.seed), x, derived)
     document = {
@@ -188,6 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scores": scores,
             "baseline": base,
         },
+        "calibration": calibrated,
         "three_way": head(three_way, [DERIVATIONS[int(c)] for c in three_way.classes_], x),
         "binary": head(binary, [BINARY_CLASSES[int(c)] for c in binary.classes_], x),
     }
@@ -200,6 +240,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     agree = float(np.mean(ours == theirs)), float(np.mean(ours_bin == binary.predict(x).astype(bool)))
     if min(agree) < 1.0:
         raise SystemExit(f"the JSON model disagrees with scikit-learn: agreement {agree}")
+    raw = binary.decision_function(x)
+    theirs_p = 1 / (1 + np.exp(-(calibrated["slope"] * raw + calibrated["intercept"])))
+    ours_p = np.array([loaded.confidence(r) for r in rows], dtype=float)
+    if not np.allclose(ours_p, theirs_p, atol=1e-6):
+        raise SystemExit("the JSON model's confidence disagrees with the calibrated scikit-learn scores")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
@@ -213,6 +258,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for name, b in base.items():
         print(f"{name} on the same folds: 3-way macro-F1 {b['macro_f1']['mean']:.3f}")
+    print(
+        f"edge confidence (Platt on out-of-fold binary scores): AUC {calibrated['oof_auc']:.3f}, "
+        f"Brier {calibrated['oof_brier']:.3f}, expected calibration error {calibrated['oof_ece']:.3f}"
+    )
+    print("  bin        n  mean confidence  derived share")
+    for b in calibrated["reliability"]:
+        print(f"  {b['bin']}  {b['n']:>4}  {b['mean_confidence']:>15.3f}  {b['derived_share']:>13.3f}")
     print(f"training-set agreement of the JSON model with scikit-learn: {agree[0]:.3f} / {agree[1]:.3f}")
     print(f"wall {time.perf_counter() - started:.0f} s")
     return 0

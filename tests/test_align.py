@@ -61,9 +61,14 @@ def test_self_alignment_is_one_verbatim_passage_covering_everything() -> None:
     c = compare(Article("a", WIRE), Article("b", WIRE))
     assert [al.relation for al in c.alignments] == ["verbatim"]
     assert c.a_covered_by_b == c.b_covered_by_a == 1.0
-    # two undated copies of one wire (both datelines credit it): siblings, neither derived from the other
-    assert (c.order.source, c.order.rule) == (None, "siblings")
-    assert c.b_from_a == c.a_from_b == "non_derived"
+    # Both datelines credit the wire and neither outlet is known: either may be the wire's own item, so
+    # compare takes the text named first for the source.
+    assert (c.order.source, c.order.rule) == ("a", "given")
+    assert c.b_from_a == "wholly_derived" and c.a_from_b == "non_derived"
+    # Two outlets' undated copies of one wire: siblings, neither derived from the other.
+    known = compare(Article("a", WIRE, source="Portvale Echo"), Article("b", WIRE, source="Northern Lamp"))
+    assert (known.order.source, known.order.rule) == (None, "siblings")
+    assert known.b_from_a == known.a_from_b == "non_derived"
     dated = compare(
         Article("a", WIRE, published="2026-03-02"), Article("b", WIRE, source="Meridian Wire", kind="agency")
     )

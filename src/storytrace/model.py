@@ -148,6 +148,7 @@ class CopyEvidence:
     longest: int  # characters of the longest reused passage outside quotation marks
     passages: int  # reused passages
     own: int  # content characters the other article does not share
+    content: int = 0  # content characters (letters and digits) in all
 
 
 NO_EVIDENCE = CopyEvidence(0.0, 0.0, 0, 0, 0)
@@ -188,6 +189,8 @@ class Comparison:
     a_evidence: CopyEvidence = NO_EVIDENCE
     b_evidence: CopyEvidence = NO_EVIDENCE
     order: Order = UNORDERED  # which of the two is the source of what they share: derivation follows it
+    # the derivation model's calibrated probability that the copy the order names derives from its source
+    confidence: float | None = None
 
 
 @dataclass

@@ -185,8 +185,12 @@ def compare_prepared(
         known = all(p.article.source for p in (pa, pb))
         first = as_given(first, pa.article.id, known)
     # One direction at most: only the text the order names as the source can have been copied from.
-    b_from_a = derivation(pb, pa, b_ev, shares_text, memo) if first.source == pa.article.id else DERIVATIONS[-1]
-    a_from_b = derivation(pa, pb, a_ev, shares_text, memo) if first.source == pb.article.id else DERIVATIONS[-1]
+    b_from_a = a_from_b = DERIVATIONS[-1]
+    confidence: float | None = None
+    if first.source == pa.article.id:
+        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo)
+    elif first.source == pb.article.id:
+        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo)
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -204,6 +208,7 @@ def compare_prepared(
         a_evidence=a_ev,
         b_evidence=b_ev,
         order=first,
+        confidence=None if confidence is None else round(confidence, 3),
     )
 
 
@@ -246,8 +251,12 @@ def derivation(
     evidence: CopyEvidence,
     shares_text: bool = True,
     memo: DerivationMemo | None = None,
-) -> str:
+) -> tuple[str, float | None]:
     """METER-style derivation of ``copy`` from ``source``, the source being known (``trace.precedence.order``).
+
+    Returns the label and the model's calibrated probability that ``copy``
+    derives from ``source`` at all (``DerivationModel.confidence``; None when
+    the two share no statement and the model is not asked).
 
     ``evidence`` is the copy's side of the comparison. A copied passage of
     ``ABSOLUTE_REUSE_CHARS`` characters or more outside quotation marks (two
@@ -265,11 +274,12 @@ def derivation(
     by_coverage = derivation_by_coverage(evidence.covered)
     if by_coverage == DERIVATIONS[-1] and evidence.longest >= ABSOLUTE_REUSE_CHARS:
         by_coverage = DERIVATIONS[1]
-    if not shares_text or by_coverage == DERIVATIONS[0]:
-        return by_coverage  # nothing shared to show the model; or already the most derived the model could say
+    if not shares_text:
+        return by_coverage, None  # nothing shared to show the model
     copy_text, source_text = content_text(copy), content_text(source)
-    by_model = model_derivation(copy_text, source_text) if memo is None else memo.answer(copy_text, source_text)
-    return min(by_model, by_coverage, key=DERIVATIONS.index)
+    asked = model_derivation if memo is None else memo.answer
+    by_model, confidence = asked(copy_text, source_text)
+    return min(by_model, by_coverage, key=DERIVATIONS.index), confidence
 
 
 def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> CopyEvidence:
@@ -281,7 +291,7 @@ def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], s
     visible = visible_content(text, prepared.clean.content)
     total = int(visible.sum())
     if not passages or not total:
-        return CopyEvidence(0.0, 0.0, 0, len(passages), total)
+        return CopyEvidence(0.0, 0.0, 0, len(passages), total, total)
     outside = ~quoted_mask(text)
     covered = np.zeros(len(text), dtype=bool)
     longest = 0
@@ -295,7 +305,7 @@ def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], s
     narrative_total = int((visible & outside).sum())
     reused = int((visible & covered).sum())
     narrative = int((visible & covered & outside).sum()) / narrative_total if narrative_total else 0.0
-    return CopyEvidence(reused / total, round(narrative, 3), longest, len(passages), total - reused)
+    return CopyEvidence(reused / total, round(narrative, 3), longest, len(passages), total - reused, total)
 
 
 @lru_cache(maxsize=256)
@@ -308,9 +318,14 @@ def quoted_mask(text: str) -> np.ndarray:
     return mask
 
 
-def model_derivation(copy_text: str, source_text: str) -> str:
-    """The trained METER classifier's derivation of ``copy_text`` from ``source_text`` (cleaned contents)."""
-    return load_derivation_model().predict(text_features(copy_text, [source_text]))
+def model_derivation(copy_text: str, source_text: str) -> tuple[str, float | None]:
+    """The trained METER classifier's derivation of ``copy_text`` from ``source_text`` (cleaned contents).
+
+    With the calibrated probability that it derives at all (``DerivationModel.confidence``).
+    """
+    model = load_derivation_model()
+    features = text_features(copy_text, [source_text])
+    return model.predict(features), model.confidence(features)
 
 
 def text_digest(text: str) -> bytes:
@@ -335,13 +350,18 @@ class DerivationMemo:
         """The key of an answer, from the ``text_digest`` of the copy's and the source's cleaned texts."""
         return hashlib.blake2b(self.salt.encode("utf-8") + copy_digest + source_digest, digest_size=16).hexdigest()
 
-    def answer(self, copy_text: str, source_text: str) -> str:
-        """``model_derivation`` of the two texts, asked only if no answer is known."""
+    def answer(self, copy_text: str, source_text: str) -> tuple[str, float | None]:
+        """``model_derivation`` of the two texts, asked only if no answer is known.
+
+        An answer is kept as its label and confidence in one string ("partially_derived 0.8312").
+        """
         key = self.key(text_digest(copy_text), text_digest(source_text))
         found = self.known.get(key) or self.new.get(key)
         if found is None:
-            found = self.new[key] = model_derivation(copy_text, source_text)
-        return found
+            label, confidence = model_derivation(copy_text, source_text)
+            found = self.new[key] = label if confidence is None else f"{label} {confidence:.4f}"
+        label, _, confidence_text = found.partition(" ")
+        return label, float(confidence_text) if confidence_text else None
 
 
 def derivation_by_coverage(covered: float) -> str:

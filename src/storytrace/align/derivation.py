@@ -33,7 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from storytrace.model import DERIVATIONS, RELATIONS, Span
+from storytrace.model import DERIVATIONS, NO_EVIDENCE, RELATIONS, CopyEvidence, Span
 from storytrace.text.segment import sentences
 from storytrace.text.tokens import normal_words
 
@@ -72,8 +72,17 @@ TEXT_FEATURES: tuple[str, ...] = (
     "length_ratio",
     "copy_words",
 )
-ALIGNER_FEATURES: tuple[str, ...] = ("reuse_coverage", *(f"coverage_{r}" for r in RELATIONS))
+# The copy's side of a comparison (``model.CopyEvidence``): what the aligner's passages show of copying.
+EVIDENCE_FEATURES: tuple[str, ...] = (
+    "reuse_coverage",
+    "reuse_narrative",
+    "reuse_longest_share",
+    "reuse_longest_log",
+    "reuse_passages_log",
+)
+ALIGNER_FEATURES: tuple[str, ...] = (*EVIDENCE_FEATURES, *(f"coverage_{r}" for r in RELATIONS))
 ALL_FEATURES: tuple[str, ...] = TEXT_FEATURES + ALIGNER_FEATURES
+EVIDENCE_SET: tuple[str, ...] = TEXT_FEATURES + EVIDENCE_FEATURES  # what a live comparison can give the model
 
 # Between two source texts in one token list, so that no n-gram or tile crosses them.
 _SEPARATOR = "\x00"
@@ -103,9 +112,31 @@ def derivation_features(
     return out
 
 
-def aligner_features(reuse_coverage: float, relation_coverage: Mapping[str, float]) -> dict[str, float]:
-    """The aligner coverages under their feature names (``reuse_coverage``, ``coverage_<relation>``)."""
-    out = {"reuse_coverage": float(reuse_coverage)}
+def evidence_features(evidence: CopyEvidence) -> dict[str, float]:
+    """The copy's evidence of copying under its feature names (``EVIDENCE_FEATURES``).
+
+    ``reuse_narrative`` is the reused share of the copy's words outside
+    quotation marks (two reports quoting one speaker have not copied each
+    other); lengths enter as logarithms, shares of the copy's content as they are.
+    """
+    return {
+        "reuse_coverage": float(evidence.covered),
+        "reuse_narrative": float(evidence.narrative),
+        "reuse_longest_share": evidence.longest / evidence.content if evidence.content else 0.0,
+        "reuse_longest_log": math.log1p(evidence.longest),
+        "reuse_passages_log": math.log1p(evidence.passages),
+    }
+
+
+def aligner_features(
+    reuse_coverage: float, relation_coverage: Mapping[str, float], evidence: CopyEvidence | None = None
+) -> dict[str, float]:
+    """The aligner's features: ``evidence_features`` and the coverage of each relation (``coverage_<relation>``).
+
+    Without ``evidence``, the evidence features other than ``reuse_coverage`` are 0.
+    """
+    out = evidence_features(evidence if evidence is not None else NO_EVIDENCE)
+    out["reuse_coverage"] = float(reuse_coverage)
     for relation in RELATIONS:
         out[f"coverage_{relation}"] = float(relation_coverage.get(relation, 0.0))
     return out
@@ -549,6 +580,25 @@ class DerivationModel:
     def predict(self, features: Mapping[str, float]) -> str:
         """``wholly_derived``, ``partially_derived`` or ``non_derived``."""
         return self.three_way.predict(self.vector(features))
+
+    def confidence(self, features: Mapping[str, float]) -> float | None:
+        """The calibrated probability that the copy derives from the source at all (None: the file has none).
+
+        The binary model's score, mapped to a probability by the logistic
+        (Platt) fit of ``calibration`` on out-of-fold scores of the training
+        corpus (bench/train_derivation.py), so that of the pairs given 0.8
+        about four in five were derived there.
+        """
+        calibration = self.meta.get("calibration")
+        if self.binary is None or not calibration:
+            return None
+        scores = self.binary.scores(self.vector(features))
+        if len(scores) == 1:
+            score = scores[0] if self.binary.classes[1] == "derived" else -scores[0]
+        else:
+            score = scores[self.binary.classes.index("derived")] - scores[self.binary.classes.index("non_derived")]
+        z = float(calibration["slope"]) * score + float(calibration["intercept"])
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def derived(self, features: Mapping[str, float]) -> bool:
         """Whether the copy is wholly or partially derived from the source."""

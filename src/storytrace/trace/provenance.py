@@ -183,7 +183,7 @@ def reuse_edges(comparisons: Sequence[Comparison]) -> list[ProvenanceEdge]:
                 c.order.rule, c.order.detail, evidence.passages, evidence.longest, evidence.narrative,
                 source.published, copy.published, cleaned.credited,
             )  # fmt: skip
-            edges.append(ProvenanceEdge(source.id, copy.id, round(share, 3), why, None, proof))
+            edges.append(ProvenanceEdge(source.id, copy.id, round(share, 3), why, c.confidence, proof))
     return reduce_edges(edges)
 
 
