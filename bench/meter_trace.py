@@ -64,7 +64,7 @@ from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import compare_story  # noqa: E402
-from storytrace.trace.provenance import passage_sources, reuse_edges  # noqa: E402
+from storytrace.trace.provenance import passage_sources, reuse_edges, supported_edges  # noqa: E402
 
 LABELS = ("wholly_derived", "partially_derived", "non_derived")
 MIN_SHARE = PARTIALLY_DERIVED_MIN_COVERAGE
@@ -116,7 +116,7 @@ def trace_story(task: StoryTask) -> tuple[list[Traced], float]:
     comparisons = compare_story(members, _scorer(task.lexical))
     t0 = time.perf_counter()
     passages = passage_sources(comparisons)
-    edges = reuse_edges(comparisons)
+    edges = supported_edges(reuse_edges(comparisons), passages)  # as story_provenance has them
     seconds = time.perf_counter() - t0
     pa_ids = {a.id for a in task.pa}
     confidence: dict[str, float] = {}

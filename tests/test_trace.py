@@ -10,7 +10,7 @@ import pytest
 from storytrace.align.compare import compare, prepare
 from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
-from storytrace.model import REUSE_RELATIONS, Article, Comparison
+from storytrace.model import REUSE_RELATIONS, Article, Comparison, ProvenanceEdge
 from storytrace.pipeline import compare_story
 from storytrace.report.documents import provenance_json
 from storytrace.trace.provenance import (
@@ -21,6 +21,7 @@ from storytrace.trace.provenance import (
     reuse_edges,
     roots,
     story_provenance,
+    supported_edges,
 )
 
 AGENCIES = agencies_with(["Meridian Wire"])
@@ -186,6 +187,20 @@ def test_copies_of_one_wire_by_known_outlets_stay_siblings_in_compare() -> None:
     assert c.order.rule == "siblings" and {c.a_from_b, c.b_from_a} == {"non_derived"}
     unknown = compare(art("x", lines, None, None), art("y", lines, None, None), AGENCIES, LexicalRelations())
     assert (unknown.order.source, unknown.order.rule) == ("x", "given")
+
+
+def test_an_edge_stands_only_where_the_copys_passages_trace_to_its_source() -> None:
+    def edge(source: str, copy: str) -> ProvenanceEdge:
+        return ProvenanceEdge(source, copy, 0.5, "", 0.9)
+
+    def passage(article: str, source: str | None) -> PassageSource:
+        return PassageSource(article, (0, 10), source, None if source is None else (0, 10), "verbatim", "")
+
+    edges = [edge("wire", "paper-1"), edge("paper-1", "paper-2"), edge("wire", "paper-2"), edge("paper-2", "paper-3")]
+    # paper-2 shares with paper-1 only what both took from the wire; paper-3's copy shows no passage at all
+    passages = [passage("paper-1", "wire"), passage("paper-2", "wire"), passage("wire", None)]
+    kept = [(e.source, e.copy) for e in supported_edges(edges, passages)]
+    assert kept == [("wire", "paper-1"), ("wire", "paper-2"), ("paper-2", "paper-3")]
 
 
 @pytest.fixture

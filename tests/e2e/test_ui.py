@@ -134,6 +134,20 @@ def test_story_page_and_linked_passage(page: Any, artifacts: Path) -> None:
     shoot(page, artifacts, "story-linked", docs="ui-story.png")
 
 
+def test_story_page_shows_each_edge_with_its_evidence_and_confidence(page: Any, artifacts: Path) -> None:
+    open_bridge_story(page)
+    provenance = page.locator('[data-testid="provenance"]')
+    provenance.wait_for()
+    edges = page.locator('[data-testid="provenance-edge"]')
+    assert edges.count() >= 1
+    first = edges.first.inner_text()
+    assert "confidence" in first and "%" in first, first
+    assert "passage" in first, first  # the evidence line: shared passages, longest run, dates
+    assert page.locator('[data-testid="provenance-graph"]').count() == 1
+    provenance.scroll_into_view_if_needed()
+    shoot(page, artifacts, "story-provenance", docs="ui-provenance.png")
+
+
 def test_article_and_outlet_pages(server: Server) -> None:
     article = get_text(server, "/articles/s1-meridian-wire")
     assert "Saltmarsh Bridge" in article

@@ -200,7 +200,7 @@ def reduce_edges(edges: Sequence[ProvenanceEdge]) -> list[ProvenanceEdge]:
     for copy in dict.fromkeys(e.copy for e in edges):
         chosen: list[str] = []
         candidates = sorted(
-            (e for e in edges if e.copy == copy), key=lambda e: (-round(e.share or 0.0, 2), e.source in copies)
+            (e for e in edges if e.copy == copy), key=lambda e: (e.source in copies, -round(e.share or 0.0, 2))
         )
         for e in candidates:
             if any((src, e.source) in pairs for src in chosen):
@@ -208,6 +208,23 @@ def reduce_edges(edges: Sequence[ProvenanceEdge]) -> list[ProvenanceEdge]:
             chosen.append(e.source)
             kept.append(e)
     return kept
+
+
+def supported_edges(edges: Sequence[ProvenanceEdge], passages: Sequence[PassageSource]) -> list[ProvenanceEdge]:
+    """The edges whose copy's shared passages trace, at least in part, to their source.
+
+    Two copies of one source share what they took from it, and two reports of
+    one hearing share its quotations: when every passage a copy shares with
+    another article traces to a third (the wire, the earlier article that
+    holds it: ``passage_sources``), the other is not its source, whatever their
+    derivation says pair by pair. A copy none of whose passages has a source
+    (the model saw copying the aligner did not) keeps its edges.
+    """
+    traced: dict[str, set[str]] = {}
+    for p in passages:
+        if p.source is not None:
+            traced.setdefault(p.article, set()).add(p.source)
+    return [e for e in edges if e.copy not in traced or e.source in traced[e.copy]]
 
 
 def roots(article_ids: Sequence[str], edges: Sequence[ProvenanceEdge]) -> list[str]:
@@ -610,8 +627,8 @@ def story_provenance(comparisons: Sequence[Comparison], articles: Sequence[Artic
 
     Its nodes, edges, the wires credited but not in the corpus, roots, passages and outlets.
     """
-    edges = reuse_edges(comparisons)
     passages = passage_sources(comparisons)
+    edges = supported_edges(reuse_edges(comparisons), passages)
     story = _Story(comparisons, articles)
     credited = absent_source_edges(story, [a.id for a in articles])
     nodes = [ProvenanceNode(a.id, "article", outlet_of(a)) for a in articles]
