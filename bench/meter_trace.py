@@ -50,21 +50,29 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import (
+    dataclass,  # noqa: E402
+    replace,  # noqa: E402
+)
 from multiprocessing import Pool  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+import storytrace.align.compare as compare_module  # noqa: E402
 from _data import METER_NEWSPAPERS, METER_PA, bench_parser, load_meter_newspapers, load_meter_pa, missing  # noqa: E402
+from meter import FEATURE_SETS, folds, load_dataset  # noqa: E402
 from storytrace.align.classifier import default_scorer  # noqa: E402
 from storytrace.align.compare import PARTIALLY_DERIVED_MIN_COVERAGE, prepare  # noqa: E402
+from storytrace.align.derivation import DerivationModel  # noqa: E402
 from storytrace.align.relation import LexicalRelations, RelationScorer  # noqa: E402
 from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import compare_story  # noqa: E402
 from storytrace.trace.provenance import passage_sources, reuse_edges, supported_edges  # noqa: E402
+from train_derivation import AGGREGATION, FEATURES, MODEL, fitted_heads  # noqa: E402
 
 LABELS = ("wholly_derived", "partially_derived", "non_derived")
 MIN_SHARE = PARTIALLY_DERIVED_MIN_COVERAGE
@@ -95,6 +103,7 @@ class StoryTask:
     pa: tuple[Article, ...]
     papers: tuple[tuple[Article, str], ...]
     lexical: bool
+    model: dict[str, Any] | None = None  # the derivation model fitted without this story's fold (None: shipped)
 
 
 _SCORER: RelationScorer | None = None
@@ -109,6 +118,9 @@ def _scorer(lexical: bool) -> RelationScorer:
 
 def trace_story(task: StoryTask) -> tuple[list[Traced], float]:
     """The story's newspaper articles as traced, and the seconds ``passage_sources`` took."""
+    if task.model is not None:  # the fold's model answers for this story's pairs
+        fold_model = DerivationModel.from_dict(task.model)
+        compare_module.load_derivation_model = lambda: fold_model
     articles = [*task.pa, *(a for a, _ in task.papers)]
     agencies = agencies_with(a.source for a in task.pa if a.source)
     members = sorted((prepare(a, agencies) for a in articles), key=lambda p: (p.article.published or "~", p.article.id))
@@ -183,6 +195,24 @@ def stories(data: Path, limit: int, lexical: bool) -> list[StoryTask]:
     ]
 
 
+def with_fold_models(tasks: Sequence[StoryTask], data: Path, jobs: int, n_folds: int, seed: int) -> list[StoryTask]:
+    """Each story with the derivation model fitted on the METER dev articles of the other folds.
+
+    Fitted as bench/train_derivation.py fits the shipped one, folds grouped by story as bench/meter.py's:
+    the figures are cross-validated, where the shipped model has seen every story.
+    """
+    dataset = load_dataset(data, 0, jobs, True, with_aligner=False)
+    x = dataset.matrix(AGGREGATION, FEATURE_SETS[FEATURES])
+    fold_of: dict[str, dict[str, Any]] = {}
+    for train, test in folds(dataset, n_folds, seed):
+        stories_in = [dataset.stories[i] for i in train]
+        document = fitted_heads(x[train], dataset.gold[train], stories_in, FEATURE_SETS[FEATURES], MODEL, seed, n_folds)
+        document["version"] = "fold"
+        for i in test:
+            fold_of[dataset.stories[i]] = document
+    return [replace(t, model=fold_of.get(t.key)) for t in tasks]
+
+
 def run(tasks: Sequence[StoryTask], jobs: int) -> tuple[list[Traced], float]:
     # largest stories first, so the two processes finish together
     ordered = sorted(tasks, key=lambda t: -(len(t.pa) + len(t.papers)))
@@ -210,11 +240,11 @@ def report_edges(results: Sequence[Traced]) -> None:
     print(f"  non-derived traced to nothing {share([not r.edge_any for r in non])}   target >= 0.85")
     print(f"  non-derived with no PA edge   {share([not r.edge_pa for r in non])}")
     print("the same, keeping only edges whose confidence is at least t (a reader's filter):")
-    print("     t   derived traced   non-derived untraced")
+    print("     t   derived traced   non-derived with no PA edge")
     for t in THRESHOLDS:
         kept_d = [r.edge_pa and r.confidence_pa >= t for r in derived]
         kept_n = [not (r.edge_pa and r.confidence_pa >= t) for r in non]
-        print(f"  {t:>4}   {sum(kept_d) / len(kept_d):>14.3f}   {sum(kept_n) / len(kept_n):>20.3f}")
+        print(f"  {t:>4}   {sum(kept_d) / len(kept_d):>14.3f}   {sum(kept_n) / len(kept_n):>27.3f}")
 
 
 def report(results: Sequence[Traced]) -> None:
@@ -261,6 +291,11 @@ def report(results: Sequence[Traced]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = bench_parser(__doc__)
     parser.add_argument("--lexical", action="store_true", help="the lexical relation rules instead of default_scorer()")
+    parser.add_argument(
+        "--shipped", action="store_true", help="the shipped derivation model on every story (not cross-validated)"
+    )
+    parser.add_argument("--folds", type=int, default=5, help="folds by story for the derivation model")
+    parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
     absent = missing(args.data, METER_NEWSPAPERS, METER_PA)
     if absent is not None:
@@ -268,6 +303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     started = time.perf_counter()
     tasks = stories(args.data, args.limit, args.lexical)
+    if not args.shipped:
+        tasks = with_fold_models(tasks, args.data, args.jobs, args.folds, args.seed)
     no_pa = [a.id for t in tasks if not t.pa for a, _ in t.papers]
     n_papers = sum(len(t.papers) for t in tasks)
     n_pa = sum(len(t.pa) for t in tasks)
@@ -275,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"METER dev: {n_papers} newspaper articles, {n_pa} PA texts, {len(tasks)} stories; scorer {scorer}, no embedder"
     )
+    how = "the shipped one (it saw every story)" if args.shipped else f"fitted on the other {args.folds - 1} folds"
+    print(f"derivation model: {how}")
     if no_pa:
         print(f"({len(no_pa)} article(s) whose story has no PA text, counted as they come: {', '.join(no_pa)})")
     results, tracing = run(tasks, args.jobs)

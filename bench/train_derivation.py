@@ -47,6 +47,7 @@ from meter import (
     cross_validate,
     fit,
     folds,
+    group_folds,
     load_dataset,
 )
 from storytrace.align.derivation import MODEL_FILE, MODEL_FORMAT, DerivationModel
@@ -163,6 +164,27 @@ def calibration(
     }
 
 
+def fitted_heads(
+    x: np.ndarray, gold: np.ndarray, stories: Sequence[str], names: Sequence[str], model: str, seed: int, n_folds: int
+) -> dict[str, Any]:
+    """A model document (features, calibration, three-way and binary heads) fitted on ``x``.
+
+    The calibration is fitted on out-of-fold scores within ``x`` (folds grouped by story), so a
+    document fitted on some folds of METER can be scored on the others (bench/meter_trace.py).
+    """
+    derived = (gold != NON).astype(int)
+    calibrated = calibration(x, derived, group_folds(gold, stories, n_folds, seed), MODELS[model], seed)
+    three_way = fit(MODELS[model](seed), x, gold)
+    binary = fit(MODELS[model](seed), x, derived)
+    return {
+        "format": MODEL_FORMAT,
+        "features": list(names),
+        "calibration": calibrated,
+        "three_way": head(three_way, [DERIVATIONS[int(c)] for c in three_way.classes_], x),
+        "binary": head(binary, [BINARY_CLASSES[int(c)] for c in binary.classes_], x),
+    }
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -209,7 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = cross_validate(x, gold, split, MODELS[args.model], args.seed).summary()
     base = {name: s.summary() for name, s in baselines(dataset, args.aggregation, split).items()}
 
-    calibrated = calibration(x, derived, split, MODELS[args.model], args.seed)
+    heads = fitted_heads(x, gold, dataset.stories, names, args.model, args.seed, args.folds)
+    calibrated = heads["calibration"]
     three_way = fit(MODELS[args.model](args.seed), x, gold)
     binary = fit(MODELS[args.model](args.seed), x, derived)
     document = {
@@ -228,8 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "baseline": base,
         },
         "calibration": calibrated,
-        "three_way": head(three_way, [DERIVATIONS[int(c)] for c in three_way.classes_], x),
-        "binary": head(binary, [BINARY_CLASSES[int(c)] for c in binary.classes_], x),
+        "three_way": heads["three_way"],
+        "binary": heads["binary"],
     }
 
     loaded = DerivationModel.from_dict(document)

@@ -149,6 +149,7 @@ class CopyEvidence:
     passages: int  # reused passages
     own: int  # content characters the other article does not share
     content: int = 0  # content characters (letters and digits) in all
+    longest_worded: int = 0  # characters of the longest verbatim or near-verbatim run outside quotation marks
 
 
 NO_EVIDENCE = CopyEvidence(0.0, 0.0, 0, 0, 0)

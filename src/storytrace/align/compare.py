@@ -59,6 +59,12 @@ PARTIALLY_DERIVED_MIN_COVERAGE = 0.04
 # whatever its length: a 600-character passage inside a long document is reuse (issue 26, PAN 2013's
 # long host documents). Chosen on METER dev and the PAN development pairs (bench/meter.py, bench/pan.py).
 ABSOLUTE_REUSE_CHARS = 300
+# The relations that keep the source's wording: a run of them is copied text, where a paraphrase may be two
+# reporters telling the same facts (METER's non-derived articles paraphrase PA's facts in runs of 300+ characters).
+WORDED_RELATIONS = frozenset(("verbatim", "near_verbatim"))
+# Orders (``trace.precedence``) that only guess the direction: in a story, a pair ordered so is derived on
+# evidence of copying alone (``derivation``'s ``weak_order``).
+WEAK_ORDERS = frozenset(("containment", "material"))
 # Two articles tell the same story when their story score reaches this: best
 # mean F1 over METER newspaper-PA pairs and Giveme5W1H dev pairs in the sweep of
 # bench/derivation.py (0.12-0.14 depending on the sample; different-story pairs
@@ -187,10 +193,11 @@ def compare_prepared(
     # One direction at most: only the text the order names as the source can have been copied from.
     b_from_a = a_from_b = DERIVATIONS[-1]
     confidence: float | None = None
+    weak = first.rule in WEAK_ORDERS and not named_in_order
     if first.source == pa.article.id:
-        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo)
+        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo, weak)
     elif first.source == pb.article.id:
-        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo)
+        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo, weak)
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -251,6 +258,7 @@ def derivation(
     evidence: CopyEvidence,
     shares_text: bool = True,
     memo: DerivationMemo | None = None,
+    weak_order: bool = False,
 ) -> tuple[str, float | None]:
     """METER-style derivation of ``copy`` from ``source``, the source being known (``trace.precedence.order``).
 
@@ -258,28 +266,41 @@ def derivation(
     derives from ``source`` at all (``DerivationModel.confidence``; None when
     the two share no statement and the model is not asked).
 
-    ``evidence`` is the copy's side of the comparison. A copied passage of
-    ``ABSOLUTE_REUSE_CHARS`` characters or more outside quotation marks (two
-    reports quote the same speaker) makes the copy at least partially
-    derived, however long the rest of it is. Otherwise the trained
-    METER classifier decides from the two cleaned texts (``align.derivation``),
-    unless the coverage rule finds the copy more derived: the classifier sees
-    words only, and a machine-translated copy keeps few of them while its
-    aligned passages (paraphrase) cover it whole. bench/meter.py prints both
-    and their combination on METER. Where the aligner found nothing but
-    "related" sentences (``shares_text`` false) the two texts share no
-    statement, and the classifier is not asked. With ``memo``, an answer it
-    gave before on the same two texts is taken from there.
+    The trained METER classifier (``align.derivation``) decides from the two
+    cleaned texts, but for two kinds of evidence of copying in ``evidence``
+    (the copy's side of the comparison): reused passages that cover
+    ``WHOLLY_DERIVED_MIN_COVERAGE`` of the copy make it wholly derived (the
+    classifier sees words, and a machine-translated copy keeps few of them
+    while its paraphrased passages cover it whole); a verbatim or
+    near-verbatim run of ``ABSOLUTE_REUSE_CHARS`` characters outside
+    quotation marks makes it at least partially derived, however long the
+    rest (two reports that quote one speaker, or tell the same facts in their
+    own words, have not copied each other: a paraphrase run does not count).
+
+    ``weak_order``: the direction is only a guess (``WEAK_ORDERS``: which text
+    holds more of the other, or of its own), among a story's articles of one
+    day. The classifier learned whether an article derives from a wire it is
+    known to have had; on two outlets' reports of one event it finds
+    "derived" in what they both took from the event. There only the evidence
+    of copying above derives. ``compare`` of two named texts does not set it.
+
+    Where the aligner found nothing but "related" sentences (``shares_text``
+    false) the two texts share no statement, and the classifier is not
+    asked. With ``memo``, an answer it gave before on the same two texts is
+    taken from there. bench/meter.py and bench/meter_trace.py score the rules on METER.
     """
-    by_coverage = derivation_by_coverage(evidence.covered)
-    if by_coverage == DERIVATIONS[-1] and evidence.longest >= ABSOLUTE_REUSE_CHARS:
-        by_coverage = DERIVATIONS[1]
     if not shares_text:
-        return by_coverage, None  # nothing shared to show the model
+        return DERIVATIONS[-1], None  # nothing shared to show the model
     copy_text, source_text = content_text(copy), content_text(source)
     asked = model_derivation if memo is None else memo.answer
     by_model, confidence = asked(copy_text, source_text)
-    return min(by_model, by_coverage, key=DERIVATIONS.index), confidence
+    if evidence.covered >= WHOLLY_DERIVED_MIN_COVERAGE:
+        return DERIVATIONS[0], confidence
+    if evidence.longest_worded >= ABSOLUTE_REUSE_CHARS:
+        return min(by_model, DERIVATIONS[1], key=DERIVATIONS.index), confidence
+    if weak_order:
+        return DERIVATIONS[-1], confidence
+    return by_model, confidence
 
 
 def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> CopyEvidence:
@@ -294,18 +315,24 @@ def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], s
         return CopyEvidence(0.0, 0.0, 0, len(passages), total, total)
     outside = ~quoted_mask(text)
     covered = np.zeros(len(text), dtype=bool)
-    longest = 0
+    longest = longest_worded = 0
     for units in passages:
         inside = np.zeros(len(text), dtype=bool)
+        worded = np.zeros(len(text), dtype=bool)
         for u in units:
             start, end = u.a_span if side == "a" else u.b_span
             inside[start:end] = True
+            if u.relation in WORDED_RELATIONS:
+                worded[start:end] = True
         longest = max(longest, int((inside & outside).sum()))
+        longest_worded = max(longest_worded, int((worded & outside).sum()))
         covered |= inside
     narrative_total = int((visible & outside).sum())
     reused = int((visible & covered).sum())
     narrative = int((visible & covered & outside).sum()) / narrative_total if narrative_total else 0.0
-    return CopyEvidence(reused / total, round(narrative, 3), longest, len(passages), total - reused, total)
+    return CopyEvidence(
+        reused / total, round(narrative, 3), longest, len(passages), total - reused, total, longest_worded
+    )
 
 
 @lru_cache(maxsize=256)

@@ -78,6 +78,7 @@ EVIDENCE_FEATURES: tuple[str, ...] = (
     "reuse_narrative",
     "reuse_longest_share",
     "reuse_longest_log",
+    "reuse_worded_log",
     "reuse_passages_log",
 )
 ALIGNER_FEATURES: tuple[str, ...] = (*EVIDENCE_FEATURES, *(f"coverage_{r}" for r in RELATIONS))
@@ -124,6 +125,7 @@ def evidence_features(evidence: CopyEvidence) -> dict[str, float]:
         "reuse_narrative": float(evidence.narrative),
         "reuse_longest_share": evidence.longest / evidence.content if evidence.content else 0.0,
         "reuse_longest_log": math.log1p(evidence.longest),
+        "reuse_worded_log": math.log1p(evidence.longest_worded),
         "reuse_passages_log": math.log1p(evidence.passages),
     }
 
