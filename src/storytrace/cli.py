@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -30,17 +31,18 @@ from rich.text import Text
 from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
 from storytrace.cluster import group_articles
-from storytrace.cluster.stream import STREAM_WINDOW_DAYS, stream_groups
+from storytrace.cluster.stream import STREAM_WINDOW_DAYS
 from storytrace.errors import E_BINARY, E_CP1252, BadInput, NotFound, StorytraceError, UsageError
 from storytrace.ingest import SkipTally, read_jsonl, read_paths
 from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.ingest.lines import StreamLines
 from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.isolation import StageProblem, articles_text, debugging
-from storytrace.model import Article, Comparison, InputProblem
+from storytrace.model import Article, Comparison, InputProblem, story_name
 from storytrace.outputs import atomic_file, write_atomically
 from storytrace.pipeline import (
     Analysis,
+    agencies_of,
     assign_stories,
     ingest_report,
     latest_signatures,
@@ -530,35 +532,70 @@ def cluster(
     """Group records into stories; print {"id", "story"} per record in input order."""
 
     def run() -> int:
-        problems: list[InputProblem] = []
-        articles: list[Article] = []
-        for rec in read_jsonl(input_path):  # streamed, within the limits of ingest.limits
-            (problems if isinstance(rec, InputProblem) else articles).append(rec)  # type: ignore[arg-type]
-        _report_problems(problems)
-        with _progress_bar() as progress:
-            prepared = prepare_all(articles, progress=progress)
-        story_of: dict[int, str] = {}
-        if offline and len(prepared) > OFFLINE_MAX_ARTICLES:
-            raise UsageError(
-                str(input_path), f"--offline takes at most {OFFLINE_MAX_ARTICLES:,} records; drop it to stream"
-            )
         if offline and not stream:
-            groups = group_articles(prepared)
-        else:
-            embedder = _embedder(None, lexical, embedder_name)
-            embed = embedder.encode if embedder is not None else None
-            groups = stream_groups(prepared, embed=embed, window_days=window_days)
-        for n, group in enumerate(groups, start=1):
-            story_of.update((i, f"s{n}") for i in group)
-        lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]
-        text = "\n".join(lines) + ("\n" if lines else "")
-        if out_file:
-            write_atomically(out_file, text.encode("utf-8"))
-        else:
-            sys.stdout.write(text)
+            return _cluster_offline(input_path, out_file)
+        records: list[tuple[str, str]] = []  # (id, content hash) of each record read, in input order
+        problems = 0
+
+        def problem(p: InputProblem) -> None:
+            nonlocal problems
+            problems += 1
+            _say(str(p))
+
+        def read() -> Iterator[Article | InputProblem]:
+            for rec in read_jsonl(input_path):  # streamed, within the limits of ingest.limits
+                if isinstance(rec, Article):
+                    records.append((rec.id, rec.content_hash))
+                yield rec
+
+        # The very code ingest and analyze run, on a store of its own: the same records in the same order get
+        # the same stories, numbered alike (s1 the first story opened), whichever command places them.
+        with tempfile.TemporaryDirectory(prefix="storytrace-cluster-") as folder:
+            with Store(Path(folder) / "cluster.db") as store, store.writer():
+                report = store.add(read(), on_problem=problem)
+                with _progress_bar() as progress:
+                    embedder = _embedder(store, lexical, embedder_name)
+                    story = assign_stories(store, embedder, progress, window_days=window_days)
+                kept = {aid: found.content_hash for aid in report.conflicts if (found := store.get(aid)) is not None}
+        lines = []
+        for article_id, digest in records:
+            placed = story.get(report.duplicates.get(article_id, article_id))
+            if placed is not None and kept.get(article_id, digest) == digest:  # a refused record has no story
+                lines.append(json.dumps({"id": article_id, "story": story_name(placed)}, ensure_ascii=False))
+        _write_lines(lines, out_file)
         return 1 if problems else 0
 
     _guard(run)
+
+
+def _cluster_offline(input_path: Path, out_file: Path | None) -> int:
+    """``cluster --offline``: average-link clustering of every record at once (``grouping.group_articles``)."""
+    problems: list[InputProblem] = []
+    articles: list[Article] = []
+    for rec in read_jsonl(input_path):
+        (problems if isinstance(rec, InputProblem) else articles).append(rec)  # type: ignore[arg-type]
+    _report_problems(problems)
+    if len(articles) > OFFLINE_MAX_ARTICLES:
+        raise UsageError(
+            str(input_path), f"--offline takes at most {OFFLINE_MAX_ARTICLES:,} records; drop it to stream"
+        )
+    with _progress_bar() as progress:
+        prepared = prepare_all(articles, agencies_of(articles), progress=progress)
+    story_of: dict[int, str] = {}
+    for n, group in enumerate(group_articles(prepared), start=1):
+        story_of.update((i, f"s{n}") for i in group)
+    lines = [json.dumps({"id": a.id, "story": story_of[k]}, ensure_ascii=False) for k, a in enumerate(articles)]
+    _write_lines(lines, out_file)
+    return 1 if problems else 0
+
+
+def _write_lines(lines: Sequence[str], out_file: Path | None) -> None:
+    """JSON lines to ``out_file`` (written whole or not at all) or to stdout."""
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if out_file:
+        write_atomically(out_file, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
 
 
 PAIRS_BATCH = 256

@@ -30,7 +30,7 @@ import json
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -60,12 +60,13 @@ from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
 from storytrace.cluster.stream import (
     BATCH,
+    STREAM_WINDOW_DAYS,
     JoinDecider,
     StreamClusterer,
     StreamItem,
     _seconds,
-    default_join,
     embedding_text,
+    join_for,
     name_terms,
     stream_labels,
 )
@@ -333,7 +334,7 @@ def analyze_articles(
     """
     scorer = scorer or default_scorer(model_kind(embedder))
     times = times or StageTimes()
-    agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+    agencies = agencies_of(articles)
     known = dict(prepared_by_id or {})
 
     def prepared_of(batch: Sequence[Article]) -> list[Prepared]:
@@ -349,8 +350,7 @@ def analyze_articles(
     if story_of is None:
         prepared = prepared_of(articles)
         progress("clean", len(prepared), len(articles))
-        embed = embedder.encode if embedder is not None else None
-        labels = stream_labels(prepared, embed=embed)
+        labels = stream_labels(prepared, embedder=embedder)
     else:
         labels = [story_of[a.id] for a in articles]
     by_label: dict[int, list[Article]] = {}
@@ -741,6 +741,11 @@ def fallback_pairs(articles: int) -> list[tuple[int, int]]:
     return [(i, j) for i in range(articles) for j in range(i + 1, min(i + 1 + NEAREST_ARTICLES, articles))]
 
 
+def agencies_of(articles: Iterable[Article]) -> tuple[Agency, ...]:
+    """The agencies a corpus credits: the built-in wires and the sources of its articles of kind ``agency``."""
+    return agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+
+
 def prepare_all(
     articles: Sequence[Article], agencies: Sequence[Agency] = BUILTIN_AGENCIES, progress: Progress = _no_progress
 ) -> list[Prepared]:
@@ -983,6 +988,7 @@ def assign_stories(
     decider: JoinDecider | None = None,
     prepared_out: dict[str, Prepared] | None = None,
     problems: list[StageProblem] | None = None,
+    window_days: float = STREAM_WINDOW_DAYS,
 ) -> dict[str, int]:
     """Stage 4 on a store: give every stored article without a story one; ``{id: story}`` of all.
 
@@ -1011,11 +1017,13 @@ def assign_stories(
         return known
     failed = problems if problems is not None else []
     agencies = agencies_with(store.agency_sources())
-    decider = decider or default_join(embedder is not None, model_kind(embedder))
+    decider = decider or join_for(embedder)
     use_snapshots = os.environ.get("STORYTRACE_SNAPSHOT", "1") != "0"
     settings = _snapshot_settings(embedder)
     clusterer, start = _resumed(store, settings, known, decider) if use_snapshots else (None, 0)
-    clusterer = clusterer or StreamClusterer(decider)
+    if clusterer is not None and clusterer.window_days != window_days:
+        clusterer, start = None, 0  # taken with another window: replayed from the start
+    clusterer = clusterer or StreamClusterer(decider, window_days)
     clusterer.reserve(max(known.values(), default=-1) + 1)
     last_boundary = total // BATCH * BATCH
     kept: StreamSnapshot | None = None

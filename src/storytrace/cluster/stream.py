@@ -49,6 +49,7 @@ from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.join import JoinModel, load_join_model
 from storytrace.published import published_seconds
+from storytrace.semantic.embed import Embedder, model_kind
 from storytrace.text.tokens import STOPWORDS, content_stems, stem
 
 # The rule of ``FixedJoin``: join the best candidate when its body cosine reaches this.
@@ -137,6 +138,15 @@ class FixedJoin:
 def default_join(semantic: bool, kind: str = "semantic") -> JoinModel:
     """The shipped learned join model, with or without the embedding features (trained on ``kind``'s cosines)."""
     return load_join_model(kind if semantic else "lexical")
+
+
+def join_for(embedder: Embedder | None) -> JoinModel:
+    """The join model every entry point uses with ``embedder``: the one trained on its cosines, or the lexical one.
+
+    ``cluster``, ``ingest``, ``analyze``, the web UI's upload and Spark's replay all ask here, so that one
+    input gets one set of stories whichever of them runs it.
+    """
+    return load_join_model(model_kind(embedder))
 
 
 @dataclass
@@ -423,11 +433,20 @@ def stream_labels(
     embed: Embed | None = None,
     clusterer: StreamClusterer | None = None,
     window_days: float = STREAM_WINDOW_DAYS,
+    embedder: Embedder | None = None,
 ) -> list[int]:
-    """The story number of each article of ``prepared``, clustered as a stream in publication order."""
+    """The story number of each article of ``prepared``, clustered as a stream in publication order.
+
+    With ``embedder`` (and no ``decider`` or ``embed``), its vectors and the join model trained on its cosines
+    (``join_for``): what ``pipeline.assign_stories`` decides on a store holding ``prepared`` in this order.
+    """
     order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    if embedder is not None and embed is None:
+        embed = embedder.encode
     if clusterer is None:
-        clusterer = StreamClusterer(decider or default_join(semantic=embed is not None), window_days)
+        if decider is None:
+            decider = join_for(embedder) if embedder is not None else default_join(semantic=embed is not None)
+        clusterer = StreamClusterer(decider, window_days)
     labels = [0] * len(prepared)
     for start in range(0, len(order), BATCH):
         chunk = order[start : start + BATCH]

@@ -1,0 +1,102 @@
+"""One clusterer (issue 28): cluster, ingest, analyze and the web UI's upload give every article the same story.
+
+Each entry point runs on the same records in the same order; the stories must be the same, ids included
+(``s1`` is the first story the clusterer opened). The demo corpus runs through all four with the default
+embedder; Giveme5W1H dev and 2,000 Reuters bodies (from ../shared/data, skipped when absent) through
+``cluster`` and ``ingest``, whose placing ``analyze`` and the web UI share (the demo shows that).
+``batch --engine spark`` is checked against the in-process clusterer in test_spark.py.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES
+from storytrace.cli import app
+from storytrace.ingest import read_paths
+from storytrace.model import Article, story_name
+from storytrace.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from _data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing  # noqa: E402
+
+runner = CliRunner()
+
+
+def write_records(path: Path, articles: list[Article]) -> Path:
+    rows = []
+    for a in articles:
+        row: dict[str, Any] = {k: v for k, v in asdict(a).items() if k != "origin" and v not in (None, ())}
+        rows.append(row)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def by_cluster(records: Path, *flags: str) -> dict[str, str]:
+    result = runner.invoke(app, ["cluster", str(records), *flags])
+    assert result.exit_code == 0, result.output
+    return {row["id"]: row["story"] for row in map(json.loads, result.stdout.splitlines())}
+
+
+def by_ingest(records: Path, db: Path, *flags: str) -> dict[str, str]:
+    result = runner.invoke(app, ["ingest", str(records), "--db", str(db), *flags])
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        return {aid: story_name(n) for aid, n in store.story_assignments().items()}
+
+
+def by_analyze(records: Path, out: Path, *flags: str) -> dict[str, str]:
+    result = runner.invoke(app, ["analyze", str(records), "--out", str(out), *flags])
+    assert result.exit_code == 0, result.output
+    document = json.loads((out / "stories.json").read_text("utf-8"))
+    return {a["id"]: a["story"] for a in document["articles"]}
+
+
+def by_upload(records: Path, db: Path) -> dict[str, str]:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from storytrace.web.app import create_app
+
+    with Store(db):
+        pass  # an empty store, as `serve --create` makes
+    ids = [json.loads(line)["id"] for line in records.read_text("utf-8").splitlines()]
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        upload = {"file": (records.name, records.read_bytes(), "application/jsonl")}
+        assert client.post("/ingest", files=upload, follow_redirects=False).status_code in (200, 303)
+        return {aid: client.get(f"/api/articles/{aid}").json()["story"] for aid in ids}
+
+
+def test_the_demo_gets_the_same_stories_from_every_entry_point(tmp_path: Path) -> None:
+    articles = [a for a in read_paths([EXAMPLES / "corpus"]) if isinstance(a, Article)]
+    records = write_records(tmp_path / "demo.jsonl", articles)
+    clustered = by_cluster(records)
+    assert len(set(clustered.values())) == 4
+    assert by_ingest(records, tmp_path / "ingest.db") == clustered
+    assert by_analyze(records, tmp_path / "out") == clustered
+    assert by_upload(records, tmp_path / "web.db") == clustered
+
+
+@pytest.mark.parametrize("corpus", ["giveme5w1h", "reuters"])
+def test_a_real_corpus_gets_the_same_stories_from_cluster_and_ingest(corpus: str, tmp_path: Path) -> None:
+    if corpus == "giveme5w1h":
+        if missing(DEFAULT_DATA, GIVEME_FILE) is not None:
+            pytest.skip(f"{DEFAULT_DATA / GIVEME_FILE} not found")
+        articles = [item.article for item in load_giveme(DEFAULT_DATA)]
+    else:
+        from cluster_speed import DATA as REUTERS
+        from cluster_speed import reuters_by_date
+
+        if not any(REUTERS.glob("reuters21578-*.jsonl")):
+            pytest.skip(f"{REUTERS} not found")
+        articles = reuters_by_date(2000)
+    records = write_records(tmp_path / f"{corpus}.jsonl", articles)
+    clustered = by_cluster(records)
+    assert by_ingest(records, tmp_path / "ingest.db") == clustered
