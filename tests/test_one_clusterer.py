@@ -100,3 +100,33 @@ def test_a_real_corpus_gets_the_same_stories_from_cluster_and_ingest(corpus: str
     records = write_records(tmp_path / f"{corpus}.jsonl", articles)
     clustered = by_cluster(records)
     assert by_ingest(records, tmp_path / "ingest.db") == clustered
+
+
+def test_each_article_says_why_it_is_in_its_story(tmp_path: Path) -> None:
+    """Issue 28: the clusterer's decision kept per article, in stories.json and on the web UI's story page."""
+    records = write_records(
+        tmp_path / "demo.jsonl", [a for a in read_paths([EXAMPLES / "corpus"]) if isinstance(a, Article)]
+    )
+    result = runner.invoke(
+        app, ["analyze", str(records), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads((tmp_path / "out" / "stories.json").read_text("utf-8"))
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for a in document["articles"]:
+        by_story.setdefault(a["story"], []).append(a["joined"])
+    for story, reasons in by_story.items():
+        assert [r["how"] for r in reasons].count("opened") == 1, story  # its first article opened it
+        for r in reasons:
+            if r["how"] == "joined":
+                assert r["score"] >= 0.5 and r["terms"], r  # the join model's probability, what it shares
+            elif r["how"] == "copy":
+                assert r["copy_of"] in {a["id"] for a in document["articles"] if a["story"] == story}
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from storytrace.web.app import create_app
+
+    with TestClient(create_app(tmp_path / "s.db"), base_url="http://127.0.0.1") as client:
+        page = client.get(f"/stories/{document['stories'][0]['id']}").text
+    assert 'data-testid="joined"' in page and "opened the story" in page and "joined at " in page

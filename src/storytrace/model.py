@@ -156,6 +156,52 @@ NO_EVIDENCE = CopyEvidence(0.0, 0.0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
+class JoinReason:
+    """Why the streaming clusterer put an article where it did, as it decided it (``cluster.stream``).
+
+    ``how``: ``joined`` an open story, ``opened`` a new one, or went with the ``copy`` of a text already placed
+    (``copy_of``). ``score`` is the join model's probability for the story joined (for ``opened``: for the best
+    candidate it turned down; None when there was none); ``terms`` and ``names`` the story's terms and names
+    it shares most strongly (stems, heaviest first); ``gap_days`` the time since the story's latest article.
+    """
+
+    how: str
+    score: float | None = None
+    terms: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    gap_days: float | None = None
+    copy_of: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        """The reason as it is kept and shown: only the fields that hold something."""
+        out: dict[str, object] = {"how": self.how}
+        if self.score is not None:
+            out["score"] = round(self.score, 3)
+        if self.terms:
+            out["terms"] = list(self.terms)
+        if self.names:
+            out["names"] = list(self.names)
+        if self.gap_days is not None:
+            out["gap_days"] = round(self.gap_days, 2)
+        if self.copy_of is not None:
+            out["copy_of"] = self.copy_of
+        return out
+
+    @staticmethod
+    def from_json(data: dict[str, object]) -> JoinReason:
+        """A reason ``as_json`` wrote."""
+        score, gap, terms, names = data.get("score"), data.get("gap_days"), data.get("terms"), data.get("names")
+        return JoinReason(
+            how=str(data.get("how", "")),
+            score=float(score) if isinstance(score, (int, float)) else None,
+            terms=tuple(str(t) for t in terms) if isinstance(terms, list) else (),
+            names=tuple(str(t) for t in names) if isinstance(names, list) else (),
+            gap_days=float(gap) if isinstance(gap, (int, float)) else None,
+            copy_of=str(data["copy_of"]) if data.get("copy_of") is not None else None,
+        )
+
+
+@dataclass(frozen=True)
 class Order:
     """Which of two articles holding the same text is the source (``trace.precedence``), and by which rule.
 

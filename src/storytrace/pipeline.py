@@ -82,7 +82,7 @@ from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import IngestReport, Store
 from storytrace.store.sqlite import StreamSnapshot
-from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, story_text
+from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, story_text, with_pair
 from storytrace.text.tokens import content_stems
 from storytrace.trace.provenance import story_provenance
 
@@ -396,15 +396,24 @@ def analyze_articles(
         for k, (group, signature, written) in enumerate(zip(groups, signatures, texts, strict=True)):
             assert written is not None  # every story was kept or analysed
             outlines.append(StoryOutline(ids[k], signature, tuple(a.id for a in group), written))
-        document = _document_of([a.id for a in articles], outlines)
+        reasons = store.join_reasons([a.id for a in articles]) if store is not None else {}
+        document = _document_of([a.id for a in articles], outlines, reasons)
     return AnalysedText(document, outlines)
 
 
-def _document_of(article_ids: Sequence[str], outlines: Sequence[StoryOutline]) -> bytes:
-    """The ``stories.json`` text (UTF-8): the articles in ``article_ids``' order, then the stories, each placed."""
+def _document_of(
+    article_ids: Sequence[str], outlines: Sequence[StoryOutline], reasons: Mapping[str, str] | None = None
+) -> bytes:
+    """The ``stories.json`` text (UTF-8): the articles in ``article_ids``' order, then the stories, each placed.
+
+    ``reasons``: why the clusterer put each article in its story (JSON text), written as its ``joined``.
+    """
     line_of: dict[str, bytes] = {}
     for outline in outlines:
         line_of.update(zip(outline.members, placed_members(outline.text.members, outline.id), strict=True))
+    for aid, reason in (reasons or {}).items():
+        if aid in line_of:
+            line_of[aid] = with_pair(line_of[aid], "joined", reason)
     return document_text([line_of[aid] for aid in article_ids], [placed_story(o.text.body, o.id) for o in outlines])
 
 
@@ -438,7 +447,8 @@ def latest_document(store: Store) -> dict[str, Any] | None:
             return None
         story_id = named[0] if named else f"s{k + 1}"  # outline 1 named stories by their place
         outlines.append(StoryOutline(story_id, signature, tuple(members), text))
-    document: dict[str, Any] = json.loads(_document_of(kept["articles"], outlines))
+    reasons = store.join_reasons(kept["articles"])
+    document: dict[str, Any] = json.loads(_document_of(kept["articles"], outlines, reasons))
     return document
 
 
@@ -1024,6 +1034,7 @@ def assign_stories(
     if clusterer is not None and clusterer.window_days != window_days:
         clusterer, start = None, 0  # taken with another window: replayed from the start
     clusterer = clusterer or StreamClusterer(decider, window_days)
+    clusterer.explain = True
     clusterer.reserve(max(known.values(), default=-1) + 1)
     last_boundary = total // BATCH * BATCH
     kept: StreamSnapshot | None = None
@@ -1076,7 +1087,8 @@ def assign_stories(
                 kept = StreamSnapshot(settings, done, *taken)
         progress("cluster", done, total)
         stops.reached("chunk-placed")
-    store.assign_stories(new, kept)
+    reasons = {aid: json.dumps(r.as_json(), ensure_ascii=False) for aid, r in clusterer.reasons.items() if aid in new}
+    store.assign_stories(new, kept, reasons)
     return {**known, **new}
 
 

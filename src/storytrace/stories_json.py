@@ -119,6 +119,11 @@ def _placed_last(obj: bytes, pair: bytes) -> bytes:
     return b"{" + pair + b"}" if obj == b"{}" else obj[:-1] + b", " + pair + b"}"
 
 
+def with_pair(obj: bytes, key: str, json_text: str) -> bytes:
+    """The object ``obj`` (a compact JSON line) with ``"key": value`` last, the value given as JSON text."""
+    return _placed_last(obj, json.dumps(key).encode() + b": " + json_text.encode("utf-8"))
+
+
 def placed_members(members: Sequence[bytes], story_id: str) -> list[bytes]:
     """``placed_member`` of each of a story's members (the pair written once)."""
     pair = _pair("story", story_id)

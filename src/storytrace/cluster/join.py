@@ -122,14 +122,22 @@ class JoinModel:
 
     def choose(self, rows: Sequence[Mapping[str, float]]) -> int | None:
         """Index of the row (candidate story) to join, or None to open a new story."""
+        return self.decide(rows)[0]
+
+    def decide(self, rows: Sequence[Mapping[str, float]]) -> tuple[int | None, int | None, float | None]:
+        """``choose``'s answer, the best-ranked row and the merge decision's probability of joining it.
+
+        (None, None, None) without rows; (None, best, p) when ``p`` falls short of ``join_min``.
+        """
         if not rows:
-            return None
+            return None, None, None
         rank = self.ranker.probability(rows)
         order = np.argsort(-rank, kind="stable")
         best = int(order[0])
         runner_up = float(rank[order[1]]) if len(rows) > 1 else 0.0
         row = decision_row(rows[best], float(rank[best]), runner_up, len(rows))
-        return best if float(self.decision.probability([row])[0]) >= self.join_min else None
+        p = float(self.decision.probability([row])[0])
+        return (best if p >= self.join_min else None), best, p
 
     def to_json(self) -> dict[str, Any]:
         """Card, both models and the join cut-off, as JSON-ready data."""

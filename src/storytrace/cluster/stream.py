@@ -48,6 +48,7 @@ from storytrace.align.compare import Prepared
 from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.join import JoinModel, load_join_model
+from storytrace.model import JoinReason
 from storytrace.published import published_seconds
 from storytrace.semantic.embed import Embedder, model_kind
 from storytrace.text.tokens import STOPWORDS, content_stems, stem
@@ -162,6 +163,8 @@ class StreamClusterer:
     story_of: list[int] = field(default_factory=list)
     dedup: DuplicateIndex = field(default_factory=DuplicateIndex)
     key_to_position: dict[str, int] = field(default_factory=dict)
+    explain: bool = False  # keep why each decided article went where it did (``reasons``)
+    reasons: dict[str, JoinReason] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.decider is None:
@@ -192,6 +195,8 @@ class StreamClusterer:
             # A known copy is replayed as it was decided: into its story, not into the story's centroids.
             if not known or story is None:
                 story = self.story_of[self.key_to_position[placed[0]]]
+                if self.explain and not known:
+                    self.reasons[item.key] = JoinReason("copy", copy_of=placed[0])
             self.reserve(story + 1)
             self.stories[story].members.append(position)
             self.story_of.append(story)
@@ -200,8 +205,23 @@ class StreamClusterer:
             return self.place(story, vectors, when, item.embedding)
         rows = self.candidates(vectors, when, item.embedding)
         assert self.decider is not None
-        chosen = self.decider.choose([c.features for c in rows])
-        return self.place(None if chosen is None else rows[chosen].story, vectors, when, item.embedding)
+        chosen, best, score = _decide(self.decider, [c.features for c in rows])
+        target = None if chosen is None else rows[chosen].story
+        if self.explain:
+            if target is None:
+                self.reasons[item.key] = JoinReason("opened", score)
+            else:
+                self.reasons[item.key] = self.join_reason(vectors, when, target, score)
+        return self.place(target, vectors, when, item.embedding)
+
+    def join_reason(
+        self, vectors: tuple[Vector, Vector, Vector], when: float, story_id: int, score: float | None
+    ) -> JoinReason:
+        """Why an article with ``vectors`` joins ``story_id``: the terms and names it shares most, the time gap."""
+        story = self.stories[story_id]
+        body, _, names = vectors
+        gap = (when - story.last) / 86400 if not math.isnan(when) and not math.isnan(story.last) else None
+        return JoinReason("joined", score, _strongest(body, story.body), _strongest(names, story.names), gap)
 
     def vectors_of(self, item: StreamItem) -> tuple[Vector, Vector, Vector]:
         """Count the item in the document frequencies; its body, title and names TF-IDF vectors."""
@@ -317,6 +337,23 @@ class StreamClusterer:
                 story.terms = set()
                 gone += 1
         return gone
+
+
+EXPLAIN_TERMS = 5  # shared terms, and names, a join reason lists
+
+
+def _strongest(vector: Vector, centroid: Vector) -> tuple[str, ...]:
+    """The terms of ``vector`` that weigh most in its cosine with ``centroid``, heaviest first."""
+    shared = [(vector[t] * w, t) for t, w in centroid.items() if t in vector and w > 0]
+    return tuple(t for _, t in sorted(shared, key=lambda x: (-x[0], x[1]))[:EXPLAIN_TERMS])
+
+
+def _decide(decider: JoinDecider, rows: Sequence[Mapping[str, float]]) -> tuple[int | None, int | None, float | None]:
+    """The row to join (or None), the best-ranked row, and the probability of joining it (None if not told)."""
+    if isinstance(decider, JoinModel):
+        return decider.decide(rows)
+    chosen = decider.choose(rows)
+    return chosen, chosen, None
 
 
 def names_distinct(story: _Story, distinct: set[str]) -> bool:

@@ -226,6 +226,7 @@ class ArticleView:
     role: str
     text: str
     boiler: list[Any]
+    joined: str = ""  # why the clusterer put it in this story, one line ("" when not known)
 
     @property
     def body(self) -> Markup:
@@ -466,7 +467,30 @@ def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], r
         role=role,
         text=_text(texts.get(aid)),
         boiler=_list(meta.get("boilerplate_spans")),
+        joined=joined_text(_mapping(meta.get("joined"))),
     )
+
+
+def joined_text(reason: Mapping[str, Any]) -> str:
+    """Why the clusterer put an article in its story, in one line (``model.JoinReason`` as JSON)."""
+    how = reason.get("how")
+    if how == "copy":
+        return f"a copy of {_text(reason.get('copy_of'))}"
+    if how == "opened":
+        return "opened the story"
+    if how != "joined":
+        return ""
+    parts = ["joined"]
+    if isinstance(reason.get("score"), (int, float)):
+        parts[0] += f" at {reason['score']:.0%}"
+    if terms := _strs(reason.get("terms")):
+        parts.append("shares " + ", ".join(terms))
+    if names := _strs(reason.get("names")):
+        parts.append("names " + ", ".join(names))
+    gap = reason.get("gap_days")
+    if isinstance(gap, (int, float)):
+        parts.append(f"{gap:.1f} days after the story's latest" if gap >= 0 else f"{-gap:.1f} days before its latest")
+    return "; ".join(parts)
 
 
 def _by_publication(views: list[ArticleView]) -> list[ArticleView]:

@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS stream_features (
     words TEXT NOT NULL,
     names TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS join_reasons (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stream_terms (
     article_id TEXT PRIMARY KEY REFERENCES articles (id),
     document TEXT NOT NULL,
@@ -395,9 +399,15 @@ class Store:
         """``{article id: story number}`` of every article assigned to a story."""
         return {a: int(s) for a, s in self.db.execute("SELECT article_id, story FROM story_members")}
 
-    def assign_stories(self, assignments: dict[str, int], snapshot: StreamSnapshot | None = None) -> None:
+    def assign_stories(
+        self,
+        assignments: dict[str, int],
+        snapshot: StreamSnapshot | None = None,
+        reasons: Mapping[str, str] | None = None,
+    ) -> None:
         """Record story numbers of articles not assigned yet (assigned ones keep theirs), and ``snapshot``.
 
+        ``reasons``: why each went where it did (``model.JoinReason`` as JSON text), kept beside its story.
         One transaction: a snapshot, which holds the assignments it was taken
         with, is never kept without them.
         """
@@ -407,12 +417,20 @@ class Store:
                 "INSERT OR IGNORE INTO story_members (article_id, story, assigned_at) VALUES (?, ?, ?)",
                 [(a, s, now) for a, s in assignments.items()],
             )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO join_reasons (article_id, reason) VALUES (?, ?)", list((reasons or {}).items())
+            )
             if snapshot is not None:
                 self.db.execute(
                     "INSERT OR REPLACE INTO stream_snapshot (id, settings, position, state, arrays) "
                     "VALUES (1, ?, ?, ?, ?)",
                     (snapshot.settings, snapshot.position, snapshot.state, snapshot.arrays),
                 )
+
+    def join_reasons(self, ids: Sequence[str]) -> dict[str, str]:
+        """Why those of ``ids`` that have one went into their story (``model.JoinReason`` as JSON text)."""
+        query = "SELECT article_id, reason FROM join_reasons WHERE article_id IN ({marks})"
+        return dict(self._rows_where_in(query, ids))
 
     def stream_snapshot(self) -> StreamSnapshot | None:
         """The streaming clusterer's kept state (``cluster.snapshot``), if any."""
