@@ -31,6 +31,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -287,6 +288,21 @@ def horizon_cap(prepared: Sequence[Prepared], gold: np.ndarray, days: float) -> 
     return score(labels, gold)
 
 
+def transfer_line(corpus: Any, events: dict[str, Any], semantic: bool, kind: str, window_days: float) -> str:
+    """Across corpora: the join trained on the other corpora only, scored on all of ``corpus``."""
+    import _join_data as J
+
+    others = [e for name, evs in events.items() if name != corpus.name for e in evs]
+    model = J.fit_join(others, semantic)
+    embed = corpus.embed_lookup() if semantic else None
+    s = score(np.array(stream.stream_labels(corpus.prepared, model, embed, window_days=window_days)), corpus.gold)
+    trained = "+".join(name for name in events if name != corpus.name)
+    return (
+        f"  {'':<17} transfer {kind if semantic else 'lexical':<7}: trained on {trained} only, "
+        f"B3 P/R/F1 {s.b3_p:.3f}/{s.b3_r:.3f}/{s.b3_f1:.3f}"
+    )
+
+
 def learned_section(data: Path, lexical_only: bool, window_days: float = stream.STREAM_WINDOW_DAYS) -> None:
     """The learned join, each article scored by a model that never saw its story (``_join_data.held_out_b3``)."""
     import _join_data as J
@@ -317,6 +333,7 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
             t0 = time.perf_counter()
             held, fold_of = J.held_out_b3(c, events, semantic, window_days=window_days)
             took = time.perf_counter() - t0
+            print(transfer_line(c, events, semantic, kind, window_days))
             shipped = stream.default_join(semantic, kind)
             embed_fn = c.embed_lookup() if semantic else None
             s = score(np.array(stream.stream_labels(c.prepared, shipped, embed_fn, window_days=window_days)), c.gold)
