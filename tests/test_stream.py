@@ -51,8 +51,9 @@ def test_a_story_continues_after_a_gap_within_the_window() -> None:
     assert {"b0", "b1", "b2", "late"} in got
 
 
-def test_a_story_does_not_continue_beyond_the_window() -> None:
-    arts = articles(BRIDGE, "2024-03-04", "b") + [Article(id="late", text=BRIDGE_LATER, published="2024-06-20")]
+def test_a_story_does_not_continue_beyond_the_horizon() -> None:
+    assert stream.STREAM_WINDOW_DAYS < 4 * 365
+    arts = articles(BRIDGE, "2024-03-04", "b") + [Article(id="late", text=BRIDGE_LATER, published="2028-06-20")]
     got = groups_of(arts)
     assert {"late"} in got
 
@@ -75,9 +76,21 @@ def test_a_duplicate_joins_its_original_story_even_if_it_arrives_first() -> None
 def test_retired_stories_leave_the_index_but_keep_their_members() -> None:
     clusterer = StreamClusterer()
     clusterer.add(item("a", "saltmarsh bridg eskerby", "Saltmarsh bridge in Eskerby.", "2024-01-01"))
-    assert clusterer.retire(now=clusterer.stories[0].last + 40 * 86400) == 1
+    assert clusterer.retire(now=clusterer.stories[0].last + 40 * 86400) == 0
+    assert clusterer.retire(now=clusterer.stories[0].last + (stream.STREAM_WINDOW_DAYS + 1) * 86400) == 1
     assert not any(clusterer.index.values())
     assert clusterer.stories[0].members == [0]
+
+
+def test_beyond_the_story_bound_the_least_recently_active_leave_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "MAX_ACTIVE_STORIES", 2)
+    clusterer = StreamClusterer()
+    words = ("saltmarsh bridg", "brightwel kettl", "railway paint", "harbour ferri")
+    for day, key in ((3, "c"), (1, "a"), (4, "d"), (2, "b")):
+        clusterer.add(item(key, words[day - 1], f"Story {key}.", f"2024-01-0{day}"))
+    assert len(clusterer.stories) == 4
+    assert clusterer.retire(now=clusterer.stories[2].last) == 2
+    assert [bool(s.terms) for s in clusterer.stories] == [True, False, True, False]
 
 
 DIVIDENDS = ["Harlow Veneer Corp", "Ostrand Mills Inc", "Pellacre Foods Inc", "Quarry Lane Bancorp"]

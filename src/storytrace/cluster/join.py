@@ -3,7 +3,9 @@
 Following Miranda et al. (2018, EMNLP), an incoming article is compared with
 each candidate story on several similarities at once (body, title and names
 TF-IDF cosines to the story's centroids, the embedding cosine when the
-semantic layer runs, time gaps, story size), and two small models decide:
+semantic layer runs, time gaps to the story's first and last article and
+the gap measured in the story's own pace, story size), and two small models
+decide:
 
 * a *ranker* gives each candidate the probability that it is the article's
   story (logistic regression over the candidate's features);
@@ -38,6 +40,8 @@ LEXICAL_RANK_FEATURES = (
     "heavy_shared",
     "log_gap_last",
     "log_gap_first",
+    "log_pace",
+    "log_gap_per_pace",
     "no_date",
     "log_size",
     "body_margin",

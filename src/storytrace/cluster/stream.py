@@ -7,13 +7,18 @@ names (capitalised words), and optionally an embedding of its title and lead.
 A story keeps the sums of its members' vectors (its centroids), its first and
 last publication time, and is listed in an inverted index under the heaviest
 terms of its members. A new article looks up the stories sharing one of its
-heaviest terms (never all stories), keeps those active within
+heaviest terms (never all stories), keeps those active within the horizon
 ``STREAM_WINDOW_DAYS``, computes the join features of each (``join``) and
 lets the learned join model pick the story or open a new one, as Miranda et
-al. (2018, EMNLP) do. Near-duplicates (``dedup``) join their earliest copy's
-story at once, whatever the arrival order. Stories silent for longer than the
-window leave the index (they stay in the result), so memory and time per
-article stay bounded.
+al. (2018, EMNLP) do. Time is evidence, not a wall: the horizon is long (news
+events run for months; on Giveme5W1H dev a 30-day horizon caps B3-F1 at
+0.928, three years at 1.000: ``bench/cluster_quality.py --learned``), and the
+time gaps to a story's first and last article are join features the model
+weighs. Near-duplicates (``dedup``) join their earliest copy's story at once,
+whatever the arrival order. Stories silent for longer than the horizon leave
+the index (they stay in the result), and so do the least recently active
+beyond ``MAX_ACTIVE_STORIES``, so the index and the time per article stay
+bounded.
 
 A candidate story must name something that only this article and a few
 others name (``names_distinct``): an article whose title words or names
@@ -55,7 +60,10 @@ from storytrace.text.tokens import STOPWORDS, content_stems, stem
 
 # The rule of ``FixedJoin``: join the best candidate when its body cosine reaches this.
 STREAM_JOIN_MIN = 0.2
-STREAM_WINDOW_DAYS = 30.0
+# The horizon: a story silent for longer than this cannot be joined (and leaves the index).
+STREAM_WINDOW_DAYS = 1095.0
+# At most this many stories stay in the index; beyond it the least recently active leave it.
+MAX_ACTIVE_STORIES = 20_000
 INDEX_TERMS = 12  # heaviest terms of each article listed in the index (and looked up)
 MAX_CANDIDATES = 10  # B3-F1 on Giveme5W1H and METER dev the same as with 40 (bench/cluster_quality.py --stream 0.2)
 BATCH = 1000  # articles hashed (and embedded) at a time, and retirement checked
@@ -203,7 +211,9 @@ class StreamClusterer:
             return story
         if known:
             return self.place(story, vectors, when, item.embedding)
-        rows = self.candidates(vectors, when, item.embedding)
+        # Weak evidence joins nothing: a story that shares no title term and no name with the article must share
+        # its body words at least as much as the fixed rule asks (``FixedJoin``).
+        rows = [c for c in self.candidates(vectors, when, item.embedding) if has_evidence(c.features)]
         assert self.decider is not None
         chosen, best, score = _decide(self.decider, [c.features for c in rows])
         target = None if chosen is None else rows[chosen].story
@@ -262,6 +272,8 @@ class StreamClusterer:
                 continue
             gap_last = abs(when - story.last) / 86400 if dated else 0.0
             gap_first = abs(when - story.first) / 86400 if dated else 0.0
+            # The story's pace: the mean days between its articles (0 for one article or undated).
+            pace = (story.last - story.first) / 86400 / (len(story.members) - 1) if dated and story.members[1:] else 0.0
             features = {
                 "cos_body": _cosine(body, story.body, story.body_norm2),
                 "cos_title": _cosine(title, story.title, story.title_norm2),
@@ -269,6 +281,8 @@ class StreamClusterer:
                 "heavy_shared": shared / INDEX_TERMS,
                 "log_gap_last": math.log1p(gap_last),
                 "log_gap_first": math.log1p(gap_first),
+                "log_pace": math.log1p(pace),
+                "log_gap_per_pace": math.log1p(gap_last / (1.0 + pace)),
                 "no_date": 0.0 if dated else 1.0,
                 "log_size": math.log1p(len(story.members)),
                 "cos_embed": _embedding_cosine(embedding, story.embedding, story.embedding_norm),
@@ -328,15 +342,39 @@ class StreamClusterer:
         return story_id
 
     def retire(self, now: float) -> int:
-        """Take stories silent for longer than the window out of the index; how many."""
-        gone = 0
-        for story_id, story in enumerate(self.stories):
-            if story.terms and not math.isnan(story.last) and now - story.last > self.window_days * 86400:
-                for term in story.terms:
-                    self.index.get(term, set()).discard(story_id)
-                story.terms = set()
-                gone += 1
-        return gone
+        """Take stories silent for longer than the horizon, or beyond ``MAX_ACTIVE_STORIES``, out of the index."""
+        stale = self.stale([k for k, story in enumerate(self.stories) if story.terms], now)
+        for story_id in stale:
+            self.unindex(story_id)
+        return len(stale)
+
+    def stale(self, indexed: Sequence[int], now: float) -> list[int]:
+        """Those of the ``indexed`` stories to retire at ``now``: silent past the horizon, then the least recent."""
+        horizon = self.window_days * 86400
+        stale = [k for k in indexed if not math.isnan(self.stories[k].last) and now - self.stories[k].last > horizon]
+        excess = len(indexed) - len(stale) - MAX_ACTIVE_STORIES
+        if excess > 0:
+            gone = set(stale)
+            # Undated stories count as the oldest; among equals the lower (earlier) story number goes first.
+            rest = sorted((k for k in indexed if k not in gone), key=lambda k: (_recency(self.stories[k].last), k))
+            stale.extend(rest[:excess])
+        return stale
+
+    def unindex(self, story_id: int) -> None:
+        """Take one story out of the index (it stays in the result)."""
+        story = self.stories[story_id]
+        for term in story.terms:
+            self.index.get(term, set()).discard(story_id)
+        story.terms = set()
+
+
+def _recency(last: float) -> float:
+    return -math.inf if math.isnan(last) else last
+
+
+def has_evidence(features: Mapping[str, float]) -> bool:
+    """Whether a candidate shares a title term or a name with the article, or reaches ``STREAM_JOIN_MIN`` on body."""
+    return features["cos_title"] > 0 or features["cos_names"] > 0 or features["cos_body"] >= STREAM_JOIN_MIN
 
 
 EXPLAIN_TERMS = 5  # shared terms, and names, a join reason lists

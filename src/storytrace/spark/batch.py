@@ -35,7 +35,6 @@ from typing import Any
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 
 from storytrace import __version__
-from storytrace.cluster.stream import STREAM_WINDOW_DAYS
 from storytrace.errors import BadInput, UsageError
 from storytrace.spark import STAGES
 from storytrace.spark.files import Files, Listed
@@ -43,6 +42,11 @@ from storytrace.spark.files import Files, Listed
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 PARQUET_SUFFIXES = (".parquet",)
 FORMATS = ("jsonl", "parquet")
+
+# How far back each time slice replays the one before it. Shorter than the stream's horizon
+# (``stream.STREAM_WINDOW_DAYS``): slices trade exactness for parallelism, and a warm-up as long as the horizon would
+# replay nearly everything before the slice.
+SLICE_WARMUP_DAYS = 30.0
 
 Report = Callable[[str, str, dict[str, Any]], None]  # stage, "start" | "done" | "skipped", figures
 
@@ -57,7 +61,7 @@ class BatchOptions:
     stop_after: str = STAGES[-1]
     partitions: int | None = None  # tasks of the per-article and per-story stages; None: sized by the data
     slice_articles: int = 0  # cluster in time slices of this many articles (0: one exact pass)
-    warmup_days: float = STREAM_WINDOW_DAYS  # each slice replays this much of the one before
+    warmup_days: float = SLICE_WARMUP_DAYS  # each slice replays this much of the one before
 
     def __post_init__(self) -> None:
         if self.stop_after not in STAGES:

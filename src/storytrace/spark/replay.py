@@ -29,7 +29,6 @@ Not here: Spark; the vectors (``features``); the join model (``cluster.join``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -94,19 +93,14 @@ class Replay(StreamClusterer):
 
     def retire(self, now: float) -> int:
         """``StreamClusterer.retire`` over the indexed stories only; retired stories' centroids are freed."""
-        gone = 0
-        for story_id in list(self.indexed):
+        self.indexed = {k for k in self.indexed if self.stories[k].terms}
+        stale = self.stale(sorted(self.indexed), now)
+        for story_id in stale:
+            self.unindex(story_id)
             story = self.stories[story_id]
-            if not story.terms:
-                self.indexed.discard(story_id)
-            elif not math.isnan(story.last) and now - story.last > self.window_days * 86400:
-                for term in story.terms:
-                    self.index.get(term, set()).discard(story_id)
-                story.terms = set()
-                story.body, story.title, story.names, story.embedding = {}, {}, {}, None
-                self.indexed.discard(story_id)
-                gone += 1
-        return gone
+            story.body, story.title, story.names, story.embedding = {}, {}, {}, None
+            self.indexed.discard(story_id)
+        return len(stale)
 
 
 def replay(
