@@ -299,7 +299,7 @@ class StreamClusterer:
         return set() if DISTINCT_SHARE is None else self.distinct_terms_at(vectors, DISTINCT_SHARE)
 
     def distinct_terms_at(self, vectors: tuple[Vector, Vector, Vector], share: float) -> set[str]:
-        """Title stems and names in at most ``share`` of the documents seen (or DISTINCT_MIN_DOCS).
+        """Title stems and names in at most ``share`` of the documents seen (or DISTINCT_MIN_DOCS), no numbers.
 
         None for an untitled article or a bare headline (no text beyond its title).
         """
@@ -307,7 +307,7 @@ class StreamClusterer:
         if not title or body.keys() <= title.keys():
             return set()
         limit = max(DISTINCT_MIN_DOCS, share * self.seen)
-        return {t for t in chain(title, names) if self.df[t] <= limit}
+        return {t for t in chain(title, names) if self.df[t] <= limit and not _has_digit(t)}
 
     def place(
         self,
@@ -392,6 +392,11 @@ def _decide(decider: JoinDecider, rows: Sequence[Mapping[str, float]]) -> tuple[
         return decider.decide(rows)
     chosen = decider.choose(rows)
     return chosen, chosen, None
+
+
+def _has_digit(term: str) -> bool:
+    """Numbers, ordinals and dates ("1st", "31", "1987") name no story: a results series repeats them all."""
+    return any(ch.isdigit() for ch in term)
 
 
 def names_distinct(story: _Story, distinct: set[str]) -> bool:
