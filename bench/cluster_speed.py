@@ -28,6 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -226,6 +230,33 @@ def check(n: int) -> None:
     estimate_error("datasketch", np.array([minhashes[a].jaccard(minhashes[b]) for a, b in pairs]), exact)
 
 
+def through_cli(sizes: Sequence[int], runs: int) -> None:
+    """``storytrace cluster`` as a user runs it (a process of its own, default embedder): docs/s and peak RSS.
+
+    The first N bodies by date as JSON Lines; the median of ``runs`` wall times per size; the peak resident
+    set of the largest child process (``getrusage``, so the runs of the larger sizes come last).
+    """
+    exe = Path(sys.executable).with_name("storytrace")
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sorted(sizes):
+            articles = reuters_by_date(n)
+            records = Path(folder) / f"reuters{n}.jsonl"
+            with records.open("w", encoding="utf-8") as f:
+                for a in articles:
+                    row = {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
+                    f.write(json.dumps({k: v for k, v in row.items() if v is not None}) + "\n")
+            walls = []
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                subprocess.run([str(exe), "cluster", str(records), "--out", str(Path(folder) / "out.jsonl")],
+                               check=True, stderr=subprocess.DEVNULL)  # fmt: skip
+                walls.append(time.perf_counter() - t0)
+            wall = statistics.median(walls)
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(f"storytrace cluster, {len(articles):,} bodies: median {wall:.1f} s of {runs} runs, "
+                  f"{len(articles) / wall:,.0f} docs/s end to end; peak RSS so far {peak:,.0f} MB")  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000])
@@ -237,11 +268,15 @@ def main() -> int:
         help="also time N docs with MiniLM on (0: skip; default %(default)s)",
     )
     parser.add_argument("--check", type=int, nargs="?", const=5000, metavar="N", help="recall/precision on N docs")
+    parser.add_argument("--cli", action="store_true", help="time `storytrace cluster` end to end at --sizes")
+    parser.add_argument("--runs", type=int, default=3, help="with --cli: runs per size (default %(default)s)")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} not found")
         return 0
-    if args.check:
+    if args.cli:
+        through_cli(args.sizes, args.runs)
+    elif args.check:
         check(args.check)
     else:
         speed(args.sizes, args.embed if semantic_available() else 0)

@@ -524,7 +524,13 @@ def cluster(
         bool, typer.Option("--offline", help="Offline average-link clustering instead (at most 5,000 records).")
     ] = False,
     window_days: Annotated[
-        float, typer.Option("--window-days", help="Stories silent this long are closed.", min=1.0)
+        float,
+        typer.Option(
+            "--window-days",
+            help="The horizon: stories silent this long leave the index (default 3 years; at most 20,000 stories are "
+            "indexed, the least recently active leave first).",
+            min=1.0,
+        ),
     ] = STREAM_WINDOW_DAYS,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
