@@ -42,7 +42,7 @@ from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem, _seconds
 from storytrace.model import Article
-from storytrace.spark.features import article_row, article_vectors, prepare_row, stream_terms
+from storytrace.spark.features import article_row, article_vectors, distinct_terms, prepare_row, stream_terms
 from storytrace.spark.replay import Replay, ReplayRow, replay
 
 
@@ -60,9 +60,9 @@ def replay_rows(articles: list[Article]) -> tuple[list[ReplayRow], list[float]]:
         df.update(terms.doc_terms)
         seen = {t: df[t] for t in {*terms.doc_terms, *terms.title_terms, *terms.name_terms}}
         parent = position[hits[0]] if hits else None
-        rows.append(
-            ReplayRow(k, art.id, art.published, article_vectors(terms, seen, k + 1), parent, hits[0] if hits else None)
-        )
+        vectors = article_vectors(terms, seen, k + 1)
+        distinct = frozenset(distinct_terms(vectors, seen, k + 1))
+        rows.append(ReplayRow(k, art.id, art.published, vectors, parent, hits[0] if hits else None, distinct=distinct))
         position[art.id] = k
     n = len(arts)
     ends = [_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
@@ -153,7 +153,7 @@ def sliced(rows: list[ReplayRow], ends: list[float], size: int, warmup_days: flo
     for start in range(0, len(rows), size):
         begins = latest if math.isnan(times[start]) else times[start]
         warm = [
-            ReplayRow(r.position, r.key, r.published, r.vectors, r.parent, r.parent_key, own=False)
+            ReplayRow(r.position, r.key, r.published, r.vectors, r.parent, r.parent_key, own=False, distinct=r.distinct)
             for r in rows[:start]
             if math.isnan(times[r.position]) or times[r.position] >= begins - warmup_days * 86400
         ]

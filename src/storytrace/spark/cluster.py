@@ -15,8 +15,9 @@
             with ``slice_articles`` it runs per time slice instead, in parallel,
             each slice first replaying ``warmup_days`` of the slices before it,
             and ``pointers`` are followed across slices (pointer jumping);
-4. ids      stories numbered as ``analyze`` numbers them: by size (largest
-            first), then earliest publication, then input order: ``s1``, ``s2`` …
+4. ids      stories numbered as ``cluster`` and ``analyze`` number them: in the
+            order the stream opened them (``s1`` first); ``rank`` orders them
+            as the document lists them (by size, then earliest publication)
 
 Writes ``stages/cluster/vectors`` and ``stages/cluster/assignments`` (position, id, story, rank).
 
@@ -44,7 +45,7 @@ from storytrace.cluster.stream import BATCH, _seconds
 from storytrace.spark.batch import Batch
 from storytrace.spark.clean import FEATURE_SCHEMA
 from storytrace.spark.dedup import PARENT_SCHEMA
-from storytrace.spark.features import StreamTerms, article_vectors, plain_row, to_frame
+from storytrace.spark.features import StreamTerms, article_vectors, distinct_terms, plain_row, to_frame
 from storytrace.spark.frames import looked_up, partition_keys, with_index
 from storytrace.spark.replay import ReplayRow, replay
 
@@ -56,7 +57,7 @@ ASSIGNMENT_SCHEMA = "position long, id string, story string, rank long, size lon
 VECTOR_SCHEMA = (
     "position long, id string, published string, seconds double, parent long, parent_id string, "
     "body_terms array<string>, body_weights array<double>, title_terms array<string>, title_weights array<double>, "
-    "name_terms array<string>, name_weights array<double>"
+    "name_terms array<string>, name_weights array<double>, distinct array<string>"
 )
 
 
@@ -140,13 +141,14 @@ def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
                 r["name_terms"] or [], r["name_counts"] or [],
             )  # fmt: skip
             body, title, names = article_vectors(terms, dict(r["df"] or []), r["position"] + 1)
+            distinct = sorted(distinct_terms((body, title, names), dict(r["df"] or []), r["position"] + 1))
             out.append(
                 {
                     "position": r["position"], "id": r["id"], "published": r["published"],
                     "seconds": _seconds(r["published"]), "parent": r["parent"], "parent_id": r["parent_id"],
                     "body_terms": list(body), "body_weights": list(body.values()),
                     "title_terms": list(title), "title_weights": list(title.values()),
-                    "name_terms": list(names), "name_weights": list(names.values()),
+                    "name_terms": list(names), "name_weights": list(names.values()), "distinct": distinct,
                 }
             )  # fmt: skip
         yield to_frame(out, VECTOR_SCHEMA)
@@ -244,6 +246,7 @@ def _replay_rows(frame: pd.DataFrame) -> Iterator[tuple[int, ReplayRow]]:
                 parent=parents[k],
                 parent_key=columns["parent_id"][k],
                 own=bool(columns["own"][k]),
+                distinct=frozenset(columns["distinct"][k] if columns["distinct"][k] is not None else ()),
             ),
         )
 

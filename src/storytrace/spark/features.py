@@ -174,6 +174,13 @@ def expand(terms: Iterable[str], counts: Iterable[int]) -> list[str]:
     return [t for t, c in zip(terms, counts, strict=True) for _ in range(int(c))]
 
 
+def distinct_terms(vectors: tuple[Vector, Vector, Vector], df: dict[str, int], seen: int) -> set[str]:
+    """The article's distinctive terms (``StreamClusterer.distinct_terms``) given the frequencies at its arrival."""
+    _WEIGHER.df = Counter(df)
+    _WEIGHER.seen = seen
+    return _WEIGHER.distinct_terms(vectors)
+
+
 def article_vectors(terms: StreamTerms, df: dict[str, int], seen: int) -> tuple[Vector, Vector, Vector]:
     """Body, title and names TF-IDF vectors of an article given the frequencies at its arrival.
 

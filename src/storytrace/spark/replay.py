@@ -48,6 +48,7 @@ class ReplayRow:
     parent: int | None = None  # position of the earliest earlier copy (dedup stage), if any
     parent_key: str | None = None  # and its key
     own: bool = True  # False: a warm-up row, assigned by its own slice
+    distinct: frozenset[str] = frozenset()  # its distinctive terms at its arrival (``features.distinct_terms``)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Replay(StreamClusterer):
     """A ``StreamClusterer`` that takes each article's vectors as given (``given``) instead of computing them."""
 
     given: tuple[Vector, Vector, Vector] | None = None
+    given_distinct: frozenset[str] = frozenset()
     indexed: set[int] = field(default_factory=set)  # stories that may still have index terms
     weighed: int = 0  # candidates of the last decision
 
@@ -76,6 +78,10 @@ class Replay(StreamClusterer):
         """The vectors set in ``given`` for this article (document frequencies were counted upstream)."""
         assert self.given is not None, "set Replay.given before add()"
         return self.given
+
+    def distinct_terms(self, vectors: tuple[Vector, Vector, Vector]) -> set[str]:
+        """The distinctive terms set in ``given_distinct`` (counted upstream, as the vectors were)."""
+        return set(self.given_distinct)
 
     def candidates(
         self, vectors: tuple[Vector, Vector, Vector], when: float, embedding: np.ndarray | None = None
@@ -128,6 +134,7 @@ def replay(
                 continue
             clusterer.dedup.hits_of[row.key] = [row.parent_key]
         clusterer.given = row.vectors
+        clusterer.given_distinct = row.distinct
         clusterer.weighed = 0
         story = clusterer.add(StreamItem(key=row.key, published=row.published, document=()))
         if story == len(first_of):
