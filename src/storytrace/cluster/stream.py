@@ -307,7 +307,7 @@ class StreamClusterer:
         if not title or body.keys() <= title.keys():
             return set()
         limit = max(DISTINCT_MIN_DOCS, share * self.seen)
-        return {t for t in chain(title, names) if self.df[t] <= limit and not _has_digit(t)}
+        return {t for t in chain(title, names) if self.df[t] <= limit and not _names_a_date(t)}
 
     def place(
         self,
@@ -394,9 +394,19 @@ def _decide(decider: JoinDecider, rows: Sequence[Mapping[str, float]]) -> tuple[
     return chosen, chosen, None
 
 
-def _has_digit(term: str) -> bool:
-    """Numbers, ordinals and dates ("1st", "31", "1987") name no story: a results series repeats them all."""
-    return any(ch.isdigit() for ch in term)
+_CALENDAR = frozenset(
+    stem(w)
+    for w in (
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    )
+)
+
+
+def _names_a_date(term: str) -> bool:
+    """Numbers, ordinals, months and weekdays ("1st", "31", "april") name no story: a results series repeats them."""
+    return term in _CALENDAR or any(ch.isdigit() for ch in term)
 
 
 def names_distinct(story: _Story, distinct: set[str]) -> bool:
