@@ -358,9 +358,10 @@ def test_an_empty_store_serves_empty_pages(tmp_path: Path) -> None:
 # --- an analysis that fails costs its story only ------------------------------------------
 
 POISON_MARK = "Quillon"  # the injected failure strikes any analysis that holds an article naming it
+# A story of its own: no council, vote or repair that a demo story also tells of (the poison must not join one).
 POISON = (
-    "Quillon district council voted on Thursday to close the old Quillon ferry pier for repairs.\n"
-    "The pier, built in 1911, will reopen in the autumn, council leader Dara Voss said."
+    "The Quillon chamber orchestra opened its winter season on Thursday with a programme of string serenades.\n"
+    "Its conductor, Ilse Brandvold, said the hall sold out within an hour."
 )
 POISON_REPRINT = POISON.replace("Thursday", "Thursday evening") + "\nThe vote was unanimous."
 
@@ -401,7 +402,7 @@ def test_an_upload_whose_analysis_fails_is_stored_and_later_uploads_work(
     before = _stored(fresh)
     with TestClient(create_app(fresh), base_url=LOCAL) as c:
         stories = c.get("/api/stories").json()["total"]
-        r = c.post("/api/ingest", json={"id": "pier", "text": POISON, "title": "Quillon pier to close"})
+        r = c.post("/api/ingest", json={"id": "pier", "text": POISON, "title": "Quillon orchestra opens its season"})
         assert r.status_code == 202, r.text
         body = r.json()
         assert body["article"] == "pier" and body["story"] is None
@@ -422,7 +423,7 @@ def test_an_upload_whose_analysis_fails_is_stored_and_later_uploads_work(
         )
         assert form.status_code == 303
         # a reprint joins the held story: tried again, fails again, said again; the page answers 202
-        again = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Quillon pier reprint"})
+        again = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Quillon orchestra reprint"})
         assert again.status_code == 202 and "injected failure" in again.text and 'data-testid="error"' in again.text
         assert c.get("/api/stories").json()["total"] == stories + 1
     # a restart with the failure still there: the start-up analysis holds the story back and serves the rest
@@ -454,7 +455,7 @@ def test_a_story_that_fails_inside_the_pipeline_costs_that_story_only(
         assert _stored(fresh)["pier"] == POISON
         page = c.get(f"/stories/{story}", params={"placed": "pier"})
         assert 'data-testid="story-problems"' in page.text and "injected failure" in page.text
-        form = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Pier reprint"}, follow_redirects=False)
+        form = c.post("/ingest", data={"text": POISON_REPRINT, "title": "Orchestra reprint"}, follow_redirects=False)
         assert form.status_code == 303  # the story is shown, with what failed
         placed = c.post("/api/ingest", json={"id": "comet", "text": COMET})
         assert placed.status_code == 200 and placed.json()["problems"] == []
