@@ -130,3 +130,21 @@ def test_each_article_says_why_it_is_in_its_story(tmp_path: Path) -> None:
     with TestClient(create_app(tmp_path / "s.db"), base_url="http://127.0.0.1") as client:
         page = client.get(f"/stories/{document['stories'][0]['id']}").text
     assert 'data-testid="joined"' in page and "opened the story" in page and "joined at " in page
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_the_report_says_why_each_article_is_in_its_story(forked: bool, tmp_path: Path, monkeypatch) -> None:
+    """Rendered in this process or in the forked workers (which render the stories they analyse), alike."""
+    import storytrace.pipeline as pipeline
+
+    if forked:
+        monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAIRS", 0)
+        monkeypatch.setenv("STORYTRACE_WORKERS", "2")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["analyze", str(EXAMPLES / "corpus"), "--out", str(out), "--db", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 0, result.output
+    report = (out / "report.html").read_text("utf-8")
+    assert report.count("opened the story") == 4  # one a story
+    assert "joined at " in report and "a copy of s1-meridian-wire" in report

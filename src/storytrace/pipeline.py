@@ -135,12 +135,17 @@ class StoryOutline(NamedTuple):
     key: str  # its signature: members, their texts, the settings, the code
     members: tuple[str, ...]  # article ids, in the story's order
     text: StoryText
+    joined: tuple[tuple[str, str], ...] = ()  # (article id, why it is in the story as JSON text) of those with one
 
     def load(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         """The story object and its members' article objects, as in the document."""
         story = json.loads(placed_story(self.text.body, self.id))
-        members = (json.loads(m) for m in placed_members(self.text.members, self.id))
-        return story, dict(zip(self.members, members, strict=True))
+        members = dict(
+            zip(self.members, (json.loads(m) for m in placed_members(self.text.members, self.id)), strict=True)
+        )
+        for aid, reason in self.joined:
+            members[aid]["joined"] = json.loads(reason)
+        return story, members
 
 
 class AnalysedText(NamedTuple):
@@ -373,11 +378,14 @@ def analyze_articles(
         (k, ids[k], prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
     ]
     memo = _derivation_memo(todo, settings, store, times)
+    with times.stage("store"):
+        reasons = store.join_reasons([a.id for a in articles]) if store is not None else {}
     fresh: dict[str, StoryText] = {}
     rendered: dict[str, tuple[str, int, int, str, str]] = {}
     worked = analyze_stories(
-        todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None, ahead=ahead
-    )
+        todo, scorer, embedder, times, progress, memo=memo, render=render and store is not None, ahead=ahead,
+        joined=reasons,
+    )  # fmt: skip
     for k, text, rendering in worked:
         texts[k] = fresh[signatures[k]] = text
         if rendering is not None and store is not None:
@@ -395,8 +403,9 @@ def analyze_articles(
         outlines = []
         for k, (group, signature, written) in enumerate(zip(groups, signatures, texts, strict=True)):
             assert written is not None  # every story was kept or analysed
-            outlines.append(StoryOutline(ids[k], signature, tuple(a.id for a in group), written))
-        reasons = store.join_reasons([a.id for a in articles]) if store is not None else {}
+            outlines.append(
+                StoryOutline(ids[k], signature, tuple(a.id for a in group), written, _joined(group, reasons))
+            )
         document = _document_of([a.id for a in articles], outlines, reasons)
     return AnalysedText(document, outlines)
 
@@ -450,6 +459,11 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     reasons = store.join_reasons(kept["articles"])
     document: dict[str, Any] = json.loads(_document_of(kept["articles"], outlines, reasons))
     return document
+
+
+def _joined(members: Sequence[Article], reasons: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The join reasons of ``members`` that have one, for ``StoryOutline.joined``."""
+    return tuple((a.id, reasons[a.id]) for a in members if a.id in reasons)
 
 
 def latest_signatures(store: Store) -> set[str] | None:
@@ -511,6 +525,7 @@ def analyze_stories(
     memo: DerivationMemo | None = None,
     render: bool = False,
     ahead: AheadResults | None = None,
+    joined: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[int, StoryText, RenderedStory | None]]:
     """Stages 5-7 for each ``(key, story id, members)``: ``(key, story's JSON text, rendering)`` as each is done.
 
@@ -524,6 +539,7 @@ def analyze_stories(
     (``report.html.render_story``, timed as "report"); otherwise, and in this
     process, the rendering is None and ``write_report`` renders the story.
     ``ahead``: sentence vectors and article facts computed beforehand (``ahead.Ahead``), used where they fit.
+    ``joined``: why each article is in its story (JSON text), shown in the renderings.
     """
     times = times or StageTimes()
     memo = memo if memo is not None else DerivationMemo()
@@ -554,7 +570,7 @@ def analyze_stories(
     if any(len(_outlets(m)) > 1 for _, _, m in todo):
         load_entity_model()  # once, before the fork: the workers share it
     global _WORK
-    _WORK = (list(todo), scorer, embedder, memo, render, ahead)
+    _WORK = (list(todo), scorer, embedder, memo, render, ahead, dict(joined or {}))
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -577,7 +593,15 @@ def default_workers() -> int:
 PARALLEL_MIN_PAIRS = 200
 # What the forked workers of ``analyze_stories`` read (inherited, never pickled).
 _WORK: (
-    tuple[list[tuple[int, str, list[Prepared]]], RelationScorer, Embedder | None, DerivationMemo, bool, AheadResults]
+    tuple[
+        list[tuple[int, str, list[Prepared]]],
+        RelationScorer,
+        Embedder | None,
+        DerivationMemo,
+        bool,
+        AheadResults,
+        dict[str, str],
+    ]
     | None
 ) = None
 
@@ -589,7 +613,7 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
     and it is what the document and the store take.
     """
     assert _WORK is not None
-    todo, scorer, embedder, memo, render, ahead = _WORK
+    todo, scorer, embedder, memo, render, ahead, joined = _WORK
     key, story_id, members = todo[position]
     times = StageTimes()
     story, text = _analysed_text(story_id, members, scorer, embedder, times, memo, ahead)
@@ -599,6 +623,8 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
         with times.stage("report"):
             try:
                 meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
+                for aid in meta.keys() & joined.keys():
+                    meta[aid]["joined"] = json.loads(joined[aid])
                 rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
             except Exception:  # noqa: BLE001 - the page is put together in the main process, which says why
                 if debugging():
