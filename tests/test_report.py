@@ -385,6 +385,23 @@ def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> No
     assert f"{45 - MAX_PAIRS_SHOWN} more pairs" in html
 
 
+def test_pairs_where_one_derives_come_first_facing_source_to_copy() -> None:
+    """Issue 27: the first pair a reader sees is a source and its copy, the source on the left."""
+    from storytrace.report.html import _group_pairs
+
+    def al(a: str, b: str, relation: str) -> dict[str, Any]:
+        return {"a": a, "b": b, "a_span": [0, 5], "b_span": [0, 5], "relation": relation, "score": 1.0}
+
+    alignments = [al("x", "y", "same_fact"), al("x", "y", "same_fact"), al("copy", "wire", "verbatim")]
+    pairs = [
+        {"a": "x", "b": "y", "b_from_a": "non_derived", "a_from_b": "non_derived"},
+        {"a": "copy", "b": "wire", "b_from_a": "non_derived", "a_from_b": "wholly_derived", "a_covered_by_b": 0.9},
+    ]
+    grouped = _group_pairs(alignments, pairs)
+    assert [(a, b) for a, b, _ in grouped] == [("wire", "copy"), ("x", "y")]
+    assert [(a, b) for a, b, _ in _group_pairs(alignments)] == [("x", "y"), ("copy", "wire")]  # no pairs: as before
+
+
 def _section(page: str, heading: str, end: str = "<h3>") -> str:
     """The part of the page from ``heading`` to the next ``end``."""
     start = page.index(heading)

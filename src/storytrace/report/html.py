@@ -515,16 +515,42 @@ def _start(span: object) -> int:
     return -1 if clipped is None else clipped[0]
 
 
-def _group_pairs(alignments: Iterable[Any]) -> list[tuple[str, str, list[Aligned]]]:
-    """Alignments grouped by unordered article pair, each pair facing as first seen."""
+def _group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[tuple[str, str, list[Aligned]]]:
+    """Alignments grouped by unordered article pair, in the order a reader wants them.
+
+    Pairs where one article derives from the other (``entries``: the story's ``pairs``) come first, the
+    copy that reuses most first, each facing source → copy; then the others by shared passages, facing as
+    first seen.
+    """
+    derived = _derived_pairs(entries)
     groups: dict[frozenset[str], tuple[str, str, list[Aligned]]] = {}
     for al in map(_mapping, alignments):
         a, b = _text(al.get("a")), _text(al.get("b"))
-        first = groups.setdefault(frozenset((a, b)), (a, b, []))
+        key = frozenset((a, b))
+        source, copy, _ = derived.get(key, (a, b, 0.0))
+        first = groups.setdefault(key, (source, copy, []))
         first[2].append(_aligned(al, flip=a != first[0]))
     for _a, _b, items in groups.values():
         items.sort(key=lambda x: _start(x.a_span))
-    return sorted(groups.values(), key=lambda g: (-sum(x.relation != "related" for x in g[2]), -len(g[2])))
+
+    def rank(group: tuple[str, str, list[Aligned]]) -> tuple[bool, float, int, int]:
+        found = derived.get(frozenset(group[:2]))
+        shared = sum(x.relation != "related" for x in group[2])
+        return (found is None, -(found[2] if found else 0.0), -shared, -len(group[2]))
+
+    return sorted(groups.values(), key=rank)
+
+
+def _derived_pairs(entries: Iterable[Any]) -> dict[frozenset[str], tuple[str, str, float]]:
+    """Each derived pair of a story's ``pairs``: (source, copy, the copy's share reused)."""
+    out: dict[frozenset[str], tuple[str, str, float]] = {}
+    for entry in map(_mapping, entries):
+        a, b = _text(entry.get("a")), _text(entry.get("b"))
+        if entry.get("b_from_a") not in (None, "non_derived"):
+            out[frozenset((a, b))] = (a, b, _number(entry.get("b_covered_by_a")) or 0.0)
+        elif entry.get("a_from_b") not in (None, "non_derived"):
+            out[frozenset((a, b))] = (b, a, _number(entry.get("a_covered_by_b")) or 0.0)
+    return out
 
 
 def _pair_metrics(entries: Iterable[Any], a: str, b: str) -> dict[str, Any]:
@@ -1011,7 +1037,7 @@ def _pairs(
 ) -> tuple[list[PairView], int, set[str]]:
     """The pairs to show (most shared passages first), how many are left out, and the aligned ids."""
     entries = _list(story.get("pairs"))
-    grouped = _group_pairs(_list(story.get("alignments")))
+    grouped = _group_pairs(_list(story.get("alignments")), entries)
     shown = [
         _pair_view(next(counter), view(a), view(b), items, _pair_metrics(entries, a, b), first=i == 0)
         for i, (a, b, items) in enumerate(grouped[:MAX_PAIRS_SHOWN])

@@ -102,7 +102,7 @@ def passage_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], pee
 def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
     """The report's view of one story, every pair open and marked for the web page."""
     view = _story_view(story, "1", meta, texts, map(str, count(1)))
-    grouped = _group_pairs(_list(story.get("alignments")))[:MAX_PAIRS_SHOWN]
+    grouped = _group_pairs(_list(story.get("alignments")), _list(story.get("pairs")))[:MAX_PAIRS_SHOWN]
     pairs = []
     for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
         a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
