@@ -148,3 +148,18 @@ def test_the_report_says_why_each_article_is_in_its_story(forked: bool, tmp_path
     report = (out / "report.html").read_text("utf-8")
     assert report.count("opened the story") == 4  # one a story
     assert "joined at " in report and "a copy of s1-meridian-wire" in report
+
+
+def test_an_item_of_boilerplate_alone_joins_no_story(tmp_path: Path) -> None:
+    """Issue 28: a page with no content of its own (a chat invitation) under a title like a story's, months later."""
+    articles = [a for a in read_paths([EXAMPLES / "corpus"]) if isinstance(a, Article)]
+    boiler = Article(
+        "promo",
+        "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.",
+        title="Bridge collapse: what we know",
+        source="Fictional News Network",
+        published="2026-06-01",
+    )
+    records = write_records(tmp_path / "demo.jsonl", [*articles, boiler])
+    clustered = by_cluster(records)
+    assert list(clustered.values()).count(clustered["promo"]) == 1
