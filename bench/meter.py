@@ -84,6 +84,7 @@ from storytrace.align.compare import (
     compare,
     content_text,
     coverage,
+    decided,
     prepare,
 )
 from storytrace.align.derivation import (
@@ -477,9 +478,10 @@ def compare_rule(dataset: Dataset, shipped: Scores, rule: str, split: list[tuple
         return np.array([max((p[name] for p in a.pairs), default=0.0) for a in dataset.aligner])  # type: ignore[union-attr]
 
     cov, pred = best("reuse_coverage"), shipped.pred.copy()
-    if rule == "now":
-        pred = np.where(np.expm1(best("reuse_worded_log")) >= ABSOLUTE_REUSE_CHARS, np.minimum(pred, 1), pred)
-        return Scores(dataset.gold, np.where(cov >= WHOLLY_DERIVED_MIN_COVERAGE, 0, pred), None, split)
+    if rule == "now":  # compare's own rule, label by label
+        worded = np.rint(np.expm1(best("reuse_worded_log"))).astype(int)
+        labels = [decided(DERIVATIONS[int(p)], float(c), int(w)) for p, c, w in zip(pred, cov, worded, strict=True)]
+        return Scores(dataset.gold, np.array([DERIVATIONS.index(label) for label in labels]), None, split)
     by_cov = classify(cov, WHOLLY_DERIVED_MIN_COVERAGE, PARTIALLY_DERIVED_MIN_COVERAGE)
     by_cov = np.where(np.expm1(best("reuse_longest_log")) >= ABSOLUTE_REUSE_CHARS, np.minimum(by_cov, 1), by_cov)
     return Scores(dataset.gold, np.minimum(pred, by_cov), None, split)

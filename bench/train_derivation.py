@@ -172,17 +172,25 @@ def fitted_heads(
     The calibration is fitted on out-of-fold scores within ``x`` (folds grouped by story), so a
     document fitted on some folds of METER can be scored on the others (bench/meter_trace.py).
     """
+    return fitted_models(x, gold, stories, names, model, seed, n_folds)[0]
+
+
+def fitted_models(
+    x: np.ndarray, gold: np.ndarray, stories: Sequence[str], names: Sequence[str], model: str, seed: int, n_folds: int
+) -> tuple[dict[str, Any], Any, Any]:
+    """``fitted_heads``' document, and the fitted three-way and binary scikit-learn models it was written from."""
     derived = (gold != NON).astype(int)
     calibrated = calibration(x, derived, group_folds(gold, stories, n_folds, seed), MODELS[model], seed)
     three_way = fit(MODELS[model](seed), x, gold)
     binary = fit(MODELS[model](seed), x, derived)
-    return {
+    document = {
         "format": MODEL_FORMAT,
         "features": list(names),
         "calibration": calibrated,
         "three_way": head(three_way, [DERIVATIONS[int(c)] for c in three_way.classes_], x),
         "binary": head(binary, [BINARY_CLASSES[int(c)] for c in binary.classes_], x),
     }
+    return document, three_way, binary
 
 
 def sha256(path: Path) -> str:
@@ -225,16 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = FEATURE_SETS[args.features]
     x = dataset.matrix(args.aggregation, names)
     gold = dataset.gold
-    derived = (gold != NON).astype(int)
 
     split = folds(dataset, args.folds, args.seed)
     scores = cross_validate(x, gold, split, MODELS[args.model], args.seed).summary()
     base = {name: s.summary() for name, s in baselines(dataset, args.aggregation, split).items()}
 
-    heads = fitted_heads(x, gold, dataset.stories, names, args.model, args.seed, args.folds)
+    heads, three_way, binary = fitted_models(x, gold, dataset.stories, names, args.model, args.seed, args.folds)
     calibrated = heads["calibration"]
-    three_way = fit(MODELS[args.model](args.seed), x, gold)
-    binary = fit(MODELS[args.model](args.seed), x, derived)
     document = {
         "format": MODEL_FORMAT,
         "version": f"{VERSION}-{args.aggregation}-{args.features}-{args.model.replace(' ', '_')}",

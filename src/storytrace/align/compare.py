@@ -294,13 +294,22 @@ def derivation(
     copy_text, source_text = content_text(copy), content_text(source)
     asked = model_derivation if memo is None else memo.answer
     by_model, confidence = asked(copy_text, source_text)
-    if evidence.covered >= WHOLLY_DERIVED_MIN_COVERAGE:
-        return DERIVATIONS[0], confidence
-    if evidence.longest_worded >= ABSOLUTE_REUSE_CHARS:
-        return min(by_model, DERIVATIONS[1], key=DERIVATIONS.index), confidence
+    return decided(by_model, evidence.covered, evidence.longest_worded, weak_order), confidence
+
+
+def decided(by_model: str, covered: float, longest_worded: int, weak_order: bool = False) -> str:
+    """``derivation``'s label from the classifier's and the copy's evidence (its docstring says why).
+
+    ``covered``: the copy's share inside reused passages; ``longest_worded``: its longest verbatim or
+    near-verbatim run outside quotations, in characters.
+    """
+    if covered >= WHOLLY_DERIVED_MIN_COVERAGE:
+        return DERIVATIONS[0]
+    if longest_worded >= ABSOLUTE_REUSE_CHARS:
+        return min(by_model, DERIVATIONS[1], key=DERIVATIONS.index)
     if weak_order:
-        return DERIVATIONS[-1], confidence
-    return by_model, confidence
+        return DERIVATIONS[-1]
+    return by_model
 
 
 def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> CopyEvidence:
