@@ -230,6 +230,36 @@ def check(n: int) -> None:
     estimate_error("datasketch", np.array([minhashes[a].jaccard(minhashes[b]) for a, b in pairs]), exact)
 
 
+def _write_records(articles: Sequence[Article], path: Path) -> Path:
+    """The articles as JSON Lines records, as a user hands them to ``storytrace cluster``."""
+    with path.open("w", encoding="utf-8") as f:
+        for a in articles:
+            row = {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
+            f.write(json.dumps({k: v for k, v in row.items() if v is not None}) + "\n")
+    return path
+
+
+def spot_check(n: int, top: int = 20) -> None:
+    """``storytrace cluster`` on the first ``n`` bodies by date: the ``top`` largest stories and their titles.
+
+    For reading by eye whether a story joins items about different companies or commodities.
+    """
+    exe = Path(sys.executable).with_name("storytrace")
+    articles = reuters_by_date(n)
+    title = {a.id: a.title or a.text[:60] for a in articles}
+    with tempfile.TemporaryDirectory() as folder:
+        records = _write_records(articles, Path(folder) / "records.jsonl")
+        out = Path(folder) / "out.jsonl"
+        subprocess.run([str(exe), "cluster", str(records), "--out", str(out)], check=True, stderr=subprocess.DEVNULL)
+        stories: dict[str, list[str]] = {}
+        for line in out.read_text("utf-8").splitlines():
+            row = json.loads(line)
+            stories.setdefault(row["story"], []).append(row["id"])
+    print(f"storytrace cluster, first {len(articles):,} bodies by date: {len(stories):,} stories; the {top} largest:")
+    for story, ids in sorted(stories.items(), key=lambda kv: -len(kv[1]))[:top]:
+        print(f"{story} ({len(ids)}): " + " | ".join(title[i][:45] for i in ids[:4]))
+
+
 def through_cli(sizes: Sequence[int], runs: int) -> None:
     """``storytrace cluster`` as a user runs it (a process of its own, default embedder): docs/s and peak RSS.
 
@@ -240,11 +270,7 @@ def through_cli(sizes: Sequence[int], runs: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for n in sorted(sizes):
             articles = reuters_by_date(n)
-            records = Path(folder) / f"reuters{n}.jsonl"
-            with records.open("w", encoding="utf-8") as f:
-                for a in articles:
-                    row = {"id": a.id, "text": a.text, "title": a.title, "published": a.published}
-                    f.write(json.dumps({k: v for k, v in row.items() if v is not None}) + "\n")
+            records = _write_records(articles, Path(folder) / f"reuters{n}.jsonl")
             walls = []
             for _ in range(runs):
                 t0 = time.perf_counter()
@@ -270,11 +296,14 @@ def main() -> int:
     parser.add_argument("--check", type=int, nargs="?", const=5000, metavar="N", help="recall/precision on N docs")
     parser.add_argument("--cli", action="store_true", help="time `storytrace cluster` end to end at --sizes")
     parser.add_argument("--runs", type=int, default=3, help="with --cli: runs per size (default %(default)s)")
+    parser.add_argument("--spot-check", type=int, metavar="N", help="the 20 largest stories of cluster on N bodies")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"skipped: {DATA} not found")
         return 0
-    if args.cli:
+    if args.spot_check:
+        spot_check(args.spot_check)
+    elif args.cli:
         through_cli(args.sizes, args.runs)
     elif args.check:
         check(args.check)
