@@ -6,6 +6,7 @@ import pytest
 
 from storytrace.align.compare import prepare
 from storytrace.cluster import stream
+from storytrace.cluster.background import NO_BACKGROUND, Background, load_background
 from storytrace.cluster.dedup import shingles
 from storytrace.cluster.stream import StreamClusterer, StreamItem, stream_groups
 from storytrace.model import Article
@@ -22,8 +23,8 @@ KETTLE = [
 ]
 # Same words as the bridge story ("bridge", "river", "Eskerby"), another event.
 OTHER_BRIDGE = [
-    "Eskerby council voted to paint the old railway bridge near the river harbour green.",
-    "The green paint for the Eskerby railway bridge by the harbour will cost the council 40,000 drav.",
+    "Tollmere council voted to paint the old railway bridge near the river harbour green.",
+    "The green paint for the Tollmere railway bridge by the harbour will cost the council 40,000 drav.",
 ]
 
 
@@ -132,3 +133,26 @@ def test_a_bare_headline_is_judged_by_the_model_alone() -> None:
     assert clusterer.distinct_terms((heading, heading, {})) == set()  # no text beyond its title
     assert clusterer.distinct_terms(({"saltmarsh": 0.5, "river": 0.5}, {}, {"saltmarsh": 1.0})) == set()  # untitled
     assert clusterer.distinct_terms(({"saltmarsh": 0.5, "river": 0.5}, heading, {})) == {"saltmarsh", "bridg"}
+
+
+def test_a_word_the_background_knows_as_common_is_not_distinctive_at_the_start_of_a_stream() -> None:
+    """Cold start: with no documents seen every word is rare, unless the background says otherwise."""
+    common = Background(docs=1000.0, share={"qtly": 0.2, "div": 0.2})
+    title = {"qtly": 0.6, "div": 0.6, "corvan": 0.5}
+    vectors = ({**title, "record": 0.3}, title, {})
+    assert StreamClusterer(background=NO_BACKGROUND).distinct_terms(vectors) == {"qtly", "div", "corvan"}
+    assert StreamClusterer(background=common).distinct_terms(vectors) == {"corvan"}
+
+
+def test_a_word_the_background_knows_as_common_weighs_less_than_a_rare_one() -> None:
+    clusterer = StreamClusterer(background=Background(docs=1000.0, share={"div": 0.04}))
+    vector = clusterer.vectors_of(item("x", "div corvan", "Qtly div. Corvane Appliances.", "2024-03-04"))[0]
+    assert vector["div"] < vector["corvan"]
+    plain = StreamClusterer(background=NO_BACKGROUND).vectors_of(item("x", "div corvan", "x", "2024-03-04"))[0]
+    assert plain["div"] == pytest.approx(plain["corvan"])
+
+
+def test_the_shipped_background_knows_a_wire_feeds_template_words() -> None:
+    background = load_background()
+    assert background.docs > 0
+    assert background.count("mln") > background.count("corvan") == 0.0
