@@ -91,23 +91,70 @@ class Quote:
     kind: str  # "direct" | "partial" | "indirect"
     how: str  # the rule that found the speaker, see the module docstring
     role: str | None = None  # title or apposition: "a professor at Eskerby University"
+    described: bool = False  # the speaker is a description ("senior ministry official"), not a name
 
 
 # --- word classes -----------------------------------------------------------------------------
 
 _UPPER = "[" + "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper()) + "]"
-_ABBREV = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|St|Jr|Sr)\."
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Sens|Rep|Reps|Gov|Gen|Col|Lt|Sgt|Capt|St|Jr|Sr|Rev|Hon|Fr|Atty|Supt)\."
 _NAME_WORD = rf"(?:{_ABBREV}|{_UPPER}\.(?:-?{_UPPER}\.)*|(?:(?:al|el|ad|bin|ibn)-)?{_UPPER}\w*(?:[’'\-]\w+)*)"
 _PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|ter|bin|ibn|al|el|la|le|dos|das|of|for)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{0,7}}"
 _LOWER_WORD = r"[a-z][a-z\-]*"
 _THE_NP = rf"[Tt]he\s+(?:{_NAME}|(?:{_NAME}\s+)?(?:{_LOWER_WORD}\s+){{0,2}}?{_LOWER_WORD})"
-_SPEAKER = rf"(?P<sp>{_THE_NP}|{_NAME}|he|she|they|it)"
+_ANY_WORD = r"[\w\-’'.]+"
+# A name after role words, lower case or possessive: "Trump attorney Alan Garten", "NBC’s Chuck Todd".
+_ROLED_NAME = rf"(?:{_ANY_WORD}\s+){{0,4}}(?:[a-z][\w\-]*|{_NAME_WORD}[’']s)\s+{_NAME}"
+# A description: "a State Department official", "one former campaign staffer", "the Christie supporter".
+_DESCRIPTION = rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
+_SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
 _NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
-_VERB = (
-    r"(?P<verb>said|says|say|told|tells|tell|added|adds|stated|states|noted|notes|wrote|writes|"
-    r"warned|warns|explained|explains|insisted|insists|argued|argues|declared|declares|claimed|claims)"
-)
+# Reporting verbs: the cue words of PolNeAR's train split (bench/polnear_cues.py --quoted) that report
+# speech or writing, as lemmas; never read off its dev or test split. ``_forms`` conjugates them.
+_SPEECH_LEMMAS = """say tell add write ask tweet continue respond reply explain state declare argue note conclude
+insist interject joke quip vow promise acknowledge admit recall remark shout yell chant warn claim announce suggest
+predict complain boast concede lament retort assure answer testify observe post email read pledge stress emphasize
+emphasise reiterate repeat echo assert proclaim charge counter muse confirm caution report recount scoff snap sigh
+thunder exclaim reason quote text reveal cite estimate promise plead demand wonder""".split()
+# Verbs that report words without introducing a full quote: "He called it “a disgrace”".
+_FRAMING_LEMMAS = """call describe dub label brand term deem praise criticize criticise blast accuse denounce slam
+mock decry dismiss characterize characterise refer promise urge""".split()
+_IRREGULAR = {
+    "say": "say says said saying",
+    "tell": "tell tells told telling",
+    "write": "write writes wrote written writing",
+    "read": "read reads reading",
+    "quip": "quip quips quipped quipping",
+    "admit": "admit admits admitted admitting",
+    "echo": "echo echoes echoed echoing",
+    "snap": "snap snaps snapped snapping",
+    "label": "label labels labeled labelled labeling labelling",
+    "dub": "dub dubs dubbed dubbing",
+    "plead": "plead pleads pleaded pled pleading",
+}
+
+
+def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
+    """The forms of each lemma: base, -s, past and (unless ``finite_only``) -ing."""
+    out: list[str] = []
+    for lemma in lemmas:
+        if lemma in _IRREGULAR:
+            forms = _IRREGULAR[lemma].split()
+        elif lemma.endswith("e"):
+            forms = [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+        elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+            forms = [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+        elif lemma.endswith(("sh", "ch", "ss", "x")):
+            forms = [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
+        else:
+            forms = [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
+        out += [f for f in forms if not (finite_only and f.endswith("ing"))]
+    return sorted(set(out), key=lambda f: (-len(f), f))
+
+
+_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on)"
+_FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
 _ROLE = r"(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
 _LEADIN = r"(?:(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier)\s+|[^,“”\"«»„]{1,60},\s+)"
@@ -119,7 +166,7 @@ _WHEN = (
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
 _AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
-_SPEAKER_END = rf"(?=\s*(?:[,.;:!?)]|$)|\s+{_WHEN})"
+_SPEAKER_END = rf"(?=\s*(?:[,.;:!?)]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that)\b)"
 _AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
 _AFTER_ACCORDING = LazyPattern(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
 # Before an opening mark (whole text between sentence start and the mark): X said: / X added,
@@ -276,6 +323,7 @@ class _Speaker:
     span: Span | None
     role: str | None
     pronoun: bool
+    described: bool = False  # a description ("State Department official"), not a name
 
 
 @dataclass(frozen=True)
@@ -341,18 +389,29 @@ def _persons_in_text(text: str, spans: Sequence[Span]) -> dict[str, tuple[str, S
     return out
 
 
+_DETERMINERS = frozenset("a an one another".split())
+_ROLE_NOISE = frozenset("and but then so as while when because also even".split())
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+_BARE_TITLES = frozenset(
+    w + dot
+    for w in "Mr Mrs Ms Dr Prof Sen Sens Rep Reps Gov Gen Col Lt Sgt Capt St Rev Hon Fr".split()
+    for dot in ("", ".")
+)
+
+
 def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
     """The speaker named by ``raw`` (found at ``start``), or None when it is no speaker at all."""
     words = [(m.group(), start + m.start(), start + m.end()) for m in _WS.finditer(raw)]
     if not words:
         return None
     if len(words) == 1 and words[0][0].lower() in _PRONOUNS:
-        p = words[0][0].lower()
-        ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
-        registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
-        return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
+        return _pronoun(words[0][0].lower(), words[0][1], registry)
+    first = words[0][0].lower()
+    if first in _DETERMINERS or (first == "the" and any(w[0][:1].islower() for w in words[1:])):
+        return _described(words[1:], first == "the", registry)
+    role, words = _role_words(words)
     name = _split_name(words)
-    if name is None:
+    if name is None or all(w in _BARE_TITLES for w, _, _ in name.words):
         return None
     entry = (name.text, name.span)
     is_org = name.is_org
@@ -360,7 +419,7 @@ def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
         full = registry.by_surname.get(name.text) or registry.persons_in_text.get(name.text)
         if full is not None and full[1][0] < name.span[0]:
             entry, is_org = full, False
-        elif not name.titled:
+        elif not name.titled and not role:
             is_org = True  # a place, agency or company: "Eskerby", "Meridian"
     if is_org:
         registry.last_org = entry
@@ -369,7 +428,40 @@ def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
         if len(name.words) > 1:
             registry.by_surname[name.words[-1][0]] = entry
     registry.last_any = entry
-    return _Speaker(entry[0], entry[1], name.role, False)
+    roles = [r for r in (role, name.role) if r]
+    return _Speaker(entry[0], entry[1], ", ".join(roles) or None, False)
+
+
+def _pronoun(p: str, at: int, registry: _Registry) -> _Speaker:
+    """He and she: the last person; it: the last organisation; they: the last speaker of either kind."""
+    ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
+    registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
+    return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
+
+
+def _described(words: list[_Word], the: bool, registry: _Registry) -> _Speaker | None:
+    """A speaker named by a description ("a State Department official"): the words after the determiner."""
+    if not words:
+        return None
+    entry = (" ".join(w for w, _, _ in words), (words[0][1], words[-1][2]))
+    if the:  # "the ministry", "the campaign": what "it" refers back to
+        registry.last_org = entry
+        registry.last_any = entry
+    return _Speaker(entry[0], entry[1], None, False, described=True)
+
+
+def _role_words(words: list[_Word]) -> tuple[str | None, list[_Word]]:
+    """Role words before a name ("Trump attorney" + "Alan Garten"): up to the last lower-case or possessive word."""
+    cut = -1
+    for k, (w, _, _) in enumerate(words[:-1]):
+        if (w[:1].islower() and w not in _PARTICLES) or w.endswith(("’s", "'s")):
+            cut = k
+    if cut < 0:
+        return None, words
+    role = words[: cut + 1]
+    while role and role[0][0].lower() in _ROLE_NOISE:
+        role = role[1:]
+    return " ".join(w for w, _, _ in role) or None, words[cut + 1 :]
 
 
 # --- quotes -----------------------------------------------------------------------------------
@@ -399,7 +491,7 @@ def _with_role(sp: _Speaker, m: re.Match[str]) -> _Speaker:
     role = role.strip() if role else None
     if not role:
         return sp
-    return _Speaker(sp.name, sp.span, f"{sp.role}, {role}" if sp.role else role, sp.pronoun)
+    return _Speaker(sp.name, sp.span, f"{sp.role}, {role}" if sp.role else role, sp.pronoun, sp.described)
 
 
 def _speaker_of(m: re.Match[str] | None, offset: int, registry: _Registry) -> _Speaker | None:
@@ -575,4 +667,5 @@ def _to_quote(text: str, f: _Found) -> Quote:
         kind=f.kind,
         how=f.how,
         role=sp.role if sp else None,
+        described=sp.described if sp else False,
     )
