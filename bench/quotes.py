@@ -24,7 +24,9 @@ Definitions (each used once, in ``score``):
   ignored). A gold source that is a third-person pronoun (he, she, they, it, who, ...) is first
   replaced by the source of the most recent earlier gold attribution of the same article whose source
   is not a pronoun and whose cue holds a speech word (``SPEECH_WORDS``): who the annotators would mean,
-  without gender. Gold sources that are null or first/second person (I, we, you) are not scored for
+  without gender. When that source is itself a description ("the retired neurosurgeon": no capitalised
+  word after the first), the name it stands for is accepted too: the source that same rule gave before it.
+  Gold sources that are null or first/second person (I, we, you) are not scored for
   the speaker, nor pronouns with no such earlier attribution.
 * precision: a quotation is right when at least half of its letters lie in the content of some gold
   attribution, of any quoted type.
@@ -107,25 +109,28 @@ def is_pronoun(source: str) -> bool:
     return len(source.split()) == 1 and first_word(source) in THIRD_PERSON | FIRST_SECOND
 
 
+def is_description(source: str) -> bool:
+    """A source naming nobody ("the retired neurosurgeon", "a top aide"): no capitalised word after the first."""
+    return not any(w[:1].isupper() for w in source.split()[1:])
+
+
 def resolved_sources(atts: Sequence[dict[str, Any]]) -> list[str | None]:
     """Each attribution's gold source with third-person pronouns replaced as the module docstring says."""
-    out: list[str | None] = []
-    last_speaker: str | None = None
-    for att in sorted(atts, key=lambda a: (a["source"] or a["content"])["span"][0]):
+    resolved: dict[int, str | None] = {}
+    last: str | None = None  # the latest non-pronoun speaker, with the named one before it if it is a description
+    for k in sorted(range(len(atts)), key=lambda k: (atts[k]["source"] or atts[k]["content"])["span"][0]):
+        att = atts[k]
         source = att["source"]["text"] if att["source"] else None
         cue = (att["cue"] or {}).get("text", "").lower()
         if source is None or (is_pronoun(source) and first_word(source) in FIRST_SECOND):
-            resolved = None
+            resolved[k] = None
         elif is_pronoun(source):
-            resolved = last_speaker
+            resolved[k] = last
         else:
-            resolved = source
+            resolved[k] = source
             if SPEECH_WORDS & set(re.findall(r"[a-z]+", cue)):
-                last_speaker = source
-        att["_resolved"] = resolved
-    for att in atts:
-        out.append(att["_resolved"])
-    return out
+                last = f"{source} | {last}" if is_description(source) and last else source
+    return [resolved[k] for k in range(len(atts))]
 
 
 def speaker_right(predicted: str | None, gold: str) -> bool:

@@ -325,6 +325,7 @@ class _Registry:
     last_person: tuple[str, Span] | None = None
     last_org: tuple[str, Span] | None = None
     last_any: tuple[str, Span] | None = None
+    topics: _Topics | None = None  # who he and she can refer to
 
 
 @dataclass(frozen=True)
@@ -443,8 +444,14 @@ def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
 
 
 def _pronoun(p: str, at: int, registry: _Registry) -> _Speaker:
-    """He and she: the last person; it: the last organisation; they: the last speaker of either kind."""
+    """The referent of a pronoun subject.
+
+    He and she: the nearest person of that gender (``_Topics``), else the last person speaker; it: the last
+    organisation; they: the last speaker of either kind.
+    """
     ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
+    if p in ("he", "she") and registry.topics is not None:
+        ref = registry.topics.referent("m" if p == "he" else "f", at) or ref
     registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
     return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
 
@@ -472,6 +479,131 @@ def _role_words(words: list[_Word]) -> tuple[str | None, list[_Word]]:
     while role and role[0][0].lower() in _ROLE_NOISE:
         role = role[1:]
     return " ".join(w for w, _, _ in role) or None, words[cut + 1 :]
+
+
+# --- who he and she refer to -----------------------------------------------------------------
+
+_GENDERED = {"he": "m", "his": "m", "him": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+_HONORIFIC = {"Mr.": "m", "Mr": "m", "Mrs.": "f", "Mrs": "f", "Ms.": "f", "Ms": "f", "Miss": "f"}
+_SUBJECT_SCAN = LazyPattern(rf"(?<![\w’'\-])(?:(?P<pr>[Hh]e|[Ss]he)\b|{_NAME})")
+_GENDER_SCAN = LazyPattern(r"(?<![\w’'\-])(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself)\b")
+_VERB_AFTER = LazyPattern(rf"\s*(?:,[^,“”\"«»„]{{1,150}}?,\s*)?{_CLAUSE_AUX}{_FRAMING}\b")
+_ANY_VERB_AFTER = re.compile(
+    r"\s+(?:(?:also|then|later|again|never|\w+ly)\s+)?(?:[a-z]+ed|was|is|has|had|did|does|will|would|says|"
+    r"made|took|went|got|came|gave|thought|felt|knew|became|began|kept|left|won|lost|ran|met|held|spoke)\b"
+)
+_POSSESSIVE = re.compile(r"[’']s?(?=\s)")
+_BRIDGE = LazyPattern(rf"(?:[’']s)?\s+(?:[a-z][\w\-]*\s+){{1,3}}(?={_NAME})")
+_BRIDGE_STOP = frozenset(
+    """a an the and or but to of in on at for with from by as that who which whose is was are were has have had
+    will would can could should may might did does do not also then when while after before said says""".split()
+)
+
+
+@dataclass
+class _Topics:
+    """The person each sentence is about (its first subject outside quotations), with genders learnt from the text.
+
+    A sentence opening with he or she adds nobody: its referent stays the latest. A person's gender is the one
+    of an honorific (Mr., Ms.) or of the first he/his or she/her after the person in the sentence they open.
+    """
+
+    starts: list[int] = field(default_factory=list)
+    people: list[tuple[str, Span]] = field(default_factory=list)
+    votes: dict[str, list[int]] = field(default_factory=dict)  # name -> [male, female] evidence
+
+    def gender(self, name: str) -> str | None:
+        m, f = self.votes.get(name, (0, 0))
+        return "m" if m > f else "f" if f > m else None
+
+    def referent(self, gender: str, at: int) -> tuple[str, Span] | None:
+        """The nearest person named before ``at`` whose gender is ``gender`` or unknown."""
+        for k in range(bisect.bisect_left(self.starts, at) - 1, -1, -1):
+            if self.gender(self.people[k][0]) in (gender, None):
+                return self.people[k]
+        return None
+
+    def vote(self, name: str, gender: str) -> None:
+        self.votes.setdefault(name, [0, 0])[0 if gender == "m" else 1] += 1
+
+
+def _outside(marks: Sequence[_Mark], i: int) -> bool:
+    return not any(q.open <= i <= q.end for q in marks)
+
+
+_Entry = tuple[str, Span]  # a name and where it is written
+_Person = tuple[_Entry, str | None, int]  # a person, the gender of an honorific, the end of the mention
+
+
+def _topic_of(text: str, s: int, e: int, marks: Sequence[_Mark], persons: dict[str, _Entry]) -> _Person | None:
+    """(person, honorific gender, end of the mention) of the sentence ``text[s:e]``, or None.
+
+    The first person named before a verb ("Jo Lee also railed", "Jo Lee, an aide, said") is the subject;
+    else the first person named, unless a pronoun or an organisation comes first.
+    """
+    first: _Person | None = None
+    blocked = False
+    for m in _SUBJECT_SCAN.finditer(text, s, e):
+        if not _outside(marks, m.start()):
+            continue
+        if m.group("pr"):
+            blocked = True
+            continue
+        found = _person_at(text, m, e, persons)
+        if found is None:
+            continue
+        if isinstance(found, str):  # an organisation
+            blocked = True
+            continue
+        if _VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e):
+            return found
+        if first is None and not blocked:
+            first = found
+    return first
+
+
+def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) -> _Person | str | None:
+    """The person a name match names ((entry, honorific gender, end)), "org", or None (not a person)."""
+    bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
+    if bridge and not _BRIDGE_STOP & set(bridge.group().split()):
+        return None
+    words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
+    while words and words[0][0] in _DENY | _CONNECTORS | _LEADING_NOISE:
+        words = words[1:]  # "In Eskerby", "Former": not a name yet
+    name = _split_name(words, _LEADING_NOISE) if words else None
+    if name is None or _POSSESSIVE.match(text, m.end()):
+        return None
+    if name.is_org:
+        return "org"
+    entry = (name.text, name.span)
+    if len(name.words) == 1:
+        full = persons.get(name.text)
+        if full is not None:
+            entry = full
+        elif not (name.titled or _VERB_AFTER.match(text, m.end(), e)):
+            return None  # a place or a word opening the sentence
+    honorific = next((_HONORIFIC[w] for w, _, _ in words if w in _HONORIFIC), None)
+    return entry, honorific, m.end()
+
+
+def _topics(
+    text: str, sentences: Sequence[tuple[int, int, Sequence[_Mark]]], persons: dict[str, tuple[str, Span]]
+) -> _Topics:
+    """The ``_Topics`` of the sentences (each with the quotation marks of its paragraph)."""
+    out = _Topics()
+    for s, e, marks in sentences:
+        found = _topic_of(text, s, e, marks, persons)
+        if found is None:
+            continue
+        entry, honorific, end = found
+        out.starts.append(entry[1][0] if entry[1][0] >= s else end)
+        out.people.append(entry)
+        if honorific:
+            out.vote(entry[0], honorific)
+        g = next((g for g in _GENDER_SCAN.finditer(text, end, e) if _outside(marks, g.start())), None)
+        if g is not None:
+            out.vote(entry[0], _GENDERED[g.group().lower()])
+    return out
 
 
 # --- quotes -----------------------------------------------------------------------------------
@@ -605,13 +737,15 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
     spans = paragraphs(text, content)
     registry = _Registry(_persons_in_text(text, spans))
+    scanned = [(p, split_paragraph(text, *p) or [p], _scan_paragraph(text, *p)) for p in spans]
+    registry.topics = _topics(
+        text, [(s, e, marks) for _, sents, marks in scanned for s, e in sents], registry.persons_in_text
+    )
     found: list[_Found] = []
     chains = 0
     open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
-    for p_start, p_end in spans:
-        sents = split_paragraph(text, p_start, p_end) or [(p_start, p_end)]
+    for (p_start, _p_end), sents, marks in scanned:
         starts = [s for s, _ in sents]
-        marks = _scan_paragraph(text, p_start, p_end)
         # hosts: runs of sentences joined by quotations spanning them
         hosts: list[tuple[int, int, list[_Mark]]] = []
         for q in marks:
