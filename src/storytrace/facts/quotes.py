@@ -107,7 +107,8 @@ _ANY_WORD = r"[\w\-’'.]+"
 # A name after role words, lower case or possessive: "Trump attorney Alan Garten", "NBC’s Chuck Todd".
 _ROLED_NAME = rf"(?:{_ANY_WORD}\s+){{0,4}}(?:[a-z][\w\-]*|{_NAME_WORD}[’']s)\s+{_NAME}"
 # A description: "a State Department official", "one former campaign staffer", "the Christie supporter".
-_DESCRIPTION = rf"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
+_DESCRIPTION = rf"{_DETERMINER}\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
 _SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
 _NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
 # Reporting verbs: the cue words of PolNeAR's train split (bench/polnear_cues.py --quoted) that report
@@ -156,7 +157,7 @@ def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
 _VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on)"
 _FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
-_ROLE = r"(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
+_ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
 _LEADIN = r"(?:(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier)\s+|[^,“”\"«»„]{1,60},\s+)"
 _WHEN = (
     r"(?:on|in|at|during|last|this|after|before|earlier|later|late|yesterday|today|"
@@ -166,7 +167,7 @@ _WHEN = (
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
 _AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
-_SPEAKER_END = rf"(?=\s*(?:[,.;:!?)]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that)\b)"
+_SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when|to|of)\b)"
 _AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
 _AFTER_ACCORDING = LazyPattern(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
 # Before an opening mark (whole text between sentence start and the mark): X said: / X added,
@@ -400,7 +401,7 @@ def _persons_in_text(text: str, spans: Sequence[Span]) -> dict[str, tuple[str, S
     return out
 
 
-_DETERMINERS = frozenset("a an one another".split())
+_DETERMINERS = frozenset("a an one another this some several many two three".split())
 _ROLE_NOISE = frozenset("and but then so as while when because also even".split())
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 _BARE_TITLES = frozenset(
@@ -647,6 +648,7 @@ def _speaker_of(m: re.Match[str] | None, offset: int, registry: _Registry) -> _S
 _AFTER_RULES = ((_AFTER_SAID, "said_after"), (_AFTER_INVERTED, "said_inverted"), (_AFTER_ACCORDING, "according_to"))
 _BEFORE_RULES = ((_BEFORE_SAID, "said_before"), (_BEFORE_ACCORDING, "according_to"))
 _MAX_BEFORE = 300  # longer text before a quote is no attribution
+_MAX_ATTRIBUTION_SENTENCE = 60  # "Trump said at a rally in Ohio." after “…?”; a longer sentence says more
 # An unattributed quoted fragment this long is a quotation (PolNeAR train: 95 % of 4-8 word ones are attributed
 # contents, 56 % of one-word ones); shorter ones are scare quotes and titles as often as not.
 _MIN_UNATTRIBUTED = 6
@@ -774,6 +776,11 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                 b_start = h_start if k == 0 else (h_marks[k - 1].end + 1)
                 a_start = q.end + (1 if q.close is not None else 0)
                 a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
+                if k + 1 == len(h_marks) and h_last + 1 < len(sents) and not text[a_start:a_end].strip():
+                    # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
+                    n_start, n_end = sents[h_last + 1]
+                    if text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE:
+                        a_end = min([n_end] + [m.open for m in marks if m.open > q.end])
                 w_start, w_end = _words_span(text, q.open + 1, q.end, True)
                 if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
                     continue
