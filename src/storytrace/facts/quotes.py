@@ -187,6 +187,7 @@ _CLAUSE_AUX = (
 )
 _CLAUSE = LazyPattern(rf"(?<![\w’'\-]){_SPEAKER}{_ROLE},?\s+{_CLAUSE_AUX}{_FRAMING}\b")
 _FRAMING_WORD = LazyPattern(rf"\b{_FRAMING}\b")
+_LABEL = LazyPattern(rf"(?:^|[.—–-]\s*|\s(?:from|by)\s+)(?P<sp>{_NAME})(?:\s*\([^()]{{1,40}}\))?\s*:\s*$")
 _SENTENCE_SUBJECT = LazyPattern(rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s")
 _NO_SUBJECT = re.compile(r"(?:,|\b(?:and|but|then|yet))\s+(?:\w+ly\s+)?$")  # a verb sharing the sentence's subject
 _NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|its|their|our|my|your|this|that|these|those|whose)\s+$", re.I)
@@ -690,9 +691,21 @@ def _attribute(
             sp, how = _speaker_of(_BEFORE_SAID_PARTIAL.fullmatch(b_text), before[0], registry), "said_partial"
     if sp is None and len(b_text) <= _MAX_BEFORE:
         sp, how = _clause_speaker(b_text, before[0], registry, first_in_sentence), "clause"
+    if sp is None and len(b_text) <= _MAX_BEFORE and b_text.rstrip().endswith(":"):
+        sp, before_ok = _colon_speaker(b_text, before[0], registry, first_in_sentence), True
+        how = "colon"
     if sp is None:
         return None, "none", before_ok, after_ok
     return sp, ("pronoun" if sp.pronoun else how), before_ok, after_ok
+
+
+def _colon_speaker(b_text: str, offset: int, registry: _Registry, first_in_sentence: bool) -> _Speaker | None:
+    """A name label ("Hillary Clinton: “…”") or the subject of a sentence ending in a colon ("He sighed: “…”")."""
+    m = _LABEL.search(b_text)
+    if m is not None:
+        return _speaker_of(m, offset, registry)
+    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry) if first_in_sentence else None
+    return sp if sp is not None and not sp.described else None
 
 
 def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_start: bool) -> _Speaker | None:
