@@ -18,31 +18,48 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 ``said_after``     “…,” X said. / “…,” X, a professor at Y, said. / “…,” X told Z.
 ``said_inverted``  “…,” said X. / “…,” said X, a professor at Y.
 ``said_before``    X said, “…” / X added, “…” (attribution before the quote, comma)
-``colon``          X said: “…” / X told Z on Monday: “…”
+``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label)
 ``according_to``   According to X, “…” / “…,” according to X.
 ``pronoun``        any of the above with he/she/they/it as the subject: he and she take
-                   the last named person speaker before, it the last organisation,
-                   they the last speaker of either kind (gender is not checked)
+                   the nearest person the sentences before are about (a sentence's first
+                   named subject) whose gender agrees or is unknown (gender: Mr./Ms., or the
+                   he/his or she/her after the person in a sentence about them); it the
+                   last organisation, they the last speaker of either kind
 ``subject``        X “deeply regrets” the delay: a capitalised name opening the
                    sentence directly followed by a quote that starts in lower case
 ``said_partial``   X has said it “deeply regrets” …: the sentence opens with
                    ``X (has) said (that) (it/he/she/they/we)`` directly before the quote
+``clause``         a quote inside reported speech: the subject of the last reporting verb
+                   before it in its sentence (X said the plan “…”, X called it “…”; after
+                   ", saying" or "but admitted" the sentence's subject); no subject there,
+                   no speaker ("which critics call “…”")
 ``continued``      an unattributed direct quote after an attributed one in the same
-                   paragraph, or a piece of a quote that runs on over paragraphs
+                   paragraph, a later fragment of the same sentence (“a folly” and “a
+                   waste”), or a piece of a quote that runs on over paragraphs
 ``told_that``      X, an expert at Y, told Z that … (indirect)
 ``said_that``      X said (on Monday | in a statement) that … (indirect; also says,
                    added, noted, wrote, warned, stated, ...)
 ``none``           a direct quote with no attribution, or with one naming no speaker the
-                   rules know ("a ministry spokesman said"); ``speaker`` is None
+                   rules know ("ministry officials said"), or an unattributed quoted
+                   fragment of six words or more; ``speaker`` is None
 =================  ==================================================================
+
+Reporting verbs are the speech verbs among PolNeAR's train cues (``_SPEECH_LEMMAS``, in all
+their forms; "went on"); quotes inside reported speech also take framing verbs ("called",
+"described", "praised"). An attribution split off as a sentence of its own after “…?” or “…!”
+("he said." / "Trump said on Friday.") still attributes the quote.
 
 Speakers are capitalised name sequences (hyphens, apostrophes, initials,
 particles such as "de", "van", "bin", and "of" inside organisation names),
 "the" + a name ("the Eskerby Port Authority" gives ``Eskerby Port Authority``) or "the" + up to three lower
 case words ("the ministry" gives ``ministry``). A leading "the" is dropped;
 white space inside a name is collapsed. A title before a person's name
-("Foreign Minister Aurel Brannock") and an apposition after it ("X, a professor
-at Y, said") go into ``role``, not ``speaker``. A surname alone ("Brannock")
+("Foreign Minister Aurel Brannock"), role words before it, lower case or possessive
+("harbour board attorney Aurel Brannock", "Meridian Wire’s Aurel Brannock"), a parenthesis
+after it ("(D-Esk.)") and an apposition after it ("X, a professor at Y, said") go into
+``role``, not ``speaker``; a title alone ("Sen.", "Rev.") is no speaker. A description
+("a senior harbour official said", "said one ferry captain", "the harbour board said") is
+the speaker without its determiner, with ``described`` set. A surname alone ("Brannock")
 is expanded to the full name of a person named earlier in the article (as a
 speaker or anywhere else); ``speaker_span`` then points at that full mention, as
 it points at the antecedent of a pronoun. Any other single word ("Eskerby",
@@ -57,14 +74,14 @@ break. Quoted words exclude the marks, surrounding white space and a trailing
 comma ("…in May,” the ministry said" gives "…in May"); ". ! ?" are kept.
 Indirect speech ends at the sentence end, without the final punctuation.
 
-Dropped: partial quotes with no attribution (scare quotes, titles of works);
+Dropped: quoted fragments under six words with no attribution (scare quotes, titles of works);
 reported speech without "that" ("The ministry said the port will ..."), whose
 clause boundary plain rules cannot find reliably; indirect speech in a sentence
 that already holds an attributed quote (the quote is the better evidence).
 
-Not here: speakers named only as "officials" or "a spokesman" (no "the"),
-coordinated speakers ("X and Y said"), gender agreement of pronouns,
-comparing quotes across articles, any I/O or model (no spaCy: plain rules).
+Not here: speakers named only as a bare plural ("officials said"), coordinated speakers
+("X and Y said"), a first-name gender list, coreference beyond he/she/it/they, comparing quotes
+across articles, any I/O or model (no spaCy: plain rules, about 5 ms an article).
 """
 
 from __future__ import annotations
@@ -167,7 +184,7 @@ _WHEN = (
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
 _AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
-_SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when|to|of)\b)"
+_SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when)\b)"
 _AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
 _AFTER_ACCORDING = LazyPattern(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
 # Before an opening mark (whole text between sentence start and the mark): X said: / X added,
