@@ -424,3 +424,154 @@ def test_seed_gold_quotes_are_found() -> None:
     for line in extra:
         print("  ", line)
     assert not missing, missing
+
+
+# --- issue 29: forms seen in news attribution ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "how"),
+    [
+        # reporting verbs beyond "said" (the list comes from PolNeAR's train cues)
+        ("“Is the quay safe?” Aurel Brannock asked.", "Is the quay safe?", "Aurel Brannock", "said_after"),
+        ("“Ferries resume at dawn,” Aurel Brannock tweeted.", "Ferries resume at dawn", "Aurel Brannock",
+         "said_after"),
+        ("“Not yet,” Aurel Brannock responded.", "Not yet", "Aurel Brannock", "said_after"),
+        ("“We are ready,” Aurel Brannock told reporters.", "We are ready", "Aurel Brannock", "said_after"),
+        ("“We are ready,” Aurel Brannock went on.", "We are ready", "Aurel Brannock", "said_after"),
+        # a quote ending in ? or ! with the attribution split off as a sentence of its own
+        ("“Who pays for the cranes?” Aurel Brannock said on Friday.", "Who pays for the cranes?",
+         "Aurel Brannock", "said_after"),
+        ("“Never again!” Aurel Brannock said.", "Never again!", "Aurel Brannock", "said_after"),
+        # a parenthesis after the name
+        ("“We are ready,” Sen. Aurel Brannock (D-Esk.) said.", "We are ready", "Aurel Brannock", "said_after"),
+        ("“We are ready,” said Sen. Aurel Brannock (D-Esk.) in an interview.", "We are ready",
+         "Aurel Brannock", "said_inverted"),
+    ],
+)  # fmt: skip
+def test_more_reporting_forms(text: str, quoted: str, speaker: str, how: str) -> None:
+    expect(text, quoted, speaker, "direct", how)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        ("“We are ready,” harbour board attorney Aurel Brannock said.", "Aurel Brannock", "harbour board attorney"),
+        ("“We are ready,” said Eskerby harbour master Aurel Brannock.", "Aurel Brannock", "Eskerby harbour master"),
+        ("“We are ready,” Meridian Wire’s Aurel Brannock wrote.", "Aurel Brannock", "Meridian Wire’s"),
+    ],
+)
+def test_lower_case_roles_before_a_name_go_into_role(text: str, speaker: str, role: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.role, q.described) == (speaker, role, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We are ready,” a senior harbour official said.", "senior harbour official"),
+        ("“We are ready,” said one Eskerby ferry captain.", "Eskerby ferry captain"),
+        ("“We are ready,” said a source close to the harbour board, who asked not to be named.",
+         "source close to the harbour board"),
+    ],
+)  # fmt: skip
+def test_descriptions_are_speakers_marked_described(text: str, speaker: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.described) == (speaker, True)
+
+
+def test_bare_titles_are_never_speakers() -> None:
+    for text in ("“We are ready,” said Sen.", "“We are ready,” Rev. said.", "“We are ready,” said the Rev."):
+        found = quotes(text)
+        check_invariants(text, found)
+        assert all(q.speaker not in ("Sen", "Sen.", "Rev", "Rev.") for q in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        # the quote is a fragment of reported speech: the reporting clause's subject said it
+        ("Aurel Brannock said the plan “leaves the harbour without a single crane.”",
+         "leaves the harbour without a single crane.", "Aurel Brannock"),
+        ("Aurel Brannock called the delay “a disgrace” on Monday.", "a disgrace", "Aurel Brannock"),
+        ("Aurel Brannock told Meridian Wire that the quay was “perfectly safe.”", "perfectly safe.",
+         "Aurel Brannock"),
+        # a verb sharing the sentence's subject
+        ("Aurel Brannock defended the board, but admitted “one or two mistakes.”", "one or two mistakes.",
+         "Aurel Brannock"),
+    ],
+)  # fmt: skip
+def test_partial_quotes_inside_reported_speech(text: str, quoted: str, speaker: str) -> None:
+    expect(text, quoted, speaker, "partial", "clause")
+
+
+def test_fragments_of_one_clause_share_its_speaker() -> None:
+    text = "Aurel Brannock called the plan “a folly” and “a waste of public money.”"
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.text, q.speaker) for q in found] == [
+        ("a folly", "Aurel Brannock"),
+        ("a waste of public money.", "Aurel Brannock"),
+    ]
+
+
+def test_a_quoted_fragment_after_another_subject_is_not_the_first_speakers() -> None:
+    # "critics call" governs the quote: its subject names nobody, so nobody is guessed
+    text = "Aurel Brannock said that the plan, which critics call “a folly,” would fail."
+    assert all(q.speaker != "Aurel Brannock" or q.kind == "indirect" for q in quotes(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        ("Aurel Brannock sighed: “We waited ten years.”", "We waited ten years.", "Aurel Brannock"),
+        ("Aurel Brannock: “We waited ten years.”", "We waited ten years.", "Aurel Brannock"),
+        ("More from Aurel Brannock: “We waited ten years.”", "We waited ten years.", "Aurel Brannock"),
+    ],
+)
+def test_colon_and_label_forms(text: str, quoted: str, speaker: str) -> None:
+    expect(text, quoted, speaker, "direct", "colon")
+
+
+def test_pronouns_take_the_nearest_person_of_their_gender() -> None:
+    text = (
+        "Mara Velt, the harbour master, met Aurel Brannock on Monday. She said her crews were ready.\n"
+        "Aurel Brannock spoke later, and his office confirmed the date.\n"
+        "“We waited ten years,” she said.\n"
+        "“And we will wait no longer,” he said."
+    )
+    found = [q for q in quotes(text) if q.kind != "indirect"]
+    check_invariants(text, found)
+    assert [(q.text, q.speaker, q.how) for q in found] == [
+        ("We waited ten years", "Mara Velt", "pronoun"),
+        ("And we will wait no longer", "Aurel Brannock", "pronoun"),
+    ]
+
+
+def test_honorifics_give_the_gender() -> None:
+    text = "Ms. Velt arrived first. Mr. Brannock came later.\n“The quay is ours,” she said."
+    q = [q for q in quotes(text) if q.kind != "indirect"][-1]
+    assert (q.speaker, q.how) == ("Velt", "pronoun")
+
+
+def test_long_unattributed_fragments_are_kept_short_ones_dropped() -> None:
+    assert quotes("The sign read “the harbour will stay closed until the cranes are fixed” all week.")
+    assert quotes("The delay was “regrettable” to some.") == []
+
+
+POLNEAR = SEEDS.parent / "data" / "polnear" / "articles.jsonl"
+
+
+def test_polnear_train_sample_keeps_spans_valid_and_finds_quotes() -> None:
+    if not POLNEAR.exists():
+        pytest.skip("../shared/data/polnear is absent")
+    found_any = 0
+    with POLNEAR.open(encoding="utf-8") as f:
+        for line, _ in zip(f, range(40), strict=False):
+            article = json.loads(line)
+            if article["split"] != "train":
+                continue
+            found = quotes(article["text"])
+            check_invariants(article["text"], found)
+            found_any += sum(q.kind != "indirect" for q in found)
+    assert found_any > 40
