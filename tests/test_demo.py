@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from demo_relations import hits  # noqa: E402  (the bench's matcher: one rule for test and figures)
+from differ import designed  # noqa: E402  (the bench's rule for a written-in contradiction)
 
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
 
@@ -112,18 +113,33 @@ def test_rerun_on_the_same_store_changes_nothing(demo, tmp_path: Path) -> None:
 
 
 def test_designed_contradictions_are_reported_as_differences(demo) -> None:
-    stories = demo.document["stories"]
-    differ = [d for s in stories for d in s["facts"]["differ"] if not d["kind"].startswith("detail")]
+    """Each written-in contradiction is a differ item, or a repeat of one cited under it (``also_cites``)."""
+    differ = [d for s in demo.document["stories"] for d in s["facts"]["differ"]]
+    cites = [c for d in differ for c in [d, *d.get("also_cites", [])]]
     for c in EXPECTED["contradictions"]:
         found = [
             d
-            for d in differ
-            for a, b in [(d["a"], d["b"]), *[tuple(p) for p in d.get("also", [])]]
-            if {a, b} == {c["a"], c["b"]}
-            and d.get("a_text", "") in (c["a_text"] if a == c["a"] else c["b_text"])
-            and d.get("b_text", "") in (c["b_text"] if b == c["b"] else c["a_text"])
+            for d in cites
+            if {d["a"], d["b"]} == {c["a"], c["b"]}
+            and d.get("a_text", "") in (c["a_text"] if d["a"] == c["a"] else c["b_text"])
+            and d.get("b_text", "") in (c["b_text"] if d["b"] == c["b"] else c["a_text"])
         ]
         assert found, c["what"]
+
+
+def test_the_bridge_story_differs_on_its_contradictions_and_little_else(demo) -> None:
+    """Issue 29: story 1's differ holds the designed contradictions and at most 3 other items, no rewording."""
+    (story,) = [s for s in demo.document["stories"] if "s1-meridian-wire" in s["articles"]]
+    differ = story["facts"]["differ"]
+    assert not [d for d in differ if d["kind"].startswith("detail")]  # one source's detail is not a difference
+    hits = [d for d in differ if designed(d)]
+    assert {d["kind"] for d in hits} == {"number", "date"}  # 14 vs 41 injured; April 20 vs May 11
+    assert len(differ) - len(hits) <= 3, [(d["kind"], d.get("a_text"), d.get("b_text")) for d in differ]
+    assert [d["kind"] for d in differ][: len(hits)] == [d["kind"] for d in hits]  # contradictions of value first
+    together = [{(c["article"], tuple(c["span"])) for c in a["cites"]} for a in story["facts"]["agree"]]
+    for d in differ:
+        sides = {(d["a"], tuple(d["a_span"])), (d["b"], tuple(d["b_span"]))}
+        assert not any(sides <= g for g in together), d  # never both agreeing and differing
 
 
 def test_one_direction_and_no_edge_between_copies_of_one_source(demo) -> None:

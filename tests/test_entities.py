@@ -403,3 +403,65 @@ def test_seed_gold_entity_variants_end_up_together() -> None:
     for e in entities:
         if e.possible_variants:
             print(f"possible transliteration variants: {e.name!r} ~ {e.possible_variants}")
+
+
+# --------------------------------------------------------------------------- issue 29
+
+
+def test_a_short_form_goes_to_the_person_each_article_names_most() -> None:
+    """ "Tarn" with "Tarn Osk Vel" (named twice) and "Tarn Osk Bor" (his father, named once) is Tarn Osk Vel."""
+    ents = merge_entities(
+        [
+            m("Tarn Osk Vel", at=0),
+            m("Tarn", at=30),
+            m("Tarn Osk Vel", at=60),
+            m("Tarn Osk Bor", at=90),  # "Tarn's father, Tarn Osk Bor"
+            m("Tarn", at=120),
+            m("Tarn Osk Vel", "PERSON", "b", at=0),
+            m("Tarn", "PERSON", "b", at=40),
+        ]
+    )
+    assert together(ents, "Tarn Osk Vel", "Tarn")
+    assert not together(ents, "Tarn Osk Vel", "Tarn Osk Bor")
+
+
+def test_a_short_form_stays_apart_when_an_article_names_two_people_alike() -> None:
+    ents = merge_entities([m("Tarn Osk Vel"), m("Tarn Osk Bor", at=20), m("Tarn", at=40)])
+    assert entity_of(ents, "Tarn").variants == ("Tarn",)
+
+
+def test_a_place_with_its_geographic_word_anywhere_or_none_is_one_place() -> None:
+    ents = merge_entities([m("River Orrin", "LOC"), m("Orrin River", "LOC", "b"), m("Orrin", "ORG", "c")])
+    assert together(ents, "River Orrin", "Orrin River", "Orrin") and entity_of(ents, "Orrin").label == "LOC"
+    ents = merge_entities([m("River Orrin", "LOC"), m("Orrin Valley", "LOC", "b"), m("Orrin", "ORG", "c")])
+    assert not together(ents, "River Orrin", "Orrin Valley")  # two places of that name: "Orrin" stays apart
+    assert entity_of(ents, "Orrin").variants == ("Orrin",)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Kestrian officials and Lorvenian diplomats met the mayor of Eskerby on Monday.", {"Kestrian", "Lorvenian"}),
+        ("Russian and Asian envoys flew to Eskerby.", {"Russian", "Asian"}),
+    ],
+)
+def test_nationality_words_are_not_entities(text: str, absent: set[str]) -> None:
+    found = {x.text for x in entity_mentions("a", text)}
+    assert not found & absent, found
+    assert "Eskerby" in found
+
+
+def test_a_name_after_an_article_is_not_a_person_and_a_river_is_a_place() -> None:
+    text = (
+        "A section of the Saltmarsh Bridge collapsed into the flooded River Velm in the city of Eskerby on Monday. "
+        "City engineers told the Gazette that a temporary span would carry traffic."
+    )
+    labels = {x.text: x.label for x in entity_mentions("a", text)}
+    assert labels.get("River Velm") == "LOC"  # ORG to spaCy
+    assert labels.get("Gazette", "ORG") != "PERSON"
+
+
+def test_trailing_common_nouns_are_not_part_of_a_name() -> None:
+    text = "The Kestrian Broadcasting Corporation news team said the Ossel Herald newsroom was flooded."
+    found = [x.text for x in entity_mentions("a", text)]
+    assert not [f for f in found if f.endswith(("news", "newsroom", "team"))], found

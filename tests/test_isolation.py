@@ -199,7 +199,7 @@ def test_compare_json_keeps_the_comparison_when_facts_fail(monkeypatch: pytest.M
     monkeypatch.setattr(documents, "_pair_facts", failing)
     problems: list[StageProblem] = []
     doc = documents.comparison_json(compare(CORPUS[0], CORPUS[2]), problems)
-    assert doc["alignments"] and doc["facts"] == {"agree": [], "differ": []}
+    assert doc["alignments"] and doc["facts"] == {"agree": [], "differ": [], "unique": {}}
     assert doc["problems"] == [
         {"stage": "facts", "articles": ["bridge-wire", "bridge-copy"], "error": "ValueError: injected"}
     ]

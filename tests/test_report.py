@@ -412,6 +412,13 @@ def _section(page: str, heading: str, end: str = "<h3>") -> str:
 FACT_LINK = re.compile(r'<a class="fact-link[^"]*" href="#(?P<href>[^"]+)"><q>(?P<inner>.*?)</q></a>')
 
 
+def test_the_story_leads_with_its_contradictions(page: str) -> None:
+    """Issue 29: the differences are listed above the story's articles, each with both sides."""
+    box = page[page.index('data-testid="contradictions"') : page.index("<h3>Articles</h3>")]
+    assert "wording of a quote (Mara Quill)" in box and "<i>vs</i>" in box
+    _assert_balanced(page)
+
+
 def test_fact_table_differ_agree_and_unique(page: str) -> None:
     facts = _section(page, "<h3>Fact table</h3>")
     assert facts.index("<h4>Differ") < facts.index("<h4>Agree") < facts.index("<h4>Only one source")

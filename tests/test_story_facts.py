@@ -52,9 +52,27 @@ def test_seed_agreements_after_normalisation(seed_facts: dict[str, Any]) -> None
 def test_seed_discrepancies(seed_facts: dict[str, Any]) -> None:
     wording = [d for d in seed_facts["differ"] if d["kind"] == "quote wording"]
     assert any(d["a_text"] == "Head of State Affairs" and d["b_text"] == "Chairman of State Affairs" for d in wording)
-    only_b = [d for d in seed_facts["differ"] if d["kind"].startswith("detail only in 002")]
-    assert any(d.get("b_text") == "Monday" for d in only_b)  # "the Kremlin said on Monday"
     assert not any("DPRK" in (d.get("a_text", "") + d.get("b_text", "")) for d in wording)  # one entity's two names
+    # A detail only one source gives is not a difference: "the Kremlin said on Monday" is 002's alone.
+    assert not any(d["kind"].startswith("detail") for d in seed_facts["differ"])
+    details = [c["text"] for r in seed_facts["unique"]["002_fb04e2e8c0c1a0bd.txt"] for c in r.get("details", ())]
+    assert "Monday" in details
+
+
+def test_seed_differ_holds_the_changed_quote_and_no_rewording(seed_facts: dict[str, Any]) -> None:
+    """Issue 29: the seeds differ on the quote's wording only; no date both agrees and differs."""
+    assert [(d["kind"], d["a_text"], d["b_text"]) for d in seed_facts["differ"]] == [
+        ("quote wording", "Head of State Affairs", "Chairman of State Affairs")
+    ]
+    _no_date_agrees_and_differs(seed_facts)
+
+
+def _no_date_agrees_and_differs(facts: dict[str, Any]) -> None:
+    together = [{(c["article"], tuple(c["span"])) for c in a["cites"]} for a in facts["agree"]]
+    for d in facts["differ"]:
+        if d["kind"] == "date":
+            sides = {(d["a"], tuple(d["a_span"])), (d["b"], tuple(d["b_span"]))}
+            assert not any(sides <= g for g in together), d
 
 
 def test_seed_quotes_with_speakers(seed_facts: dict[str, Any]) -> None:

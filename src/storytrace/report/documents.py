@@ -101,7 +101,7 @@ def order_json(c: Comparison) -> dict[str, Any]:
 
 
 def _no_pair_facts() -> dict[str, Any]:
-    return {"agree": [], "differ": []}
+    return {"agree": [], "differ": [], "unique": {}}
 
 
 def _pair_facts(c: Comparison) -> dict[str, Any]:

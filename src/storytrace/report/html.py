@@ -403,6 +403,11 @@ class FactsView:
     texts: list[CitedText]
 
     @property
+    def contradictions(self) -> list[DifferRow]:
+        """The differences cited on both sides (not the one-sided details of older documents): shown first."""
+        return [d for d in self.differ if d.a is not None and d.b is not None and d.a.text and d.b.text]
+
+    @property
     def table(self) -> bool:
         """Whether there is anything for the fact table."""
         return bool(self.differ or self.agree or self.unique)
