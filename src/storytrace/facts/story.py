@@ -475,7 +475,7 @@ def _quote_differences(
         )
         if matcher.ratio() < 0.5:
             continue  # not the same quote
-        if a.speaker and b.speaker and _speaker_key(a.speaker) != _speaker_key(b.speaker):
+        if _other_speakers(a, b):
             out.append(
                 _differ("speaker", "the same quote given to different speakers", c, a.speaker_span, b.speaker_span)
             )
@@ -874,6 +874,18 @@ def _words(text: str) -> list[tuple[str, Span]]:
 
 def _speaker_key(name: str) -> str:
     return " ".join(w.lower() for w, _ in _words(name))
+
+
+def _other_speakers(a: Quote, b: Quote) -> bool:
+    """Whether two sources name two different people for one quote.
+
+    A description ("a State Department official") may describe the named person, and a short form ("Kim")
+    names the full name it is part of ("Kim Jong Un"), so neither contradicts a name.
+    """
+    if not a.speaker or not b.speaker or a.described or b.described:
+        return False
+    words_a, words_b = set(_speaker_key(a.speaker).split()), set(_speaker_key(b.speaker).split())
+    return not (words_a <= words_b or words_b <= words_a)
 
 
 def _number_value(n: NumberMention) -> str:
