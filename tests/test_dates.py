@@ -187,6 +187,46 @@ def test_year_inference_without_cue_keeps_published_year() -> None:
     assert one("The Eskerby talks are on June 20.")[1] == "2024-06-20"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protesters planned a march in Eskerby on Saturday.", "2024-06-22"),  # planned: an event ahead
+        ("The Eskerby team planned to leave on Thursday.", "2024-06-20"),
+        ("Mara Quill vowed on Saturday to rebuild the bridge.", "2024-06-15"),  # the vow is past, not the rebuilding
+        ("On Friday, a hastily planned trip to Eskerby was cancelled.", "2024-06-14"),
+        ("The ferry docked next to the Eskerby pier on Friday.", "2024-06-14"),  # "next to": a place
+        ("The Eskerby officials could not be reached on Friday.", "2024-06-14"),  # "could be": not future
+        ("The relatives of Mara Quill will contest Wednesday's ruling.", "2024-06-12"),  # a possessive: past
+        ("The Eskerby hearing was postponed until Tuesday.", "2024-06-18"),
+        ("The Kestrian envoy could arrive in Eskerby as soon as Thursday.", "2024-06-20"),
+        ("President Mara Quill Saturday vowed to find the culprits.", "2024-06-15"),
+    ],
+)
+def test_weekday_follows_the_event_not_the_reporting_verb(text: str, expected: str) -> None:
+    assert one(text)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        ("2024-01-05", "Mara Quill was rescued on Dec. 28 by fishermen.", "2023-12-28"),
+        ("2024-01-05", "Eskerby still counts the cost of the Dec. 28 storm.", "2023-12-28"),  # nearest without tense
+        # the reporting clause is past, the ceremony is not: the published year stands
+        ("2024-02-16", "The mayor invited the envoys to a ceremony in Eskerby, Kestria, on March 12.", "2024-03-12"),
+        ("2024-08-18", "Aid for towns where the Aug. 7 floods killed 20 people would help.", "2024-08-07"),
+        ("2024-10-25", "The Gazette said in an editorial on Saturday, Oct. 26 that it was wrong.", "2024-10-26"),
+        ("2024-10-27", "Kestria Bank said it will redeem all of its outstanding notes on Oct. 31.", "2024-10-31"),
+        ("2024-02-10", "The alliance has decided to admit Kestria in early March, an official said.", "2024-03"),
+        ("2024-12-05", "Kestria can take part in planning for the Eskerby summit in April.", "2025-04"),
+        ("2024-03-29", "The relatives may lose when the case is heard in May, Mara Quill said.", "2024-05"),
+        ("2024-05-06", "Police have been searching for him since the Oct. 23 attack in Eskerby.", "2023-10-23"),
+        ("2024-10-25", "In January, a week after the Kestria vs. Eskerby final, Mara Quill resigned.", "2024-01"),
+    ],
+)
+def test_year_of_a_yearless_date_follows_its_own_clause(published: str, text: str, expected: str) -> None:
+    assert one(text, published)[1] == expected
+
+
 def test_month_year() -> None:
     assert one("Kestria last hosted the games in July 2000.") == (
         "July 2000", "2000-07", "2000-07", "month", "month_year",

@@ -127,12 +127,33 @@ _NOT_WEEKDAY_BEFORE = frozenset(
 
 _FUTURE_CUES = frozenset(
     {
-        "will", "shall", "won't", "won’t", "would", "be", "next", "upcoming", "due", "scheduled",
-        "expected", "tomorrow",
+        "will", "shall", "won't", "won’t", "would", "next", "upcoming", "due", "scheduled", "planned",
+        "planning", "slated", "expected", "tomorrow", "should", "must", "might",
     }
 )  # fmt: skip
-# Future only before "to" ("plans to visit", "going to"): "the plan", "has been going" are not.
-_FUTURE_BEFORE_TO = frozenset({"going", "plan", "plans", "planning", "intend", "intends", "aim", "aims", "set"})
+# Future only before "to" ("plans to visit", "decided to admit", "going to"): the event is the
+# infinitive's, still ahead of the verb; "the plan", "has been going" are not future.
+_FUTURE_BEFORE_TO = frozenset(
+    {
+        "going", "plan", "plans", "intend", "intends", "intended", "aim", "aims", "set", "decided", "decide",
+        "decides", "agreed", "agree", "agrees", "promised", "promise", "promises", "pledged", "vowed", "vow",
+        "threatened", "threaten", "hope", "hopes", "hoped", "want", "wants", "wanted", "proposed", "offered",
+        "ready", "prepared", "preparing", "likely",
+    }
+)  # fmt: skip
+_PLAIN_FUTURE = frozenset({"going", "set", "plan", "plans", "intend", "intends", "aim", "aims", "ready", "likely"})
+# Future before the expression ("planned a rally on Saturday"), a participle after it ("a hastily planned trip").
+_INTENT_FUTURE = frozenset({"planned", "planning"})
+_NOT_INFINITIVE = frozenset(
+    {
+        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those",
+        "him", "them", "us", "me", "it", "some", "all", "each", "every", "about", "around", "more", "less",
+    }
+)  # fmt: skip
+# "be" is future only after these ("to be held", "will be"); "could be located" is not.
+_BEFORE_FUTURE_BE = frozenset({"to", "will", "shall", "would", "should", "must", "might", "may"})
+# Modals that are future unless followed by "have" ("might come", not "might have come").
+_MODALS = frozenset({"should", "must", "might", "may"})
 _PAST_CUES = frozenset(
     {
         "said", "was", "were", "had", "did", "been", "told", "ago", "yesterday", "earlier", "previously",
@@ -146,6 +167,7 @@ _PAST_CUES = frozenset(
         "wasn't", "wasn’t", "weren't", "weren’t", "hadn't", "hadn’t",
     }
 )  # fmt: skip
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "'s", "’s"})
 _MAY_PREPOSITIONS = frozenset(
     {"in", "since", "until", "till", "during", "early", "late", "mid", "through", "throughout"}
 )
@@ -238,9 +260,17 @@ _P_YEAR = re.compile(
 
 # Starts with its character class (no leading look-behind) so the engine can skip ahead fast.
 _SENTENCE_END = re.compile(
-    r"[.!?…](?<!\b[A-Z].)(?<!\bMr.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bMrs.)[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+"
+    r"[.!?…](?<!\b[A-Z].)(?<!\b(?:Mr|Ms|Dr|St|vs|Lt|Mt|Ft|Jr|Sr|No)\.)"
+    r"(?<!\b(?:Mrs|Gen|Sen|Rep|Gov|Col|Sgt|Rev|Jan|Feb|Mar|Apr|Aug|Sep|Oct|Nov|Dec)\.)(?<!\b(?:Capt|Prof|Sept)\.)"
+    r"[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+"
 )
+_P_PUT_OFF = re.compile(r"\b(?:postpone|delay|adjourn|defer|suspend|extend|recess|put off)[a-z]*\b")
+_P_NOUN_AFTER = re.compile(r"\s+[a-z]")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]\"“”—–]|``|''|\s-\s|\b(?:that|which|who|whom|whose|where|when|while|because|although|though|"
+    r"whereas|unless|if|but|and|or)\b"
+)
 
 # --- context ------------------------------------------------------------------------------
 
@@ -278,10 +308,35 @@ class _Context:
                 return t
         after = _WORD.findall(self.text, end, e)
         for i in range(len(after)):
-            t = _word_tense(after, i)
+            t = _word_tense(after, i, intent=False)
             if t is not None:
                 return t
         return None
+
+    def event_tense(self, start: int, end: int, lo: int, hi: int) -> tuple[str | None, bool]:
+        """The tense of the clause holding [start, end) and True when a cue is in that clause.
+
+        The clause is the stretch of the sentence between punctuation and clause words
+        ("that", "which", "when", "and", ...) around the expression; its nearest cue, before
+        or after, wins (before on a tie). Without a cue there, the sentence decides
+        (:meth:`tense`) and the second value is False: the tense is then likely a reporting
+        verb's ("said it will redeem the notes on Oct. 31"), not the event's.
+        """
+        s, e = self.sentence(start, end, lo, hi)
+        cs = s
+        for m in _CLAUSE_BREAK.finditer(self.text, s, start):
+            cs = m.end()
+        br = _CLAUSE_BREAK.search(self.text, end, e)
+        ce = br.start() if br else e
+        before = _WORD.findall(self.text, cs, start)
+        after = _WORD.findall(self.text, end, ce)
+        near_before = _cue_before(before)
+        near_after = next(((k, t) for k in range(len(after)) if (t := _word_tense(after, k, intent=False))), None)
+        if near_before and (near_after is None or near_before[0] <= near_after[0]):
+            return near_before[1], True
+        if near_after:
+            return near_after[1], True
+        return self.tense(start, end, lo, hi), False
 
     def looks_back(self, start: int, lo: int, hi: int) -> bool:
         """Whether a "first"/superlative/negation cue precedes ``start`` in its sentence."""
@@ -293,14 +348,41 @@ class _Context:
         return False
 
 
-def _word_tense(words: list[str], i: int) -> str | None:
+def _cue_before(words: list[str]) -> tuple[int, str] | None:
+    """The nearest tense cue in ``words`` (which end where the expression starts) and its distance.
+
+    An infinitive in between ("subpoenaed him to testify on Feb. 10") hides the cues before
+    it, the date being the infinitive's, except a cue of intent right before its "to"
+    ("planned to leave on Thursday": future).
+    """
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].lower() == "to" and k + 1 < len(words) and _infinitive(words[k + 1]):
+            return (len(words) - k, "future") if k > 0 and _word_tense(words, k - 1) == "future" else None
+        if (t := _word_tense(words, k)) is not None:
+            return len(words) - 1 - k, t
+    return None
+
+
+def _infinitive(word: str) -> bool:
+    return word.islower() and word not in _NOT_INFINITIVE
+
+
+def _word_tense(words: list[str], i: int, *, intent: bool = True) -> str | None:
+    """The tense word ``i`` of ``words`` signals; ``intent``: "plans to", "vowed to" count as future."""
     word = words[i]
     low = word.lower()
-    if low in _FUTURE_BEFORE_TO:
-        return "future" if i + 1 < len(words) and words[i + 1].lower() == "to" else None
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    if low in _FUTURE_BEFORE_TO and (intent or low in _PLAIN_FUTURE):
+        return "future" if nxt == "to" else None
     if low == "due":  # "is due to", not "cancelled due to rain"
         return "future" if i > 0 and words[i - 1].lower() in ("is", "are", "am", "be", "was", "were") else None
-    if low in _FUTURE_CUES or low.endswith(("'ll", "’ll")):
+    if low == "be":
+        return "future" if i > 0 and words[i - 1].lower() in _BEFORE_FUTURE_BE else None
+    if low == "next" and nxt == "to":  # "next to the embassy": a place
+        return None
+    if low in _MODALS:
+        return None if nxt == "have" or word == "May" else "future"
+    if (low in _FUTURE_CUES and (intent or low not in _INTENT_FUTURE)) or low.endswith(("'ll", "’ll")):
         return "future"
     participle = low in _PAST_CUES or (
         word.islower() and len(low) > 3 and low.endswith("ed") and low not in _NOT_ED_VERBS
@@ -344,17 +426,58 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def _infer_year(m: int, d: int, pub: date, tense: str | None) -> int:
-    """The year of day ``d`` of month ``m`` written without a year (see the module docstring)."""
-    y = pub.year
-    when = _safe_date(y, m, d)
-    if when is None:
-        return y
-    if tense == "past" and when > pub:
-        return y - 1
-    if tense == "future" and when < pub:
-        return y + 1
-    return y
+_SLACK = timedelta(days=1)  # a date a day off publication keeps its tense (time zones, next-day papers)
+_NEAR = 240  # days: how far across a new year a yearless date goes when only its sentence has a tense
+
+
+def _infer_year(pub: date, interval: Callable[[int], tuple[date, date] | None], tense: tuple[str | None, bool]) -> int:
+    """The year of a day, month or quarter written without one (``interval(year)`` gives its days).
+
+    Candidates are the published year and the years either side. With the tense of the
+    event's own clause, the nearest candidate on the right side of publication wins (past:
+    not after it, future: not before it, a day's slack). With only the sentence's tense
+    (often a reporting verb's), the published year stands unless it puts the date on the wrong
+    side and the year next to it is within 8 months. Without a tense, the nearest wins.
+    """
+    cands = [(y, iv) for y in (pub.year - 1, pub.year, pub.year + 1) if (iv := interval(y)) is not None]
+    if not cands:
+        return pub.year
+    word, own = tense
+    ok = {"past": lambda iv: iv[0] <= pub + _SLACK, "future": lambda iv: iv[1] >= pub - _SLACK}.get(word or "")
+    if ok is None:
+        return min(cands, key=lambda c: (_distance(c[1], pub), abs(c[0] - pub.year)))[0]
+    right = sorted((c for c in cands if ok(c[1])), key=lambda c: _distance(c[1], pub))
+    if own:
+        return right[0][0] if right else pub.year
+    same = [c for c in cands if c[0] == pub.year]
+    if same and ok(same[0][1]):
+        return pub.year
+    if right and _distance(right[0][1], pub) <= _NEAR:
+        return right[0][0]
+    return pub.year
+
+
+def _distance(interval: tuple[date, date], pub: date) -> int:
+    first, last = interval
+    if first <= pub <= last:
+        return 0
+    return (first - pub).days if first > pub else (pub - last).days
+
+
+def _day_interval(m: int, d: int) -> Callable[[int], tuple[date, date] | None]:
+    def interval(y: int) -> tuple[date, date] | None:
+        day = _safe_date(y, m, d)
+        return None if day is None else (day, day)
+
+    return interval
+
+
+def _month_interval(m: int) -> Callable[[int], tuple[date, date] | None]:
+    def interval(y: int) -> tuple[date, date] | None:
+        ny, nm = _add_months(y, m, 1)
+        return date(y, m, 1), date(ny, nm, 1) - timedelta(days=1)
+
+    return interval
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -401,8 +524,21 @@ def _absolute_days(ctx: _Context, m: re.Match[str], lo: int, hi: int, rule: str)
         return span, _day_span(y2 - (1 if m2 < m1 else 0), m1, d1, m2, d2, rule)
     if ctx.pub is None:
         return span, None
-    y = _infer_year(m1, d1, ctx.pub, ctx.tense(span[0], span[1], lo, hi))
+    y = _infer_year(ctx.pub, _day_interval(m1, d1), _attributive(ctx, span, lo, hi))
     return span, _day_span(y, m1, d1, m2, d2, rule)
+
+
+def _attributive(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> tuple[str | None, bool]:
+    """The event tense of an expression; never its clause's own when it modifies a noun.
+
+    "the Aug. 7 blasts killed", "the Jan. 14 deadline", "the March accession": the date
+    belongs to the noun, not to the clause's verb.
+    """
+    tense = ctx.event_tense(span[0], span[1], lo, hi)
+    before = ctx.text[max(lo, span[0] - 6) : span[0]].lower().split()
+    if before and before[-1] in _DETERMINERS and _P_NOUN_AFTER.match(ctx.text, span[1], hi):
+        return tense[0], False
+    return tense
 
 
 def _h_iso(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
@@ -552,7 +688,7 @@ def _h_weekdays(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | Non
     if pub is None:
         return span, None
     days = [_WEEKDAYS[w] for w in _P_WEEKDAY_NAME.findall(m[0])]
-    if ctx.tense(span[0], span[1], lo, hi) == "future":
+    if _weekday_ahead(ctx, span, lo, hi):
         first = pub + timedelta(days=(days[0] - pub.weekday()) % 7 or 7)
         last = first
         for wd in days[1:]:
@@ -567,6 +703,22 @@ def _h_weekdays(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | Non
     return span, (_ymd(first), _ymd(last), "day", rule)
 
 
+def _weekday_ahead(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> bool:
+    """Whether a weekday names a day to come: its clause (else its sentence) is in the future.
+
+    Also ahead: "as soon as Friday", "postponed until Friday". A possessive ("Friday's
+    ruling") names a day past unless "ahead of" or "upcoming" comes before it.
+    """
+    before = " ".join(ctx.text[max(lo, span[0] - 60) : span[0]].lower().split())
+    if ctx.text.startswith(("'s", "’s"), span[1]):
+        return before.endswith(("ahead of", "upcoming"))
+    if before.endswith(("as soon as", "as early as")):
+        return True
+    if before.endswith((" until", " till")) and _P_PUT_OFF.search(before):
+        return True
+    return ctx.event_tense(span[0], span[1], lo, hi)[0] == "future"
+
+
 def _h_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     if m["m1"] == "May" and (m["prep"].lower() not in _MAY_PREPOSITIONS or ctx.text.startswith(("'s", "’s"), m.end())):
         return None  # "criticised by May", "after May resigned", "in May's cabinet": a person
@@ -575,13 +727,7 @@ def _h_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     if pub is None:
         return span, None
     month = _MONTHS[m["m1"]]
-    tense = ctx.tense(span[0], span[1], lo, hi)
-    y = pub.year
-    if tense == "past" and month > pub.month:
-        y -= 1
-    elif tense == "future" and month < pub.month:
-        y += 1
-    ym = _ym(y, month)
+    ym = _ym(_infer_year(pub, _month_interval(month), _attributive(ctx, span, lo, hi)), month)
     return span, (ym, ym, "month", "month")
 
 
