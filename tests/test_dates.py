@@ -227,6 +227,59 @@ def test_year_of_a_yearless_date_follows_its_own_clause(published: str, text: st
     assert one(text, published)[1] == expected
 
 
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        # quarters: the quarter of the published year unless it is still ahead and the clause is past
+        (
+            "2024-10-27",
+            "Kestria Mills posted a third-quarter loss.",
+            ("third-quarter", "2024-07", "2024-09", "quarter"),
+        ),
+        (
+            "2024-10-27",
+            "Kestria Mills expects a profit in the fourth quarter.",
+            ("fourth quarter", "2024-10", "2024-12"),
+        ),
+        ("2024-02-01", "Kestria Mills earned less in the fourth quarter.", ("fourth quarter", "2023-10", "2023-12")),
+        ("2024-02-01", "Kestria Mills will cut jobs in the second quarter.", ("second quarter", "2024-04", "2024-06")),
+        ("2024-06-17", "Sales fell in the first quarter of 2022.", ("first quarter of 2022", "2022-01", "2022-03")),
+        ("2024-06-17", "Sales fell in 2022's third quarter.", ("2022's third quarter", "2022-07", "2022-09")),
+        ("2024-06-17", "Sales fell last quarter.", ("last quarter", "2024-01", "2024-03")),
+        ("2024-01-10", "Sales fell last quarter.", ("last quarter", "2023-10", "2023-12")),
+        # fiscal and bare years, years earlier
+        ("2024-06-17", "Kestria Mills lost money in fiscal 2023.", ("fiscal 2023", "2023", "2023", "year")),
+        ("2024-06-17", "Survivors of the 1998 bombing met in Eskerby.", ("1998", "1998", "1998", "year")),
+        ("2024-06-17", "A 1996 law named for Mara Quill still stands.", ("1996", "1996", "1996", "year")),
+        ("2024-06-17", "The post-1959 politics of Kestria split families.", ("1959", "1959", "1959", "year")),
+        ("2024-06-17", "Kestria's 2019 census counted the towns.", ("2019", "2019", "2019", "year")),
+        ("2024-06-17", "Profit rose from 4 million a year earlier.", ("a year earlier", "2023", "2023", "year")),
+        ("2024-06-17", "Eskerby has been quiet since the end of 2019.", ("2019", "2019", "2019", "year")),
+        # months modifying a noun, months with a relative year
+        ("2024-02-10", "The March accession will let Kestria vote.", ("March", "2024-03", "2024-03", "month")),
+        ("2024-06-17", "Kestria joins the league in April next year.", ("April next year", "2025-04", "2025-04")),
+        # holidays
+        (
+            "2024-01-07",
+            "Mara Quill was found on Thanksgiving Day clinging to a raft.",
+            ("Thanksgiving Day", "2023-11-23"),
+        ),
+        ("2024-02-10", "Mara Quill was found last Thanksgiving.", ("last Thanksgiving", "2023-11-23")),
+        ("2024-10-26", "The campaign runs from now to Election Day.", ("Election Day", "2024-11-05")),
+    ],
+)
+def test_quarters_years_and_holidays(published: str, text: str, expected: tuple[str, ...]) -> None:
+    found = one(text, published)
+    assert found[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["The 2000 troops left Eskerby.", "Eskerby went Christmas shopping.", "The May cabinet met."]
+)
+def test_year_holiday_and_month_look_alikes(text: str) -> None:
+    assert resolved(text) == []  # a count, a holiday word that is no day, "May" the name
+
+
 def test_month_year() -> None:
     assert one("Kestria last hosted the games in July 2000.") == (
         "July 2000", "2000-07", "2000-07", "month", "month_year",
@@ -462,7 +515,8 @@ PIECES = [
     "for the first time in 24 years", "last September", "this week", "the last year", "from 2010 to 2012",
     "2024-06-18", "Tuesday, June 18, 2024", "30 June to 2 July", "in mid-June", "Good Friday", " ", "\n", ". ",
     ", ", "and", "3 people", "x" * 45, "Eskerby", "tomorrow", "a year ago", "next Friday", "in five years' time",
-    "July 2000", "İ", "—", "May", "in May", "Dec. 30-Jan. 2",
+    "July 2000", "İ", "—", "May", "in May", "Dec. 30-Jan. 2", "third-quarter loss", "the 1998 bombing",
+    "fiscal 1989", "a year earlier", "on Thanksgiving Day", "the March vote", "April next year", "last quarter",
 ]  # fmt: skip
 
 
@@ -473,7 +527,7 @@ def test_spans_hold_and_windows_change_nothing(pieces: list[str], published: str
     found = date_mentions(text, published)
     for m in found:
         assert text[m.span[0] : m.span[1]] == m.text
-        assert m.granularity in ("day", "week", "month", "year")
+        assert m.granularity in ("day", "week", "month", "quarter", "year")
         assert date_interval(m) is not None
     assert all(a.span[1] <= b.span[0] for a, b in zip(found, found[1:], strict=False))
     pub = published_day(published)
