@@ -248,7 +248,7 @@ def test_edge_dates_never_break_a_store(tmp_path: Path) -> None:
             [Article(id=f"old{n}", text=f"Old text {n}. " + STORY, published=p) for n, p in enumerate(EDGE_DATES)]
         )
     first = run("ingest", str(src), "--db", str(db), "--lexical")
-    said = [line.removeprefix("storytrace: ") for line in first.stderr.splitlines()]
+    said = [ln.removeprefix("storytrace: ") for ln in first.stderr.splitlines() if "no publication date" not in ln]
     expected = [f"{src}:{n}: {line}" for n, line in enumerate(EDGE_DATES.values(), 1) if line]
     assert first.exit_code == 1 and len(said) == len(expected), first.output
     assert all(line.startswith(start) for line, start in zip(said, expected, strict=True)), said
@@ -260,7 +260,7 @@ def test_edge_dates_never_break_a_store(tmp_path: Path) -> None:
     for _ in range(2):
         result = run("analyze", str(src), "--db", str(db), "--out", str(tmp_path / "out"), "--lexical")
         assert result.exit_code == 1 and "internal error" not in result.output, result.output
-        assert len(result.stderr.splitlines()) == len(expected)
+        assert len([ln for ln in result.stderr.splitlines() if "no publication date" not in ln]) == len(expected)
         assert (tmp_path / "out" / "report.html").stat().st_size > 0
     again = run("ingest", str(src), "--db", str(db), "--lexical")
     assert again.exit_code == 1 and "internal error" not in again.output

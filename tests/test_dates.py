@@ -187,6 +187,99 @@ def test_year_inference_without_cue_keeps_published_year() -> None:
     assert one("The Eskerby talks are on June 20.")[1] == "2024-06-20"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protesters planned a march in Eskerby on Saturday.", "2024-06-22"),  # planned: an event ahead
+        ("The Eskerby team planned to leave on Thursday.", "2024-06-20"),
+        ("Mara Quill vowed on Saturday to rebuild the bridge.", "2024-06-15"),  # the vow is past, not the rebuilding
+        ("On Friday, a hastily planned trip to Eskerby was cancelled.", "2024-06-14"),
+        ("The ferry docked next to the Eskerby pier on Friday.", "2024-06-14"),  # "next to": a place
+        ("The Eskerby officials could not be reached on Friday.", "2024-06-14"),  # "could be": not future
+        ("The relatives of Mara Quill will contest Wednesday's ruling.", "2024-06-12"),  # a possessive: past
+        ("The Eskerby hearing was postponed until Tuesday.", "2024-06-18"),
+        ("The Kestrian envoy could arrive in Eskerby as soon as Thursday.", "2024-06-20"),
+        ("President Mara Quill Saturday vowed to find the culprits.", "2024-06-15"),
+    ],
+)
+def test_weekday_follows_the_event_not_the_reporting_verb(text: str, expected: str) -> None:
+    assert one(text)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        ("2024-01-05", "Mara Quill was rescued on Dec. 28 by fishermen.", "2023-12-28"),
+        ("2024-01-05", "Eskerby still counts the cost of the Dec. 28 storm.", "2023-12-28"),  # nearest without tense
+        # the reporting clause is past, the ceremony is not: the published year stands
+        ("2024-02-16", "The mayor invited the envoys to a ceremony in Eskerby, Kestria, on March 12.", "2024-03-12"),
+        ("2024-08-18", "Aid for towns where the Aug. 7 floods killed 20 people would help.", "2024-08-07"),
+        ("2024-10-25", "The Gazette said in an editorial on Saturday, Oct. 26 that it was wrong.", "2024-10-26"),
+        ("2024-10-27", "Kestria Bank said it will redeem all of its outstanding notes on Oct. 31.", "2024-10-31"),
+        ("2024-02-10", "The alliance has decided to admit Kestria in early March, an official said.", "2024-03"),
+        ("2024-12-05", "Kestria can take part in planning for the Eskerby summit in April.", "2025-04"),
+        ("2024-03-29", "The relatives may lose when the case is heard in May, Mara Quill said.", "2024-05"),
+        ("2024-05-06", "Police have been searching for him since the Oct. 23 attack in Eskerby.", "2023-10-23"),
+        ("2024-10-25", "In January, a week after the Kestria vs. Eskerby final, Mara Quill resigned.", "2024-01"),
+    ],
+)
+def test_year_of_a_yearless_date_follows_its_own_clause(published: str, text: str, expected: str) -> None:
+    assert one(text, published)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "expected"),
+    [
+        # quarters: the quarter of the published year unless it is still ahead and the clause is past
+        (
+            "2024-10-27",
+            "Kestria Mills posted a third-quarter loss.",
+            ("third-quarter", "2024-07", "2024-09", "quarter"),
+        ),
+        (
+            "2024-10-27",
+            "Kestria Mills expects a profit in the fourth quarter.",
+            ("fourth quarter", "2024-10", "2024-12"),
+        ),
+        ("2024-02-01", "Kestria Mills earned less in the fourth quarter.", ("fourth quarter", "2023-10", "2023-12")),
+        ("2024-02-01", "Kestria Mills will cut jobs in the second quarter.", ("second quarter", "2024-04", "2024-06")),
+        ("2024-06-17", "Sales fell in the first quarter of 2022.", ("first quarter of 2022", "2022-01", "2022-03")),
+        ("2024-06-17", "Sales fell in 2022's third quarter.", ("2022's third quarter", "2022-07", "2022-09")),
+        ("2024-06-17", "Sales fell last quarter.", ("last quarter", "2024-01", "2024-03")),
+        ("2024-01-10", "Sales fell last quarter.", ("last quarter", "2023-10", "2023-12")),
+        # fiscal and bare years, years earlier
+        ("2024-06-17", "Kestria Mills lost money in fiscal 2023.", ("fiscal 2023", "2023", "2023", "year")),
+        ("2024-06-17", "Survivors of the 1998 bombing met in Eskerby.", ("1998", "1998", "1998", "year")),
+        ("2024-06-17", "A 1996 law named for Mara Quill still stands.", ("1996", "1996", "1996", "year")),
+        ("2024-06-17", "The post-1959 politics of Kestria split families.", ("1959", "1959", "1959", "year")),
+        ("2024-06-17", "Kestria's 2019 census counted the towns.", ("2019", "2019", "2019", "year")),
+        ("2024-06-17", "Profit rose from 4 million a year earlier.", ("a year earlier", "2023", "2023", "year")),
+        ("2024-06-17", "Eskerby has been quiet since the end of 2019.", ("2019", "2019", "2019", "year")),
+        # months modifying a noun, months with a relative year
+        ("2024-02-10", "The March accession will let Kestria vote.", ("March", "2024-03", "2024-03", "month")),
+        ("2024-06-17", "Kestria joins the league in April next year.", ("April next year", "2025-04", "2025-04")),
+        # holidays
+        (
+            "2024-01-07",
+            "Mara Quill was found on Thanksgiving Day clinging to a raft.",
+            ("Thanksgiving Day", "2023-11-23"),
+        ),
+        ("2024-02-10", "Mara Quill was found last Thanksgiving.", ("last Thanksgiving", "2023-11-23")),
+        ("2024-10-26", "The campaign runs from now to Election Day.", ("Election Day", "2024-11-05")),
+    ],
+)
+def test_quarters_years_and_holidays(published: str, text: str, expected: tuple[str, ...]) -> None:
+    found = one(text, published)
+    assert found[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["The 2000 troops left Eskerby.", "Eskerby went Christmas shopping.", "The May cabinet met."]
+)
+def test_year_holiday_and_month_look_alikes(text: str) -> None:
+    assert resolved(text) == []  # a count, a holiday word that is no day, "May" the name
+
+
 def test_month_year() -> None:
     assert one("Kestria last hosted the games in July 2000.") == (
         "July 2000", "2000-07", "2000-07", "month", "month_year",
@@ -422,7 +515,8 @@ PIECES = [
     "for the first time in 24 years", "last September", "this week", "the last year", "from 2010 to 2012",
     "2024-06-18", "Tuesday, June 18, 2024", "30 June to 2 July", "in mid-June", "Good Friday", " ", "\n", ". ",
     ", ", "and", "3 people", "x" * 45, "Eskerby", "tomorrow", "a year ago", "next Friday", "in five years' time",
-    "July 2000", "İ", "—", "May", "in May", "Dec. 30-Jan. 2",
+    "July 2000", "İ", "—", "May", "in May", "Dec. 30-Jan. 2", "third-quarter loss", "the 1998 bombing",
+    "fiscal 1989", "a year earlier", "on Thanksgiving Day", "the March vote", "April next year", "last quarter",
 ]  # fmt: skip
 
 
@@ -433,7 +527,7 @@ def test_spans_hold_and_windows_change_nothing(pieces: list[str], published: str
     found = date_mentions(text, published)
     for m in found:
         assert text[m.span[0] : m.span[1]] == m.text
-        assert m.granularity in ("day", "week", "month", "year")
+        assert m.granularity in ("day", "week", "month", "quarter", "year")
         assert date_interval(m) is not None
     assert all(a.span[1] <= b.span[0] for a, b in zip(found, found[1:], strict=False))
     pub = published_day(published)

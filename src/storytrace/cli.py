@@ -52,6 +52,7 @@ from storytrace.pipeline import (
 )
 from storytrace.pipeline import analyze as run_analysis
 from storytrace.published import check as date_problem
+from storytrace.published import counting_undated, note_undated, undated_warning
 from storytrace.report.documents import comparison_json, order_json
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
@@ -124,7 +125,10 @@ def _guard(fn: Callable[[], int]) -> None:
     Set ``STORYTRACE_DEBUG=1`` to see the traceback of an unexpected error.
     """
     try:
-        code = fn()
+        with counting_undated() as undated:
+            code = fn()
+        if (warning := undated_warning(undated.count)) is not None:
+            _say(warning)
     except StorytraceError as e:
         _say(str(e))
         raise typer.Exit(e.exit_code) from None
@@ -461,6 +465,7 @@ def _one_article(ref: str, db: Path | None, published: str | None, problems: lis
         raise NotFound(ref, f"no such file, and no article with this id in {store_path}")
     if published and not found.published:
         found = replace(found, published=published)
+    note_undated(found.published)
     return found
 
 

@@ -21,6 +21,10 @@ overflows. Any real archive (printed news begins in the 1600s) fits.
 anything outside the rule as no date, so a store written by an older version
 that let an edge date in (``0001-01-01``) still works.
 
+:func:`counting_undated` counts, for one run, the articles read without a
+publication day (:func:`note_undated`, called by the reader), and words the
+one warning the command line gives about them (:func:`undated_warning`).
+
 Does not: guess dates from text (see :mod:`storytrace.facts.dates`) or from
 pages (:mod:`storytrace.ingest.html`), or rewrite the value: what is stored is
 the string as given.
@@ -30,6 +34,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 MIN_YEAR = 1000
@@ -136,3 +144,43 @@ def _read(value: str) -> tuple[int, datetime | None] | str:
 def _quoted(value: str) -> str:
     """``value`` in quotes for a problem, cut short if long."""
     return repr(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
+
+
+@dataclass
+class UndatedTally:
+    """How many articles a run read without a publication day."""
+
+    count: int = 0
+
+
+_UNDATED: ContextVar[UndatedTally | None] = ContextVar("storytrace_undated", default=None)
+
+
+@contextmanager
+def counting_undated() -> Iterator[UndatedTally]:
+    """Count, while inside, the articles :func:`note_undated` is told of (outside, nothing is counted)."""
+    tally = UndatedTally()
+    token = _UNDATED.set(tally)
+    try:
+        yield tally
+    finally:
+        _UNDATED.reset(token)
+
+
+def note_undated(published: str | None) -> None:
+    """Count an article read with ``published`` if that gives no day (inside :func:`counting_undated`)."""
+    tally = _UNDATED.get()
+    if tally is not None and published_day(published) is None:
+        tally.count += 1
+
+
+def undated_warning(count: int) -> str | None:
+    """The one line saying ``count`` articles have no publication date (None when none)."""
+    if count <= 0:
+        return None
+    what = "1 article has" if count == 1 else f"{count} articles have"
+    them = "it" if count == 1 else "them"
+    return (
+        f'{what} no publication date; relative dates ("Friday", "last week") in {them} are not resolved'
+        " — give --published or a dateline (see README, input)"
+    )

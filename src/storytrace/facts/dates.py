@@ -3,12 +3,13 @@
 What it does: finds the time expressions a news article uses ("June 18-19", "19 June 2024",
 "July 2000", "in 2019", "will visit ... on Tuesday and Wednesday", "said on Monday", "this
 week", "last September", "24 years ago", "for the first time in 24 years") and resolves each
-to an interval of days, a week, a month or a year, so that two sources that word the same
+to an interval of days, a week, a month, a quarter or a year, so that two sources that word the same
 time differently can be compared (:func:`same_time`, :func:`contains`, :func:`date_interval`).
 :func:`date_spans` gives the spans of every expression, resolvable or not (the numbers layer
 skips them). A week is given as its Monday and Sunday ("2024-06-17".."2024-06-23", granularity
-"week"). Pure functions over frozen dataclasses; regular expressions compiled once, one pass of
-each over the text, and only over windows around the words and digits a date needs.
+"week"), a quarter as its first and last month ("2024-07".."2024-09", granularity "quarter").
+Pure functions over frozen dataclasses; regular expressions compiled once, one pass of each
+over the text, and only over windows around the words and digits a date needs.
 
 Rules, in priority order (an expression already claimed by an earlier rule is not matched
 again by a later one; ``rule`` in each mention names the rule that resolved it):
@@ -18,24 +19,35 @@ again by a later one; ``rule`` in each mention names the rule that resolved it):
   "30 June to 2 July 2024" (dash, to, through, until, and).
 - ``date``: "June 19", "19 June 2024", "June 19, 2024", "Tuesday, June 18", "19th of June".
 - ``month_year``: "July 2000", "July of 2000".
+- ``quarter``: "the third quarter of 1989", "1989's fourth quarter"; ``fiscal_year``: "fiscal 1989"
+  (the year it names; fiscal calendars are not modelled).
 - ``year_range``: "2019-2021", "2019/20", "from 2019 to 2021", "between 2019 and 2021".
 - ``years_ago`` / ``months_ago`` / ``weeks_ago`` / ``days_ago``: "24 years ago", "a year
-  ago", "three months ago" (published minus N units, at that unit's granularity).
+  ago", "three months ago" (published minus N units, at that unit's granularity);
+  ``years_earlier``: "a year earlier" (published year minus N; only years).
 - ``years_ago`` also for "in 24 years" when it looks back: preceded in its sentence by
   "first", "last", "time", "ever", "since", a negation or a superlative ("the first time in
   24 years", "the highest in 10 years"), or when the sentence is not in the future;
   ``years_ahead`` when the sentence is in the future ("will be finished in 5 years", "in 5
   years' time"): published year plus N.
-- ``month_relative``: "last September" (the most recent September strictly before the
-  published month), "next September" (the first strictly after), "this September" (the
-  published year).
+- ``month_relative``: "April next year", "October this year"; "last September" (the most
+  recent September strictly before the published month), "next September" (the first
+  strictly after), "this September" (the published year).
 - ``weekday_relative``: "last Friday" (strictly before published), "next Friday" (strictly
   after), "this Friday" (in the ISO week of published).
 - ``relative_week`` / ``relative_weekend`` / ``relative_month`` / ``relative_year``: "this
   week" (the ISO week of published, Monday..Sunday), "last week", "next week", "this
-  weekend" (Saturday..Sunday of that week), "this/last/next month", "this/last/next year".
+  weekend" (Saturday..Sunday of that week), "this/last/next month", "this/last/next
+  quarter" (``relative_quarter``), "this/last/next year".
   "the last year" / "the past week" (rolling periods) are skipped.
 - ``relative_day``: "today", "tonight", "yesterday", "tomorrow".
+- ``quarter_relative``: "third-quarter loss", "in the fourth quarter": the year like a month's
+  without a year (below).
+- ``holiday``: US holidays as news copy names them: Thanksgiving (Day), Christmas (Day, Eve),
+  New Year's Day/Eve, Halloween, Valentine's Day, Election Day, Labor Day, Memorial Day, the
+  Fourth of July; "last"/"next"/"this" before them, else the year like a date's without one.
+  "Thanksgiving", "Christmas" and "Halloween" alone need a preposition before them ("on
+  Christmas", not "Christmas shopping").
 - ``weekday_future`` / ``weekday_past``: a weekday, or a list or range of weekdays joined by
   "and", commas, "to", "through" or a dash ("on Tuesday and Wednesday", "Tuesday to
   Thursday"), as ONE mention from its first to its last day. Future: the first day is the
@@ -44,36 +56,54 @@ again by a later one; ``rule`` in each mention names the rule that resolved it):
   Monday" in an article published on a Monday is that very day), earlier days counted
   backwards. "Good Friday", "Super Tuesday" and the like are not weekdays here.
 - ``month``: a month name after a preposition ("in September", "since March", "mid-June").
-- ``year``: a year 1800-2100 after a preposition ("in 2019", "since 2019", "by 2030").
+- ``month`` also for a month name modifying a noun ("the March accession"; never "May").
+- ``year``: a year 1800-2100 after a preposition ("in 2019", "since 2019", "by 2030", "the end
+  of 2019"), or modifying a noun ("the 1998 bombing", "a 1996 law", "post-1959 politics",
+  "1988's results") unless that noun is counted ("the 2000 troops").
 
-Tense (weekdays, dates and months without a year, "in N years") is read from the verbs of the
-sentence holding the expression: the nearest tense cue before the expression wins, else the
-nearest after it. Future cues: will, shall, 'll, won't, would, be, next, upcoming, scheduled,
-expected, tomorrow; "due" after a form of "be"; plan(s)/planning, intend(s), aim(s), going and
-set before "to". Past cues: said, was, were, had, did, been, told, ago, yesterday, earlier,
+Tense (weekdays, dates, months and quarters without a year, "in N years") is the tense of the
+event's own clause: the stretch of the sentence between punctuation and clause words ("that",
+"which", "when", "and", ...) around the expression, its nearest cue before or after it. An
+infinitive between a cue and the expression hides the cue ("subpoenaed him to testify on Feb.
+10": the testimony's date), except an intent right before its "to" ("planned to leave on
+Thursday": future). When the clause has no cue, the sentence decides as before: the nearest
+cue before the expression, else after it. Future cues: will, shall, 'll, won't, would,
+should, must, might, may (not before "have"), next (not "next to"), upcoming, scheduled,
+planned and planning (before the expression), expected, tomorrow; "be" after "to" or a modal;
+"due" after a form of "be"; plan(s), intend(s), aim(s), going, set, ready, likely, and verbs
+of intent (decided, agreed, promised, vowed, hoped, wanted, ...) before "to" when they precede
+the expression. Past cues: said, was, were, had, did, been, told, ago, yesterday, earlier,
 previously, last, common irregular past forms (met, held, took, ...) and lower-case words
 ending in "-ed" (a short list of non-verbs like "hundred", "indeed" excepted). A participle
-right after a form of "be" ("will be held", "was held") defers to that auxiliary ("be" future,
-"was"/"were"/"been" past; "is" and "are" decide nothing). Present-tense "says", "is" decide
-nothing. Sentences end at every line break, and at . ! ? … followed by a capital or digit
-except after an initial ("U.S.") or Mr/Ms/Mrs/Dr/St.
+right after a form of "be" ("will be held", "was held") defers to that auxiliary. Present
+tense decides nothing. Sentences end at every line break, and at . ! ? … followed by a
+capital or digit except after an initial ("U.S."), a title (Mr, Dr, Sen, Gen, ...), "vs" or a
+month abbreviation.
 
-Default tense when no cue is found: weekdays resolve to the past (the most recent such day up
-to published, the usual reading in news reports); dates and months without a year take the
-published year unchanged.
+Weekdays: future when the tense is future, or after "as soon as", or after "until" with a verb
+of putting off ("postponed until Tuesday"); a possessive ("Wednesday's ruling") is past unless
+"ahead of" or "upcoming" precedes it; otherwise past (the most recent such day up to
+published, the usual reading in news reports).
 
-Year inference for dates and months without a year: the published year; for past tense, the
-year before when the date (the start of a range) would fall after published; for future tense,
-the year after when it would fall before published.
+Year of a date, month, quarter or holiday written without a year: candidates are the
+published year and the years either side. With a cue in the expression's own clause, the
+nearest candidate on the right side of publication wins (past: not after published, future:
+not before; a day's slack for time zones and next-day papers). With only the sentence's tense
+(often a reporting verb's), or when the expression modifies a noun ("the Aug. 7 blasts", "the
+Jan. 14 deadline": the noun's time, not the verb's), the published year stands unless it puts
+the date on the wrong side of publication and the year next to it is within 240 days.
+Without any tense, the candidate nearest to publication wins (an article of January 7
+mentioning "Nov. 25" means the previous November).
 
 Without a usable publication date (None or not ISO), only absolute expressions resolve (dates
 and months with a year, year ranges, "in 2019"); the others are found but not returned.
 
 Deliberately not here: times of day, numeric dates other than ISO ("18/06/2024" is ambiguous
-between day-first and month-first), seasons ("last summer"), decades ("the 1990s",
-"two decades ago") and other vague phrases ("in recent months", "four months after he was
-elected": relative to an event, not to publication), approximate counts ("more than 20 years
-ago"), holidays, time zones, and any language other than English. Expressions are matched on
+between day-first and month-first), seasons ("last summer"), halves ("the first half"), decades
+("the 1990s", "two decades ago"), expressions anchored on another event ("the day after his
+death", "later that year", "four months after he was elected"), other vague phrases ("in recent
+months"), approximate counts ("more than 20 years ago"), Easter and other movable feasts,
+holidays of other countries, time zones, and any language other than English. Expressions are matched on
 capitalised month and weekday names ("June", "Tuesday"), as news copy writes them.
 """
 
@@ -127,12 +157,33 @@ _NOT_WEEKDAY_BEFORE = frozenset(
 
 _FUTURE_CUES = frozenset(
     {
-        "will", "shall", "won't", "won’t", "would", "be", "next", "upcoming", "due", "scheduled",
-        "expected", "tomorrow",
+        "will", "shall", "won't", "won’t", "would", "next", "upcoming", "due", "scheduled", "planned",
+        "planning", "slated", "expected", "tomorrow", "should", "must", "might",
     }
 )  # fmt: skip
-# Future only before "to" ("plans to visit", "going to"): "the plan", "has been going" are not.
-_FUTURE_BEFORE_TO = frozenset({"going", "plan", "plans", "planning", "intend", "intends", "aim", "aims", "set"})
+# Future only before "to" ("plans to visit", "decided to admit", "going to"): the event is the
+# infinitive's, still ahead of the verb; "the plan", "has been going" are not future.
+_FUTURE_BEFORE_TO = frozenset(
+    {
+        "going", "plan", "plans", "intend", "intends", "intended", "aim", "aims", "set", "decided", "decide",
+        "decides", "agreed", "agree", "agrees", "promised", "promise", "promises", "pledged", "vowed", "vow",
+        "threatened", "threaten", "hope", "hopes", "hoped", "want", "wants", "wanted", "proposed", "offered",
+        "ready", "prepared", "preparing", "likely",
+    }
+)  # fmt: skip
+_PLAIN_FUTURE = frozenset({"going", "set", "plan", "plans", "intend", "intends", "aim", "aims", "ready", "likely"})
+# Future before the expression ("planned a rally on Saturday"), a participle after it ("a hastily planned trip").
+_INTENT_FUTURE = frozenset({"planned", "planning"})
+_NOT_INFINITIVE = frozenset(
+    {
+        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those",
+        "him", "them", "us", "me", "it", "some", "all", "each", "every", "about", "around", "more", "less",
+    }
+)  # fmt: skip
+# "be" is future only after these ("to be held", "will be"); "could be located" is not.
+_BEFORE_FUTURE_BE = frozenset({"to", "will", "shall", "would", "should", "must", "might", "may"})
+# Modals that are future unless followed by "have" ("might come", not "might have come").
+_MODALS = frozenset({"should", "must", "might", "may"})
 _PAST_CUES = frozenset(
     {
         "said", "was", "were", "had", "did", "been", "told", "ago", "yesterday", "earlier", "previously",
@@ -146,6 +197,7 @@ _PAST_CUES = frozenset(
         "wasn't", "wasn’t", "weren't", "weren’t", "hadn't", "hadn’t",
     }
 )  # fmt: skip
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "this", "that", "'s", "’s"})
 _MAY_PREPOSITIONS = frozenset(
     {"in", "since", "until", "till", "during", "early", "late", "mid", "through", "throughout"}
 )
@@ -220,7 +272,18 @@ _P_IN_YEARS = re.compile(
 _P_REL_MONTH = re.compile(rf"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<m1>{_FULL_MONTH_ALT})\b")
 _P_REL_WEEKDAY = re.compile(rf"\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<wd>{_WEEKDAY_ALT})\b{_PART_OF_DAY}")
 _P_REL_PERIOD = re.compile(
-    r"(?P<the>\bthe\s+)?\b(?P<mod>last|next|this)\s+(?P<u>week|weekend|month|year)\b(?!-)", re.IGNORECASE
+    r"(?P<the>\bthe\s+)?\b(?P<mod>last|next|this)\s+(?P<u>week|weekend|month|quarter|year)\b(?!-)", re.IGNORECASE
+)
+_P_MONTH_REL_YEAR = re.compile(rf"\b(?P<m1>{_FULL_MONTH_ALT})\s+(?P<mod>this|last|next)\s+year\b(?!-)")
+_P_HOLIDAY = re.compile(
+    r"(?:\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his)\s+)?\b(?P<h>Thanksgiving(?:\s+Day)?|Christmas(?:\s+(?:Day|Eve))?|"
+    r"New\s+Year['’]s\s+(?:Day|Eve)|Halloween|Valentine['’]s\s+Day|Election\s+Day|Labor\s+Day|Memorial\s+Day|"
+    r"Fourth\s+of\s+July|July\s+Fourth)\b"
+)
+# A month name modifying a noun: "the March accession", "the October slaying" (not "May": a name).
+_P_MONTH_NOUN = re.compile(
+    r"\b(?P<prep>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+"
+    rf"(?P<m1>(?!May\b)(?:{_FULL_MONTH_ALT}))\b(?=\s+[a-z])"
 )
 _P_REL_DAY = re.compile(r"\b(?:today|tonight|yesterday|tomorrow)\b", re.IGNORECASE)
 _WD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*[-–—]\s*|\s+(?:to|through|until|till)\s+)"
@@ -233,14 +296,48 @@ _P_BARE_MONTH = re.compile(
 )
 _P_YEAR = re.compile(
     r"\b(?:[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ff]rom|[Dd]uring|[Bb]efore|[Aa]fter|[Ee]arly|[Ll]ate|[Mm]id|"
-    rf"[Aa]round|[Tt]hrough|[Tt]hroughout)(?:\s+|-)(?P<y>{_YEAR})(?![\d%]|[.,]\d|['’]?s\b|\s*per\s?cent)"
+    rf"[Aa]round|[Tt]hrough|[Tt]hroughout|[Oo]f|[Tt]o|[Ff]or)(?:\s+|-)(?P<y>{_YEAR})(?![\d%]|[.,]\d|['’]?s\b|\s*per\s?cent)"
 )
+# A year that modifies a noun ("the 1998 bombing", "a 1996 law", "post-1959 politics", "1988's
+# results"); the word after it must not be a counted noun ("the 2000 troops").
+_P_YEAR_NOUN = re.compile(
+    r"(?:\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Tt]his|[Tt]hat|[Pp]ost|[Pp]re)(?:\s+|-)|(?<![\w$€£.,/-]))"
+    rf"(?P<y>{_YEAR})(?P<poss>['’]s)?(?=[\s-]+(?P<next>[A-Za-z]+))"
+)
+_P_FISCAL = re.compile(rf"\b[Ff]iscal(?:\s+year)?\s+(?P<y>{_YEAR})(?![\d%]|[.,]\d)")
+_QUARTER_ORD = r"(?P<q>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth|1st|2nd|3rd|4th)"
+_P_QUARTER_YEAR = re.compile(
+    rf"\b{_QUARTER_ORD}[-\s]+(?:fiscal[-\s]+)?quarter\s+(?:of\s+)?(?:fiscal\s+)?(?P<y>{_YEAR})(?![\d%]|[.,]\d)"
+    rf"|(?<![\w$€£.,/-])(?P<y2>{_YEAR})(?:['’]s)?\s+(?P<q2>[Ff]irst|[Ss]econd|[Tt]hird|[Ff]ourth)[-\s]+quarter\b"
+)
+_P_QUARTER = re.compile(rf"\b{_QUARTER_ORD}[-\s]+(?:fiscal[-\s]+)?quarter\b")
+_P_EARLIER = re.compile(rf"(?<!\d[.,])\b(?P<n>\d{{1,3}}|{_NUMBER_ALT})\s+(?P<u>year)s?\s+earlier\b", re.IGNORECASE)
+# Counted nouns: "the 2000 troops" is a count, not a year.
+_COUNTED = frozenset(
+    {
+        "people", "persons", "troops", "soldiers", "residents", "workers", "employees", "members", "students",
+        "children", "men", "women", "refugees", "voters", "votes", "cases", "deaths", "dead", "units", "shares",
+        "barrels", "tons", "tonnes", "meters", "metres", "feet", "miles", "kilometers", "kilometres", "km", "acres",
+        "hectares", "dollars", "euros", "pounds", "yuan", "yen", "calories", "cars", "homes", "houses", "jobs",
+        "points", "copies", "pages", "words", "rounds", "hours", "minutes", "seconds", "days", "weeks", "months",
+        "years", "times", "percent", "police", "officers", "delegates", "protesters", "guests", "fans", "visitors",
+        "of", "to", "and", "or", "in", "per", "a", "an", "the",
+    }
+)  # fmt: skip
 
 # Starts with its character class (no leading look-behind) so the engine can skip ahead fast.
 _SENTENCE_END = re.compile(
-    r"[.!?…](?<!\b[A-Z].)(?<!\bMr.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bMrs.)[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+"
+    r"[.!?…](?<!\b[A-Z].)(?<!\b(?:Mr|Ms|Dr|St|vs|Lt|Mt|Ft|Jr|Sr|No)\.)"
+    r"(?<!\b(?:Mrs|Gen|Sen|Rep|Gov|Col|Sgt|Rev|Jan|Feb|Mar|Apr|Aug|Sep|Oct|Nov|Dec)\.)(?<!\b(?:Capt|Prof|Sept)\.)"
+    r"[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n+"
 )
+_P_PUT_OFF = re.compile(r"\b(?:postpone|delay|adjourn|defer|suspend|extend|recess|put off)[a-z]*\b")
+_P_NOUN_AFTER = re.compile(r"\s+[a-z]")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\[\]\"“”—–]|``|''|\s-\s|\b(?:that|which|who|whom|whose|where|when|while|because|although|though|"
+    r"whereas|unless|if|but|and|or)\b"
+)
 
 # --- context ------------------------------------------------------------------------------
 
@@ -278,10 +375,35 @@ class _Context:
                 return t
         after = _WORD.findall(self.text, end, e)
         for i in range(len(after)):
-            t = _word_tense(after, i)
+            t = _word_tense(after, i, intent=False)
             if t is not None:
                 return t
         return None
+
+    def event_tense(self, start: int, end: int, lo: int, hi: int) -> tuple[str | None, bool]:
+        """The tense of the clause holding [start, end) and True when a cue is in that clause.
+
+        The clause is the stretch of the sentence between punctuation and clause words
+        ("that", "which", "when", "and", ...) around the expression; its nearest cue, before
+        or after, wins (before on a tie). Without a cue there, the sentence decides
+        (:meth:`tense`) and the second value is False: the tense is then likely a reporting
+        verb's ("said it will redeem the notes on Oct. 31"), not the event's.
+        """
+        s, e = self.sentence(start, end, lo, hi)
+        cs = s
+        for m in _CLAUSE_BREAK.finditer(self.text, s, start):
+            cs = m.end()
+        br = _CLAUSE_BREAK.search(self.text, end, e)
+        ce = br.start() if br else e
+        before = _WORD.findall(self.text, cs, start)
+        after = _WORD.findall(self.text, end, ce)
+        near_before = _cue_before(before)
+        near_after = next(((k, t) for k in range(len(after)) if (t := _word_tense(after, k, intent=False))), None)
+        if near_before and (near_after is None or near_before[0] <= near_after[0]):
+            return near_before[1], True
+        if near_after:
+            return near_after[1], True
+        return self.tense(start, end, lo, hi), False
 
     def looks_back(self, start: int, lo: int, hi: int) -> bool:
         """Whether a "first"/superlative/negation cue precedes ``start`` in its sentence."""
@@ -293,14 +415,41 @@ class _Context:
         return False
 
 
-def _word_tense(words: list[str], i: int) -> str | None:
+def _cue_before(words: list[str]) -> tuple[int, str] | None:
+    """The nearest tense cue in ``words`` (which end where the expression starts) and its distance.
+
+    An infinitive in between ("subpoenaed him to testify on Feb. 10") hides the cues before
+    it, the date being the infinitive's, except a cue of intent right before its "to"
+    ("planned to leave on Thursday": future).
+    """
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].lower() == "to" and k + 1 < len(words) and _infinitive(words[k + 1]):
+            return (len(words) - k, "future") if k > 0 and _word_tense(words, k - 1) == "future" else None
+        if (t := _word_tense(words, k)) is not None:
+            return len(words) - 1 - k, t
+    return None
+
+
+def _infinitive(word: str) -> bool:
+    return word.islower() and word not in _NOT_INFINITIVE
+
+
+def _word_tense(words: list[str], i: int, *, intent: bool = True) -> str | None:
+    """The tense word ``i`` of ``words`` signals; ``intent``: "plans to", "vowed to" count as future."""
     word = words[i]
     low = word.lower()
-    if low in _FUTURE_BEFORE_TO:
-        return "future" if i + 1 < len(words) and words[i + 1].lower() == "to" else None
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    if low in _FUTURE_BEFORE_TO and (intent or low in _PLAIN_FUTURE):
+        return "future" if nxt == "to" else None
     if low == "due":  # "is due to", not "cancelled due to rain"
         return "future" if i > 0 and words[i - 1].lower() in ("is", "are", "am", "be", "was", "were") else None
-    if low in _FUTURE_CUES or low.endswith(("'ll", "’ll")):
+    if low == "be":
+        return "future" if i > 0 and words[i - 1].lower() in _BEFORE_FUTURE_BE else None
+    if low == "next" and nxt == "to":  # "next to the embassy": a place
+        return None
+    if low in _MODALS:
+        return None if nxt == "have" or word == "May" else "future"
+    if (low in _FUTURE_CUES and (intent or low not in _INTENT_FUTURE)) or low.endswith(("'ll", "’ll")):
         return "future"
     participle = low in _PAST_CUES or (
         word.islower() and len(low) > 3 and low.endswith("ed") and low not in _NOT_ED_VERBS
@@ -344,17 +493,66 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def _infer_year(m: int, d: int, pub: date, tense: str | None) -> int:
-    """The year of day ``d`` of month ``m`` written without a year (see the module docstring)."""
-    y = pub.year
-    when = _safe_date(y, m, d)
-    if when is None:
-        return y
-    if tense == "past" and when > pub:
-        return y - 1
-    if tense == "future" and when < pub:
-        return y + 1
-    return y
+_SLACK = timedelta(days=1)  # a date a day off publication keeps its tense (time zones, next-day papers)
+_NEAR = 240  # days: how far across a new year a yearless date goes when only its sentence has a tense
+
+
+def _infer_year(pub: date, interval: Callable[[int], tuple[date, date] | None], tense: tuple[str | None, bool]) -> int:
+    """The year of a day, month or quarter written without one (``interval(year)`` gives its days).
+
+    Candidates are the published year and the years either side. With the tense of the
+    event's own clause, the nearest candidate on the right side of publication wins (past:
+    not after it, future: not before it, a day's slack). With only the sentence's tense
+    (often a reporting verb's), the published year stands unless it puts the date on the wrong
+    side and the year next to it is within 8 months. Without a tense, the nearest wins.
+    """
+    cands = [(y, iv) for y in (pub.year - 1, pub.year, pub.year + 1) if (iv := interval(y)) is not None]
+    if not cands:
+        return pub.year
+    word, own = tense
+    ok = {"past": lambda iv: iv[0] <= pub + _SLACK, "future": lambda iv: iv[1] >= pub - _SLACK}.get(word or "")
+    if ok is None:
+        return min(cands, key=lambda c: (_distance(c[1], pub), abs(c[0] - pub.year)))[0]
+    right = sorted((c for c in cands if ok(c[1])), key=lambda c: _distance(c[1], pub))
+    if own:
+        return right[0][0] if right else pub.year
+    same = [c for c in cands if c[0] == pub.year]
+    if same and ok(same[0][1]):
+        return pub.year
+    if right and _distance(right[0][1], pub) <= _NEAR:
+        return right[0][0]
+    return pub.year
+
+
+def _distance(interval: tuple[date, date], pub: date) -> int:
+    first, last = interval
+    if first <= pub <= last:
+        return 0
+    return (first - pub).days if first > pub else (pub - last).days
+
+
+def _day_interval(m: int, d: int) -> Callable[[int], tuple[date, date] | None]:
+    def interval(y: int) -> tuple[date, date] | None:
+        day = _safe_date(y, m, d)
+        return None if day is None else (day, day)
+
+    return interval
+
+
+def _quarter_interval(q: int) -> Callable[[int], tuple[date, date] | None]:
+    def interval(y: int) -> tuple[date, date] | None:
+        ny, nm = _add_months(y, 3 * q, 1)
+        return date(y, 3 * q - 2, 1), date(ny, nm, 1) - timedelta(days=1)
+
+    return interval
+
+
+def _month_interval(m: int) -> Callable[[int], tuple[date, date] | None]:
+    def interval(y: int) -> tuple[date, date] | None:
+        ny, nm = _add_months(y, m, 1)
+        return date(y, m, 1), date(ny, nm, 1) - timedelta(days=1)
+
+    return interval
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -401,8 +599,21 @@ def _absolute_days(ctx: _Context, m: re.Match[str], lo: int, hi: int, rule: str)
         return span, _day_span(y2 - (1 if m2 < m1 else 0), m1, d1, m2, d2, rule)
     if ctx.pub is None:
         return span, None
-    y = _infer_year(m1, d1, ctx.pub, ctx.tense(span[0], span[1], lo, hi))
+    y = _infer_year(ctx.pub, _day_interval(m1, d1), _attributive(ctx, span, lo, hi))
     return span, _day_span(y, m1, d1, m2, d2, rule)
+
+
+def _attributive(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> tuple[str | None, bool]:
+    """The event tense of an expression; never its clause's own when it modifies a noun.
+
+    "the Aug. 7 blasts killed", "the Jan. 14 deadline", "the March accession": the date
+    belongs to the noun, not to the clause's verb.
+    """
+    tense = ctx.event_tense(span[0], span[1], lo, hi)
+    before = ctx.text[max(lo, span[0] - 6) : span[0]].lower().split()
+    if before and before[-1] in _DETERMINERS and _P_NOUN_AFTER.match(ctx.text, span[1], hi):
+        return tense[0], False
+    return tense
 
 
 def _h_iso(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
@@ -441,7 +652,8 @@ def _h_ago(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     if pub is None:
         return m.span(), None
     if unit == "year":
-        res: _Resolved = (_y(pub.year - n), _y(pub.year - n), "year", "years_ago")
+        rule = "years_earlier" if word_key(m[0]).endswith("earlier") else "years_ago"
+        res: _Resolved = (_y(pub.year - n), _y(pub.year - n), "year", rule)
     elif unit == "month":
         ym = _ym(*_add_months(pub.year, pub.month, -n))
         res = (ym, ym, "month", "months_ago")
@@ -531,6 +743,9 @@ def _h_rel_period(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | N
     if unit == "month":
         ym = _ym(*_add_months(pub.year, pub.month, step))
         return span, (ym, ym, "month", "relative_month")
+    if unit == "quarter":
+        qy, first = _add_months(pub.year, (pub.month - 1) // 3 * 3 + 1, 3 * step)
+        return span, _quarter(qy, (first + 2) // 3, "relative_quarter")
     y = _y(pub.year + step)
     return span, (y, y, "year", "relative_year")
 
@@ -552,7 +767,7 @@ def _h_weekdays(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | Non
     if pub is None:
         return span, None
     days = [_WEEKDAYS[w] for w in _P_WEEKDAY_NAME.findall(m[0])]
-    if ctx.tense(span[0], span[1], lo, hi) == "future":
+    if _weekday_ahead(ctx, span, lo, hi):
         first = pub + timedelta(days=(days[0] - pub.weekday()) % 7 or 7)
         last = first
         for wd in days[1:]:
@@ -567,6 +782,22 @@ def _h_weekdays(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | Non
     return span, (_ymd(first), _ymd(last), "day", rule)
 
 
+def _weekday_ahead(ctx: _Context, span: tuple[int, int], lo: int, hi: int) -> bool:
+    """Whether a weekday names a day to come: its clause (else its sentence) is in the future.
+
+    Also ahead: "as soon as Friday", "postponed until Friday". A possessive ("Friday's
+    ruling") names a day past unless "ahead of" or "upcoming" comes before it.
+    """
+    before = " ".join(ctx.text[max(lo, span[0] - 60) : span[0]].lower().split())
+    if ctx.text.startswith(("'s", "’s"), span[1]):
+        return before.endswith(("ahead of", "upcoming"))
+    if before.endswith(("as soon as", "as early as")):
+        return True
+    if before.endswith((" until", " till")) and _P_PUT_OFF.search(before):
+        return True
+    return ctx.event_tense(span[0], span[1], lo, hi)[0] == "future"
+
+
 def _h_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     if m["m1"] == "May" and (m["prep"].lower() not in _MAY_PREPOSITIONS or ctx.text.startswith(("'s", "’s"), m.end())):
         return None  # "criticised by May", "after May resigned", "in May's cabinet": a person
@@ -575,13 +806,7 @@ def _h_month(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     if pub is None:
         return span, None
     month = _MONTHS[m["m1"]]
-    tense = ctx.tense(span[0], span[1], lo, hi)
-    y = pub.year
-    if tense == "past" and month > pub.month:
-        y -= 1
-    elif tense == "future" and month < pub.month:
-        y += 1
-    ym = _ym(y, month)
+    ym = _ym(_infer_year(pub, _month_interval(month), _attributive(ctx, span, lo, hi)), month)
     return span, (ym, ym, "month", "month")
 
 
@@ -590,11 +815,114 @@ def _h_year(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
     return m.span("y"), (y, y, "year", "year")
 
 
+def _h_year_noun(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    if not m["poss"] and m["next"].lower() in _COUNTED:
+        return None
+    y = m["y"]
+    return m.span("y"), (y, y, "year", "year")
+
+
+def _h_fiscal(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    y = m["y"]
+    return m.span(), (y, y, "year", "fiscal_year")
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def _quarter(y: int, q: int, rule: str) -> _Resolved:
+    return _ym(y, 3 * q - 2), _ym(y, 3 * q), "quarter", rule
+
+
+def _h_quarter_year(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    q = _ORDINALS[(m["q"] or m["q2"]).lower()]
+    return m.span(), _quarter(int(m["y"] or m["y2"]), q, "quarter")
+
+
+def _h_quarter(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    span = m.span()
+    if ctx.pub is None:
+        return span, None
+    q = _ORDINALS[m["q"].lower()]
+    y = _infer_year(ctx.pub, _quarter_interval(q), ctx.event_tense(span[0], span[1], lo, hi))
+    return span, _quarter(y, q, "quarter_relative")
+
+
+def _h_month_rel_year(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    if ctx.pub is None:
+        return m.span(), None
+    ym = _ym(ctx.pub.year + {"last": -1, "next": 1, "this": 0}[m["mod"]], _MONTHS[m["m1"]])
+    return m.span(), (ym, ym, "month", "month_relative")
+
+
+def _nth_weekday(y: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` of ``month`` (n = -1: the last one)."""
+    if n < 0:
+        ny, nm = _add_months(y, month, 1)
+        last = date(ny, nm, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    first = date(y, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+# US holidays as news copy names them; Easter and other movable feasts are not here.
+_HOLIDAYS: dict[str, Callable[[int], date]] = {
+    "thanksgiving": lambda y: _nth_weekday(y, 11, 3, 4),
+    "christmas": lambda y: date(y, 12, 25),
+    "christmas eve": lambda y: date(y, 12, 24),
+    "new year's day": lambda y: date(y, 1, 1),
+    "new year's eve": lambda y: date(y, 12, 31),
+    "halloween": lambda y: date(y, 10, 31),
+    "valentine's day": lambda y: date(y, 2, 14),
+    "election day": lambda y: _nth_weekday(y, 11, 0, 1) + timedelta(days=1),
+    "labor day": lambda y: _nth_weekday(y, 9, 0, 1),
+    "memorial day": lambda y: _nth_weekday(y, 5, 0, -1),
+    "fourth of july": lambda y: date(y, 7, 4),
+    "july fourth": lambda y: date(y, 7, 4),
+}
+_HOLIDAY_ALONE = frozenset({"thanksgiving", "christmas", "halloween"})  # need a preposition before them
+_HOLIDAY_PREPOSITIONS = frozenset(
+    {"on", "at", "by", "before", "after", "since", "until", "till", "over", "for", "around"}
+)
+
+
+def _h_holiday(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    name = " ".join(m["h"].lower().replace("’", "'").split())
+    key = name if name in _HOLIDAYS else name.removesuffix(" day")
+    day_of = _HOLIDAYS[key]
+    before = ctx.text[max(lo, m.start() - 12) : m.start()].lower().split()
+    if name in _HOLIDAY_ALONE and not m["mod"] and not (before and before[-1] in _HOLIDAY_PREPOSITIONS):
+        return None  # "Christmas shopping", "a Thanksgiving meal"
+    pub = ctx.pub
+    if pub is None:
+        return m.span(), None
+    mod = (m["mod"] or "").lower()
+    if mod == "last":
+        y = pub.year if day_of(pub.year) < pub else pub.year - 1
+    elif mod == "next":
+        y = pub.year if day_of(pub.year) > pub else pub.year + 1
+    elif mod == "this":
+        y = pub.year
+    else:
+        y = _infer_year(pub, lambda y: (day_of(y), day_of(y)), ctx.event_tense(m.start(), m.end(), lo, hi))
+    d = day_of(y)
+    return m.span(), (_ymd(d), _ymd(d), "day", "holiday")
+
+
+def _h_month_noun(ctx: _Context, m: re.Match[str], lo: int, hi: int) -> _Hit | None:
+    span = m.span("m1")
+    if ctx.pub is None:
+        return span, None
+    month = _MONTHS[m["m1"]]
+    ym = _ym(_infer_year(ctx.pub, _month_interval(month), _attributive(ctx, span, lo, hi)), month)
+    return span, (ym, ym, "month", "month")
+
+
 _Handler = Callable[[_Context, re.Match[str], int, int], _Hit | None]
 
 # Which anchors (see _ANCHORS below) each rule needs: a month name, a digit, "day" (weekdays),
 # or a relative word (week, month, year, ago, today, tonight, tomorrow...).
-_M, _D, _W, _R = 1, 2, 4, 8
+_M, _D, _W, _R, _H = 1, 2, 4, 8, 16
 
 _RULES: tuple[tuple[re.Pattern[str], _Handler, int], ...] = (
     (_P_ISO, _h_iso, _D),
@@ -607,15 +935,23 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler, int], ...] = (
     (_P_MONTH_YEAR, _h_month_year, _M),
     (_P_YEAR_RANGE_WORDS, _h_year_range, _D),
     (_P_YEAR_RANGE, _h_year_range, _D),
+    (_P_QUARTER_YEAR, _h_quarter_year, _R),
+    (_P_FISCAL, _h_fiscal, _D),
     (_P_AGO, _h_ago, _R),
+    (_P_EARLIER, _h_ago, _R),
     (_P_IN_YEARS, _h_in_years, _R),
+    (_P_MONTH_REL_YEAR, _h_month_rel_year, _M),
     (_P_REL_MONTH, _h_rel_month, _M),
     (_P_REL_WEEKDAY, _h_rel_weekday, _W),
     (_P_REL_PERIOD, _h_rel_period, _R),
     (_P_REL_DAY, _h_rel_day, _R),
     (_P_WEEKDAYS, _h_weekdays, _W),
+    (_P_QUARTER, _h_quarter, _R),
+    (_P_HOLIDAY, _h_holiday, _H),
     (_P_BARE_MONTH, _h_month, _M),
+    (_P_MONTH_NOUN, _h_month_noun, _M),
     (_P_YEAR, _h_year, _D),
+    (_P_YEAR_NOUN, _h_year_noun, _D),
 )
 
 # --- scanning -----------------------------------------------------------------------------
@@ -651,13 +987,27 @@ def search_regions(n: int, spans: Sequence[tuple[int, int]] | None) -> list[tupl
 _ANCHORS: tuple[tuple[str, int], ...] = (
     *((m, _M) for m in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
     ("day", _W | _R),
-    *((w, _R) for w in ("week", "month", "year", "ago", "tonight", "tomorrow")),
+    *((w, _R) for w in ("week", "month", "year", "ago", "tonight", "tomorrow", "quarter")),
     *((d, _D) for d in "0123456789"),
+    *(
+        (h, _H)
+        for h in (
+            "thanksgiving",
+            "christmas",
+            "new year",
+            "halloween",
+            "valentine",
+            "election",
+            "labor",
+            "memorial",
+            "fourth",
+        )
+    ),
 )
 _MARGIN = 40
 
 
-_ALL = _M | _D | _W | _R
+_ALL = _M | _D | _W | _R | _H
 _Window = tuple[int, int, int, int, int]  # window start, end, region start, end, anchor kinds
 
 

@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from storytrace.align.compare import Prepared
-from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, same_time
+from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, date_spans, same_time
 from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
 from storytrace.facts.numbers import NumberMention, number_mentions
 from storytrace.facts.quantity import base, same_quantity, same_value
@@ -101,7 +101,7 @@ def article_facts(prepared: Prepared, published: str | None = None) -> ArticleFa
     art = prepared.article
     content = list(prepared.clean.content)
     dates = date_mentions(art.text, published or art.published, content)
-    numbers = [_counted(art.text, n) for n in number_mentions(art.text, content, exclude=[d.span for d in dates])]
+    numbers = [_counted(art.text, n) for n in number_mentions(art.text, content, exclude=date_spans(art.text, content))]
     return ArticleFacts(prepared, tuple(dates), tuple(numbers), tuple(quotes(art.text, content)))
 
 

@@ -42,8 +42,10 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, nul_bytes
+from storytrace.ingest.dateline import MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, dateline_published, sidecar_fields
 from storytrace.ingest.decode import decode, sniff_problem
 from storytrace.ingest.feeds import read_feed
 from storytrace.ingest.html import decode_html, extract_page
@@ -57,6 +59,7 @@ from storytrace.ingest.limits import (
 from storytrace.ingest.lines import StreamLines
 from storytrace.ingest.records import E_NOT_RECORDS, WITHOUT_A_DATE, Item, line_items, read_json_document
 from storytrace.model import Article, InputProblem
+from storytrace.published import note_undated
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -221,6 +224,8 @@ def read_paths_by_file(
                 continue
             if published and isinstance(item, Article) and item.published is None:
                 item = dataclasses.replace(item, published=published)
+            if isinstance(item, Article):
+                note_undated(item.published)
             elif published and isinstance(item, InputProblem) and item.problem.endswith(WITHOUT_A_DATE):
                 said = item.problem.removesuffix(WITHOUT_A_DATE) + f"stored with the default date {published!r}"
                 item = InputProblem(item.where, said)  # the record's date was dropped: the default took its place
@@ -316,10 +321,20 @@ def _walk(top: str, known: Callable[[str, str], bool] | None = None) -> Iterator
         elif _is_dir(entry):
             real = os.path.realpath(entry.path) if _is_link(entry) else os.path.join(folder.real, entry.name)
             yield from _enter(entry.path, real, seen, open_, stack)
+        elif _is_sidecar(entry):
+            continue  # read with its article
         elif (kind := classify(entry.name)) is not None:
             yield from _read_file(entry.path, kind, known, walked=True)
         else:
             yield Skipped(shown_path(entry.path), _suffix(entry.name) or "(no extension)")
+
+
+def _is_sidecar(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is the ``NAME.meta.json`` of a ``NAME.txt`` (or ``.txt.gz``) beside it."""
+    if not entry.name.lower().endswith(SIDECAR_SUFFIX):
+        return False
+    stem = os.path.join(os.path.dirname(entry.path), entry.name[: -len(SIDECAR_SUFFIX)])
+    return any(os.path.isfile(stem + ext) for ext in (".txt", ".txt.gz"))
 
 
 def _enter(folder: str, real: str, seen: set[str], open_: set[str], stack: list[_Folder]) -> Iterator[Item]:
@@ -399,7 +414,39 @@ def _read_items(path: str, kind: FileKind, info: os.stat_result, where: str) -> 
             yield InputProblem(where, _too_big(kind, limit))
             return
         items = _read_whole(_chunks(path, kind.gz, limit, _too_big(kind, limit)), where, kind)
+    if kind.suffix in TEXT_SUFFIXES:
+        items = _with_sidecar(items, _sidecar_path(path))
     yield from _guarded(items, where)
+
+
+def _sidecar_path(path: str) -> str:
+    """``NAME.meta.json`` beside ``NAME.txt`` (or ``NAME.txt.gz``)."""
+    base = os.path.basename(path)
+    stem = os.path.splitext(base[:-3] if base.lower().endswith(".gz") else base)[0]
+    return os.path.join(os.path.dirname(path), stem + SIDECAR_SUFFIX)
+
+
+def _with_sidecar(items: Iterator[Item], sidecar: str) -> Iterator[Item]:
+    """``items``, each article with the fields its sidecar gives (see :mod:`storytrace.ingest.dateline`)."""
+    if not os.path.isfile(sidecar):
+        yield from items
+        return
+    where = shown_path(sidecar)
+    try:
+        with open(sidecar, "rb") as f:
+            data = f.read(MAX_SIDECAR_BYTES + 1)
+    except OSError as exc:
+        yield InputProblem(where, os_problem(exc, sidecar) + "; ignored")
+        yield from items
+        return
+    fields: dict[str, Any] = {}
+    problem: str | None = f"over {size_text(MAX_SIDECAR_BYTES)}; ignored"
+    if len(data) <= MAX_SIDECAR_BYTES:
+        fields, problem = sidecar_fields(data)
+    if problem:
+        yield InputProblem(where, problem)
+    for item in items:
+        yield dataclasses.replace(item, **fields) if isinstance(item, Article) and fields else item
 
 
 def _too_big(kind: FileKind, limit: int) -> str:
@@ -468,7 +515,7 @@ def _read_whole(chunks: Iterator[bytes], where: str, kind: FileKind) -> Iterator
 def _read_text(text: str, where: str, kind: FileKind) -> Iterator[Item]:
     """Read the decoded text of a ``.txt``, ``.html`` or ``.json`` file."""
     if kind.suffix in TEXT_SUFFIXES:
-        yield Article(id=kind.stem, text=text, origin=where)
+        yield Article(id=kind.stem, text=text, origin=where, published=dateline_published(text))
     elif kind.suffix in HTML_SUFFIXES:
         page = extract_page(text, where)
         if isinstance(page, InputProblem):
