@@ -75,7 +75,8 @@ of intent (decided, agreed, promised, vowed, hoped, wanted, ...) before "to" whe
 the expression. Past cues: said, was, were, had, did, been, told, ago, yesterday, earlier,
 previously, last, common irregular past forms (met, held, took, ...) and lower-case words
 ending in "-ed" (a short list of non-verbs like "hundred", "indeed" excepted). A participle
-right after a form of "be" ("will be held", "was held") defers to that auxiliary. Present
+right after a form of "be" ("will be held", "was held") or a verb of state ("would remain
+closed") defers to that auxiliary. Present
 tense decides nothing. Sentences end at every line break, and at . ! ? … followed by a
 capital or digit except after an initial ("U.S."), a title (Mr, Dr, Sen, Gen, ...), "vs" or a
 month abbreviation.
@@ -202,6 +203,9 @@ _MAY_PREPOSITIONS = frozenset(
     {"in", "since", "until", "till", "during", "early", "late", "mid", "through", "throughout"}
 )
 _PASSIVE_AUX = frozenset({"be", "been", "being", "is", "are", "am", "was", "were"})
+# Verbs that, like "be", take a participle as a state ("would remain closed until April 20"): the state is no past
+# event, so the cue is the verb's own tense or a modal before it.
+_STATE_VERBS = frozenset({"remain", "remains", "stay", "stays", "seem", "seems", "become", "becomes", "look", "looks"})
 _NOT_ED_VERBS = frozenset(
     {
         "need", "indeed", "speed", "seed", "feed", "breed", "greed", "creed", "weed", "deed", "heed",
@@ -456,8 +460,8 @@ def _word_tense(words: list[str], i: int, *, intent: bool = True) -> str | None:
     )
     if not participle:
         return None
-    if low not in _PASSIVE_AUX and i > 0 and words[i - 1].lower() in _PASSIVE_AUX:
-        return None  # "will be held", "was held": the auxiliary decides
+    if low not in _PASSIVE_AUX and i > 0 and words[i - 1].lower() in _PASSIVE_AUX | _STATE_VERBS:
+        return None  # "will be held", "was held", "would remain closed": the auxiliary decides
     return "past"
 
 
