@@ -155,7 +155,17 @@ def test_second_writer_says_it_waits_then_proceeds(tmp_path: Path) -> None:
     Store(db).close()
     errors = tmp_path / "stderr.txt"
     with holding_writer_lock(db), open(errors, "wb") as err_file:
-        cmd = [*STORYTRACE, "ingest", str(tmp_path / "one.txt"), "--db", str(db), "--lexical"]
+        # dated, so that the run has no warning about undated articles to give
+        cmd = [
+            *STORYTRACE,
+            "ingest",
+            str(tmp_path / "one.txt"),
+            "--db",
+            str(db),
+            "--lexical",
+            "--published",
+            "2024-05-06",
+        ]
         proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=err_file)
         said = wait_for(proc, errors, "waiting")
         assert said == f"storytrace: waiting for another storytrace writer (pid {os.getpid()}) on {db}…\n"
