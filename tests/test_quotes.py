@@ -297,13 +297,13 @@ def test_indirect_rules_stay_narrow() -> None:
 
 
 def test_unattributed_quote_after_an_attributed_one_in_the_same_paragraph() -> None:
-    text = "“We are ready,” Aurel Brannock said. “The ferries will follow.”\n\n“Nobody knows.”"
+    text = "“We are ready,” Aurel Brannock said. “The ferries will follow.”\n\nNo one replied.\n\n“Nobody knows.”"
     found = quotes(text)
     check_invariants(text, found)
     assert [(q.text, q.speaker, q.how) for q in found] == [
         ("We are ready", "Aurel Brannock", "said_after"),
         ("The ferries will follow.", "Aurel Brannock", "continued"),
-        ("Nobody knows.", None, "none"),  # a new paragraph: no guess
+        ("Nobody knows.", None, "none"),  # a paragraph after one without quotes: no guess
     ]
 
 
@@ -575,3 +575,46 @@ def test_polnear_train_sample_keeps_spans_valid_and_finds_quotes() -> None:
             check_invariants(article["text"], found)
             found_any += sum(q.kind != "indirect" for q in found)
     assert found_any > 40
+
+
+# --- second pass on speakers --------------------------------------------------------------------
+
+
+def speakers(text: str) -> list[tuple[str, str | None, str]]:
+    found = quotes(text)
+    check_invariants(text, found)
+    return [(q.text, q.speaker, q.kind) for q in found]
+
+
+def test_a_quote_after_an_attribution_sentence_reads_only_its_own_sentence() -> None:
+    text = "“Why is the ferry late?” Aurel Brannock asked the harbour board. “What does this say about the timetable?”"
+    assert speakers(text) == [
+        ("Why is the ferry late?", "Aurel Brannock", "direct"),
+        ("What does this say about the timetable?", "Aurel Brannock", "direct"),
+    ]
+
+
+def test_a_short_sentence_after_a_question_is_an_attribution_only_with_a_speech_verb() -> None:
+    text = "Aurel Brannock spoke first. “Who pays for the pier?”\nSeveral councillors, including Sen. Vell Tarro."
+    assert speakers(text)[0][2] == "direct"
+
+
+def test_single_line_breaks_separate_paragraphs_in_web_copy() -> None:
+    line = "The harbour board met on Tuesday in the old customs house to discuss the state of the northern pier."
+    text = f"{line}\n“We will rebuild the pier,” Aurel Brannock said.\n“It will take a year.”\n{line}"
+    assert speakers(text)[1] == ("It will take a year.", "Aurel Brannock", "direct")
+
+
+def test_a_paragraph_opening_with_a_quote_continues_the_previous_paragraphs_speaker() -> None:
+    text = (
+        "“The pier is safe,” Aurel Brannock said at the harbour.\n\n"
+        "“We inspected every beam last spring.”\n\n"
+        "The board did not reply.\n\n"
+        "“Nobody asked us,” a fisherman complained."
+    )
+    assert [s for _, s, _ in speakers(text)] == ["Aurel Brannock", "Aurel Brannock", "fisherman"]
+
+
+def test_a_paragraph_opening_with_a_quote_after_one_without_quotes_gets_no_speaker() -> None:
+    text = "“The pier is safe,” Aurel Brannock said.\n\nThe board did not reply.\n\n“Nobody asked us at all, not once.”"
+    assert speakers(text)[-1][1] is None

@@ -35,7 +35,9 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
                    no speaker ("which critics call “…”")
 ``continued``      an unattributed direct quote after an attributed one in the same
                    paragraph, a later fragment of the same sentence (“a folly” and “a
-                   waste”), or a piece of a quote that runs on over paragraphs
+                   waste”), a piece of a quote that runs on over paragraphs, or a paragraph
+                   opening with an unattributed quote after a paragraph whose last quotation
+                   has a speaker
 ``told_that``      X, an expert at Y, told Z that … (indirect)
 ``said_that``      X said (on Monday | in a statement) that … (indirect; also says,
                    added, noted, wrote, warned, stated, ...)
@@ -65,7 +67,10 @@ speaker or anywhere else); ``speaker_span`` then points at that full mention, as
 it points at the antecedent of a pronoun. Any other single word ("Eskerby",
 "Meridian") counts as an organisation, which is what "it" refers back to.
 
-A quote whose paragraph ends before its closing mark runs to the paragraph end;
+Paragraphs are those of ``storytrace.text.segment.paragraphs``, split further at single line breaks
+when a line is longer than 100 characters (web copy with one line a paragraph; hard-wrapped copy stays
+whole). The text before a quote is read from its own sentence's start (or from the quote before it in
+that sentence). A quote whose paragraph ends before its closing mark runs to the paragraph end;
 when the next paragraph opens with a quote mark (the newspaper convention for a
 quotation continued over paragraphs) the pieces form one chain and every piece
 gets the speaker of the first attributed piece (``how="continued"`` for the
@@ -253,6 +258,7 @@ _ORG_WORDS = frozenset(
 _NAME_RE = LazyPattern(rf"(?<![\w’'\-]){_NAME}")
 _MARK = re.compile(r"[“”\"„«»‘’]")
 _WS = re.compile(r"\S+")
+_LINE = re.compile(r"[^\n]+")
 _OPEN_BEFORE = frozenset("([{—–-/ \t\n\r\u00a0")
 _CLOSE_AFTER = frozenset(".,;:!?)]}—–-… \t\n\r\u00a0")
 
@@ -765,9 +771,24 @@ def _indirect(text: str, start: int, end: int, registry: _Registry) -> _Found | 
     return _Found((c_start, c_end), "indirect", "pronoun" if sp.pronoun else how, _with_role(sp, m), -1)
 
 
+_WRAP_WIDTH = 100  # a paragraph with a line this long is not hard-wrapped: each of its lines is a paragraph
+
+
+def _unwrapped_lines(text: str, spans: list[Span]) -> list[Span]:
+    """Split paragraphs at single line breaks unless they are hard-wrapped (web copy often has one line a paragraph)."""
+    out: list[Span] = []
+    for start, end in spans:
+        lines = [m.span() for m in _LINE.finditer(text, start, end)]
+        if len(lines) > 1 and any(e - s > _WRAP_WIDTH for s, e in lines):
+            out += [(s, e) for s, e in lines if text[s:e].strip()]
+        else:
+            out.append((start, end))
+    return out
+
+
 def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
-    spans = paragraphs(text, content)
+    spans = _unwrapped_lines(text, paragraphs(text, content))
     registry = _Registry(_persons_in_text(text, spans))
     scanned = [(p, split_paragraph(text, *p) or [p], _scan_paragraph(text, *p)) for p in spans]
     registry.topics = _topics(
@@ -776,6 +797,7 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     found: list[_Found] = []
     chains = 0
     open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
+    last_of_previous: _Found | None = None  # the previous paragraph's last quotation
     for (p_start, _p_end), sents, marks in scanned:
         starts = [s for s, _ in sents]
         # hosts: runs of sentences joined by quotations spanning them
@@ -803,19 +825,23 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
             attributed = False
             last_in_host: _Found | None = None
             for k, q in enumerate(h_marks):
-                b_start = h_start if k == 0 else (h_marks[k - 1].end + 1)
+                # the text before a quote starts at its own sentence, or after the quote before it in that sentence
+                s_start = starts[max(0, bisect.bisect_right(starts, q.open) - 1)]
+                first_in_sentence = k == 0 or s_start > h_marks[k - 1].end
+                b_start = max(h_start, s_start) if first_in_sentence else h_marks[k - 1].end + 1
                 a_start = q.end + (1 if q.close is not None else 0)
                 a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
                 if k + 1 == len(h_marks) and h_last + 1 < len(sents) and not text[a_start:a_end].strip():
                     # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
                     n_start, n_end = sents[h_last + 1]
                     if text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE:
-                        a_end = min([n_end] + [m.open for m in marks if m.open > q.end])
+                        n_end = min([n_end] + [m.open for m in marks if m.open > q.end])
+                        a_end = n_end if _AFTER_GENERIC.match(text, a_start, n_end) else a_end
                 w_start, w_end = _words_span(text, q.open + 1, q.end, True)
                 if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
                     continue
                 sp, how, before_ok, after_ok = _attribute(
-                    text, (b_start, q.open), (a_start, a_end), w_start, registry, k == 0
+                    text, (b_start, q.open), (a_start, a_end), w_start, registry, first_in_sentence
                 )
                 kind = "direct" if before_ok and after_ok else "partial"
                 if q is marks[0] and q.open == p_start and open_chain is not None:
@@ -826,6 +852,8 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                     next_chain = chain
                 if sp is None and kind == "direct":
                     prev = last_in_paragraph
+                    if prev is None and q.open == p_start:  # a paragraph opening with a quote after a quoted speaker
+                        prev = last_of_previous
                     if prev is not None and prev.speaker is not None and prev.speaker.name is not None:
                         sp, how = prev.speaker, "continued"
                 if sp is None and kind == "partial" and k > 0 and last_in_host is not None:
@@ -848,6 +876,7 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                             found.append(ind)
             s_index = h_last + 1
         open_chain = next_chain
+        last_of_previous = last_in_paragraph
     _fill_chains(found)
     found.sort(key=lambda f: f.span)
     return [_to_quote(text, f) for f in found]
