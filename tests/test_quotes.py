@@ -618,3 +618,39 @@ def test_a_paragraph_opening_with_a_quote_continues_the_previous_paragraphs_spea
 def test_a_paragraph_opening_with_a_quote_after_one_without_quotes_gets_no_speaker() -> None:
     text = "“The pier is safe,” Aurel Brannock said.\n\nThe board did not reply.\n\n“Nobody asked us at all, not once.”"
     assert speakers(text)[-1][1] is None
+
+
+def pronoun_speaker(text: str) -> str | None:
+    found = [q for q in quotes(text) if q.kind != "indirect"]
+    check_invariants(text, found)
+    assert found[-1].how == "pronoun"
+    return found[-1].speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a she/her after another name in the sentence says nothing of the first person's gender
+        (
+            "Tomas Rell said the delay helped Mara Velt, who does not need her old allies.\n“It was luck,” he said.",
+            "Tomas Rell",
+        ),
+        # a name after "said" is the sentence's subject
+        (
+            "The plan helped Mara Velt and Ilse Dorn, said Tomas Rell, the port engineer.\n“We are on time,” he said.",
+            "Tomas Rell",
+        ),
+        # a name after a preposition or a determiner is no subject
+        ("Tomas Rell spoke first.\nThen there is his Port Vallen plan.\n“It is cheap,” he said.", "Tomas Rell"),
+        ("Tomas Rell spoke first.\nAs for Pell Harbour, nothing changed.\n“It is cheap,” he said.", "Tomas Rell"),
+        # a possessive is no subject
+        ("Tomas Rell spoke first.\nMara Velt’s plan won no praise.\n“It is cheap,” he said.", "Tomas Rell"),
+        # the first name with an apposition is the subject, not a name inside the apposition
+        (
+            "Mara Velt, a former aide to Sen. Tomas Rell was among the first to speak.\n“It is late,” she said.",
+            "Mara Velt",
+        ),
+    ],
+)
+def test_who_a_sentence_is_about(text: str, speaker: str) -> None:
+    assert pronoun_speaker(text) == speaker

@@ -21,10 +21,14 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 ``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label)
 ``according_to``   According to X, “…” / “…,” according to X.
 ``pronoun``        any of the above with he/she/they/it as the subject: he and she take
-                   the nearest person the sentences before are about (a sentence's first
-                   named subject) whose gender agrees or is unknown (gender: Mr./Ms., or the
-                   he/his or she/her after the person in a sentence about them); it the
-                   last organisation, they the last speaker of either kind
+                   the nearest person the sentences before are about whose gender agrees or
+                   is unknown (gender: Mr./Ms., or the he/his or she/her after the person in
+                   a sentence about them, with no other capitalised word between); it the
+                   last organisation, they the last speaker of either kind. A sentence is
+                   about the first person named before a verb, or after "said", or with an
+                   apposition ("Jo Lee, a former aide to X, was"), else the first person
+                   named; never a name after a preposition or determiner ("in New
+                   Hampshire", "his Port Vallen plan") nor a possessive ("Velt’s")
 ``subject``        X “deeply regrets” the delay: a capitalised name opening the
                    sentence directly followed by a quote that starts in lower case
 ``said_partial``   X has said it “deeply regrets” …: the sentence opens with
@@ -517,6 +521,16 @@ _ANY_VERB_AFTER = re.compile(
     r"\s+(?:(?:also|then|later|again|never|\w+ly)\s+)?(?:[a-z]+ed|was|is|has|had|did|does|will|would|says|"
     r"made|took|went|got|came|gave|thought|felt|knew|became|began|kept|left|won|lost|ran|met|held|spoke)\b"
 )
+_OTHER_NAME = re.compile(r"\b(?!I\b)[A-Z][a-z]")  # a capitalised word: another name, maybe
+_PREPOSITIONS = frozenset(
+    "in on at from to of for by with about against into over under near after before since than between".split()
+)
+_OBJECT_BEFORE = re.compile(
+    r"(?<![\w’'])(?:the|a|an|his|her|its|their|our|my|your|in|on|at|from|to|of|for|by|with|about|against|into|"
+    r"over|under|near|than|between)\s+$"
+)
+_SAID_BEFORE = LazyPattern(rf"\b{_VERB}\s+$")  # "…,” said Jo Lee": Jo Lee is the subject
+_APPOSITION = re.compile(r",\s+(?:a|an|the|who|whose)\s")  # "Jo Lee, a former aide to X, was"
 _POSSESSIVE = re.compile(r"[’']s?(?=\s)")
 _BRIDGE = LazyPattern(rf"(?:[’']s)?\s+(?:[a-z][\w\-]*\s+){{1,3}}(?={_NAME})")
 _BRIDGE_STOP = frozenset(
@@ -582,7 +596,11 @@ def _topic_of(text: str, s: int, e: int, marks: Sequence[_Mark], persons: dict[s
             continue
         if _VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e):
             return found
+        if _SAID_BEFORE.search(text, max(s, m.start() - 20), m.start()):
+            return found
         if first is None and not blocked:
+            if _APPOSITION.match(text, m.end(), e):
+                return found
             first = found
     return first
 
@@ -592,11 +610,15 @@ def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) 
     bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
     if bridge and not _BRIDGE_STOP & set(bridge.group().split()):
         return None
+    if _OBJECT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None  # "in New Hampshire", "his New Hampshire lead": no subject
     words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
-    while words and words[0][0] in _DENY | _CONNECTORS | _LEADING_NOISE:
-        words = words[1:]  # "In Eskerby", "Former": not a name yet
+    while words and (words[0][0] in _DENY | _CONNECTORS | _LEADING_NOISE or words[0][0][:1].islower()):
+        if words[0][0].lower() in _PREPOSITIONS:
+            return None  # "In Eskerby", "As for Perez"
+        words = words[1:]  # "Former", "And": not a name yet
     name = _split_name(words, _LEADING_NOISE) if words else None
-    if name is None or _POSSESSIVE.match(text, m.end()):
+    if name is None or _POSSESSIVE.match(text, m.end()) or words[-1][0].endswith(("’s", "'s")):
         return None
     if name.is_org:
         return "org"
@@ -626,7 +648,7 @@ def _topics(
         if honorific:
             out.vote(entry[0], honorific)
         g = next((g for g in _GENDER_SCAN.finditer(text, end, e) if _outside(marks, g.start())), None)
-        if g is not None:
+        if g is not None and not _OTHER_NAME.search(text, end, g.start()):  # "X said Clinton ... her": not X's
             out.vote(entry[0], _GENDERED[g.group().lower()])
     return out
 
