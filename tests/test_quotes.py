@@ -654,3 +654,31 @@ def pronoun_speaker(text: str) -> str | None:
 )
 def test_who_a_sentence_is_about(text: str, speaker: str) -> None:
     assert pronoun_speaker(text) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“Is the pier safe?” Aurel Brannock pressed.", "Aurel Brannock"),
+        ("“The pier is a relic,” opined the Eskerby Courier.", "Eskerby Courier"),
+        ("“Nobody asked us,” reacted Aurel Brannock.", "Aurel Brannock"),
+        ("As the harbour master Aurel Brannock put it, “the tide decides.”", "Aurel Brannock"),
+    ],
+)
+def test_more_train_cue_verbs(text: str, speaker: str) -> None:
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == [speaker]
+
+
+def test_a_long_attribution_sentence_after_a_question_still_attributes_it() -> None:
+    text = "“Who pays for the pier?” Aurel Brannock asked reporters at the harbour office late on Tuesday evening."
+    assert speakers(text) == [("Who pays for the pier?", "Aurel Brannock", "direct")]
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_next_paragraphs_quote() -> None:
+    text = (
+        "After the storm, harbour master Aurel Brannock issued the following statement:\n\n"
+        "“The pier will stay closed until the engineers have inspected every beam.”"
+    )
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.speaker, q.how) for q in found] == [("Aurel Brannock", "colon")]

@@ -18,7 +18,9 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 ``said_after``     “…,” X said. / “…,” X, a professor at Y, said. / “…,” X told Z.
 ``said_inverted``  “…,” said X. / “…,” said X, a professor at Y.
 ``said_before``    X said, “…” / X added, “…” (attribution before the quote, comma)
-``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label)
+``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label);
+                   also a paragraph opening with a quote after one ending "X issued this
+                   statement:" (the subject of that sentence, after a lead-in clause if any)
 ``according_to``   According to X, “…” / “…,” according to X.
 ``pronoun``        any of the above with he/she/they/it as the subject: he and she take
                    the nearest person the sentences before are about whose gender agrees or
@@ -53,7 +55,8 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 Reporting verbs are the speech verbs among PolNeAR's train cues (``_SPEECH_LEMMAS``, in all
 their forms; "went on"); quotes inside reported speech also take framing verbs ("called",
 "described", "praised"). An attribution split off as a sentence of its own after “…?” or “…!”
-("he said." / "Trump said on Friday.") still attributes the quote.
+("he said." / "Trump said on Friday.", or a longer one opening "X asked ..." / "said X ...") still
+attributes the quote.
 
 Speakers are capitalised name sequences (hyphens, apostrophes, initials,
 particles such as "de", "van", "bin", and "of" inside organisation names),
@@ -143,7 +146,8 @@ _SPEECH_LEMMAS = """say tell add write ask tweet continue respond reply explain 
 insist interject joke quip vow promise acknowledge admit recall remark shout yell chant warn claim announce suggest
 predict complain boast concede lament retort assure answer testify observe post email read pledge stress emphasize
 emphasise reiterate repeat echo assert proclaim charge counter muse confirm caution report recount scoff snap sigh
-thunder exclaim reason quote text reveal cite estimate promise plead demand wonder""".split()
+thunder exclaim reason quote text reveal cite estimate promise plead demand wonder question press opine react urge
+pronounce""".split()
 # Verbs that report words without introducing a full quote: "He called it “a disgrace”".
 _FRAMING_LEMMAS = """call describe dub label brand term deem praise criticize criticise blast accuse denounce slam
 mock decry dismiss characterize characterise refer promise urge""".split()
@@ -180,7 +184,7 @@ def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
     return sorted(set(out), key=lambda f: (-len(f), f))
 
 
-_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on)"
+_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on|put\s+it|puts\s+it)"
 _FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
 _ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
@@ -700,6 +704,11 @@ _MAX_ATTRIBUTION_SENTENCE = 60  # "Trump said at a rally in Ohio." after “…?
 _MIN_UNATTRIBUTED = 6
 
 
+def _names_speaker(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` opens with "X said" or "said X" ("Trump asked reporters at a rally in ...")."""
+    return any(p.match(text, start, end) for p in (_AFTER_SAID, _AFTER_INVERTED))
+
+
 def _attribute(
     text: str, before: Span, after: Span, quote_start: int, registry: _Registry, first_in_sentence: bool
 ) -> tuple[_Speaker | None, str, bool, bool]:
@@ -749,8 +758,25 @@ def _colon_speaker(b_text: str, offset: int, registry: _Registry, first_in_sente
     m = _LABEL.search(b_text)
     if m is not None:
         return _speaker_of(m, offset, registry)
-    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry) if first_in_sentence else None
+    sp = _sentence_subject(b_text, offset, registry) if first_in_sentence else None
     return sp if sp is not None and not sp.described else None
+
+
+def _sentence_subject(b_text: str, offset: int, registry: _Registry) -> _Speaker | None:
+    """The speaker opening a sentence, after a lead-in clause if needed ("After the storm, Jo Lee said ...")."""
+    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry)
+    comma = b_text.find(", ", 0, 62)
+    if sp is None and comma > 0:
+        sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text, comma + 1), offset, registry)
+    return sp
+
+
+def _lead_in(text: str, sentence: Span, registry: _Registry) -> _Speaker | None:
+    """The speaker of a paragraph's last sentence when it ends in a colon ("Trump issued the following statement:")."""
+    s, e = sentence
+    if not text[s:e].rstrip().endswith(":"):
+        return None
+    return _colon_speaker(text[s:e], s, registry, True)
 
 
 def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_start: bool) -> _Speaker | None:
@@ -764,7 +790,7 @@ def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_s
             return _speaker_of(m, offset, registry)
     if at_sentence_start and _NO_SUBJECT.search(b_text, 0, last.start()):
         # "She defended it, but admitted “…”", "X rejected it, saying that “…”": the sentence's subject
-        return _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry)
+        return _sentence_subject(b_text, offset, registry)
     return None
 
 
@@ -820,6 +846,7 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     chains = 0
     open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
     last_of_previous: _Found | None = None  # the previous paragraph's last quotation
+    lead_in: _Speaker | None = None  # the speaker of a previous paragraph ending "He said:"
     for (p_start, _p_end), sents, marks in scanned:
         starts = [s for s, _ in sents]
         # hosts: runs of sentences joined by quotations spanning them
@@ -856,9 +883,10 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                 if k + 1 == len(h_marks) and h_last + 1 < len(sents) and not text[a_start:a_end].strip():
                     # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
                     n_start, n_end = sents[h_last + 1]
-                    if text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE:
-                        n_end = min([n_end] + [m.open for m in marks if m.open > q.end])
-                        a_end = n_end if _AFTER_GENERIC.match(text, a_start, n_end) else a_end
+                    n_end = min([n_end] + [m.open for m in marks if m.open > q.end])
+                    short = text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE
+                    if _AFTER_GENERIC.match(text, a_start, n_end) and (short or _names_speaker(text, a_start, n_end)):
+                        a_end = n_end
                 w_start, w_end = _words_span(text, q.open + 1, q.end, True)
                 if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
                     continue
@@ -872,6 +900,8 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                     chain, chains = chains, chains + 1
                 if q.close is None:
                     next_chain = chain
+                if sp is None and q.open == p_start and lead_in is not None:  # He said: ¶ “…”
+                    sp, how = lead_in, "pronoun" if lead_in.pronoun else "colon"
                 if sp is None and kind == "direct":
                     prev = last_in_paragraph
                     if prev is None and q.open == p_start:  # a paragraph opening with a quote after a quoted speaker
@@ -899,6 +929,7 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
             s_index = h_last + 1
         open_chain = next_chain
         last_of_previous = last_in_paragraph
+        lead_in = _lead_in(text, sents[-1], registry) if not marks or marks[-1].end < sents[-1][0] else None
     _fill_chains(found)
     found.sort(key=lambda f: f.span)
     return [_to_quote(text, f) for f in found]
