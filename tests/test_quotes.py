@@ -682,3 +682,26 @@ def test_a_paragraph_ending_in_a_colon_introduces_the_next_paragraphs_quote() ->
     found = quotes(text)
     check_invariants(text, found)
     assert [(q.speaker, q.how) for q in found] == [("Aurel Brannock", "colon")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        # a possessive role, then the name between commas
+        ("“We will win,” Brannock’s campaign manager, Mara Velt, said.", "Mara Velt", "Brannock’s campaign manager"),
+        # an apposition holding commas of its own
+        (
+            "“Both scare me,” Ilse Dorn, 30, of Pell, Esk., who was among those polled, said in an interview.",
+            "Ilse Dorn",
+            "30, of Pell, Esk., who was among those polled",
+        ),
+    ],
+)
+def test_roles_with_commas(text: str, speaker: str, role: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.role, q.how) == (speaker, role, "said_after")
+
+
+def test_a_lead_in_clause_then_as_before_the_speaker() -> None:
+    text = "But at the time, as port engineer Aurel Brannock said, “the tide decides.”"
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]

@@ -64,8 +64,9 @@ particles such as "de", "van", "bin", and "of" inside organisation names),
 case words ("the ministry" gives ``ministry``). A leading "the" is dropped;
 white space inside a name is collapsed. A title before a person's name
 ("Foreign Minister Aurel Brannock"), role words before it, lower case or possessive
-("harbour board attorney Aurel Brannock", "Meridian Wire’s Aurel Brannock"), a parenthesis
-after it ("(D-Esk.)") and an apposition after it ("X, a professor at Y, said") go into
+("harbour board attorney Aurel Brannock", "Meridian Wire’s Aurel Brannock", "Meridian Wire’s chief
+editor, Aurel Brannock,"), a parenthesis after it ("(D-Esk.)") and an apposition after it ("X, a
+professor at Y, said", "X, 30, of Pell, Esk., said") go into
 ``role``, not ``speaker``; a title alone ("Sen.", "Rev.") is no speaker. A description
 ("a senior harbour official said", "said one ferry captain", "the harbour board said") is
 the speaker without its determiner, with ``described`` set. A surname alone ("Brannock")
@@ -135,10 +136,12 @@ _THE_NP = rf"[Tt]he\s+(?:{_NAME}|(?:{_NAME}\s+)?(?:{_LOWER_WORD}\s+){{0,2}}?{_LO
 _ANY_WORD = r"[\w\-’'.]+"
 # A name after role words, lower case or possessive: "Trump attorney Alan Garten", "NBC’s Chuck Todd".
 _ROLED_NAME = rf"(?:{_ANY_WORD}\s+){{0,4}}(?:[a-z][\w\-]*|{_NAME_WORD}[’']s)\s+{_NAME}"
+# "Trump’s campaign manager, Jo Lee": a possessive role, a comma, the name.
+_POSSESSIVE_ROLE_NAME = rf"{_NAME_WORD}[’']s\s+(?:[a-z][\w\-]*\s+){{0,3}}[a-z][\w\-]*,\s+{_NAME}"
 # A description: "a State Department official", "one former campaign staffer", "the Christie supporter".
 _DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
 _DESCRIPTION = rf"{_DETERMINER}\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
-_SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
+_SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_POSSESSIVE_ROLE_NAME}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
 _NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
 # Reporting verbs: the cue words of PolNeAR's train split (bench/polnear_cues.py --quoted) that report
 # speech or writing, as lemmas; never read off its dev or test split. ``_forms`` conjugates them.
@@ -187,15 +190,18 @@ def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
 _VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on|put\s+it|puts\s+it)"
 _FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
-_ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
-_LEADIN = r"(?:(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier)\s+|[^,“”\"«»„]{1,60},\s+)"
+_ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?(?:,[^,“”\"«»„]{1,60}?){0,3})\s*,)?"
+_LEADIN = (
+    r"(?:(?:[^,“”\"«»„]{1,60},\s+)?(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier|As|as)\s+"
+    r"|[^,“”\"«»„]{1,60},\s+)"
+)
 _WHEN = (
     r"(?:on|in|at|during|last|this|after|before|earlier|later|late|yesterday|today|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:“”\"«»„.]{0,50}?"
 )
 
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
-_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
+_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE},?\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
 _SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when)\b)"
 _AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
@@ -511,7 +517,7 @@ def _role_words(words: list[_Word]) -> tuple[str | None, list[_Word]]:
     role = words[: cut + 1]
     while role and role[0][0].lower() in _ROLE_NOISE:
         role = role[1:]
-    return " ".join(w for w, _, _ in role) or None, words[cut + 1 :]
+    return " ".join(w for w, _, _ in role).rstrip(",") or None, words[cut + 1 :]
 
 
 # --- who he and she refer to -----------------------------------------------------------------
