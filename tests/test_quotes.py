@@ -705,3 +705,8 @@ def test_roles_with_commas(text: str, speaker: str, role: str) -> None:
 def test_a_lead_in_clause_then_as_before_the_speaker() -> None:
     text = "But at the time, as port engineer Aurel Brannock said, “the tide decides.”"
     assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]
+
+
+def test_a_weekday_is_never_a_speaker() -> None:
+    text = "Aurel Brannock spoke on Thursday, saying the pier was “a folly from the start.”"
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]

@@ -461,8 +461,8 @@ def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
         return _described(words[1:], first == "the", registry)
     role, words = _role_words(words)
     name = _split_name(words)
-    if name is None or all(w in _BARE_TITLES for w, _, _ in name.words):
-        return None
+    if name is None or all(w in _BARE_TITLES or w in _LEADING_NOISE for w, _, _ in name.words):
+        return None  # "Sen.", "Thursday"
     entry = (name.text, name.span)
     is_org = name.is_org
     if len(name.words) == 1 and not name.the:
@@ -793,7 +793,10 @@ def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_s
     last = verbs[-1]  # "which critics call “a folly”": the last verb's subject or nobody
     for m in _CLAUSE.finditer(b_text):
         if m.end() == last.end():
-            return _speaker_of(m, offset, registry)
+            sp = _speaker_of(m, offset, registry)
+            if sp is not None or m.group("sp").split()[-1] not in _LEADING_NOISE:
+                return sp
+            break  # "X said Thursday, saying “…”": the sentence's subject below
     if at_sentence_start and _NO_SUBJECT.search(b_text, 0, last.start()):
         # "She defended it, but admitted “…”", "X rejected it, saying that “…”": the sentence's subject
         return _sentence_subject(b_text, offset, registry)
