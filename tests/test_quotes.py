@@ -650,6 +650,13 @@ def pronoun_speaker(text: str) -> str | None:
             "Mara Velt, a former aide to Sen. Tomas Rell was among the first to speak.\n“It is late,” she said.",
             "Mara Velt",
         ),
+        # a verb between two names is no role bridge ("Brannock told Meridian Wire"), unlike "Brannock aide Jo Lee"
+        (
+            "Tomas Rell met Ilse Dorn.\nBrannock told Meridian Wire that the pier was late.\n“It is cheap,” he said.",
+            "Brannock",
+        ),
+        # a one-word name with an apposition is a person
+        ("Tomas Rell met Ilse Dorn.\nVelt, who was honoured last year, spoke next.\n“It is late,” she said.", "Velt"),
     ],
 )
 def test_who_a_sentence_is_about(text: str, speaker: str) -> None:

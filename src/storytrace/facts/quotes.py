@@ -618,7 +618,8 @@ def _topic_of(text: str, s: int, e: int, marks: Sequence[_Mark], persons: dict[s
 def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) -> _Person | str | None:
     """The person a name match names ((entry, honorific gender, end)), "org", or None (not a person)."""
     bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
-    if bridge and not _BRIDGE_STOP & set(bridge.group().split()):
+    verb_after = _VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e)
+    if bridge and not verb_after and not _BRIDGE_STOP & set(bridge.group().split()):
         return None
     if _OBJECT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None  # "in New Hampshire", "his New Hampshire lead": no subject
@@ -637,7 +638,7 @@ def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) 
         full = persons.get(name.text)
         if full is not None:
             entry = full
-        elif not (name.titled or _VERB_AFTER.match(text, m.end(), e)):
+        elif not (name.titled or _VERB_AFTER.match(text, m.end(), e) or _APPOSITION.match(text, m.end(), e)):
             return None  # a place or a word opening the sentence
     honorific = next((_HONORIFIC[w] for w, _, _ in words if w in _HONORIFIC), None)
     return entry, honorific, m.end()
