@@ -717,3 +717,11 @@ def test_a_lead_in_clause_then_as_before_the_speaker() -> None:
 def test_a_weekday_is_never_a_speaker() -> None:
     text = "Aurel Brannock spoke on Thursday, saying the pier was “a folly from the start.”"
     assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“The tide decides,” Aurel Brannock pointed out.", "“The tide decides,” Aurel Brannock elaborated."],
+)
+def test_point_out_and_elaborate_report_speech(text: str) -> None:
+    assert [q.speaker for q in quotes(text)] == ["Aurel Brannock"]

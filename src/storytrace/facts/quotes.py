@@ -150,7 +150,7 @@ insist interject joke quip vow promise acknowledge admit recall remark shout yel
 predict complain boast concede lament retort assure answer testify observe post email read pledge stress emphasize
 emphasise reiterate repeat echo assert proclaim charge counter muse confirm caution report recount scoff snap sigh
 thunder exclaim reason quote text reveal cite estimate promise plead demand wonder question press opine react urge
-pronounce""".split()
+pronounce elaborate""".split()
 # Verbs that report words without introducing a full quote: "He called it “a disgrace”".
 _FRAMING_LEMMAS = """call describe dub label brand term deem praise criticize criticise blast accuse denounce slam
 mock decry dismiss characterize characterise refer promise urge""".split()
@@ -187,7 +187,8 @@ def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
     return sorted(set(out), key=lambda f: (-len(f), f))
 
 
-_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on|put\s+it|puts\s+it)"
+_PHRASAL = r"went\s+on|goes\s+on|put\s+it|puts\s+it|pointed\s+out|points\s+out"
+_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + rf"|{_PHRASAL})"
 _FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
 _ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?(?:,[^,“”\"«»„]{1,60}?){0,3})\s*,)?"
