@@ -252,6 +252,7 @@ _LEADING_NOISE = frozenset(
     August September October November December""".split()
 )
 _CONNECTORS = frozenset("But And Yet So Still However Meanwhile Now Later Earlier Then Also".split())
+_NOT_A_NAME_YET = _DENY | _CONNECTORS | _LEADING_NOISE
 _TITLE_WORDS = frozenset(
     """President Vice Prime Minister Foreign Deputy Secretary Senator Sen. Representative Rep. Governor
     Gov. Mayor Dr. Mr. Mrs. Ms. Professor Prof. General Gen. Chancellor Spokesman Spokeswoman Spokesperson
@@ -274,6 +275,7 @@ _NAME_RE = LazyPattern(rf"(?<![\w’'\-]){_NAME}")
 _MARK = re.compile(r"[“”\"„«»‘’]")
 _WS = re.compile(r"\S+")
 _LINE = re.compile(r"[^\n]+")
+_SPACE = re.compile(r"\s")
 _OPEN_BEFORE = frozenset("([{—–-/ \t\n\r\u00a0")
 _CLOSE_AFTER = frozenset(".,;:!?)]}—–-… \t\n\r\u00a0")
 
@@ -365,7 +367,15 @@ class _Registry:
     last_person: tuple[str, Span] | None = None
     last_org: tuple[str, Span] | None = None
     last_any: tuple[str, Span] | None = None
-    topics: _Topics | None = None  # who he and she can refer to
+    text: str = ""
+    sentences: list[tuple[int, int, Sequence[_Mark]]] = field(default_factory=list)  # with their paragraph's marks
+    topics: _Topics | None = None  # who he and she can refer to: built from ``sentences`` when first needed
+
+    def about(self) -> _Topics:
+        """Who each sentence is about (``_Topics``), computed once, on the first he or she."""
+        if self.topics is None:
+            self.topics = _topics(self.text, self.sentences, self.persons_in_text)
+        return self.topics
 
 
 @dataclass(frozen=True)
@@ -433,6 +443,8 @@ def _persons_in_text(text: str, spans: Sequence[Span]) -> dict[str, tuple[str, S
     out: dict[str, tuple[str, Span]] = {}
     for start, end in spans:
         for m in _NAME_RE.finditer(text, start, end):
+            if not _SPACE.search(m.group()):
+                continue  # one word: no full name
             words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
             name = _split_name(words, _LEADING_NOISE)
             if name is not None and len(name.words) > 1 and not name.is_org:
@@ -490,8 +502,8 @@ def _pronoun(p: str, at: int, registry: _Registry) -> _Speaker:
     organisation; they: the last speaker of either kind.
     """
     ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
-    if p in ("he", "she") and registry.topics is not None:
-        ref = registry.topics.referent("m" if p == "he" else "f", at) or ref
+    if p in ("he", "she"):
+        ref = registry.about().referent("m" if p == "he" else "f", at) or ref
     registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
     return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
 
@@ -618,14 +630,14 @@ def _topic_of(text: str, s: int, e: int, marks: Sequence[_Mark], persons: dict[s
 
 def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) -> _Person | str | None:
     """The person a name match names ((entry, honorific gender, end)), "org", or None (not a person)."""
-    bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
-    verb_after = _VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e)
-    if bridge and not verb_after and not _BRIDGE_STOP & set(bridge.group().split()):
-        return None
     if _OBJECT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None  # "in New Hampshire", "his New Hampshire lead": no subject
+    bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
+    if bridge and not _BRIDGE_STOP & set(bridge.group().split()):
+        if not (_VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e)):
+            return None
     words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
-    while words and (words[0][0] in _DENY | _CONNECTORS | _LEADING_NOISE or words[0][0][:1].islower()):
+    while words and (words[0][0] in _NOT_A_NAME_YET or words[0][0][:1].islower()):
         if words[0][0].lower() in _PREPOSITIONS:
             return None  # "In Eskerby", "As for Perez"
         words = words[1:]  # "Former", "And": not a name yet
@@ -789,7 +801,9 @@ def _lead_in(text: str, sentence: Span, registry: _Registry) -> _Speaker | None:
 
 def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_start: bool) -> _Speaker | None:
     """The subject of the last reporting clause of ``b_text`` (X called it / X told Y that it was) naming a speaker."""
-    verbs = [m for m in _FRAMING_WORD.finditer(b_text) if not _NOUN_BEFORE.search(b_text, 0, m.start())]
+    verbs = [
+        m for m in _FRAMING_WORD.finditer(b_text) if not _NOUN_BEFORE.search(b_text, max(0, m.start() - 12), m.start())
+    ]
     if not verbs:
         return None
     last = verbs[-1]  # "which critics call “a folly”": the last verb's subject or nobody
@@ -848,11 +862,9 @@ def _unwrapped_lines(text: str, spans: list[Span]) -> list[Span]:
 def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
     spans = _unwrapped_lines(text, paragraphs(text, content))
-    registry = _Registry(_persons_in_text(text, spans))
     scanned = [(p, split_paragraph(text, *p) or [p], _scan_paragraph(text, *p)) for p in spans]
-    registry.topics = _topics(
-        text, [(s, e, marks) for _, sents, marks in scanned for s, e in sents], registry.persons_in_text
-    )
+    sentences: list[tuple[int, int, Sequence[_Mark]]] = [(s, e, m) for _, sents, m in scanned for s, e in sents]
+    registry = _Registry(_persons_in_text(text, spans), text=text, sentences=sentences)
     found: list[_Found] = []
     chains = 0
     open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
