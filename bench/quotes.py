@@ -22,10 +22,12 @@ Definitions (each used once, in ``score``):
 * its speaker: the speaker of the quotation holding most of its quoted letters.
 * speaker right: the predicted speaker's last word occurs, as a word, in the gold source text (case
   ignored). A gold source that is a third-person pronoun (he, she, they, it, who, ...) is first
-  replaced by the source of the most recent earlier gold attribution of the same article whose source
-  is not a pronoun and whose cue holds a speech word (``SPEECH_WORDS``): who the annotators would mean,
-  without gender. When that source is itself a description ("the retired neurosurgeon": no capitalised
-  word after the first), the name it stands for is accepted too: the source that same rule gave before it.
+  replaced by the source of the most recent earlier non-pronoun gold attribution in the same paragraph
+  (no line break between the two sources), of any cue ("Jo Lee, a delegate, criticized the law. “…,” she
+  said."); with none there, by the most recent earlier non-pronoun source whose cue holds a speech word
+  (``SPEECH_WORDS``): who the annotators would mean, without gender or coreference. When that source is
+  itself a description (a determiner or lower-case word first, a lower-case word last: "the retired
+  neurosurgeon", "the Texas senator"), the name it stands for is accepted too: the speech source before it.
   Gold sources that are null or first/second person (I, we, you) are not scored for
   the speaker, nor pronouns with no such earlier attribution.
 * precision: a quotation is right when at least half of its letters lie in the content of some gold
@@ -109,15 +111,24 @@ def is_pronoun(source: str) -> bool:
     return len(source.split()) == 1 and first_word(source) in THIRD_PERSON | FIRST_SECOND
 
 
+DETERMINERS = frozenset("the a an one another some this that these those his her their its".split())
+
+
 def is_description(source: str) -> bool:
-    """A source naming nobody ("the retired neurosurgeon", "a top aide"): no capitalised word after the first."""
-    return not any(w[:1].isupper() for w in source.split()[1:])
+    """A source naming nobody ("the retired neurosurgeon", "the Texas senator").
+
+    A determiner or lower-case word first and a lower-case word last; "Clinton" or "his wife, Jane," is a name.
+    """
+    words = source.split()
+    opens = bool(words) and (words[0][:1].islower() or words[0].lower() in DETERMINERS)
+    return opens and len(words) > 1 and words[-1].strip(",.")[:1].islower()
 
 
-def resolved_sources(atts: Sequence[dict[str, Any]]) -> list[str | None]:
+def resolved_sources(text: str, atts: Sequence[dict[str, Any]]) -> list[str | None]:
     """Each attribution's gold source with third-person pronouns replaced as the module docstring says."""
     resolved: dict[int, str | None] = {}
-    last: str | None = None  # the latest non-pronoun speaker, with the named one before it if it is a description
+    last: str | None = None  # the latest speech source, with the named one before it if it is a description
+    near: tuple[str, int] | None = None  # the latest source of any cue, and where it ends
     for k in sorted(range(len(atts)), key=lambda k: (atts[k]["source"] or atts[k]["content"])["span"][0]):
         att = atts[k]
         source = att["source"]["text"] if att["source"] else None
@@ -125,11 +136,14 @@ def resolved_sources(atts: Sequence[dict[str, Any]]) -> list[str | None]:
         if source is None or (is_pronoun(source) and first_word(source) in FIRST_SECOND):
             resolved[k] = None
         elif is_pronoun(source):
-            resolved[k] = last
+            same_paragraph = near is not None and "\n" not in text[near[1] : att["source"]["span"][0]]
+            resolved[k] = near[0] if near is not None and same_paragraph else last
         else:
             resolved[k] = source
+            entry = f"{source} | {last}" if is_description(source) and last else source
+            near = (entry, att["source"]["span"][1])
             if SPEECH_WORDS & set(re.findall(r"[a-z]+", cue)):
-                last = f"{source} | {last}" if is_description(source) and last else source
+                last = entry
     return [resolved[k] for k in range(len(atts))]
 
 
@@ -205,7 +219,7 @@ def score(article: dict[str, Any], found: list[Found], s: Scores) -> None:
     regions = quoted_regions(text)
     q_letters = [letters(text, [span]) for span, _ in found]
     covered = set().union(*q_letters) if q_letters else set()
-    resolved = resolved_sources(atts)
+    resolved = resolved_sources(text, atts)
     for att, gold_speaker in zip(atts, resolved, strict=True):
         if att["quoted"] == "none":
             continue

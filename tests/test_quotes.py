@@ -297,13 +297,13 @@ def test_indirect_rules_stay_narrow() -> None:
 
 
 def test_unattributed_quote_after_an_attributed_one_in_the_same_paragraph() -> None:
-    text = "“We are ready,” Aurel Brannock said. “The ferries will follow.”\n\n“Nobody knows.”"
+    text = "“We are ready,” Aurel Brannock said. “The ferries will follow.”\n\nNo one replied.\n\n“Nobody knows.”"
     found = quotes(text)
     check_invariants(text, found)
     assert [(q.text, q.speaker, q.how) for q in found] == [
         ("We are ready", "Aurel Brannock", "said_after"),
         ("The ferries will follow.", "Aurel Brannock", "continued"),
-        ("Nobody knows.", None, "none"),  # a new paragraph: no guess
+        ("Nobody knows.", None, "none"),  # a paragraph after one without quotes: no guess
     ]
 
 
@@ -575,3 +575,153 @@ def test_polnear_train_sample_keeps_spans_valid_and_finds_quotes() -> None:
             check_invariants(article["text"], found)
             found_any += sum(q.kind != "indirect" for q in found)
     assert found_any > 40
+
+
+# --- second pass on speakers --------------------------------------------------------------------
+
+
+def speakers(text: str) -> list[tuple[str, str | None, str]]:
+    found = quotes(text)
+    check_invariants(text, found)
+    return [(q.text, q.speaker, q.kind) for q in found]
+
+
+def test_a_quote_after_an_attribution_sentence_reads_only_its_own_sentence() -> None:
+    text = "“Why is the ferry late?” Aurel Brannock asked the harbour board. “What does this say about the timetable?”"
+    assert speakers(text) == [
+        ("Why is the ferry late?", "Aurel Brannock", "direct"),
+        ("What does this say about the timetable?", "Aurel Brannock", "direct"),
+    ]
+
+
+def test_a_short_sentence_after_a_question_is_an_attribution_only_with_a_speech_verb() -> None:
+    text = "Aurel Brannock spoke first. “Who pays for the pier?”\nSeveral councillors, including Sen. Vell Tarro."
+    assert speakers(text)[0][2] == "direct"
+
+
+def test_single_line_breaks_separate_paragraphs_in_web_copy() -> None:
+    line = "The harbour board met on Tuesday in the old customs house to discuss the state of the northern pier."
+    text = f"{line}\n“We will rebuild the pier,” Aurel Brannock said.\n“It will take a year.”\n{line}"
+    assert speakers(text)[1] == ("It will take a year.", "Aurel Brannock", "direct")
+
+
+def test_a_paragraph_opening_with_a_quote_continues_the_previous_paragraphs_speaker() -> None:
+    text = (
+        "“The pier is safe,” Aurel Brannock said at the harbour.\n\n"
+        "“We inspected every beam last spring.”\n\n"
+        "The board did not reply.\n\n"
+        "“Nobody asked us,” a fisherman complained."
+    )
+    assert [s for _, s, _ in speakers(text)] == ["Aurel Brannock", "Aurel Brannock", "fisherman"]
+
+
+def test_a_paragraph_opening_with_a_quote_after_one_without_quotes_gets_no_speaker() -> None:
+    text = "“The pier is safe,” Aurel Brannock said.\n\nThe board did not reply.\n\n“Nobody asked us at all, not once.”"
+    assert speakers(text)[-1][1] is None
+
+
+def pronoun_speaker(text: str) -> str | None:
+    found = [q for q in quotes(text) if q.kind != "indirect"]
+    check_invariants(text, found)
+    assert found[-1].how == "pronoun"
+    return found[-1].speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a she/her after another name in the sentence says nothing of the first person's gender
+        (
+            "Tomas Rell said the delay helped Mara Velt, who does not need her old allies.\n“It was luck,” he said.",
+            "Tomas Rell",
+        ),
+        # a name after "said" is the sentence's subject
+        (
+            "The plan helped Mara Velt and Ilse Dorn, said Tomas Rell, the port engineer.\n“We are on time,” he said.",
+            "Tomas Rell",
+        ),
+        # a name after a preposition or a determiner is no subject
+        ("Tomas Rell spoke first.\nThen there is his Port Vallen plan.\n“It is cheap,” he said.", "Tomas Rell"),
+        ("Tomas Rell spoke first.\nAs for Pell Harbour, nothing changed.\n“It is cheap,” he said.", "Tomas Rell"),
+        # a possessive is no subject
+        ("Tomas Rell spoke first.\nMara Velt’s plan won no praise.\n“It is cheap,” he said.", "Tomas Rell"),
+        # the first name with an apposition is the subject, not a name inside the apposition
+        (
+            "Mara Velt, a former aide to Sen. Tomas Rell was among the first to speak.\n“It is late,” she said.",
+            "Mara Velt",
+        ),
+        # a verb between two names is no role bridge ("Brannock told Meridian Wire"), unlike "Brannock aide Jo Lee"
+        (
+            "Tomas Rell met Ilse Dorn.\nBrannock told Meridian Wire that the pier was late.\n“It is cheap,” he said.",
+            "Brannock",
+        ),
+        # a one-word name with an apposition is a person
+        ("Tomas Rell met Ilse Dorn.\nVelt, who was honoured last year, spoke next.\n“It is late,” she said.", "Velt"),
+    ],
+)
+def test_who_a_sentence_is_about(text: str, speaker: str) -> None:
+    assert pronoun_speaker(text) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“Is the pier safe?” Aurel Brannock pressed.", "Aurel Brannock"),
+        ("“The pier is a relic,” opined the Eskerby Courier.", "Eskerby Courier"),
+        ("“Nobody asked us,” reacted Aurel Brannock.", "Aurel Brannock"),
+        ("As the harbour master Aurel Brannock put it, “the tide decides.”", "Aurel Brannock"),
+    ],
+)
+def test_more_train_cue_verbs(text: str, speaker: str) -> None:
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == [speaker]
+
+
+def test_a_long_attribution_sentence_after_a_question_still_attributes_it() -> None:
+    text = "“Who pays for the pier?” Aurel Brannock asked reporters at the harbour office late on Tuesday evening."
+    assert speakers(text) == [("Who pays for the pier?", "Aurel Brannock", "direct")]
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_next_paragraphs_quote() -> None:
+    text = (
+        "After the storm, harbour master Aurel Brannock issued the following statement:\n\n"
+        "“The pier will stay closed until the engineers have inspected every beam.”"
+    )
+    found = quotes(text)
+    check_invariants(text, found)
+    assert [(q.speaker, q.how) for q in found] == [("Aurel Brannock", "colon")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        # a possessive role, then the name between commas
+        ("“We will win,” Brannock’s campaign manager, Mara Velt, said.", "Mara Velt", "Brannock’s campaign manager"),
+        # an apposition holding commas of its own
+        (
+            "“Both scare me,” Ilse Dorn, 30, of Pell, Esk., who was among those polled, said in an interview.",
+            "Ilse Dorn",
+            "30, of Pell, Esk., who was among those polled",
+        ),
+    ],
+)
+def test_roles_with_commas(text: str, speaker: str, role: str) -> None:
+    q = only(text)
+    assert (q.speaker, q.role, q.how) == (speaker, role, "said_after")
+
+
+def test_a_lead_in_clause_then_as_before_the_speaker() -> None:
+    text = "But at the time, as port engineer Aurel Brannock said, “the tide decides.”"
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]
+
+
+def test_a_weekday_is_never_a_speaker() -> None:
+    text = "Aurel Brannock spoke on Thursday, saying the pier was “a folly from the start.”"
+    assert [q.speaker for q in quotes(text) if q.kind != "indirect"] == ["Aurel Brannock"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“The tide decides,” Aurel Brannock pointed out.", "“The tide decides,” Aurel Brannock elaborated."],
+)
+def test_point_out_and_elaborate_report_speech(text: str) -> None:
+    assert [q.speaker for q in quotes(text)] == ["Aurel Brannock"]

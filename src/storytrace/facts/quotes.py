@@ -18,13 +18,19 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 ``said_after``     “…,” X said. / “…,” X, a professor at Y, said. / “…,” X told Z.
 ``said_inverted``  “…,” said X. / “…,” said X, a professor at Y.
 ``said_before``    X said, “…” / X added, “…” (attribution before the quote, comma)
-``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label)
+``colon``          X said: “…” / X told Z on Monday: “…” / X sighed: “…” / X: “…” (a label);
+                   also a paragraph opening with a quote after one ending "X issued this
+                   statement:" (the subject of that sentence, after a lead-in clause if any)
 ``according_to``   According to X, “…” / “…,” according to X.
 ``pronoun``        any of the above with he/she/they/it as the subject: he and she take
-                   the nearest person the sentences before are about (a sentence's first
-                   named subject) whose gender agrees or is unknown (gender: Mr./Ms., or the
-                   he/his or she/her after the person in a sentence about them); it the
-                   last organisation, they the last speaker of either kind
+                   the nearest person the sentences before are about whose gender agrees or
+                   is unknown (gender: Mr./Ms., or the he/his or she/her after the person in
+                   a sentence about them, with no other capitalised word between); it the
+                   last organisation, they the last speaker of either kind. A sentence is
+                   about the first person named before a verb, or after "said", or with an
+                   apposition ("Jo Lee, a former aide to X, was"), else the first person
+                   named; never a name after a preposition or determiner ("in New
+                   Hampshire", "his Port Vallen plan") nor a possessive ("Velt’s")
 ``subject``        X “deeply regrets” the delay: a capitalised name opening the
                    sentence directly followed by a quote that starts in lower case
 ``said_partial``   X has said it “deeply regrets” …: the sentence opens with
@@ -35,7 +41,9 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
                    no speaker ("which critics call “…”")
 ``continued``      an unattributed direct quote after an attributed one in the same
                    paragraph, a later fragment of the same sentence (“a folly” and “a
-                   waste”), or a piece of a quote that runs on over paragraphs
+                   waste”), a piece of a quote that runs on over paragraphs, or a paragraph
+                   opening with an unattributed quote after a paragraph whose last quotation
+                   has a speaker
 ``told_that``      X, an expert at Y, told Z that … (indirect)
 ``said_that``      X said (on Monday | in a statement) that … (indirect; also says,
                    added, noted, wrote, warned, stated, ...)
@@ -47,7 +55,8 @@ sentence, ``"indirect"`` for reported speech (``X said that ...``).
 Reporting verbs are the speech verbs among PolNeAR's train cues (``_SPEECH_LEMMAS``, in all
 their forms; "went on"); quotes inside reported speech also take framing verbs ("called",
 "described", "praised"). An attribution split off as a sentence of its own after “…?” or “…!”
-("he said." / "Trump said on Friday.") still attributes the quote.
+("he said." / "Trump said on Friday.", or a longer one opening "X asked ..." / "said X ...") still
+attributes the quote.
 
 Speakers are capitalised name sequences (hyphens, apostrophes, initials,
 particles such as "de", "van", "bin", and "of" inside organisation names),
@@ -55,8 +64,9 @@ particles such as "de", "van", "bin", and "of" inside organisation names),
 case words ("the ministry" gives ``ministry``). A leading "the" is dropped;
 white space inside a name is collapsed. A title before a person's name
 ("Foreign Minister Aurel Brannock"), role words before it, lower case or possessive
-("harbour board attorney Aurel Brannock", "Meridian Wire’s Aurel Brannock"), a parenthesis
-after it ("(D-Esk.)") and an apposition after it ("X, a professor at Y, said") go into
+("harbour board attorney Aurel Brannock", "Meridian Wire’s Aurel Brannock", "Meridian Wire’s chief
+editor, Aurel Brannock,"), a parenthesis after it ("(D-Esk.)") and an apposition after it ("X, a
+professor at Y, said", "X, 30, of Pell, Esk., said") go into
 ``role``, not ``speaker``; a title alone ("Sen.", "Rev.") is no speaker. A description
 ("a senior harbour official said", "said one ferry captain", "the harbour board said") is
 the speaker without its determiner, with ``described`` set. A surname alone ("Brannock")
@@ -65,7 +75,10 @@ speaker or anywhere else); ``speaker_span`` then points at that full mention, as
 it points at the antecedent of a pronoun. Any other single word ("Eskerby",
 "Meridian") counts as an organisation, which is what "it" refers back to.
 
-A quote whose paragraph ends before its closing mark runs to the paragraph end;
+Paragraphs are those of ``storytrace.text.segment.paragraphs``, split further at single line breaks
+when a line is longer than 100 characters (web copy with one line a paragraph; hard-wrapped copy stays
+whole). The text before a quote is read from its own sentence's start (or from the quote before it in
+that sentence). A quote whose paragraph ends before its closing mark runs to the paragraph end;
 when the next paragraph opens with a quote mark (the newspaper convention for a
 quotation continued over paragraphs) the pieces form one chain and every piece
 gets the speaker of the first attributed piece (``how="continued"`` for the
@@ -81,7 +94,7 @@ that already holds an attributed quote (the quote is the better evidence).
 
 Not here: speakers named only as a bare plural ("officials said"), coordinated speakers
 ("X and Y said"), a first-name gender list, coreference beyond he/she/it/they, comparing quotes
-across articles, any I/O or model (no spaCy: plain rules, about 5 ms an article).
+across articles, any I/O or model (no spaCy: plain rules, about 2 ms of CPU an article).
 """
 
 from __future__ import annotations
@@ -123,10 +136,12 @@ _THE_NP = rf"[Tt]he\s+(?:{_NAME}|(?:{_NAME}\s+)?(?:{_LOWER_WORD}\s+){{0,2}}?{_LO
 _ANY_WORD = r"[\w\-’'.]+"
 # A name after role words, lower case or possessive: "Trump attorney Alan Garten", "NBC’s Chuck Todd".
 _ROLED_NAME = rf"(?:{_ANY_WORD}\s+){{0,4}}(?:[a-z][\w\-]*|{_NAME_WORD}[’']s)\s+{_NAME}"
+# "Trump’s campaign manager, Jo Lee": a possessive role, a comma, the name.
+_POSSESSIVE_ROLE_NAME = rf"{_NAME_WORD}[’']s\s+(?:[a-z][\w\-]*\s+){{0,3}}[a-z][\w\-]*,\s+{_NAME}"
 # A description: "a State Department official", "one former campaign staffer", "the Christie supporter".
 _DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
 _DESCRIPTION = rf"{_DETERMINER}\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
-_SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
+_SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_POSSESSIVE_ROLE_NAME}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
 _NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
 # Reporting verbs: the cue words of PolNeAR's train split (bench/polnear_cues.py --quoted) that report
 # speech or writing, as lemmas; never read off its dev or test split. ``_forms`` conjugates them.
@@ -134,7 +149,8 @@ _SPEECH_LEMMAS = """say tell add write ask tweet continue respond reply explain 
 insist interject joke quip vow promise acknowledge admit recall remark shout yell chant warn claim announce suggest
 predict complain boast concede lament retort assure answer testify observe post email read pledge stress emphasize
 emphasise reiterate repeat echo assert proclaim charge counter muse confirm caution report recount scoff snap sigh
-thunder exclaim reason quote text reveal cite estimate promise plead demand wonder""".split()
+thunder exclaim reason quote text reveal cite estimate promise plead demand wonder question press opine react urge
+pronounce elaborate""".split()
 # Verbs that report words without introducing a full quote: "He called it “a disgrace”".
 _FRAMING_LEMMAS = """call describe dub label brand term deem praise criticize criticise blast accuse denounce slam
 mock decry dismiss characterize characterise refer promise urge""".split()
@@ -171,18 +187,22 @@ def _forms(lemmas: list[str], finite_only: bool) -> list[str]:
     return sorted(set(out), key=lambda f: (-len(f), f))
 
 
-_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + r"|went\s+on|goes\s+on)"
+_PHRASAL = r"went\s+on|goes\s+on|put\s+it|puts\s+it|pointed\s+out|points\s+out"
+_VERB = "(?P<verb>" + "|".join(_forms(_SPEECH_LEMMAS, True)) + rf"|{_PHRASAL})"
 _FRAMING = "(?:" + "|".join(_forms(_SPEECH_LEMMAS + _FRAMING_LEMMAS, False)) + ")"
 _AUX = r"(?:(?:has|have|had|will|would|also|later|then|previously|earlier|further|again|once)\s+){0,2}"
-_ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?)\s*,)?"
-_LEADIN = r"(?:(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier)\s+|[^,“”\"«»„]{1,60},\s+)"
+_ROLE = r"(?:\s*\([^()“”\"]{1,40}\))?(?:\s*,\s*(?P<role>[^,“”\"«»„]{1,150}?(?:,[^,“”\"«»„]{1,60}?){0,3})\s*,)?"
+_LEADIN = (
+    r"(?:(?:[^,“”\"«»„]{1,60},\s+)?(?:But|And|Yet|So|Still|However|Meanwhile|Now|Later|Earlier|As|as)\s+"
+    r"|[^,“”\"«»„]{1,60},\s+)"
+)
 _WHEN = (
     r"(?:on|in|at|during|last|this|after|before|earlier|later|late|yesterday|today|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^,;:“”\"«»„.]{0,50}?"
 )
 
 # After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
-_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}\b")
+_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE},?\s+{_AUX}{_VERB}\b")
 # After a closing mark: “…,” said X / “…,” said X, a professor at Y.
 _SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when)\b)"
 _AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
@@ -232,6 +252,7 @@ _LEADING_NOISE = frozenset(
     August September October November December""".split()
 )
 _CONNECTORS = frozenset("But And Yet So Still However Meanwhile Now Later Earlier Then Also".split())
+_NOT_A_NAME_YET = _DENY | _CONNECTORS | _LEADING_NOISE
 _TITLE_WORDS = frozenset(
     """President Vice Prime Minister Foreign Deputy Secretary Senator Sen. Representative Rep. Governor
     Gov. Mayor Dr. Mr. Mrs. Ms. Professor Prof. General Gen. Chancellor Spokesman Spokeswoman Spokesperson
@@ -253,6 +274,8 @@ _ORG_WORDS = frozenset(
 _NAME_RE = LazyPattern(rf"(?<![\w’'\-]){_NAME}")
 _MARK = re.compile(r"[“”\"„«»‘’]")
 _WS = re.compile(r"\S+")
+_LINE = re.compile(r"[^\n]+")
+_SPACE = re.compile(r"\s")
 _OPEN_BEFORE = frozenset("([{—–-/ \t\n\r\u00a0")
 _CLOSE_AFTER = frozenset(".,;:!?)]}—–-… \t\n\r\u00a0")
 
@@ -344,7 +367,15 @@ class _Registry:
     last_person: tuple[str, Span] | None = None
     last_org: tuple[str, Span] | None = None
     last_any: tuple[str, Span] | None = None
-    topics: _Topics | None = None  # who he and she can refer to
+    text: str = ""
+    sentences: list[tuple[int, int, Sequence[_Mark]]] = field(default_factory=list)  # with their paragraph's marks
+    topics: _Topics | None = None  # who he and she can refer to: built from ``sentences`` when first needed
+
+    def about(self) -> _Topics:
+        """Who each sentence is about (``_Topics``), computed once, on the first he or she."""
+        if self.topics is None:
+            self.topics = _topics(self.text, self.sentences, self.persons_in_text)
+        return self.topics
 
 
 @dataclass(frozen=True)
@@ -412,6 +443,8 @@ def _persons_in_text(text: str, spans: Sequence[Span]) -> dict[str, tuple[str, S
     out: dict[str, tuple[str, Span]] = {}
     for start, end in spans:
         for m in _NAME_RE.finditer(text, start, end):
+            if not _SPACE.search(m.group()):
+                continue  # one word: no full name
             words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
             name = _split_name(words, _LEADING_NOISE)
             if name is not None and len(name.words) > 1 and not name.is_org:
@@ -441,8 +474,8 @@ def _resolve(raw: str, start: int, registry: _Registry) -> _Speaker | None:
         return _described(words[1:], first == "the", registry)
     role, words = _role_words(words)
     name = _split_name(words)
-    if name is None or all(w in _BARE_TITLES for w, _, _ in name.words):
-        return None
+    if name is None or all(w in _BARE_TITLES or w in _LEADING_NOISE for w, _, _ in name.words):
+        return None  # "Sen.", "Thursday"
     entry = (name.text, name.span)
     is_org = name.is_org
     if len(name.words) == 1 and not name.the:
@@ -469,8 +502,8 @@ def _pronoun(p: str, at: int, registry: _Registry) -> _Speaker:
     organisation; they: the last speaker of either kind.
     """
     ref = registry.last_person if p in ("he", "she") else registry.last_org if p == "it" else registry.last_any
-    if p in ("he", "she") and registry.topics is not None:
-        ref = registry.topics.referent("m" if p == "he" else "f", at) or ref
+    if p in ("he", "she"):
+        ref = registry.about().referent("m" if p == "he" else "f", at) or ref
     registry.last_any = ref or registry.last_any  # the referent is now the latest one mentioned
     return _Speaker(ref[0] if ref else None, ref[1] if ref else None, None, True)
 
@@ -497,7 +530,7 @@ def _role_words(words: list[_Word]) -> tuple[str | None, list[_Word]]:
     role = words[: cut + 1]
     while role and role[0][0].lower() in _ROLE_NOISE:
         role = role[1:]
-    return " ".join(w for w, _, _ in role) or None, words[cut + 1 :]
+    return " ".join(w for w, _, _ in role).rstrip(",") or None, words[cut + 1 :]
 
 
 # --- who he and she refer to -----------------------------------------------------------------
@@ -511,6 +544,16 @@ _ANY_VERB_AFTER = re.compile(
     r"\s+(?:(?:also|then|later|again|never|\w+ly)\s+)?(?:[a-z]+ed|was|is|has|had|did|does|will|would|says|"
     r"made|took|went|got|came|gave|thought|felt|knew|became|began|kept|left|won|lost|ran|met|held|spoke)\b"
 )
+_OTHER_NAME = re.compile(r"\b(?!I\b)[A-Z][a-z]")  # a capitalised word: another name, maybe
+_PREPOSITIONS = frozenset(
+    "in on at from to of for by with about against into over under near after before since than between".split()
+)
+_OBJECT_BEFORE = re.compile(
+    r"(?<![\w’'])(?:the|a|an|his|her|its|their|our|my|your|in|on|at|from|to|of|for|by|with|about|against|into|"
+    r"over|under|near|than|between)\s+$"
+)
+_SAID_BEFORE = LazyPattern(rf"\b{_VERB}\s+$")  # "…,” said Jo Lee": Jo Lee is the subject
+_APPOSITION = re.compile(r",\s+(?:a|an|the|who|whose)\s")  # "Jo Lee, a former aide to X, was"
 _POSSESSIVE = re.compile(r"[’']s?(?=\s)")
 _BRIDGE = LazyPattern(rf"(?:[’']s)?\s+(?:[a-z][\w\-]*\s+){{1,3}}(?={_NAME})")
 _BRIDGE_STOP = frozenset(
@@ -576,21 +619,30 @@ def _topic_of(text: str, s: int, e: int, marks: Sequence[_Mark], persons: dict[s
             continue
         if _VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e):
             return found
+        if _SAID_BEFORE.search(text, max(s, m.start() - 20), m.start()):
+            return found
         if first is None and not blocked:
+            if _APPOSITION.match(text, m.end(), e):
+                return found
             first = found
     return first
 
 
 def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) -> _Person | str | None:
     """The person a name match names ((entry, honorific gender, end)), "org", or None (not a person)."""
+    if _OBJECT_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None  # "in New Hampshire", "his New Hampshire lead": no subject
     bridge = _BRIDGE.match(text, m.end(), e)  # "McConnell spokesman Don Stewart", "Sanders’s aide Jo Lee"
     if bridge and not _BRIDGE_STOP & set(bridge.group().split()):
-        return None
+        if not (_VERB_AFTER.match(text, m.end(), e) or _ANY_VERB_AFTER.match(text, m.end(), e)):
+            return None
     words = [(w.group(), m.start() + w.start(), m.start() + w.end()) for w in _WS.finditer(m.group())]
-    while words and words[0][0] in _DENY | _CONNECTORS | _LEADING_NOISE:
-        words = words[1:]  # "In Eskerby", "Former": not a name yet
+    while words and (words[0][0] in _NOT_A_NAME_YET or words[0][0][:1].islower()):
+        if words[0][0].lower() in _PREPOSITIONS:
+            return None  # "In Eskerby", "As for Perez"
+        words = words[1:]  # "Former", "And": not a name yet
     name = _split_name(words, _LEADING_NOISE) if words else None
-    if name is None or _POSSESSIVE.match(text, m.end()):
+    if name is None or _POSSESSIVE.match(text, m.end()) or words[-1][0].endswith(("’s", "'s")):
         return None
     if name.is_org:
         return "org"
@@ -599,7 +651,7 @@ def _person_at(text: str, m: re.Match[str], e: int, persons: dict[str, _Entry]) 
         full = persons.get(name.text)
         if full is not None:
             entry = full
-        elif not (name.titled or _VERB_AFTER.match(text, m.end(), e)):
+        elif not (name.titled or _VERB_AFTER.match(text, m.end(), e) or _APPOSITION.match(text, m.end(), e)):
             return None  # a place or a word opening the sentence
     honorific = next((_HONORIFIC[w] for w, _, _ in words if w in _HONORIFIC), None)
     return entry, honorific, m.end()
@@ -620,7 +672,7 @@ def _topics(
         if honorific:
             out.vote(entry[0], honorific)
         g = next((g for g in _GENDER_SCAN.finditer(text, end, e) if _outside(marks, g.start())), None)
-        if g is not None:
+        if g is not None and not _OTHER_NAME.search(text, end, g.start()):  # "X said Clinton ... her": not X's
             out.vote(entry[0], _GENDERED[g.group().lower()])
     return out
 
@@ -672,6 +724,11 @@ _MAX_ATTRIBUTION_SENTENCE = 60  # "Trump said at a rally in Ohio." after “…?
 _MIN_UNATTRIBUTED = 6
 
 
+def _names_speaker(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` opens with "X said" or "said X" ("Trump asked reporters at a rally in ...")."""
+    return any(p.match(text, start, end) for p in (_AFTER_SAID, _AFTER_INVERTED))
+
+
 def _attribute(
     text: str, before: Span, after: Span, quote_start: int, registry: _Registry, first_in_sentence: bool
 ) -> tuple[_Speaker | None, str, bool, bool]:
@@ -721,22 +778,44 @@ def _colon_speaker(b_text: str, offset: int, registry: _Registry, first_in_sente
     m = _LABEL.search(b_text)
     if m is not None:
         return _speaker_of(m, offset, registry)
-    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry) if first_in_sentence else None
+    sp = _sentence_subject(b_text, offset, registry) if first_in_sentence else None
     return sp if sp is not None and not sp.described else None
+
+
+def _sentence_subject(b_text: str, offset: int, registry: _Registry) -> _Speaker | None:
+    """The speaker opening a sentence, after a lead-in clause if needed ("After the storm, Jo Lee said ...")."""
+    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry)
+    comma = b_text.find(", ", 0, 62)
+    if sp is None and comma > 0:
+        sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text, comma + 1), offset, registry)
+    return sp
+
+
+def _lead_in(text: str, sentence: Span, registry: _Registry) -> _Speaker | None:
+    """The speaker of a paragraph's last sentence when it ends in a colon ("Trump issued the following statement:")."""
+    s, e = sentence
+    if not text[s:e].rstrip().endswith(":"):
+        return None
+    return _colon_speaker(text[s:e], s, registry, True)
 
 
 def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_start: bool) -> _Speaker | None:
     """The subject of the last reporting clause of ``b_text`` (X called it / X told Y that it was) naming a speaker."""
-    verbs = [m for m in _FRAMING_WORD.finditer(b_text) if not _NOUN_BEFORE.search(b_text, 0, m.start())]
+    verbs = [
+        m for m in _FRAMING_WORD.finditer(b_text) if not _NOUN_BEFORE.search(b_text, max(0, m.start() - 12), m.start())
+    ]
     if not verbs:
         return None
     last = verbs[-1]  # "which critics call “a folly”": the last verb's subject or nobody
     for m in _CLAUSE.finditer(b_text):
         if m.end() == last.end():
-            return _speaker_of(m, offset, registry)
+            sp = _speaker_of(m, offset, registry)
+            if sp is not None or m.group("sp").split()[-1] not in _LEADING_NOISE:
+                return sp
+            break  # "X said Thursday, saying “…”": the sentence's subject below
     if at_sentence_start and _NO_SUBJECT.search(b_text, 0, last.start()):
         # "She defended it, but admitted “…”", "X rejected it, saying that “…”": the sentence's subject
-        return _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry)
+        return _sentence_subject(b_text, offset, registry)
     return None
 
 
@@ -765,17 +844,32 @@ def _indirect(text: str, start: int, end: int, registry: _Registry) -> _Found | 
     return _Found((c_start, c_end), "indirect", "pronoun" if sp.pronoun else how, _with_role(sp, m), -1)
 
 
+_WRAP_WIDTH = 100  # a paragraph with a line this long is not hard-wrapped: each of its lines is a paragraph
+
+
+def _unwrapped_lines(text: str, spans: list[Span]) -> list[Span]:
+    """Split paragraphs at single line breaks unless they are hard-wrapped (web copy often has one line a paragraph)."""
+    out: list[Span] = []
+    for start, end in spans:
+        lines = [m.span() for m in _LINE.finditer(text, start, end)]
+        if len(lines) > 1 and any(e - s > _WRAP_WIDTH for s, e in lines):
+            out += [(s, e) for s, e in lines if text[s:e].strip()]
+        else:
+            out.append((start, end))
+    return out
+
+
 def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
-    spans = paragraphs(text, content)
-    registry = _Registry(_persons_in_text(text, spans))
+    spans = _unwrapped_lines(text, paragraphs(text, content))
     scanned = [(p, split_paragraph(text, *p) or [p], _scan_paragraph(text, *p)) for p in spans]
-    registry.topics = _topics(
-        text, [(s, e, marks) for _, sents, marks in scanned for s, e in sents], registry.persons_in_text
-    )
+    sentences: list[tuple[int, int, Sequence[_Mark]]] = [(s, e, m) for _, sents, m in scanned for s, e in sents]
+    registry = _Registry(_persons_in_text(text, spans), text=text, sentences=sentences)
     found: list[_Found] = []
     chains = 0
     open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
+    last_of_previous: _Found | None = None  # the previous paragraph's last quotation
+    lead_in: _Speaker | None = None  # the speaker of a previous paragraph ending "He said:"
     for (p_start, _p_end), sents, marks in scanned:
         starts = [s for s, _ in sents]
         # hosts: runs of sentences joined by quotations spanning them
@@ -803,19 +897,24 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
             attributed = False
             last_in_host: _Found | None = None
             for k, q in enumerate(h_marks):
-                b_start = h_start if k == 0 else (h_marks[k - 1].end + 1)
+                # the text before a quote starts at its own sentence, or after the quote before it in that sentence
+                s_start = starts[max(0, bisect.bisect_right(starts, q.open) - 1)]
+                first_in_sentence = k == 0 or s_start > h_marks[k - 1].end
+                b_start = max(h_start, s_start) if first_in_sentence else h_marks[k - 1].end + 1
                 a_start = q.end + (1 if q.close is not None else 0)
                 a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
                 if k + 1 == len(h_marks) and h_last + 1 < len(sents) and not text[a_start:a_end].strip():
                     # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
                     n_start, n_end = sents[h_last + 1]
-                    if text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE:
-                        a_end = min([n_end] + [m.open for m in marks if m.open > q.end])
+                    n_end = min([n_end] + [m.open for m in marks if m.open > q.end])
+                    short = text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE
+                    if _AFTER_GENERIC.match(text, a_start, n_end) and (short or _names_speaker(text, a_start, n_end)):
+                        a_end = n_end
                 w_start, w_end = _words_span(text, q.open + 1, q.end, True)
                 if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
                     continue
                 sp, how, before_ok, after_ok = _attribute(
-                    text, (b_start, q.open), (a_start, a_end), w_start, registry, k == 0
+                    text, (b_start, q.open), (a_start, a_end), w_start, registry, first_in_sentence
                 )
                 kind = "direct" if before_ok and after_ok else "partial"
                 if q is marks[0] and q.open == p_start and open_chain is not None:
@@ -824,8 +923,12 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                     chain, chains = chains, chains + 1
                 if q.close is None:
                     next_chain = chain
+                if sp is None and q.open == p_start and lead_in is not None:  # He said: ¶ “…”
+                    sp, how = lead_in, "pronoun" if lead_in.pronoun else "colon"
                 if sp is None and kind == "direct":
                     prev = last_in_paragraph
+                    if prev is None and q.open == p_start:  # a paragraph opening with a quote after a quoted speaker
+                        prev = last_of_previous
                     if prev is not None and prev.speaker is not None and prev.speaker.name is not None:
                         sp, how = prev.speaker, "continued"
                 if sp is None and kind == "partial" and k > 0 and last_in_host is not None:
@@ -848,6 +951,8 @@ def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
                             found.append(ind)
             s_index = h_last + 1
         open_chain = next_chain
+        last_of_previous = last_in_paragraph
+        lead_in = _lead_in(text, sents[-1], registry) if not marks or marks[-1].end < sents[-1][0] else None
     _fill_chains(found)
     found.sort(key=lambda f: f.span)
     return [_to_quote(text, f) for f in found]
