@@ -253,7 +253,7 @@ def _agreement_from_json(a: Mapping[str, Any]) -> Agreement | None:
     if kind is None:
         return None
     value = a.get("value")
-    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    shown = read.text(value) if isinstance(value, str) or value is None else json.dumps(value, ensure_ascii=False)
     cites = tuple(_some(_cite_from_json, a.get("cites")))
     return Agreement(kind, shown, cites, reworded=a.get("reworded") is True)
 
