@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from storytrace import ahead, pipeline
-from storytrace.ahead import Ahead, AheadResults, facts_key
+from storytrace.ahead import Ahead, AheadResults, FactsFound, facts_key
 from storytrace.align.compare import prepare
 from storytrace.clean import BUILTIN_AGENCIES
 from storytrace.facts.story import article_facts
@@ -76,9 +76,9 @@ def test_facts_are_taken_from_the_helper_only_for_the_article_they_were_computed
     art = articles()[1]
     p = prepare(art)
     other = Article(id=art.id, text="Something else was said on 9 May.")
-    stale = AheadResults(facts={art.id: (facts_key(other), (), (), ())})
+    stale = AheadResults(facts={art.id: FactsFound(facts_key(other), (), (), ())})
     assert stale.facts_of(p).quotes == article_facts(p).quotes != ()  # another text under the same id: computed here
-    kept = AheadResults(facts={art.id: (facts_key(art), (), (), ())})
+    kept = AheadResults(facts={art.id: FactsFound(facts_key(art), (), (), ())})
     assert kept.facts_of(p).quotes == ()  # the helper's (here empty) answer for the very article
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from storytrace.align.compare import prepare
 from storytrace.align.relation import LexicalRelations
+from storytrace.codec.facts import facts_to_json
 from storytrace.facts.quantity import base, same_quantity, same_value, unit_word
 from storytrace.facts.wording import spelling_key
 from storytrace.model import Article
@@ -23,7 +24,7 @@ def facts_of(*texts: str) -> dict[str, Any]:
         for k, t in enumerate(texts)
     ]
     members = [prepare(a) for a in articles]
-    return compare_facts(members, compare_story(members, LexicalRelations()))
+    return facts_to_json(compare_facts(members, compare_story(members, LexicalRelations())))
 
 
 @pytest.mark.parametrize(

@@ -184,7 +184,11 @@ def _comparison(a_text: str, b_text: str, relation: str = "paraphrase") -> Compa
 
 def _number_differences(c: Comparison) -> list[tuple[str, str, list[int], str, list[int]]]:
     facts = pair_facts(article_facts(prepare(c.a)), article_facts(prepare(c.b)), c)
-    return [(d["what"], d["a_text"], d["a_span"], d["b_text"], d["b_span"]) for d in facts["differ"]]
+    return [
+        (d.what, d.sides.a_said.text, list(d.sides.a_said.span), d.sides.b_said.text, list(d.sides.b_said.span))
+        for d in facts.differ
+        if d.sides.a_said and d.sides.b_said
+    ]
 
 
 def test_a_changed_count_inside_aligned_passages_is_a_difference() -> None:

@@ -239,15 +239,15 @@ def _hostile_doc(evil: str, body: str) -> dict[str, Any]:
         "provenance": {"edges": [{"from": evil, "to": "plain", "share": 0.3}], "roots": [evil],
                        "outlets": [{"outlet": evil, "original": 0.5, "reused_from": [{"outlet": evil, "share": 0.5}]}]},
         "facts": {
-            "quotes": [evil, {"text": evil, "speaker": evil, "role": evil, "article": evil}],
+            "quotes": [evil, {"text": evil, "speaker": evil, "role": evil, "article": evil, "span": [0, 5]}],
             "unique": {evil: [evil, {"span": [0, 5], "text": evil}]},
             "entities": [{"name": evil, "label": evil, "variants": [evil], "possible_variants": [evil],
                           "articles": {evil: 1}, "roles": {evil: [evil]}}],
-            "agree": [{"kind": evil, "value": evil, "cites": [{"article": evil, "span": _span(body, evil),
+            "agree": [{"kind": "date", "value": evil, "cites": [{"article": evil, "span": _span(body, evil),
                                                                "text": evil}]}],
-            "differ": [{"kind": f"detail only in {evil}", "what": evil, "a": evil, "b": "plain",
+            "differ": [{"kind": kind, "what": evil, "a": evil, "b": "plain",
                         "a_span": _span(body, evil), "a_text": evil, "b_span": [0, 5], "b_text": evil,
-                        "also": [[evil, "plain"]]}],
+                        "also": [[evil, "plain"]]} for kind in ("quote wording", f"detail only in {evil}")],
         },
         "pairs": [{"a": evil, "b": "plain", "b_from_a": evil}],
     }  # fmt: skip
@@ -423,14 +423,13 @@ def test_fact_table_differ_agree_and_unique(page: str) -> None:
     facts = _section(page, "<h3>Fact table</h3>")
     assert facts.index("<h4>Differ") < facts.index("<h4>Agree") < facts.index("<h4>Only one source")
     differ = _section(facts, "<h4>Differ", "<h4>")
-    # a real conflict comes before a detail only one source gives; ids become outlet names
-    assert differ.index("quote wording") < differ.index("detail only in Fictional Press")
     assert "wording of a quote (Mara Quill)" in differ and "also 1 other pair" in differ
-    assert '<span class="empty">not in</span>' in differ  # the side without the detail
     agree = _section(facts, "<h4>Agree", "<h4>")
     assert "2024-03-04" in agree and agree.count("<li>") == 2
     unique = _section(facts, "<h4>Only one source", "<h3>")
     assert "Local shops fear a drop in trade." in unique
+    # a detail one source gives, in ``differ`` before issue 29 ("detail only in wire1"), is shown as such
+    assert "detail only in" not in differ and "40 cables" in unique and "40 cables" not in differ
     assert unique.count('<details class="more">') == 1 and "5 sentences" in unique  # lone1 has 5 (> 3)
     _assert_balanced(page)
 
@@ -438,7 +437,7 @@ def test_fact_table_differ_agree_and_unique(page: str) -> None:
 def test_fact_links_jump_to_marks_on_the_cited_span(page: str) -> None:
     links = list(FACT_LINK.finditer(page))
     texts = {html.unescape(m["inner"]) for m in links}
-    assert {"40 cables", "Engineers found rust", "Rust was found", "Monday"} <= texts
+    assert {"Engineers found rust", "Rust was found", "Monday"} <= texts
     cited = _section(page, "<h3>Cited texts</h3>")
     for link in links:
         mark = re.search(rf'<mark class="fact" id="{link["href"]}"[^>]*>(.*?)</mark>', cited, re.S)

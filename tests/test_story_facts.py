@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from storytrace.align.compare import prepare
 from storytrace.align.relation import LexicalRelations
+from storytrace.codec.facts import facts_to_json
 from storytrace.facts import story
 from storytrace.facts.quotes import Quote
 from storytrace.model import Article
@@ -23,8 +24,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def facts_of(articles: list[Article]) -> dict[str, Any]:
+    """The story's ``facts`` as ``stories.json`` holds them."""
     members = [prepare(a) for a in articles]
-    return compare_facts(members, compare_story(members, LexicalRelations()))
+    return facts_to_json(compare_facts(members, compare_story(members, LexicalRelations())))
 
 
 @pytest.fixture(scope="module")
@@ -202,5 +204,5 @@ def test_agreements_compare_the_mentions_of_one_value_only(monkeypatch: pytest.M
 
     monkeypatch.setattr(story, "same_time", counting)
     found = story.story_facts(facts, [], [])
-    assert [x["value"] for x in found["agree"]] == ["2024-06-18"]
+    assert [x.value for x in found.check.agree] == ["2024-06-18"]
     assert len(calls) < 100

@@ -34,6 +34,9 @@ import numpy as np
 
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency
+from storytrace.facts.dates import DateMention
+from storytrace.facts.numbers import NumberMention
+from storytrace.facts.quotes import Quote
 from storytrace.facts.story import ArticleFacts, article_facts
 from storytrace.isolation import debugging
 from storytrace.model import Article
@@ -46,8 +49,14 @@ CHUNK = 250
 MIN_ARTICLES = 500
 
 
-# An article's facts as the helper sends them: its ``facts_key``, dates, numbers and quotes.
-FactsFound = tuple[tuple[str, str], tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+@dataclass(frozen=True)
+class FactsFound:
+    """An article's facts as the helper sends them: what they depend on (``facts_key``), dates, numbers, quotes."""
+
+    key: tuple[str, str]
+    dates: tuple[DateMention, ...]
+    numbers: tuple[NumberMention, ...]
+    quotes: tuple[Quote, ...]
 
 
 def facts_key(article: Article) -> tuple[str, str]:
@@ -66,9 +75,9 @@ class AheadResults:
     def facts_of(self, prepared: Prepared) -> ArticleFacts:
         """The article's facts: the helper's when it computed them for this very article, else computed here."""
         found = self.facts.get(prepared.article.id)
-        if found is None or found[0] != facts_key(prepared.article):
+        if found is None or found.key != facts_key(prepared.article):
             return article_facts(prepared)
-        return ArticleFacts(prepared, *found[1:])
+        return ArticleFacts(prepared, found.dates, found.numbers, found.quotes)
 
 
 # What the forked helper reads (inherited, never pickled): the articles, the agencies, the embedder or None.
@@ -181,7 +190,7 @@ def _facts_task(start: int, end: int) -> tuple[dict[str, FactsFound], float]:
     out: dict[str, FactsFound] = {}
     for p in _prepared(start, end):
         facts = article_facts(p)
-        out[p.article.id] = (facts_key(p.article), facts.dates, facts.numbers, facts.quotes)
+        out[p.article.id] = FactsFound(facts_key(p.article), facts.dates, facts.numbers, facts.quotes)
     return out, time.process_time() - begin
 
 

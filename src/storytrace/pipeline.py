@@ -70,11 +70,13 @@ from storytrace.cluster.stream import (
     name_terms,
     stream_labels,
 )
+from storytrace.codec.facts import facts_to_json
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
+from storytrace.model_facts import EntityFact, StoryFacts
 from storytrace.outputs import OutputError, write_atomically
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
@@ -670,7 +672,7 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
         "first_published": None,
         "alignments": [],
         "provenance": provenance_json(NO_PROVENANCE),
-        "facts": dict(NO_FACTS),
+        "facts": facts_to_json(NO_FACTS),
         "pairs": [],
         "problems": [p.as_json() for p in problems],
     }
@@ -727,7 +729,7 @@ def analyze_story(
     with times.stage("document"):
         story = attempt(
             "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts),
-            lambda: story_json(story_id, arts, [], NO_PROVENANCE, dict(NO_FACTS)), problems,
+            lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS), problems,
         )  # fmt: skip
     if problems:
         story["problems"] = [p.as_json() for p in problems]
@@ -874,7 +876,7 @@ def compare_facts(
     comparisons: Sequence[Comparison],
     ahead: AheadResults | None = None,
     problems: list[StageProblem] | None = None,
-) -> dict[str, Any]:
+) -> StoryFacts:
     """Stage 6b: the story's facts (dates, numbers, quotes; entities where two or more outlets meet) compared.
 
     Entities (spaCy, the costly part) are looked for only in stories that two
@@ -894,10 +896,10 @@ def compare_facts(
         attempt("facts", [p.article.id], functools.partial(compare_facts_of, p, ahead), _no_facts(p), failed)
         for p in members
     ]
-    found: list[dict[str, Any]] = []
+    found: list[EntityFact] = []
     if len(_outlets(members)) > 1:
         found = attempt("entities", ids, lambda: story_entities(facts), list, failed)
-    return attempt("facts", ids, lambda: story_facts(facts, comparisons, found), lambda: dict(NO_FACTS), failed)
+    return attempt("facts", ids, lambda: story_facts(facts, comparisons, found), lambda: NO_FACTS, failed)
 
 
 def compare_facts_of(prepared: Prepared, ahead: AheadResults | None) -> ArticleFacts:
@@ -910,9 +912,7 @@ def _no_facts(prepared: Prepared) -> Callable[[], ArticleFacts]:
 
 
 # What a story whose facts could not be compared holds (``problems`` says why).
-NO_FACTS: dict[str, Any] = {
-    "entities": [], "quotes": [], "dates": [], "numbers": [], "agree": [], "differ": [], "unique": {},
-}  # fmt: skip
+NO_FACTS = StoryFacts()
 NO_PROVENANCE = Provenance()
 
 

@@ -29,7 +29,8 @@ story's sources in two ways:
 named entity that no other source of the story aligns to, and the sentences of
 aligned statements holding a date or number only that article gives (under
 ``details``) when no other source states that value: facts only that outlet
-reports. Every item cites articles and ``[start, end)`` spans.
+reports. Every item cites articles and ``[start, end)`` spans. The results are
+typed (``model_facts``); ``codec.facts`` writes their JSON.
 
 Not here: extracting the mentions (``dates``, ``numbers``, ``quotes``,
 ``entities``), alignment, provenance.
@@ -44,7 +45,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Generic, Literal, TypeVar
 
 from storytrace.align.compare import Prepared
 from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, date_spans, same_time
@@ -54,6 +55,25 @@ from storytrace.facts.quantity import base, same_quantity, same_value
 from storytrace.facts.quotes import Quote, quotes
 from storytrace.facts.wording import quote_words, spelling_key
 from storytrace.model import Comparison, Sentence
+from storytrace.model_facts import (
+    AgreeKind,
+    Agreement,
+    Change,
+    Cite,
+    DateFact,
+    Difference,
+    DifferKind,
+    EntityFact,
+    FactCheck,
+    NumberFact,
+    QuoteFact,
+    Said,
+    Sides,
+    StoryFacts,
+    Unique,
+    UniqueRow,
+    differ_rank,
+)
 from storytrace.text.tokens import content_stems
 
 Span = tuple[int, int]
@@ -130,9 +150,9 @@ def _counted(text: str, n: NumberMention) -> NumberMention:
 def story_facts(
     facts: Sequence[ArticleFacts],
     comparisons: Sequence[Comparison],
-    entities: Sequence[dict[str, Any]] = (),
-) -> dict[str, Any]:
-    """The ``facts`` object of a story in ``stories.json``."""
+    entities: Sequence[EntityFact] = (),
+) -> StoryFacts:
+    """The facts of a story (``stories.json``)."""
     contexts = _Contexts(facts)
     agree = _agreements(facts, contexts)
     names = _entity_keys(entities)
@@ -140,51 +160,54 @@ def story_facts(
     differ = [d for f in found for d in f.differ]
     differ += _count_conflicts(facts, contexts, differ)
     agree += _reworded(facts, [r for f in found for r in f.reworded], agree)
-    return {
-        "entities": list(entities),
-        "quotes": [_quote_json(f.id, q, f.prepared.article.text) for f in facts for q in f.quotes],
-        "dates": [_date_json(f.id, d) for f in facts for d in f.dates],
-        "numbers": [_number_json(f.id, n) for f in facts for n in f.numbers],
-        "agree": agree,
-        "differ": _contradictions_first(_merge_repeats(_not_agreed(differ, agree))),
-        "unique": _unique(facts, comparisons, entities, [d for f in found for d in f.details]),
-    }
+    check = FactCheck(
+        agree=tuple(agree),
+        differ=tuple(_contradictions_first(_merge_repeats(_not_agreed(differ, agree)))),
+        unique=_unique(facts, comparisons, entities, [d for f in found for d in f.details]),
+    )
+    return StoryFacts(
+        entities=tuple(entities),
+        quotes=tuple(_quote_fact(f.id, q) for f in facts for q in f.quotes),
+        dates=tuple(_date_fact(f.id, d) for f in facts for d in f.dates),
+        numbers=tuple(_number_fact(f.id, n) for f in facts for n in f.numbers),
+        check=check,
+    )
 
 
-def pair_facts(a: ArticleFacts, b: ArticleFacts, comparison: Comparison) -> dict[str, Any]:
+def pair_facts(a: ArticleFacts, b: ArticleFacts, comparison: Comparison) -> FactCheck:
     """``agree``, ``differ`` and ``unique`` between two articles (``compare --json``)."""
     contexts = _Contexts([a, b])
     agree = _agreements([a, b], contexts)
     found = _differences(comparison, _by_id([a, b]))
     agree += _reworded([a, b], found.reworded, agree)
-    return {
-        "agree": agree,
-        "differ": _merge_repeats(_not_agreed(found.differ, agree)),
-        "unique": _unique([a, b], [comparison], (), found.details),
-    }
+    return FactCheck(
+        agree=tuple(agree),
+        differ=tuple(_merge_repeats(_not_agreed(found.differ, agree))),
+        unique=_unique([a, b], [comparison], (), found.details),
+    )
 
 
-def story_entities(facts: Sequence[ArticleFacts]) -> list[dict[str, Any]]:
-    """The story's entities (spaCy mentions in the cleaned content, merged across articles) as JSON."""
+def story_entities(facts: Sequence[ArticleFacts]) -> list[EntityFact]:
+    """The story's entities (spaCy mentions in the cleaned content, merged across articles)."""
     items = [(f.id, f.prepared.article.text, list(f.prepared.clean.content)) for f in facts]
     mentions = [m for ms in entity_mentions_many(items) for m in ms]
-    return [entity_json(e) for e in merge_entities(mentions)]
+    return [entity_fact(e) for e in merge_entities(mentions)]
 
 
-def entity_json(e: Entity) -> dict[str, Any]:
-    """One entity of ``facts.entities``: name, label, variants, roles per article and cited mentions."""
+def entity_fact(e: Entity) -> EntityFact:
+    """One entity of the story's facts: name, label, variants, mentions and roles per article, cited mentions."""
     counts: dict[str, int] = {}
     for m in e.mentions:
         counts[m.article] = counts.get(m.article, 0) + 1
-    return {
-        "name": e.name,
-        "label": e.label,
-        "variants": list(e.variants),
-        "possible_variants": list(e.possible_variants),
-        "articles": counts,
-        "roles": {article: list(roles) for article, roles in e.roles},
-        "mentions": [{"article": m.article, "span": list(m.span), "text": m.text} for m in e.mentions],
-    }
+    return EntityFact(
+        name=e.name,
+        label=e.label,
+        variants=tuple(e.variants),
+        possible_variants=tuple(e.possible_variants),
+        articles=tuple(counts.items()),
+        roles=tuple((article, tuple(roles)) for article, roles in e.roles),
+        mentions=tuple(Cite(m.article, m.span, m.text) for m in e.mentions),
+    )
 
 
 # --- agreement by value ------------------------------------------------------------------
@@ -218,8 +241,8 @@ class _Contexts:
         return len(self.stems(*a) & self.stems(*b)) >= CONTEXT_MIN_SHARED
 
 
-def _agreements(facts: Sequence[ArticleFacts], contexts: _Contexts) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def _agreements(facts: Sequence[ArticleFacts], contexts: _Contexts) -> list[Agreement]:
+    out: list[Agreement] = []
     dates = [(f.id, d) for f in facts for d in f.dates]
     out += _groups(
         dates,
@@ -247,7 +270,10 @@ def _number_key(n: NumberMention) -> object:
     return (round(value, 6), unit)
 
 
-def _by_key(items: Sequence[tuple[str, Any]], key: Callable[[Any], object]) -> list[list[int]]:
+M = TypeVar("M", DateMention, NumberMention)
+
+
+def _by_key(items: Sequence[tuple[str, M]], key: Callable[[M], object]) -> list[list[int]]:
     """Positions of ``items`` with one key, in order, for keys found in two or more articles."""
     positions: dict[object, list[int]] = {}
     for k, (_, item) in enumerate(items):
@@ -256,18 +282,18 @@ def _by_key(items: Sequence[tuple[str, Any]], key: Callable[[Any], object]) -> l
 
 
 def _groups(
-    items: Sequence[tuple[str, Any]],
-    key: Callable[[Any], object],
-    value: Callable[[Any], str],
-    kind: str,
+    items: Sequence[tuple[str, M]],
+    key: Callable[[M], object],
+    value: Callable[[M], str],
+    kind: AgreeKind,
     contexts: _Contexts,
-) -> list[dict[str, Any]]:
+) -> list[Agreement]:
     """Items of two or more articles with the same value in a related context, one agree item per group.
 
     Only items with one ``key`` (the same value) are compared, so the work grows with the square of a
     value's repeats in the story, not of all its dates or numbers.
     """
-    found: list[tuple[int, dict[str, Any]]] = []
+    found: list[tuple[int, Agreement]] = []
     for same in _by_key(items, key):
         used: set[int] = set()
         for x, i in enumerate(same):
@@ -282,15 +308,14 @@ def _groups(
                     group.append((bid, b))
                     used.add(j)
             if len({g for g, _ in group}) >= 2:
-                found.append(
-                    (i, {"kind": kind, "value": value(items[i][1]), "cites": [_cite_text(g, m) for g, m in group]})
-                )
+                cites = tuple(_cite_text(g, m) for g, m in group)
+                found.append((i, Agreement(kind, value(items[i][1]), cites)))
     return [item for _, item in sorted(found, key=lambda f: f[0])]
 
 
 def _dates_within(
     facts: Sequence[ArticleFacts], dates: Sequence[tuple[str, DateMention]], contexts: _Contexts
-) -> list[dict[str, Any]]:
+) -> list[Agreement]:
     """A date one source states that contains another's ("this week" / "June 18-19"), in related contexts.
 
     Dates are compared by their distinct intervals first: the mentions of two intervals, one inside the
@@ -300,7 +325,7 @@ def _dates_within(
     for k, (_, d) in enumerate(dates):
         by_interval.setdefault(_date_key(d), []).append(k)
     groups = list(by_interval.values())
-    found: list[tuple[int, int, dict[str, Any]]] = []
+    found: list[tuple[int, int, Agreement]] = []
     for g, first in enumerate(groups):
         for second in groups[g + 1 :]:
             a0, b0 = dates[first[0]][1], dates[second[0]][1]
@@ -320,7 +345,7 @@ def _date_within(
     first: tuple[str, DateMention],
     second: tuple[str, DateMention],
     contexts: _Contexts,
-) -> dict[str, Any] | None:
+) -> Agreement | None:
     (ai, a), (bi, b) = first, second
     if ai == bi or same_time(a, b):
         return None
@@ -330,22 +355,19 @@ def _date_within(
     oid, iid = (ai, bi) if outer is a else (bi, ai)
     if not contexts.related((oid, outer.span), (iid, inner.span)):
         return None
-    return {
-        "kind": "date within",
-        "value": f"{inner.start}..{inner.end} within {outer.start}..{outer.end}",
-        "cites": [_cite(facts, iid, inner.span), _cite(facts, oid, outer.span)],
-    }
+    value = f"{inner.start}..{inner.end} within {outer.start}..{outer.end}"
+    return Agreement("date within", value, (_cite(facts, iid, inner.span), _cite(facts, oid, outer.span)))
 
 
 # --- differences inside aligned passages -------------------------------------------------
 
 
-def _entity_keys(entities: Sequence[dict[str, Any]]) -> dict[str, int]:
+def _entity_keys(entities: Sequence[EntityFact]) -> dict[str, int]:
     """Each entity variant (folded) to its entity's number: "DPRK" and the full name are one."""
     keys: dict[str, int] = {}
     for k, e in enumerate(entities):
-        for v in [e.get("name", ""), *e.get("variants", ())]:
-            keys[fold(str(v))] = k
+        for v in [e.name, *e.variants]:
+            keys[fold(v)] = k
     return keys
 
 
@@ -353,8 +375,8 @@ def _entity_keys(entities: Sequence[dict[str, Any]]) -> dict[str, int]:
 class _Found:
     """What comparing aligned statements finds: contradictions, and details only one side of a pair gives."""
 
-    differ: list[dict[str, Any]]
-    details: list[tuple[str, Any]]  # (article id, date or number mention)
+    differ: list[Difference]
+    details: list[tuple[str, DateMention | NumberMention]]  # (article id, date or number mention)
     reworded: list[tuple[tuple[str, NumberMention], tuple[str, NumberMention]]]  # one quantity in other words
 
 
@@ -407,26 +429,29 @@ def _regions(f: ArticleFacts, span: Span) -> list[Span]:
     return out or [span]
 
 
-class _Spans:
+S = TypeVar("S", Quote, DateMention, NumberMention)
+
+
+class _Spans(Generic[S]):
     """Items with a span, found by where they lie: a question reads the items near the region only."""
 
-    def __init__(self, items: Sequence[Any]) -> None:
-        self.items = items
+    def __init__(self, items: Sequence[S]) -> None:
+        self.items: Sequence[S] = items
         self.order = sorted(range(len(items)), key=lambda k: items[k].span[0])
         self.starts = [items[k].span[0] for k in self.order]
         self.reach = list(itertools.accumulate((items[k].span[1] for k in self.order), max))  # furthest end yet
 
-    def overlapping(self, region: Span) -> list[Any]:
+    def overlapping(self, region: Span) -> list[S]:
         """The items whose span overlaps ``region``, in the order given."""
         lo, hi = bisect_right(self.reach, region[0]), bisect_left(self.starts, region[1])
         return self._in_order(k for k in self.order[lo:hi] if _overlap(self.items[k].span, region))
 
-    def inside(self, region: Span) -> list[Any]:
+    def inside(self, region: Span) -> list[S]:
         """The items whose span lies inside ``region``, in the order given."""
         lo, hi = bisect_left(self.starts, region[0]), bisect_right(self.starts, region[1])
         return self._in_order(k for k in self.order[lo:hi] if _inside(self.items[k].span, region))
 
-    def _in_order(self, found: Iterable[int]) -> list[Any]:
+    def _in_order(self, found: Iterable[int]) -> list[S]:
         return [self.items[k] for k in sorted(found)]
 
 
@@ -435,9 +460,9 @@ class _Indexed:
     """An article's facts, each kind indexed by span."""
 
     facts: ArticleFacts
-    quotes: _Spans
-    dates: _Spans
-    numbers: _Spans
+    quotes: _Spans[Quote]
+    dates: _Spans[DateMention]
+    numbers: _Spans[NumberMention]
 
 
 def _indexed(f: ArticleFacts) -> _Indexed:
@@ -464,9 +489,9 @@ def _overlap(span: Span, region: Span) -> bool:
 
 def _quote_differences(
     c: Comparison, fa: _Indexed, fb: _Indexed, sa: Span, sb: Span, names: dict[str, int]
-) -> list[dict[str, Any]]:
+) -> list[Difference]:
     """One item per quote two sources give differently: other words (case, punctuation, spelling aside), or speaker."""
-    out: list[dict[str, Any]] = []
+    out: list[Difference] = []
     qa, qb = fa.quotes.overlapping(sa), fb.quotes.overlapping(sb)
     for a, b in _maybe_same_quotes(qa, qb):
         words_a, words_b = quote_words(a.text), quote_words(b.text)
@@ -484,11 +509,8 @@ def _quote_differences(
             item = _differ(
                 "quote wording", f"wording of a quote ({a.speaker or b.speaker or 'unattributed'})", c, *changes[0]
             )
-            if len(changes) > 1:
-                item["changes"] = [_differ("", "", c, *ch) for ch in changes[1:]]
-                for ch in item["changes"]:
-                    del ch["kind"], ch["what"], ch["a"], ch["b"]
-            out.append(item)
+            more = tuple(Change(_said(c.a.text, sa), _said(c.b.text, sb)) for sa, sb in changes[1:])
+            out.append(replace(item, changes=more))
     return out
 
 
@@ -566,7 +588,7 @@ def _same_date(x: DateMention, y: DateMention) -> bool:
 
 
 def _number_differences(found: _Found, c: Comparison, fa: _Indexed, fb: _Indexed, ra: Span, rb: Span) -> None:
-    rules = _Rules(
+    rules: _Rules[NumberMention] = _Rules(
         lambda x, y: same_value((x.value, x.unit), (y.value, y.unit)),
         lambda x, y: same_quantity((x.value, x.unit), (y.value, y.unit)),
         "number",
@@ -574,16 +596,19 @@ def _number_differences(found: _Found, c: Comparison, fa: _Indexed, fb: _Indexed
     _compare_values(found, c, fa.numbers.inside(ra), fb.numbers.inside(rb), rules)
 
 
+V = TypeVar("V", DateMention, NumberMention)
+
+
 @dataclass(frozen=True)
-class _Rules:
+class _Rules(Generic[V]):
     """How values of one kind compare: ``same`` value, or ``comparable`` (one thing, so other values contradict)."""
 
-    same: Callable[[Any, Any], bool]
-    comparable: Callable[[Any, Any], bool]
-    kind: str
+    same: Callable[[V, V], bool]
+    comparable: Callable[[V, V], bool]
+    kind: Literal["number", "date"]
 
 
-def _compare_values(found: _Found, c: Comparison, xs: Sequence[Any], ys: Sequence[Any], rules: _Rules) -> None:
+def _compare_values(found: _Found, c: Comparison, xs: Sequence[V], ys: Sequence[V], rules: _Rules[V]) -> None:
     """Values of one statement in two sources: the same, a contradiction, or a detail one side adds.
 
     A value with no equal on the other side contradicts the one value there
@@ -592,7 +617,7 @@ def _compare_values(found: _Found, c: Comparison, xs: Sequence[Any], ys: Sequenc
     """
     for x in xs:
         for y in ys:
-            if rules.kind == "number" and rules.same(x, y) and x.unit != y.unit:
+            if isinstance(x, NumberMention) and isinstance(y, NumberMention) and rules.same(x, y) and x.unit != y.unit:
                 found.reworded.append(((c.a.id, x), (c.b.id, y)))
     left = [x for x in xs if not any(rules.same(x, y) for y in ys)]
     right = [y for y in ys if not any(rules.same(x, y) for x in xs)]
@@ -608,66 +633,66 @@ def _compare_values(found: _Found, c: Comparison, xs: Sequence[Any], ys: Sequenc
             continue
         paired.add(matches[0])
         y = right[matches[0]]
-        item = _differ(rules.kind, _what(x, rules.kind), c, x.span, y.span)
-        found.differ.append({**item, "a_value": _value(x), "b_value": _value(y)})
+        item = _differ(rules.kind, _what(x), c, x.span, y.span)
+        found.differ.append(replace(item, values=(_value(x), _value(y))))
     found.details.extend((c.b.id, y) for k, y in enumerate(right) if k not in paired)
 
 
-def _what(x: Any, kind: str) -> str:
-    if kind == "number":
+def _what(x: DateMention | NumberMention) -> str:
+    if isinstance(x, NumberMention):
         return f"number of {x.unit}" if x.unit.isalpha() else "number"
     return "date"
 
 
-def _value(x: Any) -> str:
+def _value(x: DateMention | NumberMention) -> str:
     """A date's resolved interval or a number's value and unit, as written in ``agree`` items."""
     if isinstance(x, NumberMention):
         return _number_value(x)
     return x.start if x.start == x.end else f"{x.start}..{x.end}"
 
 
-def _differ(kind: str, what: str, c: Comparison, a_span: Span | None, b_span: Span | None) -> dict[str, Any]:
-    item: dict[str, Any] = {"kind": kind, "what": what, "a": c.a.id, "b": c.b.id}
-    if a_span is not None:
-        item.update(a_span=list(a_span), a_text=c.a.text[a_span[0] : a_span[1]])
-    if b_span is not None:
-        item.update(b_span=list(b_span), b_text=c.b.text[b_span[0] : b_span[1]])
-    return item
+def _differ(kind: DifferKind, what: str, c: Comparison, a_span: Span | None, b_span: Span | None) -> Difference:
+    a_said = None if a_span is None else _said(c.a.text, a_span)
+    b_said = None if b_span is None else _said(c.b.text, b_span)
+    return Difference(kind, what, Sides(c.a.id, c.b.id, a_said, b_said))
 
 
-def _merge_repeats(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _said(text: str, span: Span) -> Said:
+    return Said(span, text[span[0] : span[1]])
+
+
+def _merge_repeats(items: Sequence[Difference]) -> list[Difference]:
     """One item per discrepancy: the same values (or quoted words) again go under ``also`` and ``also_cites``.
 
     Reprints of one source repeat its discrepancies with a third article, and
     two sources may state one count in other words ("14", "Fourteen people"):
     the first (earliest) pair is kept, the others cited under it.
     """
-    kept: dict[tuple[str, ...], dict[str, Any]] = {}
+    kept: dict[tuple[str, ...], Difference] = {}
     for d in items:
         key = _repeat_key(d)
         first = kept.get(key)
-        if first is None:
-            kept[key] = d
-            continue
-        first.setdefault("also", []).append([d["a"], d["b"]])
-        cite = {k: d[k] for k in ("a", "b", "a_span", "a_text", "b_span", "b_text") if k in d}
-        first.setdefault("also_cites", []).append(cite)
+        kept[key] = d if first is None else replace(first, repeats=(*first.repeats, d.sides))
     return list(kept.values())
 
 
-def _repeat_key(d: dict[str, Any]) -> tuple[str, ...]:
+def _repeat_key(d: Difference) -> tuple[str, ...]:
     """Two values, in either order, for dates and numbers; the words on both sides for quotes and speakers."""
-    kind = d["kind"].split(" in ")[0]
-    if "a_value" in d and "b_value" in d:
-        return (kind, d["what"], *sorted((str(d["a_value"]), str(d["b_value"]))))
-    return (kind, d.get("a_text", "").lower(), d.get("b_text", "").lower())
+    if d.values is not None:
+        return (d.kind, d.what, *sorted(d.values))
+    return (d.kind, *(s.text.lower() if s else "" for s in (d.sides.a_said, d.sides.b_said)))
+
+
+def _texts(d: Difference) -> tuple[str | None, str | None]:
+    a, b = d.sides.a_said, d.sides.b_said
+    return (a.text if a else None, b.text if b else None)
 
 
 def _count_conflicts(
-    facts: Sequence[ArticleFacts], contexts: _Contexts, found: Sequence[dict[str, Any]]
-) -> list[dict[str, Any]]:
+    facts: Sequence[ArticleFacts], contexts: _Contexts, found: Sequence[Difference]
+) -> list[Difference]:
     """Two sources giving the same kind of count (dead, injured, crowd) differently, wherever they say it."""
-    seen = {(d.get("a_text"), d.get("b_text")) for d in found}
+    seen = {_texts(d) for d in found}
     counts = [(f, n) for f in facts for n in f.numbers if n.unit in set(COUNT_KINDS.values())]
     stated = {f.id: {(n.unit, n.value) for n in f.numbers} for f in facts}
     by_unit: dict[str, list[int]] = {}
@@ -680,7 +705,7 @@ def _count_conflicts(
         for j in same[x + 1 :]
         if counts[i][0].id != counts[j][0].id
     )
-    out: list[dict[str, Any]] = []
+    out: list[Difference] = []
     for i, j in pairs:  # two articles' counts of one unit, in the order of all pairs
         (fa, a), (fb, b) = counts[i], counts[j]
         if a.value == b.value or (a.text, b.text) in seen:
@@ -692,28 +717,16 @@ def _count_conflicts(
         if not contexts.stems(fa.id, a.span) & contexts.stems(fb.id, b.span):
             continue  # a count of the same kind in the same story: one shared word is context enough
         seen.add((a.text, b.text))
-        out.append(
-            {
-                "kind": "number",
-                "what": f"number of {a.unit}",
-                "a": fa.id,
-                "b": fb.id,
-                "a_span": list(a.span),
-                "a_text": a.text,
-                "b_span": list(b.span),
-                "b_text": b.text,
-                "a_value": _number_value(a),
-                "b_value": _number_value(b),
-            }
-        )
+        sides = Sides(fa.id, fb.id, Said(a.span, a.text), Said(b.span, b.text))
+        out.append(Difference("number", f"number of {a.unit}", sides, (_number_value(a), _number_value(b))))
     return out
 
 
 def _reworded(
     facts: Sequence[ArticleFacts],
     pairs: Sequence[tuple[tuple[str, NumberMention], tuple[str, NumberMention]]],
-    agree: Sequence[dict[str, Any]],
-) -> list[dict[str, Any]]:
+    agree: Sequence[Agreement],
+) -> list[Agreement]:
     """One quantity in two wordings of one statement ("two cars" / "two automobiles"): an agreement.
 
     Pairs already cited together by an ``agree`` item are not repeated; pairs sharing a mention are one item.
@@ -734,46 +747,47 @@ def _reworded(
     for g in groups:
         ordered = sorted(g.items(), key=lambda kv: kv[0])
         first = ordered[0][1]
-        cites = [_cite_text(article, m) for (article, _), m in ordered]
-        out.append({"kind": "number", "value": _number_value(first), "cites": cites, "reworded": True})
+        cites = tuple(_cite_text(article, m) for (article, _), m in ordered)
+        out.append(Agreement("number", _number_value(first), cites, reworded=True))
     return out
 
 
-def _cited_together(agree: Sequence[dict[str, Any]]) -> list[set[tuple[str, Span]]]:
+def _cited_together(agree: Sequence[Agreement]) -> list[set[tuple[str, Span]]]:
     """The mentions each ``agree`` item cites, as (article, span)."""
-    return [{(c["article"], (c["span"][0], c["span"][1])) for c in item.get("cites", ())} for item in agree]
+    return [{(c.article, c.span) for c in item.cites} for item in agree]
 
 
-def _not_agreed(differ: Sequence[dict[str, Any]], agree: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def _not_agreed(differ: Sequence[Difference], agree: Sequence[Agreement]) -> list[Difference]:
     """The differences whose two mentions no ``agree`` item cites together (a date is never both)."""
     together = _cited_together(agree)
     out = []
     for d in differ:
-        if "a_span" in d and "b_span" in d:
-            ka, kb = (d["a"], tuple(d["a_span"])), (d["b"], tuple(d["b_span"]))
+        a, b = d.sides.a_said, d.sides.b_said
+        if a is not None and b is not None:
+            ka, kb = (d.sides.a, a.span), (d.sides.b, b.span)
             if any(ka in g and kb in g for g in together):
                 continue
         out.append(d)
     return out
 
 
-# Contradictions of values come first, then who said a quote, then how it was worded.
-_DIFFER_ORDER = {"number": 0, "date": 1, "speaker": 2, "quote wording": 3}
-
-
-def _contradictions_first(differ: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(differ, key=lambda d: _DIFFER_ORDER.get(d["kind"], len(_DIFFER_ORDER)))
+def _contradictions_first(differ: Sequence[Difference]) -> list[Difference]:
+    """Contradictions of values come first, then who said a quote, then how it was worded."""
+    return sorted(differ, key=lambda d: differ_rank(d.kind))
 
 
 # --- facts only one source reports -------------------------------------------------------
 
 
+Mentioned = DateMention | NumberMention
+
+
 def _unique(
     facts: Sequence[ArticleFacts],
     comparisons: Sequence[Comparison],
-    entities: Sequence[dict[str, Any]],
-    details: Sequence[tuple[str, Any]] = (),
-) -> dict[str, list[dict[str, Any]]]:
+    entities: Sequence[EntityFact],
+    details: Sequence[tuple[str, Mentioned]] = (),
+) -> tuple[Unique, ...]:
     """Per article, the sentences holding a fact no other source of the story gives.
 
     Sentences no other source aligns to, holding a date, number, quote or name;
@@ -782,29 +796,32 @@ def _unique(
     row lists those values under ``details``.
     """
     if len(facts) < 2:
-        return {}
+        return ()
     out = _unaligned_rows(facts, comparisons, entities)
     for article, mention in _lone_details(facts, details):
-        f = _by_id(facts)[article]
-        s = _Contexts([f]).sentence(article, mention.span[0])
-        if s is None:
-            continue
-        rows = out.setdefault(article, [])
-        row = next((r for r in rows if r["span"] == [s.start, s.end]), None)
-        if row is None:
-            row = {"span": [s.start, s.end], "text": s.text}
-            rows.append(row)
-        cite = {"span": list(mention.span), "text": mention.text}
-        if cite not in row.setdefault("details", []):
-            row["details"].append(cite)
-    for rows in out.values():
-        rows.sort(key=lambda r: r["span"])
-    return out
+        s = _Contexts([_by_id(facts)[article]]).sentence(article, mention.span[0])
+        if s is not None:
+            _add_detail(
+                out.setdefault(article, []), UniqueRow((s.start, s.end), s.text), Said(mention.span, mention.text)
+            )
+    return tuple(Unique(article, tuple(sorted(rows, key=lambda r: r.span))) for article, rows in out.items())
 
 
-def _lone_details(facts: Sequence[ArticleFacts], details: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+def _add_detail(rows: list[UniqueRow], sentence: UniqueRow, detail: Said) -> None:
+    """``detail`` under the row of its sentence in ``rows`` (the row added when there is none)."""
+    k = next((k for k, r in enumerate(rows) if r.span == sentence.span), None)
+    if k is None:
+        k = len(rows)
+        rows.append(sentence)
+    if detail not in rows[k].details:
+        rows[k] = replace(rows[k], details=(*rows[k].details, detail))
+
+
+def _lone_details(
+    facts: Sequence[ArticleFacts], details: Sequence[tuple[str, Mentioned]]
+) -> list[tuple[str, Mentioned]]:
     """The details whose value no other article of the story states (a date: the same time, or one within)."""
-    out: list[tuple[str, Any]] = []
+    out: list[tuple[str, Mentioned]] = []
     numbers = {f.id: {_number_key(n) for n in f.numbers} for f in facts}
     for article, m in details:
         others = [f for f in facts if f.id != article]
@@ -818,8 +835,8 @@ def _lone_details(facts: Sequence[ArticleFacts], details: Sequence[tuple[str, An
 
 
 def _unaligned_rows(
-    facts: Sequence[ArticleFacts], comparisons: Sequence[Comparison], entities: Sequence[dict[str, Any]]
-) -> dict[str, list[dict[str, Any]]]:
+    facts: Sequence[ArticleFacts], comparisons: Sequence[Comparison], entities: Sequence[EntityFact]
+) -> dict[str, list[UniqueRow]]:
     aligned: dict[str, list[Span]] = {f.id: [] for f in facts}
     for c in comparisons:
         for al in c.alignments:
@@ -829,20 +846,18 @@ def _unaligned_rows(
             aligned.setdefault(c.b.id, []).append(al.b_span)
     named: dict[str, list[Span]] = {}
     for e in entities:
-        for m in e.get("mentions", ()):
-            named.setdefault(m["article"], []).append(tuple(m["span"]))
-    out: dict[str, list[dict[str, Any]]] = {}
+        for m in e.mentions:
+            named.setdefault(m.article, []).append(m.span)
+    out: dict[str, list[UniqueRow]] = {}
     for f in facts:
         marks: list[Span] = [d.span for d in f.dates] + [n.span for n in f.numbers] + [q.span for q in f.quotes]
         marks += named.get(f.id, [])
         in_aligned, marked = _any_overlap(aligned.get(f.id, [])), _any_overlap(marks)
-        rows = []
-        for s in f.prepared.sentences:
-            span = (s.start, s.end)
-            if in_aligned(span):
-                continue
-            if marked(span):
-                rows.append({"span": [s.start, s.end], "text": s.text})
+        rows = [
+            UniqueRow((s.start, s.end), s.text)
+            for s in f.prepared.sentences
+            if not in_aligned((s.start, s.end)) and marked((s.start, s.end))
+        ]
         if rows:
             out[f.id] = rows
     return out
@@ -861,7 +876,7 @@ def _any_overlap(spans: Sequence[Span]) -> Callable[[Span], bool]:
     return overlaps
 
 
-# --- JSON shapes -------------------------------------------------------------------------
+# --- citations and mentions -------------------------------------------------------------------------
 
 
 def _by_id(facts: Iterable[ArticleFacts]) -> dict[str, ArticleFacts]:
@@ -893,38 +908,22 @@ def _number_value(n: NumberMention) -> str:
     return f"{value} {n.unit}".strip()
 
 
-def _cite_text(article: str, mention: Any) -> dict[str, Any]:
-    return {"article": article, "span": list(mention.span), "text": mention.text}
+def _cite_text(article: str, mention: DateMention | NumberMention) -> Cite:
+    return Cite(article, mention.span, mention.text)
 
 
-def _cite(facts: Sequence[ArticleFacts], article: str, span: Span) -> dict[str, Any]:
+def _cite(facts: Sequence[ArticleFacts], article: str, span: Span) -> Cite:
     text = _by_id(facts)[article].prepared.article.text
-    return {"article": article, "span": list(span), "text": text[span[0] : span[1]]}
+    return Cite(article, span, text[span[0] : span[1]])
 
 
-def _quote_json(article: str, q: Quote, text: str) -> dict[str, Any]:
-    return {
-        "article": article,
-        "span": list(q.span),
-        "text": q.text,
-        "speaker": q.speaker,
-        "speaker_span": list(q.speaker_span) if q.speaker_span else None,
-        "role": q.role,
-        "kind": q.kind,
-    }
+def _quote_fact(article: str, q: Quote) -> QuoteFact:
+    return QuoteFact(article, q.span, q.text, q.speaker, q.speaker_span, q.role, q.kind)
 
 
-def _date_json(article: str, d: DateMention) -> dict[str, Any]:
-    return {
-        "article": article,
-        "span": list(d.span),
-        "text": d.text,
-        "start": d.start,
-        "end": d.end,
-        "granularity": d.granularity,
-        "rule": d.rule,
-    }
+def _date_fact(article: str, d: DateMention) -> DateFact:
+    return DateFact(article, d.span, d.text, d.start, d.end, d.granularity, d.rule)
 
 
-def _number_json(article: str, n: NumberMention) -> dict[str, Any]:
-    return {"article": article, "span": list(n.span), "text": n.text, "value": n.value, "unit": n.unit}
+def _number_fact(article: str, n: NumberMention) -> NumberFact:
+    return NumberFact(article, n.span, n.text, n.value, n.unit)

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from storytrace.align.compare import parse_time
+from storytrace.codec.facts import facts_to_json
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
+from storytrace.model_facts import FactCheck, StoryFacts
 
 
 def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -> dict[str, Any]:
@@ -73,7 +75,7 @@ def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -
     if problems is None:
         facts = _pair_facts(c)
     else:
-        facts = attempt("facts", [c.a.id, c.b.id], lambda: _pair_facts(c), _no_pair_facts, problems)
+        facts = attempt("facts", [c.a.id, c.b.id], lambda: _pair_facts(c), FactCheck, problems)
     document = {
         "a": article_meta(c.a, c.a_clean),
         "b": article_meta(c.b, c.b_clean),
@@ -85,7 +87,7 @@ def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -
         "order": order_json(c),
         "only_in_a": [c.a.text[s:e] for s, e in c.only_in_a],
         "only_in_b": [c.b.text[s:e] for s, e in c.only_in_b],
-        "facts": facts,
+        "facts": facts_to_json(facts),
     }
     if problems:
         document["problems"] = [p.as_json() for p in problems]
@@ -100,11 +102,7 @@ def order_json(c: Comparison) -> dict[str, Any]:
     return {"source": side, "rule": c.order.rule, "detail": c.order.detail, "why": edge_reason(c.order)}
 
 
-def _no_pair_facts() -> dict[str, Any]:
-    return {"agree": [], "differ": [], "unique": {}}
-
-
-def _pair_facts(c: Comparison) -> dict[str, Any]:
+def _pair_facts(c: Comparison) -> FactCheck:
     """``agree``/``differ`` of two compared articles (dates resolved against each one's ``published``)."""
     from storytrace.align.compare import prepare
     from storytrace.facts.story import article_facts, pair_facts
@@ -131,7 +129,7 @@ def story_json(
     articles: Sequence[Article],
     comparisons: Sequence[Comparison],
     provenance: Provenance,
-    facts: dict[str, Any],
+    facts: StoryFacts,
 ) -> dict[str, Any]:
     """One story object of ``stories.json``.
 
@@ -146,7 +144,7 @@ def story_json(
         "first_published": first.published if dated else None,
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
         "provenance": provenance_json(provenance),
-        "facts": facts,
+        "facts": facts_to_json(facts),
         "pairs": [pair_summary(c) for c in comparisons],
     }
 

@@ -30,8 +30,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from storytrace import __version__
+from storytrace.codec.facts import facts_from_json
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
+from storytrace.model_facts import Agreement, Difference, EntityFact, QuoteFact, Said, Unique
 from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
@@ -51,7 +53,6 @@ GRAPH_LABEL_CHARS = 30  # longer node labels are cut with an ellipsis
 QUOTE_CHARS = 200  # longer quotes are shortened in the quotes table, in full in a tooltip
 MAX_ENTITIES = 25  # entities shown per story, most mentioned first
 MAX_UNIQUE_OPEN = 3  # more sentences only one source has are collapsed
-ONLY_IN = "detail only in "  # differ kind naming the one article that has a detail
 TIMELINE_ROLES = {"root": "root", "derived": "copy"}
 _SWAPPED = {
     "a_covered_by_b": "b_covered_by_a",
@@ -845,126 +846,96 @@ def _cite(marks: _FactMarks, aid: str, span: object, text: object) -> Cite:
     return Cite(article, shown, marks.href(aid, span))
 
 
-def _differ_rows(items: list[Mapping[str, Any]], marks: _FactMarks) -> list[DifferRow]:
+def _said_cite(marks: _FactMarks, aid: str, said: Said | None) -> Cite:
+    return _cite(marks, aid, said.span if said else None, said.text if said else None)
+
+
+def _differ_rows(items: Sequence[Difference], marks: _FactMarks) -> list[DifferRow]:
     """Rows of the *differ* table: each difference with both sides cited."""
     rows: list[DifferRow] = []
     for d in items:
-        a, b = _text(d.get("a")), _text(d.get("b"))
-        sides = [
-            _cite(marks, aid, d.get(f"{side}_span"), d.get(f"{side}_text")) if aid else None
-            for side, aid in (("a", a), ("b", b))
-        ]
-        also = [
-            " / ".join(marks.view(_text(x)).label for x in _list(pair)) for pair in _list(d.get("also")) if _list(pair)
-        ]
-        kind = _text(d.get("kind"))
-        if kind.startswith(ONLY_IN) and (aid := kind[len(ONLY_IN) :]):
-            kind = ONLY_IN + marks.view(aid).label
-        rows.append(DifferRow(kind, _text(d.get("what")), sides[0], sides[1], also))
-    return sorted(rows, key=lambda r: r.kind.startswith(ONLY_IN))  # conflicts first, then one-sided details
-
-
-def _agree_rows(items: list[Mapping[str, Any]], marks: _FactMarks) -> list[AgreeRow]:
-    """Rows of the *agree* table: each agreed value with its citations."""
-    rows: list[AgreeRow] = []
-    for item in items:
-        cites = [
-            _cite(marks, _text(c.get("article")), c.get("span"), c.get("text"))
-            for c in map(_mapping, _list(item.get("cites")))
-            if c.get("article") is not None
-        ]
-        rows.append(AgreeRow(_text(item.get("kind")), _compact(item.get("value") or ""), cites))
+        s = d.sides
+        a = _said_cite(marks, s.a, s.a_said) if s.a else None
+        b = _said_cite(marks, s.b, s.b_said) if s.b else None
+        also = [" / ".join(marks.view(x).label for x in (r.a, r.b)) for r in d.repeats]
+        rows.append(DifferRow(d.kind, d.what, a, b, also))
     return rows
 
 
-def _unique(value: object, view: Callable[[str], ArticleView]) -> list[UniqueView]:
-    """Per article, the sentences only it has (plain strings accepted too)."""
+def _agree_rows(items: Sequence[Agreement], marks: _FactMarks) -> list[AgreeRow]:
+    """Rows of the *agree* table: each agreed value with its citations."""
+    return [AgreeRow(x.kind, x.value, [_cite(marks, c.article, c.span, c.text) for c in x.cites]) for x in items]
+
+
+def _unique(value: Sequence[Unique], view: Callable[[str], ArticleView]) -> list[UniqueView]:
+    """Per article, the sentences only it has."""
     out: list[UniqueView] = []
-    for aid, items in _mapping(value).items():
-        sentences = [_text(_mapping(x).get("text")) if isinstance(x, Mapping) else _text(x) for x in _list(items)]
-        if sentences := [x for x in sentences if x]:
-            out.append(UniqueView(view(_text(aid)), sentences))
+    for u in value:
+        if sentences := [r.text for r in u.rows if r.text]:
+            out.append(UniqueView(view(u.article), sentences))
     return out
 
 
-def _quotes(value: object, view: Callable[[str], ArticleView]) -> list[QuoteView]:
-    """The quotes of a story, first seen first; the same words by the same speaker are one row.
-
-    Plain strings count as unattributed quotes.
-    """
+def _quotes(value: Sequence[QuoteFact], view: Callable[[str], ArticleView]) -> list[QuoteView]:
+    """The quotes of a story, first seen first; the same words by the same speaker are one row."""
     rows: dict[tuple[str, str], QuoteView] = {}
-    for q in _list(value):
-        item = _mapping(q) if isinstance(q, Mapping) else {"text": q}
-        text = _text(item.get("text"))
-        if not text:
+    for q in value:
+        if not q.text:
             continue
-        speaker = _text(item.get("speaker"))
-        row = rows.setdefault(
-            (speaker, text),
-            QuoteView(speaker, _text(item.get("role")), _text(item.get("kind")), text, _shorten(text), []),
-        )
-        aid = _text(item.get("article"))
-        if aid and (article := view(aid)) not in row.articles:
+        speaker = q.speaker or ""
+        row = rows.setdefault((speaker, q.text), QuoteView(speaker, q.role or "", q.kind, q.text, _shorten(q.text), []))
+        if q.article and (article := view(q.article)) not in row.articles:
             row.articles.append(article)
     return list(rows.values())
 
 
-def _mentions(entity: Mapping[str, Any]) -> int:
+def _mentions(entity: EntityFact) -> int:
     """How often an entity is mentioned: its mentions, else its per-article counts."""
-    mentions = _list(entity.get("mentions"))
-    if mentions:
-        return len(mentions)
-    return int(sum(_number(v) or 0 for v in _mapping(entity.get("articles")).values()))
+    return len(entity.mentions) or sum(n for _, n in entity.articles)
 
 
-def _entities(value: object, view: Callable[[str], ArticleView]) -> tuple[list[EntityView], int]:
+def _entities(value: Sequence[EntityFact], view: Callable[[str], ArticleView]) -> tuple[list[EntityView], int]:
     """The most mentioned entities (at most ``MAX_ENTITIES``) and how many more there are."""
-    items = [e for e in map(_mapping, _list(value)) if _text(e.get("name"))]
-    items.sort(key=lambda e: -_mentions(e))
+    items = sorted(value, key=lambda e: -_mentions(e))
     out: list[EntityView] = []
     for e in items[:MAX_ENTITIES]:
-        name = _text(e.get("name"))
         by_role: dict[str, list[str]] = {}
-        for aid, roles in _mapping(e.get("roles")).items():
-            for role in _strs(roles):
+        for aid, roles in e.roles:
+            for role in roles:
                 outlets = by_role.setdefault(role, [])
-                if (label := view(_text(aid)).label) not in outlets:
+                if (label := view(aid).label) not in outlets:
                     outlets.append(label)
         out.append(
             EntityView(
-                name=name,
-                label=_text(e.get("label")),
-                variants=[v for v in _strs(e.get("variants")) if v != name],
-                possible=_strs(e.get("possible_variants")),
+                name=e.name,
+                label=e.label,
+                variants=[v for v in e.variants if v != e.name],
+                possible=list(e.possible_variants),
                 roles=list(by_role.items()),
                 mentions=_mentions(e),
-                articles=len(_mapping(e.get("articles"))),
+                articles=len(e.articles),
             )
         )
     return out, max(0, len(items) - MAX_ENTITIES)
 
 
 def _facts(facts: object, number: str, order: Sequence[str], view: Callable[[str], ArticleView]) -> FactsView:
-    """Everything shown of a story's ``facts``; missing or malformed parts come out empty."""
-    f = _mapping(facts)
+    """Everything shown of a story's ``facts`` (read by ``codec.facts``: missing or malformed parts are empty)."""
+    f = facts_from_json(facts)
     marks = _FactMarks(number, view)
-    differ = [d for d in map(_mapping, _list(f.get("differ"))) if d]
-    agree = [x for x in map(_mapping, _list(f.get("agree"))) if x]
-    for d in differ:
-        for side in ("a", "b"):
-            if (aid := _text(d.get(side))) and d.get(f"{side}_span") is not None:
-                marks.add(aid, d.get(f"{side}_span"))
-    for item in agree:
-        for c in map(_mapping, _list(item.get("cites"))):
-            if c.get("article") is not None:
-                marks.add(_text(c.get("article")), c.get("span"))
+    for d in f.check.differ:
+        for aid, said in ((d.sides.a, d.sides.a_said), (d.sides.b, d.sides.b_said)):
+            if aid and said is not None:
+                marks.add(aid, said.span)
+    for c in (c for item in f.check.agree for c in item.cites):
+        marks.add(c.article, c.span)
     texts = marks.texts(order)
-    entities, more = _entities(f.get("entities"), view)
+    entities, more = _entities(f.entities, view)
     return FactsView(
-        differ=_differ_rows(differ, marks),
-        agree=_agree_rows(agree, marks),
-        unique=_unique(f.get("unique"), view),
-        quotes=_quotes(f.get("quotes"), view),
+        differ=_differ_rows(f.check.differ, marks),
+        agree=_agree_rows(f.check.agree, marks),
+        unique=_unique(f.check.unique, view),
+        quotes=_quotes(f.quotes, view),
         entities=entities,
         more_entities=more,
         texts=texts,
