@@ -198,7 +198,7 @@ def writer(poisoned_db: Path, tmp_path: Path) -> Iterator[TestClient]:
 
 APP_TAGS = set(
     "html head meta title style body nav div a span main footer script section h2 h3 h4 p table thead tbody tr "
-    "th td code b br ul ol li mark q form input select option button label textarea svg defs marker path text g "
+    "th td code b i br ul ol li mark q form input select option button label textarea svg defs marker path text g "
     "circle details summary".split()
 )
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc", "background"}
