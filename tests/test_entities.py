@@ -465,3 +465,51 @@ def test_trailing_common_nouns_are_not_part_of_a_name() -> None:
     text = "The Kestrian Broadcasting Corporation news team said the Ossel Herald newsroom was flooded."
     found = [x.text for x in entity_mentions("a", text)]
     assert not [f for f in found if f.endswith(("news", "newsroom", "team"))], found
+
+
+def test_a_state_body_named_by_adjective_capital_or_country_is_one_organisation() -> None:
+    ents = merge_entities(
+        [
+            m("South Korean Foreign Ministry", "ORG"),
+            m("Seoul’s Ministry of Foreign Affairs", "ORG", "b"),
+            m("the Foreign Ministry of South Korea", "ORG", "c"),
+            m("Foreign Ministry", "ORG", "c", at=60),  # one country's foreign ministry in the story: that one
+            m("South Korean Defence Ministry", "ORG", "c", at=90),
+        ]
+    )
+    assert together(
+        ents,
+        "South Korean Foreign Ministry",
+        "Seoul’s Ministry of Foreign Affairs",
+        "the Foreign Ministry of South Korea",
+        "Foreign Ministry",
+    )
+    assert not together(ents, "South Korean Foreign Ministry", "South Korean Defence Ministry")
+
+
+def test_a_bare_body_stays_apart_when_two_countries_fit() -> None:
+    ents = merge_entities(
+        [
+            m("Kestrian Foreign Ministry", "ORG"),
+            m("Lorvenian Foreign Ministry", "ORG", "b"),
+            m("Foreign Ministry", "ORG"),
+            m("Kestria", "GPE"),
+            m("Lorvenia", "GPE", "b"),
+        ]
+    )
+    assert entity_of(ents, "Foreign Ministry").variants == ("Foreign Ministry",)
+    assert not together(ents, "Kestrian Foreign Ministry", "Lorvenian Foreign Ministry")
+
+
+def test_an_organisation_in_both_word_orders_is_one() -> None:
+    ents = merge_entities(
+        [
+            m("Velm Basin Authority", "ORG"),
+            m("Authority of the Velm Basin", "ORG", "b"),
+            m("Kestria", "GPE"),
+            m("Kestrian Product Safety Office", "ORG"),
+            m("Product Safety Office", "ORG", "b"),
+        ]
+    )
+    assert together(ents, "Velm Basin Authority", "Authority of the Velm Basin")
+    assert together(ents, "Kestrian Product Safety Office", "Product Safety Office")

@@ -19,15 +19,15 @@ What it does:
      "Kim Jong Un", "Jean-Luc" = "Jean Luc", "U.S." = "US", "Kestria’s" =
      "Kestria"); the label spaCy gave is ignored here, because it often tags
      the same string PERSON once and ORG the next time;
-  2. a small alias table (:data:`ALIASES`) of country names, their usual
-     short forms and the capital used as metonymy for the state ("Washington
-     says...", "Pyongyang denied..."): United States/US/America/Washington,
-     United Kingdom/UK/Britain/London, North Korea/DPRK/Pyongyang,
-     South Korea/ROK/Seoul, Russia/Moscow, China/PRC/Beijing, Ukraine/Kyiv/Kiev.
-     Deliberately not in it: seats of government such as "the Kremlin" or
-     "the White House" (they speak for the executive, a narrower actor than
-     the country), and any city with a second meaning. The price: a capital
-     named literally ("a professor in Seoul") joins its country too;
+  2. country names: the names of one country in ``facts/data/countries.tsv``
+     (``facts.countries``: "Republic of Korea" = "South Korea", "Burma" =
+     "Myanmar"), and for a few countries (:data:`CAPITAL_FOR_STATE`) the
+     capital used as metonymy for the state ("Washington says...",
+     "Pyongyang denied..."). Deliberately not in it: seats of government such
+     as "the Kremlin" or "the White House" (they speak for the executive, a
+     narrower actor than the country), and capitals in general. The price of
+     those seven: a capital named literally ("a professor in Seoul") joins its
+     country too;
   3. acronyms: an all-capital form (dots allowed, "U.S.") equal to the
      initials of the capitalised words of a longer non-person name, or of all
      its words ("DPRK" = "Democratic People’s Republic of Korea", "UN" =
@@ -41,6 +41,14 @@ What it does:
      person for all the articles that use the short form;
   5. places: a place's name with its geographic word before or after it, or
      without it ("River Velm" = "Velm River" = "the Velm"), when one fits;
+  6. organisations: one name in both word orders ("Authority of the Velm
+     Basin" = "Velm Basin Authority"), and a state body named by its country's
+     name, adjective or capital in any order and spelling ("South Korean
+     Foreign Ministry" = "Seoul's Ministry of Foreign Affairs" = "the Foreign
+     Ministry of South Korea", ``countries.body_key``; a country a story
+     invents counts by the adjective of its name, "Kestrian"); the body
+     without its country ("the Foreign Ministry") joins the one country's
+     body of that key in the story, when one fits;
 
 * flags, without merging, likely transliteration variants: entities of the
   same label whose name forms have the same number of tokens, the same
@@ -58,10 +66,7 @@ Press news"); a name headed by a geographic word is a place ("River Velm"); a
 Not here: coreference of pronouns or descriptions ("the president", "he"),
 entity linking to a knowledge base, roles of non-person entities, entities
 other than people, organisations and places (dates and numbers are
-handled elsewhere), and any merge across languages beyond the alias table;
-organisation variants across a country's adjective and its capital ("South
-Korean Foreign Ministry" / "Seoul's Ministry of Foreign Affairs") are not
-merged.
+handled elsewhere), and any merge across languages beyond the country table.
 Mentions of office titles that spaCy tags as organisations ("Secretary of
 State", "Head of State Affairs") are dropped, and so is a one-word "person"
 that is really part of another person's title ("Kestrian" in "Kestrian Prime
@@ -80,6 +85,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from storytrace.facts.countries import body_key, countries, place_demonyms, words
 from storytrace.text.pieces import pieces
 
 if TYPE_CHECKING:
@@ -117,17 +123,16 @@ memory grows with the text it holds, about 3 MB per 1,000 characters with the ta
 BATCH_CHARS = 50_000
 """Most characters of the pieces in one ``nlp.pipe`` batch (beyond its first piece), for the same reason."""
 
-# Country -> its short forms and capital (metonymy). Keys are compact name keys
-# (see name_key): lower case, no spaces, no punctuation.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "United States": ("United States", "United States of America", "US", "USA", "America", "Washington"),
-    "United Kingdom": ("United Kingdom", "UK", "Britain", "Great Britain", "London"),
-    "North Korea": ("North Korea", "Democratic People's Republic of Korea", "DPRK", "Pyongyang"),
-    "South Korea": ("South Korea", "Republic of Korea", "ROK", "Seoul"),
-    "Russia": ("Russia", "Russian Federation", "Moscow"),
-    "China": ("China", "People's Republic of China", "PRC", "Beijing"),
-    "Ukraine": ("Ukraine", "Kyiv", "Kiev"),
-}
+CAPITAL_FOR_STATE = frozenset(
+    {"United States", "United Kingdom", "North Korea", "South Korea", "Russia", "China", "Ukraine"}
+)
+"""Countries whose capital alone stands for the state in rule 2 ("Washington says...", "Pyongyang denied...")."""
+
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Country -> its names in ``data/countries.tsv``, and its capital when in :data:`CAPITAL_FOR_STATE`."""
+    return {c.name: (c.name, *c.other_names, *(c.capitals if c.name in CAPITAL_FOR_STATE else ())) for c in countries()}
+
 
 # Words that make a title ("President", "foreign minister", "professor").
 TITLE_WORDS = frozenset(
@@ -490,7 +495,9 @@ def name_key(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", s))
 
 
-_ALIAS_OF: dict[str, str] = {"".join(name_key(form)): country for country, forms in ALIASES.items() for form in forms}
+_ALIAS_OF: dict[str, str] = {
+    "".join(name_key(form)): country for country, forms in _aliases().items() for form in forms
+}
 
 _SOUNDEX = {
     **dict.fromkeys("bfpv", "1"),
@@ -604,6 +611,7 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     _merge_acronyms(nodes, uf)
     _merge_short_forms(nodes, uf, [[mentions[i] for i in by_key[k]] for k in keys])
     _merge_place_names(nodes, uf)
+    _merge_bodies(nodes, uf)
     flagged = _transliteration_pairs(nodes, uf)
 
     groups: dict[int, list[int]] = {}
@@ -761,6 +769,39 @@ def _merge_place_names(nodes: list[_Node], uf: _UnionFind) -> None:
         fits = {uf.find(r) for r in by_rest[node.tokens]} - {uf.find(n)}
         if len(fits) == 1:
             uf.union(n, fits.pop())
+
+
+def _merge_bodies(nodes: list[_Node], uf: _UnionFind) -> None:
+    """Rule 6: one organisation in two word orders, one state body however its country is named.
+
+    Keys are ``countries.body_key``'s, else the name's words with "<head> of <rest>" read as "<rest> <head>".
+    A key with no country ("the Foreign Ministry") joins the one country's body with that key, when one fits.
+    """
+    demonyms = place_demonyms(n.forms[0] for n in nodes if n.label in ("GPE", "LOC") and len(n.tokens) == 1)
+    keyed: dict[tuple[str, str], list[int]] = {}
+    for n, node in enumerate(nodes):
+        if node.label not in ("ORG", "FAC"):
+            continue
+        for form in node.forms:
+            key = body_key(form, demonyms) or ("", " ".join(_reordered(words(form))))
+            keyed.setdefault(key, []).append(n)
+    for found in keyed.values():
+        for n in found[1:]:
+            uf.union(found[0], n)
+    for (country, body), found in keyed.items():
+        if country:
+            continue
+        fits = {uf.find(m) for (c, b), ms in keyed.items() if c and b == body for m in ms}
+        if len(fits) == 1:
+            uf.union(found[0], fits.pop())
+
+
+def _reordered(w: tuple[str, ...]) -> tuple[str, ...]:
+    """A name "<head> of <rest>" read as "<rest> <head>" (one or two head words, one "of"); others as they are."""
+    if w.count("of") != 1 or not 1 <= w.index("of") <= 2 or w[-1] == "of":
+        return w
+    i = w.index("of")
+    return w[i + 1 :] + w[:i]
 
 
 def _transliteration_pairs(nodes: list[_Node], uf: _UnionFind) -> dict[int, set[int]]:
