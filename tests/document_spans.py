@@ -15,8 +15,9 @@ def span_errors(
 ) -> Iterator[str]:
     """Each span in a ``stories.json`` value that does not lie inside its article's text or quote it as stated.
 
-    A span's article is the object's ``a``/``b`` for ``a_span``/``b_span`` (or those of the alignment
-    whose ``parts`` it is in), its ``source`` for ``source_span``, else the nearest ``article`` field around it
+    A span's article is the object's ``a``/``b`` for ``a_span``/``b_span`` (or those of the alignment or the
+    difference whose ``parts`` or ``changes`` it is in), its ``source`` for ``source_span``, else the nearest
+    ``article`` field around it
     (or the article object, or the key under ``unique``). Where the object gives the
     span's text (``text`` beside ``span``, ``a_text`` beside ``a_span``), it must be
     the text's slice.
@@ -41,5 +42,5 @@ def span_errors(
             elif isinstance(stated, str) and text[start:end] != stated:
                 yield f"{path}.{key} {item} of {aid!r} quotes {text[start:end][:60]!r}, not {stated[:60]!r}"
         elif isinstance(item, dict | list):
-            nested = pair if key == "parts" else (None, None)
+            nested = pair if key in ("parts", "changes") else (None, None)
             yield from span_errors(item, texts, key if path.endswith(".unique") else article, f"{path}.{key}", nested)

@@ -19,15 +19,15 @@ What it does:
      "Kim Jong Un", "Jean-Luc" = "Jean Luc", "U.S." = "US", "Kestria’s" =
      "Kestria"); the label spaCy gave is ignored here, because it often tags
      the same string PERSON once and ORG the next time;
-  2. a small alias table (:data:`ALIASES`) of country names, their usual
-     short forms and the capital used as metonymy for the state ("Washington
-     says...", "Pyongyang denied..."): United States/US/America/Washington,
-     United Kingdom/UK/Britain/London, North Korea/DPRK/Pyongyang,
-     South Korea/ROK/Seoul, Russia/Moscow, China/PRC/Beijing, Ukraine/Kyiv/Kiev.
-     Deliberately not in it: seats of government such as "the Kremlin" or
-     "the White House" (they speak for the executive, a narrower actor than
-     the country), and any city with a second meaning. The price: a capital
-     named literally ("a professor in Seoul") joins its country too;
+  2. country names: the names of one country in ``facts/data/countries.tsv``
+     (``facts.countries``: "Republic of Korea" = "South Korea", "Burma" =
+     "Myanmar"), and for a few countries (:data:`CAPITAL_FOR_STATE`) the
+     capital used as metonymy for the state ("Washington says...",
+     "Pyongyang denied..."). Deliberately not in it: seats of government such
+     as "the Kremlin" or "the White House" (they speak for the executive, a
+     narrower actor than the country), and capitals in general. The price of
+     those seven: a capital named literally ("a professor in Seoul") joins its
+     country too;
   3. acronyms: an all-capital form (dots allowed, "U.S.") equal to the
      initials of the capitalised words of a longer non-person name, or of all
      its words ("DPRK" = "Democratic People’s Republic of Korea", "UN" =
@@ -41,6 +41,14 @@ What it does:
      person for all the articles that use the short form;
   5. places: a place's name with its geographic word before or after it, or
      without it ("River Velm" = "Velm River" = "the Velm"), when one fits;
+  6. organisations: one name in both word orders ("Authority of the Velm
+     Basin" = "Velm Basin Authority"), and a state body named by its country's
+     name, adjective or capital in any order and spelling ("South Korean
+     Foreign Ministry" = "Seoul's Ministry of Foreign Affairs" = "the Foreign
+     Ministry of South Korea", ``countries.body_key``; a country a story
+     invents counts by the adjective of its name, "Kestrian"); the body
+     without its country ("the Foreign Ministry") joins the one country's
+     body of that key in the story, when one fits;
 
 * flags, without merging, likely transliteration variants: entities of the
   same label whose name forms have the same number of tokens, the same
@@ -58,10 +66,7 @@ Press news"); a name headed by a geographic word is a place ("River Velm"); a
 Not here: coreference of pronouns or descriptions ("the president", "he"),
 entity linking to a knowledge base, roles of non-person entities, entities
 other than people, organisations and places (dates and numbers are
-handled elsewhere), and any merge across languages beyond the alias table;
-organisation variants across a country's adjective and its capital ("South
-Korean Foreign Ministry" / "Seoul's Ministry of Foreign Affairs") are not
-merged.
+handled elsewhere), and any merge across languages beyond the country table.
 Mentions of office titles that spaCy tags as organisations ("Secretary of
 State", "Head of State Affairs") are dropped, and so is a one-word "person"
 that is really part of another person's title ("Kestrian" in "Kestrian Prime
@@ -80,6 +85,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
+from storytrace.facts.countries import body_key, countries, place_demonyms, words
 from storytrace.text.pieces import pieces
 
 if TYPE_CHECKING:
@@ -106,6 +112,27 @@ GEO_WORDS = frozenset(
     """.split()
 )
 
+# Last words of an organisation's name ("Meridian Wire", "Velm Basin Authority", "Corran United") and of a
+# building or structure's ("Saltmarsh Bridge", "Halden Stadium"): they decide the label whatever spaCy guessed.
+ORG_HEADS = frozenset(
+    """
+    agency wire press news gazette herald courier journal tribune times post telegraph chronicle broadcasting
+    company corporation corp inc ltd plc llc group bank university college institute hospital authority ministry
+    department office association federation foundation club fund bureau party council committee commission
+    police army navy united fc
+    """.split()
+)
+FAC_HEADS = frozenset(
+    """
+    bridge stadium airport station quay pier tower tunnel dam cathedral church mosque temple synagogue prison
+    arena palace castle
+    """.split()
+)
+# Lower-case nouns of a place that a name before them belongs to ("the Lowgate district", "the Kingsgate road").
+PLACE_NOUNS = frozenset(
+    "district quarter neighbourhood neighborhood suburb area road street avenue lane estate village region".split()
+)
+
 TRANSLIT_MIN_RATIO = 70.0
 """Least rapidfuzz ratio (0-100) of two name keys to flag them as transliteration variants."""
 
@@ -117,17 +144,16 @@ memory grows with the text it holds, about 3 MB per 1,000 characters with the ta
 BATCH_CHARS = 50_000
 """Most characters of the pieces in one ``nlp.pipe`` batch (beyond its first piece), for the same reason."""
 
-# Country -> its short forms and capital (metonymy). Keys are compact name keys
-# (see name_key): lower case, no spaces, no punctuation.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "United States": ("United States", "United States of America", "US", "USA", "America", "Washington"),
-    "United Kingdom": ("United Kingdom", "UK", "Britain", "Great Britain", "London"),
-    "North Korea": ("North Korea", "Democratic People's Republic of Korea", "DPRK", "Pyongyang"),
-    "South Korea": ("South Korea", "Republic of Korea", "ROK", "Seoul"),
-    "Russia": ("Russia", "Russian Federation", "Moscow"),
-    "China": ("China", "People's Republic of China", "PRC", "Beijing"),
-    "Ukraine": ("Ukraine", "Kyiv", "Kiev"),
-}
+CAPITAL_FOR_STATE = frozenset(
+    {"United States", "United Kingdom", "North Korea", "South Korea", "Russia", "China", "Ukraine"}
+)
+"""Countries whose capital alone stands for the state in rule 2 ("Washington says...", "Pyongyang denied...")."""
+
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    """Country -> its names in ``data/countries.tsv``, and its capital when in :data:`CAPITAL_FOR_STATE`."""
+    return {c.name: (c.name, *c.other_names, *(c.capitals if c.name in CAPITAL_FOR_STATE else ())) for c in countries()}
+
 
 # Words that make a title ("President", "foreign minister", "professor").
 TITLE_WORDS = frozenset(
@@ -141,6 +167,8 @@ TITLE_WORDS = frozenset(
     adviser advisor aide negotiator economist scientist activist lawyer ruler monarch sheikh emir
     sultan ayatollah cardinal bishop rabbi imam speaker commissioner inspector superintendent mp mep
     president-elect dictator strongman
+    reader resident owner witness driver passenger student teacher nurse doctor engineer farmer survivor
+    neighbour neighbor striker defender midfielder goalkeeper forward player referee
     """.split()
 )
 
@@ -166,6 +194,7 @@ class Mention:
     text: str
     label: str  # spaCy label: PERSON, NORP, FAC, ORG, GPE, LOC
     role: str | None = None  # title or apposition next to a person's name; several joined by "; "
+    decided: bool = False  # the label was read from the name's head word or its context, not guessed by spaCy
 
 
 @dataclass(frozen=True)
@@ -243,27 +272,33 @@ def _batches(found: Iterable[_Piece]) -> Iterator[list[_Piece]]:
 
 def _doc_mentions(article: str, doc: Doc, offset: int, text: str) -> list[Mention]:
     """The mentions of ``doc``, spaCy's parse of ``text`` (``doc.text``, which spaCy rebuilds on each use)."""
-    kept: list[tuple[int, int, str]] = []  # token start, end, label
+    kept: list[tuple[int, int, str, bool]] = []  # token start, end, label, whether the label is decided
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
         bounds = _trim(ent)
-        if bounds is None or _is_office(doc, *bounds) or _is_adjective(doc, *bounds):
+        if bounds is None or _is_office(doc, *bounds) or _is_adjective(doc, *bounds) or _is_common(doc, *bounds):
             continue
-        kept.append((*bounds, _label(doc, *bounds, ent.label_)))
-    in_kept = {i for s, e, _ in kept for i in range(s, e)}
+        titled = None if ent.label_ == "PERSON" else _name_after_title(doc, *bounds)
+        if titled is not None:  # "Eskerby Mayor Ingrid Solvane" (ORG to spaCy): the person after the title
+            kept.append((titled, bounds[1], "PERSON", True))
+        else:
+            kept.append((*bounds, *_label(doc, *bounds, ent.label_)))
+    in_kept = {i for s, e, _, _ in kept for i in range(s, e)}
     roles: dict[int, list[tuple[int, int]]] = {}
     title_tokens: set[int] = set()
-    for n, (s, e, label) in enumerate(kept):
+    for n, (s, e, label, _) in enumerate(kept):
         if label == "PERSON":
             title, appositions = _roles(doc, s, e, in_kept)
             roles[n] = ([title] if title else []) + appositions
             if title:
                 title_tokens.update(range(*title))
-    # A "person" lying inside another person's title is a mis-tag ("Kestrian Prime Minister ...").
+    # A "person" or a portfolio lying inside another person's title is a mis-tag ("Kestrian Prime Minister ...",
+    # "Transport Minister ...").
     out = []
-    for n, (s, e, label) in enumerate(kept):
-        if label == "PERSON" and all(i in title_tokens for i in range(s, e)):
+    for n, (s, e, label, decided) in enumerate(kept):
+        inside_title = all(i in title_tokens for i in range(s, e))
+        if inside_title and (label == "PERSON" or all(t.lower_ in _OFFICE_WORDS for t in doc[s:e])):
             continue
         role_texts = list(dict.fromkeys(_role_text(doc, text, a, b) for a, b in roles.get(n, [])))
         start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
@@ -274,6 +309,7 @@ def _doc_mentions(article: str, doc: Doc, offset: int, text: str) -> list[Mentio
                 text=text[start:end],
                 label=label,
                 role="; ".join(r for r in role_texts if r) or None,
+                decided=decided,
             )
         )
     return out
@@ -308,20 +344,62 @@ def _is_adjective(doc: Doc, s: int, e: int) -> bool:
     return e - s == 1 and doc[s].tag_ == "JJ"
 
 
-def _label(doc: Doc, s: int, e: int, label: str) -> str:
-    """The label spaCy gave, unless the context says otherwise.
+def _is_common(doc: Doc, s: int, e: int) -> bool:
+    """A common noun capitalised because it opens a sentence ("Rescue divers ...", "Councillors voted ...")."""
+    if e - s != 1 or not doc[s].is_sent_start or doc[s].tag_ not in ("NN", "NNS"):
+        return False
+    return not (s + 1 < len(doc) and doc[s + 1].text in _POSSESSIVE)  # "Corvane's shares": a name
 
-    A name headed by a geographic word, or short and opening with one, is a
-    place (LOC: "Velm River", "River Velm"; not "Velm Basin Authority"). A "person"
-    after an article is not one ("the Velm", "told the Gazette"): a place if
-    it holds a geographic word, else an organisation.
+
+def _name_after_title(doc: Doc, s: int, e: int) -> int | None:
+    """Where a person's name starts after a capitalised title inside a mention ("Eskerby Mayor Ingrid Solvane")."""
+    for i in range(s, e - 2):
+        tail = doc[i + 1 : e]
+        if doc[i].is_title and _is_title_word(doc[i]) and all(t.is_title and t.pos_ == "PROPN" for t in tail):
+            return None if head_label(tail.text) else i + 1
+    return None
+
+
+def head_label(name: str) -> str | None:
+    """The label a name's own words give: LOC, ORG or FAC by its head word, else None.
+
+    The head is the last word once "<head> of <rest>" is read "<rest> <head>". A place's name may also open with
+    its geographic word when short ("River Velm", "Lake Orra"). One word alone decides nothing.
+
+    >>> head_label("Authority of the Velm Basin"), head_label("River Velm"), head_label("Saltmarsh Bridge")
+    ('ORG', 'LOC', 'FAC')
     """
-    geo = _root(doc, s, e).lower_ in GEO_WORDS or (e - s <= 3 and doc[s].lower_ in GEO_WORDS)
-    if geo and label in ("ORG", "PERSON", "FAC"):
+    w = _reordered(words(name))
+    if len(w) < 2:
+        return None
+    if w[-1] in GEO_WORDS or (len(w) <= 3 and w[0] in GEO_WORDS and w[-1] not in ORG_HEADS | FAC_HEADS):
         return "LOC"
-    if label == "PERSON" and s > 0 and doc[s - 1].lower_ in ("the", "a", "an"):
+    if w[-1] in ORG_HEADS:
         return "ORG"
-    return label
+    if w[-1] in FAC_HEADS:
+        return "FAC"
+    return None
+
+
+def _label(doc: Doc, s: int, e: int, label: str) -> tuple[str, bool]:
+    """The label of the mention at tokens ``[s, e)``, and whether its words or context decided it.
+
+    The head word decides first (:func:`head_label`: "Meridian Wire" is an organisation, "River Velm" a place).
+    A person's, organisation's or building's name right before a lower-case place noun is a place ("the Lowgate
+    district"). Two or more proper nouns right after a lower-case role are a person ("chair Oriel Vantongeren").
+    A "person" after an article is not one ("the Velm", "told the Gazette"): an organisation, not decided.
+    """
+    by_head = head_label(doc[s:e].text)
+    if by_head is not None:
+        return ("GPE" if by_head == "LOC" and label == "GPE" else by_head), True
+    if label in ("PERSON", "ORG", "FAC") and e < len(doc) and doc[e].is_lower and doc[e].lower_ in PLACE_NOUNS:
+        return "LOC", True
+    if label != "PERSON" and e - s >= 2 and s > 0 and doc[s - 1].is_lower and _is_title_word(doc[s - 1]):
+        if all(t.is_title and t.pos_ == "PROPN" for t in doc[s:e]):
+            return "PERSON", True
+    if label == "PERSON" and s > 0 and doc[s - 1].lower_ in ("the", "a", "an"):
+        return "ORG", False
+    return label, False
 
 
 def _is_office(doc: Doc, s: int, e: int) -> bool:
@@ -490,7 +568,9 @@ def name_key(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[^\W_]+", s))
 
 
-_ALIAS_OF: dict[str, str] = {"".join(name_key(form)): country for country, forms in ALIASES.items() for form in forms}
+_ALIAS_OF: dict[str, str] = {
+    "".join(name_key(form)): country for country, forms in _aliases().items() for form in forms
+}
 
 _SOUNDEX = {
     **dict.fromkeys("bfpv", "1"),
@@ -594,7 +674,7 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     nodes = [
         _Node(
             tokens=name_key(mentions[by_key[k][0]].text),
-            label=_majority_label(mentions[i].label for i in by_key[k]),
+            label=_entity_label([mentions[i] for i in by_key[k]]),
             forms=tuple(dict.fromkeys(mentions[i].text for i in by_key[k])),
         )
         for k in keys
@@ -603,7 +683,9 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     _merge_aliases(keys, nodes, uf)
     _merge_acronyms(nodes, uf)
     _merge_short_forms(nodes, uf, [[mentions[i] for i in by_key[k]] for k in keys])
+    _merge_organisation_short_forms(nodes, uf)
     _merge_place_names(nodes, uf)
+    _merge_bodies(nodes, uf)
     flagged = _transliteration_pairs(nodes, uf)
 
     groups: dict[int, list[int]] = {}
@@ -633,12 +715,9 @@ def _entity(idx: list[int], mentions: Sequence[Mention]) -> Entity:
             bucket = roles.setdefault(m.article, [])
             if m.role not in bucket:
                 bucket.append(m.role)
-    label = _majority_label(m.label for m in ms)
-    if any(m.label == "LOC" for m in ms) and _is_place_name(name_key(name)):
-        label = "LOC"  # "River Velm", also named "the Velm" (an organisation to spaCy)
     return Entity(
         name=name,
-        label=label,
+        label=_entity_label(ms),
         mentions=ms,
         variants=tuple(forms),
         possible_variants=(),
@@ -646,9 +725,25 @@ def _entity(idx: list[int], mentions: Sequence[Mention]) -> Entity:
     )
 
 
-def _is_place_name(tokens: tuple[str, ...]) -> bool:
-    """A short name opening or closing with a geographic word ("River Velm", "Velm River")."""
-    return 1 < len(tokens) <= 3 and (tokens[0] in GEO_WORDS or tokens[-1] in GEO_WORDS)
+def _entity_label(ms: Sequence[Mention]) -> str:
+    """The label most mentions' words or contexts decided, else spaCy's most frequent label.
+
+    "River Velm" decides for "the Velm" (an organisation to spaCy), however often "the Velm" is written. Without
+    a decided label, the labels of full names (several words) count when there are any: spaCy tags a lone
+    surname or short name less surely ("Corvane" a person, "Corvane Appliances" an organisation).
+    """
+    decided = [lab for m in ms if (lab := _decided_label(m))]
+    if decided:
+        return _majority_label(decided)
+    full = [m.label for m in ms if len(name_key(m.text)) > 1]
+    return _majority_label(full or [m.label for m in ms])
+
+
+def _decided_label(m: Mention) -> str | None:
+    if m.decided:
+        return m.label
+    by_head = head_label(m.text)
+    return m.label if by_head == "LOC" and m.label == "GPE" else by_head
 
 
 def _merge_aliases(keys: list[str], nodes: list[_Node], uf: _UnionFind) -> None:
@@ -721,6 +816,31 @@ def _merge_short_forms(nodes: list[_Node], uf: _UnionFind, said: Sequence[Sequen
             uf.union(n, fits.pop())
 
 
+def _merge_organisation_short_forms(nodes: list[_Node], uf: _UnionFind) -> None:
+    """Rule 4, organisations: the first or last word of an organisation's name alone.
+
+    "Corvane" = "Corvane Appliances", "Mariners" = "Port Averly Mariners": when one organisation only fits and
+    no person's or place's name holds the word ("Velm" with "Velm Basin Authority" and "River Velm" stays
+    apart). The short form is a person or an organisation to spaCy, never a place or an acronym.
+    """
+    by_word: dict[str, set[int]] = {}
+    others: set[str] = set()  # words of people's and places' names
+    for n, node in enumerate(nodes):
+        if len(node.tokens) > 1 and node.label == "ORG":
+            by_word.setdefault(node.tokens[0], set()).add(n)
+            by_word.setdefault(node.tokens[-1], set()).add(n)
+        elif node.label != "ORG" and len(node.tokens) > 1:
+            others.update(node.tokens)
+    for n, node in enumerate(nodes):
+        if len(node.tokens) != 1 or node.label not in ("PERSON", "ORG") or node.tokens[0] in others:
+            continue
+        if all(_acronym(form) is not None for form in node.forms):
+            continue
+        fits = {uf.find(m) for m in by_word.get(node.tokens[0], set())} - {uf.find(n)}
+        if len(fits) == 1:
+            uf.union(n, fits.pop())
+
+
 def _most_named(
     short: Sequence[Mention], candidates: Sequence[int], said: Sequence[Sequence[Mention]], uf: _UnionFind
 ) -> set[int]:
@@ -761,6 +881,39 @@ def _merge_place_names(nodes: list[_Node], uf: _UnionFind) -> None:
         fits = {uf.find(r) for r in by_rest[node.tokens]} - {uf.find(n)}
         if len(fits) == 1:
             uf.union(n, fits.pop())
+
+
+def _merge_bodies(nodes: list[_Node], uf: _UnionFind) -> None:
+    """Rule 6: one organisation in two word orders, one state body however its country is named.
+
+    Keys are ``countries.body_key``'s, else the name's words with "<head> of <rest>" read as "<rest> <head>".
+    A key with no country ("the Foreign Ministry") joins the one country's body with that key, when one fits.
+    """
+    demonyms = place_demonyms(n.forms[0] for n in nodes if n.label in ("GPE", "LOC") and len(n.tokens) == 1)
+    keyed: dict[tuple[str, str], list[int]] = {}
+    for n, node in enumerate(nodes):
+        if node.label not in ("ORG", "FAC"):
+            continue
+        for form in node.forms:
+            key = body_key(form, demonyms) or ("", " ".join(_reordered(words(form))))
+            keyed.setdefault(key, []).append(n)
+    for found in keyed.values():
+        for n in found[1:]:
+            uf.union(found[0], n)
+    for (country, body), found in keyed.items():
+        if country:
+            continue
+        fits = {uf.find(m) for (c, b), ms in keyed.items() if c and b == body for m in ms}
+        if len(fits) == 1:
+            uf.union(found[0], fits.pop())
+
+
+def _reordered(w: tuple[str, ...]) -> tuple[str, ...]:
+    """A name "<head> of <rest>" read as "<rest> <head>" (one or two head words, one "of"); others as they are."""
+    if w.count("of") != 1 or not 1 <= w.index("of") <= 2 or w[-1] == "of":
+        return w
+    i = w.index("of")
+    return w[i + 1 :] + w[:i]
 
 
 def _transliteration_pairs(nodes: list[_Node], uf: _UnionFind) -> dict[int, set[int]]:
