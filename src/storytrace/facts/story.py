@@ -549,7 +549,7 @@ def _maybe_same_quotes(qa: Sequence[Quote], qb: Sequence[Quote]) -> Iterator[tup
     one of ``a``'s that many rarest words are compared, not every quote of a
     long passage with every other.
     """
-    words_b = [{w.lower() for w, _ in _words(q.text)} for q in qb]
+    words_b = [_lower_words(q.text) for q in qb]
     holders: dict[str, list[int]] = {}
     for k, words in enumerate(words_b):
         for w in words:
@@ -887,8 +887,9 @@ def _words(text: str) -> list[tuple[str, Span]]:
     return [(m.group(0), (m.start(), m.end())) for m in _WORD.finditer(text)]
 
 
-def _speaker_key(name: str) -> str:
-    return " ".join(w.lower() for w, _ in _words(name))
+def _lower_words(text: str) -> set[str]:
+    """The distinct words of ``text``, lower-cased."""
+    return {w.lower() for w, _ in _words(text)}
 
 
 def _other_speakers(a: Quote, b: Quote) -> bool:
@@ -899,7 +900,7 @@ def _other_speakers(a: Quote, b: Quote) -> bool:
     """
     if not a.speaker or not b.speaker or a.described or b.described:
         return False
-    words_a, words_b = set(_speaker_key(a.speaker).split()), set(_speaker_key(b.speaker).split())
+    words_a, words_b = _lower_words(a.speaker), _lower_words(b.speaker)
     return not (words_a <= words_b or words_b <= words_a)
 
 
