@@ -35,6 +35,7 @@ import numpy as np
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency
 from storytrace.facts.dates import DateMention
+from storytrace.facts.entities import Mention
 from storytrace.facts.numbers import NumberMention
 from storytrace.facts.quotes import Quote
 from storytrace.facts.story import ArticleFacts, article_facts
@@ -64,20 +65,65 @@ def facts_key(article: Article) -> tuple[str, str]:
     return (article.content_hash, article.kind)
 
 
+# An article's entity mentions as ``AheadResults`` keeps them: what they depend on (``facts_key``), the mentions.
+MentionsFound = tuple[tuple[str, str], tuple[Mention, ...]]
+# What a forked worker computed that was not known: facts and mentions by article id (``AheadResults.take_found``).
+Found = tuple[dict[str, FactsFound], dict[str, MentionsFound]]
+
+
 @dataclass
 class AheadResults:
-    """What the helper finished: facts per article id (with ``facts_key``) and sentence vectors by text."""
+    """Per-article results known before the stories are analysed, and those found while analysing them.
+
+    ``facts`` per article id (with ``facts_key``): the helper's, or kept in the store by a run before;
+    ``mentions``: entity mentions per article id, kept by a run before; ``vectors``: sentence vectors by
+    text (the helper's). ``facts_of`` and ``story_mentions`` add what they had to compute, and name the
+    articles in ``found`` (a forked worker sends them back with ``take_found``).
+    """
 
     facts: dict[str, FactsFound] = field(default_factory=dict)
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
     cpu: float = 0.0  # the helper's CPU seconds
+    mentions: dict[str, MentionsFound] = field(default_factory=dict)
+    found: set[str] = field(default_factory=set)
 
     def facts_of(self, prepared: Prepared) -> ArticleFacts:
-        """The article's facts: the helper's when it computed them for this very article, else computed here."""
+        """The article's facts: those known for this very article, else computed here (and remembered)."""
         found = self.facts.get(prepared.article.id)
         if found is None or found.key != facts_key(prepared.article):
-            return article_facts(prepared)
+            facts = article_facts(prepared)
+            self.facts[facts.id] = FactsFound(facts_key(prepared.article), facts.dates, facts.numbers, facts.quotes)
+            self.found.add(facts.id)
+            return facts
         return ArticleFacts(prepared, found.dates, found.numbers, found.quotes)
+
+    def known_mentions(self, facts: Sequence[ArticleFacts]) -> dict[str, tuple[Mention, ...]]:
+        """The entity mentions known for these very articles, by article id."""
+        out = {}
+        for f in facts:
+            known = self.mentions.get(f.id)
+            if known is not None and known[0] == facts_key(f.prepared.article):
+                out[f.id] = known[1]
+        return out
+
+    def add_mentions(self, facts: Sequence[ArticleFacts], found: dict[str, tuple[Mention, ...]]) -> None:
+        """Remember the mentions ``found`` of (some of) these articles."""
+        for f in facts:
+            if f.id in found:
+                self.mentions[f.id] = (facts_key(f.prepared.article), found[f.id])
+                self.found.add(f.id)
+
+    def take_found(self) -> Found:
+        """What was computed here since the last call (facts and mentions by article id), forgotten as found."""
+        ids, self.found = self.found, set()
+        facts = {i: self.facts[i] for i in ids if i in self.facts}
+        return facts, {i: self.mentions[i] for i in ids if i in self.mentions}
+
+    def put_found(self, found: Found) -> None:
+        """Add what a worker computed (``take_found`` there)."""
+        self.facts.update(found[0])
+        self.mentions.update(found[1])
+        self.found.update(found[0].keys() | found[1].keys())
 
 
 # What the forked helper reads (inherited, never pickled): the articles, the agencies, the embedder or None.

@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from storytrace import stops
-from storytrace.ahead import Ahead, AheadResults, helpful, in_time_order
+from storytrace.ahead import Ahead, AheadResults, FactsFound, Found, facts_key, helpful, in_time_order
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import (
@@ -70,7 +70,9 @@ from storytrace.cluster.stream import (
     name_terms,
     stream_labels,
 )
+from storytrace.codec.article_facts import KeptFacts, kept_from_text, kept_text
 from storytrace.codec.facts import facts_to_json
+from storytrace.facts.entities import Mention
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
@@ -380,6 +382,8 @@ def analyze_articles(
         (k, ids[k], prepared_of(group)) for k, group in enumerate(groups) if texts[k] is None
     ]
     memo = _derivation_memo(todo, settings, store, times)
+    ahead = ahead if ahead is not None else AheadResults()
+    facts_keys, unkept = _kept_facts(todo, agencies, store, ahead, times)
     with times.stage("store"):
         reasons = store.join_reasons([a.id for a in articles]) if store is not None else {}
     fresh: dict[str, StoryText] = {}
@@ -401,6 +405,7 @@ def analyze_articles(
             store.put_story_texts(fresh)
             store.put_derivations(memo.new)
             store.put_rendered_stories(rendered)
+            store.put_article_facts(_found_facts(ahead, facts_keys, unkept | ahead.found))
     with times.stage("document"):
         outlines = []
         for k, (group, signature, written) in enumerate(zip(groups, signatures, texts, strict=True)):
@@ -517,6 +522,59 @@ def _derivation_memo(
     return memo
 
 
+def _facts_storage_key(article: Article, agencies: str) -> str:
+    """What an article's facts are kept under: the code, the agencies it is cleaned with, and ``facts_key``."""
+    parts = [_code_digest(), agencies, article.id, *facts_key(article)]
+    return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _kept_facts(
+    todo: Sequence[tuple[int, str, list[Prepared]]],
+    agencies: Sequence[Agency],
+    store: Store | None,
+    ahead: AheadResults,
+    times: StageTimes,
+) -> tuple[dict[str, str], set[str]]:
+    """Put the facts and mentions ``store`` keeps for the members of the stories to analyse into ``ahead``.
+
+    Returns each member's storage key by article id, and the members with nothing kept (for
+    ``_found_facts``). A story that grew is analysed again whole, but its older members' dates, numbers,
+    quotes and entity mentions are read, not found again.
+    """
+    ahead.found.clear()
+    if store is None:
+        return {}, set()
+    names = json.dumps(sorted(a.name for a in agencies))
+    keys = {p.article.id: _facts_storage_key(p.article, names) for _, _, members in todo for p in members}
+    with times.stage("store"):
+        kept = store.article_facts(list(keys.values()))
+    unkept = set()
+    for _, _, members in todo:
+        for p in members:
+            text = kept.get(keys[p.article.id])
+            facts = kept_from_text(text) if text is not None else None
+            if facts is None:
+                unkept.add(p.article.id)  # computed by the helper or later: kept at the end
+                continue
+            key = facts_key(p.article)
+            ahead.facts.setdefault(p.article.id, FactsFound(key, facts.dates, facts.numbers, facts.quotes))
+            if facts.mentions is not None:
+                ahead.mentions[p.article.id] = (key, facts.mentions)
+    return keys, unkept
+
+
+def _found_facts(ahead: AheadResults, keys: Mapping[str, str], found: set[str]) -> dict[str, str]:
+    """The facts (and mentions) of the articles ``found`` in this run, as the store keeps them, by storage key."""
+    out = {}
+    for article_id in found & keys.keys():
+        facts = ahead.facts.get(article_id)
+        if facts is not None:
+            mentions = ahead.mentions.get(article_id)
+            kept = KeptFacts(facts.dates, facts.numbers, facts.quotes, mentions[1] if mentions else None)
+            out[keys[article_id]] = kept_text(kept)
+    return out
+
+
 def analyze_stories(
     todo: Sequence[tuple[int, str, list[Prepared]]],
     scorer: RelationScorer,
@@ -540,12 +598,13 @@ def analyze_stories(
     With ``render``, the forked workers also render each story for the report
     (``report.html.render_story``, timed as "report"); otherwise, and in this
     process, the rendering is None and ``write_report`` renders the story.
-    ``ahead``: sentence vectors and article facts computed beforehand (``ahead.Ahead``), used where they fit.
+    ``ahead``: sentence vectors, article facts and entity mentions known beforehand (the helper's, the
+    store's), used where they fit; the facts and mentions computed here are added to it (``found`` names them).
     ``joined``: why each article is in its story (JSON text), shown in the renderings.
     """
     times = times or StageTimes()
     memo = memo if memo is not None else DerivationMemo()
-    ahead = ahead or AheadResults()
+    ahead = ahead if ahead is not None else AheadResults()
     total_pairs = sum(_pair_work(len(m)) for _, _, m in todo)
     workers = workers or default_workers()
     if embedder is not None:
@@ -576,9 +635,10 @@ def analyze_stories(
     order = sorted(range(len(todo)), key=lambda k: -len(todo[k][2]))
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for key, text, spent, asked, rendering in pool.imap_unordered(_work_on, order):
+            for key, text, spent, asked, rendering, found in pool.imap_unordered(_work_on, order):
                 times.add(spent)
                 memo.new.update(asked)
+                ahead.put_found(found)
                 yield key, text, rendering
                 done += _pair_work(len(text.members))
                 progress("align", done, total_pairs)
@@ -608,8 +668,8 @@ _WORK: (
 ) = None
 
 
-def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str], RenderedStory | None]:
-    """Analyse one story in a forked worker: its JSON text, its times, the derivation answers asked, its rendering.
+def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str], RenderedStory | None, Found]:
+    """Analyse one story in a forked worker: its JSON text, times, derivation answers asked, rendering, facts found.
 
     The story goes back to the main process as text (``stories_json``): cheaper to send than the object,
     and it is what the document and the store take.
@@ -631,7 +691,7 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
             except Exception:  # noqa: BLE001 - the page is put together in the main process, which says why
                 if debugging():
                     raise
-    return key, text, times, asked, rendering
+    return key, text, times, asked, rendering, ahead.take_found()
 
 
 def _analysed_text(
@@ -888,7 +948,7 @@ def compare_facts(
     """
     if problems is None:
         facts = [ahead.facts_of(p) if ahead is not None else article_facts(p) for p in members]
-        entities = story_entities(facts) if len(_outlets(members)) > 1 else []
+        entities = _story_entities(facts, ahead) if len(_outlets(members)) > 1 else []
         return story_facts(facts, comparisons, entities)
     failed = problems
     ids = [p.article.id for p in members]
@@ -898,8 +958,18 @@ def compare_facts(
     ]
     found: list[EntityFact] = []
     if len(_outlets(members)) > 1:
-        found = attempt("entities", ids, lambda: story_entities(facts), list, failed)
+        found = attempt("entities", ids, lambda: _story_entities(facts, ahead), list, failed)
     return attempt("facts", ids, lambda: story_facts(facts, comparisons, found), lambda: NO_FACTS, failed)
+
+
+def _story_entities(facts: Sequence[ArticleFacts], ahead: AheadResults | None) -> list[EntityFact]:
+    """``story_entities``, parsing only the articles whose mentions ``ahead`` does not know (and telling it those)."""
+    if ahead is None:
+        return story_entities(facts)
+    found: dict[str, tuple[Mention, ...]] = {}
+    entities = story_entities(facts, ahead.known_mentions(facts), found)
+    ahead.add_mentions(facts, found)
+    return entities
 
 
 def compare_facts_of(prepared: Prepared, ahead: AheadResults | None) -> ArticleFacts:

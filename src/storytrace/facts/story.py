@@ -43,7 +43,7 @@ import itertools
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, Literal, TypeVar
 
@@ -187,10 +187,23 @@ def pair_facts(a: ArticleFacts, b: ArticleFacts, comparison: Comparison) -> Fact
     )
 
 
-def story_entities(facts: Sequence[ArticleFacts]) -> list[EntityFact]:
-    """The story's entities (spaCy mentions in the cleaned content, merged across articles)."""
-    items = [(f.id, f.prepared.article.text, list(f.prepared.clean.content)) for f in facts]
-    mentions = [m for ms in entity_mentions_many(items) for m in ms]
+def story_entities(
+    facts: Sequence[ArticleFacts],
+    known: Mapping[str, tuple[Mention, ...]] | None = None,
+    found: dict[str, tuple[Mention, ...]] | None = None,
+) -> list[EntityFact]:
+    """The story's entities (spaCy mentions in the cleaned content, merged across articles).
+
+    ``known``: mentions found before, by article id (an article's mentions depend on it alone, so those
+    articles are not parsed again); ``found`` gets the mentions parsed here, by article id.
+    """
+    known = known or {}
+    missing = [f for f in facts if f.id not in known]
+    parsed = entity_mentions_many([(f.id, f.prepared.article.text, list(f.prepared.clean.content)) for f in missing])
+    new = {f.id: tuple(ms) for f, ms in zip(missing, parsed, strict=True)}
+    if found is not None:
+        found.update(new)
+    mentions = [m for f in facts for m in (known[f.id] if f.id in known else new[f.id])]
     return [entity_fact(e) for e in merge_entities(mentions)]
 
 

@@ -85,6 +85,10 @@ CREATE TABLE IF NOT EXISTS derivations (
     key TEXT PRIMARY KEY,
     answer TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article_facts (
+    key TEXT PRIMARY KEY,
+    facts TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rendered_stories (
     key TEXT PRIMARY KEY,
     nonce TEXT NOT NULL,
@@ -498,6 +502,15 @@ class Store:
         """Keep answers of the derivation model under their keys (one transaction)."""
         with self.db:
             self.db.executemany("INSERT OR IGNORE INTO derivations (key, answer) VALUES (?, ?)", answers.items())
+
+    def article_facts(self, keys: Sequence[str]) -> dict[str, str]:
+        """Kept facts of single articles (``codec.article_facts``) of those ``keys`` that have them."""
+        return dict(self._rows_where_in("SELECT key, facts FROM article_facts WHERE key IN ({marks})", keys))
+
+    def put_article_facts(self, facts: Mapping[str, str]) -> None:
+        """Keep facts of single articles under their keys, replacing what was kept (one transaction)."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO article_facts (key, facts) VALUES (?, ?)", facts.items())
 
     def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, bytes, bytes]]:
         """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one.
