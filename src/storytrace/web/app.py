@@ -41,7 +41,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
@@ -49,6 +49,7 @@ from starlette.exceptions import HTTPException
 
 from storytrace import __version__
 from storytrace.errors import StoreBusy, StorytraceError
+from storytrace.export import EXPORTS, text_lines
 from storytrace.ingest.records import is_iso_date
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
@@ -164,6 +165,7 @@ FIXED_HEADERS = (
 SWAGGER_JS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
 SWAGGER_CSS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
 SWAGGER_ICON = "https://fastapi.tiangolo.com/img/favicon.png"
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}  # of /export/
 CROSS_SITE = "cross-site request refused: articles are added from this server's own pages or by API clients"
 
 
@@ -546,7 +548,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, summary="Story list page", include_in_schema=False)
     def index(q: str = "", sort: str = "size", page: int = 1) -> Response:
         listing = list_stories(snapshot().summaries, q, sort, page)
-        return _page("index.html.j2", listing=listing, sorts=SORTS)
+        return _page("index.html.j2", listing=listing, sorts=SORTS, exports=tuple(EXPORTS))
 
     # Rendered story pages of the current snapshot (without a "placed" banner): a story page
     # is long, and the snapshot never changes, so each is rendered once per snapshot.
@@ -598,6 +600,17 @@ def create_app(
         if view is None:
             raise HTTPException(404, f"no outlet '{_shown(outlet)}'")
         return _page("outlet.html.j2", o=view)
+
+    @app.get(
+        "/export/{name}", summary="A table of the analysis to download: alignments|edges|facts|stories, .csv|.jsonl"
+    )
+    def export_file(name: str) -> Response:
+        what, _, fmt = name.rpartition(".")
+        if what not in EXPORTS or fmt not in EXPORT_TYPES:
+            raise HTTPException(404, f"no export '{_shown(name)}'; e.g. /export/alignments.csv or /export/facts.jsonl")
+        lines = text_lines(EXPORTS[what], fmt, snapshot().document)
+        disposition = f'attachment; filename="storytrace-{what}.{fmt}"'
+        return StreamingResponse(lines, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": disposition})
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form() -> Response:
