@@ -42,6 +42,7 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
@@ -161,10 +162,11 @@ FIXED_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
 )
-# Swagger UI of /docs, loaded from the CDN FastAPI uses by default (pinned to these files by the policy).
-SWAGGER_JS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
-SWAGGER_CSS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
-SWAGGER_ICON = "https://fastapi.tiangolo.com/img/favicon.png"
+# Swagger UI of /docs, served by the app from the files the fastapi-offline package ships (no CDN: works offline).
+DOCS_ASSETS = "/docs-assets"
+SWAGGER_JS = f"{DOCS_ASSETS}/swagger-ui-bundle.js"
+SWAGGER_CSS = f"{DOCS_ASSETS}/swagger-ui.css"
+SWAGGER_ICON = f"{DOCS_ASSETS}/favicon.png"
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}  # of /export/
 CROSS_SITE = "cross-site request refused: articles are added from this server's own pages or by API clients"
 
@@ -298,8 +300,15 @@ def _refused(path: str) -> Response:
     return _message(path, 403, "Refused", CROSS_SITE)
 
 
+def docs_assets() -> Path:
+    """The folder of Swagger UI's files: fastapi-offline's copy of swagger-ui-dist."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static"
+
+
 def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
-    """Swagger UI for the API, with a policy allowing its CDN files and its one inline script."""
+    """Swagger UI for the API, with a policy allowing the app's own files and the page's one inline script."""
     page = get_swagger_ui_html(
         openapi_url=openapi_url,
         title=title,
@@ -308,8 +317,8 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
         swagger_favicon_url=SWAGGER_ICON,
     )
     body = bytes(page.body).decode("utf-8")
-    scripts = [*script_hashes(body), SWAGGER_JS]
-    policy = content_policy(scripts, styles=f"'unsafe-inline' {SWAGGER_CSS}", images=f"'self' data: {SWAGGER_ICON}")
+    scripts = [*script_hashes(body), "'self'"]  # a source names a path only with a host: 'self' is the app's files
+    policy = content_policy(scripts, styles="'unsafe-inline' 'self'")
     return HTMLResponse(body, headers={"Content-Security-Policy": policy})
 
 
@@ -490,6 +499,7 @@ def create_app(
     app.add_middleware(KnownHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     docs = _docs_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=docs_assets()), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> Response:
@@ -602,7 +612,10 @@ def create_app(
         return _page("outlet.html.j2", o=view)
 
     @app.get(
-        "/export/{name}", summary="A table of the analysis to download: alignments|edges|facts|stories, .csv|.jsonl"
+        "/export/{name}",
+        summary="A table of the analysis to download: alignments|edges|facts|stories, .csv|.jsonl",
+        response_class=StreamingResponse,
+        responses={200: {"content": {t.split(";")[0]: {} for t in EXPORT_TYPES.values()}}},
     )
     def export_file(name: str) -> Response:
         what, _, fmt = name.rpartition(".")
