@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import create_app  # noqa: E402
-from storytrace.web.app import SWAGGER_CSS, SWAGGER_ICON, SWAGGER_JS  # noqa: E402
+from storytrace.web.app import REDOC_JS, SWAGGER_CSS, SWAGGER_ICON, SWAGGER_JS  # noqa: E402
 
 LOCAL = "http://127.0.0.1"
 
@@ -26,11 +26,14 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield c
 
 
-def test_the_docs_page_names_no_other_host(client: TestClient) -> None:
-    page = client.get("/docs")
+@pytest.mark.parametrize(
+    ("path", "assets"), [("/docs", (SWAGGER_JS, SWAGGER_CSS, SWAGGER_ICON)), ("/redoc", (REDOC_JS,))]
+)
+def test_the_api_pages_name_no_other_host(client: TestClient, path: str, assets: tuple[str, ...]) -> None:
+    page = client.get(path)
     assert page.status_code == 200
     assert re.findall(r"(?:https?:)?//[\w.-]+", page.text) == []
-    for url in (SWAGGER_JS, SWAGGER_CSS, SWAGGER_ICON):
+    for url in assets:
         assert f"'{url}'" in page.text or f'"{url}"' in page.text
     policy = page.headers["content-security-policy"]
     assert "http" not in policy
@@ -42,6 +45,7 @@ def test_the_docs_page_names_no_other_host(client: TestClient) -> None:
         (SWAGGER_JS, "javascript", b"SwaggerUIBundle"),
         (SWAGGER_CSS, "text/css", b".swagger-ui"),
         (SWAGGER_ICON, "image/png", b"\x89PNG"),
+        (REDOC_JS, "javascript", b"Redoc"),
     ],
 )
 def test_each_asset_is_served_by_the_app(client: TestClient, url: str, kind: str, needle: bytes) -> None:

@@ -3,7 +3,8 @@
 Pages: ``/`` (stories: search, sort, pages), ``/stories/{id}``, ``/articles/{id}``,
 ``/outlets/{name}``, ``/ingest`` (form; POST stores, re-analyses and redirects to
 the story the article joined). API: ``/api/stories``, ``/api/stories/{id}``,
-``/api/articles/{id}``, ``POST /api/ingest``; documented at ``/docs``.
+``/api/articles/{id}``, ``POST /api/ingest``; documented at ``/docs`` and ``/redoc`` (their files served by
+the app: no CDN). Downloads: ``/export/{alignments|edges|facts|stories}.{csv|jsonl}``.
 
 Every endpoint that touches the store or analyses is a plain ``def`` (FastAPI
 runs it in its thread pool, off the event loop); writes go one at a time
@@ -40,7 +41,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -167,6 +168,7 @@ DOCS_ASSETS = "/docs-assets"
 SWAGGER_JS = f"{DOCS_ASSETS}/swagger-ui-bundle.js"
 SWAGGER_CSS = f"{DOCS_ASSETS}/swagger-ui.css"
 SWAGGER_ICON = f"{DOCS_ASSETS}/favicon.png"
+REDOC_JS = f"{DOCS_ASSETS}/redoc.standalone.js"  # ReDoc at /redoc, from the same package, without web fonts
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}  # of /export/
 CROSS_SITE = "cross-site request refused: articles are added from this server's own pages or by API clients"
 
@@ -320,6 +322,16 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
     scripts = [*script_hashes(body), "'self'"]  # a source names a path only with a host: 'self' is the app's files
     policy = content_policy(scripts, styles="'unsafe-inline' 'self'")
     return HTMLResponse(body, headers={"Content-Security-Policy": policy})
+
+
+def _redoc_page(openapi_url: str, title: str) -> HTMLResponse:
+    """ReDoc for the API: the app's own script, no web fonts; its search runs in a worker it makes from a blob."""
+    page = get_redoc_html(
+        openapi_url=openapi_url, title=title, redoc_js_url=REDOC_JS, redoc_favicon_url=SWAGGER_ICON,
+        with_google_fonts=False,
+    )  # fmt: skip
+    policy = content_policy(["'self'"]) + "; worker-src blob:"
+    return HTMLResponse(bytes(page.body), headers={"Content-Security-Policy": policy})
 
 
 # --- request errors ----------------------------------------------------------------------
@@ -490,7 +502,7 @@ def create_app(
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
         docs_url=None,  # served below, with its own Content-Security-Policy
-        redoc_url=None,  # one API page is enough; ReDoc would need fonts and workers from elsewhere
+        redoc_url=None,  # served below, with its own Content-Security-Policy
     )
     app.state.library = library
     # The last added is the outermost: headers go on every answer, the 403s and 413s included.
@@ -501,9 +513,15 @@ def create_app(
     docs = _docs_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
     app.mount(DOCS_ASSETS, StaticFiles(directory=docs_assets()), name="docs-assets")
 
+    redoc = _redoc_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
+
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> Response:
         return docs
+
+    @app.get("/redoc", include_in_schema=False)
+    def api_redoc() -> Response:
+        return redoc
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -613,11 +631,12 @@ def create_app(
 
     @app.get(
         "/export/{name}",
-        summary="A table of the analysis to download: alignments|edges|facts|stories, .csv|.jsonl",
+        summary="Download a table of the analysis (CSV or JSON Lines)",
         response_class=StreamingResponse,
         responses={200: {"content": {t.split(";")[0]: {} for t in EXPORT_TYPES.values()}}},
     )
     def export_file(name: str) -> Response:
+        """``name``: alignments, edges, facts or stories, then .csv or .jsonl (as ``storytrace export`` writes)."""
         what, _, fmt = name.rpartition(".")
         if what not in EXPORTS or fmt not in EXPORT_TYPES:
             raise HTTPException(404, f"no export '{_shown(name)}'; e.g. /export/alignments.csv or /export/facts.jsonl")
