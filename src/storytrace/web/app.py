@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
+import fastapi_offline  # Swagger UI's and ReDoc's files (imported here: without it, `serve` says what is missing)
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -303,9 +304,7 @@ def _refused(path: str) -> Response:
 
 
 def docs_assets() -> Path:
-    """The folder of Swagger UI's files: fastapi-offline's copy of swagger-ui-dist."""
-    import fastapi_offline
-
+    """The folder of Swagger UI's and ReDoc's files: fastapi-offline's copy of them."""
     return Path(fastapi_offline.__file__).parent / "static"
 
 
