@@ -45,6 +45,7 @@ from storytrace.pipeline import (
     agencies_of,
     assign_stories,
     ingest_report,
+    latest_document,
     latest_signatures,
     prepare_all,
     report_page,
@@ -800,6 +801,61 @@ def prune(db: DbOption = None) -> None:
         out.print(f"store: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after")
         if not folded:
             out.print("another process is reading the store: the space comes back when it closes")
+        return 0
+
+    _guard(run)
+
+
+@app.command()
+def export(
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            metavar="TABLE",
+            help="alignments, edges, facts or stories: a row per aligned passage pair, provenance edge, "
+            "cited fact or story.",
+        ),
+    ],
+    db: Annotated[
+        Path | None, typer.Option("--db", metavar="FILE", help="The store to read (default: storytrace.db).")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", metavar="FORMAT", help="csv, jsonl or parquet (parquet: pyarrow, from the spark extra)."
+        ),
+    ] = "csv",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", metavar="PATH", help="The file to write (default: standard output; parquet needs one)."),
+    ] = None,
+) -> None:
+    """Write a table of the store's latest analysis for a spreadsheet or other tools.
+
+    CSV cells that a spreadsheet would run as a formula (text starting with =, +, -, @) get a leading '.
+    """
+    from storytrace import export as tables
+
+    def run() -> int:
+        table = tables.export_named(what)
+        tables.check_format(fmt)
+        if fmt == "parquet" and out_file is None:
+            raise UsageError("--format parquet", "writes a binary file: give --out PATH")
+        store_path = db or Path("storytrace.db")
+        _existing_store(store_path, can_create=False)
+        with Store(store_path) as store:
+            document = latest_document(store)
+        if document is None:
+            raise BadInput(str(store_path), "holds no analysis to export: run storytrace analyze first")
+        if fmt == "parquet" and out_file is not None:
+            write_atomically(out_file, tables.parquet_bytes(table, table.rows(document)))
+            return 0
+        try:
+            with contextlib.ExitStack() as stack:
+                _text_sink(out_file, stack).writelines(tables.text_lines(table, fmt, document))
+        except BrokenPipeError:  # the reader stopped (``| head``): it has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
         return 0
 
     _guard(run)

@@ -56,6 +56,7 @@ from storytrace.align.compare import (
 from storytrace.align.match import align_planned, plan_alignment, semantic_similarity
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
+from storytrace.clean.title import display_title
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
 from storytrace.cluster.stream import (
@@ -727,7 +728,7 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
     """The story object of a story none of whose stages could be run: its articles, and why."""
     return {
         "id": story_id,
-        "title": next((p.article.title for p in members if p.article.title), None) or "(not analysed)",
+        "title": _bare_title(members),
         "articles": [p.article.id for p in members],
         "first_published": None,
         "alignments": [],
@@ -736,6 +737,12 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
         "pairs": [],
         "problems": [p.as_json() for p in problems],
     }
+
+
+def _bare_title(members: Sequence[Prepared]) -> str:
+    """The first headline of the members (else the first one's lead), bylines and datelines left out."""
+    shown = [p for p in members if p.article.title] or list(members[:1])
+    return display_title(shown[0].article, shown[0].clean) if shown else "(not analysed)"
 
 
 class PrecomputedEmbedder:
@@ -779,6 +786,7 @@ def analyze_story(
     arts = [p.article for p in members]
     ids = [a.id for a in arts]
     problems = [problem for p in members for problem in p.problems]
+    cleans = {p.article.id: p.clean for p in members}
     with times.stage("align"):
         comparisons = aligned_story(members, scorer, embedder, memo, problems)
     with times.stage("trace"):
@@ -788,8 +796,8 @@ def analyze_story(
         facts = compare_facts(members, comparisons, ahead, problems)
     with times.stage("document"):
         story = attempt(
-            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts),
-            lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS), problems,
+            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts, cleans),
+            lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS, cleans), problems,
         )  # fmt: skip
     if problems:
         story["problems"] = [p.as_json() for p in problems]

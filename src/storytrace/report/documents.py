@@ -9,10 +9,11 @@ Not here: computing anything; HTML (``report.html``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storytrace.align.compare import parse_time
+from storytrace.align.compare import parse_time, uncleaned
+from storytrace.clean.title import display_title
 from storytrace.codec.facts import facts_to_json
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
@@ -130,16 +131,18 @@ def story_json(
     comparisons: Sequence[Comparison],
     provenance: Provenance,
     facts: StoryFacts,
+    cleans: Mapping[str, Cleaned] | None = None,
 ) -> dict[str, Any]:
     """One story object of ``stories.json``.
 
-    ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``.
+    ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``;
+    ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title.
     """
     dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
     first = dated[0][1] if dated else articles[0]
     return {
         "id": story_id,
-        "title": first.title or _first_words(first.text),
+        "title": display_title(first, (cleans or {}).get(first.id) or uncleaned(first)),
         "articles": [a.id for a in articles],
         "first_published": first.published if dated else None,
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
@@ -196,8 +199,3 @@ def _edge_json(e: ProvenanceEdge) -> dict[str, Any]:
             "copy_published": ev.copy_published, "credits": list(ev.credits),
         }  # fmt: skip
     return out
-
-
-def _first_words(text: str, n: int = 12) -> str:
-    words = text.split()
-    return " ".join(words[:n]) + (" …" if len(words) > n else "")

@@ -3,7 +3,8 @@
 Pages: ``/`` (stories: search, sort, pages), ``/stories/{id}``, ``/articles/{id}``,
 ``/outlets/{name}``, ``/ingest`` (form; POST stores, re-analyses and redirects to
 the story the article joined). API: ``/api/stories``, ``/api/stories/{id}``,
-``/api/articles/{id}``, ``POST /api/ingest``; documented at ``/docs``.
+``/api/articles/{id}``, ``POST /api/ingest``; documented at ``/docs`` and ``/redoc`` (their files served by
+the app: no CDN). Downloads: ``/export/{alignments|edges|facts|stories}.{csv|jsonl}``.
 
 Every endpoint that touches the store or analyses is a plain ``def`` (FastAPI
 runs it in its thread pool, off the event loop); writes go one at a time
@@ -38,10 +39,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
+import fastapi_offline  # Swagger UI's and ReDoc's files (imported here: without it, `serve` says what is missing)
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
@@ -49,6 +52,7 @@ from starlette.exceptions import HTTPException
 
 from storytrace import __version__
 from storytrace.errors import StoreBusy, StorytraceError
+from storytrace.export import EXPORTS, text_lines
 from storytrace.ingest.records import is_iso_date
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
@@ -160,10 +164,13 @@ FIXED_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Cross-Origin-Resource-Policy", "same-origin"),
 )
-# Swagger UI of /docs, loaded from the CDN FastAPI uses by default (pinned to these files by the policy).
-SWAGGER_JS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
-SWAGGER_CSS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
-SWAGGER_ICON = "https://fastapi.tiangolo.com/img/favicon.png"
+# Swagger UI of /docs, served by the app from the files the fastapi-offline package ships (no CDN: works offline).
+DOCS_ASSETS = "/docs-assets"
+SWAGGER_JS = f"{DOCS_ASSETS}/swagger-ui-bundle.js"
+SWAGGER_CSS = f"{DOCS_ASSETS}/swagger-ui.css"
+SWAGGER_ICON = f"{DOCS_ASSETS}/favicon.png"
+REDOC_JS = f"{DOCS_ASSETS}/redoc.standalone.js"  # ReDoc at /redoc, from the same package, without web fonts
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}  # of /export/
 CROSS_SITE = "cross-site request refused: articles are added from this server's own pages or by API clients"
 
 
@@ -296,8 +303,13 @@ def _refused(path: str) -> Response:
     return _message(path, 403, "Refused", CROSS_SITE)
 
 
+def docs_assets() -> Path:
+    """The folder of Swagger UI's and ReDoc's files: fastapi-offline's copy of them."""
+    return Path(fastapi_offline.__file__).parent / "static"
+
+
 def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
-    """Swagger UI for the API, with a policy allowing its CDN files and its one inline script."""
+    """Swagger UI for the API, with a policy allowing the app's own files and the page's one inline script."""
     page = get_swagger_ui_html(
         openapi_url=openapi_url,
         title=title,
@@ -306,9 +318,19 @@ def _docs_page(openapi_url: str, title: str) -> HTMLResponse:
         swagger_favicon_url=SWAGGER_ICON,
     )
     body = bytes(page.body).decode("utf-8")
-    scripts = [*script_hashes(body), SWAGGER_JS]
-    policy = content_policy(scripts, styles=f"'unsafe-inline' {SWAGGER_CSS}", images=f"'self' data: {SWAGGER_ICON}")
+    scripts = [*script_hashes(body), "'self'"]  # a source names a path only with a host: 'self' is the app's files
+    policy = content_policy(scripts, styles="'unsafe-inline' 'self'")
     return HTMLResponse(body, headers={"Content-Security-Policy": policy})
+
+
+def _redoc_page(openapi_url: str, title: str) -> HTMLResponse:
+    """ReDoc for the API: the app's own script, no web fonts; its search runs in a worker it makes from a blob."""
+    page = get_redoc_html(
+        openapi_url=openapi_url, title=title, redoc_js_url=REDOC_JS, redoc_favicon_url=SWAGGER_ICON,
+        with_google_fonts=False,
+    )  # fmt: skip
+    policy = content_policy(["'self'"]) + "; worker-src blob:"
+    return HTMLResponse(bytes(page.body), headers={"Content-Security-Policy": policy})
 
 
 # --- request errors ----------------------------------------------------------------------
@@ -479,7 +501,7 @@ def create_app(
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
         docs_url=None,  # served below, with its own Content-Security-Policy
-        redoc_url=None,  # one API page is enough; ReDoc would need fonts and workers from elsewhere
+        redoc_url=None,  # served below, with its own Content-Security-Policy
     )
     app.state.library = library
     # The last added is the outermost: headers go on every answer, the 403s and 413s included.
@@ -488,10 +510,17 @@ def create_app(
     app.add_middleware(KnownHosts, hosts=hosts)
     app.add_middleware(SecurityHeaders)
     docs = _docs_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=docs_assets()), name="docs-assets")
+
+    redoc = _redoc_page(app.openapi_url or "/openapi.json", f"{app.title} - API")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> Response:
         return docs
+
+    @app.get("/redoc", include_in_schema=False)
+    def api_redoc() -> Response:
+        return redoc
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
@@ -546,7 +575,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, summary="Story list page", include_in_schema=False)
     def index(q: str = "", sort: str = "size", page: int = 1) -> Response:
         listing = list_stories(snapshot().summaries, q, sort, page)
-        return _page("index.html.j2", listing=listing, sorts=SORTS)
+        return _page("index.html.j2", listing=listing, sorts=SORTS, exports=tuple(EXPORTS))
 
     # Rendered story pages of the current snapshot (without a "placed" banner): a story page
     # is long, and the snapshot never changes, so each is rendered once per snapshot.
@@ -598,6 +627,21 @@ def create_app(
         if view is None:
             raise HTTPException(404, f"no outlet '{_shown(outlet)}'")
         return _page("outlet.html.j2", o=view)
+
+    @app.get(
+        "/export/{name}",
+        summary="Download a table of the analysis (CSV or JSON Lines)",
+        response_class=StreamingResponse,
+        responses={200: {"content": {t.split(";")[0]: {} for t in EXPORT_TYPES.values()}}},
+    )
+    def export_file(name: str) -> Response:
+        """``name``: alignments, edges, facts or stories, then .csv or .jsonl (as ``storytrace export`` writes)."""
+        what, _, fmt = name.rpartition(".")
+        if what not in EXPORTS or fmt not in EXPORT_TYPES:
+            raise HTTPException(404, f"no export '{_shown(name)}'; e.g. /export/alignments.csv or /export/facts.jsonl")
+        lines = text_lines(EXPORTS[what], fmt, snapshot().document)
+        disposition = f'attachment; filename="storytrace-{what}.{fmt}"'
+        return StreamingResponse(lines, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": disposition})
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_form() -> Response:
