@@ -71,12 +71,13 @@ from storytrace.cluster.stream import (
     stream_labels,
 )
 from storytrace.codec.facts import facts_to_json
+from storytrace.facts.brief import brief_of
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
-from storytrace.model_facts import EntityFact, StoryFacts
+from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.outputs import OutputError, write_atomically
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
@@ -673,6 +674,7 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
         "alignments": [],
         "provenance": provenance_json(NO_PROVENANCE),
         "facts": facts_to_json(NO_FACTS),
+        "brief": [],
         "pairs": [],
         "problems": [p.as_json() for p in problems],
     }
@@ -726,9 +728,10 @@ def analyze_story(
                              problems)  # fmt: skip
     with times.stage("facts"):
         facts = compare_facts(members, comparisons, ahead, problems)
+        brief = attempt("brief", ids, lambda: brief_of(members, comparisons, facts), Brief, problems)
     with times.stage("document"):
         story = attempt(
-            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts),
+            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts, brief),
             lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS), problems,
         )  # fmt: skip
     if problems:
