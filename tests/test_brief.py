@@ -6,7 +6,9 @@ seeds, run through the pipeline's own functions (skipped when ../shared/seeds is
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,7 @@ from storytrace.model_facts import (
     StoryFacts,
 )
 from storytrace.pipeline import compare_facts, compare_story
+from storytrace.report.html import render_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -274,3 +277,41 @@ def test_seed_brief(seed_brief: Brief) -> None:
     only_002 = [line.text for line in seed_brief.section("only") if line.outlets == both[1:]]
     assert any(text.startswith("Andrei Lankov") for text in only_002)
     assert 5 <= len(seed_brief.lines) <= BRIEF_MAX
+
+
+# --- shown in the report -----------------------------------------------------------------------
+
+EVIL = '<script>alert("brief")</script>'
+TEXTS = {"g1": " ".join([BRIDGE, EVIL, FERRY]), "h1": " ".join([BRIDGE, FERRY])}
+
+
+def report_doc(brief: object) -> dict[str, Any]:
+    """A story of two made-up articles whose brief is ``brief`` (left out when None)."""
+    articles = [
+        {"id": "g1", "source": "Tamsk Gazette", "title": "Bridge to close", "story": "s1"},
+        {"id": "h1", "source": "Lune Herald", "title": "Orvel bridge shut", "story": "s1"},
+    ]
+    story: dict[str, Any] = {"id": "s1", "title": "Bridge", "articles": ["g1", "h1"], "alignments": [], "facts": {}}
+    if brief is not None:
+        story["brief"] = brief
+    return {"articles": articles, "stories": [story]}
+
+
+def test_the_report_shows_the_brief_first_escaped_with_a_link_to_each_source() -> None:
+    bridge = story_brief([GAZETTE, HERALD], [link(GAZETTE, 0, HERALD, 0)], StoryFacts()).lines[0]
+    evil_at = TEXTS["g1"].index(EVIL)
+    only = BriefLine("only", EVIL, ("Tamsk Gazette",), (Cite("g1", (evil_at, evil_at + len(EVIL)), EVIL),))
+    page = render_report(report_doc(brief_to_json(Brief((bridge, only)))), TEXTS, generated="now")
+    box = page[page.index('data-testid="brief"') : page.index("<h3>Articles</h3>")]
+    assert "What most outlets carry" in box and "What only one outlet adds" in box
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#34;brief&#34;)&lt;/script&gt;" in box
+    hrefs = re.findall(r'class="fact-link" href="#([^"]+)"', box)
+    assert len(hrefs) == 3  # the bridge in both articles, the script in one
+    assert all(f'id="{h}"' in page for h in hrefs)  # each leads to its words, marked in the cited texts
+
+
+def test_a_story_written_before_briefs_renders_without_one() -> None:
+    page = render_report(report_doc(None), TEXTS, generated="now")
+    assert "<h3>Articles</h3>" in page and 'data-testid="brief"' not in page
+    damaged = render_report(report_doc({"not": "a list"}), TEXTS, generated="now")
+    assert 'data-testid="brief"' not in damaged

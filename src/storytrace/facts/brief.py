@@ -28,15 +28,21 @@ brief's JSON (``codec.brief``), showing it (``report``, ``web``, ``cli``).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storytrace.align.compare import Prepared
 from storytrace.model import REUSE_RELATIONS, Comparison
-from storytrace.model_facts import Brief, BriefLine, Cite, Difference, Said, Span, StoryFacts
+from storytrace.model_facts import Brief, BriefKind, BriefLine, Cite, Difference, Said, Span, StoryFacts
 from storytrace.text.tokens import best_matches, content_stems
 from storytrace.trace.provenance import outlet_of
 
+# How the brief's sections are headed wherever it is shown (report, web UI, terminal), in their order.
+BRIEF_HEADINGS: dict[BriefKind, str] = {
+    "carried": "What most outlets carry",
+    "differ": "Where they differ",
+    "only": "What only one outlet adds",
+}
 # A passage of these relations carries the same statement in both articles ("related" does not).
 CARRIED_RELATIONS = REUSE_RELATIONS | {"same_fact"}
 BRIEF_MAX = 10  # lines of a brief at most
@@ -313,12 +319,3 @@ def outlets_text(outlets: Sequence[str]) -> str:
     if len(outlets) < 2:
         return "".join(outlets)
     return f"{', '.join(outlets[:-1])} and {outlets[-1]}"
-
-
-def sources_of(brief: Brief) -> Mapping[str, list[Span]]:
-    """Every span the brief cites, per article (what a page marks so that the brief's links lead somewhere)."""
-    out: dict[str, list[Span]] = {}
-    for line in brief.lines:
-        for c in line.cites:
-            out.setdefault(c.article, []).append(c.span)
-    return out
