@@ -6,14 +6,18 @@ seeds, run through the pipeline's own functions (skipped when ../shared/seeds is
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from storytrace.align.compare import prepare
 from storytrace.align.relation import LexicalRelations
+from storytrace.cli import app
 from storytrace.codec.brief import brief_from_json, brief_to_json
 from storytrace.facts.brief import (
     BRIEF_MAX,
@@ -315,3 +319,32 @@ def test_a_story_written_before_briefs_renders_without_one() -> None:
     assert "<h3>Articles</h3>" in page and 'data-testid="brief"' not in page
     damaged = render_report(report_doc({"not": "a list"}), TEXTS, generated="now")
     assert 'data-testid="brief"' not in damaged
+
+
+# --- in the terminal ---------------------------------------------------------------------------
+
+
+def test_storytrace_brief_prints_a_kept_story_and_one_line_for_what_is_not(tmp_path: Path) -> None:
+    records = tmp_path / "bridge.jsonl"
+    records.write_text("\n".join(json.dumps(asdict(a)) for a in fictional_members()) + "\n", "utf-8")
+    db = tmp_path / "st.db"
+    analysed = CliRunner().invoke(
+        app, ["analyze", str(records), "--out", str(tmp_path / "out"), "--db", str(db), "--lexical"]
+    )
+    assert analysed.exit_code == 0, analysed.output
+    story = json.loads((tmp_path / "out" / "stories.json").read_text("utf-8"))["stories"][0]
+    assert story["brief"] and story["brief"][0]["text"] == BRIDGE
+
+    shown = CliRunner().invoke(app, ["brief", story["id"], "--db", str(db)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "What most outlets carry" in shown.output
+    assert f"• {BRIDGE} — Tamsk Gazette and Lune Herald" in shown.output
+    assert f"g1[0:{len(BRIDGE)}]" in shown.output  # where each source says it
+
+    for args, words in (
+        (["brief", "s99", "--db", str(db)], "s99: no such story in the latest analysis"),
+        (["brief", "s1", "--db", str(tmp_path / "none.db")], "none.db: no such store"),
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1

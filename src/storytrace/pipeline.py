@@ -464,6 +464,26 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     return document
 
 
+def latest_story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The story object ``story_id`` of the latest analysis kept in ``store`` (as in ``stories.json``), or None.
+
+    Only that story's kept text is read and parsed, not the whole document (a store written before
+    outlines kept the whole document: that is read).
+    """
+    kept = _latest_kept(store)
+    if kept is None:
+        return None
+    if kept.get("outline") not in OUTLINE_VERSIONS:
+        stories = (latest_document(store) or {}).get("stories", [])
+        return next((s for s in stories if isinstance(s, dict) and s.get("id") == story_id), None)
+    for k, (signature, _members, *named) in enumerate(kept["stories"]):
+        if (named[0] if named else f"s{k + 1}") == story_id:
+            text = store.story_texts([signature]).get(signature)
+            found: dict[str, Any] | None = None if text is None else json.loads(placed_story(text.body, story_id))
+            return found
+    return None
+
+
 def _joined(members: Sequence[Article], reasons: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The join reasons of ``members`` that have one, for ``StoryOutline.joined``."""
     return tuple((a.id, reasons[a.id]) for a in members if a.id in reasons)
