@@ -348,3 +348,25 @@ def test_storytrace_brief_prints_a_kept_story_and_one_line_for_what_is_not(tmp_p
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_web_story_page_leads_with_the_brief(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from storytrace.pipeline import analyze
+    from storytrace.store import Store
+    from storytrace.web import create_app
+
+    records = tmp_path / "bridge.jsonl"
+    records.write_text("\n".join(json.dumps(asdict(a)) for a in fictional_members()) + "\n", "utf-8")
+    db = tmp_path / "web.db"
+    with Store(db) as store:
+        story = analyze([records], store).document["stories"][0]["id"]
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        page = client.get(f"/stories/{story}").text
+    box = page[page.index('data-testid="brief"') : page.index("<h3>Articles</h3>")]
+    assert f"<q>{BRIDGE}</q>" in box and "Tamsk Gazette and Lune Herald" in box
+    hrefs = re.findall(r'class="fact-link" href="#([^"]+)"', box)
+    assert hrefs and all(f'id="{h}"' in page for h in hrefs)
