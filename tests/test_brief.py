@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -174,13 +174,15 @@ def test_differences_are_shown_side_by_side_with_both_sources_cited() -> None:
         Sides("g1", "h1", Said((10, 15), "seven"), Said((20, 24), "nine")),
         ("7", "9"),
     )
-    brief = story_brief([GAZETTE, HERALD], [], StoryFacts(check=FactCheck(differ=(d,))))
+    # The same difference again in a reprint: the Herald's side is cited once.
+    d = replace(d, repeats=(Sides("g2", "h1", Said((10, 15), "seven"), Said((20, 24), "nine")),))
+    brief = story_brief([GAZETTE, HERALD, REPRINT], [], StoryFacts(check=FactCheck(differ=(d,))))
     assert brief.lines == (
         BriefLine(
             "differ",
             "Number of injured: Tamsk Gazette has “seven”; Lune Herald has “nine”.",
             ("Tamsk Gazette", "Lune Herald"),
-            (Cite("g1", (10, 15), "seven"), Cite("h1", (20, 24), "nine")),
+            (Cite("g1", (10, 15), "seven"), Cite("h1", (20, 24), "nine"), Cite("g2", (10, 15), "seven")),
         ),
     )
 

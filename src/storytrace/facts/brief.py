@@ -215,7 +215,7 @@ def _differ_line(story: _Story, d: Difference) -> BriefLine:
         cites += [Cite(aid, said.span, said.text) for aid, said in ((r.a, r.a_said), (r.b, r.b_said)) if said]
     articles = [d.sides.a, d.sides.b, *(aid for r in d.repeats for aid in (r.a, r.b))]
     outlets = tuple(dict.fromkeys(_outlet_of(story, aid) for aid in articles))
-    return BriefLine("differ", f"{what}: {'; '.join(shown)}.", outlets, tuple(cites))
+    return BriefLine("differ", f"{what}: {'; '.join(shown)}.", outlets, tuple(dict.fromkeys(cites)))
 
 
 def _has(said: Said | None, value: str) -> str:
