@@ -372,3 +372,15 @@ def test_the_web_story_page_leads_with_the_brief(tmp_path: Path) -> None:
     assert f"<q>{BRIDGE}</q>" in box and "Tamsk Gazette and Lune Herald" in box
     hrefs = re.findall(r'class="fact-link" href="#([^"]+)"', box)
     assert hrefs and all(f'id="{h}"' in page for h in hrefs)
+
+
+def test_a_brief_that_fails_costs_the_brief_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storytrace import pipeline
+
+    def broken(*_: object) -> Brief:
+        raise ValueError("picked badly")
+
+    monkeypatch.setattr(pipeline, "brief_of", broken)
+    story = pipeline.analyze_story("s1", [prepare(a) for a in fictional_members()], LexicalRelations())
+    assert story["brief"] == [] and story["alignments"] and story["facts"]["quotes"] is not None
+    assert [(p["stage"], p["articles"]) for p in story["problems"]] == [("brief", ["g1", "h1"])]
