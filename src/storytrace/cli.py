@@ -32,13 +32,16 @@ from storytrace import __version__
 from storytrace.align.compare import compare as compare_articles
 from storytrace.cluster import group_articles
 from storytrace.cluster.stream import STREAM_WINDOW_DAYS
+from storytrace.codec.brief import brief_from_json
 from storytrace.errors import E_BINARY, E_CP1252, BadInput, NotFound, StorytraceError, UsageError
+from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
 from storytrace.ingest import SkipTally, read_jsonl, read_paths
 from storytrace.ingest.limits import MAX_ARTICLE_BYTES, size_text
 from storytrace.ingest.lines import StreamLines
 from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.isolation import StageProblem, articles_text, debugging
 from storytrace.model import Article, Comparison, InputProblem, story_name
+from storytrace.model_facts import BriefLine
 from storytrace.outputs import atomic_file, write_atomically
 from storytrace.pipeline import (
     Analysis,
@@ -47,6 +50,7 @@ from storytrace.pipeline import (
     ingest_report,
     latest_document,
     latest_signatures,
+    latest_story,
     prepare_all,
     report_page,
     write_outputs,
@@ -468,6 +472,65 @@ def _one_article(ref: str, db: Path | None, published: str | None, problems: lis
         found = replace(found, published=published)
     note_undated(found.published)
     return found
+
+
+# The story brief (``facts.brief``): printed from the store's latest analysis.
+BRIEF_CITES_SHOWN = 8  # sources listed per line; stories.json has them all
+StoryArgument = Annotated[
+    str, typer.Argument(metavar="STORY", help="A story's id, as stories.json and the report name it (s1, …).")
+]
+
+
+@app.command()
+def brief(
+    story: StoryArgument,
+    db: Annotated[Path, typer.Option("--db", help="The store analyze kept.")] = Path("storytrace-out")
+    / "storytrace.db",
+) -> None:
+    """Print a story's brief: what most outlets carry, where they differ, what only one outlet adds."""
+
+    def run() -> int:
+        _existing_store(db, can_create=False)
+        with _open_store(db) as store:
+            found = latest_story(store, story)
+        if found is None:
+            raise NotFound(story, f"no such story in the latest analysis kept in {db}; its ids are in stories.json")
+        print_brief(found)
+        return 0
+
+    _guard(run)
+
+
+def print_brief(story: Mapping[str, Any], console: Console | None = None) -> None:
+    """A story's id and title, then each section of its brief: each line, and its sources (article[start:end])."""
+    console = console or out
+    console.print(Text.assemble((one_line(str(story.get("id", ""))), "bold"), " ", _plain(str(story.get("title", "")))))
+    found = brief_from_json(story.get("brief"))
+    if not found.lines:
+        why = "told by one outlet, or nothing to pick" if "brief" in story else "analysed before briefs"
+        console.print(f"no brief: {why}")
+    for kind, heading in BRIEF_HEADINGS.items():
+        lines = found.section(kind)
+        if not lines:
+            continue
+        console.print(Text(heading, style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=2, justify="right")
+        grid.add_column(overflow="fold")
+        for line in lines:
+            grid.add_row("•", _brief_text(line))
+        console.print(grid)
+
+
+def _brief_text(line: BriefLine) -> Text:
+    """A line of the brief as printed: its words and outlets, then its sources, dim."""
+    said = line.text
+    if line.kind != "differ":
+        said += f" — {'only ' if line.kind == 'only' else ''}{outlets_text(line.outlets)}"
+    shown = [f"{c.article}[{c.span[0]}:{c.span[1]}]" for c in line.cites[:BRIEF_CITES_SHOWN]]
+    more = len(line.cites) - len(shown)
+    sources = ", ".join(shown) + (f" (+{more})" if more > 0 else "")
+    return Text.assemble(_plain(said), "\n", (one_line(sources), "dim"))
 
 
 def _plain(text: str, lines: bool = False) -> Text:

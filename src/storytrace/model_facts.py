@@ -10,7 +10,11 @@ code points into the article's text, as in ``model``.
 Kept apart from ``model`` so that neither passes 500 lines; ``model`` holds
 the pipeline's other values.
 
-Not here: finding or comparing facts (``facts``), their JSON (``codec.facts``).
+The story's brief (``Brief``) is here too: a few sentences taken from the
+sources and the facts, each with its citations (``facts.brief`` builds it,
+``codec.brief`` writes and reads it).
+
+Not here: finding or comparing facts (``facts``), their JSON (``codec.facts``, ``codec.brief``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ Span = tuple[int, int]
 AgreeKind = Literal["date", "number", "date within"]
 # Claims of two sources that cannot both be true.
 DifferKind = Literal["number", "date", "speaker", "quote wording"]
+# The brief's three sections, in their order: what several outlets carry, where they differ, what one adds.
+BriefKind = Literal["carried", "differ", "only"]
+BRIEF_KINDS: tuple[BriefKind, ...] = get_args(BriefKind)
 AGREE_KINDS: tuple[AgreeKind, ...] = get_args(AgreeKind)
 DIFFER_KINDS: tuple[DifferKind, ...] = get_args(DifferKind)
 
@@ -196,3 +203,33 @@ class StoryFacts:
     dates: tuple[DateFact, ...] = ()
     numbers: tuple[NumberFact, ...] = ()
     check: FactCheck = FactCheck()
+
+
+# --- the brief ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefLine:
+    """One sentence of a story's brief: what it says, the outlets it speaks for, and where each source says it.
+
+    ``text`` is words of the sources: a statement's earliest wording
+    (``carried``), one outlet's sentence (``only``), or the two wordings that
+    differ put side by side (``differ``). ``cites``: the sentences (or words)
+    of each article it comes from, in the story's order.
+    """
+
+    kind: BriefKind
+    text: str
+    outlets: tuple[str, ...]
+    cites: tuple[Cite, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A story's brief: its lines in order (``carried``, then ``differ``, then ``only``); empty when none."""
+
+    lines: tuple[BriefLine, ...] = ()
+
+    def section(self, kind: BriefKind) -> tuple[BriefLine, ...]:
+        """The lines of one section, in order."""
+        return tuple(line for line in self.lines if line.kind == kind)

@@ -73,13 +73,14 @@ from storytrace.cluster.stream import (
 )
 from storytrace.codec.article_facts import KeptFacts, kept_from_text, kept_text
 from storytrace.codec.facts import facts_to_json
+from storytrace.facts.brief import brief_of
 from storytrace.facts.entities import Mention
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
-from storytrace.model_facts import EntityFact, StoryFacts
+from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.outputs import OutputError, write_atomically
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
@@ -469,6 +470,26 @@ def latest_document(store: Store) -> dict[str, Any] | None:
     return document
 
 
+def latest_story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The story object ``story_id`` of the latest analysis kept in ``store`` (as in ``stories.json``), or None.
+
+    Only that story's kept text is read and parsed, not the whole document (a store written before
+    outlines kept the whole document: that is read).
+    """
+    kept = _latest_kept(store)
+    if kept is None:
+        return None
+    if kept.get("outline") not in OUTLINE_VERSIONS:
+        stories = (latest_document(store) or {}).get("stories", [])
+        return next((s for s in stories if isinstance(s, dict) and s.get("id") == story_id), None)
+    for k, (signature, _members, *named) in enumerate(kept["stories"]):
+        if (named[0] if named else f"s{k + 1}") == story_id:
+            text = store.story_texts([signature]).get(signature)
+            found: dict[str, Any] | None = None if text is None else json.loads(placed_story(text.body, story_id))
+            return found
+    return None
+
+
 def _joined(members: Sequence[Article], reasons: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The join reasons of ``members`` that have one, for ``StoryOutline.joined``."""
     return tuple((a.id, reasons[a.id]) for a in members if a.id in reasons)
@@ -734,6 +755,7 @@ def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[St
         "alignments": [],
         "provenance": provenance_json(NO_PROVENANCE),
         "facts": facts_to_json(NO_FACTS),
+        "brief": [],
         "pairs": [],
         "problems": [p.as_json() for p in problems],
     }
@@ -794,9 +816,10 @@ def analyze_story(
                              problems)  # fmt: skip
     with times.stage("facts"):
         facts = compare_facts(members, comparisons, ahead, problems)
+        brief = attempt("brief", ids, lambda: brief_of(members, comparisons, facts), Brief, problems)
     with times.stage("document"):
         story = attempt(
-            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts, cleans),
+            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts, cleans, brief),
             lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS, cleans), problems,
         )  # fmt: skip
     if problems:

@@ -74,7 +74,7 @@ from storytrace.model_facts import (
     UniqueRow,
     differ_rank,
 )
-from storytrace.text.tokens import content_stems
+from storytrace.text.tokens import best_matches, content_stems
 
 Span = tuple[int, int]
 # Aligned passages of these relations state the same thing: their differences are discrepancies.
@@ -423,15 +423,7 @@ def _sentence_pairs(fa: ArticleFacts, fb: ArticleFacts, sa: Span, sb: Span) -> l
         return [(x, y) for x in xs for y in ys]
     sx = [frozenset(content_stems(fa.prepared.article.text[a:b])) for a, b in xs]
     sy = [frozenset(content_stems(fb.prepared.article.text[a:b])) for a, b in ys]
-    shared = [[len(p & q) for q in sy] for p in sx]
-    best_y = [_best(row) for row in shared]
-    best_x = [_best([row[j] for row in shared]) for j in range(len(ys))]
-    return [(xs[i], ys[j]) for i, j in enumerate(best_y) if best_x[j] == i and shared[i][j]]
-
-
-def _best(scores: Sequence[int]) -> int:
-    """The position of the highest score, the first on a tie."""
-    return max(range(len(scores)), key=lambda k: (scores[k], -k))
+    return [(xs[i], ys[j]) for i, j in best_matches(sx, sy)]
 
 
 def _regions(f: ArticleFacts, span: Span) -> list[Span]:

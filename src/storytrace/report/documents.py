@@ -14,10 +14,13 @@ from typing import Any
 
 from storytrace.align.compare import parse_time, uncleaned
 from storytrace.clean.title import display_title
+from storytrace.codec.brief import brief_to_json
 from storytrace.codec.facts import facts_to_json
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
-from storytrace.model_facts import FactCheck, StoryFacts
+from storytrace.model_facts import Brief, FactCheck, StoryFacts
+
+NO_BRIEF = Brief()
 
 
 def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -> dict[str, Any]:
@@ -132,11 +135,13 @@ def story_json(
     provenance: Provenance,
     facts: StoryFacts,
     cleans: Mapping[str, Cleaned] | None = None,
+    brief: Brief = NO_BRIEF,
 ) -> dict[str, Any]:
     """One story object of ``stories.json``.
 
     ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``;
-    ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title.
+    ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title; ``brief`` from
+    ``facts.brief.brief_of``.
     """
     dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
     first = dated[0][1] if dated else articles[0]
@@ -148,6 +153,7 @@ def story_json(
         "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
         "provenance": provenance_json(provenance),
         "facts": facts_to_json(facts),
+        "brief": brief_to_json(brief),
         "pairs": [pair_summary(c) for c in comparisons],
     }
 

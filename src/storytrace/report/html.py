@@ -30,10 +30,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from storytrace import __version__
+from storytrace.codec.brief import brief_from_json
 from storytrace.codec.facts import facts_from_json
+from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
-from storytrace.model_facts import Agreement, Difference, EntityFact, QuoteFact, Said, Unique
+from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
 from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
@@ -392,9 +394,29 @@ class CitedText:
 
 
 @dataclass(frozen=True)
+class BriefRow:
+    """A line of the story's brief: its words, the outlets it speaks for, a link to each source's words."""
+
+    text: str
+    outlets: str
+    cites: list[Cite]
+    more: int  # cites left out of ``cites`` (they are in stories.json)
+
+
+@dataclass(frozen=True)
+class BriefSection:
+    """A section of the brief (``facts.brief.BRIEF_HEADINGS``) and its lines."""
+
+    kind: str
+    heading: str
+    rows: list[BriefRow]
+
+
+@dataclass(frozen=True)
 class FactsView:
     """Everything shown of a story's facts; every part may be empty."""
 
+    brief: list[BriefSection]
     differ: list[DifferRow]
     agree: list[AgreeRow]
     unique: list[UniqueView]
@@ -919,10 +941,40 @@ def _entities(value: Sequence[EntityFact], view: Callable[[str], ArticleView]) -
     return out, max(0, len(items) - MAX_ENTITIES)
 
 
-def _facts(facts: object, number: str, order: Sequence[str], view: Callable[[str], ArticleView]) -> FactsView:
-    """Everything shown of a story's ``facts`` (read by ``codec.facts``: missing or malformed parts are empty)."""
+# Links shown per line of the brief (a statement a large story's every article carries links to the first ones).
+MAX_BRIEF_CITES = 8
+
+
+def _brief(brief: Brief, marks: _FactMarks) -> list[BriefSection]:
+    """The brief's sections, each line with a link to every source's words (up to ``MAX_BRIEF_CITES``)."""
+    out = []
+    for kind, heading in BRIEF_HEADINGS.items():
+        rows = [
+            BriefRow(
+                line.text,
+                outlets_text(line.outlets),
+                [_cite(marks, c.article, c.span, c.text) for c in line.cites[:MAX_BRIEF_CITES]],
+                max(0, len(line.cites) - MAX_BRIEF_CITES),
+            )
+            for line in brief.section(kind)
+        ]
+        if rows:
+            out.append(BriefSection(kind, heading, rows))
+    return out
+
+
+def _facts(
+    facts: object, number: str, order: Sequence[str], view: Callable[[str], ArticleView], brief: object = None
+) -> FactsView:
+    """Everything shown of a story's ``facts`` and ``brief`` (read leniently: what is missing or malformed is empty).
+
+    Every span the brief or the facts cite is marked in the cited texts, so that each citation links to its words.
+    """
     f = facts_from_json(facts)
+    lines = brief_from_json(brief)
     marks = _FactMarks(number, view)
+    for c in (c for line in lines.lines for c in line.cites[:MAX_BRIEF_CITES]):
+        marks.add(c.article, c.span)
     for d in f.check.differ:
         for aid, said in ((d.sides.a, d.sides.a_said), (d.sides.b, d.sides.b_said)):
             if aid and said is not None:
@@ -932,6 +984,7 @@ def _facts(facts: object, number: str, order: Sequence[str], view: Callable[[str
     texts = marks.texts(order)
     entities, more = _entities(f.entities, view)
     return FactsView(
+        brief=_brief(lines, marks),
         differ=_differ_rows(f.check.differ, marks),
         agree=_agree_rows(f.check.agree, marks),
         unique=_unique(f.check.unique, view),
@@ -1055,7 +1108,7 @@ def _story_view(
         unaligned=[a for a in articles if a.id not in aligned],
         edges=edges,
         graph=_graph(absent + articles + _by_publication(list(extra.values())), edges),
-        facts=_facts(story.get("facts"), number, [a.id for a in articles], view),
+        facts=_facts(story.get("facts"), number, [a.id for a in articles], view, story.get("brief")),
         timeline=articles,
         outlet_shares=_outlets(prov.get("outlets")),
         problems=_problems(story.get("problems")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -83,6 +84,24 @@ def stem(word: str) -> str:
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text`` (stopwords removed), in order."""
     return stems_of(normal_words(text))
+
+
+def best_matches(xs: Sequence[frozenset[str]], ys: Sequence[frozenset[str]]) -> list[tuple[int, int]]:
+    """The pairs ``(i, j)`` of word sets each the other's best match and sharing a word, in ``xs``' order.
+
+    Best: most shared words, the first on a tie. How two aligned passages' sentences are paired.
+    """
+    if not xs or not ys:
+        return []
+    shared = [[len(p & q) for q in ys] for p in xs]
+    best_y = [_best(row) for row in shared]
+    best_x = [_best([row[j] for row in shared]) for j in range(len(ys))]
+    return [(i, j) for i, j in enumerate(best_y) if best_x[j] == i and shared[i][j]]
+
+
+def _best(scores: Sequence[int]) -> int:
+    """The position of the highest score, the first on a tie."""
+    return max(range(len(scores)), key=lambda k: (scores[k], -k))
 
 
 def stems_of(words: list[str]) -> list[str]:
