@@ -36,6 +36,7 @@ from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
+from storytrace.naming import alignment_counts, outlet_of_record
 from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
@@ -485,7 +486,7 @@ def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], r
     source = _text(meta.get("source"))
     return ArticleView(
         id=aid,
-        label=source or aid,
+        label=outlet_of_record({"id": aid, **meta}),
         source=source,
         title=_text(meta.get("title")),
         published=_text(meta.get("published")),
@@ -1101,8 +1102,8 @@ def _story_view(
         title=_text(story.get("title")),
         first_published=_text(story.get("first_published")),
         articles=articles,
-        outlets=list(dict.fromkeys(a.source for a in articles if a.source)),
-        passages=sum(p.count for p in pairs),
+        outlets=list(dict.fromkeys(a.label for a in articles)),
+        passages=alignment_counts(story.get("alignments")).passages,
         pairs=pairs,
         hidden_pairs=hidden_pairs,
         unaligned=[a for a in articles if a.id not in aligned],

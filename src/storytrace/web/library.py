@@ -37,6 +37,7 @@ from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
 from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
+from storytrace.naming import outlet_of_record
 from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
@@ -97,7 +98,7 @@ class Snapshot:
 def _summary(story: dict[str, Any], articles: Mapping[str, dict[str, Any]], texts: Mapping[str, str]) -> StorySummary:
     ids = [str(i) for i in story.get("articles", [])]
     metas = [articles.get(i, {}) for i in ids]
-    outlets = list(dict.fromkeys(str(m["source"]) for m in metas if m.get("source")))
+    outlets = list(dict.fromkeys(outlet_of_record({"id": i, **m}) for i, m in zip(ids, metas, strict=True)))
     dates = sorted((str(m["published"]) for m in metas if m.get("published")), key=when)
     entities = [str(e.get("name", "")) for e in story.get("facts", {}).get("entities", []) if isinstance(e, dict)]
     words = [str(story.get("title") or ""), *(str(m.get("title") or "") for m in metas)]
