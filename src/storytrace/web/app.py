@@ -54,6 +54,7 @@ from storytrace import __version__
 from storytrace.errors import StoreBusy, StorytraceError
 from storytrace.export import EXPORTS, text_lines
 from storytrace.ingest.records import is_iso_date
+from storytrace.naming import PASSAGE_DEFINITION
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
 from storytrace.web.hosts import AllowedHosts
@@ -402,6 +403,7 @@ def _templates() -> Environment:
         version=__version__,
         timeline_roles=TIMELINE_ROLES,
         unique_open=MAX_UNIQUE_OPEN,
+        passage_definition=PASSAGE_DEFINITION,
     )
     return env
 
