@@ -36,7 +36,7 @@ from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
-from storytrace.naming import alignment_counts, outlet_of_record
+from storytrace.naming import alignment_counts, count_passages, outlet_of_record
 from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
@@ -671,7 +671,7 @@ def _pair_view(
         index=index,
         a=a,
         b=b,
-        count=len(items),
+        count=count_passages(x.relation for x in items).passages,
         relations=_relation_counts(items),
         reuse_ab=_reuse(metrics, "b_covered_by_a", b, [x.b_span for x in reuse]),
         reuse_ba=_reuse(metrics, "a_covered_by_b", a, [x.a_span for x in reuse]),
