@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Off a terminal the CLI writes progress lines on stderr; the tests that read stderr read its problems (set before
+# any test module copies the environment for its subprocesses). tests/test_terminal.py checks the lines.
+os.environ.setdefault("STORYTRACE_PROGRESS", "off")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -93,8 +93,9 @@ def test_story_rows_count_passages_as_the_terminal_does(document: dict[str, Any]
 def test_fact_rows_cover_every_status_and_name_the_outlet(document: dict[str, Any]) -> None:
     rows = list(EXPORTS["facts"].rows(document))
     assert {r.status for r in rows} == {"agree", "differ", "unique"}
-    outlets = {a["id"]: a.get("source") or "" for a in document["articles"]}
+    outlets = {a["id"]: a["outlet"] for a in document["articles"]}  # the name every output shows
     assert all(r.outlet == outlets[r.article] for r in rows)
+    assert all(r.outlet for r in rows)  # an article without a source is named too (by its domain or id)
     contradiction = [r for r in rows if r.status == "differ" and r.item == 1]
     assert len({r.article for r in contradiction}) >= 2  # both sides of the first contradiction
 

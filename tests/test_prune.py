@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from storytrace import pipeline
 from storytrace.cli import app
+from storytrace.naming import counted
 from storytrace.pipeline import latest_signatures
 from storytrace.store import Store
 from storytrace.stories_json import story_text
@@ -70,7 +71,7 @@ def test_prune_keeps_the_latest_stories_and_a_run_after_it_analyses_nothing_agai
 
     pruned = runner.invoke(app, ["prune", "--db", str(db)])
     assert pruned.exit_code == 0, pruned.output
-    assert f"dropped {len(results - latest)} kept results" in pruned.output
+    assert f"dropped {counted(len(results - latest), 'kept result')} and" in pruned.output
     assert _keys(db, "SELECT signature FROM story_results") == latest
     assert _keys(db, "SELECT key FROM rendered_stories") == latest
 

@@ -167,7 +167,7 @@ def test_the_ingest_command_reads_only_new_files_and_counts_the_others_as_stored
     reads.clear()
     (corpus / "copy.txt").write_bytes((corpus / "note.txt").read_bytes())  # a copy of a stored text, another id
     again = CliRunner().invoke(app, ["ingest", str(corpus), "--db", db, "--lexical"])
-    assert again.output.startswith("0 added, 5 already stored, 1 duplicates of stored articles"), again.output
+    assert again.output.startswith("0 added, 5 already stored, 1 duplicate of stored articles"), again.output
     assert reads == ["copy.txt"]
     reads.clear()
     third = CliRunner().invoke(app, ["ingest", str(corpus), "--db", db, "--lexical"])

@@ -81,17 +81,22 @@ def test_the_summary_kept_beside_a_story_counts_what_the_story_holds() -> None:
         "alignments": [{"relation": "verbatim"}, {"relation": "related"}, {"relation": "paraphrase"}],
         "provenance": {"roots": ["a", "b", "c", "d"], "edges": []},
     }
-    members = [{"id": "a", "source": "Velm Wire"}, {"id": "b", "source": None}, {"id": "c", "source": "Velm Wire"}]
+    members = [
+        {"id": "a", "source": "Velm Wire"},
+        {"id": "b", "source": None, "url": "https://www.fen-daily.example/pier"},
+        {"id": "c", "source": "Velm Wire"},
+    ]
     summary = json.loads(StoryText.from_kept(story_text(story, members).kept()).summary)
     assert summary == {
         "articles": 3,
-        "outlets": ["(unnamed)", "Velm Wire"],
+        "outlets": ["Velm Wire", "fen-daily.example"],  # an outlet without a source named by its domain
         "passages": 2,
+        "related": 1,
         "roots": ["a", "b", "c"],
         "title": "Ferry pier to close",
     }
     assert story_summary({"alignments": "odd", "provenance": []}, []) == {
-        "articles": 0, "outlets": [], "passages": 0, "roots": [], "title": ""
+        "articles": 0, "outlets": [], "passages": 0, "related": 0, "roots": [], "title": ""
     }  # fmt: skip
 
 

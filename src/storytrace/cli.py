@@ -24,7 +24,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -42,6 +41,7 @@ from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.isolation import StageProblem, articles_text, debugging
 from storytrace.model import Article, Comparison, InputProblem, story_name
 from storytrace.model_facts import BriefLine
+from storytrace.naming import counted, outlet_name
 from storytrace.outputs import atomic_file, write_atomically
 from storytrace.pipeline import (
     Analysis,
@@ -63,6 +63,7 @@ from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.store import Store
 from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+from storytrace.terminal import PipeConsole, WordsCommand, id_column, progress
 
 HELP = (
     "Group news into stories, align what articles share, trace who copied whom.\n\n"
@@ -71,8 +72,8 @@ HELP = (
     "error instead of its one line."
 )
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = PipeConsole(highlight=False)
+err = PipeConsole(stderr=True, highlight=False)
 
 RELATION_STYLES = {
     "verbatim": "bold red",
@@ -86,7 +87,17 @@ RELATION_STYLES = {
 # big (5,000^2 floats = 200 MB): ``cluster --offline`` refuses them.
 OFFLINE_MAX_ARTICLES = 5000
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite store (created on first use).")]
+
+def _db_option(help_text: str) -> Any:
+    """The ``--db FILE`` option, its help saying whether the command creates the store and its default."""
+    return typer.Option("--db", metavar="FILE", help=help_text)
+
+
+# --db as each command uses it: the commands that only read a store say it must exist.
+IngestDbOption = Annotated[
+    Path | None, _db_option("SQLite store to add to, created if missing (default: storytrace.db).")
+]
+ReadDbOption = Annotated[Path | None, _db_option("The store to read; it must exist (default: storytrace.db).")]
 LexicalOption = Annotated[
     bool, typer.Option("--lexical", help="Lexical features only: skip the sentence-embedding model.")
 ]
@@ -94,13 +105,21 @@ EmbedderOption = Annotated[
     str | None,
     typer.Option(
         "--embedder",
+        metavar="NAME",
         help="Sentence embedder: static (distilled from MiniLM, the default) or minilm. "
         "Default: $STORYTRACE_EMBEDDER, else static.",
     ),
 ]
 PublishedOption = Annotated[
-    str | None, typer.Option("--published", help="Publication date (ISO 8601) for inputs that carry none.")
+    str | None,
+    typer.Option(
+        "--published",
+        metavar="DATE",
+        help="Publication date (ISO 8601) for inputs that carry none (default: none; their relative dates stay "
+        "unresolved).",
+    ),
 ]
+PathsArgument = Annotated[list[Path], typer.Argument(metavar="PATH", help="Files or folders to read.")]
 
 
 def main() -> None:
@@ -200,32 +219,21 @@ def _report_updates(updated: Mapping[str, Sequence[str]]) -> None:
 
 @contextmanager
 def _progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress callback drawing one bar per stage on stderr."""
-    if not enabled or not err.is_terminal:
-        yield lambda stage, done, total: None
-        return
-    columns = (TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
+    """Progress on stderr: a bar per stage on a terminal, plain lines off one (``terminal.progress``)."""
+    with progress(err, enabled) as update:
         yield update
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def version() -> None:
     """Print the storytrace version."""
     out.print(__version__)
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to read.")],
-    db: DbOption = None,
+    paths: PathsArgument,
+    db: IngestDbOption = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
@@ -252,12 +260,12 @@ def ingest(
                 with _progress_bar() as progress:
                     story_of = assign_stories(store, _embedder(store, lexical, embedder_name), progress)
         _report_updates(report.updated)
-        dup = f", {len(report.duplicates)} duplicates of stored articles" if report.duplicates else ""
+        dup = f", {counted(len(report.duplicates), 'duplicate')} of stored articles" if report.duplicates else ""
         dup += f", {len(report.updated)} with new metadata" if report.updated else ""
         opened = len(set(story_of.values()) - before)
         out.print(
-            f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
-            f"{len(set(story_of.values()))} stories ({opened} new)"
+            f"{len(report.added):,} added, {len(report.unchanged):,} already stored{dup}; "
+            f"{counted(len(set(story_of.values())), 'story')} ({opened:,} new)"
         )
         _print_skipped(skipped)
         return 1 if problems else 0
@@ -265,13 +273,16 @@ def ingest(
     _guard(run)
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def analyze(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for stories.json and report.html.")] = Path(
-        "storytrace-out"
-    ),
-    db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: OUT/storytrace.db).")] = None,
+    paths: PathsArgument,
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="FOLDER", help="Folder for stories.json and report.html.")
+    ] = Path("storytrace-out"),
+    db: Annotated[
+        Path | None,
+        _db_option("SQLite store, created if missing (default: OUT/storytrace.db)."),
+    ] = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
@@ -386,27 +397,42 @@ STORY_TABLE_ROWS = 20
 def print_story_table(result: Analysis, console: Console | None = None) -> None:
     """Print the largest stories (the document lists them by size), one row each, and how many there are in all."""
     shown = result.stories[:STORY_TABLE_ROWS]
-    title = f"{len(result.stories):,} stories from {len(result.texts):,} articles"
+    title = f"{counted(len(result.stories), 'story')} from {counted(len(result.texts), 'article')}"
     if len(shown) < len(result.stories):
         title += f": the {len(shown)} largest (all of them in report.html)"
-    table = Table(title=title)
-    for col in ("story", "articles", "outlets", "passages", "roots", "title"):
-        table.add_column(col, overflow="fold")
+    table = Table(title=title, caption=f"passages: {PASSAGE_WORDS}")
+    id_column(table, "story")
+    for col in ("articles", "outlets", "passages", "related"):
+        table.add_column(
+            col, overflow="fold", justify="right" if col in ("articles", "passages", "related") else "left"
+        )
+    id_column(table, "roots")
+    table.add_column("title", overflow="fold")
     for outline in shown:
         s = json.loads(outline.text.summary)  # kept beside the story: the story itself is not parsed
         table.add_row(
-            _plain(outline.id), str(s["articles"]), _plain(", ".join(s["outlets"])), str(s["passages"]),
-            _plain(", ".join(s["roots"])), _plain(s["title"][:70]),
+            _plain(outline.id), str(s["articles"]), _plain("; ".join(s["outlets"])), str(s["passages"]),
+            str(s.get("related", "")), _plain("\n".join(s["roots"]), lines=True), _plain(s["title"][:70]),
         )  # fmt: skip
     (console or out).print(table)
 
 
-@app.command()
+# The terminal's caption under the story table: what its "passages" count (``naming.PASSAGE_RELATIONS``).
+PASSAGE_WORDS = "aligned spans of the same words or statement (verbatim, near verbatim, paraphrase, same fact)"
+
+
+@app.command(cls=WordsCommand)
 def compare(
-    a: Annotated[str, typer.Argument(help="A file holding one article, or an id in the store.")],
-    b: Annotated[str, typer.Argument(help="A file holding one article, or an id in the store.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="A file holding one article, or an id in the store.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="A file holding one article, or an id in the store.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON document of CONTRACT.md.")] = False,
-    db: DbOption = None,
+    db: Annotated[
+        Path | None,
+        _db_option(
+            "The store to look ids up in and keep sentence embeddings in; it must exist unless --create "
+            "(default: ids from storytrace.db, embeddings not kept)."
+        ),
+    ] = None,
     published: PublishedOption = None,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
@@ -481,10 +507,10 @@ StoryArgument = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def brief(
     story: StoryArgument,
-    db: Annotated[Path, typer.Option("--db", help="The store analyze kept.")] = Path("storytrace-out")
+    db: Annotated[Path, _db_option("The store analyze kept; it must exist.")] = Path("storytrace-out")
     / "storytrace.db",
 ) -> None:
     """Print a story's brief: what most outlets carry, where they differ, what only one outlet adds."""
@@ -553,7 +579,7 @@ def order_line(c: Comparison) -> str:
 def _print_comparison(c: Comparison) -> None:
     head = Table.grid(padding=(0, 2))
     for side, art, clean in (("A", c.a, c.a_clean), ("B", c.b, c.b_clean)):
-        head.add_row(side, _plain(f"{art.id}  {art.source or ''}  {art.title or ''}"),
+        head.add_row(side, _plain(f"{art.id}  {outlet_name(art)}  {art.title or ''}"),
                      _plain(f"credited: {', '.join(clean.credited)}"))  # fmt: skip
     out.print(head)
     verdict = "same story" if c.same_story else "different stories"
@@ -582,10 +608,16 @@ def _print_comparison(c: Comparison) -> None:
                 out.print(f"  · {one_line(text[s:e])}", markup=False)
 
 
-@app.command()
+OutLinesOption = Annotated[
+    Path | None,
+    typer.Option("--out", metavar="FILE", help="Write the lines to this file (default: standard output)."),
+]
+
+
+@app.command(cls=WordsCommand)
 def cluster(
     input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="Article records, one JSON per line.")],
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
+    out_file: OutLinesOption = None,
     stream: Annotated[
         bool, typer.Option("--stream", help="The streaming clusterer (the default; kept for scripts).")
     ] = False,
@@ -596,6 +628,7 @@ def cluster(
         float,
         typer.Option(
             "--window-days",
+            metavar="DAYS",
             help="The horizon: stories silent this long leave the index (default 3 years; at most 20,000 stories are "
             "indexed, the least recently active leave first).",
             min=1.0,
@@ -676,11 +709,14 @@ def _write_lines(lines: Sequence[str], out_file: Path | None) -> None:
 PAIRS_BATCH = 256
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def pairs(
     input_path: Annotated[str, typer.Argument(metavar="INPUT.jsonl", help='{"id", "a", "b"} per line; - for stdin.')],
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write the lines here instead of stdout.")] = None,
-    db: DbOption = None,
+    out_file: OutLinesOption = None,
+    db: Annotated[
+        Path | None,
+        _db_option("A store to keep sentence embeddings in, created if missing (default: none: kept in memory)."),
+    ] = None,
     lexical: LexicalOption = False,
     embedder_name: EmbedderOption = None,
 ) -> None:
@@ -796,17 +832,22 @@ def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:
     sink.flush()
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def serve(
-    db: Annotated[Path | None, typer.Option("--db", help="SQLite store (default: storytrace.db).")] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (local only by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8000,
+    db: Annotated[
+        Path | None, _db_option("SQLite store; it must exist unless --create (default: storytrace.db).")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (local only by default).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on.", min=1, max=65535)] = 8000,
     allow_host: Annotated[
         list[str] | None,
         typer.Option(
             "--allow-host",
+            metavar="NAME",
             help="A host name the UI is reached by, besides --host and the loopback names (repeatable); "
-            "requests naming any other host are refused (DNS rebinding).",
+            "requests naming any other host are refused (DNS rebinding). Default: none.",
         ),
     ] = None,
     create: Annotated[bool, typer.Option("--create", help="Start an empty store if --db does not exist.")] = False,
@@ -838,8 +879,8 @@ def serve(
     _guard(run)
 
 
-@app.command()
-def prune(db: DbOption = None) -> None:
+@app.command(cls=WordsCommand)
+def prune(db: ReadDbOption = None) -> None:
     """Drop what the store keeps for stories its latest analysis no longer has, then compact the file.
 
     Each analysis keeps every story's result and rendering, so that a later
@@ -859,8 +900,8 @@ def prune(db: DbOption = None) -> None:
             results, renderings = store.prune_stories(keep)
             folded = store.compact()
             after = store.size()
-        out.print(f"kept the {len(keep)} stories of the latest analysis")
-        out.print(f"dropped {results} kept results and {renderings} renderings of other stories")
+        out.print(f"kept the {counted(len(keep), 'story')} of the latest analysis")
+        out.print(f"dropped {counted(results, 'kept result')} and {counted(renderings, 'rendering')} of other stories")
         out.print(f"store: {before / 1e6:.1f} MB before, {after / 1e6:.1f} MB after")
         if not folded:
             out.print("another process is reading the store: the space comes back when it closes")
@@ -869,7 +910,7 @@ def prune(db: DbOption = None) -> None:
     _guard(run)
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def export(
     what: Annotated[
         str,
@@ -880,9 +921,7 @@ def export(
             "cited fact or story.",
         ),
     ],
-    db: Annotated[
-        Path | None, typer.Option("--db", metavar="FILE", help="The store to read (default: storytrace.db).")
-    ] = None,
+    db: ReadDbOption = None,
     fmt: Annotated[
         str,
         typer.Option(
@@ -891,7 +930,7 @@ def export(
     ] = "csv",
     out_file: Annotated[
         Path | None,
-        typer.Option("--out", metavar="PATH", help="The file to write (default: standard output; parquet needs one)."),
+        typer.Option("--out", metavar="FILE", help="The file to write (default: standard output; parquet needs one)."),
     ] = None,
 ) -> None:
     """Write a table of the store's latest analysis for a spreadsheet or other tools.
@@ -926,34 +965,57 @@ def export(
 
 ConfOption = Annotated[
     list[str] | None,
-    typer.Option("--conf", help="A Spark setting key=value (repeat it), e.g. spark.executor.memory=8g."),
+    typer.Option(
+        "--conf",
+        metavar="KEY=VALUE",
+        help="A Spark setting (repeat it), e.g. spark.executor.memory=8g. Default: none beyond storytrace's.",
+    ),
 ]
 
 
-@app.command()
+@app.command(cls=WordsCommand)
 def batch(
     input_path: Annotated[
         str, typer.Argument(metavar="INPUT", help="JSON Lines or Parquet: a file, folder or glob; any URI Spark reads.")
     ],
-    engine: Annotated[str, typer.Option("--engine", help="The engine: spark (the only one for now).")] = "spark",
+    engine: Annotated[
+        str, typer.Option("--engine", metavar="NAME", help="The engine: spark (the only one for now).")
+    ] = "spark",
     out_dir: Annotated[
-        str, typer.Option("--out", help="Output folder (any URI Spark writes): JSON Lines, tables, stage data.")
+        str,
+        typer.Option(
+            "--out", metavar="FOLDER", help="Output folder (any URI Spark writes): JSON Lines, tables, stage data."
+        ),
     ] = "storytrace-batch",
     master: Annotated[
-        str | None, typer.Option("--master", help="Spark master: local[4], spark://host:7077, yarn, k8s://…")
+        str | None,
+        typer.Option(
+            "--master",
+            metavar="URL",
+            help="Spark master: local[4], spark://host:7077, yarn, k8s://… (default: the one spark-submit set, "
+            "else local[*]).",
+        ),
     ] = None,
     conf: ConfOption = None,
     stop_after: Annotated[
-        str, typer.Option("--stop-after", help="Last stage to run: clean, dedup, cluster, analyze or write.")
+        str,
+        typer.Option(
+            "--stop-after", metavar="STAGE", help="Last stage to run: clean, dedup, cluster, analyze or write."
+        ),
     ] = "write",
     input_format: Annotated[
-        str | None, typer.Option("--format", help="jsonl or parquet (default: from the file names).")
+        str | None,
+        typer.Option("--format", metavar="FORMAT", help="jsonl or parquet (default: from the file names)."),
     ] = None,
     partitions: Annotated[
-        int | None, typer.Option("--partitions", help="Tasks per heavy stage (default: sized by the work).", min=1)
+        int | None,
+        typer.Option("--partitions", metavar="N", help="Tasks per heavy stage (default: sized by the work).", min=1),
     ] = None,
     slice_articles: Annotated[
-        int, typer.Option("--slice-articles", help="Cluster in parallel time slices of N articles (0: one exact pass).")
+        int,
+        typer.Option(
+            "--slice-articles", metavar="N", help="Cluster in parallel time slices of N articles (0: one exact pass)."
+        ),
     ] = 0,
 ) -> None:
     """The analysis on Apache Spark: OUT/stories.jsonl, OUT/articles.jsonl and Parquet tables in OUT/tables.
@@ -1039,11 +1101,11 @@ def _print_batch_summary(result: Any) -> None:
     clean, cluster, analyzed = (result.figures(s) for s in ("clean", "cluster", "analyze"))
     parts = []
     if clean:
-        parts.append(f"{clean.get('articles', 0):,} articles")
+        parts.append(counted(clean.get("articles", 0), "article"))
     if cluster:
-        parts.append(f"{cluster.get('stories', 0):,} stories (largest {cluster.get('largest_story', 0):,})")
+        parts.append(f"{counted(cluster.get('stories', 0), 'story')} (largest {cluster.get('largest_story', 0):,})")
     if analyzed:
-        parts.append(f"{analyzed.get('alignments', 0):,} aligned passages")
+        parts.append(counted(analyzed.get("alignments", 0), "alignment"))  # related ones too: not "passages"
     out.print(", ".join(parts) or "nothing to do", soft_wrap=True)
     if result.figures("write"):
         out.print(f"wrote {where}/stories.jsonl, {where}/articles.jsonl, tables in {where}/tables/", soft_wrap=True)

@@ -32,6 +32,7 @@ from storytrace.codec.facts import check_from_json
 from storytrace.errors import UsageError
 from storytrace.model import relation_family
 from storytrace.model_facts import Cite, Difference, FactCheck
+from storytrace.naming import alignment_counts, outlet_of_record
 from storytrace.published import parse_published
 
 Document = Mapping[str, Any]
@@ -95,7 +96,7 @@ class FactRow:
 
 @dataclass(frozen=True)
 class StoryRow:
-    """A story and its counts; ``passages`` counts aligned pairs more than ``related`` (the terminal's count)."""
+    """A story and its counts: ``passages`` and ``related`` as ``naming.count_passages`` counts them."""
 
     story: str
     title: str
@@ -142,8 +143,8 @@ def _stories(document: Document) -> list[Mapping[str, Any]]:
 
 
 def outlets_of(document: Document) -> dict[str, str]:
-    """Each article's outlet (its ``source``; empty when it has none), by article id."""
-    return {read.text(a.get("id")): read.text(a.get("source")) for a in read.mappings(document.get("articles"))}
+    """Each article's outlet (``naming.outlet_of_record``), by article id."""
+    return {read.text(a.get("id")): outlet_of_record(a) for a in read.mappings(document.get("articles"))}
 
 
 def _start_end(value: object) -> tuple[int | None, int | None]:
@@ -259,14 +260,14 @@ def story_rows(document: Document) -> Iterator[StoryRow]:
 
 def _story_row(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> StoryRow:
     ids = [read.text(i) for i in read.items(story.get("articles"))]
-    outlets = list(dict.fromkeys(o for i in ids if (o := read.text(articles.get(i, {}).get("source")))))
+    outlets = list(dict.fromkeys(outlet_of_record({"id": i, **articles.get(i, {})}) for i in ids))
     first, last = _first_and_last([articles.get(i, {}).get("published") for i in ids])
-    relations = [read.text(al.get("relation")) for al in read.mappings(story.get("alignments"))]
+    counts = alignment_counts(story.get("alignments"))
     provenance = read.mapping(story.get("provenance"))
     check = check_from_json(story.get("facts"))
     return StoryRow(
         read.text(story.get("id")), read.text(story.get("title")), len(ids), len(outlets), "; ".join(outlets),
-        "; ".join(ids), first, last, sum(r != "related" for r in relations), relations.count("related"),
+        "; ".join(ids), first, last, counts.passages, counts.related,
         len(read.items(provenance.get("edges"))), len(check.agree), len(check.differ),
         sum(len(u.rows) for u in check.unique), len(read.items(story.get("problems"))),
     )  # fmt: skip

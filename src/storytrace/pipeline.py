@@ -81,6 +81,7 @@ from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
+from storytrace.naming import outlet_name
 from storytrace.outputs import OutputError, write_atomically
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
@@ -782,8 +783,8 @@ class PrecomputedEmbedder:
 
 
 def _outlets(members: Sequence[Prepared]) -> set[str]:
-    """The outlets of a story's articles (an article without a source counts as its own)."""
-    return {p.article.source or f"?{p.article.id}" for p in members}
+    """The outlets of a story's articles (``naming.outlet_name``)."""
+    return {outlet_name(p.article) for p in members}
 
 
 def analyze_story(

@@ -23,6 +23,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from storytrace.naming import alignment_counts, outlet_of_record
+
 
 class StoryText(NamedTuple):
     """A story's JSON text without its place: the story object but its ``id``, its members' objects but ``story``.
@@ -78,7 +80,7 @@ SUMMARY_ROOTS = 3  # the provenance roots a story's summary names
 def story_summary(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """What the summary after ``analyze`` shows of a story, so that it need not parse the story again.
 
-    Its articles, outlets, passages that are more than related, first
+    Its articles, outlets (``naming.outlet_of_record``), passages and related alignments (``naming``), first
     provenance roots and title, and its ``problems`` if it has any. Read from the objects as they come: a missing
     or odd field counts as empty.
     """
@@ -87,12 +89,12 @@ def story_summary(story: Mapping[str, Any], members: Sequence[Mapping[str, Any]]
     provenance = story.get("provenance")
     roots = provenance.get("roots") if isinstance(provenance, Mapping) else None
     title = story.get("title")
+    counts = alignment_counts(alignments)
     return {
         "articles": len(articles) if isinstance(articles, list) else len(members),
-        "outlets": sorted({str(m.get("source") or "(unnamed)") for m in members}),
-        "passages": sum(1 for a in alignments or [] if isinstance(a, Mapping) and a.get("relation") != "related")
-        if isinstance(alignments, list)
-        else 0,
+        "outlets": sorted({outlet_of_record(m) for m in members}),
+        "passages": counts.passages,
+        "related": counts.related,
         "roots": [str(r) for r in roots[:SUMMARY_ROOTS]] if isinstance(roots, list) else [],
         "title": title if isinstance(title, str) else "",
         **({"problems": problems} if isinstance(problems := story.get("problems"), list) and problems else {}),

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from storytrace.align.compare import Prepared
 from storytrace.model import REUSE_RELATIONS, Comparison
 from storytrace.model_facts import Brief, BriefKind, BriefLine, Cite, Difference, Said, Span, StoryFacts
+from storytrace.naming import outlet_name
 from storytrace.text.tokens import best_matches, content_stems
-from storytrace.trace.provenance import outlet_of
 
 # How the brief's sections are headed wherever it is shown (report, web UI, terminal), in their order.
 BRIEF_HEADINGS: dict[BriefKind, str] = {
@@ -83,10 +83,10 @@ def brief_of(members: Sequence[Prepared], comparisons: Iterable[Comparison], fac
 
 
 def source_of(prepared: Prepared) -> Source:
-    """An article as the brief reads it: its outlet (``trace.provenance.outlet_of``) and content sentences."""
+    """An article as the brief reads it: its outlet (``naming.outlet_name``) and content sentences."""
     text = prepared.article.text
     said = tuple(Said((s.start, s.end), text[s.start : s.end]) for s in prepared.sentences)
-    return Source(prepared.article.id, outlet_of(prepared.article), said)
+    return Source(prepared.article.id, outlet_name(prepared.article), said)
 
 
 def links_of(comparisons: Iterable[Comparison]) -> list[Link]:

@@ -1,8 +1,8 @@
 """Shape results as the JSON documents of CONTRACT.md (``compare --json``, ``stories.json``).
 
 Everything the contract names is written with its name and type; extra fields
-(``kind``, ``origin``, ``boilerplate_spans``, ``credits``, ``pairs``, ``why``)
-extend it.
+(``kind``, ``outlet``: the name the article's outlet is shown under, ``naming.outlet_name``; ``origin``,
+``boilerplate_spans``, ``credits``, ``pairs``, ``why``) extend it.
 
 Not here: computing anything; HTML (``report.html``).
 """
@@ -19,6 +19,7 @@ from storytrace.codec.facts import facts_to_json
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
 from storytrace.model_facts import Brief, FactCheck, StoryFacts
+from storytrace.naming import outlet_name
 
 NO_BRIEF = Brief()
 
@@ -39,6 +40,7 @@ def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -
         meta["story"] = story
     meta.update(
         kind=article.kind,
+        outlet=outlet_name(article),
         url=article.url,
         origin=article.origin,
         boilerplate_spans=[list(s) for s in cleaned.boilerplate],

@@ -36,6 +36,7 @@ from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
+from storytrace.naming import alignment_counts, count_passages, outlet_of_record
 from storytrace.published import sort_key
 
 TEMPLATE = "report.html.j2"
@@ -485,7 +486,7 @@ def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], r
     source = _text(meta.get("source"))
     return ArticleView(
         id=aid,
-        label=source or aid,
+        label=outlet_of_record({"id": aid, **meta}),
         source=source,
         title=_text(meta.get("title")),
         published=_text(meta.get("published")),
@@ -670,7 +671,7 @@ def _pair_view(
         index=index,
         a=a,
         b=b,
-        count=len(items),
+        count=count_passages(x.relation for x in items).passages,
         relations=_relation_counts(items),
         reuse_ab=_reuse(metrics, "b_covered_by_a", b, [x.b_span for x in reuse]),
         reuse_ba=_reuse(metrics, "a_covered_by_b", a, [x.a_span for x in reuse]),
@@ -1101,8 +1102,8 @@ def _story_view(
         title=_text(story.get("title")),
         first_published=_text(story.get("first_published")),
         articles=articles,
-        outlets=list(dict.fromkeys(a.source for a in articles if a.source)),
-        passages=sum(p.count for p in pairs),
+        outlets=list(dict.fromkeys(a.label for a in articles)),
+        passages=alignment_counts(story.get("alignments")).passages,
         pairs=pairs,
         hidden_pairs=hidden_pairs,
         unaligned=[a for a in articles if a.id not in aligned],

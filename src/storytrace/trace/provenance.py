@@ -40,8 +40,8 @@ sentence(s) reached from the passage through the alignments.
 characters (letters and digits of the cleaned content, as ``compare``'s
 coverage counts them) traced to another outlet's or agency's passages, and the
 rest, ``original``. Text an outlet takes from its own earlier article counts
-as its own (original). The outlet is ``Article.source``, or the article id
-when it has none.
+as its own (original). The outlet is ``naming.outlet_name``: the source, else
+the URL's domain, else the article id.
 
 Not here: deciding what is reused (``align``), derivation labels, facts.
 """
@@ -71,6 +71,7 @@ from storytrace.model import (
     ProvenanceNode,
     Sentence,
 )
+from storytrace.naming import outlet_name
 from storytrace.text.segment import sentences
 from storytrace.trace.precedence import ANY_AGENCY, UNNAMED_AGENCY, Witness, order, witness
 
@@ -565,11 +566,6 @@ def _merge(
 # ---------------------------------------------------------------- outlets
 
 
-def outlet_of(article: Article) -> str:
-    """The outlet an article counts for: its ``source``, or its id when it has none."""
-    return (article.source or "").strip() or article.id
-
-
 def outlet_originality(
     comparisons: Sequence[Comparison], articles: Sequence[Article], passages: Sequence[PassageSource]
 ) -> list[OutletShare]:
@@ -583,7 +579,7 @@ def outlet_originality(
     shares of each outlet sum to 1 (an outlet with no content is wholly original).
     """
     if all(p.source is None for p in passages):  # nothing reused (a lone article, say): no need to clean any
-        return [OutletShare(outlet, 1.0, ()) for outlet in dict.fromkeys(map(outlet_of, articles))]
+        return [OutletShare(outlet, 1.0, ()) for outlet in dict.fromkeys(map(outlet_name, articles))]
     story = _Story(comparisons, articles)
     agencies = agencies_with(a.source for a in story.articles.values() if a.kind == "agency" and a.source)
     by_article: dict[str, list[PassageSource]] = {}
@@ -592,7 +588,7 @@ def outlet_originality(
     totals: dict[str, int] = {}
     reused: dict[str, dict[str, int]] = {}
     for art in articles:
-        outlet = outlet_of(art)
+        outlet = outlet_name(art)
         clean = story.cleans.get(art.id) or clean_article(art, agencies)
         content = visible_content(art.text, clean.content)  # coverage has asked for it already (cached)
         totals[outlet] = totals.get(outlet, 0) + int(content.sum())
@@ -602,7 +598,7 @@ def outlet_originality(
             if p.source is None:
                 continue
             source = story.articles.get(p.source)
-            from_outlet = outlet_of(source) if source is not None else p.source
+            from_outlet = outlet_name(source) if source is not None else p.source
             if from_outlet == outlet:
                 continue  # an outlet's text taken from its own earlier article is its own
             span = np.zeros(len(art.text), dtype=bool)
@@ -633,7 +629,7 @@ def story_provenance(comparisons: Sequence[Comparison], articles: Sequence[Artic
     edges = supported_edges(reuse_edges(comparisons), passages)
     story = _Story(comparisons, articles)
     credited = absent_source_edges(story, [a.id for a in articles])
-    nodes = [ProvenanceNode(a.id, "article", outlet_of(a)) for a in articles]
+    nodes = [ProvenanceNode(a.id, "article", outlet_name(a)) for a in articles]
     nodes += [
         ProvenanceNode(agency, "absent_source", agency.removeprefix(ABSENT_PREFIX), ABSENT_NOTE)
         for agency in dict.fromkeys(e.source for e in credited)

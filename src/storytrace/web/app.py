@@ -36,7 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 
 import fastapi_offline  # Swagger UI's and ReDoc's files (imported here: without it, `serve` says what is missing)
@@ -53,9 +53,10 @@ from starlette.exceptions import HTTPException
 from storytrace import __version__
 from storytrace.errors import StoreBusy, StorytraceError
 from storytrace.export import EXPORTS, text_lines
-from storytrace.ingest.records import is_iso_date
+from storytrace.naming import PASSAGE_DEFINITION
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
+from storytrace.web.form import article_fields
 from storytrace.web.hosts import AllowedHosts
 from storytrace.web.library import (
     PAGE_SIZE,
@@ -402,6 +403,7 @@ def _templates() -> Environment:
         version=__version__,
         timeline_roles=TIMELINE_ROLES,
         unique_open=MAX_UNIQUE_OPEN,
+        passage_definition=PASSAGE_DEFINITION,
     )
     return env
 
@@ -450,6 +452,9 @@ class IngestRequest(BaseModel):
     title: str | None = None
     source: str | None = None
     published: str | None = Field(None, description="ISO 8601 date or date-time")
+    authors: list[str] = Field(default_factory=list, description="the byline's names")
+    url: str | None = Field(None, description="the article's web address (http or https)")
+    kind: Literal["article", "agency"] = Field("article", description="agency: wire-agency copy")
 
 
 class IngestResult(BaseModel):
@@ -651,11 +656,18 @@ def create_app(
     def ingest_submit(
         file: Annotated[UploadFile | None, File()] = None,
         text: Annotated[str, Form()] = "",
+        id: Annotated[str, Form()] = "",  # noqa: A002 - the form's field
         title: Annotated[str, Form()] = "",
         source: Annotated[str, Form()] = "",
         published: Annotated[str, Form()] = "",
+        authors: Annotated[str, Form()] = "",
+        url: Annotated[str, Form()] = "",
+        agency: Annotated[str, Form()] = "",
     ) -> Response:
-        form = {"text": text, "title": title, "source": source, "published": published}
+        form = {
+            "text": text, "id": id, "title": title, "source": source, "published": published, "authors": authors,
+            "url": url, "agency": agency,
+        }  # fmt: skip
         data = file.file.read(MAX_UPLOAD_BYTES + 1) if file is not None else b""
         filename = (file.filename or "") if file is not None else ""
         if len(data) > MAX_UPLOAD_BYTES:
@@ -665,13 +677,13 @@ def create_app(
         if bad is not None:
             return _page("ingest.html.j2", 400, error=bad, form={})  # such a form cannot be shown again
         try:
-            if published.strip() and not is_iso_date(published.strip()):
-                raise ValueError(f"'published' is not an ISO 8601 date or date-time: {_shown(published)!r}")
+            fields = article_fields(
+                id=id, title=title, source=source, published=published, authors=authors, url=url, agency=bool(agency)
+            )
             if data:
-                found = uploaded_articles(data, filename, title, source, published.strip())
-                placed = library.ingest(found)
+                placed = library.ingest(uploaded_articles(data, filename, fields))
             elif text.strip():
-                placed = library.paste(text, title.strip(), source.strip(), published.strip())
+                placed = library.paste(text, fields)
             else:
                 raise ValueError("choose a file or paste a text")
         except StoreBusy as e:
@@ -725,13 +737,19 @@ def create_app(
     @app.post("/api/ingest", response_model=IngestResult, summary="Store an article, place it in a story, re-analyse")
     def api_ingest(body: IngestRequest, response: Response) -> IngestResult:
         analysed()
-        bad = unicode_problem(body.model_dump())
+        names = {f"authors[{k}]": name for k, name in enumerate(body.authors)}
+        bad = unicode_problem({**body.model_dump(exclude={"authors"}), **names})
         if bad is not None:
             raise HTTPException(400, bad)
-        if body.published and not is_iso_date(body.published):
-            raise HTTPException(400, f"'published' is not an ISO 8601 date or date-time: {_shown(body.published)!r}")
         try:
-            placed = library.paste(body.text, body.title, body.source, body.published, body.id)
+            fields = article_fields(
+                id=body.id or "", title=body.title or "", source=body.source or "", published=body.published or "",
+                authors=body.authors, url=body.url or "", agency=body.kind == "agency",
+            )  # fmt: skip
+        except ValueError as e:
+            raise HTTPException(400, _one_line(e)) from None
+        try:
+            placed = library.paste(body.text, fields)
         except StoreBusy:
             raise
         except StorytraceError as e:

@@ -37,11 +37,15 @@ from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.readers import FileKind
 from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
+from storytrace.naming import outlet_of_record
 from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
 from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+from storytrace.web.form import ArticleFields
+
+NO_FIELDS = ArticleFields()
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +101,7 @@ class Snapshot:
 def _summary(story: dict[str, Any], articles: Mapping[str, dict[str, Any]], texts: Mapping[str, str]) -> StorySummary:
     ids = [str(i) for i in story.get("articles", [])]
     metas = [articles.get(i, {}) for i in ids]
-    outlets = list(dict.fromkeys(str(m["source"]) for m in metas if m.get("source")))
+    outlets = list(dict.fromkeys(outlet_of_record({"id": i, **m}) for i, m in zip(ids, metas, strict=True)))
     dates = sorted((str(m["published"]) for m in metas if m.get("published")), key=when)
     entities = [str(e.get("name", "")) for e in story.get("facts", {}).get("entities", []) if isinstance(e, dict)]
     words = [str(story.get("title") or ""), *(str(m.get("title") or "") for m in metas)]
@@ -299,17 +303,15 @@ class Library:
         with self.writing() as store:
             return self._ingest(store, articles)
 
-    def paste(
-        self, text: str, title: str | None, source: str | None, published: str | None, article_id: str | None = None
-    ) -> Placed:
-        """Ingest a pasted text (see :func:`pasted_article` for its id)."""
+    def paste(self, text: str, fields: ArticleFields) -> Placed:
+        """Ingest a pasted text with the form's ``fields`` (see :func:`pasted_article` for its id)."""
         with self.writing() as store:
 
             def stored_text(aid: str) -> str | None:
                 found = store.get(aid)
                 return found.text if found is not None else None
 
-            record = pasted_article(text, title, source, published, article_id, stored_text)
+            record = pasted_article(text, fields, stored_text)
             return self._ingest(store, [record])
 
     def _ingest(self, store: Store, articles: Sequence[Article | InputProblem]) -> Placed:
@@ -398,43 +400,32 @@ def slug(text: str) -> str:
 
 
 def pasted_article(
-    text: str,
-    title: str | None = None,
-    source: str | None = None,
-    published: str | None = None,
-    article_id: str | None = None,
-    stored_text: Callable[[str], str | None] | None = None,
+    text: str, fields: ArticleFields = NO_FIELDS, stored_text: Callable[[str], str | None] | None = None
 ) -> Article | InputProblem:
-    """A pasted text as an article record, validated as any JSON record is.
+    """A pasted text with the form's ``fields`` as an article record, validated as any JSON record is.
 
-    Its id is ``article_id`` if given, else the title's slug, else a hash of the
+    Its id is the fields' if given, else the title's slug, else a hash of the
     text; a slug already stored with another text (``stored_text`` looks ids
     up) gets the hash appended.
     """
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()  # checked below
+    article_id = fields.id
     if not article_id:
-        article_id = slug(title or "") or f"paste-{digest}"
+        article_id = slug(fields.title) or f"paste-{digest}"
         if stored_text is not None and stored_text(article_id) not in (None, text):
             article_id = f"{article_id}-{digest}"
-    record = {"id": article_id, "text": text, "title": title, "source": source, "published": published}
     # an empty text stays, to be named as such ("'text' is empty", not "no 'text'")
-    return record_to_article({k: v for k, v in record.items() if v or k == "text"}, "pasted text")
+    return record_to_article({**fields.record(), "id": article_id, "text": text}, "pasted text")
 
 
-def uploaded_articles(
-    data: bytes,
-    filename: str,
-    title: str | None = None,
-    source: str | None = None,
-    published: str | None = None,
-) -> list[Article | InputProblem]:
+def uploaded_articles(data: bytes, filename: str, fields: ArticleFields = NO_FIELDS) -> list[Article | InputProblem]:
     """The articles of an uploaded file, read by the extension of ``filename``.
 
     The bytes go to a temporary file whose name this function makes up (only the
     extension is taken from ``filename``), a gzipped upload unpacked first, up to
     :data:`MAX_UNPACKED_BYTES`; a single ``.txt``/``.html`` article
-    gets the upload's base name as id, and the form's title and source where
-    the file has none.
+    gets the form's id, else the upload's base name, and the form's other
+    fields where the file has none (``ArticleFields.fill``).
     """
     kind = classify(filename or "")
     if kind is None:
@@ -444,20 +435,18 @@ def uploaded_articles(
         path = _saved(data, Path(folder), kind)
         if isinstance(path, str):
             return [InputProblem(where, path)]
-        items = list(read_paths([path], published=published or None))
+        items = list(read_paths([path], published=fields.published or None))
     out: list[Article | InputProblem] = []
     single = kind.suffix in (".txt", ".html", ".htm")
     for item in items:
         if isinstance(item, InputProblem):
             out.append(InputProblem(where, item.problem))
             continue
-        changes: dict[str, Any] = {"origin": where}
+        item = dataclasses.replace(item, origin=where)
         if single:
             digest = hashlib.blake2b(item.text.encode("utf-8"), digest_size=6).hexdigest()
-            changes["id"] = kind.stem.strip() or f"upload-{digest}"
-            changes["title"] = item.title or title or None
-            changes["source"] = item.source or source or None
-        out.append(dataclasses.replace(item, **changes))
+            item = fields.fill(dataclasses.replace(item, id=kind.stem.strip() or f"upload-{digest}"))
+        out.append(item)
     return out
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storytrace.naming import outlet_of_record
 from storytrace.report.html import (
     MAX_PAIRS_SHOWN,
     TEMPLATE,
@@ -234,16 +235,11 @@ class OutletPage:
     copied_by: list[tuple[str, str, str]]  # (outlet reusing it, story, share)
 
 
-def outlet_label(meta: Mapping[str, Any]) -> str:
-    """The outlet name an article is listed under: its source, else its id (as provenance does)."""
-    return _text(meta.get("source")) or _text(meta.get("id"))
-
-
 def outlet_page(
     name: str, articles: Mapping[str, Mapping[str, Any]], stories: Mapping[str, Mapping[str, Any]]
 ) -> OutletPage | None:
     """The outlet page of ``name``, or None if no article or story names it."""
-    mine = [m for m in articles.values() if outlet_label(m) == name]
+    mine = [m for m in articles.values() if outlet_of_record(m) == name]
     rows: list[OutletStory] = []
     copies: list[tuple[str, str, str]] = []
     copied_by: list[tuple[str, str, str]] = []
