@@ -215,3 +215,17 @@ def test_a_full_disk_under_the_store_is_one_line_naming_it(tmp_path: Path, monke
 def test_version_flag() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.strip()[0].isdigit()
+
+
+@pytest.mark.parametrize("command", [["serve"], ["prune"], ["export", "--what", "stories"]])
+def test_a_missing_default_store_names_the_one_analyze_kept(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("analyze", str(corpus(tmp_path / "in")), "--out", "out").exit_code == 0
+    result = run(*command)
+    assert result.exit_code == 1 and len(errors(result)) == 1
+    assert (
+        "storytrace.db: no such store; analyze keeps its store in OUT/storytrace.db: pass --db out/storytrace.db"
+        in (result.stderr)
+    )

@@ -471,7 +471,17 @@ def _existing_store(path: Path, can_create: bool = True) -> None:
     """Refuse a store that does not exist, naming it (a mistyped --db must not start an empty store)."""
     if not path.is_file():
         create = ", or pass --create to start an empty one" if can_create else ""
-        raise NotFound(str(path), f"no such store; run storytrace ingest/analyze first{create}")
+        raise NotFound(str(path), f"no such store; {_store_hint(path)}{create}")
+
+
+def _store_hint(path: Path) -> str:
+    """What to do about a missing store: the store ``analyze --out DIR`` kept next door, if there is exactly one."""
+    if path.parent != Path(".") or path.name != "storytrace.db":
+        return "run storytrace ingest/analyze first"
+    kept = sorted(Path(".").glob("*/storytrace.db"))
+    if len(kept) == 1:
+        return f"analyze keeps its store in OUT/storytrace.db: pass --db {kept[0]}"
+    return "run storytrace ingest/analyze first (analyze keeps its store in OUT/storytrace.db: pass --db there)"
 
 
 def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:
