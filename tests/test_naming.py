@@ -69,7 +69,7 @@ def test_count_passages_counts_related_apart() -> None:
         (1, "story", "1 story"),
         (2, "story", "2 stories"),
         (1, "passage", "1 passage"),
-        (1200, "article", "1,200 articles"),
+        (1200, "article", "1200 articles"),
         (3, "entity", "3 entities"),
     ],
 )

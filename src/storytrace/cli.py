@@ -264,8 +264,8 @@ def ingest(
         dup += f", {len(report.updated)} with new metadata" if report.updated else ""
         opened = len(set(story_of.values()) - before)
         out.print(
-            f"{len(report.added):,} added, {len(report.unchanged):,} already stored{dup}; "
-            f"{counted(len(set(story_of.values())), 'story')} ({opened:,} new)"
+            f"{len(report.added)} added, {len(report.unchanged)} already stored{dup}; "
+            f"{counted(len(set(story_of.values())), 'story')} ({opened} new)"
         )
         _print_skipped(skipped)
         return 1 if problems else 0
@@ -481,7 +481,7 @@ def _store_hint(path: Path) -> str:
     kept = sorted(Path(".").glob("*/storytrace.db"))
     if len(kept) == 1:
         return f"analyze keeps its store in OUT/storytrace.db: pass --db {kept[0]}"
-    return "run storytrace ingest/analyze first (analyze keeps its store in OUT/storytrace.db: pass --db there)"
+    return "run storytrace ingest/analyze first"
 
 
 def _one_article(ref: str, db: Path | None, published: str | None, problems: list[InputProblem]) -> Article:

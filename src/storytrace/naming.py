@@ -99,5 +99,8 @@ PLURALS = {"story": "stories", "entity": "entities", "copy": "copies", "is": "ar
 
 
 def counted(number: int, noun: str) -> str:
-    """``number`` and ``noun`` in agreement: ``1 story``, ``2 stories``, ``1,200 passages``."""
-    return f"{number:,} {noun if number == 1 else PLURALS.get(noun, noun + 's')}"
+    """``number`` and ``noun`` in agreement: ``1 story``, ``2 stories``, ``1200 passages``.
+
+    No thousands separator: scripts read the summaries these make.
+    """
+    return f"{number} {noun if number == 1 else PLURALS.get(noun, noun + 's')}"
