@@ -144,3 +144,10 @@ def test_a_story_page_opens_with_its_brief_and_passages(tab: Any, report: Path, 
     tab.locator("nav.storynav a.home").click()
     tab.wait_for_load_state("load")
     assert tab.url.endswith("/report.html") and shown(tab) > 0
+
+
+def test_a_link_into_the_one_page_report_of_earlier_versions_opens_that_storys_page(tab: Any, report: Path) -> None:
+    second = json.loads((report / "stories.json").read_text("utf-8"))["stories"][1]["id"]
+    tab.goto((report / "report.html").as_uri() + "#story-2")  # the second story's section, before issue 31
+    tab.wait_for_url(f"**/stories/{second}.html")
+    assert tab.locator("section.story .sid").inner_text() == second
