@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from report_files import story_page
 from storytrace.align.compare import prepare
 from storytrace.align.relation import LexicalRelations
 from storytrace.cli import app
@@ -45,7 +46,7 @@ from storytrace.model_facts import (
     StoryFacts,
 )
 from storytrace.pipeline import compare_facts, compare_story
-from storytrace.report.html import render_report
+from storytrace.report import render_report
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -307,7 +308,7 @@ def test_the_report_shows_the_brief_first_escaped_with_a_link_to_each_source() -
     bridge = story_brief([GAZETTE, HERALD], [link(GAZETTE, 0, HERALD, 0)], StoryFacts()).lines[0]
     evil_at = TEXTS["g1"].index(EVIL)
     only = BriefLine("only", EVIL, ("Tamsk Gazette",), (Cite("g1", (evil_at, evil_at + len(EVIL)), EVIL),))
-    page = render_report(report_doc(brief_to_json(Brief((bridge, only)))), TEXTS, generated="now")
+    page = story_page(render_report(report_doc(brief_to_json(Brief((bridge, only)))), TEXTS, generated="now"))
     box = page[page.index('data-testid="brief"') : page.index("<h3>Articles</h3>")]
     assert "What most outlets carry" in box and "What only one outlet adds" in box
     assert "<script>alert" not in page and "&lt;script&gt;alert(&#34;brief&#34;)&lt;/script&gt;" in box
@@ -317,9 +318,9 @@ def test_the_report_shows_the_brief_first_escaped_with_a_link_to_each_source() -
 
 
 def test_a_story_written_before_briefs_renders_without_one() -> None:
-    page = render_report(report_doc(None), TEXTS, generated="now")
+    page = story_page(render_report(report_doc(None), TEXTS, generated="now"))
     assert "<h3>Articles</h3>" in page and 'data-testid="brief"' not in page
-    damaged = render_report(report_doc({"not": "a list"}), TEXTS, generated="now")
+    damaged = story_page(render_report(report_doc({"not": "a list"}), TEXTS, generated="now"))
     assert 'data-testid="brief"' not in damaged
 
 

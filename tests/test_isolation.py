@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from report_files import every_file
 from storytrace import ahead, pipeline
 from storytrace.align import compare as compare_module
 from storytrace.align.compare import Prepared, compare, prepare
@@ -27,6 +28,7 @@ from storytrace.model import Article
 from storytrace.pipeline import analyze_articles
 from storytrace.report import documents
 from storytrace.report import html as report_html
+from storytrace.report.site import PageStory, render_site
 
 ENV = {**os.environ, "STORYTRACE_LEXICAL_ONLY": "1", "COLUMNS": "200"}
 ENV.pop("STORYTRACE_DEBUG", None)
@@ -215,14 +217,16 @@ def test_a_story_that_cannot_be_rendered_costs_its_section_alone(monkeypatch: py
         return real(story, meta, texts)
 
     monkeypatch.setattr(report_html, "render_story", failing)
-    page = [report_html.PageStory(o.id, None, o.load) for o in analysed.stories]
+    page = [PageStory(o.id, None, o.load) for o in analysed.stories]
     problems: list[tuple[str, StageProblem]] = []
-    html = report_html.page_bytes(page, {a.id: a.text for a in CORPUS}, len(CORPUS), problems=problems).decode()
+    report = render_site(page, {a.id: a.text for a in CORPUS}, len(CORPUS), problems=problems)
+    html = every_file(report)
     assert [(sid, p.stage, p.error) for sid, p in problems] == [
         (next(o.id for o in analysed.stories if "bridge-bad" in o.members), "report", "RuntimeError: cannot draw")
     ]
     assert "this story could not be shown" in html and "RuntimeError: cannot draw" in html
-    assert "Greywater Lines" in html  # the other story is on the page
+    assert "Greywater Lines" in html  # the other story is on its page
+    assert len(report.pages) == len(analysed.stories) and report.text().count("<tr data-id=") == len(report.pages)
 
 
 SCRIPT = """

@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES
+from report_files import written
 from storytrace.cli import app
 from storytrace.ingest import read_paths
 from storytrace.model import Article, story_name
@@ -145,7 +146,7 @@ def test_the_report_says_why_each_article_is_in_its_story(forked: bool, tmp_path
         app, ["analyze", str(EXAMPLES / "corpus"), "--out", str(out), "--db", str(tmp_path / "s.db")]
     )
     assert result.exit_code == 0, result.output
-    report = (out / "report.html").read_text("utf-8")
+    report = written(out)
     assert report.count("opened the story") == 4  # one a story
     assert "joined at " in report and "a copy of s1-meridian-wire" in report
 

@@ -229,3 +229,63 @@ def test_a_missing_default_store_names_the_one_analyze_kept(
         "storytrace.db: no such store; analyze keeps its store in OUT/storytrace.db: pass --db out/storytrace.db"
         in (result.stderr)
     )
+
+
+# --- the report's pages: only what changed is written, what is gone is removed ---------------
+
+
+def _pages(out: Path) -> dict[str, tuple[int, int]]:
+    """Each story page's inode and modification time (ns): what a rewrite changes."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted((out / "stories").iterdir())}
+
+
+def test_a_rerun_writes_the_index_and_leaves_unchanged_pages_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("analyze", str(corpus(tmp_path / "in")), "--out", str(out)).exit_code == 0
+    first = _pages(out)
+    assert first and (out / "report.html").is_file()
+    index = (out / "report.html").stat().st_ino
+    assert run("analyze", str(corpus(tmp_path / "in")), "--out", str(out)).exit_code == 0
+    assert _pages(out) == first  # the same files, not rewritten
+    assert (out / "report.html").stat().st_ino != index  # the index is (it says when it was made)
+
+
+def test_pages_of_stories_gone_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    from storytrace.pipeline import Analysis, write_outputs
+    from storytrace.report.site import Report
+
+    out = tmp_path / "out"
+    (out / "stories" / "kept.html").mkdir(parents=True)  # a folder with a page's name: not ours to remove
+    (out / "stories" / "notes.txt").write_text("mine", "utf-8")
+    (out / "stories" / "s9.html").write_bytes(b"a story of an earlier run")
+    victim = tmp_path / "victim.html"
+    victim.write_text("keep me", "utf-8")
+    (out / "stories" / "s1.html").symlink_to(victim)  # a link planted at a page's name is replaced, not followed
+    report = Report(b"<!DOCTYPE html>index", {"stories/s1.html": b"one"})
+    write_outputs(Analysis(b'{"articles": [], "stories": []}', {}), report, out)
+    assert sorted(os.listdir(out / "stories")) == ["kept.html", "notes.txt", "s1.html"]
+    assert (out / "stories" / "s1.html").read_bytes() == b"one" and not (out / "stories" / "s1.html").is_symlink()
+    assert victim.read_text("utf-8") == "keep me"
+    assert outputs.write_if_changed(out / "stories" / "s1.html", b"one") is False
+    assert outputs.write_if_changed(out / "stories" / "s1.html", b"two") is True
+
+
+def test_a_page_that_cannot_be_written_is_one_error_and_the_index_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert run("analyze", str(corpus(tmp_path / "in")), "--out", str(out)).exit_code == 0
+    index = (out / "report.html").read_bytes()
+    for page in (out / "stories").iterdir():
+        page.write_bytes(b"stale")  # every page must be written again
+    real = outputs.write_atomically
+
+    def full(path: Path, data: bytes) -> None:
+        if path.parent.name == "stories":
+            raise OutputError(str(path), "no space left on device; the previous file, if any, is unchanged")
+        real(path, data)
+
+    monkeypatch.setattr(outputs, "write_atomically", full)
+    result = run("analyze", str(corpus(tmp_path / "in")), "--out", str(out))
+    assert result.exit_code == 1 and len(errors(result)) == 1 and "no space left" in result.stderr
+    assert (out / "report.html").read_bytes() == index  # never an index linking to pages not written

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from report_files import written
 from storytrace import pipeline
 from storytrace.cli import app
 from storytrace.naming import counted
@@ -62,7 +63,7 @@ def test_prune_keeps_the_latest_stories_and_a_run_after_it_analyses_nothing_agai
         assert runner.invoke(app, ["analyze", *map(str, paths), "--out", str(out)]).exit_code == 0
     assert len(analysed) == 3  # both stories, then the one that grew
     analysed.clear()
-    page = (out / "report.html").read_text("utf-8")
+    page = written(out)
     document = (out / "stories.json").read_bytes()
     results = _keys(db, "SELECT signature FROM story_results")
     with Store(db) as store:
@@ -79,7 +80,7 @@ def test_prune_keeps_the_latest_stories_and_a_run_after_it_analyses_nothing_agai
     assert again.exit_code == 0, again.output
     assert analysed == []  # every story of the latest analysis was kept
     assert (out / "stories.json").read_bytes() == document
-    assert _without_time((out / "report.html").read_text("utf-8")) == _without_time(page)
+    assert _without_time(written(out)) == _without_time(page)
 
 
 def _without_time(page: str) -> str:

@@ -44,6 +44,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from document_spans import span_errors
+from report_files import every_file
 from storytrace.align.compare import compare, prepare
 from storytrace.align.derivation import load_derivation_model, quote_spans, text_features
 from storytrace.clean import clean_article
@@ -335,6 +336,6 @@ def test_story_analysis_and_report(data: st.DataObject) -> None:
     meta = {a["id"]: a for a in doc["articles"]}
     for story in doc["stories"]:
         render_story(story, meta, by_id)  # raises what the page would catch and show as "could not be shown"
-    page = render_report(doc, by_id, generated="now")
+    page = every_file(render_report(doc, by_id, generated="now"))
     assert "could not be shown" not in page
     assert page.count('<section class="card story"') == len(doc["stories"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from report_files import every_file, story_page
 from storytrace.report import render_report, segments
 
 WIRE = (
@@ -27,7 +29,7 @@ SITE = (
 LONE = "A bakery in Port Ellory won a regional prize for its rye bread."
 TEXTS = {"wire1": WIRE, "site1": SITE, "lone1": LONE}
 MARK = re.compile(
-    r'<mark class="rel-(?P<rel>\w+)" id="(?P<id>p\d+-\d+-[ab]\d+)" data-peer="(?P<peer>[^"]+)" '
+    r'<mark class="rel-(?P<rel>\w+)" id="(?P<id>p\w+-\d+-[ab]\d+)" data-peer="(?P<peer>[^"]+)" '
     r'title="(?P<title>[^"]*)"><a href="#(?P<href>[^"]+)">(?P<inner>.*?)</a></mark>',
     re.S,
 )
@@ -160,36 +162,31 @@ def _assert_balanced(page: str) -> None:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return render_report(_doc(), TEXTS, generated="2024-03-02 12:00 UTC")
+    """The page of the one story of ``_doc``."""
+    return story_page(render_report(_doc(), TEXTS, generated="2024-03-02 12:00 UTC"))
 
 
 def test_marks_have_relation_ids_and_exact_span_text(page: str) -> None:
     marks = {m["id"]: m for m in MARK.finditer(page)}
-    assert set(marks) == {"p1-1-a1", "p1-1-b1", "p1-1-a2", "p1-1-b2"}
+    assert set(marks) == {"ps1-1-a1", "ps1-1-b1", "ps1-1-a2", "ps1-1-b2"}
     al0, al1 = _alignments()
     # (mark id, its counterpart, relation, text, span): the flipped alignment lands on the right sides
     cases = [
-        ("p1-1-a1", "p1-1-b1", "near_verbatim", WIRE, al0["a_span"]),
-        ("p1-1-b1", "p1-1-a1", "near_verbatim", SITE, al0["b_span"]),
-        ("p1-1-a2", "p1-1-b2", "paraphrase", WIRE, al1["b_span"]),
-        ("p1-1-b2", "p1-1-a2", "paraphrase", SITE, al1["a_span"]),
+        ("ps1-1-a1", "ps1-1-b1", "near_verbatim", WIRE, al0["a_span"]),
+        ("ps1-1-b1", "ps1-1-a1", "near_verbatim", SITE, al0["b_span"]),
+        ("ps1-1-a2", "ps1-1-b2", "paraphrase", WIRE, al1["b_span"]),
+        ("ps1-1-b2", "ps1-1-a2", "paraphrase", SITE, al1["a_span"]),
     ]
     for mark_id, peer, relation, text, (start, end) in cases:
         mark = marks[mark_id]
         assert mark["rel"] == relation
         assert html.unescape(mark["inner"]) == text[start:end]
         assert mark["peer"] == mark["href"] == peer
-    assert marks["p1-1-a1"]["title"] == "near_verbatim 0.93"
+    assert marks["ps1-1-a1"]["title"] == "near_verbatim 0.93"
 
 
 def test_page_shows_metadata_provenance_facts_and_boilerplate(page: str) -> None:
-    for text in (
-        "storytrace report",
-        "Fictional Press",
-        "Ellory Gazette",
-        "Ann Reed",
-        "2024-03-02 12:00 UTC",
-    ):
+    for text in ("Port Ellory bridge closure — storytrace", "Fictional Press", "Ellory Gazette", "Ann Reed"):
         assert text in page
     assert "(share 41%)" in page and "agency copy is the source" in page
     assert "reuse a→b 41%, b→a 50%" in page
@@ -205,21 +202,23 @@ def test_page_shows_metadata_provenance_facts_and_boilerplate(page: str) -> None
 
 
 def test_first_pair_open_and_unaligned_article_collapsed(page: str) -> None:
-    assert '<details class="pair" id="pair-1-1" open>' in page
+    assert '<details class="pair" id="pair-s1-1" open>' in page
     solo = page[page.index("Articles without aligned passages") :]
     assert '<details class="solo">' in solo and LONE in solo
 
 
-def test_page_is_self_contained(page: str) -> None:
-    for needle in ("<link", "src=", "@import", "url(http", "//fonts."):
-        assert needle not in page
-    assert page.count("<script>") == 1
+def test_every_file_is_self_contained() -> None:
+    report = render_report(_doc(), TEXTS, generated="now")
+    for text in (report.text(), *map(report.text, report.pages)):
+        for needle in ("<link", "src=", "@import", "url(http", "url(//", "://", 'href="//', "<iframe"):
+            assert needle not in text.replace("http://www.w3.org/2000/svg", "")  # the SVG namespace is a name
+        assert text.count("<script>") == 1
 
 
 def test_reuse_falls_back_to_alignment_coverage() -> None:
     doc = _doc()
     doc["stories"][0]["pairs"] = None
-    page = render_report(doc, TEXTS, generated="now")
+    page = story_page(render_report(doc, TEXTS, generated="now"))
     assert "reuse a→b –" not in page and re.search(r"reuse a→b \d+%, b→a \d+%", page)
 
 
@@ -257,11 +256,18 @@ def _hostile_doc(evil: str, body: str) -> dict[str, Any]:
 def test_hostile_text_is_escaped() -> None:
     evil = '<script>alert(1)</script>" onmouseover="x'
     body = f"Intro {evil} middle {evil} end."
-    page = render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}, generated=evil)
-    assert "<script>alert" not in page
-    assert 'onmouseover="' not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    _assert_balanced(page)
+    report = render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}, generated=evil)
+    assert [re.fullmatch(r"stories/_[0-9a-f]{16}\.html", path) is not None for path in report.pages] == [True]
+    for page in (report.text(), story_page(report)):
+        assert "<script>alert" not in page
+        assert 'onmouseover="' not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        _assert_balanced(page)
+    row = report.text()[report.text().index("<tr data-id=") :]
+    assert row.startswith('<tr data-id="&lt;script&gt;alert(1)&lt;/script&gt;&#34; onmouseover=&#34;x"')
+    outlets = re.search(r"data-outlets='([^']*)'", row)
+    assert outlets is not None and json.loads(html.unescape(outlets[1])) == [evil, "Plain"]  # JSON, quotes escaped
+    assert "<" not in outlets[1] and "'" not in outlets[1]
 
 
 @pytest.mark.parametrize(
@@ -282,7 +288,7 @@ def test_bad_spans_do_not_break_rendering(spans: list[Any]) -> None:
         {"a": "wire1", "b": "site1", "a_span": s, "b_span": s, "relation": "verbatim", "score": 1.0} for s in spans
     ]
     doc["articles"][0]["boilerplate_spans"] = [[-5, 3], [2, 50], None]
-    page = render_report(doc, TEXTS, generated="now")
+    page = story_page(render_report(doc, TEXTS, generated="now"))
     _assert_balanced(page)
     for mark in MARK.finditer(page):
         assert f'id="{mark["peer"]}"' in page  # a linked mark always has its counterpart on the page
@@ -300,14 +306,16 @@ def test_missing_optional_keys_and_texts() -> None:
              "provenance": {"edges": [{"from": "ghost", "to": "nowhere"}]}},
         ],
     }  # fmt: skip
-    page = render_report(doc, {"x": "abcdef"}, generated="now")
+    page = every_file(render_report(doc, {"x": "abcdef"}, generated="now"))
     assert "(untitled)" in page and "ghost" in page and "nowhere" in page
     _assert_balanced(page)
 
 
 @pytest.mark.parametrize("doc", [{}, {"articles": [], "stories": []}, {"articles": None, "stories": None}])
 def test_empty_doc_renders(doc: dict[str, Any]) -> None:
-    page = render_report(doc, {})
+    report = render_report(doc, {})
+    page = report.text()
+    assert report.pages == {}
     assert page.startswith("<!DOCTYPE html>")
     assert "No stories in this analysis." in page
     _assert_balanced(page)
@@ -361,7 +369,7 @@ def test_articles_ordered_by_publication_instant() -> None:
         ],
         "stories": [{"id": "s1", "articles": ["undated", "late", "early"]}],
     }
-    page = render_report(doc, {}, generated="now")
+    page = story_page(render_report(doc, {}, generated="now"))
     table = page[page.index("<h3>Articles</h3>") :]
     assert table.index("Early Herald") < table.index("Late Post") < table.index("Undated Times")
 
@@ -380,7 +388,7 @@ def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> No
         "articles": [{"id": i, "story": "s1"} for i in ids],
         "stories": [{"id": "s1", "title": "t", "articles": ids, "alignments": alignments}],
     }
-    html = render_report(doc, texts)
+    html = story_page(render_report(doc, texts))
     assert html.count('class="pair"') == MAX_PAIRS_SHOWN
     assert f"{45 - MAX_PAIRS_SHOWN} more pairs" in html
 
@@ -443,7 +451,7 @@ def test_fact_links_jump_to_marks_on_the_cited_span(page: str) -> None:
         mark = re.search(rf'<mark class="fact" id="{link["href"]}"[^>]*>(.*?)</mark>', cited, re.S)
         assert mark is not None, link["href"]
         assert html.unescape(mark[1]) == html.unescape(link["inner"])  # the mark holds exactly the cited text
-    assert '<details class="solo cited" id="t1-1">' in cited
+    assert '<details class="solo cited" id="ts1-1">' in cited
 
 
 def test_quotes_entities_timeline_and_outlets(page: str) -> None:
@@ -473,7 +481,7 @@ def test_many_entities_are_cut_and_counted() -> None:
     doc["stories"][0]["facts"] = {
         "entities": [{"name": f"Entity {k}", "label": "ORG", "articles": {"wire1": k + 1}} for k in range(30)]
     }
-    page = render_report(doc, TEXTS, generated="now")
+    page = story_page(render_report(doc, TEXTS, generated="now"))
     entities = _section(page, "<h3>Entities</h3>")
     assert "Entity 29" in entities and "Entity 5<" in entities and "Entity 4<" not in entities
     assert "5 more entities" in entities
@@ -482,7 +490,7 @@ def test_many_entities_are_cut_and_counted() -> None:
 def test_hostile_text_in_facts_and_outlets_is_escaped() -> None:
     evil = '<script>alert(1)</script>" onmouseover="x'
     body = f"Intro {evil} middle {evil} end."
-    page = render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}, generated="now")
+    page = story_page(render_report(_hostile_doc(evil, body), {evil: body, "plain": "Plain text here."}))
     escaped = html.escape(evil, quote=False)
     for heading in ("<h4>Differ", "<h4>Agree", "<h4>Only one source", "<h3>Quotes</h3>", "<h3>Entities</h3>",
                     "<h3>Outlets' originality</h3>", "<h3>Cited texts</h3>"):  # fmt: skip
@@ -497,7 +505,7 @@ def test_document_without_new_keys_renders_without_the_new_parts() -> None:
     story = doc["stories"][0]
     del story["facts"]
     story["provenance"] = {"edges": story["provenance"]["edges"], "roots": ["wire1"]}  # no passages, outlets
-    page = render_report(doc, TEXTS, generated="now")
+    page = story_page(render_report(doc, TEXTS, generated="now"))
     for heading in ("Fact table", "<h3>Quotes", "<h3>Entities", "Outlets' originality", "Cited texts"):
         assert heading not in page
     assert "<h3>Timeline</h3>" in page and "<h3>Provenance</h3>" in page
@@ -506,7 +514,7 @@ def test_document_without_new_keys_renders_without_the_new_parts() -> None:
     story["facts"] = {"agree": None, "differ": [None, "x", {"kind": "number"}], "unique": ["x"], "quotes": {},
                       "entities": [{"label": "no name"}]}  # fmt: skip
     story["provenance"]["outlets"] = [None, {"outlet": "X", "original": "high", "reused_from": None}]
-    page = render_report(doc, TEXTS, generated="now")
+    page = story_page(render_report(doc, TEXTS, generated="now"))
     assert "<h4>Differ" in page and "Outlets' originality" in page
     _assert_balanced(page)
 
@@ -522,37 +530,81 @@ def test_plain_escaping_gives_markupsafes_entities(text: str) -> None:
 
 
 @pytest.mark.parametrize("stories", [0, 1, 3])
-def test_page_put_together_as_bytes_is_the_template_rendered_with_every_item(stories: int) -> None:
-    """``page_bytes`` splices the filled renderings between what the template writes around its items: the same page."""
+def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(stories: int) -> None:
+    """``render_site`` splices the filled renderings between what the templates write around them: the same files."""
     from markupsafe import Markup
 
     from storytrace import __version__
-    from storytrace.report.html import LEGEND, TEMPLATE, PageStory, _env, _fill, page_bytes, render_story
+    from storytrace.report.html import (
+        INDEX_TEMPLATE,
+        LEGEND,
+        NAV_TEMPLATE,
+        TEMPLATE,
+        _env,
+        fill,
+        render_story,
+        style,
+    )
+    from storytrace.report.site import PageStory, render_site
 
     doc = _doc()
     texts = {**TEXTS, "site1": TEXTS["site1"] + " Café Ærø — ünïcode."}
     meta = {a["id"]: a for a in doc["articles"]}
     story = doc["stories"][0]
-    page = [PageStory(f"s{k + 1}", None, lambda: (story, meta)) for k in range(stories)]
-    made = page_bytes(page, texts, 3, generated="now")
+    made = render_site([PageStory(f"s{k + 1}", None, lambda: (story, meta)) for k in range(stories)], texts, 3)
     rendered = [render_story(story, meta, texts) for _ in range(stories)]
 
-    def filled(markup: str, nonce: str, k: int) -> Markup:
-        return Markup(_fill(markup.encode("utf-8"), nonce, k + 1, f"s{k + 1}").decode("utf-8"))
+    def filled(markup: str, nonce: str, k: int) -> str:
+        return fill(markup.encode("utf-8"), nonce, f"s{k + 1}", f"s{k + 1}").decode("utf-8")
 
-    whole = (
-        _env()
-        .get_template(TEMPLATE)
-        .render(
-            n_stories=stories,
-            rows=[filled(r.row, r.nonce, k) for k, r in enumerate(rendered)],
-            sections=[filled(r.section, r.nonce, k) for k, r in enumerate(rendered)],
-            legend=LEGEND,
-            generated="now",
-            version=__version__,
-            n_articles=3,
-            n_passages=sum(r.passages for r in rendered),
-        )
+    index = made.text()
+    generated = re.search(r"<span>generated ([^<]*)</span>", index)
+    assert generated is not None
+    assert index == _env().get_template(INDEX_TEMPLATE).render(
+        style=style(),
+        n_stories=stories,
+        rows=[Markup(filled(r.row, r.nonce, k)) for k, r in enumerate(rendered)],
+        generated=generated[1],
+        version=__version__,
+        n_articles=3,
+        n_passages=sum(r.passages for r in rendered),
     )
-    assert made.decode("utf-8") == whole
-    assert made.count(b'<section class="card story"') == stories
+    title = Markup("Port Ellory bridge closure")
+    assert list(made.pages) == [f"stories/s{k + 1}.html" for k in range(stories)]
+    for k, r in enumerate(rendered):
+        near = [(f"s{j + 1}", Markup(f"s{j + 1}"), title) if 0 <= j < stories else None for j in (k - 1, k + 1)]
+        nav = Markup(_env().get_template(NAV_TEMPLATE).render(prev=near[0], next=near[1]))
+        section = Markup(filled(r.section, r.nonce, k).partition("\n")[2])
+        whole = (
+            _env()
+            .get_template(TEMPLATE)
+            .render(
+                title=Markup(f"s{k + 1} · {title} — storytrace"),
+                nav=nav,
+                section=section,
+                legend=LEGEND,
+                version=__version__,
+            )
+        )
+        assert made.text(f"stories/s{k + 1}.html") == whole
+        assert whole.count('<section class="card story"') == 1
+        assert (f'href="s{k}.html"' in whole) == (k > 0) and (f'href="s{k + 2}.html"' in whole) == (k < stories - 1)
+
+
+@pytest.mark.parametrize(
+    ("ids", "names"),
+    [
+        (["s1", "s2"], ["s1", "s2"]),
+        (["s1", "s1", "s1"], ["s1", "s1~2", "s1~3"]),  # a damaged document: still one page each
+        (["S1", "con", "a b", "../x", ""], None),  # upper case, a Windows device, a space, a path: digests
+    ],
+)
+def test_page_names_are_plain_unique_and_safe(ids: list[str], names: list[str] | None) -> None:
+    from storytrace.report.site import page_names
+
+    made = page_names(ids)
+    assert len(set(made)) == len(ids)
+    if names is not None:
+        assert made == names
+    else:
+        assert all(re.fullmatch(r"_[0-9a-f]{16}", name) for name in made)

@@ -41,6 +41,7 @@ from typing import Any
 import pytest
 
 from document_spans import span_errors
+from report_files import written
 
 pytestmark = pytest.mark.slow
 
@@ -259,7 +260,7 @@ def analyze(inputs: dict[str, list[Record]], tmp_path: Path, label: str) -> None
     bad_spans = [line for a in doc["articles"] for line in span_errors(a, texts, a["id"], a["id"])]
     bad_spans += [line for s in stories for line in span_errors(s, texts, None, s["id"])]
     assert not bad_spans, bad_spans[:20]
-    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    report = written(tmp_path / "out")
     assert report.count('<section class="card story"') == len(stories)
     assert "could not be shown" not in report  # a story the report failed to render
 

@@ -82,9 +82,10 @@ from storytrace.isolation import StageProblem, articles_text, attempt, debugging
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
-from storytrace.outputs import OutputError, write_atomically
+from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
 from storytrace.report.documents import article_meta, provenance_json, story_json
-from storytrace.report.html import KEEP_BATCH, PageStory, RenderedStory, page_bytes, render_story
+from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
+from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
 from storytrace.store import IngestReport, Store
@@ -199,13 +200,13 @@ class Analysis:
         return [s.key for s in self.stories]
 
 
-def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> str:
+def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> Report:
     """The HTML report of ``analysis``; with ``store``, each story's rendering is kept there under its signature.
 
     A story whose signature is kept (same members, texts and code) is not
-    rendered again, nor its JSON read; the page is the same as rendered whole.
+    rendered again, nor its JSON read; the report is the same as rendered whole.
     """
-    return report_page(analysis, store, generated).decode("utf-8")
+    return report_page(analysis, store, generated)
 
 
 def report_page(
@@ -213,31 +214,40 @@ def report_page(
     store: Store | None = None,
     generated: str | None = None,
     problems: list[str] | None = None,
-) -> bytes:
-    """``write_report``'s page as the UTF-8 bytes ``report.html`` holds (put together as bytes: see ``page_bytes``).
+) -> Report:
+    """``write_report``'s files: the index and a page per story (put together as bytes: see ``render_site``).
 
-    ``problems`` gets a line for each story that could not be rendered (its section says so).
+    ``problems`` gets a line for each story that could not be rendered (its page says so).
     """
     page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
     failed: list[tuple[str, StageProblem]] = []
-    html = page_bytes(page, analysis.texts, len(analysis.texts), generated=generated, cache=store, problems=failed)
+    report = render_site(page, analysis.texts, len(analysis.texts), generated=generated, cache=store, problems=failed)
     if problems is not None:
         problems.extend(p.line(story_id) for story_id, p in failed)
-    return html
+    return report
 
 
-def write_outputs(analysis: Analysis, page: str | bytes, out_dir: Path) -> None:
-    """Write ``OUT/stories.json`` (the document's text: one article or story per line) and ``OUT/report.html``.
+def write_outputs(analysis: Analysis, report: Report, out_dir: Path) -> None:
+    """Write ``OUT/stories.json`` (one article or story per line), the story pages and ``OUT/report.html``.
 
-    Each file is replaced whole or not at all (``outputs.write_atomically``); the folder is made if need be.
+    Each file is replaced whole or not at all (``outputs.write_atomically``); the folders are made if need be.
+    A story page that holds the bytes it would get is left as it is, and pages of stories the report no longer
+    has are removed: a re-run writes the pages of the stories that changed (and of their neighbours), the
+    index and ``stories.json``. The pages are written before the index and the old pages removed after it, so
+    that the index on disk only ever links to pages that are there.
     """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        raise OutputError(str(out_dir), f"cannot make the output folder: {reason}") from None
+    pages = out_dir / PAGES
+    for folder in (out_dir, pages):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            reason = (error.strerror or str(error)).lower()
+            raise OutputError(str(folder), f"cannot make the output folder: {reason}") from None
     write_atomically(out_dir / "stories.json", analysis.document_utf8)
-    write_atomically(out_dir / "report.html", page if isinstance(page, bytes) else page.encode("utf-8"))
+    for path, data in report.pages.items():
+        write_if_changed(out_dir / path, data)
+    write_atomically(out_dir / INDEX, report.index)
+    remove_others(pages, {Path(path).name for path in report.pages}, suffix=".html")
 
 
 def ingest(

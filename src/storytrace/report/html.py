@@ -1,27 +1,29 @@
-"""Render a ``stories.json`` document as one self-contained HTML page.
+"""Render each story of a ``stories.json`` document: its row of the report's index and its page's section.
 
-What it does: a header with counts and the relation legend, a summary table of stories,
-and per story its articles, its provenance (a list and a small inline SVG graph), its
-facts, and every pair of articles sharing aligned passages, shown side by side with each
-passage marked and linked to its counterpart in the other text. All text reaches the page
-through Jinja2 autoescaping, ``markupsafe.escape`` or ``_escaped`` (the same entities, into a
-plain string); the only markup built in Python is
-the ``<mark>``, ``<span>`` and ``<a>`` tags put around pieces that are already escaped.
+What it does: per story, a row for the index (``story_row.html.j2``: id, title, counts, and the
+data the index's script searches and filters on) and a section (``story.html.j2``): its brief,
+articles, provenance (a list and a small inline SVG graph), facts, and every pair of articles
+sharing aligned passages, shown side by side with each passage marked and linked to its
+counterpart in the other text. All text reaches the page through Jinja2 autoescaping,
+``markupsafe.escape`` or ``_escaped`` (the same entities, into a plain string); the only markup
+built in Python is the ``<mark>``, ``<span>`` and ``<a>`` tags put around pieces that are
+already escaped.
 
-What it does not do: read or write files, or compute alignments, provenance or facts. It
-shows what the document holds; its one computation is a fallback reuse share for a pair
-that has no ``pairs`` entry. The page loads nothing from outside (no fonts, scripts or
-images), so it works offline from ``file://``.
+What it does not do: put the index and the pages together (``report.site``), read or write
+files, or compute alignments, provenance or facts. It shows what the document holds; its one
+computation is a fallback reuse share for a pair that has no ``pairs`` entry. Nothing it
+writes loads anything from outside (no fonts, scripts or images), so the report works
+offline from ``file://``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
 from itertools import count, groupby
 from typing import Any, NamedTuple, Protocol
@@ -29,20 +31,21 @@ from typing import Any, NamedTuple, Protocol
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from storytrace import __version__
 from storytrace.codec.brief import brief_from_json
 from storytrace.codec.facts import facts_from_json
 from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
-from storytrace.isolation import StageProblem, attempt
 from storytrace.model import RELATIONS, REUSE_RELATIONS
 from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
 from storytrace.naming import alignment_counts, count_passages, outlet_of_record
 from storytrace.published import sort_key
 
-TEMPLATE = "report.html.j2"
+TEMPLATE = "page.html.j2"  # the page around a story's section; its <style> is the report's stylesheet
+INDEX_TEMPLATE = "index.html.j2"  # the index, report.html
+NAV_TEMPLATE = "story_nav.html.j2"  # the links at the top of a story's page
 KEEP_BATCH = 256  # fresh renderings handed to the cache at a time (the page's pieces are held once, not twice)
-ROW_TEMPLATE = "story_row.html.j2"  # one story's row of the summary table
+ROW_TEMPLATE = "story_row.html.j2"  # one story's row of the index
 STORY_TEMPLATE = "story.html.j2"  # one story's section
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LEGEND = (
     ("verbatim", "same words"),
     ("near_verbatim", "a few words changed"),
@@ -476,6 +479,7 @@ class StoryView:
     timeline: list[ArticleView]
     outlet_shares: list[OutletView]
     problems: list[str]  # each stage that failed for the story, one line each (``isolation``)
+    number: str = ""  # what makes its anchors unique on a page (the report gives its page name)
 
 
 # --- articles ----------------------------------------------------------------------------
@@ -1113,6 +1117,7 @@ def _story_view(
         timeline=articles,
         outlet_shares=_outlets(prov.get("outlets")),
         problems=_problems(story.get("problems")),
+        number=number,
     )
 
 
@@ -1138,6 +1143,16 @@ def _env() -> Environment:
     )
 
 
+@cache
+def style() -> Markup:
+    """The report's stylesheet: the ``<style>`` body of its page template (packaged code, no document text)."""
+    env = _env()
+    assert env.loader is not None
+    source = env.loader.get_source(env, TEMPLATE)[0]
+    found = re.search(r"<style>(.*?)</style>", source, re.S)
+    return Markup(found.group(1) if found else "")
+
+
 class RenderCache(Protocol):
     """Where rendered stories are kept between runs (the store), under keys the caller vouches for."""
 
@@ -1151,12 +1166,15 @@ class RenderCache(Protocol):
 
 
 class RenderedStory(NamedTuple):
-    """One story's summary row and section, with placeholders for what depends on its place on the page.
+    """One story's row of the index and its page's section, with placeholders for what depends on its place.
 
-    The story's number (anchors, and its pairs' anchors: pair ``k`` of story
-    ``n`` is ``pair-n-k``) and its id are written as ``@NONCE…@`` placeholders,
-    ``NONCE`` a random token drawn when the story was rendered, after its texts
-    were stored: no text can hold it. ``_fill`` puts the real values in.
+    The story's page name (which makes its anchors unique: pair ``k`` of the
+    story on page ``n`` is ``pair-n-k``) and its id are written as ``@NONCE…@``
+    placeholders, ``NONCE`` a random token drawn when the story was rendered,
+    after its texts were stored: no text can hold it. ``fill`` puts the real
+    values in. The section's first line is the story's title for the page's
+    ``<title>`` and its neighbours' links (escaped, on one line); the section
+    itself follows it.
     """
 
     nonce: str
@@ -1166,200 +1184,49 @@ class RenderedStory(NamedTuple):
     section: str
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index's script searches and filters a story by, besides what its row shows."""
+
+    first: str  # the day (YYYY-MM-DD) of its earliest dated article, '' if none
+    last: str  # the day of its latest
+    search: str  # more text to search: its entities' names and variants, its articles' titles
+
+
+def _day(published: str) -> str:
+    """The ``YYYY-MM-DD`` a publication date starts with, or ''."""
+    return published[:10] if DAY.match(published) else ""
+
+
+def _index_entry(view: StoryView) -> IndexEntry:
+    """The index's data of a story (its articles come sorted by publication)."""
+    days = [d for d in (_day(a.published) for a in view.articles) if d]
+    names = [n for e in view.facts.entities for n in (e.name, *e.variants)]
+    titles = [a.title for a in view.articles if a.title and a.title != view.title]
+    return IndexEntry(min(days, default=""), max(days, default=""), " ".join(dict.fromkeys([*names, *titles])))
+
+
+def title_line(title: str) -> str:
+    """A story's title, escaped and on one line, as a page's ``<title>`` and its neighbours' links show it."""
+    return _escaped(" ".join(title.split()) or "(untitled)")
+
+
 def render_story(
     story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]
 ) -> RenderedStory:
-    """Render one story of a ``stories.json`` document, independently of its place on the page."""
+    """Render one story of a ``stories.json`` document, independently of its place in the report."""
     nonce = secrets.token_hex(16)
     pairs = (f"@{nonce}N@-{k}" for k in count(1))  # numbered within the story: filling them in is one replace
     view = _story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")
     env = _env()
-    row = env.get_template(ROW_TEMPLATE).render(s=view)
+    row = env.get_template(ROW_TEMPLATE).render(s=view, index=_index_entry(view))
     section = env.get_template(STORY_TEMPLATE).render(
         s=view, timeline_roles=TIMELINE_ROLES, unique_open=MAX_UNIQUE_OPEN
     )
-    return RenderedStory(nonce, len(view.pairs), view.passages, row, section)
+    return RenderedStory(nonce, len(view.pairs), view.passages, row, f"{title_line(view.title)}\n{section}")
 
 
-def _fill(html: bytes, nonce: str, number: int, story_id: str) -> bytes:
-    """The UTF-8 bytes of a ``RenderedStory``'s row or section with its placeholders replaced by its number and id."""
+def fill(html: bytes, nonce: str, name: str, story_id: str) -> bytes:
+    """The UTF-8 bytes of a ``RenderedStory``'s row or section, placeholders replaced by its page name and id."""
     number_mark, id_mark = f"@{nonce}N@".encode(), f"@{nonce}I@".encode()
-    return html.replace(number_mark, str(number).encode()).replace(id_mark, str(escape(story_id)).encode("utf-8"))
-
-
-def render_report(
-    doc: Mapping[str, Any],
-    texts: Mapping[str, str],
-    *,
-    generated: str | None = None,
-    cache: RenderCache | None = None,
-    keys: Sequence[str] | None = None,
-) -> str:
-    """Render the HTML report of an analysis.
-
-    Args:
-        doc: The ``stories.json`` document (see CONTRACT.md), optionally extended with
-            ``boilerplate_spans``, ``kind`` and ``origin`` per article and ``pairs`` per
-            story. Any optional key may be missing or null.
-        texts: Article id to the article's full text; spans index into these texts.
-            A missing text shows as empty.
-        generated: When the report was made, as shown in its header; defaults to now (UTC).
-        cache: Where each story's rendering is kept and found again (with ``keys``).
-        keys: One key per story of ``doc``, in order, that determines everything the
-            story's rendering shows but its place on the page (its number, id and pair
-            numbers): the story object but its id, its articles' metadata and texts, and
-            this code (``pipeline`` gives each story's signature). A story whose key is
-            kept in ``cache`` is not rendered again.
-
-    Returns:
-        One self-contained HTML page (inline CSS and JavaScript, nothing loaded from
-        outside), all document text escaped. The same with or without ``cache``.
-
-    """
-    meta = {
-        _text(m.get("id")): m for m in map(_mapping, _list(_mapping(doc).get("articles"))) if m.get("id") is not None
-    }
-    stories = list(map(_mapping, _list(_mapping(doc).get("stories"))))
-    if cache is None or keys is None or len(keys) != len(stories):
-        cache, keys = None, None
-    listed: set[str] = set(meta)
-    for story in stories:
-        listed.update(_story_ids(story, meta))
-    page = [
-        PageStory(_text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
-        for i, story in enumerate(stories)
-    ]
-    return render_page(page, texts, len(listed), generated=generated, cache=cache)
-
-
-class PageStory(NamedTuple):
-    """A story as ``render_page`` takes it: its id, its key in the cache, and how to get its objects if rendered."""
-
-    id: str
-    key: str | None  # see ``render_report``'s ``keys``; None: not kept
-    load: Callable[[], tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]]  # the story, its articles' objects
-
-
-def _loaded(
-    story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]
-) -> Callable[[], tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]]:
-    return lambda: (story, meta)
-
-
-def render_page(
-    stories: Sequence[PageStory],
-    texts: Mapping[str, str],
-    n_articles: int,
-    *,
-    generated: str | None = None,
-    cache: RenderCache | None = None,
-) -> str:
-    """The report of ``stories``, in order (``render_report``, with stories loaded only where rendered).
-
-    A story whose key is kept in ``cache`` is filled in from there and never
-    loaded; the others are loaded, rendered and kept. ``n_articles``: the
-    articles the header counts. The text of ``page_bytes``.
-    """
-    return page_bytes(stories, texts, n_articles, generated=generated, cache=cache).decode("utf-8")
-
-
-def page_bytes(
-    stories: Sequence[PageStory],
-    texts: Mapping[str, str],
-    n_articles: int,
-    *,
-    generated: str | None = None,
-    cache: RenderCache | None = None,
-    problems: list[tuple[str, StageProblem]] | None = None,
-) -> bytes:
-    """``render_page`` as the UTF-8 bytes of the page, which is put together as bytes.
-
-    A story that cannot be rendered costs its own section alone, which says so;
-    ``problems`` gets ``(story id, problem)`` for each (``isolation``).
-
-    The kept renderings come from ``cache`` as bytes and go into the page as
-    they are, placeholders filled: at 10,000 articles they are about 85 MB,
-    and decoding, copying into the page template and encoding them again cost
-    more than the rest of a re-run's report. The page template is rendered
-    once with two marks in each list; what it writes before, between and after
-    them is what every row and section is put between.
-    """
-    keys = [s.key for s in stories if s.key is not None]
-    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys else {}
-    fresh: dict[str, RenderedStory] = {}
-    rows: list[bytes] = []
-    sections: list[bytes] = []
-    passages = 0
-    for i, story in enumerate(stories, start=1):
-        found = kept.pop(story.key, None) if story.key is not None else None  # held until filled
-        if found is not None:
-            nonce, _, shown, row, section = found
-        else:
-            failed: list[StageProblem] = []
-            rendered = attempt("report", [], _rendering(story, texts), _unshown(story, failed), failed)
-            nonce, shown = rendered.nonce, rendered.passages
-            row, section = rendered.row.encode("utf-8"), rendered.section.encode("utf-8")
-            if problems is not None:
-                problems.extend((story.id, p) for p in failed)
-            if cache is not None and story.key is not None and not failed:
-                fresh[story.key] = rendered
-                if len(fresh) >= KEEP_BATCH:
-                    cache.put_rendered_stories(fresh)
-                    fresh = {}
-        rows.append(_fill(row, nonce, i, story.id))
-        sections.append(_fill(section, nonce, i, story.id))
-        passages += shown
-    if cache is not None and fresh:
-        cache.put_rendered_stories(fresh)
-    return _assembled(rows, sections, generated, n_articles, passages)
-
-
-def _rendering(story: PageStory, texts: Mapping[str, str]) -> Callable[[], RenderedStory]:
-    return lambda: render_story(*story.load(), texts)
-
-
-def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], RenderedStory]:
-    """The rendering of a story that could not be rendered: its id, and why (the problem, once recorded)."""
-
-    def rendering() -> RenderedStory:
-        bare = {"id": story.id, "title": "(this story could not be shown)", "problems": [p.as_json() for p in failed]}
-        return render_story(bare, {}, {})
-
-    return rendering
-
-
-def _assembled(
-    rows: list[bytes], sections: list[bytes], generated: str | None, n_articles: int, passages: int
-) -> bytes:
-    """The page around ``rows`` and ``sections`` (each already filled in), as the page template writes it."""
-    marks = [Markup(f"@{secrets.token_hex(16)}@") for _ in range(4)]  # drawn now: no text on the page can hold them
-    skeleton = (
-        _env()
-        .get_template(TEMPLATE)
-        .render(
-            n_stories=len(rows),
-            rows=marks[:2] if rows else [],
-            sections=marks[2:] if sections else [],
-            legend=LEGEND,
-            generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            version=__version__,
-            n_articles=n_articles,
-            n_passages=passages,
-        )
-    ).encode("utf-8")
-    if not rows:
-        return skeleton
-    head, row_gap, middle, section_gap, tail = _split_at(skeleton, [m.encode("utf-8") for m in marks])
-    return b"".join([head, row_gap.join(rows), middle, section_gap.join(sections), tail])
-
-
-def _split_at(page: bytes, marks: Sequence[bytes]) -> list[bytes]:
-    """``page`` cut at each of ``marks`` in turn (each found once, in order)."""
-    pieces = []
-    rest = page
-    for mark in marks:
-        before, found, rest = rest.partition(mark)
-        if not found or mark in rest:
-            raise AssertionError("the page template must write each list's items once, in order")
-        pieces.append(before)
-    return [*pieces, rest]
+    return html.replace(number_mark, name.encode("utf-8")).replace(id_mark, str(escape(story_id)).encode("utf-8"))
