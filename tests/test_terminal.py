@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from rich.console import Console
 from typer.testing import CliRunner
 
+from report_files import written
 from storytrace.cli import app
 from storytrace.naming import alignment_counts
 from storytrace.terminal import PIPE_WIDTH, PROGRESS_SECONDS, PipeConsole, ProgressLines
@@ -159,8 +160,8 @@ def test_passages_are_counted_alike_everywhere(analysed: tuple[Path, Any, str]) 
             passages, related = alignment_counts(story["alignments"])
             assert table[sid][3:5] == [str(passages), str(related)], sid  # the terminal
             assert (rows[sid]["passages"], rows[sid]["related"]) == (str(passages), str(related))  # the export
-            row = re.search(rf"<code>{sid}</code></a></td>.*?<td class=\"num\">(\d+)</td>\s*</tr>", report, re.S)
-            assert row is not None and row[1] == str(passages), sid  # the report's summary table
+            row = re.search(rf'data-id="{sid}"\s+data-articles="\d+"\s+data-passages="(\d+)"', report)
+            assert row is not None and row[1] == str(passages), sid  # the report's index
             page = web.get(f"/stories/{sid}").text
             assert f"· {passages} passage" in re.sub(r"<[^>]+>", "", page), sid  # the web UI's story page
 
@@ -179,8 +180,7 @@ def test_an_outlet_without_a_source_has_one_name_everywhere(analysed: tuple[Path
     assert ("fen-site", "fen-daily.example") in names or any(
         r["b_outlet"] == "fen-daily.example" for r in csv.DictReader(io.StringIO(exported.stdout))
     )
-    report = (out / "report.html").read_text("utf-8")
-    assert "<b>fen-daily.example</b>" in report
+    assert "<b>fen-daily.example</b>" in written(out)  # the report's index and story pages
     with TestClient(create_app(out / "storytrace.db"), base_url="http://127.0.0.1") as web:
         assert "fen-daily.example" in web.get(f"/stories/{story['id']}").text
         assert web.get("/outlets/fen-daily.example").status_code == 200
