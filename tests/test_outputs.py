@@ -289,3 +289,14 @@ def test_a_page_that_cannot_be_written_is_one_error_and_the_index_is_unchanged(
     result = run("analyze", str(corpus(tmp_path / "in")), "--out", str(out))
     assert result.exit_code == 1 and len(errors(result)) == 1 and "no space left" in result.stderr
     assert (out / "report.html").read_bytes() == index  # never an index linking to pages not written
+
+
+@pytest.mark.parametrize("command", [["export", "--what", "stories"], ["brief", "s1"]])
+def test_commands_that_read_find_the_store_analyze_kept_by_default(
+    tmp_path: Path, command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("analyze", str(corpus(tmp_path / "in"))).exit_code == 0  # the default --out: storytrace-out
+    result = run(*command)
+    assert result.exit_code == 0, result.stderr
+    assert errors(result) == [] and "s1" in result.stdout

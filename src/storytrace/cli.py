@@ -63,7 +63,7 @@ from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.store import Store
 from storytrace.store.sqlite import WRITER_WAIT_SECONDS
-from storytrace.terminal import PipeConsole, WordsCommand, id_column, progress
+from storytrace.terminal import PipeConsole, WordsCommand, WordsGroup, id_column, progress
 
 HELP = (
     "Group news into stories, align what articles share, trace who copied whom.\n\n"
@@ -71,7 +71,7 @@ HELP = (
     "valid is still processed and stored); 2 wrong usage. STORYTRACE_DEBUG=1 shows the traceback of an internal "
     "error instead of its one line."
 )
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
+app = typer.Typer(cls=WordsGroup, add_completion=False, no_args_is_help=True, help=HELP)
 out = PipeConsole(highlight=False)
 err = PipeConsole(stderr=True, highlight=False)
 
@@ -97,7 +97,13 @@ def _db_option(help_text: str) -> Any:
 IngestDbOption = Annotated[
     Path | None, _db_option("SQLite store to add to, created if missing (default: storytrace.db).")
 ]
-ReadDbOption = Annotated[Path | None, _db_option("The store to read; it must exist (default: storytrace.db).")]
+ReadDbOption = Annotated[
+    Path | None,
+    _db_option(
+        "The store to read; it must exist (default: storytrace.db, else storytrace-out/storytrace.db, where "
+        "analyze keeps it by default)."
+    ),
+]
 LexicalOption = Annotated[
     bool, typer.Option("--lexical", help="Lexical features only: skip the sentence-embedding model.")
 ]
@@ -412,7 +418,7 @@ def print_story_table(result: Analysis, console: Console | None = None) -> None:
         s = json.loads(outline.text.summary)  # kept beside the story: the story itself is not parsed
         table.add_row(
             _plain(outline.id), str(s["articles"]), _plain("; ".join(s["outlets"])), str(s["passages"]),
-            str(s.get("related", "")), _plain("\n".join(s["roots"]), lines=True), _plain(s["title"][:70]),
+            str(s.get("related", "")), _plain("\n".join(s["roots"]), lines=True), _plain(_cut(s["title"], 70)),
         )  # fmt: skip
     (console or out).print(table)
 
@@ -465,6 +471,13 @@ def compare(
         return 1 if problems or failed else 0
 
     _guard(run)
+
+
+def _default_store() -> Path:
+    """The store a command that reads one uses without --db: ./storytrace.db, else the one analyze keeps by default."""
+    here = Path("storytrace.db")
+    analysed = Path("storytrace-out") / "storytrace.db"
+    return analysed if not here.is_file() and analysed.is_file() else here
 
 
 def _existing_store(path: Path, can_create: bool = True) -> None:
@@ -520,17 +533,19 @@ StoryArgument = Annotated[
 @app.command(cls=WordsCommand)
 def brief(
     story: StoryArgument,
-    db: Annotated[Path, _db_option("The store analyze kept; it must exist.")] = Path("storytrace-out")
-    / "storytrace.db",
+    db: ReadDbOption = None,
 ) -> None:
     """Print a story's brief: what most outlets carry, where they differ, what only one outlet adds."""
 
     def run() -> int:
-        _existing_store(db, can_create=False)
-        with _open_store(db) as store:
+        store_path = db or _default_store()
+        _existing_store(store_path, can_create=False)
+        with _open_store(store_path) as store:
             found = latest_story(store, story)
         if found is None:
-            raise NotFound(story, f"no such story in the latest analysis kept in {db}; its ids are in stories.json")
+            raise NotFound(
+                story, f"no such story in the latest analysis kept in {store_path}; its ids are in stories.json"
+            )
         print_brief(found)
         return 0
 
@@ -567,6 +582,13 @@ def _brief_text(line: BriefLine) -> Text:
     more = len(line.cites) - len(shown)
     sources = ", ".join(shown) + (f" (+{more})" if more > 0 else "")
     return Text.assemble(_plain(said), "\n", (one_line(sources), "dim"))
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` if it has at most ``most`` characters, else its first ones and an ellipsis, cut between words."""
+    if len(text) <= most:
+        return text
+    return text[: most - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
 def _plain(text: str, lines: bool = False) -> Text:
@@ -845,7 +867,11 @@ def _write_verdicts(sink: Any, verdicts: Sequence[Any]) -> None:
 @app.command(cls=WordsCommand)
 def serve(
     db: Annotated[
-        Path | None, _db_option("SQLite store; it must exist unless --create (default: storytrace.db).")
+        Path | None,
+        _db_option(
+            "SQLite store; it must exist unless --create (default: storytrace.db, else "
+            "storytrace-out/storytrace.db, where analyze keeps it by default)."
+        ),
     ] = None,
     host: Annotated[
         str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (local only by default).")
@@ -874,7 +900,7 @@ def serve(
             from storytrace.web.server import run as run_server
         except ImportError as e:
             raise UsageError("serve", f"the web UI needs {e.name or 'fastapi'} (pip install storytrace)") from None
-        store_path = db or Path("storytrace.db")
+        store_path = db or (Path("storytrace.db") if create else _default_store())
         if not create:
             _existing_store(store_path)
         hosts = AllowedHosts.of([host, *(allow_host or [])])
@@ -900,7 +926,7 @@ def prune(db: ReadDbOption = None) -> None:
     """
 
     def run() -> int:
-        store_path = db or Path("storytrace.db")
+        store_path = db or _default_store()
         _existing_store(store_path, can_create=False)
         with Store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
             keep = latest_signatures(store)
@@ -954,7 +980,7 @@ def export(
         tables.check_format(fmt)
         if fmt == "parquet" and out_file is None:
             raise UsageError("--format parquet", "writes a binary file: give --out PATH")
-        store_path = db or Path("storytrace.db")
+        store_path = db or _default_store()
         _existing_store(store_path, can_create=False)
         with Store(store_path) as store:
             document = latest_document(store)

@@ -24,7 +24,7 @@ from typing import Any
 from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from typer.core import TyperArgument, TyperCommand, TyperOption
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 Context = Any  # typer's own click context (``typer._click``), private to it
 
@@ -118,11 +118,12 @@ class _WordArgument(TyperArgument):
         return None
 
 
-class WordsCommand(TyperCommand):
-    """A command whose help names values with words: each option's metavar, nothing for a flag or ``--help``."""
+class _Words:
+    """What ``WordsCommand`` and ``WordsGroup`` share: option values named with words, flags and ``--help`` bare."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    params: list[Any]
+
+    def _name_with_words(self) -> None:
         for param in self.params:
             if isinstance(param, TyperArgument):
                 param.__class__ = _WordArgument
@@ -131,7 +132,23 @@ class WordsCommand(TyperCommand):
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         """The ``--help`` option, shown without a type."""
-        found = super().get_help_option(ctx)
+        found: TyperOption | None = super().get_help_option(ctx)  # type: ignore[misc]
         if found is not None:
             found.metavar = ""
         return found
+
+
+class WordsCommand(_Words, TyperCommand):
+    """A command whose help names values with words: each option's metavar, nothing for a flag or ``--help``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_with_words()
+
+
+class WordsGroup(_Words, TyperGroup):
+    """The command group (``storytrace --help``), its options shown as ``WordsCommand`` shows a command's."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_with_words()

@@ -132,7 +132,7 @@ def test_a_story_page_opens_with_its_brief_and_passages(tab: Any, report: Path, 
     assert "/stories/" in tab.url
     assert tab.locator('[data-testid="brief"]').is_visible()
     assert tab.locator('[data-testid="brief-line"]').count() >= 1
-    shoot(tab, artifacts, "report-story", docs="report-story.png")
+    shoot(tab, artifacts, "report-story")
     marks = tab.locator("details.pair[open] mark[data-peer]")
     assert marks.count() >= 2  # passages, side by side
     peer = marks.first.get_attribute("data-peer")
@@ -151,3 +151,22 @@ def test_a_link_into_the_one_page_report_of_earlier_versions_opens_that_storys_p
     tab.goto((report / "report.html").as_uri() + "#story-2")  # the second story's section, before issue 31
     tab.wait_for_url(f"**/stories/{second}.html")
     assert tab.locator("section.story .sid").inner_text() == second
+
+
+def test_the_demo_bridge_story_page_opens_with_its_brief(
+    tab: Any, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The demo corpus's bridge story (the README's picture): carried statements, contradictions, one outlet's own."""
+    out = tmp_path_factory.mktemp("demo-report") / "out"
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    command = [sys.executable, "-m", "storytrace", "analyze", str(examples), "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=600)
+    stories = json.loads((out / "stories.json").read_text("utf-8"))["stories"]
+    bridge = next(s for s in stories if "s1-meridian-wire" in s["articles"])
+    tab.goto((out / "report.html").as_uri())
+    tab.locator(f'#rows tr[data-id="{bridge["id"]}"] td:nth-child(2) a').click()
+    tab.wait_for_load_state("load")
+    brief = tab.locator('[data-testid="brief"]')
+    assert brief.is_visible() and "What most outlets carry" in brief.inner_text()
+    assert "Where they differ" in brief.inner_text() and "What only one outlet adds" in brief.inner_text()
+    shoot(tab, artifacts, "report-demo-story", docs="report-story.png")
