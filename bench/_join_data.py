@@ -49,6 +49,7 @@ from storytrace.cluster.join import (
     decision_row,
 )
 from storytrace.model import Article
+from storytrace.published import published_seconds
 
 UCI_FILE = Path("uci-news-aggregator-sample") / "headlines.jsonl"
 FOLDS = 5
@@ -143,7 +144,7 @@ def oracle_events(corpus: StreamCorpus, window_days: float = S.STREAM_WINDOW_DAY
         item = S.stream_item(prepared[k], words[k], emb, with_shingles=False)
         cl.key_to_position[item.key] = len(cl.story_of)
         vectors = cl.vectors_of(item)
-        when = S._seconds(item.published)
+        when = published_seconds(item.published)
         gold = int(corpus.gold[k])
         target = story_of_gold.get(gold)
         copied = [h for h in cl.dedup.hits_of.get(item.key, ()) if h in cl.key_to_position and h != item.key]

@@ -43,6 +43,7 @@ from _join_data import load_labelled
 from storytrace.align.compare import Prepared, parse_time, prepare
 from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
+from storytrace.published import published_seconds
 from storytrace.semantic import semantic_available
 from storytrace.semantic.embed import model_kind
 
@@ -279,7 +280,7 @@ def horizon_cap(prepared: Sequence[Prepared], gold: np.ndarray, days: float) -> 
     current: dict[int, tuple[int, float]] = {}  # gold story -> (predicted story, last time)
     labels = np.zeros(len(gold), dtype=np.int64)
     for k in order:
-        when = stream._seconds(prepared[k].article.published)
+        when = published_seconds(prepared[k].article.published)
         story, last = current.get(int(gold[k]), (-1, math.nan))
         if story < 0 or (not math.isnan(when) and not math.isnan(last) and when - last > days * 86400):
             story = k

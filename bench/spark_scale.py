@@ -56,7 +56,8 @@ from cluster_quality import score
 from storytrace.cli import _spark_conf
 from storytrace.errors import UsageError
 from storytrace.pipeline import analyze
-from storytrace.spark.batch import BatchOptions, run_batch
+from storytrace.spark.batch import BatchOptions
+from storytrace.spark.run import run_batch
 from storytrace.spark.session import session
 from storytrace.store import Store
 

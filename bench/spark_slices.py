@@ -40,8 +40,9 @@ from cluster_quality import score
 from spark_scale import DATA
 from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.grouping import content_words
-from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem, _seconds
+from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem
 from storytrace.model import Article
+from storytrace.published import published_seconds
 from storytrace.spark.features import article_row, article_vectors, distinct_terms, prepare_row, stream_terms
 from storytrace.spark.replay import Replay, ReplayRow, replay
 
@@ -65,7 +66,7 @@ def replay_rows(articles: list[Article]) -> tuple[list[ReplayRow], list[float]]:
         rows.append(ReplayRow(k, art.id, art.published, vectors, parent, hits[0] if hits else None, distinct=distinct))
         position[art.id] = k
     n = len(arts)
-    ends = [_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
+    ends = [published_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
     return rows, ends
 
 
@@ -101,7 +102,7 @@ def replay_cost(rows: list[ReplayRow], ends: list[float]) -> tuple[float, float,
 
 def busiest_window(rows: list[ReplayRow], days: float = STREAM_WINDOW_DAYS) -> int:
     """The most articles published within one window: how dense the stream the index sees is."""
-    times = sorted(t for t in (_seconds(r.published) for r in rows) if not math.isnan(t))
+    times = sorted(t for t in (published_seconds(r.published) for r in rows) if not math.isnan(t))
     most, first = 0, 0
     for last, when in enumerate(times):
         while when - times[first] > days * 86400:
@@ -134,7 +135,7 @@ def components(rows: list[ReplayRow], window_days: float = STREAM_WINDOW_DAYS) -
     for row in rows:
         body = row.vectors[0]
         heavy = sorted(body, key=body.__getitem__, reverse=True)[:INDEX_TERMS]
-        when = _seconds(row.published)
+        when = published_seconds(row.published)
         bucket = -1 if math.isnan(when) else int(when // (window_days * 86400))
         links = [first_with.setdefault((t, b), row.position) for t in heavy for b in (bucket, bucket + 1)]
         if row.parent is not None:
@@ -147,7 +148,7 @@ def components(rows: list[ReplayRow], window_days: float = STREAM_WINDOW_DAYS) -
 
 def sliced(rows: list[ReplayRow], ends: list[float], size: int, warmup_days: float) -> list[int]:
     """The stitched partition of time slices of ``size`` articles with a warm-up of ``warmup_days``."""
-    times = [_seconds(r.published) for r in rows]
+    times = [published_seconds(r.published) for r in rows]
     latest = max((t for t in times if not math.isnan(t)), default=0.0)
     pointers: dict[int, int] = {}
     for start in range(0, len(rows), size):

@@ -129,8 +129,8 @@ def test_a_line_repeated_hundreds_of_times_pairs_in_order() -> None:
 def test_a_term_in_more_than_forty_sentences_of_two_long_articles_is_no_anchor() -> None:
     texts = [f"Harbour {k} opened" if k % 50 == 0 else f"Item{k} rose" for k in range(3000)]
     space = SentenceSpace(texts)  # "harbour" in 60 sentences: 2% of 3,000, over the cap of 40
-    anchors = candidates.anchor_matrix(space)
-    assert anchors.shape[1] == len([t for t, df in space.df.items() if df <= candidates.ANCHOR_MAX_SHARE_DF])
+    anchors = features.anchor_matrix(space)
+    assert anchors.shape[1] == len([t for t, df in space.df.items() if df <= features.ANCHOR_MAX_SHARE_DF])
     assert space.df["harbour"] == 60 and anchors.sum() < 3000 * 2
 
 

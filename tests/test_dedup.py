@@ -209,10 +209,10 @@ def test_a_long_text_is_hashed_and_signed_a_slice_at_a_time(monkeypatch) -> None
     rng = random.Random(4)
     vocabulary = normal_words(WIRE)
     docs = [[rng.choice(vocabulary) for _ in range(n)] for n in (0, 3, 5, 9000, 40, 12001, 2)]
-    whole = dedup._hashes_of_words(docs, dedup.SHINGLE_WORDS)  # each text under the chunk: hashed whole
+    whole = dedup.hashes_of_words(docs, dedup.SHINGLE_WORDS)  # each text under the chunk: hashed whole
     monkeypatch.setattr(dedup, "CHUNK_SHINGLES", 1000)
     monkeypatch.setattr(dedup, "CHUNK_PERMUTED", 700)
-    sliced = dedup._hashes_of_words(docs, dedup.SHINGLE_WORDS)
+    sliced = dedup.hashes_of_words(docs, dedup.SHINGLE_WORDS)
     assert np.array_equal(sliced[0], whole[0]) and np.array_equal(sliced[1], whole[1])
     signed_in_slices = dedup.minhash_signatures(*sliced)
     monkeypatch.setattr(dedup, "CHUNK_PERMUTED", 1 << 20)

@@ -395,7 +395,7 @@ def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> No
 
 def test_pairs_where_one_derives_come_first_facing_source_to_copy() -> None:
     """Issue 27: the first pair a reader sees is a source and its copy, the source on the left."""
-    from storytrace.report.html import _group_pairs
+    from storytrace.report.html import group_pairs
 
     def al(a: str, b: str, relation: str) -> dict[str, Any]:
         return {"a": a, "b": b, "a_span": [0, 5], "b_span": [0, 5], "relation": relation, "score": 1.0}
@@ -405,9 +405,9 @@ def test_pairs_where_one_derives_come_first_facing_source_to_copy() -> None:
         {"a": "x", "b": "y", "b_from_a": "non_derived", "a_from_b": "non_derived"},
         {"a": "copy", "b": "wire", "b_from_a": "non_derived", "a_from_b": "wholly_derived", "a_covered_by_b": 0.9},
     ]
-    grouped = _group_pairs(alignments, pairs)
+    grouped = group_pairs(alignments, pairs)
     assert [(a, b) for a, b, _ in grouped] == [("wire", "copy"), ("x", "y")]
-    assert [(a, b) for a, b, _ in _group_pairs(alignments)] == [("x", "y"), ("copy", "wire")]  # no pairs: as before
+    assert [(a, b) for a, b, _ in group_pairs(alignments)] == [("x", "y"), ("copy", "wire")]  # no pairs: as before
 
 
 def _section(page: str, heading: str, end: str = "<h3>") -> str:
@@ -540,8 +540,8 @@ def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(
         LEGEND,
         NAV_TEMPLATE,
         TEMPLATE,
-        _env,
         fill,
+        jinja_env,
         render_story,
         style,
     )
@@ -560,7 +560,7 @@ def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(
     index = made.text()
     generated = re.search(r"<span>generated ([^<]*)</span>", index)
     assert generated is not None
-    assert index == _env().get_template(INDEX_TEMPLATE).render(
+    assert index == jinja_env().get_template(INDEX_TEMPLATE).render(
         style=style(),
         n_stories=stories,
         rows=[Markup(filled(r.row, r.nonce, k)) for k, r in enumerate(rendered)],
@@ -573,10 +573,10 @@ def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(
     assert list(made.pages) == [f"stories/s{k + 1}.html" for k in range(stories)]
     for k, r in enumerate(rendered):
         near = [(f"s{j + 1}", Markup(f"s{j + 1}"), title) if 0 <= j < stories else None for j in (k - 1, k + 1)]
-        nav = Markup(_env().get_template(NAV_TEMPLATE).render(prev=near[0], next=near[1]))
+        nav = Markup(jinja_env().get_template(NAV_TEMPLATE).render(prev=near[0], next=near[1]))
         section = Markup(filled(r.section, r.nonce, k).partition("\n")[2])
         whole = (
-            _env()
+            jinja_env()
             .get_template(TEMPLATE)
             .render(
                 title=Markup(f"s{k + 1} · {title} — storytrace"),

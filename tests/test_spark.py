@@ -33,11 +33,12 @@ from storytrace.align.compare import Prepared  # noqa: E402
 from storytrace.cli import app  # noqa: E402
 from storytrace.cluster.dedup import DuplicateIndex  # noqa: E402
 from storytrace.cluster.grouping import content_words  # noqa: E402
-from storytrace.cluster.stream import BATCH, _seconds, stream_labels  # noqa: E402
+from storytrace.cluster.stream import BATCH, stream_labels  # noqa: E402
 from storytrace.ingest import read_paths  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
-from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
+from storytrace.published import published_seconds  # noqa: E402
+from storytrace.spark.batch import BatchOptions  # noqa: E402
 from storytrace.spark.features import (  # noqa: E402
     article_row,
     article_vectors,
@@ -48,6 +49,7 @@ from storytrace.spark.features import (  # noqa: E402
 )  # noqa: E402
 from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spark_hash, with_index  # noqa: E402
 from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
+from storytrace.spark.run import run_batch  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
 from storytrace.spark.stories import ROW_SCHEMA  # noqa: E402
 
@@ -139,7 +141,7 @@ def replay_rows(articles: list[Article]) -> tuple[list[ReplayRow], list[float]]:
                       distinct=frozenset(distinct_terms(vectors, frequencies, k + 1)))
         )  # fmt: skip
     n = len(arts)
-    ends = [_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
+    ends = [published_seconds(arts[min(n - 1, (c + 1) * BATCH - 1)].published) for c in range((n + BATCH - 1) // BATCH)]
     return rows, ends
 
 

@@ -1064,7 +1064,8 @@ def batch(
             raise UsageError("--engine", f"'{engine}' is not available: use spark (or `storytrace analyze`)")
         settings = _spark_conf(conf or [])
         try:
-            from storytrace.spark.batch import BatchOptions, display, run_batch
+            from storytrace.spark.batch import BatchOptions, display
+            from storytrace.spark.run import run_batch
             from storytrace.spark.session import session
         except ImportError as e:
             needs = e.name or "pyspark"

@@ -65,7 +65,6 @@ from storytrace.cluster.stream import (
     JoinDecider,
     StreamClusterer,
     StreamItem,
-    _seconds,
     embedding_text,
     join_for,
     name_terms,
@@ -83,11 +82,13 @@ from storytrace.model import Article, Comparison, InputProblem, Provenance, stor
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
 from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
+from storytrace.published import published_seconds
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
 from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site
 from storytrace.semantic import CachedEmbedder, Embedder
-from storytrace.semantic.embed import EMBEDDING_DIM, model_kind
+from storytrace.semantic.embed import model_kind
+from storytrace.semantic.minilm import EMBEDDING_DIM
 from storytrace.store import IngestReport, Store
 from storytrace.store.sqlite import StreamSnapshot
 from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, story_text, with_pair
@@ -325,7 +326,7 @@ def ingest_report(
 
 def _reading_settings(published: str | None) -> str:
     """What, beside a file's bytes, decides the articles read from it: the code and the default date."""
-    return f"{_code_digest()} {published or ''}"
+    return f"{code_digest()} {published or ''}"
 
 
 def analyze_articles(
@@ -557,7 +558,7 @@ def _derivation_memo(
 
 def _facts_storage_key(article: Article, agencies: str) -> str:
     """What an article's facts are kept under: the code, the agencies it is cleaned with, and ``facts_key``."""
-    parts = [_code_digest(), agencies, article.id, *facts_key(article)]
+    parts = [code_digest(), agencies, article.id, *facts_key(article)]
     return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -1217,7 +1218,7 @@ def assign_stories(
                 clusterer.add(item, known[art.id], known=True)
             else:
                 new[art.id] = clusterer.add(item)
-        clusterer.retire(_seconds(chunk[-1].published))
+        clusterer.retire(published_seconds(chunk[-1].published))
         done += len(chunk)
         if use_snapshots and done == last_boundary and done > start:
             taken = snapshot(clusterer)
@@ -1261,7 +1262,7 @@ _no_terms = _no_features
 
 def _snapshot_settings(embedder: Embedder | None) -> str:
     """What a snapshot of the clusterer's state depends on, besides the articles: the code, embedder, batching."""
-    return json.dumps([_code_digest(), getattr(embedder, "name", None), BATCH])
+    return json.dumps([code_digest(), getattr(embedder, "name", None), BATCH])
 
 
 def _resumed(
@@ -1299,14 +1300,14 @@ def _settings_signature(scorer: RelationScorer, embedder: Embedder | None, agenc
         __version__,
         type(scorer).__name__,
         getattr(embedder, "name", "-"),
-        _code_digest(),
+        code_digest(),
         sorted(a.name for a in agencies),
     ]
     return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
 @functools.cache
-def _code_digest() -> str:
+def code_digest() -> str:
     """A digest of storytrace's own code and shipped models: a kept analysis is re-used only by the same code."""
     digest = hashlib.blake2b(digest_size=16)
     root = resources.files("storytrace")

@@ -7,7 +7,8 @@ becomes a candidate when
 - the two sentences share a rare term of the group (a word stem or name that
   at most ``max(ANCHOR_MIN_DF, ANCHOR_DF_SHARE * sentences)`` sentences
   contain, or twice as many as the group has articles, so that a wire
-  sentence copied into every article keeps its anchors): an inverted index,
+  sentence copied into every article keeps its anchors; the rule is
+  ``features.anchor_matrix``, kept with the space it indexes): an inverted index,
   computed as a sparse product whose cost grows with the number of pairs
   sharing such a term, not with the square; or
 - (with embeddings) they fall in the same bucket of one of ``LSH_TABLES``
@@ -42,13 +43,6 @@ from storytrace.align.features import SentenceInfo, SentenceSpace
 
 # Up to this many sentence pairs (e.g. two 200-sentence articles), every pair is scored.
 EXACT_MAX_PAIRS = 40_000
-ANCHOR_MIN_DF = 3
-ANCHOR_DF_SHARE = 0.02
-# The share rule's most sentences for a rare term: a term in d sentences gives up to d² pairs, so a share of
-# a long text's sentences would give pairs growing with the square of its length. 40 is the share at 2,000
-# sentences, below which a story is scored whole (``pipeline``): stories of many articles keep their 2 x
-# articles, and long articles' terms stay rare.
-ANCHOR_MAX_SHARE_DF = 40
 # 4 tables of 10 bits: pairs at cosine 0.8 (angle 37°) share a bucket in at
 # least one table with probability 1 - (1 - (1 - 37/180)^10)^4 = 0.36 each,
 # at cosine 0.9 (26°) 0.69; near-duplicates (cosine 0.95) 0.93. Lexical
@@ -104,20 +98,6 @@ def story_candidates(space: SentenceSpace, offsets: Sequence[int]) -> dict[tuple
     for xa, ya, ra, rb in keys.tolist():
         out.setdefault((xa, ya), []).append((ra - int(bounds[xa]), rb - int(bounds[ya])))
     return out
-
-
-def anchor_matrix(space: SentenceSpace) -> sparse.csr_matrix:
-    """Sentences x rare terms of the space (1 where the sentence has the term)."""
-    n = len(space.infos)
-    max_df = max(ANCHOR_MIN_DF, min(int(ANCHOR_DF_SHARE * n), ANCHOR_MAX_SHARE_DF), 2 * space.anchor_max_df)
-    column: dict[str, int] = {}
-    rows, cols = [], []
-    for r, info in enumerate(space.infos):
-        for term in set(info.stems) | info.names:
-            if space.df.get(term, 0) <= max_df:
-                rows.append(r)
-                cols.append(column.setdefault(term, len(column)))
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(column))))
 
 
 def _anchor_block(space: SentenceSpace, rows_a: Sequence[int], rows_b: Sequence[int]) -> sparse.csr_matrix:

@@ -4,8 +4,9 @@ A ``SentenceSpace`` holds the sentences of the articles being compared (two
 articles, or every article of a story) with word-stem and character n-gram
 TF-IDF vectors fitted on that group, so that words common to the whole story
 ("Putin", "visit") weigh less than the rare words a copied sentence shares.
-``pair_features`` describes one sentence pair by overlap, order and number
-agreement for the relation rules.
+``anchor_matrix`` marks each sentence's rare terms, the anchors from which
+``candidates`` finds the pairs worth scoring. ``pair_features`` describes one
+sentence pair by overlap, order and number agreement for the relation rules.
 
 Not here: choosing which pairs align (``match``) or naming the relation
 (``relation``). The embedding cosine comes from ``semantic``: a space given
@@ -39,6 +40,14 @@ COUNT_CHUNK = 4096
 PAIR_CHUNK = 8192
 # MiniLM's cosine below which a sentence pair is not ranked on its embeddings (``match.semantic_similarity``).
 SEMANTIC_FLOOR = 0.45
+# The rare terms of a space, anchors of its candidate pairs (``anchor_matrix``, ``candidates``).
+ANCHOR_MIN_DF = 3
+ANCHOR_DF_SHARE = 0.02
+# The share rule's most sentences for a rare term: a term in d sentences gives up to d² pairs, so a share of
+# a long text's sentences would give pairs growing with the square of its length. 40 is the share at 2,000
+# sentences, below which a story is scored whole (``pipeline``): stories of many articles keep their 2 x
+# articles, and long articles' terms stay rare.
+ANCHOR_MAX_SHARE_DF = 40
 
 
 @dataclass(frozen=True)
@@ -172,10 +181,8 @@ class SentenceSpace:
         return self._dense
 
     def anchor_index(self) -> sparse.csr_matrix:
-        """Sentences x rare terms (see ``candidates.anchor_matrix``), built once."""
+        """Sentences x rare terms (``anchor_matrix``), built once."""
         if self._anchors is None:
-            from storytrace.align.candidates import anchor_matrix
-
             self._anchors = anchor_matrix(self)
         return self._anchors
 
@@ -273,6 +280,20 @@ class SentenceSpace:
         vb = self.embeddings[list(rows_b)].sum(axis=0)
         norm = float(np.linalg.norm(va) * np.linalg.norm(vb))
         return float(va @ vb) / norm if norm else 0.0
+
+
+def anchor_matrix(space: SentenceSpace) -> sparse.csr_matrix:
+    """Sentences x rare terms of the space (1 where the sentence has the term)."""
+    n = len(space.infos)
+    max_df = max(ANCHOR_MIN_DF, min(int(ANCHOR_DF_SHARE * n), ANCHOR_MAX_SHARE_DF), 2 * space.anchor_max_df)
+    column: dict[str, int] = {}
+    rows, cols = [], []
+    for r, info in enumerate(space.infos):
+        for term in set(info.stems) | info.names:
+            if space.df.get(term, 0) <= max_df:
+                rows.append(r)
+                cols.append(column.setdefault(term, len(column)))
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(1, len(column))))
 
 
 def _weighted_stem_matrix(infos: list[SentenceInfo], idf: dict[str, float]) -> sparse.csr_matrix:

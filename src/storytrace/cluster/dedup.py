@@ -193,7 +193,7 @@ def _joined_hashes(sets: Sequence[Sequence[bytes]], count: int) -> U64:
     return _segment_hashes(buffer, starts, ends)
 
 
-def _hashes_of_words(docs: Sequence[Sequence[str]], size: int) -> tuple[U64, Counts]:
+def hashes_of_words(docs: Sequence[Sequence[str]], size: int) -> tuple[U64, Counts]:
     """The hashes of the word ``size``-gram shingles of each word list (repeats included), and how many."""
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     counts = np.where(lengths > 0, np.maximum(lengths - size + 1, 1), 0)
@@ -209,7 +209,7 @@ def _hashes_of_words(docs: Sequence[Sequence[str]], size: int) -> tuple[U64, Cou
 
 
 def _window_hashes(docs: Sequence[Sequence[str]], size: int) -> U64:
-    """``_hashes_of_words`` of a few documents: the words' bytes are hashed in one buffer."""
+    """``hashes_of_words`` of a few documents: the words' bytes are hashed in one buffer."""
     buffer = " ".join(chain.from_iterable(docs)).encode("utf-8")
     lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
     if not lengths.sum():
@@ -298,11 +298,12 @@ def band_layout(
 
 
 @lru_cache(maxsize=8)
-def _layout(threshold: float, num_perm: int) -> tuple[int, int]:
+def cached_band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``band_layout`` with the default weight, computed once per threshold and number of permutations."""
     return band_layout(threshold, num_perm)
 
 
-def _band_keys(signatures: U64, bands: int, rows: int) -> list[list[int]]:
+def band_keys_of(signatures: U64, bands: int, rows: int) -> list[list[int]]:
     """Each signature's ``bands`` band keys: its ``rows`` values of each band mixed into one integer."""
     grouped = signatures[:, : bands * rows].reshape(len(signatures), bands, rows)
     mixed = (grouped * _band_salts(rows)).sum(axis=2, dtype=np.uint64)
@@ -331,7 +332,7 @@ class DuplicateIndex:
     tables: list[dict[int, str | list[str]]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.bands, self.rows = _layout(self.threshold, self.num_perm)
+        self.bands, self.rows = cached_band_layout(self.threshold, self.num_perm)
         self.tables = [{} for _ in range(self.bands)]
 
     def add(self, key: str, text: str, published: str | None = None) -> str | None:
@@ -349,14 +350,14 @@ class DuplicateIndex:
 
     def add_words(self, items: Sequence[tuple[str, Sequence[str], str | None]]) -> list[str | None]:
         """``add_many`` for texts already cut into normalised words (``normal_words``): the fastest way in."""
-        hashes, counts = _hashes_of_words([w for _, w, _ in items], SHINGLE_WORDS)
+        hashes, counts = hashes_of_words([w for _, w, _ in items], SHINGLE_WORDS)
         return self._insert_all(items, hashes, counts)
 
     def _insert_all(
         self, items: Sequence[tuple[str, object, str | None]], hashes: U64, counts: Counts
     ) -> list[str | None]:
         signatures = minhash_signatures(hashes, counts, self.num_perm)
-        band_keys = _band_keys(signatures, self.bands, self.rows)
+        band_keys = band_keys_of(signatures, self.bands, self.rows)
         return [
             self._insert(key, published, signature, bands if count else None)
             for (key, _, published), signature, bands, count in zip(

@@ -208,7 +208,7 @@ class StreamClusterer:
         if item.shingles is not None:
             self.dedup.add_shingled([(item.key, list(item.shingles), item.published)])
         vectors = self.vectors_of(item)
-        when = _seconds(item.published)
+        when = published_seconds(item.published)
         placed = [h for h in self.dedup.hits_of.get(item.key, ()) if h in self.key_to_position and h != item.key]
         if placed:  # a copy of a text already placed (earlier or later published) joins its story
             # A known copy is replayed as it was decided: into its story, not into the story's centroids.
@@ -469,10 +469,6 @@ def _embedding_cosine(a: np.ndarray | None, total: np.ndarray | None, norm: floa
     return float(a @ total) / norm if norm else 0.0
 
 
-_seconds = published_seconds
-"""Seconds since 1970 UTC of a publication date, NaN when undated (``storytrace.published``); never raises."""
-
-
 def name_terms(text: str) -> list[str]:
     """Stems of the capitalised words of ``text`` that do not open a sentence (likely names)."""
     text = unicodedata.normalize("NFKC", text)
@@ -572,5 +568,5 @@ def stream_labels(
             vectors = list(embed(texts))
         for k, w, v in zip(chunk, words, vectors, strict=True):
             labels[k] = clusterer.add(stream_item(prepared[k], w, v, with_shingles=False))
-        clusterer.retire(_seconds(prepared[chunk[-1]].article.published))
+        clusterer.retire(published_seconds(prepared[chunk[-1]].article.published))
     return labels

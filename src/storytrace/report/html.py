@@ -74,17 +74,17 @@ MarkTag = Callable[[int, Markup], Markup]
 # --- tolerant readers of the document -------------------------------------------------
 
 
-def _list(value: object) -> list[Any]:
+def as_list(value: object) -> list[Any]:
     """``value`` as a list if it is a list or tuple, else an empty list."""
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
+def as_mapping(value: object) -> Mapping[str, Any]:
     """``value`` if it is a mapping, else an empty dict."""
     return value if isinstance(value, Mapping) else {}
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
     """Return a display string for an optional scalar (``''`` for None)."""
     return "" if value is None else str(value)
 
@@ -93,17 +93,17 @@ def _strs(value: object) -> list[str]:
     """Non-empty strings from a list, a single string or nothing."""
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in _list(value) if v is not None and v != ""]
+    return [str(v) for v in as_list(value) if v is not None and v != ""]
 
 
-def _number(value: object) -> float | None:
+def as_number(value: object) -> float | None:
     """``value`` as a float if it is a real number (not a bool), else None."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     return None
 
 
-def _pct(value: float | None) -> str:
+def pct(value: float | None) -> str:
     """Format a share in [0, 1] as a whole percentage, or an en dash when unknown."""
     return "–" if value is None else f"{round(min(max(value, 0.0), 1.0) * 100)}%"
 
@@ -111,7 +111,7 @@ def _pct(value: float | None) -> str:
 # --- spans -> escaped, highlighted text -----------------------------------------------
 
 
-def _clip(span: object, n: int) -> tuple[int, int] | None:
+def clip_span(span: object, n: int) -> tuple[int, int] | None:
     """``span`` as ``(start, end)`` clipped to ``[0, n]``; None if malformed or empty."""
     if not isinstance(span, list | tuple) or len(span) < 2:
         return None
@@ -142,7 +142,7 @@ def segments(text: str, spans: Sequence[Sequence[int] | None]) -> list[tuple[str
     """
     clipped: list[tuple[int, int, int]] = []
     for index, span in enumerate(spans):
-        if (c := _clip(span, len(text))) is not None:
+        if (c := clip_span(span, len(text))) is not None:
             clipped.append((c[0], c[1], index))
     clipped.sort(key=lambda c: (c[0], c[0] - c[1], c[2]))
     out: list[tuple[str, int | None]] = []
@@ -160,7 +160,7 @@ def segments(text: str, spans: Sequence[Sequence[int] | None]) -> list[tuple[str
     return out
 
 
-def _starts(segs: list[tuple[str, int | None]]) -> tuple[list[int], list[int | None]]:
+def segment_starts(segs: list[tuple[str, int | None]]) -> tuple[list[int], list[int | None]]:
     """Start offsets and span indexes of consecutive segments."""
     starts: list[int] = []
     values: list[int | None] = []
@@ -174,8 +174,8 @@ def _starts(segs: list[tuple[str, int | None]]) -> tuple[list[int], list[int | N
 
 def _pieces(text: str, marks: Sequence[Any], boiler: Sequence[Any]) -> list[Piece]:
     """Cut ``text`` wherever a mark segment or a boilerplate segment starts or ends."""
-    m_starts, m_values = _starts(segments(text, marks))
-    b_starts, b_values = _starts(segments(text, boiler))
+    m_starts, m_values = segment_starts(segments(text, marks))
+    b_starts, b_values = segment_starts(segments(text, boiler))
     cuts = sorted({*m_starts, *b_starts, len(text)})
     out: list[Piece] = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -201,7 +201,7 @@ def _boiler_tag(piece: str) -> str:
     return f'<span class="bp" title="boilerplate">{_escaped(piece)}</span>'
 
 
-def _highlight(text: str, marks: Sequence[Any], boiler: Sequence[Any], tag: MarkTag) -> Markup:
+def highlight(text: str, marks: Sequence[Any], boiler: Sequence[Any], tag: MarkTag) -> Markup:
     """Escaped ``text``, boilerplate wrapped, each mark ``k`` wrapped by ``tag(k, inner)``."""
     out: list[str] = []
     for index, group in groupby(_pieces(text, marks, boiler), key=lambda p: p[2]):
@@ -238,7 +238,7 @@ class ArticleView:
     @property
     def body(self) -> Markup:
         """The escaped full text, boilerplate greyed."""
-        return _highlight(self.text, [], self.boiler, _no_marks)
+        return highlight(self.text, [], self.boiler, _no_marks)
 
 
 @dataclass(frozen=True)
@@ -283,12 +283,12 @@ class EdgeView:
     @property
     def share_text(self) -> str:
         """The share as a percentage."""
-        return _pct(self.share)
+        return pct(self.share)
 
     @property
     def confidence_text(self) -> str:
         """The confidence as a percentage, or "" when the edge has none."""
-        return _pct(self.confidence) if self.confidence is not None else ""
+        return pct(self.confidence) if self.confidence is not None else ""
 
 
 @dataclass(frozen=True)
@@ -487,20 +487,20 @@ class StoryView:
 
 def _article_view(aid: str, meta: Mapping[str, Any], texts: Mapping[str, str], role: str) -> ArticleView:
     """Build the view of article ``aid``; works with no metadata at all."""
-    source = _text(meta.get("source"))
+    source = as_text(meta.get("source"))
     return ArticleView(
         id=aid,
         label=outlet_of_record({"id": aid, **meta}),
         source=source,
-        title=_text(meta.get("title")),
-        published=_text(meta.get("published")),
+        title=as_text(meta.get("title")),
+        published=as_text(meta.get("published")),
         authors=_strs(meta.get("authors")),
         credited=_strs(meta.get("credited")),
         agency=meta.get("kind") == "agency",
         role=role,
-        text=_text(texts.get(aid)),
-        boiler=_list(meta.get("boilerplate_spans")),
-        joined=joined_text(_mapping(meta.get("joined"))),
+        text=as_text(texts.get(aid)),
+        boiler=as_list(meta.get("boilerplate_spans")),
+        joined=joined_text(as_mapping(meta.get("joined"))),
     )
 
 
@@ -508,7 +508,7 @@ def joined_text(reason: Mapping[str, Any]) -> str:
     """Why the clusterer put an article in its story, in one line (``model.JoinReason`` as JSON)."""
     how = reason.get("how")
     if how == "copy":
-        return f"a copy of {_text(reason.get('copy_of'))}"
+        return f"a copy of {as_text(reason.get('copy_of'))}"
     if how == "opened":
         return "opened the story"
     if how != "joined":
@@ -539,16 +539,16 @@ def _aligned(al: Mapping[str, Any], flip: bool) -> Aligned:
     a_span, b_span = al.get("a_span"), al.get("b_span")
     if flip:
         a_span, b_span = b_span, a_span
-    return Aligned(a_span, b_span, _text(al.get("relation")) or "related", _number(al.get("score")))
+    return Aligned(a_span, b_span, as_text(al.get("relation")) or "related", as_number(al.get("score")))
 
 
 def _start(span: object) -> int:
     """Where a span starts, for sorting (-1 if malformed)."""
-    clipped = _clip(span, 1 << 62)
+    clipped = clip_span(span, 1 << 62)
     return -1 if clipped is None else clipped[0]
 
 
-def _group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[tuple[str, str, list[Aligned]]]:
+def group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[tuple[str, str, list[Aligned]]]:
     """Alignments grouped by unordered article pair, in the order a reader wants them.
 
     Pairs where one article derives from the other (``entries``: the story's ``pairs``) come first, the
@@ -557,8 +557,8 @@ def _group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list
     """
     derived = _derived_pairs(entries)
     groups: dict[frozenset[str], tuple[str, str, list[Aligned]]] = {}
-    for al in map(_mapping, alignments):
-        a, b = _text(al.get("a")), _text(al.get("b"))
+    for al in map(as_mapping, alignments):
+        a, b = as_text(al.get("a")), as_text(al.get("b"))
         key = frozenset((a, b))
         source, copy, _ = derived.get(key, (a, b, 0.0))
         first = groups.setdefault(key, (source, copy, []))
@@ -577,18 +577,18 @@ def _group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list
 def _derived_pairs(entries: Iterable[Any]) -> dict[frozenset[str], tuple[str, str, float]]:
     """Each derived pair of a story's ``pairs``: (source, copy, the copy's share reused)."""
     out: dict[frozenset[str], tuple[str, str, float]] = {}
-    for entry in map(_mapping, entries):
-        a, b = _text(entry.get("a")), _text(entry.get("b"))
+    for entry in map(as_mapping, entries):
+        a, b = as_text(entry.get("a")), as_text(entry.get("b"))
         if entry.get("b_from_a") not in (None, "non_derived"):
-            out[frozenset((a, b))] = (a, b, _number(entry.get("b_covered_by_a")) or 0.0)
+            out[frozenset((a, b))] = (a, b, as_number(entry.get("b_covered_by_a")) or 0.0)
         elif entry.get("a_from_b") not in (None, "non_derived"):
-            out[frozenset((a, b))] = (b, a, _number(entry.get("a_covered_by_b")) or 0.0)
+            out[frozenset((a, b))] = (b, a, as_number(entry.get("a_covered_by_b")) or 0.0)
     return out
 
 
 def _pair_metrics(entries: Iterable[Any], a: str, b: str) -> dict[str, Any]:
     """Find the ``pairs`` entry for (a, b), its fields swapped if stored as (b, a)."""
-    for entry in map(_mapping, entries):
+    for entry in map(as_mapping, entries):
         ends = (entry.get("a"), entry.get("b"))
         if ends == (a, b):
             return dict(entry)
@@ -602,7 +602,7 @@ def _coverage(text: str, spans: Iterable[Any], boiler: Iterable[Any]) -> float |
     covered = bytearray(len(text))
     for value, group in ((1, spans), (2, boiler)):
         for span in group:
-            if (c := _clip(span, len(text))) is not None:
+            if (c := clip_span(span, len(text))) is not None:
                 covered[c[0] : c[1]] = bytes([value]) * (c[1] - c[0])
     content = len(text) - covered.count(2)
     return covered.count(1) / content if content else None
@@ -610,8 +610,8 @@ def _coverage(text: str, spans: Iterable[Any], boiler: Iterable[Any]) -> float |
 
 def _reuse(metrics: Mapping[str, Any], key: str, view: ArticleView, spans: list[Any]) -> str:
     """Format reuse share ``key`` from the metrics, else computed from the reuse spans."""
-    value = _number(metrics.get(key))
-    return _pct(value if value is not None else _coverage(view.text, spans, view.boiler))
+    value = as_number(metrics.get(key))
+    return pct(value if value is not None else _coverage(view.text, spans, view.boiler))
 
 
 def _derivation(metrics: Mapping[str, Any], a: ArticleView, b: ArticleView) -> str:
@@ -626,7 +626,7 @@ def _derivation(metrics: Mapping[str, Any], a: ArticleView, b: ArticleView) -> s
     return "; ".join(parts)
 
 
-def _rel_class(relation: str) -> str:
+def rel_class(relation: str) -> str:
     """Return the CSS class suffix of a relation; unknown relations get ``other``."""
     return relation if relation in RELATIONS else "other"
 
@@ -638,7 +638,7 @@ def _mark_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], peers
         item = items[k]
         own, peer = f"p{pair}-{sides[0]}{k + 1}", f"p{pair}-{sides[1]}{k + 1}"
         title = item.relation if item.score is None else f"{item.relation} {item.score:.2f}"
-        cls = _rel_class(item.relation)
+        cls = rel_class(item.relation)
         # Built as Markup.format would (each value escaped, ``inner`` as it is) without its formatter's cost.
         cls, own, peer = _escaped(cls), _escaped(own), _escaped(peer)
         if k not in peers:
@@ -660,7 +660,7 @@ def _relation_counts(items: Iterable[Aligned]) -> list[tuple[str, int]]:
     """How many passages of each relation, in legend order (unknown ones last)."""
     counts: dict[str, int] = {}
     for item in items:
-        counts[_rel_class(item.relation)] = counts.get(_rel_class(item.relation), 0) + 1
+        counts[rel_class(item.relation)] = counts.get(rel_class(item.relation), 0) + 1
     order = [*RELATIONS, "other"]
     return sorted(counts.items(), key=lambda kv: order.index(kv[0]))
 
@@ -680,8 +680,8 @@ def _pair_view(
         reuse_ab=_reuse(metrics, "b_covered_by_a", b, [x.b_span for x in reuse]),
         reuse_ba=_reuse(metrics, "a_covered_by_b", a, [x.a_span for x in reuse]),
         derivation=_derivation(metrics, a, b),
-        a_html=_highlight(a.text, a_spans, a.boiler, _mark_tag(index, ("a", "b"), items, _kept(b.text, b_spans))),
-        b_html=_highlight(b.text, b_spans, b.boiler, _mark_tag(index, ("b", "a"), items, _kept(a.text, a_spans))),
+        a_html=highlight(a.text, a_spans, a.boiler, _mark_tag(index, ("a", "b"), items, _kept(b.text, b_spans))),
+        b_html=highlight(b.text, b_spans, b.boiler, _mark_tag(index, ("b", "a"), items, _kept(a.text, a_spans))),
         open=first,
     )
 
@@ -693,26 +693,26 @@ def _edges(prov: Mapping[str, Any], view: Callable[[str], ArticleView]) -> list[
     """The story's provenance edges, biggest share first, then the wires credited but not in the corpus."""
     edges = [
         EdgeView(
-            view(_text(e.get("from"))),
-            view(_text(e.get("to"))),
-            _number(e.get("share")),
+            view(as_text(e.get("from"))),
+            view(as_text(e.get("to"))),
+            as_number(e.get("share")),
             _compact(e.get("why") or ""),
-            _evidence_text(_mapping(e.get("evidence"))),
-            _number(e.get("confidence")),
+            _evidence_text(as_mapping(e.get("evidence"))),
+            as_number(e.get("confidence")),
         )
-        for e in map(_mapping, _list(prov.get("edges")))
+        for e in map(as_mapping, as_list(prov.get("edges")))
     ]
-    nodes = map(_mapping, _list(prov.get("nodes")))
-    absent = {_text(n.get("id")): n for n in nodes if n.get("kind") == "absent_source"}
+    nodes = map(as_mapping, as_list(prov.get("nodes")))
+    absent = {as_text(n.get("id")): n for n in nodes if n.get("kind") == "absent_source"}
     credited = [
         EdgeView(
-            _absent_view(_text(e.get("from")), absent.get(_text(e.get("from")), {})),
-            view(_text(e.get("to"))),
+            _absent_view(as_text(e.get("from")), absent.get(as_text(e.get("from")), {})),
+            view(as_text(e.get("to"))),
             None,
             _compact(e.get("why") or ""),
             absent=True,
         )
-        for e in map(_mapping, _list(prov.get("credited")))
+        for e in map(as_mapping, as_list(prov.get("credited")))
     ]
     return sorted(edges, key=lambda e: -(e.share or 0.0)) + credited
 
@@ -722,14 +722,18 @@ def _evidence_text(ev: Mapping[str, Any]) -> str:
     if not ev:
         return ""
     parts = []
-    passages, longest, narrative = _number(ev.get("passages")), _number(ev.get("longest")), _number(ev.get("narrative"))
+    passages, longest, narrative = (
+        as_number(ev.get("passages")),
+        as_number(ev.get("longest")),
+        as_number(ev.get("narrative")),
+    )
     if passages:
         parts.append(f"{int(passages)} shared passage{'s' if passages != 1 else ''}")
     if longest:
         parts.append(f"longest {int(longest):,} characters outside quotations")
     if narrative is not None:
-        parts.append(f"{_pct(narrative)} of the copy's own narrative reused")
-    dates = [_text(ev.get("source_published")), _text(ev.get("copy_published"))]
+        parts.append(f"{pct(narrative)} of the copy's own narrative reused")
+    dates = [as_text(ev.get("source_published")), as_text(ev.get("copy_published"))]
     if any(dates):
         parts.append(f"published {dates[0] or '?'} → {dates[1] or '?'}")
     credits = _strs(ev.get("credits"))
@@ -740,8 +744,8 @@ def _evidence_text(ev: Mapping[str, Any]) -> str:
 
 def _absent_view(node_id: str, node: Mapping[str, Any]) -> ArticleView:
     """The view of a wire credited but not in the corpus: a node with a name and no text."""
-    name = _text(node.get("label")) or node_id.removeprefix("agency:")
-    note = _text(node.get("note")) or "credited, not in this corpus"
+    name = as_text(node.get("label")) or node_id.removeprefix("agency:")
+    note = as_text(node.get("note")) or "credited, not in this corpus"
     return ArticleView(node_id, f"{name} ({note})", name, "", "", [], [], True, "absent", "", [])
 
 
@@ -799,7 +803,7 @@ def _compact(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
     """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis."""
     if len(text) <= limit:
         return text
@@ -825,7 +829,7 @@ class _FactMarks:
 
     def add(self, aid: str, span: object) -> None:
         """Note that ``span`` of article ``aid`` is cited."""
-        clipped = _clip(span, len(self.view(aid).text))
+        clipped = clip_span(span, len(self.view(aid).text))
         marks = self.spans.setdefault(aid, {})
         if clipped is not None and clipped not in marks:
             marks[clipped] = len(marks)
@@ -842,7 +846,7 @@ class _FactMarks:
             spans = list(self.spans[aid])
             self.kept[aid] = _kept(article.text, spans)
             tag = self._tag(k)
-            out.append(CitedText(article, f"t{self.story}-{k}", _highlight(article.text, spans, article.boiler, tag)))
+            out.append(CitedText(article, f"t{self.story}-{k}", highlight(article.text, spans, article.boiler, tag)))
         return out
 
     def _tag(self, k: int) -> MarkTag:
@@ -857,7 +861,7 @@ class _FactMarks:
         """The anchor a citation of ``span`` in ``aid`` links to ('' if none)."""
         if aid not in self.index:
             return ""
-        clipped = _clip(span, len(self.view(aid).text))
+        clipped = clip_span(span, len(self.view(aid).text))
         j = self.spans[aid].get(clipped) if clipped is not None else None
         if j is not None and j in self.kept[aid]:
             return f"#f{self.story}-{self.index[aid]}-{j + 1}"
@@ -867,8 +871,8 @@ class _FactMarks:
 def _cite(marks: _FactMarks, aid: str, span: object, text: object) -> Cite:
     """A citation of ``span`` in article ``aid``; its text taken from the article if not given."""
     article = marks.view(aid)
-    shown = _text(text)
-    if not shown and (c := _clip(span, len(article.text))) is not None:
+    shown = as_text(text)
+    if not shown and (c := clip_span(span, len(article.text))) is not None:
         shown = article.text[c[0] : c[1]]
     return Cite(article, shown, marks.href(aid, span))
 
@@ -910,7 +914,7 @@ def _quotes(value: Sequence[QuoteFact], view: Callable[[str], ArticleView]) -> l
         if not q.text:
             continue
         speaker = q.speaker or ""
-        row = rows.setdefault((speaker, q.text), QuoteView(speaker, q.role or "", q.kind, q.text, _shorten(q.text), []))
+        row = rows.setdefault((speaker, q.text), QuoteView(speaker, q.role or "", q.kind, q.text, shorten(q.text), []))
         if q.article and (article := view(q.article)) not in row.articles:
             row.articles.append(article)
     return list(rows.values())
@@ -1006,14 +1010,14 @@ def _facts(
 def _outlets(value: object) -> list[OutletView]:
     """Per outlet its original share and the shares it reused from other outlets."""
     out: list[OutletView] = []
-    for o in map(_mapping, _list(value)):
-        name = _text(o.get("outlet"))
+    for o in map(as_mapping, as_list(value)):
+        name = as_text(o.get("outlet"))
         if not name:
             continue
-        original = _number(o.get("original"))
+        original = as_number(o.get("original"))
         reused = [
-            (_text(r.get("outlet")), _number(r.get("share")) or 0.0)
-            for r in map(_mapping, _list(o.get("reused_from")))
+            (as_text(r.get("outlet")), as_number(r.get("share")) or 0.0)
+            for r in map(as_mapping, as_list(o.get("reused_from")))
             if r.get("outlet") is not None
         ]
         reused.sort(key=lambda r: -r[1])
@@ -1026,8 +1030,8 @@ def _outlets(value: object) -> list[OutletView]:
         out.append(
             OutletView(
                 outlet=name,
-                original=_pct(original),
-                reused=[(src, _pct(share)) for src, share in reused],
+                original=pct(original),
+                reused=[(src, pct(share)) for src, share in reused],
                 bars=[Bar(title, cls, round(w * 100, 1)) for title, cls, w in bars if w > 0],
             )
         )
@@ -1044,12 +1048,12 @@ def _story_ids(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) 
     return ids or [aid for aid, m in meta.items() if sid is not None and m.get("story") == sid]
 
 
-def _viewer(
+def article_viewer(
     meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str], prov: Mapping[str, Any]
 ) -> Callable[[str], ArticleView]:
     """Make a memoised ``id -> ArticleView`` for one story, provenance role filled in."""
     roots = set(_strs(prov.get("roots")))
-    derived = {_text(_mapping(e).get("to")) for e in _list(prov.get("edges"))}
+    derived = {as_text(as_mapping(e).get("to")) for e in as_list(prov.get("edges"))}
     cache_: dict[str, ArticleView] = {}
 
     def view(aid: str) -> ArticleView:
@@ -1070,8 +1074,8 @@ def _pairs(
     story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[str]
 ) -> tuple[list[PairView], int, set[str]]:
     """The pairs to show (most shared passages first), how many are left out, and the aligned ids."""
-    entries = _list(story.get("pairs"))
-    grouped = _group_pairs(_list(story.get("alignments")), entries)
+    entries = as_list(story.get("pairs"))
+    grouped = group_pairs(as_list(story.get("alignments")), entries)
     shown = [
         _pair_view(next(counter), view(a), view(b), items, _pair_metrics(entries, a, b), first=i == 0)
         for i, (a, b, items) in enumerate(grouped[:MAX_PAIRS_SHOWN])
@@ -1080,7 +1084,7 @@ def _pairs(
     return shown, max(0, len(grouped) - MAX_PAIRS_SHOWN), aligned
 
 
-def _story_view(
+def report_story_view(
     story: Mapping[str, Any],
     number: str,
     meta: Mapping[str, Mapping[str, Any]],
@@ -1092,8 +1096,8 @@ def _story_view(
 
     ``story_id`` stands for the story's id (``render_story`` gives a placeholder).
     """
-    prov = _mapping(story.get("provenance"))
-    view = _viewer(meta, texts, prov)
+    prov = as_mapping(story.get("provenance"))
+    view = article_viewer(meta, texts, prov)
     articles = _by_publication([view(aid) for aid in dict.fromkeys(_story_ids(story, meta))])
     pairs, hidden_pairs, aligned = _pairs(story, view, counter)
     edges = _edges(prov, view)
@@ -1101,10 +1105,10 @@ def _story_view(
     extra = {v.id: v for e in edges for v in (e.src, e.dst) if v.id not in listed and not e.absent}
     absent = list({e.src.id: e.src for e in edges if e.absent}.values())
     return StoryView(
-        id=_text(story.get("id")) if story_id is None else story_id,
+        id=as_text(story.get("id")) if story_id is None else story_id,
         anchor=f"story-{number}",
-        title=_text(story.get("title")),
-        first_published=_text(story.get("first_published")),
+        title=as_text(story.get("title")),
+        first_published=as_text(story.get("first_published")),
         articles=articles,
         outlets=list(dict.fromkeys(a.label for a in articles)),
         passages=alignment_counts(story.get("alignments")).passages,
@@ -1124,15 +1128,15 @@ def _story_view(
 def _problems(value: object) -> list[str]:
     """A story's ``problems`` as lines: ``align failed for a, b: KeyError: …``."""
     lines = []
-    for entry in map(_mapping, _list(value)):
+    for entry in map(as_mapping, as_list(value)):
         named = ", ".join(_strs(entry.get("articles")))
-        stage, error = _text(entry.get("stage")), _text(entry.get("error"))
+        stage, error = as_text(entry.get("stage")), as_text(entry.get("error"))
         lines.append(f"{stage} failed{' for ' + named if named else ''}: {error}")
     return lines
 
 
 @cache
-def _env() -> Environment:
+def jinja_env() -> Environment:
     """Return the Jinja2 environment over the packaged templates, autoescaping all."""
     return Environment(
         loader=PackageLoader("storytrace", "report/templates"),
@@ -1146,7 +1150,7 @@ def _env() -> Environment:
 @cache
 def style() -> Markup:
     """The report's stylesheet: the ``<style>`` body of its page template (packaged code, no document text)."""
-    env = _env()
+    env = jinja_env()
     assert env.loader is not None
     source = env.loader.get_source(env, TEMPLATE)[0]
     found = re.search(r"<style>(.*?)</style>", source, re.S)
@@ -1217,8 +1221,8 @@ def render_story(
     """Render one story of a ``stories.json`` document, independently of its place in the report."""
     nonce = secrets.token_hex(16)
     pairs = (f"@{nonce}N@-{k}" for k in count(1))  # numbered within the story: filling them in is one replace
-    view = _story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")
-    env = _env()
+    view = report_story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")
+    env = jinja_env()
     row = env.get_template(ROW_TEMPLATE).render(s=view, index=_index_entry(view))
     section = env.get_template(STORY_TEMPLATE).render(
         s=view, timeline_roles=TIMELINE_ROLES, unique_open=MAX_UNIQUE_OPEN

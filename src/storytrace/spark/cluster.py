@@ -41,7 +41,8 @@ import pandas as pd
 from pyspark.sql import Column, DataFrame, Observation, Window
 from pyspark.sql import functions as F
 
-from storytrace.cluster.stream import BATCH, _seconds
+from storytrace.cluster.stream import BATCH
+from storytrace.published import published_seconds
 from storytrace.spark.batch import Batch
 from storytrace.spark.clean import FEATURE_SCHEMA
 from storytrace.spark.dedup import PARENT_SCHEMA
@@ -145,7 +146,7 @@ def _weigh(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
             out.append(
                 {
                     "position": r["position"], "id": r["id"], "published": r["published"],
-                    "seconds": _seconds(r["published"]), "parent": r["parent"], "parent_id": r["parent_id"],
+                    "seconds": published_seconds(r["published"]), "parent": r["parent"], "parent_id": r["parent_id"],
                     "body_terms": list(body), "body_weights": list(body.values()),
                     "title_terms": list(title), "title_weights": list(title.values()),
                     "name_terms": list(names), "name_weights": list(names.values()), "distinct": distinct,

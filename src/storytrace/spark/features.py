@@ -29,9 +29,9 @@ from storytrace.cluster.dedup import (
     DUPLICATE_MIN_JACCARD,
     NUM_PERM,
     SHINGLE_WORDS,
-    _band_keys,
-    _hashes_of_words,
-    _layout,
+    band_keys_of,
+    cached_band_layout,
+    hashes_of_words,
     minhash_signatures,
 )
 from storytrace.cluster.stream import FixedJoin, StreamClusterer, Vector, stream_item
@@ -150,10 +150,10 @@ def signatures(words: Sequence[Sequence[str]]) -> tuple[list[bytes], list[list[i
     The same shingles, hashes, permutations and band layout as ``dedup.DuplicateIndex``;
     a text without words gets no band keys (the index never compares it either).
     """
-    hashes, counts = _hashes_of_words(words, SHINGLE_WORDS)
+    hashes, counts = hashes_of_words(words, SHINGLE_WORDS)
     sigs = minhash_signatures(hashes, counts, NUM_PERM)
-    bands, rows = _layout(DUPLICATE_MIN_JACCARD, NUM_PERM)
-    keys = np.asarray(_band_keys(sigs, bands, rows), dtype=np.uint64).reshape(len(words), bands).view(np.int64)
+    bands, rows = cached_band_layout(DUPLICATE_MIN_JACCARD, NUM_PERM)
+    keys = np.asarray(band_keys_of(sigs, bands, rows), dtype=np.uint64).reshape(len(words), bands).view(np.int64)
     out_keys = [k.tolist() if n else [] for k, n in zip(keys, counts.tolist(), strict=True)]
     return [s.astype("<u8").tobytes() for s in sigs], out_keys
 

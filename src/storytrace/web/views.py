@@ -30,28 +30,28 @@ from storytrace.report.html import (
     ArticleView,
     MarkTag,
     StoryView,
-    _clip,
-    _env,
-    _group_pairs,
-    _highlight,
-    _list,
-    _mapping,
-    _number,
-    _pct,
-    _rel_class,
-    _shorten,
-    _starts,
-    _story_view,
-    _text,
-    _viewer,
+    article_viewer,
+    as_list,
+    as_mapping,
+    as_number,
+    as_text,
+    clip_span,
+    group_pairs,
+    highlight,
+    jinja_env,
+    pct,
+    rel_class,
+    report_story_view,
+    segment_starts,
     segments,
+    shorten,
 )
 
 
 @cache
 def report_css() -> Markup:
     """The report's stylesheet (shared, not copied): the ``<style>`` body of its template."""
-    env = _env()
+    env = jinja_env()
     assert env.loader is not None
     source = env.loader.get_source(env, TEMPLATE)[0]
     found = re.search(r"<style>(.*?)</style>", source, re.S)
@@ -66,10 +66,10 @@ def _counterparts(other_text: str, other_spans: Sequence[Any]) -> list[int | Non
 
     That is the span's own mark unless an overlapping span won the place.
     """
-    starts, values = _starts(segments(other_text, other_spans))
+    starts, values = segment_starts(segments(other_text, other_spans))
     out: list[int | None] = []
     for span in other_spans:
-        clipped = _clip(span, len(other_text))
+        clipped = clip_span(span, len(other_text))
         if clipped is None or not starts:
             out.append(None)
             continue
@@ -95,15 +95,15 @@ def passage_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], pee
         title = item.relation if item.score is None else f"{item.relation} {item.score:.2f}"
         return Markup(
             '<mark data-testid="passage" id="{}" data-counterpart="{}" class="rel-{}" title="{}">{}</mark>'
-        ).format(own, counterpart, _rel_class(item.relation), title, inner)
+        ).format(own, counterpart, rel_class(item.relation), title, inner)
 
     return tag
 
 
 def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
     """The report's view of one story, every pair open and marked for the web page."""
-    view = _story_view(story, "1", meta, texts, map(str, count(1)))
-    grouped = _group_pairs(_list(story.get("alignments")), _list(story.get("pairs")))[:MAX_PAIRS_SHOWN]
+    view = report_story_view(story, "1", meta, texts, map(str, count(1)))
+    grouped = group_pairs(as_list(story.get("alignments")), as_list(story.get("pairs")))[:MAX_PAIRS_SHOWN]
     pairs = []
     for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
         a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
@@ -112,8 +112,8 @@ def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], 
         pairs.append(
             replace(
                 pv,
-                a_html=_highlight(pv.a.text, a_spans, pv.a.boiler, a_tag),
-                b_html=_highlight(pv.b.text, b_spans, pv.b.boiler, b_tag),
+                a_html=highlight(pv.a.text, a_spans, pv.a.boiler, a_tag),
+                b_html=highlight(pv.b.text, b_spans, pv.b.boiler, b_tag),
                 open=True,
             )
         )
@@ -154,23 +154,23 @@ def article_page(
     aid: str, meta: Mapping[str, Mapping[str, Any]], story: Mapping[str, Any] | None, texts: Mapping[str, str]
 ) -> ArticlePage:
     """Everything the article page shows of article ``aid``."""
-    prov = _mapping((story or {}).get("provenance"))
-    view = _viewer(meta, texts, prov)
+    prov = as_mapping((story or {}).get("provenance"))
+    view = article_viewer(meta, texts, prov)
     article = view(aid)
-    passages = [p for p in map(_mapping, _list(prov.get("passages"))) if _text(p.get("article")) == aid]
+    passages = [p for p in map(as_mapping, as_list(prov.get("passages"))) if as_text(p.get("article")) == aid]
     spans = [p.get("span") for p in passages]
     origins: list[Origin] = []
     for k, p in enumerate(passages, start=1):
-        clipped = _clip(p.get("span"), len(article.text))
-        source = _text(p.get("source"))
+        clipped = clip_span(p.get("span"), len(article.text))
+        source = as_text(p.get("source"))
         origins.append(
             Origin(
                 anchor=f"origin-{k}",
                 mark=f"ap{k}",
-                relation=_text(p.get("relation")) or "related",
-                text=_shorten(article.text[clipped[0] : clipped[1]]) if clipped else "",
+                relation=as_text(p.get("relation")) or "related",
+                text=shorten(article.text[clipped[0] : clipped[1]]) if clipped else "",
                 source=view(source) if source else None,
-                why=_text(p.get("why")),
+                why=as_text(p.get("why")),
             )
         )
 
@@ -178,18 +178,18 @@ def article_page(
         o = origins[k]
         return Markup(
             '<mark data-testid="passage" id="{}" data-counterpart="{}" class="rel-{}" title="{}">{}</mark>'
-        ).format(o.mark, o.anchor, _rel_class(o.relation), o.relation, inner)
+        ).format(o.mark, o.anchor, rel_class(o.relation), o.relation, inner)
 
     m = meta.get(aid, {})
-    boilerplate = [article.text[c[0] : c[1]] for s in article.boiler if (c := _clip(s, len(article.text)))]
-    siblings = [view(i) for i in _list((story or {}).get("articles")) if i != aid]
+    boilerplate = [article.text[c[0] : c[1]] for s in article.boiler if (c := clip_span(s, len(article.text)))]
+    siblings = [view(i) for i in as_list((story or {}).get("articles")) if i != aid]
     return ArticlePage(
         article=article,
-        story=_text((story or {}).get("id")),
-        story_title=_text((story or {}).get("title")),
-        url=_text(m.get("url")),
-        kind=_text(m.get("kind")) or "article",
-        html=_highlight(article.text, spans, article.boiler, tag),
+        story=as_text((story or {}).get("id")),
+        story_title=as_text((story or {}).get("title")),
+        url=as_text(m.get("url")),
+        kind=as_text(m.get("kind")) or "article",
+        html=highlight(article.text, spans, article.boiler, tag),
         origins=origins,
         boilerplate=boilerplate or _strs_of(m.get("boilerplate")),
         siblings=siblings,
@@ -197,7 +197,7 @@ def article_page(
 
 
 def _strs_of(value: object) -> list[str]:
-    return [str(v) for v in _list(value) if isinstance(v, str) and v]
+    return [str(v) for v in as_list(value) if isinstance(v, str) and v]
 
 
 # --- outlet page -------------------------------------------------------------------------
@@ -244,31 +244,32 @@ def outlet_page(
     copies: list[tuple[str, str, str]] = []
     copied_by: list[tuple[str, str, str]] = []
     for sid, story in stories.items():
-        for o in map(_mapping, _list(_mapping(story.get("provenance")).get("outlets"))):
-            outlet = _text(o.get("outlet"))
+        for o in map(as_mapping, as_list(as_mapping(story.get("provenance")).get("outlets"))):
+            outlet = as_text(o.get("outlet"))
             reused = [
-                (_text(r.get("outlet")), _number(r.get("share"))) for r in map(_mapping, _list(o.get("reused_from")))
+                (as_text(r.get("outlet")), as_number(r.get("share")))
+                for r in map(as_mapping, as_list(o.get("reused_from")))
             ]
             if outlet == name:
                 rows.append(
                     OutletStory(
                         sid,
-                        _text(story.get("title")),
-                        _pct(_number(o.get("original"))),
-                        [(src, _pct(s)) for src, s in reused],
+                        as_text(story.get("title")),
+                        pct(as_number(o.get("original"))),
+                        [(src, pct(s)) for src, s in reused],
                     )
                 )
-                copies += [(src, sid, _pct(s)) for src, s in reused]
+                copies += [(src, sid, pct(s)) for src, s in reused]
             else:
-                copied_by += [(outlet, sid, _pct(s)) for src, s in reused if src == name]
+                copied_by += [(outlet, sid, pct(s)) for src, s in reused if src == name]
     if not mine and not rows:
         return None
     views = [
         OutletArticle(
-            _text(m.get("id")),
-            _text(m.get("title")),
-            _text(m.get("published")),
-            _text(m.get("story")),
+            as_text(m.get("id")),
+            as_text(m.get("title")),
+            as_text(m.get("published")),
+            as_text(m.get("story")),
             m.get("kind") == "agency",
         )
         for m in mine
