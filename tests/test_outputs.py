@@ -263,7 +263,7 @@ def test_pages_of_stories_gone_are_removed_and_nothing_else(tmp_path: Path) -> N
     (out / "stories" / "s1.html").symlink_to(victim)  # a link planted at a page's name is replaced, not followed
     report = Report(b"<!DOCTYPE html>index", {"stories/s1.html": b"one"})
     write_outputs(Analysis(b'{"articles": [], "stories": []}', {}), report, out)
-    assert sorted(os.listdir(out / "stories")) == ["kept.html", "notes.txt", "s1.html"]
+    assert sorted(os.listdir(out / "stories")) == [".pages.json", "kept.html", "notes.txt", "s1.html"]
     assert (out / "stories" / "s1.html").read_bytes() == b"one" and not (out / "stories" / "s1.html").is_symlink()
     assert victim.read_text("utf-8") == "keep me"
     assert outputs.write_if_changed(out / "stories" / "s1.html", b"one") is False

@@ -310,7 +310,9 @@ def analyze(
                     )  # fmt: skip
                 read(len(result.texts), result.problems)
                 failed = result.story_problems()
-                page = report_page(result, store, problems=failed)  # stories rendered before come from the store
+                page = report_page(
+                    result, store, problems=failed, out_dir=out_dir
+                )  # stories rendered before come from the store
         _report_problems(result.problems)
         _report_updates(result.updated)
         for line in failed:

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from storytrace import stops
+from storytrace import manifest, stops
 from storytrace.ahead import Ahead, AheadResults, FactsFound, Found, facts_key, helpful, in_time_order
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
@@ -215,14 +215,26 @@ def report_page(
     store: Store | None = None,
     generated: str | None = None,
     problems: list[str] | None = None,
+    out_dir: Path | None = None,
 ) -> Report:
     """``write_report``'s files: the index and a page per story (put together as bytes: see ``render_site``).
 
-    ``problems`` gets a line for each story that could not be rendered (its page says so).
+    ``problems`` gets a line for each story that could not be rendered (its page says so). With ``store``
+    and ``out_dir`` (where ``write_outputs`` will write), a page that the manifest there says was written
+    from the same inputs, and whose file is as it was written, is not built (``Report.kept``).
     """
     page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
     failed: list[tuple[str, StageProblem]] = []
-    report = render_site(page, analysis.texts, len(analysis.texts), generated=generated, cache=store, problems=failed)
+    unchanged = manifest.intact(out_dir) if store is not None and out_dir is not None else None
+    report = render_site(
+        page,
+        analysis.texts,
+        len(analysis.texts),
+        generated=generated,
+        cache=store,
+        problems=failed,
+        unchanged=unchanged,
+    )
     if problems is not None:
         problems.extend(p.line(story_id) for story_id, p in failed)
     return report
@@ -235,7 +247,8 @@ def write_outputs(analysis: Analysis, report: Report, out_dir: Path) -> None:
     A story page that holds the bytes it would get is left as it is, and pages of stories the report no longer
     has are removed: a re-run writes the pages of the stories that changed (and of their neighbours), the
     index and ``stories.json``. The pages are written before the index and the old pages removed after it, so
-    that the index on disk only ever links to pages that are there.
+    that the index on disk only ever links to pages that are there. The report's ``kept`` pages are left as
+    they are on disk. Then the page manifest (``manifest``) records every page's signature and file stamp.
     """
     pages = out_dir / PAGES
     for folder in (out_dir, pages):
@@ -248,7 +261,9 @@ def write_outputs(analysis: Analysis, report: Report, out_dir: Path) -> None:
     for path, data in report.pages.items():
         write_if_changed(out_dir / path, data)
     write_atomically(out_dir / INDEX, report.index)
-    remove_others(pages, {Path(path).name for path in report.pages}, suffix=".html")
+    current = [*report.pages, *report.kept]
+    remove_others(pages, {Path(path).name for path in current}, suffix=".html")
+    manifest.write(out_dir, report.signatures, current)
 
 
 def ingest(

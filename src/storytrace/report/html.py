@@ -1168,6 +1168,18 @@ class RenderCache(Protocol):
         """Keep rendered stories under their keys."""
         ...
 
+    def rendered_rows(self, keys: Sequence[str]) -> Mapping[str, tuple[str, int, int, bytes]]:
+        """The kept tuples of those ``keys`` that have one, without the section: nonce, pairs, passages, row."""
+        ...
+
+    def rendered_sections(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        """The kept sections (title line first) of those ``keys`` that have one, as UTF-8 bytes."""
+        ...
+
+    def rendered_titles(self, keys: Sequence[str]) -> Mapping[str, bytes]:
+        """The first line of the kept sections of those ``keys`` that have one, as UTF-8 bytes."""
+        ...
+
 
 class RenderedStory(NamedTuple):
     """One story's row of the index and its page's section, with placeholders for what depends on its place.

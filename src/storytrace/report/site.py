@@ -14,11 +14,13 @@ What it does not do: render a story (``html``), write files (``pipeline.write_ou
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -47,10 +49,17 @@ class PageStory(NamedTuple):
 
 @dataclass(frozen=True)
 class Report:
-    """The report's files: the index's bytes, and each story page's path (``stories/NAME.html``) and bytes."""
+    """The report's files: the index's bytes, and each story page's path (``stories/NAME.html``) and bytes.
+
+    ``kept``: the paths of pages not built because the caller vouched that the file on disk already
+    holds them (``render_site``'s ``unchanged``); ``signatures``: each page's input signature
+    (``page_signature``), for pages that have one (built or kept).
+    """
 
     index: bytes
     pages: dict[str, bytes]  # in the stories' order
+    kept: tuple[str, ...] = ()
+    signatures: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def text(self, path: str = INDEX) -> str:
         """The text of a file of the report: the index, or a page by its path."""
@@ -58,12 +67,21 @@ class Report:
 
 
 class _Rendered(NamedTuple):
-    """A story's rendering as the report takes it: placeholders, passages shown, row and section as UTF-8."""
+    """A story's rendering as the report takes it: placeholders, passages shown, row and section as UTF-8.
+
+    ``section`` is None for a story whose page is not built; ``title`` is its first line where needed.
+    """
 
     nonce: str
     passages: int
     row: bytes
-    section: bytes
+    section: bytes | None
+    title: bytes | None = None
+
+
+Near = tuple[str, str, str] | None  # a neighbour's page name, id and key; None: no neighbour there
+
+PAGE_FORMAT = 1  # how ``_pages`` puts a page together: a change there that no template shows bumps it
 
 
 def page_names(ids: Sequence[str]) -> list[str]:
@@ -84,6 +102,42 @@ def page_names(ids: Sequence[str]) -> list[str]:
         taken.add(name)
         names.append(name)
     return names
+
+
+def page_signature(code: str, key: str | None, name: str, story_id: str, before: Near, after: Near) -> str | None:
+    """What a story's page is a function of, as a digest; None when it cannot be told (a story without a key).
+
+    ``code``: the version of the page's code and templates (``page_code``); ``key``: the
+    story's key (its rendering); ``before``/``after``: the neighbours' names, ids and keys
+    (their titles come from their renderings).
+    """
+    if key is None or any(near is not None and not near[2] for near in (before, after)):
+        return None
+    parts = [code, key, name, story_id, before, after]
+    return hashlib.blake2b(json.dumps(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.cache
+def page_code() -> str:
+    """The version of what puts a page together: storytrace's version, ``PAGE_FORMAT`` and the templates."""
+    env = html._env()
+    assert env.loader is not None
+    digest = hashlib.blake2b(f"{__version__}/{PAGE_FORMAT}".encode(), digest_size=16)
+    for name in sorted(env.loader.list_templates()):
+        digest.update(name.encode("utf-8") + env.loader.get_source(env, name)[0].encode("utf-8"))
+    return digest.hexdigest()
+
+
+def page_signatures(stories: Sequence[PageStory], names: Sequence[str]) -> list[str | None]:
+    """Each story's ``page_signature`` in its place among ``stories`` (named ``names``)."""
+    code = page_code()
+    near: list[Near] = [(name, s.id, s.key or "") for name, s in zip(names, stories, strict=True)]
+    return [
+        page_signature(
+            code, s.key, names[i], s.id, near[i - 1] if i else None, near[i + 1] if i + 1 < len(near) else None
+        )
+        for i, s in enumerate(stories)
+    ]
 
 
 def page_path(name: str) -> str:
@@ -149,6 +203,7 @@ def render_site(
     generated: str | None = None,
     cache: RenderCache | None = None,
     problems: list[tuple[str, StageProblem]] | None = None,
+    unchanged: Mapping[str, str] | None = None,
 ) -> Report:
     """The report of ``stories``, in order (``render_report``, with stories loaded only where rendered).
 
@@ -159,12 +214,24 @@ def render_site(
     articles the index counts. The kept renderings come as bytes and go into
     the pages as they are, placeholders filled (decoding them would cost a
     re-run more than the rest of its report).
+
+    ``unchanged``: page path to the signature (``page_signature``) of the page the caller
+    vouches is on disk as built; a page whose signature is the same is not built (nor its
+    section loaded) and is listed in the report's ``kept``.
     """
-    rendered = _renderings(stories, texts, cache, problems)
     names = page_names([s.id for s in stories])
+    signatures = page_signatures(stories, names)
+    vouched = unchanged or {}
+    skip = [
+        sig is not None and vouched.get(page_path(name)) == sig for name, sig in zip(names, signatures, strict=True)
+    ]
+    rendered = _renderings(stories, texts, cache, problems, skip)
     rows = [fill(r.row, r.nonce, name, s.id) for r, name, s in zip(rendered, names, stories, strict=True)]
     pages = _pages(stories, names, rendered)
-    return Report(_index(rows, generated, n_articles, sum(r.passages for r in rendered)), pages)
+    index = _index(rows, generated, n_articles, sum(r.passages for r in rendered))
+    kept = tuple(page_path(name) for name, r in zip(names, rendered, strict=True) if r.section is None)
+    signed = {page_path(name): sig for name, sig in zip(names, signatures, strict=True) if sig is not None}
+    return Report(index, pages, kept, signed)
 
 
 def _renderings(
@@ -172,16 +239,19 @@ def _renderings(
     texts: Mapping[str, str],
     cache: RenderCache | None,
     problems: list[tuple[str, StageProblem]] | None,
+    skip: Sequence[bool],
 ) -> list[_Rendered]:
-    """Each story's rendering: kept in ``cache``, else rendered now (and handed to ``cache``)."""
-    keys = [s.key for s in stories if s.key is not None]
-    kept = dict(cache.rendered_stories(keys)) if cache is not None and keys else {}
+    """Each story's rendering: kept in ``cache``, else rendered now (and handed to ``cache``).
+
+    Of a story whose page is skipped, only the row is loaded (and the title if a neighbour's page is built).
+    """
+    kept = _kept(stories, cache, skip)
     fresh: dict[str, RenderedStory] = {}
     out: list[_Rendered] = []
     for story in stories:
-        found = kept.pop(story.key, None) if story.key is not None else None
+        found = kept.get(story.key) if story.key is not None else None
         if found is not None:
-            out.append(_Rendered(found[0], found[2], found[3], found[4]))
+            out.append(found)
             continue
         failed: list[StageProblem] = []
         rendering = attempt("report", [], _rendering(story, texts), _unshown(story, failed), failed)
@@ -195,6 +265,27 @@ def _renderings(
                 fresh = {}
     if cache is not None and fresh:
         cache.put_rendered_stories(fresh)
+    return out
+
+
+def _kept(stories: Sequence[PageStory], cache: RenderCache | None, skip: Sequence[bool]) -> dict[str, _Rendered]:
+    """The kept renderings of ``stories``: rows of all, sections of pages built, titles of their skipped neighbours."""
+    keys = [s.key for s in stories if s.key is not None]
+    if cache is None or not keys:
+        return {}
+    built = [s.key for s, skipped in zip(stories, skip, strict=True) if s.key is not None and not skipped]
+    beside = [
+        s.key for i, s in enumerate(stories) if s.key is not None and skip[i] and not all(skip[max(i - 1, 0) : i + 2])
+    ]
+    rows = cache.rendered_rows(keys)
+    sections = cache.rendered_sections(built) if built else {}
+    titles = cache.rendered_titles(beside) if beside else {}
+    skipped = {s.key for s, gone in zip(stories, skip, strict=True) if gone and s.key is not None}
+    out: dict[str, _Rendered] = {}
+    for key, (nonce, _pairs, passages, row) in rows.items():
+        section = sections.get(key)
+        if section is not None or key in skipped:
+            out[key] = _Rendered(nonce, passages, row, section, titles.get(key))
     return out
 
 
@@ -215,10 +306,18 @@ def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], R
 def _pages(stories: Sequence[PageStory], names: Sequence[str], rendered: Sequence[_Rendered]) -> dict[str, bytes]:
     """Each story's page: the page template around its section, with its title and its neighbours' links."""
     head, title_gap, nav_gap, tail = _shell()
-    sections = [fill(r.section, r.nonce, name, s.id) for r, name, s in zip(rendered, names, stories, strict=True)]
-    titles = [section.partition(b"\n")[0] for section in sections]
+    sections = [
+        None if r.section is None else fill(r.section, r.nonce, name, s.id)
+        for r, name, s in zip(rendered, names, stories, strict=True)
+    ]
+    titles = [
+        section.partition(b"\n")[0] if section is not None else fill(r.title or b"", r.nonce, name, s.id)
+        for section, r, name, s in zip(sections, rendered, names, stories, strict=True)
+    ]
     pages: dict[str, bytes] = {}
     for i, (story, name, section) in enumerate(zip(stories, names, sections, strict=True)):
+        if section is None:
+            continue  # not built: its file holds it
         near = [(names[j], story_id(stories[j]), titles[j]) if 0 <= j < len(stories) else None for j in (i - 1, i + 1)]
         title = story_id(story) + b" \xc2\xb7 " + titles[i] + b" \xe2\x80\x94 storytrace"
         body = section.partition(b"\n")[2]

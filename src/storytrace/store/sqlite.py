@@ -525,6 +525,26 @@ class Store:
             for key, nonce, pairs, passages, row, section in self._rows_where_in(query, keys)
         }
 
+    def rendered_rows(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, bytes]]:
+        """``rendered_stories`` without the sections: what the report's index needs of every story."""
+        row = self._as_bytes("row")
+        query = f"SELECT key, nonce, pairs, passages, {row} FROM rendered_stories WHERE key IN ({{marks}})"
+        return {
+            key: (nonce, int(pairs), int(passages), _utf8_of(row))
+            for key, nonce, pairs, passages, row in self._rows_where_in(query, keys)
+        }
+
+    def rendered_sections(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The kept sections (title line first) of those ``keys`` that have one, as UTF-8 bytes."""
+        query = f"SELECT key, {self._as_bytes('section')} FROM rendered_stories WHERE key IN ({{marks}})"
+        return {key: _utf8_of(section) for key, section in self._rows_where_in(query, keys)}
+
+    def rendered_titles(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The first line of the kept sections of those ``keys`` that have one (a page's title), as UTF-8 bytes."""
+        line = self._as_bytes("substr(section, 1, instr(section, char(10)) - 1)")
+        query = f"SELECT key, {line} FROM rendered_stories WHERE key IN ({{marks}})"
+        return {key: _utf8_of(title) for key, title in self._rows_where_in(query, keys)}
+
     def put_rendered_stories(self, rendered: Mapping[str, tuple[str, int, int, str, str]]) -> None:
         """Keep renderings of stories under their keys (one transaction)."""
         with self.db:
