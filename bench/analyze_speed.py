@@ -215,7 +215,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
             if profiler is not None:
                 profiler.enable()
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_outputs(result, report_page(result, store), out_dir)  # the store keeps each story's rendering
+            write_outputs(result, report_page(result, store, out_dir=out_dir), out_dir)  # as the command does
             with open(os.devnull, "w", encoding="utf-8") as sink:
                 print_story_table(result, Console(file=sink, width=80))  # the summary the command prints
             if profiler is not None:
