@@ -131,3 +131,29 @@ def test_without_a_store_or_folder_every_page_is_built(tmp_path: Path) -> None:
         result = analyze([first], store)
         report = report_page(result, None, generated="now", out_dir=out)
     assert report.kept == () and len(report.pages) == len(result.stories) and report.signatures == {}
+
+
+def test_a_story_that_could_not_be_shown_and_its_neighbours_are_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace.report import html as report_html
+
+    first, _ = _inputs(tmp_path)
+    real = report_html.render_story
+
+    def failing(story, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "a2x0" in story.get("articles", []):
+            raise ValueError("a fictional fault")
+        return real(story, *args, **kwargs)
+
+    monkeypatch.setattr(report_html, "render_story", failing)
+    out = tmp_path / "out"
+    report = _run([first], tmp_path / "s.db", out)
+    names = list(report.pages)
+    title = "(this story could not be shown) \u2014 storytrace".encode()  # in its <title>, not only in its links
+    broken = next(i for i, path in enumerate(names) if title in report.pages[path])
+    near = {names[j] for j in (broken - 1, broken, broken + 1) if 0 <= j < len(names)}
+    assert set(manifest.intact(out)) == set(names) - near
+    monkeypatch.undo()
+    again = _run([first], tmp_path / "s.db", out)
+    assert set(again.pages) == near and all(b"could not be shown" not in again.pages[p] for p in near)

@@ -225,12 +225,21 @@ def render_site(
     skip = [
         sig is not None and vouched.get(page_path(name)) == sig for name, sig in zip(names, signatures, strict=True)
     ]
-    rendered = _renderings(stories, texts, cache, problems, skip)
+    shown: list[tuple[str, StageProblem]] = []
+    rendered = _renderings(stories, texts, cache, shown, skip)
+    if problems is not None:
+        problems.extend(shown)
+    failed = {story_id for story_id, _ in shown}
+    unsure = {i + d for i, s in enumerate(stories) if s.id in failed for d in (-1, 0, 1)}
     rows = [fill(r.row, r.nonce, name, s.id) for r, name, s in zip(rendered, names, stories, strict=True)]
     pages = _pages(stories, names, rendered)
     index = _index(rows, generated, n_articles, sum(r.passages for r in rendered))
     kept = tuple(page_path(name) for name, r in zip(names, rendered, strict=True) if r.section is None)
-    signed = {page_path(name): sig for name, sig in zip(names, signatures, strict=True) if sig is not None}
+    signed = {  # a story that could not be shown, and its neighbours, are built again next time
+        page_path(name): sig
+        for i, (name, sig) in enumerate(zip(names, signatures, strict=True))
+        if sig is not None and i not in unsure
+    }
     return Report(index, pages, kept, signed)
 
 
