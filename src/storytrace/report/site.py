@@ -5,7 +5,9 @@ section, kept in a ``RenderCache`` between runs), the index, which lists every s
 sort and filters done by its own script, and per story a page with its section, the relation
 legend, and links to the index and to the stories before and after it. A story's page depends on
 its rendering, its id, its neighbours' ids and titles, and the version: a re-run that changes one
-story changes its page, its neighbours' and the index, and no other page. Pages are named after
+story changes its page, its neighbours' and the index, and no other page; ``page_signature`` is
+that dependence as a digest, so a caller that knows a page on disk was built from the same inputs
+(``manifest``) has it left out (``unchanged``: its section is never loaded). Pages are named after
 the stories' ids (``page_names``). Everything is self-contained: inline CSS and JavaScript,
 relative links, nothing loaded from outside, so the folder works from ``file://``.
 
