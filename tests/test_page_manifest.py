@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storytrace import manifest
 from storytrace.pipeline import analyze, report_page, write_outputs
+from storytrace.report import manifest
 from storytrace.report.site import Report
 from storytrace.store import Store
 

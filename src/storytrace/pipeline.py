@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from storytrace import manifest, stops
+from storytrace import stops
 from storytrace.ahead import Ahead, AheadResults, FactsFound, Found, facts_key, helpful, in_time_order
 from storytrace.align.candidates import story_candidates
 from storytrace.align.classifier import default_scorer
@@ -83,6 +83,7 @@ from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
 from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
 from storytrace.published import published_seconds
+from storytrace.report import manifest
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
 from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site

@@ -122,7 +122,7 @@ def page_signature(code: str, key: str | None, name: str, story_id: str, before:
 @functools.cache
 def page_code() -> str:
     """The version of what puts a page together: storytrace's version, ``PAGE_FORMAT`` and the templates."""
-    env = html._env()
+    env = html.jinja_env()
     assert env.loader is not None
     digest = hashlib.blake2b(f"{__version__}/{PAGE_FORMAT}".encode(), digest_size=16)
     for name in sorted(env.loader.list_templates()):
