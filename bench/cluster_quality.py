@@ -40,9 +40,10 @@ from sklearn.metrics import adjusted_rand_score
 
 from _data import DEFAULT_DATA, Labelled
 from _join_data import load_labelled
-from storytrace.align.compare import Prepared, parse_time, prepare
+from storytrace.align.compare import Prepared, prepare
 from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
+from storytrace.published import order_key, parse_published
 from storytrace.semantic import semantic_available
 from storytrace.semantic.embed import model_kind
 
@@ -129,7 +130,7 @@ def build(name: str, items: Sequence[Labelled]) -> Corpus:
 
 def pairs_beyond_window(corpus: Corpus) -> tuple[int, int]:
     """Gold same-story pairs further apart in time than the window (never joinable), and all gold pairs."""
-    times = [parse_time(p.article.published) for p in corpus.prepared]
+    times = [parse_published(p.article.published) for p in corpus.prepared]
     window_s = grouping.STORY_TIME_WINDOW_DAYS * 86400
     beyond = total = 0
     for i in range(len(times)):
@@ -256,7 +257,7 @@ def baseline_line(
     name: str, unit: np.ndarray, prepared: Sequence[Prepared], gold: np.ndarray, fold_of: np.ndarray
 ) -> str:
     """The first-reach baseline's line: held-out B3 on the folds of the learned join."""
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     t0 = time.perf_counter()
     s = first_reach_held_out(unit, order, gold, fold_of)
     took = time.perf_counter() - t0
@@ -275,7 +276,7 @@ def horizon_cap(prepared: Sequence[Prepared], gold: np.ndarray, days: float) -> 
     Gold assignments in publication order, except that an article whose gold story's last article is more than
     ``days`` older opens a new story (an undated article joins as it may).
     """
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     current: dict[int, tuple[int, float]] = {}  # gold story -> (predicted story, last time)
     labels = np.zeros(len(gold), dtype=np.int64)
     for k in order:

@@ -45,6 +45,7 @@ from storytrace.cluster.dedup import DUPLICATE_MIN_JACCARD, NUM_PERM, SHINGLE_WO
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import stream_groups
 from storytrace.model import Article
+from storytrace.published import order_key
 from storytrace.semantic import semantic_available
 from storytrace.text.tokens import normal_words
 
@@ -205,7 +206,7 @@ def estimate_error(name: str, estimates: np.ndarray, exact: np.ndarray) -> None:
 def check(n: int) -> None:
     articles = reuters_by_date(n)
     prepared = [prepare(a) for a in articles]
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     keys = [prepared[k].article.id for k in order]
     words = [content_words(prepared[k]) for k in order]
     sets = [word_shingles(w) for w in words]

@@ -37,6 +37,7 @@ from storytrace.cluster.stream import BATCH, _seconds, stream_labels  # noqa: E4
 from storytrace.ingest import read_paths  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
+from storytrace.published import order_key  # noqa: E402
 from storytrace.spark.batch import BatchOptions, run_batch  # noqa: E402
 from storytrace.spark.features import (  # noqa: E402
     article_row,
@@ -113,7 +114,7 @@ def demo_run(spark, tmp_path_factory: pytest.TempPathFactory):
 
 def in_stream_order(articles: list[Article]) -> tuple[list[Prepared], tuple[str, ...]]:
     """The articles cleaned as the batch cleans them, in publication order (input order on ties)."""
-    arts = sorted(articles, key=lambda a: a.published or "~")  # sorted() is stable: input order on ties
+    arts = sorted(articles, key=lambda a: order_key(a.published))  # sorted() is stable: input order on ties
     sources = tuple(sorted({a.source for a in arts if a.kind == "agency" and a.source}))
     return [prepare_row(article_row(a), sources) for a in arts], sources
 

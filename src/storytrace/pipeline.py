@@ -83,6 +83,7 @@ from storytrace.model import Article, Comparison, InputProblem, Provenance, stor
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
 from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
+from storytrace.published import order_key
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
 from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site
@@ -529,9 +530,9 @@ def _latest_kept(store: Store) -> dict[str, Any] | None:
     return kept
 
 
-def member_order(article: Article) -> tuple[str, str]:
+def member_order(article: Article) -> tuple[bool, str, str]:
     """Where an article stands among its story's members: by publication (undated last), then id."""
-    return (article.published or "~", article.id)
+    return (*order_key(article.published), article.id)
 
 
 def _derivation_memo(
@@ -1062,9 +1063,8 @@ def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
     return out
 
 
-def _first_time(group: Sequence[Article]) -> str:
-    dates = [d for a in group if (d := a.published)]
-    return min(dates) if dates else "~"
+def _first_time(group: Sequence[Article]) -> tuple[bool, str]:
+    return min((order_key(a.published) for a in group if a.published), default=order_key(None))
 
 
 def analyze(
