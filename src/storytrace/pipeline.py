@@ -1090,7 +1090,7 @@ def analyze(
     prepared: dict[str, Prepared] = {}
     with times.stage("ingest"):
         articles = list(store.articles(ids))
-    agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+    agencies = agencies_of(articles)
     same_agencies = agencies == agencies_with(store.agency_sources())
     assigned = store.story_assignments()
     new = [a for a in articles if a.id not in assigned]
