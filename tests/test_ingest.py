@@ -19,8 +19,7 @@ from storytrace.ingest.feeds import E_ENTITIES
 from storytrace.ingest.html import fragment_to_text
 from storytrace.ingest.records import not_json
 from storytrace.model import Article, InputProblem
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html lang="en"><head>

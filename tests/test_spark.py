@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -51,11 +50,9 @@ from storytrace.spark.frames import LITERAL_MAX, looked_up, partition_keys, spar
 from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
 from storytrace.spark.stories import ROW_SCHEMA  # noqa: E402
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-from _data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing  # noqa: E402
-from cluster_quality import score  # noqa: E402
+from support.data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing, reuters_by_date  # noqa: E402
+from support.paths import REUTERS  # noqa: E402
+from support.scoring import score  # noqa: E402
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -323,8 +320,6 @@ def test_giveme_stories_are_those_of_the_in_process_clusterer(spark, tmp_path: P
 
 def test_reuters_stories_are_those_of_cluster(spark, tmp_path: Path) -> None:
     """2,000 Reuters bodies: Spark gives every article the story, id included, `storytrace cluster --lexical` gives."""
-    from cluster_speed import DATA as REUTERS
-    from cluster_speed import reuters_by_date
 
     if not any(REUTERS.glob("reuters21578-*.jsonl")):
         pytest.skip(f"{REUTERS} not found")

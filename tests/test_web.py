@@ -30,9 +30,8 @@ from storytrace.web import library as web_library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-sys.path.insert(0, str(ROOT / "bench"))
 
-from _server import free_port, stop, wait_until_up  # noqa: E402
+from support.server import free_port, stop, wait_until_up  # noqa: E402
 
 LOCAL = "http://127.0.0.1"  # the server answers only to its own host names (TestClient's default is "testserver")
 
