@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from storytrace.errors import BadInput
 from storytrace.ingest import READABLE_SUFFIXES, SkipTally, classify, read_paths
 from storytrace.ingest.formats import (
     FORMATS,
@@ -46,11 +48,31 @@ def test_json_lines_under_either_name_are_read_in_a_folder(tmp_path: Path, name:
     assert tally.summary() == "skipped 1 .csv"
 
 
+class _Listing:
+    """The two calls of ``spark.files.Files`` that ``batch.input_files`` makes, on a fixed listing."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def exists(self, uri: str) -> bool:
+        return True
+
+    def files(self, uri: str) -> list[Any]:
+        from storytrace.spark.files import Listed
+
+        return [Listed(f"file:/in/{name}", 1, 0) for name in self.names]
+
+
 def test_batch_reads_the_json_lines_names_the_table_gives() -> None:
     assert LINES_FILE_SUFFIXES == (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
     assert lines_words() == ".jsonl or .ndjson, gzipped or not"
     batch = pytest.importorskip("storytrace.spark.batch", exc_type=ImportError)
-    assert batch.JSONL_SUFFIXES == LINES_FILE_SUFFIXES
+    options = batch.BatchOptions(input="/in", out="/out")
+    _, fmt = batch.input_files(_Listing("a.jsonl", "b.ndjson.GZ", "c.ndjson"), options)
+    assert fmt == "jsonl"
+    with pytest.raises(BadInput) as bad:
+        batch.input_files(_Listing("a.jsonl", "notes.csv"), options)
+    assert f"not JSON Lines ({lines_words()}) or Parquet" in str(bad.value)
 
 
 def test_the_upload_form_accepts_and_names_every_readable_file() -> None:
