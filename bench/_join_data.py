@@ -49,7 +49,7 @@ from storytrace.cluster.join import (
     decision_row,
 )
 from storytrace.model import Article
-from storytrace.published import published_seconds
+from storytrace.published import order_key, published_seconds
 
 UCI_FILE = Path("uci-news-aggregator-sample") / "headlines.jsonl"
 FOLDS = 5
@@ -132,7 +132,7 @@ def oracle_events(corpus: StreamCorpus, window_days: float = S.STREAM_WINDOW_DAY
     """Replay ``corpus`` in publication order with gold assignments, recording each decision."""
     prepared = corpus.prepared
     cl = S.StreamClusterer(S.FixedJoin(), window_days)
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     words = {k: content_words(prepared[k]) for k in order}
     cl.dedup.add_shingled(
         [(prepared[k].article.id, word_shingles(words[k]), prepared[k].article.published) for k in order]

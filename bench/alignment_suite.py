@@ -33,8 +33,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import _support  # noqa: F401  (puts tests/ on the path)
+from support.paths import SHARED
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 # METER rows in the summary: (aggregation, features, model) as bench/meter.py prints them, and what to call them;
 # the README quotes these three (PA sources of a story as one text).
 METER_ROWS = (

@@ -75,12 +75,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from _machine import machine_ceiling
 from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.semantic.embed import EMBEDDERS
+from support.paths import DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 STAGES = ("ingest", "cluster", "clean", "embed", "align", "trace", "facts", "document", "store", "report", "ahead")
 
 

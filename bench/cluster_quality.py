@@ -38,29 +38,16 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.metrics import adjusted_rand_score
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from _data import DEFAULT_DATA, Labelled
 from _join_data import load_labelled
-from storytrace.align.compare import Prepared, parse_time, prepare
+from storytrace.align.compare import Prepared, prepare
 from storytrace.cluster import grouping, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
-from storytrace.published import published_seconds
+from storytrace.published import order_key, parse_published, published_seconds
 from storytrace.semantic import semantic_available
 from storytrace.semantic.embed import model_kind
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Clustering scores of one predicted labelling against gold."""
-
-    b3_p: float
-    b3_r: float
-    b3_f1: float
-    pair_p: float
-    pair_r: float
-    pair_f1: float
-    ari: float
-    n_pred: int
-    n_gold: int
+from support.scoring import Scores, f1, labels_from_groups, score
 
 
 @dataclass
@@ -73,46 +60,6 @@ class Corpus:
     tree: np.ndarray
     prepare_s: float
     tree_s: float
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score(pred: Sequence[int] | np.ndarray, gold: Sequence[int] | np.ndarray) -> Scores:
-    pred_a, gold_a = np.asarray(pred), np.asarray(gold)
-    _, p_idx = np.unique(pred_a, return_inverse=True)
-    _, g_idx = np.unique(gold_a, return_inverse=True)
-    table = np.zeros((p_idx.max() + 1, g_idx.max() + 1), dtype=np.int64)
-    np.add.at(table, (p_idx, g_idx), 1)
-    n = len(pred_a)
-    p_sizes, g_sizes = table.sum(axis=1), table.sum(axis=0)
-    # B-cubed: per item, the share of its predicted cluster in its gold class and vice versa.
-    b3_p = float((table**2 / p_sizes[:, None]).sum() / n)
-    b3_r = float((table**2 / g_sizes[None, :]).sum() / n)
-    tp = float((table * (table - 1) / 2).sum())
-    pred_pairs = float((p_sizes * (p_sizes - 1) / 2).sum())
-    gold_pairs = float((g_sizes * (g_sizes - 1) / 2).sum())
-    pair_p = tp / pred_pairs if pred_pairs else 1.0
-    pair_r = tp / gold_pairs if gold_pairs else 1.0
-    return Scores(
-        b3_p,
-        b3_r,
-        _f1(b3_p, b3_r),
-        pair_p,
-        pair_r,
-        _f1(pair_p, pair_r),
-        float(adjusted_rand_score(g_idx, p_idx)),
-        int(table.shape[0]),
-        int(table.shape[1]),
-    )
-
-
-def labels_from_groups(groups: list[list[int]], n: int) -> np.ndarray:
-    labels = np.full(n, -1, dtype=np.int64)
-    for k, group in enumerate(groups):
-        labels[group] = k
-    return labels
 
 
 def build(name: str, items: Sequence[Labelled]) -> Corpus:
@@ -130,7 +77,7 @@ def build(name: str, items: Sequence[Labelled]) -> Corpus:
 
 def pairs_beyond_window(corpus: Corpus) -> tuple[int, int]:
     """Gold same-story pairs further apart in time than the window (never joinable), and all gold pairs."""
-    times = [parse_time(p.article.published) for p in corpus.prepared]
+    times = [parse_published(p.article.published) for p in corpus.prepared]
     window_s = grouping.STORY_TIME_WINDOW_DAYS * 86400
     beyond = total = 0
     for i in range(len(times)):
@@ -237,10 +184,10 @@ def first_reach_held_out(unit: np.ndarray, order: Sequence[int], gold: np.ndarra
     recall = np.zeros(len(gold))
     for f in np.unique(fold_of):
         train = fold_of != f
-        best = max(range(len(per)), key=lambda i: _f1(float(per[i][0][train].mean()), float(per[i][1][train].mean())))
+        best = max(range(len(per)), key=lambda i: f1(float(per[i][0][train].mean()), float(per[i][1][train].mean())))
         precision[~train], recall[~train] = per[best][0][~train], per[best][1][~train]
     bp, br = float(precision.mean()), float(recall.mean())
-    return Scores(bp, br, _f1(bp, br), 0.0, 0.0, 0.0, 0.0, 0, 0)
+    return Scores(bp, br, f1(bp, br), 0.0, 0.0, 0.0, 0.0, 0, 0)
 
 
 def tfidf_units(prepared: Sequence[Prepared]) -> np.ndarray:
@@ -257,7 +204,7 @@ def baseline_line(
     name: str, unit: np.ndarray, prepared: Sequence[Prepared], gold: np.ndarray, fold_of: np.ndarray
 ) -> str:
     """The first-reach baseline's line: held-out B3 on the folds of the learned join."""
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     t0 = time.perf_counter()
     s = first_reach_held_out(unit, order, gold, fold_of)
     took = time.perf_counter() - t0
@@ -276,7 +223,7 @@ def horizon_cap(prepared: Sequence[Prepared], gold: np.ndarray, days: float) -> 
     Gold assignments in publication order, except that an article whose gold story's last article is more than
     ``days`` older opens a new story (an undated article joins as it may).
     """
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     current: dict[int, tuple[int, float]] = {}  # gold story -> (predicted story, last time)
     labels = np.zeros(len(gold), dtype=np.int64)
     for k in order:

@@ -40,38 +40,20 @@ import numpy as np
 import scipy.sparse as sp
 from datasketch import MinHash, MinHashLSH
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.align.compare import prepare
 from storytrace.cluster.dedup import DUPLICATE_MIN_JACCARD, NUM_PERM, SHINGLE_WORDS, DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import stream_groups
 from storytrace.model import Article
+from storytrace.published import order_key
 from storytrace.semantic import semantic_available
 from storytrace.text.tokens import normal_words
+from support.data import reuters_by_date
+from support.paths import REUTERS
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
+DATA = REUTERS
 Pair = tuple[int, int]  # (earlier position, later position)
-
-
-def reuters_by_date(n: int) -> list[Article]:
-    rows = []
-    for shard in sorted(DATA.glob("reuters21578-*.jsonl")):
-        for line in shard.open(encoding="utf-8"):
-            rec = json.loads(line)
-            if rec.get("body"):
-                rows.append(rec)
-    dated = [(_iso(r.get("date")), r) for r in rows]
-    dated.sort(key=lambda x: (x[0] or "~", int(x[1]["newid"])))
-    return [Article(id=str(r["newid"]), text=r["body"], title=r.get("title"), published=iso) for iso, r in dated[:n]]
-
-
-def _iso(value: str | None) -> str | None:
-    """Reuters' "26-FEB-1987 15:01:01.79" as ISO 8601."""
-    if not value:
-        return None
-    try:
-        return time.strftime("%Y-%m-%dT%H:%M:%S", time.strptime(value.strip()[:20], "%d-%b-%Y %H:%M:%S"))
-    except ValueError:
-        return None
 
 
 def reference_shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
@@ -205,7 +187,7 @@ def estimate_error(name: str, estimates: np.ndarray, exact: np.ndarray) -> None:
 def check(n: int) -> None:
     articles = reuters_by_date(n)
     prepared = [prepare(a) for a in articles]
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     keys = [prepared[k].article.id for k in order]
     words = [content_words(prepared[k]) for k in order]
     sets = [word_shingles(w) for w in words]

@@ -15,14 +15,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.align.compare import compare
 from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.pipeline import analyze
 from storytrace.store import Store
+from support.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def timings(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:

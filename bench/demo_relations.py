@@ -15,32 +15,15 @@ import json
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
 from storytrace.semantic import default_embedder
 from storytrace.store import Store
+from support.demo import hits
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def hits(doc: dict[str, Any], texts: dict[str, str], rel: dict[str, str]) -> list[str]:
-    sa, sb = texts[rel["a"]].index(rel["a_text"]), texts[rel["b"]].index(rel["b_text"])
-    ea, eb = sa + len(rel["a_text"]), sb + len(rel["b_text"])
-    out = []
-    for story in doc["stories"]:
-        for al in story["alignments"]:
-            if (al["a"], al["b"]) == (rel["a"], rel["b"]):
-                a_span, b_span = al["a_span"], al["b_span"]
-            elif (al["a"], al["b"]) == (rel["b"], rel["a"]):
-                a_span, b_span = al["b_span"], al["a_span"]
-            else:
-                continue
-            a_ok = min(a_span[1], ea) - max(a_span[0], sa) >= 0.3 * (ea - sa)
-            if a_ok and min(b_span[1], eb) - max(b_span[0], sb) >= 0.3 * (eb - sb):
-                out.append(al["relation"])
-    return out
 
 
 def main() -> None:

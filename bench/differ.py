@@ -16,39 +16,22 @@ seeds' one designed difference (the quote's "Head of State Affairs" /
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.align.compare import compare
 from storytrace.model import Article
 from storytrace.pipeline import analyze
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import default_embedder
 from storytrace.store import Store
+from support.demo import cite_pairs, designed
+from support.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
-EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
 SEED_DIFFERENCE = ("Head of State Affairs", "Chairman of State Affairs")
-
-
-def cite_pairs(item: dict[str, Any]) -> list[tuple[str, str]]:
-    """The (a_text, b_text) of a differ item and of every repeat merged under it (``also_cites``)."""
-    pairs = [(item.get("a_text", ""), item.get("b_text", ""))]
-    return pairs + [(c.get("a_text", ""), c.get("b_text", "")) for c in item.get("also_cites", ())]
-
-
-def designed(item: dict[str, Any], contradictions: list[dict[str, Any]] | None = None) -> bool:
-    """Whether a differ item states one of the demo's written-in contradictions (both sides' words in its two)."""
-    if item.get("kind") not in ("number", "date"):
-        return False
-    for a, b in cite_pairs(item):
-        for c in contradictions if contradictions is not None else EXPECTED["contradictions"]:
-            if a and b and ((a in c["a_text"] and b in c["b_text"]) or (a in c["b_text"] and b in c["a_text"])):
-                return True
-    return False
 
 
 def dates_agreed_and_differing(facts: dict[str, Any]) -> int:

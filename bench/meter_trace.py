@@ -70,7 +70,7 @@ from storytrace.align.relation import LexicalRelations, RelationScorer  # noqa: 
 from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
-from storytrace.pipeline import compare_story  # noqa: E402
+from storytrace.pipeline import compare_story, member_order  # noqa: E402
 from storytrace.trace.provenance import passage_sources, reuse_edges, supported_edges  # noqa: E402
 from train_derivation import AGGREGATION, FEATURES, MODEL, fitted_heads  # noqa: E402
 
@@ -123,7 +123,7 @@ def trace_story(task: StoryTask) -> tuple[list[Traced], float]:
         compare_module.load_derivation_model = lambda: fold_model
     articles = [*task.pa, *(a for a, _ in task.papers)]
     agencies = agencies_with(a.source for a in task.pa if a.source)
-    members = sorted((prepare(a, agencies) for a in articles), key=lambda p: (p.article.published or "~", p.article.id))
+    members = sorted((prepare(a, agencies) for a in articles), key=lambda p: member_order(p.article))
     clean = {p.article.id: p.clean for p in members}
     comparisons = compare_story(members, _scorer(task.lexical))
     t0 = time.perf_counter()

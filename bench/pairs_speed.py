@@ -28,6 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from _data import DEFAULT_DATA, read_jsonl
 from storytrace.align.classifier import TrainedRelations, embedding_model
 from storytrace.align.compare import compare
@@ -36,9 +37,9 @@ from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.semantic import CachedEmbedder
 from storytrace.semantic.embed import chosen_embedder, model_kind
+from support.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def main() -> int:

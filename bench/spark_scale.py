@@ -50,6 +50,7 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before numpy, and inherited by Spark's JVM and Python workers
 
+import _support  # noqa: F401  (puts tests/ on the path)
 from _machine import machine_ceiling
 from analyze_speed import reuters_missing, write_reuters
 from cluster_quality import score
@@ -60,8 +61,7 @@ from storytrace.spark.batch import BatchOptions
 from storytrace.spark.run import run_batch
 from storytrace.spark.session import session
 from storytrace.store import Store
-
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"  # the shared datasets folder (--data)
+from support.paths import DATA  # the shared datasets folder (--data)
 
 
 def write_records(n: int, out: Path, data: Path = DATA) -> int:

@@ -42,14 +42,14 @@ from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.grouping import content_words
 from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem
 from storytrace.model import Article
-from storytrace.published import published_seconds
+from storytrace.published import order_key, published_seconds
 from storytrace.spark.features import article_row, article_vectors, distinct_terms, prepare_row, stream_terms
 from storytrace.spark.replay import Replay, ReplayRow, replay
 
 
 def replay_rows(articles: list[Article]) -> tuple[list[ReplayRow], list[float]]:
     """The rows the cluster stage replays, in publication order, and the batch end times."""
-    arts = sorted(articles, key=lambda a: a.published or "~")
+    arts = sorted(articles, key=lambda a: order_key(a.published))
     sources = tuple(sorted({a.source for a in arts if a.kind == "agency" and a.source}))
     index, df, rows, position = DuplicateIndex(), Counter[str](), [], {}
     for k, art in enumerate(arts):

@@ -47,8 +47,7 @@ from storytrace.model_facts import (
 )
 from storytrace.pipeline import compare_facts, compare_story
 from storytrace.report import render_report
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 
 def source(article: str, outlet: str, *sentences: str) -> Source:

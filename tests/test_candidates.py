@@ -1,7 +1,6 @@
 """Candidate generation: the indexed path finds what scoring every pair finds."""
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +14,8 @@ from storytrace.pipeline import analyze
 from storytrace.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 
-from demo_relations import hits  # noqa: E402
+from support.demo import hits  # noqa: E402
 
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,8 +16,8 @@ from storytrace.facts.dates import (
     same_time,
 )
 from storytrace.published import published_day
+from support.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 MONDAY = "2024-06-17"  # a Monday
 
 

@@ -1,7 +1,6 @@
 """The demo corpus comes out as designed (tests/fixtures/demo_expected.json)."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,12 +8,9 @@ import pytest
 from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
 from storytrace.store import Store
+from support.demo import designed, hits  # bench/demo_relations.py and bench/differ.py use them too
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-
-from demo_relations import hits  # noqa: E402  (the bench's matcher: one rule for test and figures)
-from differ import designed  # noqa: E402  (the bench's rule for a written-in contradiction)
 
 EXPECTED = json.loads((ROOT / "tests" / "fixtures" / "demo_expected.json").read_text("utf-8"))
 

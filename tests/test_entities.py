@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,7 @@ from storytrace.facts.entities import (
     name_key,
     phonetic_key,
 )
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 
 def m(text: str, label: str = "PERSON", article: str = "a", role: str | None = None, at: int = 0) -> Mention:

@@ -34,9 +34,9 @@ from storytrace.model_facts import (
 from storytrace.pipeline import Analysis, analyze, compare_facts, compare_story
 from storytrace.report.documents import comparison_json
 from storytrace.store import Store
+from support.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="module")

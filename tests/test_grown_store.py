@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,8 @@ from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.pipeline import analyze, member_order
 from storytrace.store import Store
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from support.data import reuters_by_date
+from support.paths import REUTERS
 
 
 def write_records(path: Path, articles: list[Article]) -> Path:
@@ -60,8 +59,6 @@ def test_the_demo_grown_by_one_article_is_the_demo_analysed_in_one_go(
 def test_two_thousand_reuters_bodies_grown_by_a_hundred_are_those_analysed_in_one_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cluster_speed import DATA as REUTERS
-    from cluster_speed import reuters_by_date
 
     if not any(REUTERS.glob("reuters21578-*.jsonl")):
         pytest.skip(f"{REUTERS} not found")

@@ -19,8 +19,7 @@ from storytrace.ingest.feeds import E_ENTITIES
 from storytrace.ingest.html import fragment_to_text
 from storytrace.ingest.records import not_json
 from storytrace.model import Article, InputProblem
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html lang="en"><head>
@@ -185,7 +184,7 @@ def test_unknown_extension_given_explicitly(tmp_path: Path) -> None:
     path = write(tmp_path / "README.md", "# readme")
     problem = only_problem(read(path))
     assert problem.problem == (
-        "unknown file type '.md' (expected .txt, .html, .json, .jsonl, .xml, .rss, .atom or .gz)"
+        "unknown file type '.md' (expected .txt, .html, .htm, .json, .jsonl, .ndjson, .xml, .rss, .atom or .gz)"
     )
     assert "'.tar.gz'" in only_problem(read(write(tmp_path / "a.tar.gz", gzip.compress(b"x")))).problem
     assert "(no extension)" in only_problem(read(write(tmp_path / "LICENSE", "x"))).problem

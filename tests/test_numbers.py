@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,8 +11,7 @@ from storytrace.facts.dates import date_spans
 from storytrace.facts.numbers import _number_mentions, number_mentions
 from storytrace.facts.story import article_facts, pair_facts
 from storytrace.model import Alignment, Article, Cleaned, Comparison
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 
 def found(text: str) -> list[tuple[str, float, str]]:

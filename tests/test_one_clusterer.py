@@ -10,7 +10,6 @@ embedder; Giveme5W1H dev and 2,000 Reuters bodies (from ../shared/data, skipped 
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,9 +23,8 @@ from storytrace.cli import app
 from storytrace.ingest import read_paths
 from storytrace.model import Article, story_name
 from storytrace.store import Store
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from _data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing  # noqa: E402
+from support.data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing, reuters_by_date
+from support.paths import REUTERS
 
 runner = CliRunner()
 
@@ -92,9 +90,6 @@ def test_a_real_corpus_gets_the_same_stories_from_cluster_and_ingest(corpus: str
             pytest.skip(f"{DEFAULT_DATA / GIVEME_FILE} not found")
         articles = [item.article for item in load_giveme(DEFAULT_DATA)]
     else:
-        from cluster_speed import DATA as REUTERS
-        from cluster_speed import reuters_by_date
-
         if not any(REUTERS.glob("reuters21578-*.jsonl")):
             pytest.skip(f"{REUTERS} not found")
         articles = reuters_by_date(2000)

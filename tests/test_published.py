@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from storytrace.facts.dates import date_interval, date_mentions
+from storytrace.model import Article
+from storytrace.pipeline import member_order
 from storytrace.published import (
     MAX_YEAR,
     MIN_YEAR,
     check,
     is_published,
+    order_key,
     parse_published,
     published_day,
     published_seconds,
     sort_key,
+    which_first,
 )
+from storytrace.store import Store
 
 # value -> the start of check()'s reason (None: a publication date), its UTC instant, its day as written
 DATES: list[tuple[str, str | None, datetime | None, date | None]] = [
@@ -104,13 +110,55 @@ def test_sort_key_puts_instants_first_then_other_values_then_none() -> None:
     assert set(ordered[2:4]) == {"2024", "0001-01-01"} and set(ordered[4:]) == {None, ""}
 
 
+# (a, b, which_first(a, b)): -1 a first, 1 b first, 0 neither known to be first, None no two days
+WHICH_FIRST: list[tuple[str | None, str | None, int | None]] = [
+    ("2031-03-14T09:00Z", "2031-03-14", 0),  # a time within a dated day: neither before nor after it
+    ("2031-03-14", "2031-03-14T23:59:59Z", 0),
+    ("2031-03-14T01:00+05:00", "2031-03-14", 0),  # the writer's day (13 March 20:00 in UTC)
+    ("2031-03-14T23:00-05:00", "2031-03-14", 0),  # the writer's day (15 March 04:00 in UTC)
+    ("2031-03-13T23:00Z", "2031-03-14", -1),
+    ("2031-03-15T00:10Z", "2031-03-14", 1),
+    ("2031-03-14T09:00Z", "2031-03-14T09:30Z", -1),  # two times: instants
+    ("2031-03-14T09:00+02:00", "2031-03-14T08:00Z", -1),  # 07:00 UTC before 08:00 UTC
+    ("2031-03-14T09:00Z", "2031-03-14T09:00:00+00:00", 0),
+    ("2031-03-14", "20310315", -1),
+    ("2031-03-14", "2031-03-14", 0),
+    ("2031-03", "2031-03-14", None),  # a month gives no day
+    (None, "2031-03-14", None),
+    ("soon", "2031-03-14", None),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "first"), WHICH_FIRST)
+def test_which_first_reads_a_date_alone_as_a_day(a: str | None, b: str | None, first: int | None) -> None:
+    assert which_first(a, b) == first
+    assert which_first(b, a) == (None if first is None else -first)
+
+
+def test_order_key_is_the_stored_value_undated_last() -> None:
+    values = [None, "2031-03-14T09:00Z", "2031-03", "2031-03-14", None, "2031-03-13T23:00-05:00"]
+    assert sorted(values, key=order_key) == [
+        "2031-03", "2031-03-13T23:00-05:00", "2031-03-14", "2031-03-14T09:00Z", None, None
+    ]  # fmt: skip
+
+
 @given(st.one_of(st.text(), st.none(), st.integers(), st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:+Z-]{0,14}")))
 def test_the_parsers_never_raise(value: object) -> None:
     instant = parse_published(value)
     day = published_day(value)
     sort_key(value if isinstance(value, str) else None)
+    which_first(value if isinstance(value, str) else None, "2031-03-14")
     if isinstance(value, str):
         check(value)
     if instant is not None:
         assert is_published(value) and day is not None
         assert MIN_YEAR - 1 <= instant.year <= MAX_YEAR + 1
+
+
+def test_the_store_replays_in_order_key_order(tmp_path: Path) -> None:
+    dates = ["2031-03-14T09:00Z", None, "2031-03", "2031-03-14", "2031-03-13T23:00-05:00", "2031-03-14T08:00+02:00"]
+    articles = [Article(id=f"a{k}", text=f"Fictional notice number {k}.", published=d) for k, d in enumerate(dates)]
+    with Store(tmp_path / "order.db") as store:
+        store.add(articles)
+        replayed = store.ids_in_time_order()
+    assert replayed == [a.id for a in sorted(articles, key=member_order)]

@@ -6,7 +6,6 @@ minus a small margin, and the bench script named beside it prints the full table
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,11 +14,7 @@ import pytest
 from storytrace.align.compare import compare, prepare
 from storytrace.cluster import group_articles
 from storytrace.cluster.stream import default_join, stream_groups
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-
-from _data import (  # noqa: E402
+from support.data import (
     DEFAULT_DATA,
     GIVEME_FILE,
     METER_NEWSPAPERS,
@@ -30,7 +25,7 @@ from _data import (  # noqa: E402
     load_meter_pa,
     missing,
 )
-from cluster_quality import labels_from_groups, score  # noqa: E402
+from support.scoring import labels_from_groups, score
 
 GIVEME_B3_F1_FLOOR = 0.88  # measured 0.897 (bench/cluster_quality.py)
 METER_B3_F1_FLOOR = 0.95  # measured 0.960 (bench/cluster_quality.py)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +11,7 @@ from hypothesis import strategies as st
 from storytrace.clean import clean_article
 from storytrace.facts.quotes import Quote, quotes
 from storytrace.model import Article
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 
 def check_invariants(text: str, found: list[Quote]) -> None:

@@ -12,7 +12,7 @@ from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
 from storytrace.cluster.stream import StreamClusterer, StreamItem
 from storytrace.ingest import read_paths
 from storytrace.model import Article
-from storytrace.pipeline import assign_stories
+from storytrace.pipeline import assign_stories, member_order
 from storytrace.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -21,7 +21,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def demo_articles() -> list[Article]:
     """The fictional demo corpus (wire copies, reprints, rewrites), by publication time."""
     found = [a for a in read_paths([EXAMPLES]) if isinstance(a, Article)]
-    return sorted(found, key=lambda a: (a.published or "~", a.id))
+    return sorted(found, key=member_order)
 
 
 def stored(db: Path, articles: list[Article], snapshots: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:

@@ -42,10 +42,10 @@ import pytest
 
 from document_spans import span_errors
 from report_files import written
+from support.paths import DATA
 
 pytestmark = pytest.mark.slow
 
-DATA = Path(os.environ.get("STORYTRACE_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 REUTERS_BODIES = 2000
 PAN_EVERY = 4  # the analysed PAN sample: every 4th pair (59 of 236)
 PAN_COMPARE_EVERY = 12  # compare --json on every 12th pair (20 of 236)

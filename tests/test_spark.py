@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ from storytrace.cluster.stream import BATCH, stream_labels  # noqa: E402
 from storytrace.ingest import read_paths  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import analyze_articles  # noqa: E402
-from storytrace.published import published_seconds  # noqa: E402
+from storytrace.published import order_key, published_seconds  # noqa: E402
 from storytrace.spark.batch import BatchOptions  # noqa: E402
 from storytrace.spark.features import (  # noqa: E402
     article_row,
@@ -52,11 +51,9 @@ from storytrace.spark.replay import ReplayRow, replay  # noqa: E402
 from storytrace.spark.run import run_batch  # noqa: E402
 from storytrace.spark.session import session  # noqa: E402
 from storytrace.spark.stories import ROW_SCHEMA  # noqa: E402
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-from _data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing  # noqa: E402
-from cluster_quality import score  # noqa: E402
+from support.data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing, reuters_by_date  # noqa: E402
+from support.paths import REUTERS  # noqa: E402
+from support.scoring import score  # noqa: E402
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
@@ -115,7 +112,7 @@ def demo_run(spark, tmp_path_factory: pytest.TempPathFactory):
 
 def in_stream_order(articles: list[Article]) -> tuple[list[Prepared], tuple[str, ...]]:
     """The articles cleaned as the batch cleans them, in publication order (input order on ties)."""
-    arts = sorted(articles, key=lambda a: a.published or "~")  # sorted() is stable: input order on ties
+    arts = sorted(articles, key=lambda a: order_key(a.published))  # sorted() is stable: input order on ties
     sources = tuple(sorted({a.source for a in arts if a.kind == "agency" and a.source}))
     return [prepare_row(article_row(a), sources) for a in arts], sources
 
@@ -324,8 +321,6 @@ def test_giveme_stories_are_those_of_the_in_process_clusterer(spark, tmp_path: P
 
 def test_reuters_stories_are_those_of_cluster(spark, tmp_path: Path) -> None:
     """2,000 Reuters bodies: Spark gives every article the story, id included, `storytrace cluster --lexical` gives."""
-    from cluster_speed import DATA as REUTERS
-    from cluster_speed import reuters_by_date
 
     if not any(REUTERS.glob("reuters21578-*.jsonl")):
         pytest.skip(f"{REUTERS} not found")

@@ -19,8 +19,7 @@ from storytrace.facts import story
 from storytrace.facts.quotes import Quote
 from storytrace.model import Article
 from storytrace.pipeline import compare_facts, compare_story
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from support.paths import SEEDS
 
 
 def facts_of(articles: list[Article]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from storytrace.align.compare import compare, prepare
 from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
 from storytrace.model import REUSE_RELATIONS, Article, Comparison, ProvenanceEdge
-from storytrace.pipeline import compare_story
+from storytrace.pipeline import compare_story, member_order
 from storytrace.report.documents import provenance_json
 from storytrace.trace.provenance import (
     ORIGINAL,
@@ -46,7 +46,7 @@ def art(aid: str, lines: list[str], published: str | None, source: str | None, k
 
 
 def story(*articles: Article) -> list[Comparison]:
-    members = sorted((prepare(a, AGENCIES) for a in articles), key=lambda p: (p.article.published or "~", p.article.id))
+    members = sorted((prepare(a, AGENCIES) for a in articles), key=lambda p: member_order(p.article))
     return compare_story(members, LexicalRelations())
 
 
@@ -105,6 +105,22 @@ def test_agency_copy_goes_first_on_the_same_date() -> None:
     passages = passage_sources(story(paper, wire))
     assert sources_of(passages, "paper") == {"wire"}
     assert {p.why for p in of(passages, "paper")} == {"agency copy holds it (same date)"}
+
+
+@pytest.mark.parametrize("wire_time", ["2031-03-14T09:00Z", "2031-03-14T01:00+05:00", "2031-03-14T23:00-05:00"])
+def test_a_wire_item_timed_within_the_papers_day_is_not_earlier_for_compare_nor_provenance(wire_time: str) -> None:
+    # one rule (published.which_first): a date alone is a day; a time within it is neither before nor after it
+    wire = art("wire", S[:5], wire_time, "Meridian Wire", "agency")
+    paper = art("paper", S, "2031-03-14", "Portvale Echo")
+    for pair in (
+        compare(paper, wire, AGENCIES, LexicalRelations()),
+        compare(wire, paper, AGENCIES, LexicalRelations()),
+    ):
+        assert (pair.order.source, pair.order.rule, pair.order.detail) == ("wire", "agency", "same date")
+    comparisons = story(paper, wire)
+    assert [c.order.rule for c in comparisons] == ["agency"]
+    assert [(e.source, e.copy) for e in reuse_edges(comparisons)] == [("wire", "paper")]
+    assert sources_of(passage_sources(comparisons), "paper") == {"wire"}
 
 
 def test_a_wire_update_traces_to_the_first_version_and_a_credit_to_the_named_wire() -> None:

@@ -22,6 +22,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from storytrace import pipeline  # noqa: E402
+from storytrace.ingest.formats import upload_accept, upload_words  # noqa: E402
 from storytrace.pipeline import analyze, ingest  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
@@ -29,9 +30,8 @@ from storytrace.web import library as web_library  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-sys.path.insert(0, str(ROOT / "bench"))
 
-from _server import free_port, stop, wait_until_up  # noqa: E402
+from support.server import free_port, stop, wait_until_up  # noqa: E402
 
 LOCAL = "http://127.0.0.1"  # the server answers only to its own host names (TestClient's default is "testserver")
 
@@ -220,6 +220,8 @@ def test_ingest_form_page(client: TestClient) -> None:
     for testid in ("upload-file", "paste-text", "ingest-submit"):
         assert f'data-testid="{testid}"' in r.text
     assert 'name="file"' in r.text and 'name="text"' in r.text and 'enctype="multipart/form-data"' in r.text
+    # the accept list and the message come from the one table of input formats
+    assert f'accept="{upload_accept()}"' in r.text and f"Upload a file ({upload_words()})" in r.text
 
 
 def test_paste_a_follow_up_joins_its_story(writer: TestClient) -> None:

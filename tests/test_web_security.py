@@ -7,7 +7,7 @@ everything derived from the articles (entity names, quotes, outlet names, story 
 relations, dates) carries them too. Every page and API answer is parsed: no element, attribute,
 URL or script may come from a payload, every payload must still be shown as text, and JSON must
 hold no raw ``<``, ``>``, ``&`` or U+2028. Most tests use FastAPI's TestClient; a real
-``storytrace serve`` (``bench/_server.py``) is used where framing matters (raw request targets,
+``storytrace serve`` (``tests/support/server.py``) is used where framing matters (raw request targets,
 chunked bodies, lying Content-Length) and for the Chromium check (skipped without Playwright or
 /usr/bin/chromium).
 """
@@ -24,7 +24,6 @@ import os
 import re
 import socket
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -52,9 +51,8 @@ from storytrace.web.hosts import AllowedHosts, host_of  # noqa: E402
 from storytrace.web.library import MAX_UNPACKED_BYTES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 
-from _server import free_port, start_server, stop, wait_until_up  # noqa: E402
+from support.server import free_port, start_server, stop, wait_until_up  # noqa: E402
 
 TEMPLATES = ROOT / "src" / "storytrace" / "web" / "templates"
 LOCAL = "http://127.0.0.1"  # the server answers only to its own host names (TestClient's default is "testserver")

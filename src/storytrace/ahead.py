@@ -41,6 +41,7 @@ from storytrace.facts.quotes import Quote
 from storytrace.facts.story import ArticleFacts, article_facts
 from storytrace.isolation import debugging
 from storytrace.model import Article
+from storytrace.published import order_key
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
 
@@ -249,4 +250,4 @@ def helpful(new_articles: int, workers: int) -> bool:
 
 def in_time_order(articles: Sequence[Article]) -> list[Article]:
     """``articles`` by publication (undated last), as the store replays them."""
-    return sorted(articles, key=lambda a: (a.published is None, a.published or ""))
+    return sorted(articles, key=lambda a: order_key(a.published))

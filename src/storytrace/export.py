@@ -33,7 +33,7 @@ from storytrace.errors import UsageError
 from storytrace.model import relation_family
 from storytrace.model_facts import Cite, Difference, FactCheck
 from storytrace.naming import alignment_counts, outlet_of_record
-from storytrace.published import parse_published
+from storytrace.published import parse_published, sort_key
 
 Document = Mapping[str, Any]
 
@@ -275,8 +275,8 @@ def _story_row(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any
 
 def _first_and_last(published: Iterable[object]) -> tuple[str | None, str | None]:
     """The earliest and latest publication dates, as written (dates that do not parse left out)."""
-    dated = sorted((t, value) for value in published if isinstance(value, str) and (t := parse_published(value)))
-    return (dated[0][1], dated[-1][1]) if dated else (None, None)
+    dated = sorted((v for v in published if isinstance(v, str) and parse_published(v) is not None), key=sort_key)
+    return (dated[0], dated[-1]) if dated else (None, None)
 
 
 EXPORTS: dict[str, Export] = {

@@ -82,7 +82,7 @@ from storytrace.model import Article, Comparison, InputProblem, Provenance, stor
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
 from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
-from storytrace.published import published_seconds
+from storytrace.published import order_key, published_seconds
 from storytrace.report import manifest
 from storytrace.report.documents import article_meta, provenance_json, story_json
 from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
@@ -546,9 +546,9 @@ def _latest_kept(store: Store) -> dict[str, Any] | None:
     return kept
 
 
-def member_order(article: Article) -> tuple[str, str]:
+def member_order(article: Article) -> tuple[bool, str, str]:
     """Where an article stands among its story's members: by publication (undated last), then id."""
-    return (article.published or "~", article.id)
+    return (*order_key(article.published), article.id)
 
 
 def _derivation_memo(
@@ -1079,9 +1079,8 @@ def mixed_sources(comparisons: list[Comparison]) -> list[Comparison]:
     return out
 
 
-def _first_time(group: Sequence[Article]) -> str:
-    dates = [d for a in group if (d := a.published)]
-    return min(dates) if dates else "~"
+def _first_time(group: Sequence[Article]) -> tuple[bool, str]:
+    return min((order_key(a.published) for a in group if a.published), default=order_key(None))
 
 
 def analyze(
@@ -1107,7 +1106,7 @@ def analyze(
     prepared: dict[str, Prepared] = {}
     with times.stage("ingest"):
         articles = list(store.articles(ids))
-    agencies = agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
+    agencies = agencies_of(articles)
     same_agencies = agencies == agencies_with(store.agency_sources())
     assigned = store.story_assignments()
     new = [a for a in articles if a.id not in assigned]

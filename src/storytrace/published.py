@@ -25,6 +25,13 @@ that let an edge date in (``0001-01-01``) still works.
 publication day (:func:`note_undated`, called by the reader), and words the
 one warning the command line gives about them (:func:`undated_warning`).
 
+Three orders, one question each: ``order_key``, the order articles are
+processed in (the store's replay order: the value as written, undated last);
+``sort_key``, the order by time shown to people (the earliest instant is a
+story's first publication); ``which_first``, which of two texts was published
+first, the one rule of ``trace.precedence`` (a date alone is a day, and
+neither precedes nor follows a time within it).
+
 Does not: guess dates from text (see :mod:`storytrace.facts.dates`) or from
 pages (:mod:`storytrace.ingest.html`), or rewrite the value: what is stored is
 the string as given.
@@ -105,6 +112,45 @@ def sort_key(value: str | None) -> tuple[int, float, str]:
         return (2, 0.0, "")
     seconds = published_seconds(value)
     return (1, 0.0, value) if math.isnan(seconds) else (0, seconds, value)
+
+
+def order_key(value: str | None) -> tuple[bool, str]:
+    """The order articles are processed in: by the value as stored, undated last.
+
+    What the store's replay gives (``published IS NULL, published``): ISO
+    values written alike sort by time. Callers add their own tie-break (id, arrival).
+    """
+    return (value is None, value or "")
+
+
+def which_first(a: str | None, b: str | None) -> int | None:
+    """-1 if ``a`` was published before ``b``, 1 if after, 0 if neither is known to be first; None without two days.
+
+    Two date-times compare as instants (UTC). A date alone is a whole day: a
+    date-time within that day, the day as its writer wrote it (before any
+    offset), is neither before nor after it (``2024-06-18T09:00Z`` against
+    ``2024-06-18``: 0); a date-time on another day is. A year or month alone
+    gives no day (None).
+    """
+    ta, tb = parse_published(a), parse_published(b)
+    if ta is None or tb is None or a is None or b is None:
+        return None
+    first: datetime | date | None = ta
+    second: datetime | date | None = tb
+    if not (_has_time(a) and _has_time(b)):
+        first, second = published_day(a), published_day(b)  # the days as written
+    if first is None or second is None:
+        return None
+    return -1 if first < second else 1 if first > second else 0
+
+
+def _has_time(value: str) -> bool:
+    """Whether a valid publication date carries a time of day (``date.fromisoformat`` refuses it)."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
 
 
 def _valid(value: object) -> datetime | None:

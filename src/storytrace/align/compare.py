@@ -38,7 +38,6 @@ from storytrace.model import (
     Sentence,
     Span,
 )
-from storytrace.published import parse_published
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
 from storytrace.semantic.static import STATIC_COSINE_FLOOR
@@ -413,10 +412,6 @@ def content_text(prepared: Prepared) -> str:
     """The cleaned content of an article, its content spans as paragraphs."""
     text = prepared.article.text
     return "\n\n".join(text[a:b] for a, b in prepared.clean.content)
-
-
-parse_time = parse_published
-"""An ISO 8601 date or date-time as a naive UTC datetime, or None: ``storytrace.published.parse_published``."""
 
 
 def story_score(

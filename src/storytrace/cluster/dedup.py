@@ -38,6 +38,7 @@ from itertools import chain
 import numpy as np
 import numpy.typing as npt
 
+from storytrace.published import order_key
 from storytrace.text.tokens import normal_words
 
 SHINGLE_WORDS = 5
@@ -420,8 +421,13 @@ class DuplicateIndex:
     def _union(self, a: str, b: str) -> None:
         ra, rb = self._find(a), self._find(b)
         if ra != rb:
-            first, second = sorted((ra, rb), key=lambda k: self.order[k])
+            first, second = sorted((ra, rb), key=self._when)
             self.parent[second] = first
+
+    def _when(self, key: str) -> tuple[tuple[bool, str], int]:
+        """``key``'s place in publication order (``published.order_key``), then arrival."""
+        published, arrival = self.order[key]
+        return order_key(None if published == "~" else published), arrival
 
     def duplicate_of(self, key: str) -> str | None:
         """The earliest copy of ``key``'s group, or None when ``key`` is that copy (or alone)."""

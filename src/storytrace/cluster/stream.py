@@ -60,7 +60,7 @@ from storytrace.cluster.dedup import DuplicateIndex, word_shingles
 from storytrace.cluster.grouping import content_words, story_document_of
 from storytrace.cluster.join import JoinModel, load_join_model
 from storytrace.model import JoinReason
-from storytrace.published import published_seconds
+from storytrace.published import order_key, published_seconds
 from storytrace.semantic.embed import Embedder, model_kind
 from storytrace.text.tokens import STOPWORDS, content_stems, stem
 
@@ -548,7 +548,7 @@ def stream_labels(
     With ``embedder`` (and no ``decider`` or ``embed``), its vectors and the join model trained on its cosines
     (``join_for``): what ``pipeline.assign_stories`` decides on a store holding ``prepared`` in this order.
     """
-    order = sorted(range(len(prepared)), key=lambda k: (prepared[k].article.published or "~", k))
+    order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     if embedder is not None and embed is None:
         embed = embedder.encode
     if clusterer is None:

@@ -1,7 +1,8 @@
 """Ingest: turn input paths and JSON records into :class:`~storytrace.model.Article` records.
 
-Does: read ``.txt``, ``.html``/``.htm``, ``.json``, ``.jsonl`` and RSS/Atom
-(``.xml``, ``.rss``, ``.atom``) files, gzipped or not, and folders of them;
+Does: read ``.txt``, ``.html``/``.htm``, ``.json``, ``.jsonl``/``.ndjson`` and
+RSS/Atom (``.xml``, ``.rss``, ``.atom``) files, gzipped or not, and folders of
+them (the table of :mod:`storytrace.ingest.formats`);
 yield an :class:`~storytrace.model.InputProblem` for everything that cannot
 be read, and go on with the rest; tell the caller which files a folder walk
 skipped (:class:`Skipped`, :class:`SkipTally`).
@@ -9,8 +10,8 @@ skipped (:class:`Skipped`, :class:`SkipTally`).
 Does not: store, clean, or analyse articles, or fetch anything over the network.
 """
 
+from storytrace.ingest.formats import READABLE_SUFFIXES
 from storytrace.ingest.readers import (
-    READABLE_SUFFIXES,
     FileRead,
     Skipped,
     SkipTally,

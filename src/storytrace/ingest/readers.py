@@ -5,8 +5,8 @@ unknown extensions skipped, symlinked folders followed once, symlink loops
 reported), open files and gzip streams within the limits of
 :mod:`storytrace.ingest.limits` (file size, decompressed size, decompression
 ratio, JSON line length), pick the reader from the extension (``.txt``,
-``.html``/``.htm``, ``.json``, ``.jsonl``, ``.xml``/``.rss``/``.atom``, any of
-them ``.gz``), and report every unreadable file or record as an
+``.html``/``.htm``, ``.json``, ``.jsonl``/``.ndjson``, ``.xml``/``.rss``/``.atom``,
+any of them ``.gz``: the table of :mod:`storytrace.ingest.formats`), and report every unreadable file or record as an
 :class:`InputProblem` instead of raising. JSON Lines are streamed in any
 encoding; other formats are read whole. File names that are not UTF-8 are
 shown (and used as ids) with ``\xNN`` escapes. ``read_paths_by_file`` also
@@ -48,6 +48,17 @@ from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, nul_bytes
 from storytrace.ingest.dateline import MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, dateline_published, sidecar_fields
 from storytrace.ingest.decode import decode, sniff_problem
 from storytrace.ingest.feeds import read_feed
+from storytrace.ingest.formats import (
+    DOCUMENT_SUFFIXES,
+    FEED_SUFFIXES,
+    GZIP_SUFFIX,
+    HTML_SUFFIXES,
+    LINES_SUFFIXES,
+    READABLE_SUFFIXES,
+    SINGLE_ARTICLE_SUFFIXES,
+    TEXT_SUFFIXES,
+    expected,
+)
 from storytrace.ingest.html import decode_html, extract_page
 from storytrace.ingest.limits import (
     GZIP_RATIO_FROM,
@@ -61,20 +72,10 @@ from storytrace.ingest.records import E_NOT_RECORDS, WITHOUT_A_DATE, Item, line_
 from storytrace.model import Article, InputProblem
 from storytrace.published import note_undated
 
-TEXT_SUFFIXES = (".txt",)
-HTML_SUFFIXES = (".html", ".htm")
-FEED_SUFFIXES = (".xml", ".rss", ".atom")
-READABLE_SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".json", ".jsonl", *FEED_SUFFIXES)
-"""Extensions read (each also as ``<ext>.gz``); other files in folders are skipped."""
-
-DOCUMENT_SUFFIXES = (".json", *FEED_SUFFIXES)
-"""Formats parsed whole, up to :data:`MAX_DOCUMENT_BYTES`; ``.txt``/``.html`` are single articles."""
-
 E_CORRUPT_GZIP = "truncated or corrupt gzip"
 E_LINK_LOOP = "symbolic link loop"
 E_BLANK_NAME = "a file name of only spaces gives no id; rename it"
 _CHUNK = 1 << 20
-_EXPECTED = "(expected .txt, .html, .json, .jsonl, .xml, .rss, .atom or .gz)"
 
 
 class _TooBig(Exception):
@@ -282,7 +283,7 @@ def _unknown_type(path: str) -> str:
     """Describe the problem with an explicit file whose extension is not readable."""
     suffix = _suffix(path)
     shown = f"'{suffix}'" if suffix else "(no extension)"
-    return f"unknown file type {shown} {_EXPECTED}"
+    return f"unknown file type {shown} {expected()}"
 
 
 def _suffix(path: str) -> str:
@@ -334,7 +335,7 @@ def _is_sidecar(entry: os.DirEntry[str]) -> bool:
     if not entry.name.lower().endswith(SIDECAR_SUFFIX):
         return False
     stem = os.path.join(os.path.dirname(entry.path), entry.name[: -len(SIDECAR_SUFFIX)])
-    return any(os.path.isfile(stem + ext) for ext in (".txt", ".txt.gz"))
+    return any(os.path.isfile(stem + ext + gz) for ext in TEXT_SUFFIXES for gz in ("", GZIP_SUFFIX))
 
 
 def _enter(folder: str, real: str, seen: set[str], open_: set[str], stack: list[_Folder]) -> Iterator[Item]:
@@ -380,7 +381,7 @@ def _read_file(
     ``walked``: met while walking a folder, so a ``.json`` file of no article records is skipped, not a problem.
     """
     where = shown_path(path)
-    if kind.suffix in (*TEXT_SUFFIXES, *HTML_SUFFIXES) and not kind.stem.strip():
+    if kind.suffix in SINGLE_ARTICLE_SUFFIXES and not kind.stem.strip():
         yield InputProblem(where, E_BLANK_NAME)
         return
     try:
@@ -406,7 +407,7 @@ def _read_file(
 
 def _read_items(path: str, kind: FileKind, info: os.stat_result, where: str) -> Iterator[Item]:
     """The items of one regular file, by its kind."""
-    if kind.suffix == ".jsonl":
+    if kind.suffix in LINES_SUFFIXES:
         items = _read_jsonl(_chunks(path, kind.gz), where)
     else:
         limit = MAX_DOCUMENT_BYTES if kind.suffix in DOCUMENT_SUFFIXES else MAX_ARTICLE_BYTES

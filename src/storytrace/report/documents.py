@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storytrace.align.compare import parse_time, uncleaned
+from storytrace.align.compare import uncleaned
 from storytrace.clean.title import display_title
 from storytrace.codec.brief import brief_to_json
 from storytrace.codec.facts import facts_to_json
@@ -20,6 +20,7 @@ from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
 from storytrace.model_facts import Brief, FactCheck, StoryFacts
 from storytrace.naming import outlet_name
+from storytrace.published import parse_published, sort_key
 
 NO_BRIEF = Brief()
 
@@ -145,8 +146,8 @@ def story_json(
     ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title; ``brief`` from
     ``facts.brief.brief_of``.
     """
-    dated = sorted(((t, a) for a in articles if (t := parse_time(a.published)) is not None), key=lambda ta: ta[0])
-    first = dated[0][1] if dated else articles[0]
+    dated = [a for a in articles if parse_published(a.published) is not None]
+    first = min(dated, key=lambda a: sort_key(a.published)) if dated else articles[0]
     return {
         "id": story_id,
         "title": display_title(first, (cleans or {}).get(first.id) or uncleaned(first)),

@@ -20,10 +20,11 @@ from typing import Any
 from pyspark.sql import Column, DataFrame, Observation, SparkSession
 
 from storytrace.errors import BadInput, UsageError
+from storytrace.ingest.formats import LINES_FILE_SUFFIXES, lines_words
 from storytrace.spark import STAGES
 from storytrace.spark.files import Files, Listed
 
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+JSONL_SUFFIXES = LINES_FILE_SUFFIXES
 PARQUET_SUFFIXES = (".parquet",)
 FORMATS = ("jsonl", "parquet")
 
@@ -133,7 +134,7 @@ def input_files(files: Files, options: BatchOptions) -> tuple[list[Listed], str]
     odd = next(f.uri for f in listed if not f.uri.lower().endswith(JSONL_SUFFIXES + PARQUET_SUFFIXES))
     raise BadInput(
         display(odd) if odd else options.input,
-        "not JSON Lines (.jsonl, .ndjson, gzipped or not) or Parquet (.parquet); name the format with --format",
+        f"not JSON Lines ({lines_words()}) or Parquet (.parquet); name the format with --format",
     )
 
 

@@ -91,6 +91,7 @@ def run(batch: Batch) -> dict[str, Any]:
         raise BadInput(batch.options.input, f"no valid article records (first problem: {first})")
     kept = ranked.where("_n = 1").drop("_n", "_hash", "_first_hash", "_first_where")
     tasks = batch.partitions(count, ARTICLES_PER_TASK)
+    # publication order as ``published.order_key`` gives it (the value as stored, undated last), then input order
     ordered = with_index(kept, [F.coalesce("published", F.lit("~")), "file", "line"], "position", tasks).frame
     featured = ordered.repartition(tasks).mapInPandas(_featurise(sources), FEATURE_SCHEMA)
     batch.write(featured, batch.stage_path("clean", "articles"))

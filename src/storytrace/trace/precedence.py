@@ -9,8 +9,9 @@
    other is that wire's own item (of kind ``agency``, or its source names the
    wire): the wire's item is the source, whatever the dates say (a wire
    re-issues an item with a later time stamp; the credit says where the text came from);
-3. **earlier**: both dated, on different days (or at different times when
-   both carry one): the earlier is the source;
+3. **earlier**: both dated, and one first by ``published.which_first`` (on
+   different days, or at different times when both carry one; a date alone is
+   a day, neither before nor after a time within it): the earlier is the source;
 4. **credited**: one credits a wire anywhere else ("told Reuters", "By
    Agencies") whose copy the other is, and is no copy of that wire itself: the
    wire copy is the source;
@@ -33,12 +34,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from storytrace.clean import BUILTIN_AGENCIES
 from storytrace.clean.agencies import find_agency
 from storytrace.model import Article, Cleaned, Order
-from storytrace.published import parse_published
+from storytrace.published import which_first
 
 # Containment must differ by this much to decide a direction without dates.
 CONTAINMENT_MARGIN = 0.05
@@ -107,7 +107,7 @@ def order(
         taken = sorted((copy.wires - copy.own_wires) & wire.own_wires)
         if taken:
             return Order(wire.id, "wire", _named(taken[0], copy))
-    when = _earlier(x.published, y.published)
+    when = which_first(x.published, y.published)
     if when in (-1, 1):
         return Order(x.id if when == -1 else y.id, "earlier")
     for copy, wire in ((x, y), (y, x)):
@@ -142,24 +142,3 @@ def as_given(found: Order, first: str, outlets_known: bool) -> Order:
 def _named(agency: str, w: Witness) -> str:
     """An agency's name as ``w`` credits it (witnesses compare names in lower case)."""
     return next((name for name in w.credited if name.lower() == agency), agency)
-
-
-def _earlier(a: str | None, b: str | None) -> int | None:
-    """-1 if ``a`` was published first, 1 if ``b``, 0 on the same date (or time), None if a date is missing.
-
-    Times are compared only when both values carry one; a bare date against a
-    date-time of the same day is a tie.
-    """
-    ta, tb = parse_published(a), parse_published(b)
-    if ta is None or tb is None or a is None or b is None:
-        return None
-    if _has_time(a) and _has_time(b):
-        first: datetime | date = ta
-        second: datetime | date = tb
-    else:
-        first, second = ta.date(), tb.date()
-    return -1 if first < second else 1 if first > second else 0
-
-
-def _has_time(value: str) -> bool:
-    return len(value.strip()) > 10

@@ -53,6 +53,7 @@ from starlette.exceptions import HTTPException
 from storytrace import __version__
 from storytrace.errors import StoreBusy, StorytraceError
 from storytrace.export import EXPORTS, text_lines
+from storytrace.ingest.formats import single_words, upload_accept, upload_words
 from storytrace.naming import PASSAGE_DEFINITION
 from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
 from storytrace.semantic import CachedEmbedder
@@ -404,6 +405,9 @@ def _templates() -> Environment:
         timeline_roles=TIMELINE_ROLES,
         unique_open=MAX_UNIQUE_OPEN,
         passage_definition=PASSAGE_DEFINITION,
+        upload_accept=upload_accept(),
+        upload_words=upload_words(),
+        single_words=single_words(),
     )
     return env
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
+from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
 from storytrace.ingest.readers import FileKind
 from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
@@ -429,7 +430,7 @@ def uploaded_articles(data: bytes, filename: str, fields: ArticleFields = NO_FIE
     """
     kind = classify(filename or "")
     if kind is None:
-        return [InputProblem(filename or "upload", "not a readable file type (.txt, .html, .json, .jsonl, .xml)")]
+        return [InputProblem(filename or "upload", f"not a readable file type ({upload_words()})")]
     where = f"upload {os.path.basename(filename)}"
     with tempfile.TemporaryDirectory(prefix="storytrace-upload-") as folder:
         path = _saved(data, Path(folder), kind)
@@ -437,7 +438,7 @@ def uploaded_articles(data: bytes, filename: str, fields: ArticleFields = NO_FIE
             return [InputProblem(where, path)]
         items = list(read_paths([path], published=fields.published or None))
     out: list[Article | InputProblem] = []
-    single = kind.suffix in (".txt", ".html", ".htm")
+    single = kind.suffix in SINGLE_ARTICLE_SUFFIXES
     for item in items:
         if isinstance(item, InputProblem):
             out.append(InputProblem(where, item.problem))
