@@ -439,7 +439,7 @@ def timed_runs(label: str, records: list[Path], tmp: Path, args: argparse.Namesp
     for k in range(args.runs):
         stem = tmp / f"{label.replace(' ', '-')}-{k}"
         fig = run_once(args.mode, records, stem.with_suffix(".db"), stem, args.lexical)
-        fig["db"] = stem.with_suffix(".db")
+        fig["db"], fig["out"] = stem.with_suffix(".db"), stem
         figs.append(fig)
         if args.runs > 1:
             print(f"  {label} run {k + 1}/{args.runs}: {one_line(fig)}", flush=True)
@@ -472,7 +472,8 @@ def rerun(args: argparse.Namespace, tmp: Path, records: Path, firsts: list[dict[
     write_reuters(more, n, args.rerun, args.data)
     agains = []
     for k, first in enumerate(firsts):
-        again = run_once(args.mode, [records, more], first["db"], tmp / f"out-{n}-more-{k}", args.lexical)
+        # The same store and the same --out folder, as a user re-runs it: unchanged story pages stay as they are.
+        again = run_once(args.mode, [records, more], first["db"], first["out"], args.lexical)
         agains.append(again)
         if len(firsts) > 1:
             print(f"  re-run {k + 1}/{len(firsts)}: {one_line(again)}  ({again['wall'] / first['wall']:.1%})")
@@ -511,7 +512,7 @@ def long_form_rerun(args: argparse.Namespace, tmp: Path, records: Path, firsts: 
     for k, first in enumerate(firsts):
         stem = tmp / f"long-form-grown-{k}"
         run_once(args.mode, [base], stem.with_suffix(".db"), stem, args.lexical)
-        again = run_once(args.mode, [base, new], stem.with_suffix(".db"), tmp / f"long-form-again-{k}", args.lexical)
+        again = run_once(args.mode, [base, new], stem.with_suffix(".db"), stem, args.lexical)
         shares.append(again["wall"] / first["wall"])
         print(f"  long-form without {len(held)} articles, then with them: {one_line(again)}")
     print(f"  long-form re-run / first run: {median(shares):.1%}" + (" (median)" if len(shares) > 1 else ""))
