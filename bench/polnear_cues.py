@@ -1,4 +1,4 @@
-"""Print the cue words of PolNeAR's train attributions by frequency (where ``facts.quotes`` took its verbs).
+"""Print the cue words of PolNeAR's train attributions by frequency (where ``facts.speech_words`` took its verbs).
 
 Run: ``PYTHONPATH=src .venv/bin/python bench/polnear_cues.py [--data DIR] [--quoted] [--top N]``.
 Each cue's last word is counted, lower-cased ("has said" counts as "said", "according to" as "to"
