@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,14 +16,7 @@ from storytrace.pipeline import analyze, member_order
 from storytrace.store import Store
 from support.data import reuters_by_date
 from support.paths import REUTERS
-
-
-def write_records(path: Path, articles: list[Article]) -> Path:
-    rows: list[dict[str, Any]] = []
-    for a in articles:
-        rows.append({k: v for k, v in asdict(a).items() if k != "origin" and v not in (None, ())})
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
+from support.records import write_records
 
 
 def test_the_demo_grown_by_one_article_is_the_demo_analysed_in_one_go(

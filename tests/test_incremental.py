@@ -14,6 +14,7 @@ from storytrace.pipeline import analyze, assign_stories, latest_document, write_
 from storytrace.report import html as report_html
 from storytrace.report import render_report
 from storytrace.store import Store
+from support.records import write_rows
 
 BRIDGE = [
     "The Saltmarsh Bridge over the River Velm collapsed in Eskerby on Monday, killing three drivers; divers searched "
@@ -39,9 +40,7 @@ KETTLE_MORE = (
 
 
 def write(folder: Path, name: str, records: list[dict[str, str]]) -> Path:
-    path = folder / name
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    return path
+    return write_rows(folder / name, records)
 
 
 def records(texts: list[str], prefix: str, day: str) -> list[dict[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from storytrace.facts.numbers import NumberMention
 from storytrace.facts.quotes import Quote
 from storytrace.pipeline import analyze
 from storytrace.store import Store
+from support.records import write_rows
 
 # Fictional: one event in Eskerby, told by two outlets, then a third article.
 WIRE = (
@@ -32,12 +32,6 @@ LATER = (
     "Eskerby reopened a temporary crossing beside the collapsed Saltmarsh Bridge over the River Velm on Thursday, "
     "where three drivers died on Monday, Mayor Tobin Arkwright said."
 )
-
-
-def write(folder: Path, name: str, records: list[dict[str, str]]) -> Path:
-    path = folder / name
-    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    return path
 
 
 def test_kept_facts_read_back_equal() -> None:
@@ -73,15 +67,14 @@ def test_a_grown_story_finds_facts_and_mentions_of_its_new_article_only(
 
     monkeypatch.setattr(story_module, "entity_mentions_many", parse)
     monkeypatch.setattr(ahead_module, "article_facts", scan)
-    first = write(
-        tmp_path,
-        "first.jsonl",
+    first = write_rows(
+        tmp_path / "first.jsonl",
         [
             {"id": "wire", "text": WIRE, "source": "Velm Wire", "published": "2024-03-04T09:00:00"},
             {"id": "copy", "text": COPY, "source": "Eskerby Herald", "published": "2024-03-04T12:00:00"},
         ],
     )
-    more = write(tmp_path, "more.jsonl", [{"id": "later", "text": LATER, "source": "Lorvenia Post",
+    more = write_rows(tmp_path / "more.jsonl", [{"id": "later", "text": LATER, "source": "Lorvenia Post",
                                             "published": "2024-03-07T08:00:00"}])  # fmt: skip
     with Store(tmp_path / "grown.db") as store:
         one = analyze([first], store)

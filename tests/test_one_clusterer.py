@@ -10,7 +10,6 @@ embedder; Giveme5W1H dev and 2,000 Reuters bodies (from ../shared/data, skipped 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +24,9 @@ from storytrace.model import Article, story_name
 from storytrace.store import Store
 from support.data import DEFAULT_DATA, GIVEME_FILE, load_giveme, missing, reuters_by_date
 from support.paths import REUTERS
+from support.records import write_records
 
 runner = CliRunner()
-
-
-def write_records(path: Path, articles: list[Article]) -> Path:
-    rows = []
-    for a in articles:
-        row: dict[str, Any] = {k: v for k, v in asdict(a).items() if k != "origin" and v not in (None, ())}
-        rows.append(row)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    return path
 
 
 def by_cluster(records: Path, *flags: str) -> dict[str, str]:
