@@ -79,6 +79,7 @@ import _support  # noqa: F401  (puts tests/ on the path)
 from _machine import machine_ceiling
 from storytrace.ingest import read_paths
 from storytrace.model import Article
+from storytrace.pipeline import AnalysisOptions
 from storytrace.semantic.embed import EMBEDDERS
 from support.paths import DATA
 
@@ -209,7 +210,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
         embedder = None if lexical else default_embedder(store)
         if profiler is not None:
             profiler.enable()
-        result = analyze(records, store, embedder=embedder, times=times, render=True)
+        result = analyze(records, store, AnalysisOptions(embedder=embedder, times=times, render=True))
         if profiler is not None:
             profiler.disable()
         with times.stage("report"):  # what the command does after ``analyze``: the same functions

@@ -18,11 +18,12 @@ from functools import partial
 from pathlib import Path
 
 from storytrace.align.compare import prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.facts.brief import brief_of
 from storytrace.ingest import read_paths
 from storytrace.model import Article
-from storytrace.pipeline import analyze, compare_facts, compare_story, member_order
+from storytrace.pipeline import analyze, compare_facts, member_order
 from storytrace.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

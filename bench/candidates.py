@@ -3,7 +3,7 @@
     .venv/bin/python bench/candidates.py [--stories 40] [--lexical]
 
 Each METER dev story (its PA files and newspaper articles) is aligned twice
-with ``pipeline.compare_story``: once scoring every sentence pair, once on the
+with ``align.policy.compare_story``: once scoring every sentence pair, once on the
 indexed candidates of ``align.candidates.story_candidates`` (forced on, whatever
 the story's size). Printed: sentence pairs scored each way, the share of the
 exact run's alignments that the indexed run also finds (by relation family),
@@ -20,11 +20,13 @@ from collections import Counter
 from pathlib import Path
 
 from _data import DEFAULT_DATA, load_meter_newspapers, load_meter_pa, missing
-from storytrace import pipeline
 from storytrace.align import candidates as cand
+from storytrace.align import compare as compare_module
+from storytrace.align import policy
 from storytrace.align.classifier import default_scorer
+from storytrace.align.policy import compare_story
 from storytrace.model import relation_family
-from storytrace.pipeline import compare_story, prepare_all
+from storytrace.pipeline import prepare_all
 from storytrace.semantic import default_embedder
 
 
@@ -62,16 +64,16 @@ def main() -> int:
         members = prepare_all(articles)
         sizes = [len(p.sentences) for p in members]
         total_pairs += sum(x * y for k, x in enumerate(sizes) for y in sizes[k + 1 :])
-        pipeline.STORY_EXACT_MAX_SENTENCES = 10**9
+        policy.STORY_EXACT_MAX_SENTENCES = 10**9
         t = time.perf_counter()
         exact = aligned(compare_story(members, scorer, embedder))
         exact_times.append(time.perf_counter() - t)
-        pipeline.STORY_EXACT_MAX_SENTENCES = 0
+        policy.STORY_EXACT_MAX_SENTENCES = 0
         t = time.perf_counter()
         indexed = aligned(compare_story(members, scorer, embedder))
         indexed_times.append(time.perf_counter() - t)
         ratios.append(indexed_times[-1] / exact_times[-1])
-        space_pairs = pipeline.sentence_space(members, embedder)
+        space_pairs = compare_module.sentence_space(members, embedder)
         space_pairs.anchor_max_df = max(2, len(members))
         offsets = [0]
         for x in sizes:

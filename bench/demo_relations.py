@@ -18,7 +18,7 @@ from pathlib import Path
 
 import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.model import relation_family as family
-from storytrace.pipeline import analyze
+from storytrace.pipeline import AnalysisOptions, analyze
 from storytrace.semantic import default_embedder
 from storytrace.store import Store
 from support.demo import hits
@@ -34,7 +34,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "st.db") as store:
         embedder = None if args.lexical else default_embedder(store)
         print("features:", "lexical only" if embedder is None else f"lexical + {embedder.name}")
-        result = analyze([ROOT / "examples"], store, embedder=embedder)
+        result = analyze([ROOT / "examples"], store, AnalysisOptions(embedder=embedder))
     total, found, fam, exact = Counter(), Counter(), Counter(), Counter()
     for rel in expected["relations"]:
         got = hits(result.document, result.texts, rel)

@@ -23,7 +23,7 @@ from typing import Any
 import _support  # noqa: F401  (puts tests/ on the path)
 from storytrace.align.compare import compare
 from storytrace.model import Article
-from storytrace.pipeline import analyze
+from storytrace.pipeline import AnalysisOptions, analyze
 from storytrace.report.documents import comparison_json
 from storytrace.semantic import default_embedder
 from storytrace.store import Store
@@ -53,7 +53,9 @@ def dates_agreed_and_differing(facts: dict[str, Any]) -> int:
 
 def demo_rows(lexical: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "st.db") as store:
-        doc = analyze([ROOT / "examples"], store, embedder=None if lexical else default_embedder(store)).document
+        doc = analyze(
+            [ROOT / "examples"], store, AnalysisOptions(embedder=None if lexical else default_embedder(store))
+        ).document
     print("demo story (first article)             differ  designed  other")
     for story in doc["stories"]:
         differ = story["facts"]["differ"]

@@ -2,7 +2,7 @@
 
 Each gold story (``domain|date|catchline``) is one corpus: its PA texts (kind
 ``agency``, source "Press Association") and its newspaper articles, aligned
-pair by pair with ``pipeline.compare_story`` (no embedder, i.e. the lexical
+pair by pair with ``align.policy.compare_story`` (no embedder, i.e. the lexical
 path; the relation scorer is ``default_scorer()``, or the lexical rules with
 ``--lexical``), then traced with ``trace.provenance.passage_sources``. The
 story is given: this measures tracing, not grouping.
@@ -66,11 +66,12 @@ from meter import FEATURE_SETS, folds, load_dataset  # noqa: E402
 from storytrace.align.classifier import default_scorer  # noqa: E402
 from storytrace.align.compare import PARTIALLY_DERIVED_MIN_COVERAGE, prepare  # noqa: E402
 from storytrace.align.derivation import DerivationModel  # noqa: E402
+from storytrace.align.policy import compare_story  # noqa: E402
 from storytrace.align.relation import LexicalRelations, RelationScorer  # noqa: E402
 from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
-from storytrace.pipeline import compare_story, member_order  # noqa: E402
+from storytrace.pipeline import member_order  # noqa: E402
 from storytrace.trace.provenance import passage_sources, reuse_edges, supported_edges  # noqa: E402
 from train_derivation import AGGREGATION, FEATURES, MODEL, fitted_heads  # noqa: E402
 

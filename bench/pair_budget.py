@@ -2,7 +2,7 @@
 
 Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/pair_budget.py [--n 10000] [--budgets 40,20]``
 
-``pipeline.story_pairs`` aligns every pair of a story of up to
+``align.policy.story_pairs`` aligns every pair of a story of up to
 ``ALL_PAIRS_MAX_ARTICLES`` articles, and beyond that each article with its
 ``NEAREST_ARTICLES`` nearest by document cosine. This bench runs the whole
 ``analyze`` (lexical, every stage on, fresh store each time) on the first N
@@ -34,16 +34,18 @@ from typing import Any
 
 from analyze_speed import DATA, reuters_missing, write_reuters
 from storytrace import pipeline
+from storytrace.align import policy
+from storytrace.pipeline import AnalysisOptions
 from storytrace.store import Store
 
 
 def run(records: Path, folder: Path, budget: int) -> tuple[dict[str, Any], float, float]:
     """``analyze`` with ``ALL_PAIRS_MAX_ARTICLES = budget``: the document, wall s, align CPU s (summed)."""
-    pipeline.ALL_PAIRS_MAX_ARTICLES = budget  # read at call time by story_pairs (and by the forked workers)
+    policy.ALL_PAIRS_MAX_ARTICLES = budget  # read at call time by story_pairs (and by the forked workers)
     times = pipeline.StageTimes()
     with Store(folder / "store.db") as store:
         t0 = time.perf_counter()
-        result = pipeline.analyze([records], store, times=times)
+        result = pipeline.analyze([records], store, AnalysisOptions(times=times))
         wall = time.perf_counter() - t0
     return result.document, wall, times.cpu.get("align", 0.0)
 

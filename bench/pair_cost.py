@@ -44,6 +44,7 @@ def long_pairs(data: Path) -> list[tuple[int, int]]:
 def child(data: Path, lexical: bool) -> None:
     """One round: print a JSON line with each pair's words and CPU ms (alignment, whole story)."""
     from storytrace import pipeline
+    from storytrace.align import policy
     from storytrace.align.classifier import default_scorer
     from storytrace.align.compare import prepare
     from storytrace.facts.entities import load_model
@@ -59,7 +60,7 @@ def child(data: Path, lexical: bool) -> None:
         agencies = pipeline.agencies_of(arts)
         members = [prepare(a, agencies) for a in arts]
         start = time.process_time()
-        pipeline.compare_story(members, scorer, embedder)
+        policy.compare_story(members, scorer, embedder)
         aligned = time.process_time() - start
         members = [prepare(a, agencies) for a in arts]
         start = time.process_time()

@@ -45,8 +45,8 @@ import _join_data as J
 from _data import DEFAULT_DATA
 from analyze_speed import reuters_articles, reuters_missing
 from storytrace.align.compare import prepare
+from storytrace.align.policy import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 from storytrace.cluster import stream
-from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 
 TICKER = re.compile(r"<([A-Z0-9.]+)>")
 

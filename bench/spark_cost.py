@@ -35,7 +35,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
+from storytrace.align.policy import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 from storytrace.spark import STAGES
 
 WINDOW_DAYS = 30

@@ -51,7 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web.db"
         with Store(db) as store:
-            analyze([EXAMPLES], store, embedder=None)
+            analyze([EXAMPLES], store)
         with TestClient(create_app(db), base_url="http://127.0.0.1", raise_server_exceptions=False) as client:
             for name, body in (("big", text), ("reprint", reprint), ("small", small)):
                 start = time.perf_counter()

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storytrace import ahead, pipeline
+from storytrace import ahead
 from storytrace.ahead import Ahead, AheadResults, FactsFound, facts_key
 from storytrace.align.compare import prepare
 from storytrace.clean import BUILTIN_AGENCIES
 from storytrace.facts.story import article_facts
 from storytrace.model import Article
-from storytrace.pipeline import analyze
+from storytrace.pipeline import AnalysisOptions, analyze, cascade
 from storytrace.semantic.static import STATIC_MODEL
 from storytrace.store import Store
 
@@ -109,18 +109,18 @@ def test_analyze_with_the_helper_gives_the_same_document(
     monkeypatch.setattr(ahead, "CHUNK", 3)
     monkeypatch.setenv("STORYTRACE_WORKERS", "2")
     started: list[int] = []
-    real = pipeline.Ahead
+    real = cascade.Ahead
 
     def counted(arts, *args, **kwargs):  # type: ignore[no-untyped-def]
         started.append(len(arts))
         return real(arts, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "Ahead", counted)
+    monkeypatch.setattr(cascade, "Ahead", counted)
     documents = []
     for on in ("1", "0"):
         monkeypatch.setenv("STORYTRACE_AHEAD", on)
         with Store(tmp_path / f"ahead{on}.db") as store:
-            documents.append(analyze([EXAMPLES], store, embedder=embedder).document)
+            documents.append(analyze([EXAMPLES], store, AnalysisOptions(embedder=embedder)).document)
     assert len(started) == 1 and started[0] == len(documents[0]["articles"])  # the helper ran once, on every article
     assert json.dumps(documents[0], sort_keys=True) == json.dumps(documents[1], sort_keys=True)
 
@@ -129,7 +129,7 @@ def test_a_second_analyze_of_the_same_store_starts_no_helper(tmp_path: Path, mon
     monkeypatch.setattr(ahead, "MIN_ARTICLES", 1)
     monkeypatch.setenv("STORYTRACE_WORKERS", "2")
     started: list[int] = []
-    monkeypatch.setattr(pipeline, "Ahead", lambda arts, *a: started.append(len(arts)) or Ahead(arts, *a))
+    monkeypatch.setattr(cascade, "Ahead", lambda arts, *a: started.append(len(arts)) or Ahead(arts, *a))
     with Store(tmp_path / "s.db") as store:
         analyze([EXAMPLES], store)
         analyze([EXAMPLES], store)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from report_files import story_page
 from storytrace.align.compare import prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.cli import app
 from storytrace.codec.brief import brief_from_json, brief_to_json
@@ -45,7 +46,7 @@ from storytrace.model_facts import (
     Sides,
     StoryFacts,
 )
-from storytrace.pipeline import compare_facts, compare_story
+from storytrace.pipeline import compare_facts
 from storytrace.report import render_report
 from support.paths import SEEDS
 
@@ -375,12 +376,12 @@ def test_the_web_story_page_leads_with_the_brief(tmp_path: Path) -> None:
 
 
 def test_a_brief_that_fails_costs_the_brief_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storytrace import pipeline
+    from storytrace.pipeline import story as story_stages
 
     def broken(*_: object) -> Brief:
         raise ValueError("picked badly")
 
-    monkeypatch.setattr(pipeline, "brief_of", broken)
-    story = pipeline.analyze_story("s1", [prepare(a) for a in fictional_members()], LexicalRelations())
+    monkeypatch.setattr(story_stages, "brief_of", broken)
+    story = story_stages.analyze_story("s1", [prepare(a) for a in fictional_members()], LexicalRelations())
     assert story["brief"] == [] and story["alignments"] and story["facts"]["quotes"] is not None
     assert [(p["stage"], p["articles"]) for p in story["problems"]] == [("brief", ["g1", "h1"])]

@@ -6,8 +6,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from storytrace import pipeline
-from storytrace.align import candidates, features
+from storytrace.align import candidates, features, policy
 from storytrace.align.features import SentenceSpace
 from storytrace.model import REUSE_RELATIONS
 from storytrace.pipeline import analyze
@@ -50,7 +49,7 @@ def test_lsh_finds_near_vectors_without_shared_words(monkeypatch) -> None:
 
 def test_indexed_story_alignment_keeps_the_demo_reuse(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(candidates, "EXACT_MAX_PAIRS", 0)
-    monkeypatch.setattr(pipeline, "STORY_EXACT_MAX_SENTENCES", 0)
+    monkeypatch.setattr(policy, "STORY_EXACT_MAX_SENTENCES", 0)
     with Store(tmp_path / "st.db") as store:
         result = analyze([ROOT / "examples"], store)
     reuse = [r for r in EXPECTED["relations"] if r["relation"] in REUSE_RELATIONS]

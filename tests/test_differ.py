@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from storytrace.align.compare import prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.codec.facts import facts_to_json
 from storytrace.facts.quantity import base, same_quantity, same_value, unit_word
 from storytrace.facts.wording import spelling_key
 from storytrace.model import Article
-from storytrace.pipeline import compare_facts, compare_story
+from storytrace.pipeline import compare_facts
 
 
 def facts_of(*texts: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ runner = CliRunner()
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("export") / "st.db"
     with Store(path) as store:
-        analyze([ROOT / "examples" / "corpus"], store, embedder=None)
+        analyze([ROOT / "examples" / "corpus"], store)
     return path
 
 

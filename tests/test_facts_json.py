@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.align.compare import compare, prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.codec.facts import check_from_json, facts_from_json, facts_to_json
 from storytrace.ingest import read_paths
@@ -31,7 +32,7 @@ from storytrace.model_facts import (
     UniqueRow,
     differ_rank,
 )
-from storytrace.pipeline import Analysis, analyze, compare_facts, compare_story
+from storytrace.pipeline import Analysis, analyze, compare_facts
 from storytrace.report.documents import comparison_json
 from storytrace.store import Store
 from support.paths import SEEDS

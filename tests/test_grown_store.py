@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from storytrace import pipeline
 from storytrace.facts import story as story_module
 from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.pipeline import analyze, member_order
+from storytrace.pipeline import story as story_stages
 from storytrace.store import Store
 from support.data import reuters_by_date
 from support.paths import REUTERS
@@ -55,13 +55,13 @@ def test_two_thousand_reuters_bodies_grown_by_a_hundred_are_those_analysed_in_on
         pytest.skip(f"{REUTERS} not found")
     bodies = [replace(a, source="Reuters", kind="agency") for a in reuters_by_date(2100)]
     analysed: list[list[str]] = []
-    real = pipeline.analyze_story
+    real = story_stages.analyze_story
 
     def counting(story_id, members, *args, **kwargs):  # type: ignore[no-untyped-def]
         analysed.append([m.article.id for m in members])
         return real(story_id, members, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "analyze_story", counting)
+    monkeypatch.setattr(story_stages, "analyze_story", counting)
     monkeypatch.setenv("STORYTRACE_WORKERS", "1")  # the stories are counted in this process
     first = write_records(tmp_path / "first.jsonl", bodies[:2000])
     more = write_records(tmp_path / "more.jsonl", bodies[2000:])

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from storytrace import pipeline
 from storytrace.align import compare
 from storytrace.model import Article
-from storytrace.pipeline import analyze, assign_stories, latest_document, write_report
+from storytrace.pipeline import AnalysisOptions, analyze, assign_stories, latest_document, workers, write_report
+from storytrace.pipeline import story as story_stages
 from storytrace.report import html as report_html
 from storytrace.report import render_report
 from storytrace.store import Store
@@ -79,13 +79,13 @@ def test_an_earlier_published_newcomer_gets_a_story_number_no_one_holds(tmp_path
 
 def test_analyze_on_a_grown_store_reuses_unchanged_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    real = pipeline.compare_story
+    real = story_stages.compare_story
 
     def counting(members, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(sorted(m.article.id for m in members))
         return real(members, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "compare_story", counting)
+    monkeypatch.setattr(story_stages, "compare_story", counting)
     first = write(tmp_path, "first.jsonl", records(BRIDGE, "b", "2024-03-04") + records(KETTLE, "k", "2024-03-04"))
     with Store(tmp_path / "s.db") as store:
         one = analyze([first], store)
@@ -171,13 +171,13 @@ def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With ``render``, the forked workers render each story; the page is the one rendered whole, byte for byte."""
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAIRS", 0)  # fork even for these few pairs
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAIRS", 0)  # fork even for these few pairs
     monkeypatch.setenv("STORYTRACE_WORKERS", "2")
     path = write(
         tmp_path, "all.jsonl", records([*KETTLE, KETTLE_MORE], "k", "2024-03-04") + records(BRIDGE, "b", "2024-03-05")
     )
     with Store(tmp_path / "workers.db") as store:
-        result = analyze([path], store, render=True)
+        result = analyze([path], store, AnalysisOptions(render=True))
         kept = store.rendered_stories(result.story_keys)
         assert set(kept) == set(result.story_keys)  # every story's rendering is in the store before the page is made
         real = report_html.render_story

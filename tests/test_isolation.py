@@ -20,12 +20,13 @@ from typing import Any
 import pytest
 
 from report_files import every_file
-from storytrace import ahead, pipeline
+from storytrace import ahead
 from storytrace.align import compare as compare_module
 from storytrace.align.compare import Prepared, compare, prepare
 from storytrace.isolation import StageProblem, attempt, error_text
 from storytrace.model import Article
 from storytrace.pipeline import analyze_articles
+from storytrace.pipeline import story as story_stages
 from storytrace.report import documents
 from storytrace.report import html as report_html
 from storytrace.report.site import PageStory, render_site
@@ -98,13 +99,13 @@ def test_an_error_is_one_short_line() -> None:
 
 def test_a_pair_that_fails_costs_that_pair_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     clean = analyze_articles(CORPUS)
-    real = pipeline.compare_story
+    real = story_stages.compare_story
 
     def failing(members: Sequence[Prepared], *args: Any, **kwargs: Any) -> Any:
         _raise_for_bad([p.article.id for p in members])
         return real(members, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "compare_story", failing)
+    monkeypatch.setattr(story_stages, "compare_story", failing)
     broken = _stories(analyze_articles(CORPUS).text)
     bridge = _story_with(broken, "bridge-wire")
     assert {p["stage"] for p in bridge["problems"]} == {"align"}
@@ -123,10 +124,10 @@ def test_a_pair_that_fails_costs_that_pair_alone(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize(
     ("target", "name", "stage"),
     [
-        (pipeline, "story_provenance", "trace"),
-        (pipeline, "story_facts", "facts"),
-        (pipeline, "story_entities", "entities"),
-        (pipeline, "story_json", "document"),
+        (story_stages, "story_provenance", "trace"),
+        (story_stages, "story_facts", "facts"),
+        (story_stages, "story_entities", "entities"),
+        (story_stages, "story_json", "document"),
     ],
 )
 def test_a_story_stage_that_fails_leaves_the_rest_of_the_story(
@@ -151,13 +152,13 @@ def test_a_story_stage_that_fails_leaves_the_rest_of_the_story(
 
 
 def test_one_articles_facts_failing_keeps_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pipeline.article_facts
+    real = story_stages.article_facts
 
     def failing(prepared: Prepared, *args: Any) -> Any:
         _raise_for_bad([prepared.article.id])
         return real(prepared, *args)
 
-    monkeypatch.setattr(pipeline, "article_facts", failing)
+    monkeypatch.setattr(story_stages, "article_facts", failing)
     monkeypatch.setattr(ahead, "article_facts", failing)  # the stories' workers take facts through ``ahead``
     bridge = _story_with(_stories(analyze_articles(CORPUS).text), "bridge-wire")
     assert [(p["stage"], p["articles"]) for p in bridge["problems"]] == [("facts", ["bridge-bad"])]
@@ -231,13 +232,13 @@ def test_a_story_that_cannot_be_rendered_costs_its_section_alone(monkeypatch: py
 
 SCRIPT = """
 import sys
-from storytrace import ahead, pipeline
-real = pipeline.compare_story
+from storytrace.pipeline import story as story_stages
+real = story_stages.compare_story
 def failing(members, *args, **kwargs):
     if any("bad" in p.article.id for p in members):
         raise KeyError("\u2019")
     return real(members, *args, **kwargs)
-pipeline.compare_story = failing
+story_stages.compare_story = failing
 from storytrace.cli import main
 sys.argv = ["storytrace", *sys.argv[1:]]
 main()

@@ -46,8 +46,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # The analysis stages: reading, cleaning, grouping, aligning, tracing, facts, sentence embeddings.
     ("ingest", "clean", "cluster", "align", "trace", "facts", "semantic"),
     # Small rules and helpers every stage may use: names and outlets, dates, isolation of failures, atomic
-    # writes, stop words, the stories.json text, errors.
-    ("naming", "published", "isolation", "outputs", "stops", "stories_json", "errors"),
+    # writes, stop words, the stories.json text, errors, the digest of the code.
+    ("naming", "published", "isolation", "outputs", "stops", "stories_json", "errors", "fingerprint"),
     # The data every layer speaks: the model's dataclasses, sentence and token text, the package's version.
     ("model", "model_facts", "text", ""),
 )

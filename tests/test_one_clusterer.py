@@ -122,10 +122,10 @@ def test_each_article_says_why_it_is_in_its_story(tmp_path: Path) -> None:
 @pytest.mark.parametrize("forked", [False, True])
 def test_the_report_says_why_each_article_is_in_its_story(forked: bool, tmp_path: Path, monkeypatch) -> None:
     """Rendered in this process or in the forked workers (which render the stories they analyse), alike."""
-    import storytrace.pipeline as pipeline
+    from storytrace.pipeline import workers
 
     if forked:
-        monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAIRS", 0)
+        monkeypatch.setattr(workers, "PARALLEL_MIN_PAIRS", 0)
         monkeypatch.setenv("STORYTRACE_WORKERS", "2")
     out = tmp_path / "out"
     result = runner.invoke(

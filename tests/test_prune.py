@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from report_files import written
-from storytrace import pipeline
 from storytrace.cli import app
 from storytrace.naming import counted
-from storytrace.pipeline import latest_signatures
+from storytrace.pipeline import document, latest_signatures
+from storytrace.pipeline import story as story_stages
 from storytrace.store import Store
 from storytrace.stories_json import story_text
 
@@ -55,9 +55,9 @@ def test_prune_keeps_the_latest_stories_and_a_run_after_it_analyses_nothing_agai
     kettle = _write(tmp_path / "kettle.jsonl", KETTLE, "k", "2024-03-05")
     later = _write(tmp_path / "later.jsonl", [BRIDGE_LATER], "c", "2024-03-06")
     analysed: list[str] = []
-    real = pipeline.analyze_story
+    real = story_stages.analyze_story
     monkeypatch.setattr(
-        pipeline, "analyze_story", lambda story_id, *a, **k: analysed.append(story_id) or real(story_id, *a, **k)
+        story_stages, "analyze_story", lambda story_id, *a, **k: analysed.append(story_id) or real(story_id, *a, **k)
     )
     for paths in ([bridge, kettle], [bridge, kettle, later]):  # the bridge story grows: its old result is left behind
         assert runner.invoke(app, ["analyze", *map(str, paths), "--out", str(out)]).exit_code == 0
@@ -127,7 +127,7 @@ def test_a_reader_holding_the_store_open_delays_the_space_and_is_said(tmp_path: 
     db = tmp_path / "s.db"
     with Store(db) as store:
         store.put_story_texts({f"sig{k}": story_text({"id": "s1", "title": "x" * 50_000}, []) for k in range(10)})
-        store.save_analysis(json.dumps({"outline": pipeline.OUTLINE_VERSION, "articles": [], "stories": []}))
+        store.save_analysis(json.dumps({"outline": document.OUTLINE_VERSION, "articles": [], "stories": []}))
     reader = sqlite3.connect(db)
     try:
         reader.execute("BEGIN")

@@ -54,7 +54,7 @@ from storytrace.facts.numbers import number_mentions
 from storytrace.facts.quotes import quotes
 from storytrace.facts.story import article_facts
 from storytrace.model import DERIVATIONS, Article, Span
-from storytrace.pipeline import analyze_articles
+from storytrace.pipeline import AnalysisOptions, analyze_articles
 from storytrace.report import render_report
 from storytrace.report.documents import alignment_json
 from storytrace.report.html import render_story
@@ -326,7 +326,8 @@ def test_story_analysis_and_report(data: st.DataObject) -> None:
         for k, text in enumerate(texts)
     ]
     one_story = {a.id: 0 for a in articles} if data.draw(st.booleans()) else None  # else as the clusterer groups them
-    analysis = analyze_articles(articles, embedder=EMBEDDER if data.draw(st.booleans()) else None, story_of=one_story)
+    options = AnalysisOptions(embedder=EMBEDDER if data.draw(st.booleans()) else None)
+    analysis = analyze_articles(articles, options, story_of=one_story)
     doc = json.loads(analysis.text, parse_constant=not_json)  # strict JSON: no NaN or Infinity
     assert not [s["problems"] for s in doc["stories"] if s.get("problems")]
     by_id = {a.id: a.text for a in articles}

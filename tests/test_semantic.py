@@ -10,6 +10,7 @@ import pytest
 from storytrace.align import classifier
 from storytrace.align.classifier import LEXICAL_FEATURES, SEMANTIC_FEATURES, ModelFileError, TrainedRelations
 from storytrace.align.pairs import classify_pairs
+from storytrace.pipeline import AnalysisOptions
 from storytrace.semantic import CachedEmbedder, semantic_available
 from storytrace.semantic import embed as embed_module
 from storytrace.store import Store
@@ -59,7 +60,7 @@ def test_the_store_keeps_sentence_vectors_only_of_a_costly_embedder(tmp_path: Pa
     inner.cheap = cheap  # type: ignore[attr-defined]
     corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
     with Store(tmp_path / "st.db") as store:
-        result = analyze([corpus], store, embedder=CachedEmbedder(inner, store))
+        result = analyze([corpus], store, AnalysisOptions(embedder=CachedEmbedder(inner, store)))
         stored = {k for (k,) in store.db.execute("SELECT key FROM embeddings")}
         stories = [story["articles"] for story in result.document["stories"]]
         in_stories = [a for ids in stories if len(ids) > 1 for a in ids]

@@ -7,12 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storytrace import pipeline
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
 from storytrace.cluster.stream import StreamClusterer, StreamItem
 from storytrace.ingest import read_paths
 from storytrace.model import Article
-from storytrace.pipeline import assign_stories, member_order
+from storytrace.pipeline import assign_stories, member_order, replay
 from storytrace.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -34,7 +33,7 @@ def stored(db: Path, articles: list[Article], snapshots: bool, monkeypatch: pyte
 
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "BATCH", 3)  # batch boundaries (and snapshots) every 3 articles
+    monkeypatch.setattr(replay, "BATCH", 3)  # batch boundaries (and snapshots) every 3 articles
 
 
 def using_snapshot(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -91,8 +90,8 @@ def test_a_newcomer_published_before_the_snapshot_makes_the_replay_start_over(
 
 
 def items(articles: list[Article]) -> list[StreamItem]:
+    from storytrace.align.compare import prepare
     from storytrace.cluster.stream import stream_item
-    from storytrace.pipeline import prepare
 
     return [stream_item(prepare(a)) for a in articles]
 

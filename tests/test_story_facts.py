@@ -13,12 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.align.compare import prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.codec.facts import facts_to_json
 from storytrace.facts import story
 from storytrace.facts.quotes import Quote
 from storytrace.model import Article
-from storytrace.pipeline import compare_facts, compare_story
+from storytrace.pipeline import compare_facts
 from support.paths import SEEDS
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from storytrace.align.compare import compare, prepare
+from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
 from storytrace.model import REUSE_RELATIONS, Article, Comparison, ProvenanceEdge
-from storytrace.pipeline import compare_story, member_order
+from storytrace.pipeline import member_order
 from storytrace.report.documents import provenance_json
 from storytrace.trace.provenance import (
     ORIGINAL,

@@ -21,9 +21,9 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from storytrace import pipeline  # noqa: E402
 from storytrace.ingest.formats import upload_accept, upload_words  # noqa: E402
 from storytrace.pipeline import analyze, ingest  # noqa: E402
+from storytrace.pipeline import story as story_stages  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
 from storytrace.web import library as web_library  # noqa: E402
@@ -50,7 +50,7 @@ EVIL_ATTR = '"onmouseover="x'
 def _build(folder: Path) -> Path:
     db = folder / "web.db"
     with Store(db) as store:
-        analyze([EXAMPLES / "corpus"], store, embedder=None)
+        analyze([EXAMPLES / "corpus"], store)
     return db
 
 
@@ -455,7 +455,7 @@ def test_a_story_that_fails_inside_the_pipeline_costs_that_story_only(
     fresh: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The failure injected where one story is analysed, as a real one would strike: the pipeline isolates it."""
-    _inject_failure(monkeypatch, pipeline, "analyze_story", lambda args: [p.article.text for p in args[1]])
+    _inject_failure(monkeypatch, story_stages, "analyze_story", lambda args: [p.article.text for p in args[1]])
     with TestClient(create_app(fresh), base_url=LOCAL) as c:
         r = c.post("/api/ingest", json={"id": "pier", "text": POISON})
         assert r.status_code == 200, r.text
@@ -571,7 +571,7 @@ def test_story_ids_stay_put_across_uploads_ingests_and_analyses(fresh: Path, tmp
     more.mkdir()
     (more / "comet-2.txt").write_text(COMET.replace("Sunday", "Monday") + "\nMore to follow.", "utf-8")
     with Store(fresh) as store:
-        analyze([EXAMPLES / "corpus", more], store, embedder=None)
+        analyze([EXAMPLES / "corpus", more], store)
     with TestClient(create_app(fresh), base_url=LOCAL) as c:
         # The uploads are not in the CLI's analysis: the app shows that one while it re-analyses the store.
         for thread in threading.enumerate():

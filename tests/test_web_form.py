@@ -30,7 +30,7 @@ FERRY = (
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = tmp_path_factory.mktemp("form") / "web.db"
     with Store(db) as store:
-        analyze([EXAMPLES / "corpus"], store, embedder=None)
+        analyze([EXAMPLES / "corpus"], store)
     with TestClient(create_app(db), base_url=LOCAL) as c:
         yield c
 

@@ -157,7 +157,7 @@ def poisoned_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("poisoned")
     db = folder / "poisoned.db"
     with Store(db) as store:
-        analyze([_corpus(folder / "corpus")], store, embedder=None)
+        analyze([_corpus(folder / "corpus")], store)
     return db
 
 

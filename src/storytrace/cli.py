@@ -45,6 +45,7 @@ from storytrace.naming import counted, outlet_name
 from storytrace.outputs import atomic_file, write_atomically
 from storytrace.pipeline import (
     Analysis,
+    AnalysisOptions,
     agencies_of,
     assign_stories,
     ingest_report,
@@ -304,10 +305,8 @@ def analyze(
             with _open_store(store_path) as store, store.writer(on_wait=_say, timeout=_lock_timeout()):
                 with _progress_bar() as progress:
                     embedder = _embedder(store, lexical, embedder_name)
-                    result = run_analysis(
-                        paths, store, published=published, progress=progress, embedder=embedder, render=True,
-                        on_skipped=skipped,
-                    )  # fmt: skip
+                    options = AnalysisOptions(embedder=embedder, render=True, progress=progress)
+                    result = run_analysis(paths, store, options, published=published, on_skipped=skipped)
                 read(len(result.texts), result.problems)
                 failed = result.story_problems()
                 page = report_page(

@@ -33,7 +33,7 @@ def build_demo_store(db: Path) -> float:
 
     start = time.perf_counter()
     with Store(db) as store:
-        analyze([EXAMPLES], store, embedder=None)
+        analyze([EXAMPLES], store)
     return time.perf_counter() - start
 
 

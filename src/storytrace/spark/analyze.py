@@ -30,7 +30,7 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from storytrace.pipeline import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
+from storytrace.align.policy import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
 from storytrace.spark.batch import Batch
 from storytrace.spark.clean import FEATURE_SCHEMA
 from storytrace.spark.cluster import ASSIGNMENT_SCHEMA

@@ -28,7 +28,7 @@ from typing import Any
 from pyspark.sql import SparkSession
 
 from storytrace import __version__
-from storytrace.pipeline import code_digest
+from storytrace.fingerprint import code_digest
 from storytrace.spark import STAGES, analyze, clean, cluster, dedup, write
 from storytrace.spark.batch import Batch, BatchOptions, StageRun, input_files
 from storytrace.spark.files import Files

@@ -22,7 +22,8 @@ from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared
 from storytrace.align.relation import RelationScorer
 from storytrace.isolation import StageProblem, attempt
-from storytrace.pipeline import analyze_story, bare_story, member_order
+from storytrace.pipeline import analyze_story, member_order
+from storytrace.pipeline.story import bare_story
 from storytrace.report.documents import article_meta
 from storytrace.spark.features import prepare_row
 

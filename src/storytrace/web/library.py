@@ -39,7 +39,7 @@ from storytrace.ingest.readers import FileKind
 from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
 from storytrace.naming import outlet_of_record
-from storytrace.pipeline import analyze_articles, assign_stories, latest_document, outline_of
+from storytrace.pipeline import AnalysisOptions, analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
@@ -245,12 +245,16 @@ class Library:
             story_of = assign_stories(store, self.embedder)
             articles, touched = self._to_analyse(list(store.articles()), story_of)
             try:
-                analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+                analysed = analyze_articles(
+                    articles, AnalysisOptions(embedder=self.embedder), story_of=story_of, store=store
+                )
             except Exception:
                 if debugging() or not self._hold_failing(articles, story_of, touched):
                     raise
                 articles = [a for a in articles if story_of[a.id] not in self.held]
-                analysed = analyze_articles(articles, embedder=self.embedder, story_of=story_of, store=store)
+                analysed = analyze_articles(
+                    articles, AnalysisOptions(embedder=self.embedder), story_of=story_of, store=store
+                )
             store.save_analysis(outline_of(analysed, [a.id for a in articles]))
             document = analysed.document()
         self.snapshot = Snapshot.of(document, {a.id: a.text for a in articles})
@@ -288,7 +292,7 @@ class Library:
         found = False
         for label, group in members.items():
             try:
-                analyze_articles(group, embedder=self.embedder, story_of=story_of)
+                analyze_articles(group, AnalysisOptions(embedder=self.embedder), story_of=story_of)
             except Exception as e:  # noqa: BLE001 - the story is held back and the error said to the uploader
                 self.held[label] = Held(error_text(e), frozenset(a.id for a in group))
                 log.warning("the story of %r is left out: its analysis failed: %s", group[0].id, error_text(e))
