@@ -20,20 +20,22 @@ from typing import Any
 
 def main() -> None:
     stats, argv = Path(sys.argv[1]), sys.argv[2:]
-    import storytrace.cli as cli
-    from storytrace.pipeline import StageTimes
+    from dataclasses import replace
+
+    import storytrace.cli.analysis as commands
+    from storytrace.cli import main as command_line
+    from storytrace.pipeline import AnalysisOptions, StageTimes
 
     times = StageTimes()
-    command = cli.run_analysis
+    command = commands.run_analysis
 
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        kwargs["times"] = times
-        return command(*args, **kwargs)
+    def recorded(paths: Any, store: Any, options: AnalysisOptions, **kwargs: Any) -> Any:
+        return command(paths, store, replace(options, times=times), **kwargs)
 
-    cli.run_analysis = recorded
+    commands.run_analysis = recorded  # type: ignore[assignment]
     sys.argv = ["storytrace", *argv]
     try:
-        cli.main()
+        command_line()
     finally:
         stats.write_text(json.dumps({"stages": times.seconds, "cpu": times.cpu, "stories": times.stories}))
 

@@ -196,7 +196,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
     """One ``analyze`` in this process, as the command runs it; its figures."""
     from rich.console import Console
 
-    from storytrace.cli import print_story_table
+    from storytrace.cli.analysis import print_story_table
     from storytrace.pipeline import StageTimes, analyze, report_page, write_outputs
     from storytrace.semantic import default_embedder
     from storytrace.store import Store

@@ -54,7 +54,7 @@ import _support  # noqa: F401  (puts tests/ on the path)
 from _machine import machine_ceiling
 from analyze_speed import reuters_missing, write_reuters
 from cluster_quality import score
-from storytrace.cli import _spark_conf
+from storytrace.cli.batch import spark_conf
 from storytrace.errors import UsageError
 from storytrace.pipeline import analyze
 from storytrace.spark.batch import BatchOptions
@@ -236,7 +236,7 @@ def main() -> int:
     if reuters_missing(args.data):
         return 0
     try:
-        extra = _spark_conf(args.conf)  # as ``storytrace batch --conf`` reads them
+        extra = spark_conf(args.conf)  # as ``storytrace batch --conf`` reads them
     except UsageError as exc:
         parser.error(str(exc))
     figures: dict[str, Any] = {"n": args.n, "cores": os.cpu_count(), "conf": extra}

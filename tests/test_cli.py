@@ -194,7 +194,7 @@ def test_cluster_stream_keeps_input_order_and_groups_a_reprint(tmp_path: Path) -
 
 
 def test_the_summary_after_analyze_lists_the_largest_stories_and_counts_all(capsys: Any) -> None:
-    from storytrace import cli
+    from storytrace.cli import analysis as cli
     from storytrace.pipeline import Analysis, StoryOutline
     from storytrace.stories_json import story_text
 
@@ -267,7 +267,7 @@ def test_edge_dates_never_break_a_store(tmp_path: Path) -> None:
 
 
 def test_pairs_goes_on_past_every_bad_line(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr("storytrace.cli.MAX_ARTICLE_BYTES", 2000)
+    monkeypatch.setattr("storytrace.cli.grouping.MAX_ARTICLE_BYTES", 2000)
     good = json.dumps({"id": "v", "a": "The mayor opened the bridge.", "b": "The mayor opened the bridge."})
     lines = [
         good,
