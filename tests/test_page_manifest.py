@@ -136,17 +136,17 @@ def test_without_a_store_or_folder_every_page_is_built(tmp_path: Path) -> None:
 def test_a_story_that_could_not_be_shown_and_its_neighbours_are_built_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storytrace.report import html as report_html
+    from storytrace.report import render as report_render
 
     first, _ = _inputs(tmp_path)
-    real = report_html.render_story
+    real = report_render.render_story
 
     def failing(story, *args, **kwargs):  # type: ignore[no-untyped-def]
         if "a2x0" in story.get("articles", []):
             raise ValueError("a fictional fault")
         return real(story, *args, **kwargs)
 
-    monkeypatch.setattr(report_html, "render_story", failing)
+    monkeypatch.setattr(report_render, "render_story", failing)
     out = tmp_path / "out"
     report = _run([first], tmp_path / "s.db", out)
     names = list(report.pages)

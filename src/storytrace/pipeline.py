@@ -85,7 +85,7 @@ from storytrace.outputs import OutputError, remove_others, write_atomically, wri
 from storytrace.published import order_key, published_seconds
 from storytrace.report import manifest
 from storytrace.report.documents import article_meta, provenance_json, story_json
-from storytrace.report.html import KEEP_BATCH, RenderedStory, render_story
+from storytrace.report.render import KEEP_BATCH, RenderedStory, render_story
 from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.embed import model_kind
