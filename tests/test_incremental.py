@@ -10,7 +10,7 @@ import pytest
 from storytrace import pipeline
 from storytrace.align import compare
 from storytrace.model import Article
-from storytrace.pipeline import analyze, assign_stories, latest_document, write_report
+from storytrace.pipeline import analyze, assign_stories, build_report, latest_document
 from storytrace.report import render as report_render
 from storytrace.report import render_report
 from storytrace.store import Store
@@ -116,11 +116,11 @@ def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch
     more = write(tmp_path, "more.jsonl", [*grown, {"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
     with Store(tmp_path / "grown.db") as store:
         one = analyze([first], store)
-        write_report(one, store, generated="now")
+        build_report(one, store, generated="now")
         assert [sorted(s["articles"]) for s in one.document["stories"]] == [["k0", "k1", "k2"], ["b0", "b1"]]
         rendered.clear()
         again = analyze([first, more], store)
-        page = write_report(again, store, generated="now")
+        page = build_report(again, store, generated="now")
     bridge = ["b0", "b1", "b2", "late"]
     assert [sorted(s["articles"]) for s in again.document["stories"]] == [bridge, ["k0", "k1", "k2"]]
     assert rendered == [bridge]  # the kettle story, now s2, is not rendered again
@@ -188,7 +188,7 @@ def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
             return real(story, *args, **kwargs)
 
         monkeypatch.setattr(report_render, "render_story", counting)
-        page = write_report(result, store, generated="now")
+        page = build_report(result, store, generated="now")
         assert rendered == []  # nothing rendered again: the page is put together from the workers' renderings
     assert page == render_report(result.document, result.texts, generated="now")
     assert len(page.pages) == len(result.document["stories"]) == 2

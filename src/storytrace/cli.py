@@ -47,12 +47,12 @@ from storytrace.pipeline import (
     Analysis,
     agencies_of,
     assign_stories,
+    build_report,
     ingest_report,
     latest_document,
     latest_signatures,
     latest_story,
     prepare_all,
-    report_page,
     write_outputs,
 )
 from storytrace.pipeline import analyze as run_analysis
@@ -310,7 +310,7 @@ def analyze(
                     )  # fmt: skip
                 read(len(result.texts), result.problems)
                 failed = result.story_problems()
-                page = report_page(
+                page = build_report(
                     result, store, problems=failed, out_dir=out_dir
                 )  # stories rendered before come from the store
         _report_problems(result.problems)

@@ -48,7 +48,7 @@ class PageStory(NamedTuple):
     """A story as ``render_site`` takes it: its id, its key in the cache, and how to get its objects if rendered."""
 
     id: str
-    key: str | None  # see ``render_report``'s ``keys``; None: not kept
+    key: str | None  # determines its rendering but its id and page name (``pipeline``: its signature); None: not kept
     load: Callable[[], Loaded]
 
 
@@ -150,15 +150,11 @@ def page_path(name: str) -> str:
     return f"{PAGES}/{name}.html"
 
 
-def render_report(
-    doc: Mapping[str, Any],
-    texts: Mapping[str, str],
-    *,
-    generated: str | None = None,
-    cache: RenderCache | None = None,
-    keys: Sequence[str] | None = None,
-) -> Report:
-    """Render the HTML report of an analysis: its index and a page per story.
+def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated: str | None = None) -> Report:
+    """The HTML report of a ``stories.json`` document, every story rendered (``render_site`` over its stories).
+
+    The report of an analysis, its renderings kept in the store between runs, is
+    ``pipeline.build_report``; this is the same report of a document alone (tests, tools).
 
     Args:
         doc: The ``stories.json`` document (see CONTRACT.md), optionally extended with
@@ -167,15 +163,10 @@ def render_report(
         texts: Article id to the article's full text; spans index into these texts.
             A missing text shows as empty.
         generated: When the report was made, as the index shows it; defaults to now (UTC).
-        cache: Where each story's rendering is kept and found again (with ``keys``).
-        keys: One key per story of ``doc``, in order, that determines everything the
-            story's rendering shows but its id and page name: the story object but its
-            id, its articles' metadata and texts, and this code (``pipeline`` gives each
-            story's signature). A story whose key is kept in ``cache`` is not rendered again.
 
     Returns:
         The report's files, each self-contained (inline CSS and JavaScript, nothing loaded
-        from outside), all document text escaped. The same with or without ``cache``.
+        from outside), all document text escaped.
 
     """
     meta = {
@@ -184,16 +175,11 @@ def render_report(
         if m.get("id") is not None
     }
     stories = list(map(as_mapping, as_list(as_mapping(doc).get("stories"))))
-    if cache is None or keys is None or len(keys) != len(stories):
-        cache, keys = None, None
     listed: set[str] = set(meta)
     for story in stories:
         listed.update(story_ids(story, meta))
-    page = [
-        PageStory(as_text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
-        for i, story in enumerate(stories)
-    ]
-    return render_site(page, texts, len(listed), generated=generated, cache=cache)
+    page = [PageStory(as_text(story.get("id")), None, _loaded(story, meta)) for story in stories]
+    return render_site(page, texts, len(listed), generated=generated)
 
 
 def _loaded(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) -> Callable[[], Loaded]:
@@ -210,7 +196,7 @@ def render_site(
     problems: list[tuple[str, StageProblem]] | None = None,
     unchanged: Mapping[str, str] | None = None,
 ) -> Report:
-    """The report of ``stories``, in order (``render_report``, with stories loaded only where rendered).
+    """The report of ``stories``, in order: the one renderer of the report, its stories loaded only where rendered.
 
     A story whose key is kept in ``cache`` is filled in from there and never
     loaded; the others are loaded, rendered and kept. A story that cannot be
