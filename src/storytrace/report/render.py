@@ -47,11 +47,16 @@ MAX_UNIQUE_OPEN = 3  # more sentences only one source has are collapsed
 TIMELINE_ROLES = {"root": "root", "derived": "copy"}
 
 
+def report_templates() -> PackageLoader:
+    """The loader of the report's packaged templates (the web UI's environment reads its story macros too)."""
+    return PackageLoader("storytrace", "report/templates")
+
+
 @cache
 def jinja_env() -> Environment:
     """Return the Jinja2 environment over the packaged templates, autoescaping all."""
     return Environment(
-        loader=PackageLoader("storytrace", "report/templates"),
+        loader=report_templates(),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
