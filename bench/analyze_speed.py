@@ -197,7 +197,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
     from rich.console import Console
 
     from storytrace.cli.analysis import print_story_table
-    from storytrace.pipeline import StageTimes, analyze, report_page, write_outputs
+    from storytrace.pipeline import StageTimes, analyze, build_report, write_outputs
     from storytrace.semantic import default_embedder
     from storytrace.store import Store
 
@@ -217,7 +217,7 @@ def child(records: list[Path], db: Path, out_dir: Path, lexical: bool) -> dict[s
             if profiler is not None:
                 profiler.enable()
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_outputs(result, report_page(result, store, out_dir=out_dir), out_dir)  # as the command does
+            write_outputs(result, build_report(result, store, out_dir=out_dir), out_dir)  # as the command does
             with open(os.devnull, "w", encoding="utf-8") as sink:
                 print_story_table(result, Console(file=sink, width=80))  # the summary the command prints
             if profiler is not None:

@@ -24,7 +24,7 @@ STAGES = (
     ("  facts: article_facts", "article_facts"),
     ("document", "story_json"),
     ("report: render_story", "render_story"),
-    ("report: report_page", "report_page"),
+    ("report: build_report", "build_report"),
     ("write_outputs", "write_outputs"),
     ("store writes", "save_analysis"),
 )

@@ -9,9 +9,9 @@ import pytest
 
 from storytrace.align import compare
 from storytrace.model import Article
-from storytrace.pipeline import AnalysisOptions, analyze, assign_stories, latest_document, workers, write_report
+from storytrace.pipeline import AnalysisOptions, analyze, assign_stories, build_report, latest_document, workers
 from storytrace.pipeline import story as story_stages
-from storytrace.report import html as report_html
+from storytrace.report import render as report_render
 from storytrace.report import render_report
 from storytrace.store import Store
 from support.records import write_rows
@@ -102,25 +102,25 @@ def test_analyze_on_a_grown_store_reuses_unchanged_stories(tmp_path: Path, monke
 def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Stories rendered on the first run come from the store, under their new ids and numbers, byte for byte."""
     rendered: list[list[str]] = []
-    real = report_html.render_story
+    real = report_render.render_story
 
     def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
         rendered.append(sorted(story["articles"]))
         return real(story, *args, **kwargs)
 
-    monkeypatch.setattr(report_html, "render_story", counting)
-    monkeypatch.setattr(report_html, "KEEP_BATCH", 1)  # each rendering handed to the store at once
+    monkeypatch.setattr(report_render, "render_story", counting)
+    monkeypatch.setattr(report_render, "KEEP_BATCH", 1)  # each rendering handed to the store at once
     kettle = records([*KETTLE, KETTLE_MORE], "k", "2024-03-04")
     first = write(tmp_path, "first.jsonl", kettle + records(BRIDGE[:2], "b", "2024-03-04"))
     grown = [{"id": "b2", "text": BRIDGE[2], "published": "2024-03-06"}]
     more = write(tmp_path, "more.jsonl", [*grown, {"id": "late", "text": BRIDGE_LATER, "published": "2024-03-09"}])
     with Store(tmp_path / "grown.db") as store:
         one = analyze([first], store)
-        write_report(one, store, generated="now")
+        build_report(one, store, generated="now")
         assert [sorted(s["articles"]) for s in one.document["stories"]] == [["k0", "k1", "k2"], ["b0", "b1"]]
         rendered.clear()
         again = analyze([first, more], store)
-        page = write_report(again, store, generated="now")
+        page = build_report(again, store, generated="now")
     bridge = ["b0", "b1", "b2", "late"]
     assert [sorted(s["articles"]) for s in again.document["stories"]] == [bridge, ["k0", "k1", "k2"]]
     assert rendered == [bridge]  # the kettle story, now s2, is not rendered again
@@ -180,15 +180,15 @@ def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
         result = analyze([path], store, AnalysisOptions(render=True))
         kept = store.rendered_stories(result.story_keys)
         assert set(kept) == set(result.story_keys)  # every story's rendering is in the store before the page is made
-        real = report_html.render_story
+        real = report_render.render_story
         rendered: list[object] = []
 
         def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
             rendered.append(story["id"])
             return real(story, *args, **kwargs)
 
-        monkeypatch.setattr(report_html, "render_story", counting)
-        page = write_report(result, store, generated="now")
+        monkeypatch.setattr(report_render, "render_story", counting)
+        page = build_report(result, store, generated="now")
         assert rendered == []  # nothing rendered again: the page is put together from the workers' renderings
     assert page == render_report(result.document, result.texts, generated="now")
     assert len(page.pages) == len(result.document["stories"]) == 2

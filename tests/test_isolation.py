@@ -28,7 +28,7 @@ from storytrace.model import Article
 from storytrace.pipeline import analyze_articles
 from storytrace.pipeline import story as story_stages
 from storytrace.report import documents
-from storytrace.report import html as report_html
+from storytrace.report import render as report_render
 from storytrace.report.site import PageStory, render_site
 
 ENV = {**os.environ, "STORYTRACE_LEXICAL_ONLY": "1", "COLUMNS": "200"}
@@ -210,14 +210,14 @@ def test_compare_json_keeps_the_comparison_when_facts_fail(monkeypatch: pytest.M
 
 def test_a_story_that_cannot_be_rendered_costs_its_section_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     analysed = analyze_articles(CORPUS)
-    real = report_html.render_story
+    real = report_render.render_story
 
     def failing(story: Any, meta: Any, texts: Any) -> Any:
         if "bridge-bad" in story.get("articles", []):
             raise RuntimeError("cannot draw")
         return real(story, meta, texts)
 
-    monkeypatch.setattr(report_html, "render_story", failing)
+    monkeypatch.setattr(report_render, "render_story", failing)
     page = [PageStory(o.id, None, o.load) for o in analysed.stories]
     problems: list[tuple[str, StageProblem]] = []
     report = render_site(page, {a.id: a.text for a in CORPUS}, len(CORPUS), problems=problems)

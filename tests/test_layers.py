@@ -262,7 +262,7 @@ def test_cycles_are_found(edges: dict[str, set[str]], expected: list[list[str]])
         ("storytrace.__main__", 0),
         ("storytrace.spark.submit", 0),  # the longest entry wins over "spark"
         ("storytrace.spark.batch", 2),
-        ("storytrace.report.html", 4),
+        ("storytrace.report.render", 4),
         ("storytrace", 7),
         ("storytrace.textile", None),  # "text" names the package and its modules, not a prefix of a word
     ],

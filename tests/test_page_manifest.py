@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storytrace.pipeline import analyze, report_page, write_outputs
+from storytrace.pipeline import analyze, build_report, write_outputs
 from storytrace.report import manifest
 from storytrace.report.site import Report
 from storytrace.store import Store
@@ -48,7 +48,7 @@ def _inputs(tmp_path: Path) -> tuple[Path, Path]:
 def _run(paths: Sequence[Path], db: Path, out: Path) -> Report:
     with Store(db) as store:
         result = analyze(paths, store)
-        report = report_page(result, store, generated="now", out_dir=out)
+        report = build_report(result, store, generated="now", out_dir=out)
     write_outputs(result, report, out)
     return report
 
@@ -129,24 +129,24 @@ def test_without_a_store_or_folder_every_page_is_built(tmp_path: Path) -> None:
     _run([first], tmp_path / "s.db", out)
     with Store(tmp_path / "s.db") as store:
         result = analyze([first], store)
-        report = report_page(result, None, generated="now", out_dir=out)
+        report = build_report(result, None, generated="now", out_dir=out)
     assert report.kept == () and len(report.pages) == len(result.stories) and report.signatures == {}
 
 
 def test_a_story_that_could_not_be_shown_and_its_neighbours_are_built_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storytrace.report import html as report_html
+    from storytrace.report import render as report_render
 
     first, _ = _inputs(tmp_path)
-    real = report_html.render_story
+    real = report_render.render_story
 
     def failing(story, *args, **kwargs):  # type: ignore[no-untyped-def]
         if "a2x0" in story.get("articles", []):
             raise ValueError("a fictional fault")
         return real(story, *args, **kwargs)
 
-    monkeypatch.setattr(report_html, "render_story", failing)
+    monkeypatch.setattr(report_render, "render_story", failing)
     out = tmp_path / "out"
     report = _run([first], tmp_path / "s.db", out)
     names = list(report.pages)

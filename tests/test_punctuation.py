@@ -57,7 +57,7 @@ from storytrace.model import DERIVATIONS, Article, Span
 from storytrace.pipeline import AnalysisOptions, analyze_articles
 from storytrace.report import render_report
 from storytrace.report.documents import alignment_json
-from storytrace.report.html import render_story
+from storytrace.report.render import render_story
 from storytrace.semantic import default_embedder
 from storytrace.text.segment import paragraphs, sentences
 

@@ -375,7 +375,7 @@ def test_articles_ordered_by_publication_instant() -> None:
 
 
 def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> None:
-    from storytrace.report.html import MAX_PAIRS_SHOWN
+    from storytrace.report.pairs import MAX_PAIRS_SHOWN
 
     ids = [f"n{k}" for k in range(10)]  # 45 pairs
     texts = {i: f"Shared sentence here. Own words of {i}." for i in ids}
@@ -395,7 +395,7 @@ def test_a_story_with_many_pairs_shows_the_strongest_and_counts_the_rest() -> No
 
 def test_pairs_where_one_derives_come_first_facing_source_to_copy() -> None:
     """Issue 27: the first pair a reader sees is a source and its copy, the source on the left."""
-    from storytrace.report.html import group_pairs
+    from storytrace.report.pairs import group_pairs
 
     def al(a: str, b: str, relation: str) -> dict[str, Any]:
         return {"a": a, "b": b, "a_span": [0, 5], "b_span": [0, 5], "relation": relation, "score": 1.0}
@@ -521,12 +521,12 @@ def test_document_without_new_keys_renders_without_the_new_parts() -> None:
 
 @given(st.text(alphabet=st.sampled_from("&<>'\"a é\u2028\x00`=/"), max_size=40) | st.text(max_size=60))
 def test_plain_escaping_gives_markupsafes_entities(text: str) -> None:
-    """``_escaped`` writes what ``markupsafe.escape`` writes: the page is the same, byte for byte."""
+    """``escaped`` writes what ``markupsafe.escape`` writes: the page is the same, byte for byte."""
     from markupsafe import escape
 
-    from storytrace.report.html import _escaped
+    from storytrace.report.highlight import escaped
 
-    assert _escaped(text) == str(escape(text))
+    assert escaped(text) == str(escape(text))
 
 
 @pytest.mark.parametrize("stories", [0, 1, 3])
@@ -535,7 +535,7 @@ def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(
     from markupsafe import Markup
 
     from storytrace import __version__
-    from storytrace.report.html import (
+    from storytrace.report.render import (
         INDEX_TEMPLATE,
         LEGEND,
         NAV_TEMPLATE,

@@ -47,8 +47,8 @@ from storytrace.pipeline import (
     Analysis,
     AnalysisOptions,
     assign_stories,
+    build_report,
     ingest_report,
-    report_page,
     write_outputs,
 )
 from storytrace.pipeline import analyze as run_analysis
@@ -133,7 +133,7 @@ def analyze(
                     result = run_analysis(paths, store, options, published=published, on_skipped=skipped)
                 read(len(result.texts), result.problems)
                 failed = result.story_problems()
-                page = report_page(
+                page = build_report(
                     result, store, problems=failed, out_dir=out_dir
                 )  # stories rendered before come from the store
         report_problems(result.problems)

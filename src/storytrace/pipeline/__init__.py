@@ -39,7 +39,7 @@ from storytrace.pipeline.document import (
 )
 from storytrace.pipeline.ingesting import ingest, ingest_report
 from storytrace.pipeline.options import AnalysisOptions
-from storytrace.pipeline.outputs import report_page, write_outputs, write_report
+from storytrace.pipeline.outputs import build_report, write_outputs
 from storytrace.pipeline.replay import assign_stories
 from storytrace.pipeline.story import analyze_story, compare_facts
 from storytrace.pipeline.times import Progress, StageTimes
@@ -58,6 +58,7 @@ __all__ = [
     "analyze_stories",
     "analyze_story",
     "assign_stories",
+    "build_report",
     "compare_facts",
     "default_workers",
     "ingest",
@@ -68,7 +69,5 @@ __all__ = [
     "member_order",
     "outline_of",
     "prepare_all",
-    "report_page",
     "write_outputs",
-    "write_report",
 ]

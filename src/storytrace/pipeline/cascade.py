@@ -38,7 +38,7 @@ from storytrace.pipeline.reuse import derivation_memo, found_facts, kept_facts
 from storytrace.pipeline.times import Progress, StageTimes, no_progress
 from storytrace.pipeline.workers import analyze_stories, default_workers
 from storytrace.published import order_key
-from storytrace.report.html import KEEP_BATCH
+from storytrace.report.render import KEEP_BATCH
 from storytrace.store import Store
 from storytrace.stories_json import StoryText
 
@@ -61,7 +61,7 @@ def analyze_articles(
     is its outline's ``key``. With ``options.render`` and
     ``store``, the workers that analyse the stories also render them for the
     report, and the store keeps each rendering under the story's signature
-    (``write_report`` then finds them there, as it finds those of a run before).
+    (``build_report`` then finds them there, as it finds those of a run before).
     ``ahead``: sentence vectors and facts a helper process computed while the
     stories were being clustered (``ahead.Ahead``). A story re-used from the
     store goes into the document as the JSON text kept (``stories_json``).
@@ -215,7 +215,7 @@ def analyze(
 ) -> Analysis:
     """The main job on ``paths``: ingest into ``store``, then group, align and trace.
 
-    ``options.render``: the report will be written (``write_report``), so render the stories in the workers.
+    ``options.render``: the report will be written (``build_report``), so render the stories in the workers.
     ``published``: the date of articles that give none; ``on_skipped``: as ``ingest_report`` takes it.
     """
     options = options or AnalysisOptions()

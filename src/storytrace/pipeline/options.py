@@ -24,7 +24,7 @@ class AnalysisOptions:
 
     embedder: Embedder | None = None  # sentence vectors; None: lexical features only
     scorer: RelationScorer | None = None  # the passages' relation model; None: the default for ``embedder``
-    render: bool = False  # render each story's report page as it is analysed (``write_report`` then finds it)
+    render: bool = False  # render each story's report page as it is analysed (``build_report`` then finds it)
     workers: int | None = None  # processes sharing the stories; None: ``workers.default_workers()``
     progress: Progress = no_progress  # told (stage, done, total) as the work goes
     times: StageTimes = field(default_factory=StageTimes)  # the seconds each stage took, added to as it goes

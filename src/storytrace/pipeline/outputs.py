@@ -15,27 +15,21 @@ from storytrace.report.site import INDEX, PAGES, PageStory, Report, render_site
 from storytrace.store import Store
 
 
-def write_report(analysis: Analysis, store: Store | None = None, generated: str | None = None) -> Report:
-    """The HTML report of ``analysis``; with ``store``, each story's rendering is kept there under its signature.
-
-    A story whose signature is kept (same members, texts and code) is not
-    rendered again, nor its JSON read; the report is the same as rendered whole.
-    """
-    return report_page(analysis, store, generated)
-
-
-def report_page(
+def build_report(
     analysis: Analysis,
     store: Store | None = None,
     generated: str | None = None,
     problems: list[str] | None = None,
     out_dir: Path | None = None,
 ) -> Report:
-    """``write_report``'s files: the index and a page per story (put together as bytes: see ``render_site``).
+    """The HTML report of ``analysis``: its index and a page per story, in memory (``write_outputs`` writes them).
 
-    ``problems`` gets a line for each story that could not be rendered (its page says so). With ``store``
-    and ``out_dir`` (where ``write_outputs`` will write), a page that the manifest there says was written
-    from the same inputs, and whose file is as it was written, is not built (``Report.kept``).
+    With ``store``, each story's rendering is kept there under its signature: a story whose signature is
+    kept (same members, texts and code) is not rendered again, nor its JSON read, and the report is the
+    same as rendered whole (``report.site.render_site`` puts it together as bytes). ``problems`` gets a
+    line for each story that could not be rendered (its page says so). With ``store`` and ``out_dir``
+    (where ``write_outputs`` will write), a page that the manifest there says was written from the same
+    inputs, and whose file is as it was written, is not built (``Report.kept``).
     """
     page = [PageStory(o.id, o.key if store is not None else None, o.load) for o in analysis.stories]
     failed: list[tuple[str, StageProblem]] = []

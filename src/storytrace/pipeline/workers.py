@@ -28,7 +28,7 @@ from storytrace.pipeline.options import AnalysisOptions
 from storytrace.pipeline.story import analysed_text, story_outlets
 from storytrace.pipeline.times import StageTimes
 from storytrace.report.documents import article_meta
-from storytrace.report.html import RenderedStory, render_story
+from storytrace.report.render import RenderedStory, render_story
 from storytrace.semantic import CachedEmbedder, Embedder
 from storytrace.semantic.minilm import EMBEDDING_DIM
 from storytrace.stories_json import StoryText
@@ -51,8 +51,8 @@ def analyze_stories(
     never touch the model or the store; the per-stage times are the workers'
     summed CPU time. The derivation model's answers asked anew go into ``memo.new``.
     With ``options.render``, the forked workers also render each story for the report
-    (``report.html.render_story``, timed as "report"); otherwise, and in this
-    process, the rendering is None and ``write_report`` renders the story.
+    (``report.render.render_story``, timed as "report"); otherwise, and in this
+    process, the rendering is None and ``build_report`` renders the story.
     ``ahead``: sentence vectors, article facts and entity mentions known beforehand (the helper's, the
     store's), used where they fit; the facts and mentions computed here are added to it (``found`` names them).
     ``joined``: why each article is in its story (JSON text), shown in the renderings.

@@ -7,7 +7,7 @@ span-splitting helper it uses to highlight aligned passages. Not here: writing f
 running any analysis.
 """
 
-from storytrace.report.html import segments
+from storytrace.report.highlight import segments
 from storytrace.report.site import INDEX, PAGES, Report, render_report
 
 __all__ = ["INDEX", "PAGES", "Report", "render_report", "segments"]

@@ -1,6 +1,6 @@
 """Put the report together: its index (``report.html``) and one page per story (``stories/NAME.html``).
 
-What it does: from each story's rendering (``html.render_story``: its row of the index and its
+What it does: from each story's rendering (``render.render_story``: its row of the index and its
 section, kept in a ``RenderCache`` between runs), the index, which lists every story with search,
 sort and filters done by its own script, and per story a page with its section, the relation
 legend, and links to the index and to the stories before and after it. A story's page depends on
@@ -11,7 +11,7 @@ that dependence as a digest, so a caller that knows a page on disk was built fro
 the stories' ids (``page_names``). Everything is self-contained: inline CSS and JavaScript,
 relative links, nothing loaded from outside, so the folder works from ``file://``.
 
-What it does not do: render a story (``html``), write files (``pipeline.write_outputs``).
+What it does not do: render a story (``render``), write files (``pipeline.write_outputs``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,11 @@ from markupsafe import Markup
 
 from storytrace import __version__
 from storytrace.isolation import StageProblem, attempt
-from storytrace.report import html
-from storytrace.report.html import LEGEND, RenderCache, RenderedStory, fill, style
+from storytrace.report import render
+from storytrace.report.articles import story_ids
+from storytrace.report.highlight import escaped
+from storytrace.report.readers import as_list, as_mapping, as_text
+from storytrace.report.render import LEGEND, RenderCache, RenderedStory, fill, style
 
 INDEX = "report.html"  # the index: the entry point of the report
 PAGES = "stories"  # the folder of the story pages, beside the index
@@ -45,7 +48,7 @@ class PageStory(NamedTuple):
     """A story as ``render_site`` takes it: its id, its key in the cache, and how to get its objects if rendered."""
 
     id: str
-    key: str | None  # see ``render_report``'s ``keys``; None: not kept
+    key: str | None  # determines its rendering but its id and page name (``pipeline``: its signature); None: not kept
     load: Callable[[], Loaded]
 
 
@@ -122,7 +125,7 @@ def page_signature(code: str, key: str | None, name: str, story_id: str, before:
 @functools.cache
 def page_code() -> str:
     """The version of what puts a page together: storytrace's version, ``PAGE_FORMAT`` and the templates."""
-    env = html.jinja_env()
+    env = render.jinja_env()
     assert env.loader is not None
     digest = hashlib.blake2b(f"{__version__}/{PAGE_FORMAT}".encode(), digest_size=16)
     for name in sorted(env.loader.list_templates()):
@@ -147,15 +150,11 @@ def page_path(name: str) -> str:
     return f"{PAGES}/{name}.html"
 
 
-def render_report(
-    doc: Mapping[str, Any],
-    texts: Mapping[str, str],
-    *,
-    generated: str | None = None,
-    cache: RenderCache | None = None,
-    keys: Sequence[str] | None = None,
-) -> Report:
-    """Render the HTML report of an analysis: its index and a page per story.
+def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated: str | None = None) -> Report:
+    """The HTML report of a ``stories.json`` document, every story rendered (``render_site`` over its stories).
+
+    The report of an analysis, its renderings kept in the store between runs, is
+    ``pipeline.build_report``; this is the same report of a document alone (tests, tools).
 
     Args:
         doc: The ``stories.json`` document (see CONTRACT.md), optionally extended with
@@ -164,33 +163,23 @@ def render_report(
         texts: Article id to the article's full text; spans index into these texts.
             A missing text shows as empty.
         generated: When the report was made, as the index shows it; defaults to now (UTC).
-        cache: Where each story's rendering is kept and found again (with ``keys``).
-        keys: One key per story of ``doc``, in order, that determines everything the
-            story's rendering shows but its id and page name: the story object but its
-            id, its articles' metadata and texts, and this code (``pipeline`` gives each
-            story's signature). A story whose key is kept in ``cache`` is not rendered again.
 
     Returns:
         The report's files, each self-contained (inline CSS and JavaScript, nothing loaded
-        from outside), all document text escaped. The same with or without ``cache``.
+        from outside), all document text escaped.
 
     """
     meta = {
-        html.as_text(m.get("id")): m
-        for m in map(html.as_mapping, html.as_list(html.as_mapping(doc).get("articles")))
+        as_text(m.get("id")): m
+        for m in map(as_mapping, as_list(as_mapping(doc).get("articles")))
         if m.get("id") is not None
     }
-    stories = list(map(html.as_mapping, html.as_list(html.as_mapping(doc).get("stories"))))
-    if cache is None or keys is None or len(keys) != len(stories):
-        cache, keys = None, None
+    stories = list(map(as_mapping, as_list(as_mapping(doc).get("stories"))))
     listed: set[str] = set(meta)
     for story in stories:
-        listed.update(html._story_ids(story, meta))
-    page = [
-        PageStory(html.as_text(story.get("id")), keys[i] if keys is not None else None, _loaded(story, meta))
-        for i, story in enumerate(stories)
-    ]
-    return render_site(page, texts, len(listed), generated=generated, cache=cache)
+        listed.update(story_ids(story, meta))
+    page = [PageStory(as_text(story.get("id")), None, _loaded(story, meta)) for story in stories]
+    return render_site(page, texts, len(listed), generated=generated)
 
 
 def _loaded(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) -> Callable[[], Loaded]:
@@ -207,7 +196,7 @@ def render_site(
     problems: list[tuple[str, StageProblem]] | None = None,
     unchanged: Mapping[str, str] | None = None,
 ) -> Report:
-    """The report of ``stories``, in order (``render_report``, with stories loaded only where rendered).
+    """The report of ``stories``, in order: the one renderer of the report, its stories loaded only where rendered.
 
     A story whose key is kept in ``cache`` is filled in from there and never
     loaded; the others are loaded, rendered and kept. A story that cannot be
@@ -271,7 +260,7 @@ def _renderings(
             problems.extend((story.id, p) for p in failed)
         if cache is not None and story.key is not None and not failed:
             fresh[story.key] = rendering
-            if len(fresh) >= html.KEEP_BATCH:
+            if len(fresh) >= render.KEEP_BATCH:
                 cache.put_rendered_stories(fresh)
                 fresh = {}
     if cache is not None and fresh:
@@ -301,7 +290,7 @@ def _kept(stories: Sequence[PageStory], cache: RenderCache | None, skip: Sequenc
 
 
 def _rendering(story: PageStory, texts: Mapping[str, str]) -> Callable[[], RenderedStory]:
-    return lambda: html.render_story(*story.load(), texts)
+    return lambda: render.render_story(*story.load(), texts)
 
 
 def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], RenderedStory]:
@@ -309,7 +298,7 @@ def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], R
 
     def rendering() -> RenderedStory:
         bare = {"id": story.id, "title": "(this story could not be shown)", "problems": [p.as_json() for p in failed]}
-        return html.render_story(bare, {}, {})
+        return render.render_story(bare, {}, {})
 
     return rendering
 
@@ -338,7 +327,7 @@ def _pages(stories: Sequence[PageStory], names: Sequence[str], rendered: Sequenc
 
 def story_id(story: PageStory) -> bytes:
     """A story's id, escaped, as UTF-8."""
-    return html._escaped(story.id).encode("utf-8")
+    return escaped(story.id).encode("utf-8")
 
 
 def _nav(before: tuple[str, bytes, bytes] | None, after: tuple[str, bytes, bytes] | None) -> bytes:
@@ -347,7 +336,7 @@ def _nav(before: tuple[str, bytes, bytes] | None, after: tuple[str, bytes, bytes
     def link(near: tuple[str, bytes, bytes] | None) -> tuple[str, Markup, Markup] | None:
         return None if near is None else (near[0], Markup(near[1].decode("utf-8")), Markup(near[2].decode("utf-8")))
 
-    nav = html.jinja_env().get_template(html.NAV_TEMPLATE).render(prev=link(before), next=link(after))
+    nav = render.jinja_env().get_template(render.NAV_TEMPLATE).render(prev=link(before), next=link(after))
     return nav.encode("utf-8")
 
 
@@ -355,8 +344,8 @@ def _shell() -> list[bytes]:
     """The page template rendered once, cut where a page's title, links and section go."""
     marks = _marks(3)
     page = (
-        html.jinja_env()
-        .get_template(html.TEMPLATE)
+        render.jinja_env()
+        .get_template(render.TEMPLATE)
         .render(title=marks[0], nav=marks[1], section=marks[2], legend=LEGEND, version=__version__)
     )
     return _split_at(page.encode("utf-8"), [m.encode("utf-8") for m in marks])
@@ -366,8 +355,8 @@ def _index(rows: list[bytes], generated: str | None, n_articles: int, passages: 
     """The index around ``rows`` (each already filled in), as its template writes it."""
     marks = _marks(2)
     skeleton = (
-        html.jinja_env()
-        .get_template(html.INDEX_TEMPLATE)
+        render.jinja_env()
+        .get_template(render.INDEX_TEMPLATE)
         .render(
             style=style(),
             n_stories=len(rows),

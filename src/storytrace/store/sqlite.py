@@ -513,7 +513,7 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO article_facts (key, facts) VALUES (?, ?)", facts.items())
 
     def rendered_stories(self, keys: Sequence[str]) -> dict[str, tuple[str, int, int, bytes, bytes]]:
-        """Kept renderings of stories (``report.html.RenderedStory``) of those ``keys`` that have one.
+        """Kept renderings of stories (``report.render.RenderedStory``) of those ``keys`` that have one.
 
         The row and the section come as their UTF-8 bytes, as the page is put together and written
         (SQLite hands out a text's bytes as they are stored: nothing is decoded).

@@ -45,7 +45,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, StrictUndefined
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -55,7 +55,7 @@ from storytrace.errors import StoreBusy, StorytraceError
 from storytrace.export import EXPORTS, text_lines
 from storytrace.ingest.formats import single_words, upload_accept, upload_words
 from storytrace.naming import PASSAGE_DEFINITION
-from storytrace.report.html import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES
+from storytrace.report.render import LEGEND, MAX_UNIQUE_OPEN, TIMELINE_ROLES, report_templates, style
 from storytrace.semantic import CachedEmbedder
 from storytrace.web.form import article_fields
 from storytrace.web.hosts import AllowedHosts
@@ -70,7 +70,7 @@ from storytrace.web.library import (
     unicode_problem,
     uploaded_articles,
 )
-from storytrace.web.views import article_page, outlet_page, report_css, story_view
+from storytrace.web.views import article_page, outlet_page, story_view
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 """Largest request body accepted by the ingest endpoints (an upload plus the form's fields)."""
@@ -391,7 +391,10 @@ def _unparsable(exc: HTTPException) -> str | None:
 @cache
 def _templates() -> Environment:
     env = Environment(
-        loader=PackageLoader("storytrace", "web/templates"),
+        # The web UI's own templates, and the report's under ``report/`` (the story macros both share).
+        loader=ChoiceLoader(
+            [PackageLoader("storytrace", "web/templates"), PrefixLoader({"report": report_templates()})]
+        ),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -399,7 +402,7 @@ def _templates() -> Environment:
     )
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.globals.update(
-        css=report_css(),
+        css=style(),
         legend=LEGEND,
         version=__version__,
         timeline_roles=TIMELINE_ROLES,

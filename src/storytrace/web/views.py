@@ -1,6 +1,6 @@
 """What the web pages show, built from a ``stories.json`` document with the report's own views.
 
-The story page is the report's :class:`~storytrace.report.html.StoryView` of one
+The story page is the report's :class:`~storytrace.report.views.StoryView` of one
 story, its pairs re-marked for the web (every passage a ``<mark
 data-testid="passage">`` naming its counterpart); the article page marks the
 passages whose origin provenance traced; the outlet page gathers one outlet's
@@ -12,51 +12,22 @@ Not here: HTTP and templates (``web.app``); reading the store (``web.library``).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from itertools import count
 from typing import Any
 
 from markupsafe import Markup
 
 from storytrace.naming import outlet_of_record
-from storytrace.report.html import (
-    MAX_PAIRS_SHOWN,
-    TEMPLATE,
-    Aligned,
-    ArticleView,
-    MarkTag,
-    StoryView,
-    article_viewer,
-    as_list,
-    as_mapping,
-    as_number,
-    as_text,
-    clip_span,
-    group_pairs,
-    highlight,
-    jinja_env,
-    pct,
-    rel_class,
-    report_story_view,
-    segment_starts,
-    segments,
-    shorten,
-)
-
-
-@cache
-def report_css() -> Markup:
-    """The report's stylesheet (shared, not copied): the ``<style>`` body of its template."""
-    env = jinja_env()
-    assert env.loader is not None
-    source = env.loader.get_source(env, TEMPLATE)[0]
-    found = re.search(r"<style>(.*?)</style>", source, re.S)
-    return Markup(found.group(1) if found else "")  # packaged code, no document text
-
+from storytrace.report.articles import article_viewer
+from storytrace.report.fact_tables import shorten
+from storytrace.report.highlight import MarkTag, clip_span, highlight, segment_starts, segments
+from storytrace.report.pairs import MAX_PAIRS_SHOWN, group_pairs, rel_class
+from storytrace.report.readers import as_list, as_mapping, as_number, as_text, pct
+from storytrace.report.story_view import report_story_view
+from storytrace.report.views import Aligned, ArticleView, StoryView
 
 # --- story page --------------------------------------------------------------------------
 
