@@ -12,12 +12,38 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 Span = tuple[int, int]
 
-RELATIONS = ("verbatim", "near_verbatim", "paraphrase", "same_fact", "related")
-REUSE_RELATIONS = frozenset({"verbatim", "near_verbatim", "paraphrase"})
-DERIVATIONS = ("wholly_derived", "partially_derived", "non_derived")
+# What two aligned passages share, from the closest to the loosest (``align.relation``).
+Relation = Literal["verbatim", "near_verbatim", "paraphrase", "same_fact", "related"]
+# How much of a text derives from another, METER's three classes (``align.derivation``).
+Derivation = Literal["wholly_derived", "partially_derived", "non_derived"]
+# Why one of two texts is taken as the source of what they share (``Order.rule``, ``EdgeEvidence.rule``).
+OrderRule = Literal[
+    "siblings", "wire", "earlier", "credited", "agency", "containment", "material", "unknown", "given", "credit"
+]
+# What a node of the provenance graph stands for.
+NodeKind = Literal["article", "absent_source"]
+
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
+REUSE_RELATIONS: frozenset[Relation] = frozenset({"verbatim", "near_verbatim", "paraphrase"})
+DERIVATIONS: tuple[Derivation, ...] = get_args(Derivation)
+
+
+def as_relation(value: str) -> Relation:
+    """``value`` as a ``Relation``; a label no model or rule gives is an error, not a new relation."""
+    if value not in RELATIONS:
+        raise ValueError(f"not a relation: {value!r}")
+    return value  # checked against the Literal's values just above: mypy narrows ``in`` on a tuple of literals
+
+
+def as_derivation(value: str) -> Derivation:
+    """``value`` as a ``Derivation``; a label outside METER's three classes is an error."""
+    if value not in DERIVATIONS:
+        raise ValueError(f"not a derivation: {value!r}")
+    return value  # checked against the Literal's values just above: mypy narrows ``in`` on a tuple of literals
 
 
 def story_name(number: int) -> str:
@@ -122,7 +148,7 @@ class Alignment:
 
     a_span: Span
     b_span: Span
-    relation: str
+    relation: Relation
     score: float
     a_sentences: tuple[int, ...] = ()
     b_sentences: tuple[int, ...] = ()
@@ -209,7 +235,7 @@ class Order:
     """
 
     source: str | None
-    rule: str  # siblings | wire | earlier | credited | agency | containment | material | unknown | given
+    rule: OrderRule  # siblings | wire | earlier | credited | agency | containment | material | unknown | given
     detail: str = ""  # the agency, or "same date" / "no dates"
 
 
@@ -229,8 +255,8 @@ class Comparison:
     same_story: bool
     a_covered_by_b: float
     b_covered_by_a: float
-    b_from_a: str
-    a_from_b: str
+    b_from_a: Derivation
+    a_from_b: Derivation
     only_in_a: tuple[Span, ...]
     only_in_b: tuple[Span, ...]
     a_evidence: CopyEvidence = NO_EVIDENCE
@@ -259,7 +285,7 @@ class ProvenanceNode:
     """A node of a story's provenance graph: an article, or a wire credited but not in the corpus."""
 
     id: str  # the article's id; "agency:NAME" for a wire not in the corpus
-    kind: str  # article | absent_source
+    kind: NodeKind  # article | absent_source
     label: str  # the article's outlet (or id), or the wire's name
     note: str = ""  # "credited, not in this corpus" for an absent source
 
@@ -268,7 +294,7 @@ class ProvenanceNode:
 class EdgeEvidence:
     """Why an edge points from its source to its copy: the rule that ordered them and what the copy shows."""
 
-    rule: str  # the ``Order`` rule: wire | earlier | credited | agency | containment | material | credit
+    rule: OrderRule  # the ``Order`` rule: wire | earlier | credited | agency | containment | material | credit
     detail: str  # the agency, or the dates' context
     passages: int  # reused passages the copy shares with the source
     longest: int  # characters of the longest, quotations left out
@@ -307,7 +333,7 @@ class PassageSource:
     span: tuple[int, int]
     source: str | None
     source_span: tuple[int, int] | None
-    relation: str
+    relation: Relation
     why: str
 
 

@@ -35,8 +35,10 @@ from storytrace.model import (
     Cleaned,
     Comparison,
     CopyEvidence,
+    Derivation,
     Sentence,
     Span,
+    as_derivation,
 )
 from storytrace.semantic import Embedder
 from storytrace.semantic.embed import model_kind
@@ -258,7 +260,7 @@ def derivation(
     shares_text: bool = True,
     memo: DerivationMemo | None = None,
     weak_order: bool = False,
-) -> tuple[str, float | None]:
+) -> tuple[Derivation, float | None]:
     """METER-style derivation of ``copy`` from ``source``, the source being known (``trace.precedence.order``).
 
     Returns the label and the model's calibrated probability that ``copy``
@@ -296,19 +298,20 @@ def derivation(
     return decided(by_model, evidence.covered, evidence.longest_worded, weak_order), confidence
 
 
-def decided(by_model: str, covered: float, longest_worded: int, weak_order: bool = False) -> str:
+def decided(by_model: str, covered: float, longest_worded: int, weak_order: bool = False) -> Derivation:
     """``derivation``'s label from the classifier's and the copy's evidence (its docstring says why).
 
     ``covered``: the copy's share inside reused passages; ``longest_worded``: its longest verbatim or
     near-verbatim run outside quotations, in characters.
     """
+    model_label = as_derivation(by_model)
     if covered >= WHOLLY_DERIVED_MIN_COVERAGE:
         return DERIVATIONS[0]
     if longest_worded >= ABSOLUTE_REUSE_CHARS:
-        return min(by_model, DERIVATIONS[1], key=DERIVATIONS.index)
+        return min(model_label, DERIVATIONS[1], key=DERIVATIONS.index)
     if weak_order:
         return DERIVATIONS[-1]
-    return by_model
+    return model_label
 
 
 def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], side: str) -> CopyEvidence:
@@ -399,7 +402,7 @@ class DerivationMemo:
         return label, float(confidence_text) if confidence_text else None
 
 
-def derivation_by_coverage(covered: float) -> str:
+def derivation_by_coverage(covered: float) -> Derivation:
     """The foundation's rule: derivation from the covered share alone (kept for comparison)."""
     if covered >= WHOLLY_DERIVED_MIN_COVERAGE:
         return "wholly_derived"

@@ -29,7 +29,7 @@ import numpy as np
 from storytrace.align.candidates import candidate_pairs
 from storytrace.align.features import PairFeatures, SentenceInfo, SentenceSpace, describe, pair_features
 from storytrace.align.relation import RELATED_MIN_SIMILARITY, RelationScorer
-from storytrace.model import REUSE_RELATIONS, Alignment, Sentence
+from storytrace.model import REUSE_RELATIONS, Alignment, Relation, Sentence, as_relation
 
 # A pair is kept only if its score is within this factor of the best score of
 # each of its two sentences: near-mutual best matches, as passim keeps the best
@@ -47,7 +47,7 @@ _STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2, "same_fact": 3,
 class _Pair:
     a: list[int]
     b: list[int]
-    relation: str
+    relation: Relation
     score: float
 
 
@@ -127,7 +127,9 @@ def align_planned(plans: Sequence[AlignmentPlan], scorer: RelationScorer) -> lis
         for k in plan.chosen:
             relation = next(named)
             if relation and plan.scored is not None:
-                pairs.append(_Pair([int(plan.scored.i[k])], [int(plan.scored.j[k])], relation[0], relation[1]))
+                pairs.append(
+                    _Pair([int(plan.scored.i[k])], [int(plan.scored.j[k])], as_relation(relation[0]), relation[1])
+                )
         all_pairs.append(pairs)
     joins = [_join_candidates(pairs, plan.scored) for plan, pairs in zip(plans, all_pairs, strict=True)]
     features = [_joined_features(plan, join) for plan, found in zip(plans, joins, strict=True) for join in found]
@@ -259,7 +261,7 @@ def _attach_split_sentences(
             own.append(join.neighbour)
             own.sort()
             used[join.side].add(join.neighbour)
-            p.relation, p.score = joined
+            p.relation, p.score = as_relation(joined[0]), joined[1]
 
 
 def _joined_features(plan: AlignmentPlan, join: _Join) -> PairFeatures:

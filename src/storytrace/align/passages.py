@@ -47,7 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storytrace.align.copy import CopiedPassage
-from storytrace.model import REUSE_RELATIONS, Alignment, Sentence, Span
+from storytrace.model import REUSE_RELATIONS, Alignment, Relation, Sentence, Span, as_relation
 
 MIN_REUSE_WORDS = 8  # words (on the copy's side) a lone sentence pair needs to be reuse
 CONTEXT_CHARS = 150  # a lone reworded sentence is reuse only with other shared statements this close in both texts
@@ -66,7 +66,7 @@ class _Part:
 
     a_span: Span
     b_span: Span
-    relation: str
+    relation: Relation
     score: float
     copied: bool
 
@@ -113,7 +113,7 @@ def _copied_part(
         if al.relation in REUSE_RELATIONS and _overlap(al.a_span, a_span) and _overlap(al.b_span, b_span):
             a_span = (min(a_span[0], al.a_span[0]), max(a_span[1], al.a_span[1]))
             b_span = (min(b_span[0], al.b_span[0]), max(b_span[1], al.b_span[1]))
-    return _Part(a_span, b_span, copy.relation, copy.score, True)
+    return _Part(a_span, b_span, as_relation(copy.relation), copy.score, True)
 
 
 def _to_edges(span: Span, sents: Sequence[Sentence], text: str) -> Span:
@@ -221,14 +221,14 @@ def _as_alignment(part: _Part, a_sents: Sequence[Sentence], b_sents: Sequence[Se
     )
 
 
-def _relation(chain: Sequence[_Part]) -> str:
+def _relation(chain: Sequence[_Part]) -> Relation:
     if len(chain) == 1:
         return chain[0].relation
     if all(p.relation == "same_fact" for p in chain) and len(chain) < SPUN_RUN_PARTS:
         return "same_fact"
-    held: dict[str, int] = {}
+    held: dict[Relation, int] = {}
     for p in chain:
-        relation = "paraphrase" if p.relation == "same_fact" else p.relation
+        relation: Relation = "paraphrase" if p.relation == "same_fact" else p.relation
         held[relation] = held.get(relation, 0) + p.b_span[1] - p.b_span[0]
     strongest = ("verbatim", "near_verbatim", "paraphrase")  # ties go to the stronger relation
     return max(held, key=lambda r: (held[r], -strongest.index(r)))

@@ -90,7 +90,7 @@ class LinearModel:
             object.__setattr__(self, "_folded_cache", cached)
         return cached
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """The model as JSON-ready data (``from_json`` reads it back)."""
         return {
             "features": list(self.features),
@@ -143,7 +143,7 @@ class JoinModel:
         p = float(self.decision.probability([row])[0])
         return (best if p >= self.join_min else None), best, p
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """Card, both models and the join cut-off, as JSON-ready data."""
         return {
             **dict(self.card or {}),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -102,7 +102,20 @@ def restore(text: str, arrays: bytes, decider: JoinDecider | None = None) -> Str
     return clusterer
 
 
-def _dedup(state: dict[str, Any], signatures: np.ndarray) -> DuplicateIndex:
+class DedupState(TypedDict):
+    """The duplicate index as the snapshot keeps it (JSON; its signatures are in the arrays, in ``signed`` order)."""
+
+    threshold: float
+    num_perm: int
+    signed: list[str]
+    parent: dict[str, str]
+    order: dict[str, list[Any]]  # key -> [published or "~", arrival]: JSON has no tuples
+    last_hits: list[str]
+    hits_of: dict[str, list[str]]
+    tables: list[list[list[Any]]]  # per band: [band key, key or keys] pairs
+
+
+def _dedup(state: DedupState, signatures: np.ndarray) -> DuplicateIndex:
     dedup = DuplicateIndex(threshold=state["threshold"], num_perm=state["num_perm"])
     dedup.signatures = dict(zip(state["signed"], signatures, strict=True))
     dedup.parent = state["parent"]

@@ -69,6 +69,7 @@ from storytrace.model import (
     Provenance,
     ProvenanceEdge,
     ProvenanceNode,
+    Relation,
     Sentence,
 )
 from storytrace.naming import outlet_name
@@ -78,8 +79,8 @@ from storytrace.trace.precedence import ANY_AGENCY, UNNAMED_AGENCY, Witness, ord
 ORIGINAL = "original here"
 BUILTIN_NAMES = tuple(a.name for a in BUILTIN_AGENCIES)
 # Relations from strongest to weakest (a chain of copies is as strong as its weakest link).
-_STRENGTH = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
-_STRONGEST = {v: k for k, v in _STRENGTH.items()}
+_STRENGTH: dict[Relation, int] = {"verbatim": 0, "near_verbatim": 1, "paraphrase": 2}
+_STRONGEST: dict[int, Relation] = {v: k for k, v in _STRENGTH.items()}
 
 
 # ---------------------------------------------------------------- pairwise precedence
@@ -249,7 +250,7 @@ def passage_sources(comparisons: Sequence[Comparison]) -> list[PassageSource]:
     story = _Story(comparisons)
     sents = {aid: _sentences_of(story.articles[aid], story.cleans[aid]) for aid in story.articles}
     links = _sentence_links(comparisons, sents)
-    rows: list[tuple[_Node, _Node | None, str, str]] = []  # (node, source node, relation, why)
+    rows: list[tuple[_Node, _Node | None, Relation, str]] = []  # (node, source node, relation, why)
     for family in _families(links):
         rows.extend(_trace_family(family, links, story))
     order = {aid: k for k, aid in enumerate(story.articles)}
@@ -385,7 +386,7 @@ def _families(links: Mapping[_Node, Mapping[_Node, int]]) -> list[list[_Node]]:
 
 def _trace_family(
     family: Sequence[_Node], links: Mapping[_Node, Mapping[_Node, int]], story: _Story
-) -> list[tuple[_Node, _Node | None, str, str]]:
+) -> list[tuple[_Node, _Node | None, Relation, str]]:
     """(node, source node or None, relation, why) for every sentence of one reuse family."""
     members = sorted({aid for aid, _ in family})
     winners: dict[tuple[str, ...], str] = {}
@@ -403,7 +404,7 @@ def _trace_family(
             final[aid] = (chain[1], first[1])
         else:
             final[aid] = (chain[-1], f"reused from {chain[1]}, a copy of {chain[-1]}: traced to its source ({last[1]})")
-    out: list[tuple[_Node, _Node | None, str, str]] = []
+    out: list[tuple[_Node, _Node | None, Relation, str]] = []
     for source in sorted({f[0] for f in final.values() if f is not None}):
         paths = _paths_to(source, family, links)
         for node in family:
@@ -499,7 +500,7 @@ def _winner(candidates: Sequence[str], story: _Story) -> str:
 
 def _paths_to(
     source: str, family: Sequence[_Node], links: Mapping[_Node, Mapping[_Node, int]]
-) -> dict[_Node, tuple[_Node, str, str | None]]:
+) -> dict[_Node, tuple[_Node, Relation, str | None]]:
     """For each node of the family: (the source's node it reaches, weakest relation, first article on the way).
 
     A breadth-first search from the source's sentences, level by level, each
@@ -521,7 +522,7 @@ def _paths_to(
         for v, (weakest, u) in best.items():
             reached[v] = (reached[u][0], weakest, u)
         level = sorted(best)
-    out: dict[_Node, tuple[_Node, str, str | None]] = {}
+    out: dict[_Node, tuple[_Node, Relation, str | None]] = {}
     for node, (root, weakest, nxt) in reached.items():
         if nxt is None:
             continue
@@ -531,10 +532,10 @@ def _paths_to(
 
 
 def _merge(
-    rows: Sequence[tuple[_Node, _Node | None, str, str]], sents: Mapping[str, Sequence[Sentence]]
+    rows: Sequence[tuple[_Node, _Node | None, Relation, str]], sents: Mapping[str, Sequence[Sentence]]
 ) -> list[PassageSource]:
     out: list[PassageSource] = []
-    last: tuple[_Node, _Node | None, str, str] | None = None
+    last: tuple[_Node, _Node | None, Relation, str] | None = None
     for row in rows:
         node, src, relation, why = row
         s = sents[node[0]][node[1]]
