@@ -34,7 +34,7 @@ demo: $(DEMO_STAMP)
 	@echo "storytrace is installed in $(VENV): run $(BIN)/storytrace, or 'source $(BIN)/activate' first to type storytrace"
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench training
 	$(BIN)/mypy
 
 # The browser tests (tests/e2e) drive Debian's Chromium with Playwright (from the dev extra; its own browser
