@@ -27,14 +27,14 @@ from support.data import (
 )
 from support.scoring import labels_from_groups, score
 
-GIVEME_B3_F1_FLOOR = 0.88  # measured 0.897 (bench/cluster_quality.py)
-METER_B3_F1_FLOOR = 0.95  # measured 0.960 (bench/cluster_quality.py)
+GIVEME_B3_F1_FLOOR = 0.88  # measured 0.897 (bench/quality/cluster_quality.py)
+METER_B3_F1_FLOOR = 0.95  # measured 0.960 (bench/quality/cluster_quality.py)
 # The streaming clusterer with the shipped lexical join model (trained on these corpora too;
-# the held-out figures, 5-fold by story, are printed by bench/cluster_quality.py --learned).
+# the held-out figures, 5-fold by story, are printed by bench/quality/cluster_quality.py --learned).
 GIVEME_STREAM_B3_F1_FLOOR = 0.86  # measured 0.880
 METER_STREAM_B3_F1_FLOOR = 0.955  # measured 0.967
 METER_DERIVATION_ACCURACY_FLOOR = (
-    0.54  # measured 0.560 on the first 150 METER dev articles (all 470: bench/derivation.py)
+    0.54  # measured 0.560 on the first 150 METER dev articles (all 470: bench/quality/derivation.py)
 )
 
 

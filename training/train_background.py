@@ -1,14 +1,15 @@
 """Write the clusterer's background document frequencies (``storytrace.cluster.background``).
 
-    .venv/bin/python bench/train_background.py [--docs 1000] [--min-share 0.001] [--corpora reuters polnear]
+    .venv/bin/python training/train_background.py [--docs 1000] [--min-share 0.001] [--corpora reuters polnear]
 
 Each chosen corpus is streamed into the terms the clusterer counts
 (``stream_item(...).document``); a stem's share is its document frequency
 over the corpus's documents, and its background share the mean of those
 shares over the corpora, each corpus weighing the same. The shipped file is
 made of Reuters-21578's bodies except the first 2,000 by date (the ones the
-issue-28 spot check reads): a wire feed's vocabulary, and no corpus that
-``bench/cluster_quality.py`` scores, so its figures stay clean of it. Made
+hand spot check of the clusterer's largest Reuters stories reads): a wire
+feed's vocabulary, and no corpus that ``bench/quality/cluster_quality.py``
+scores, so its figures stay clean of it. Made
 with PolNeAR train as well (US political news of 2015-16), Giveme5W1H dev's
 held-out B3-F1 fell by 0.025 (names like "trump" stop being distinctive),
 so it is left out. Written to ``src/storytrace/cluster/models/background_df.json``
@@ -90,7 +91,7 @@ def main() -> int:
         "docs": args.docs,
         "min_share": args.min_share,
         "corpora": sorted(by_corpus),
-        "made_by": "bench/train_background.py",
+        "made_by": "training/train_background.py",
         "share": share,
     }
     args.out.write_text(json.dumps(document, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,18 +1,18 @@
 """Train the shipped METER derivation classifier and write it into the package as JSON.
 
-    .venv/bin/python bench/train_derivation.py [--data ../shared/data] [--jobs 2]
+    .venv/bin/python training/train_derivation.py [--data ../shared/data] [--jobs 2]
 
 Computes (or reads from ``bench/out/meter_features.pkl``) the features of
-``bench/meter.py`` for every METER dev newspaper article against the PA texts
+``bench/quality/meter.py`` for every METER dev newspaper article against the PA texts
 of its story, cross-validates the chosen configuration exactly as
-``bench/meter.py`` does (5 folds grouped by story, same seed) to record its
+``bench/quality/meter.py`` does (5 folds grouped by story, same seed) to record its
 figures, fits a three-way model and a derived-vs-not model on all of METER
 dev, checks that the JSON form predicts what scikit-learn predicts, and writes
 ``src/storytrace/align/models/derivation.json``. Deterministic: fixed seeds,
 same data and code, same model (only the ``created`` date changes).
 
 The configuration (``--aggregation``, ``--features``, ``--model``) defaults to
-the one chosen with ``bench/meter.py``: the sources of a story taken together,
+the one chosen with ``bench/quality/meter.py``: the sources of a story taken together,
 text features only (they do not move when the aligner changes), logistic
 regression.
 """
@@ -172,7 +172,7 @@ def fitted_heads(
     """A model document (features, calibration, three-way and binary heads) fitted on ``x``.
 
     The calibration is fitted on out-of-fold scores within ``x`` (folds grouped by story), so a
-    document fitted on some folds of METER can be scored on the others (bench/meter_trace.py).
+    document fitted on some folds of METER can be scored on the others (bench/quality/meter_trace.py).
     """
     return fitted_models(x, gold, stories, names, model, seed, n_folds)[0]
 
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "training": training_description(dataset, args.data, args.aggregation),
         "cv": {
-            "method": f"{len(split)}-fold StratifiedGroupKFold by story (seed {args.seed}), bench/meter.py",
+            "method": f"{len(split)}-fold StratifiedGroupKFold by story (seed {args.seed}), bench/quality/meter.py",
             "scores": scores,
             "baseline": base,
         },

@@ -1,6 +1,6 @@
 """Train the streaming clusterer's join models and write them into the package.
 
-    .venv/bin/python bench/train_join.py [--data DIR] [--lexical-only]
+    .venv/bin/python training/train_join.py [--data DIR] [--lexical-only]
 
 Replays Giveme5W1H dev, METER dev and the UCI aggregator headlines as streams
 with gold assignments (``_join_data.oracle_events``), fits the ranker and the
@@ -9,7 +9,7 @@ merge decision on all of them, and writes into ``storytrace/cluster/models/``:
 cached in ``bench/out/embeddings.db``); with ``STORYTRACE_EMBEDDER=minilm``,
 ``join_semantic.json`` on MiniLM's and ``join_lexical.json``; with
 ``--lexical-only``, ``join_lexical.json`` alone. The held-out scores of this
-very procedure are printed by ``bench/cluster_quality.py --learned``.
+very procedure are printed by ``bench/quality/cluster_quality.py --learned``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Train the shipped relation classifiers and write them into the package.
 
-    .venv/bin/python bench/train_relations.py [--data ../shared/data]
+    .venv/bin/python training/train_relations.py [--data ../shared/data]
 
 Builds the labelled sentence pairs of ``_relations_data`` (MSRP train, STS-B
 news, METER word-level pairs, random unrelated pairs; never the seeds), their
@@ -138,7 +138,7 @@ def write_model(kind: str, model: Any, features: Sequence[str], pairs: Sequence[
         "sha256": hashlib.sha256(blob).hexdigest(),
         "trained_on": {f"{d}:{lab}": n for (d, lab), n in sorted(Counter((p.dataset, p.label) for p in pairs).items())},
         "data": [str(MSRP_FILE), str(STSB_FILE), "meter/newspaper_articles.jsonl + pa_sources.jsonl (dev half)"],
-        "made_by": "bench/train_relations.py",
+        "made_by": "training/train_relations.py",
         "made_at": datetime.now(UTC).date().isoformat(),
     }
     (MODEL_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

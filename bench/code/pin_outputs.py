@@ -1,6 +1,6 @@
 """Pins what the demo and 2,000 Reuters bodies give today, for ``tests/test_same_outputs.py``.
 
-Run: ``.venv/bin/python bench/pin_outputs.py [--corpus demo|reuters-2000] [--check]``
+Run: ``.venv/bin/python bench/code/pin_outputs.py [--corpus demo|reuters-2000] [--check]``
 
 Runs ``storytrace analyze`` on each corpus (``tests/support/pinned.py``) and writes the digests of
 ``stories.json``, ``report.html`` and each story page, with a text-free outline of the stories, to

@@ -1,6 +1,6 @@
-"""Two commits side by side: the same outputs, and ``bench/analyze_speed.py`` run in turn under the same load.
+"""Two commits side by side: the same outputs, and ``bench/speed/analyze_speed.py`` run in turn under the same load.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/analyze_ab.py OLD NEW [--rounds 2] [--size 10000] [--rerun 100]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/experiments/analyze_ab.py OLD NEW [--rounds 2] [--size 10000] [--rerun 100]
         [--same 10000] [--cli-rounds 0] [--rerun-rounds 0] [--data ../shared/data]
 
 The machines are shared: a run's wall time moves by 10-20 % with what else is
@@ -8,7 +8,7 @@ running, so two commits measured an hour apart cannot be compared. Here each
 commit is checked out into a temporary git worktree and their runs alternate
 (OLD, NEW, OLD, NEW...), so that both meet the same load; this checkout's
 virtual environment runs both (``PYTHONPATH`` points at the worktree's
-``src``), and each runs its own ``bench/analyze_speed.py``.
+``src``), and each runs its own ``bench/speed/analyze_speed.py``.
 
 First (``--same N``, 0 to skip) ``storytrace analyze`` runs once per commit on
 the first N non-empty Reuters-21578 bodies, and the two ``stories.json`` are

@@ -1,13 +1,13 @@
 """What aligning fewer article pairs in mid-sized stories costs in provenance, and saves in time.
 
-Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/pair_budget.py [--n 10000] [--budgets 40,20]``
+Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/experiments/pair_budget.py [--n 10000] [--budgets 40,20]``
 
 ``pipeline.story_pairs`` aligns every pair of a story of up to
 ``ALL_PAIRS_MAX_ARTICLES`` articles, and beyond that each article with its
 ``NEAREST_ARTICLES`` nearest by document cosine. This bench runs the whole
 ``analyze`` (lexical, every stage on, fresh store each time) on the first N
 non-empty Reuters-21578 bodies (``../shared/data``, never copied; dated, as
-``bench/analyze_speed.py`` writes them) once per value of
+``bench/speed/analyze_speed.py`` writes them) once per value of
 ``ALL_PAIRS_MAX_ARTICLES`` in ``--budgets`` (the first is the reference), and
 prints for each:
 

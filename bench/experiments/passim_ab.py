@@ -1,17 +1,17 @@
 """passim 2.0.1 beside ``storytrace analyze`` on the same documents in the same run: walls, peak RSS, the ratio.
 
-    .venv/bin/python bench/passim_ab.py [--workloads reuters,long-form] [--size 10000] [--runs 3]
+    .venv/bin/python bench/experiments/passim_ab.py [--workloads reuters,long-form] [--size 10000] [--runs 3]
         [--venv bench/out/passim-venv] [--no-install] [--passim-spec passim==2.0.1] [--master local[2]]
         [--passim-args=--all-pairs] [--data ../shared/data]
 
-The workloads are ``bench/analyze_speed.py``'s: the first ``--size`` non-empty Reuters-21578 bodies (with their
+The workloads are ``bench/speed/analyze_speed.py``'s: the first ``--size`` non-empty Reuters-21578 bodies (with their
 titles and dates), and the long-form one (Giveme5W1H's and METER's development texts as one dated input). For each,
 in turn and ``--runs`` times: ``storytrace analyze`` as a user runs it (``analyze_speed.py``'s ``cli`` mode: a fresh
 process, this environment as it is, a fresh store), then passim on the same texts. Printed: each run's wall, peak
 RSS (of the largest process: for passim the JVM) and CPU of all the processes; the medians; and the ratio of the
-median walls, storytrace/passim (the issue's target is passim/storytrace ≥ 5 on Reuters, ≥ 3 on long-form).
+median walls, storytrace/passim (the target is passim/storytrace ≥ 5 on Reuters, ≥ 3 on long-form).
 
-passim runs as the issue timed it, "local[2], all pairs": ``passim --all-pairs INPUT OUTPUT`` with
+passim runs in the setting the target is set for, "local[2], all pairs": ``passim --all-pairs INPUT OUTPUT`` with
 ``SPARK_SUBMIT_ARGS="--master local[2]"`` (and ``PYSPARK_SUBMIT_ARGS`` likewise); its input is one JSON-lines file
 of ``{"id", "series", "text"}`` records, the series being the record's own id, so that no pair is left out for
 sharing a series.

@@ -1,6 +1,6 @@
 """spaCy's attribute ruler against ``facts.pos`` (the ruler's own rules in one pass) on real articles.
 
-    .venv/bin/python bench/pos_ruler.py [--meter 300]
+    .venv/bin/python bench/experiments/pos_ruler.py [--meter 300]
 
 Parses Giveme5W1H dev and the first N METER newspaper articles twice: with the
 packaged pipeline as spaCy runs it (attribute ruler on) and as storytrace runs it

@@ -1,6 +1,6 @@
 """The static embedder (``semantic.static``) against MiniLM: speed, agreement, and the cosine floor it needs.
 
-    .venv/bin/python bench/static_embedder.py [--data ../shared/data] [--stories 40]
+    .venv/bin/python bench/experiments/static_embedder.py [--data ../shared/data] [--stories 40]
 
 Prints, for MiniLM, the static table distilled from it, and a word TF-IDF
 cosine as the lexical yardstick:

@@ -1,12 +1,12 @@
 """The web UI's worst paste: a 1.1 MB one-paragraph article, then its reprint, then a small article.
 
-Before issue 25 the reprint answered 500 and so did every later upload (the
-store was poisoned). Builds a store of the demo corpus, then posts the three
+Each must get an answer, and the store must stay usable: a long paste and its
+reprint must not poison it for the uploads after them. Builds a store of the demo corpus, then posts the three
 through ``POST /api/ingest`` (in process, ``TestClient``) and prints each
 answer's status, its first characters and the seconds it took. The long text
 is generated (fictional, seeded).
 
-    .venv/bin/python bench/web_long_paste.py [--chars 1100000]
+    .venv/bin/python bench/experiments/web_long_paste.py [--chars 1100000]
 """
 
 from __future__ import annotations

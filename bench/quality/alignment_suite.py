@@ -1,10 +1,10 @@
-"""Issue 26's alignment benchmarks in one run: PAN, METER, MSRP and the seeds, one after another, then one summary.
+"""The alignment benchmarks in one run: PAN, METER, MSRP and the seeds, one after another, then one summary.
 
 Each runs as a subprocess from the repository root with its own default settings:
 
-1. ``bench/pan.py``: plagdet on the PAN 2013 development pairs (storytrace and the 3-gram baseline);
-2. ``bench/meter.py``: METER dev derivation, cross-validated by story;
-3. ``bench/msrp.py``: MSRP train paraphrase identification, 10-fold;
+1. ``bench/quality/pan.py``: plagdet on the PAN 2013 development pairs (storytrace and the 3-gram baseline);
+2. ``bench/quality/meter.py``: METER dev derivation, cross-validated by story;
+3. ``bench/quality/msrp.py``: MSRP train paraphrase identification, 10-fold;
 4. ``python3 ../shared/tools/check_seeds.py --cmd .venv/bin/storytrace``: the two seed articles against their gold.
 
 Their output is shown as it comes. The summary at the end gives each one's
@@ -16,8 +16,8 @@ seconds each took. The bench scripts run with this interpreter; the seeds check
 runs the ``storytrace`` command beside it (``.venv/bin/storytrace`` when run as
 below). Run::
 
-    .venv/bin/python bench/alignment_suite.py                  # all four (METER and MSRP take minutes)
-    .venv/bin/python bench/alignment_suite.py --only pan,seeds
+    .venv/bin/python bench/quality/alignment_suite.py                  # all four (METER and MSRP take minutes)
+    .venv/bin/python bench/quality/alignment_suite.py --only pan,seeds
 
 It exits 1 when a step fails (exits non-zero), after running the others.
 """
@@ -38,8 +38,8 @@ import _support  # noqa: F401
 from support.paths import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]
-# METER rows in the summary: (aggregation, features, model) as bench/meter.py prints them, and what to call them;
-# the README quotes these three (PA sources of a story as one text).
+# METER rows in the summary: (aggregation, features, model) as bench/quality/meter.py prints them, and what to
+# call them; the README quotes these three (PA sources of a story as one text).
 METER_ROWS = (
     ("concat", "reuse", "coverage rule (shipped)", "coverage rule (from the aligner)"),
     ("concat", "text", "logreg C=0.1", "shipped classifier (text only)"),
@@ -91,9 +91,9 @@ def steps(storytrace: str) -> list[Step]:
     python = sys.executable
     seeds = ["python3", str(SHARED / "tools" / "check_seeds.py"), "--cmd", storytrace]
     return [
-        Step("pan", [python, "bench/pan.py"], pan_headline),
-        Step("meter", [python, "bench/meter.py"], meter_headline),
-        Step("msrp", [python, "bench/msrp.py"], msrp_headline),
+        Step("pan", [python, "bench/quality/pan.py"], pan_headline),
+        Step("meter", [python, "bench/quality/meter.py"], meter_headline),
+        Step("msrp", [python, "bench/quality/msrp.py"], msrp_headline),
         Step("seeds", seeds, seeds_headline),
     ]
 

@@ -1,6 +1,6 @@
 """Candidate generation against scoring every sentence pair, on METER stories.
 
-    .venv/bin/python bench/candidates.py [--stories 40] [--lexical]
+    .venv/bin/python bench/quality/candidates.py [--stories 40] [--lexical]
 
 Each METER dev story (its PA files and newspaper articles) is aligned twice
 with ``pipeline.compare_story``: once scoring every sentence pair, once on the

@@ -16,8 +16,8 @@ be tuned per dataset.
 
 Run::
 
-    .venv/bin/python bench/cluster_quality.py --sweep
-    .venv/bin/python bench/cluster_quality.py --sweep --start 0.4 --stop 0.95 --step 0.025
+    .venv/bin/python bench/quality/cluster_quality.py --sweep
+    .venv/bin/python bench/quality/cluster_quality.py --sweep --start 0.4 --stop 0.95 --step 0.025
 
 It exits 0 with a "skipped" line when the data folder is absent.
 """

@@ -1,6 +1,6 @@
 """Date resolution on TempEval-3 AQUAINT: storytrace's date mentions against gold TIMEX3 values.
 
-    PYTHONPATH=src .venv/bin/python bench/dates.py [--data ../shared/data] [--show N]
+    PYTHONPATH=src .venv/bin/python bench/quality/dates.py [--data ../shared/data] [--show N]
 
 Each document's text goes through ``storytrace.facts.dates.date_mentions`` with the
 document's creation time (``dct``) as ``published``, exactly as storytrace resolves an
@@ -222,12 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = args.data / DATA_FILE
     if not path.is_file():
-        print(f"bench/dates.py: {path} not found; nothing to score.")
+        print(f"bench/quality/dates.py: {path} not found; nothing to score.")
         return 0
     try:
         baseline = Baseline()
     except ImportError:
-        print("bench/dates.py: dateparser is not installed; the baseline column is empty.", file=sys.stderr)
+        print("bench/quality/dates.py: dateparser is not installed; the baseline column is empty.", file=sys.stderr)
         raise
     halves = [Tally(), Tally()]
     misses: list[str] = []

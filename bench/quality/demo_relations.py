@@ -1,6 +1,6 @@
 """Score ``analyze`` on the demo corpus against its answer key, relation by relation.
 
-Run: ``.venv/bin/python bench/demo_relations.py``. For every designed passage
+Run: ``.venv/bin/python bench/quality/demo_relations.py``. For every designed passage
 pair of ``tests/fixtures/demo_expected.json`` it looks for an alignment that
 covers at least 30 % of both passages (the rule of ``check_seeds.py``) and
 prints, per designed relation, how many were found, found with the same

@@ -20,8 +20,8 @@ Measures, on data read from ``/work/shared/data`` (never copied):
 
 Also prints the mean time per ``compare``. Run::
 
-    .venv/bin/python bench/derivation.py            # everything, 2 processes
-    .venv/bin/python bench/derivation.py --limit 60 --pairs 50 --jobs 1   # quick look
+    .venv/bin/python bench/quality/derivation.py            # everything, 2 processes
+    .venv/bin/python bench/quality/derivation.py --limit 60 --pairs 50 --jobs 1   # quick look
 
 It exits 0 with a "skipped" line when the data folder is absent.
 """

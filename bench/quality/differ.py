@@ -1,6 +1,6 @@
 """How much of ``differ`` is a real contradiction: the demo's stories and the seeds.
 
-Run: ``.venv/bin/python bench/differ.py [--lexical]``. For each story of the
+Run: ``.venv/bin/python bench/quality/differ.py [--lexical]``. For each story of the
 demo corpus (``analyze examples/``) it prints how many ``differ`` items there
 are and how many of them are the contradictions the corpus was written with
 (``tests/fixtures/demo_expected.json``, ``contradictions``: 14 vs 41 injured and

@@ -28,9 +28,9 @@ the code they depend on (text features: the derivation, text and clean
 modules; aligner features: every source file of the package), so a rerun after
 an aligner change recomputes only the aligner part. Run::
 
-    .venv/bin/python bench/meter.py                 # all of METER dev, 2 processes
-    .venv/bin/python bench/meter.py --limit 80      # quick look
-    .venv/bin/python bench/meter.py --text-only     # without compare (no aligner features, no baseline)
+    .venv/bin/python bench/quality/meter.py                 # all of METER dev, 2 processes
+    .venv/bin/python bench/quality/meter.py --limit 80      # quick look
+    .venv/bin/python bench/quality/meter.py --text-only     # without compare (no aligner features, no baseline)
 
 It exits 0 with a "skipped" line when the data folder is absent.
 """
@@ -104,7 +104,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "storytrace"
 CACHE = ROOT / "bench" / "out" / "meter_features.pkl"
 AGGREGATIONS = ("concat", "best", "max")
-# The first-reach baseline of the provenance issue: n-gram containment and Greedy String Tiling alone.
+# The first-reach baseline: n-gram containment and Greedy String Tiling alone.
 FIRST_REACH = (*(f"contain_{n}" for n in (1, 2, 3, 4, 5)), "gst3", "gst6")
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "baseline": FIRST_REACH,
@@ -113,7 +113,7 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "all": ALL_FEATURES,
 }
 NON = DERIVATIONS.index("non_derived")
-SHIPPED_MODEL = "logreg C=0.1"  # as bench/train_derivation.py ships it
+SHIPPED_MODEL = "logreg C=0.1"  # as training/train_derivation.py ships it
 LOWER_IS_MORE = frozenset({"sentences_untiled"})  # features where the most derived PA text has the least
 
 
@@ -470,9 +470,10 @@ def row(aggregation: str, features: str, model: str, summary: dict[str, Any]) ->
 def compare_rule(dataset: Dataset, shipped: Scores, rule: str, split: list[tuple[np.ndarray, np.ndarray]]) -> Scores:
     """``compare.derivation`` applied to the shipped model's out-of-fold answers and the best PA pair's evidence.
 
-    ``now``: wholly where passages cover the copy, at least partially where a verbatim or near-verbatim run
-    outside quotations reaches ``ABSOLUTE_REUSE_CHARS``, else the model. ``before`` (until issue 27): the
-    more derived of the model and the coverage rule, a passage of that length (any relation) at least partial.
+    ``shipped``: wholly where passages cover the copy, at least partially where a verbatim or near-verbatim run
+    outside quotations reaches ``ABSOLUTE_REUSE_CHARS``, else the model. ``coverage``, the yardstick it is
+    measured against: the more derived of the model and the coverage rule, a passage of that length (any
+    relation) at least partial.
     """
     assert dataset.aligner is not None
 
@@ -480,7 +481,7 @@ def compare_rule(dataset: Dataset, shipped: Scores, rule: str, split: list[tuple
         return np.array([max((p[name] for p in a.pairs), default=0.0) for a in dataset.aligner])  # type: ignore[union-attr]
 
     cov, pred = best("reuse_coverage"), shipped.pred.copy()
-    if rule == "now":  # compare's own rule, label by label
+    if rule == "shipped":  # compare's own rule, label by label
         worded = np.rint(np.expm1(best("reuse_worded_log"))).astype(int)
         labels = [decided(DERIVATIONS[int(p)], float(c), int(w)) for p, c, w in zip(pred, cov, worded, strict=True)]
         return Scores(dataset.gold, np.array([DERIVATIONS.index(label) for label in labels]), None, split)
@@ -544,7 +545,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(row(aggregation, features, model, scores.summary()), flush=True)
         shipped_key = (aggregation, "text", SHIPPED_MODEL)
         if dataset.aligner is not None and shipped_key in results:
-            # Before issue 27: the model, or the coverage rule where that says "more derived".
+            # The yardstick: the model, or the coverage rule where that says "more derived".
             cov = dataset.baseline_coverage(aggregation)
             rule = classify(cov, WHOLLY_DERIVED_MIN_COVERAGE, PARTIALLY_DERIVED_MIN_COVERAGE)
             both = Scores(dataset.gold, np.minimum(results[shipped_key].pred, rule), None, split)
@@ -554,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shipped = results[("concat", "text", SHIPPED_MODEL)]
         print("what compare decides, on the shipped model's out-of-fold answers and each article's best PA pair:")
         print(header())
-        for name, rule in (("before: or coverage .04/.74", "before"), ("issue 27: or wholly, or worded run", "now")):
+        for name, rule in (("model or coverage .04/.74", "coverage"), ("shipped: or wholly, or worded run", "shipped")):
             print(row("pair", "text", name, compare_rule(dataset, shipped, rule, split).summary()), flush=True)
         print()
     for features in feature_sets:

@@ -9,8 +9,8 @@ story is given: this measures tracing, not grouping.
 
 The headline is the provenance graph's (``trace.provenance.reuse_edges``): a
 derived article is traced when an edge comes to it from a PA text of its
-story, a non-derived one is untraced when no edge comes to it at all (issue
-27 targets: >= 0.92 and >= 0.85). Edges follow the derivation labels, so this
+story, a non-derived one is untraced when no edge comes to it at all (the
+targets: >= 0.92 and >= 0.85). Edges follow the derivation labels, so this
 scores the derivation decision where the graph uses it. The same is printed
 keeping only edges whose confidence (the derivation model's calibrated
 probability) is at least t, the trade-off a reader filtering by confidence gets.
@@ -25,7 +25,7 @@ PA text of its story. Two rules say whether an article's passages trace to PA:
 - ``any``: at least one of its reuse passages is traced to a PA text (every
   passage counted, however short).
 
-Targets (provenance issue): >= 0.95 of wholly/partially derived articles
+Targets: >= 0.95 of wholly/partially derived articles
 traced to PA, >= 0.85 of non-derived ones traced to nothing. Passages traced
 to another newspaper do not count as traced to PA (METER's newspapers do not
 copy each other; such a passage is PA or court text that the PA copy in the
@@ -35,8 +35,8 @@ for word, so the ``any`` figure for them is expected to be low.
 
 Run::
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/meter_trace.py              # METER dev, 2 processes
-    OMP_NUM_THREADS=1 .venv/bin/python bench/meter_trace.py --limit 80   # quick look
+    OMP_NUM_THREADS=1 .venv/bin/python bench/quality/meter_trace.py              # METER dev, 2 processes
+    OMP_NUM_THREADS=1 .venv/bin/python bench/quality/meter_trace.py --limit 80   # quick look
 
 It exits 0 with a "skipped" line when the data is absent.
 """
@@ -201,7 +201,7 @@ def stories(data: Path, limit: int, lexical: bool) -> list[StoryTask]:
 def with_fold_models(tasks: Sequence[StoryTask], data: Path, jobs: int, n_folds: int, seed: int) -> list[StoryTask]:
     """Each story with the derivation model fitted on the METER dev articles of the other folds.
 
-    Fitted as bench/train_derivation.py fits the shipped one, folds grouped by story as bench/meter.py's:
+    Fitted as training/train_derivation.py fits the shipped one, folds grouped by story as bench/quality/meter.py's:
     the figures are cross-validated, where the shipped model has seen every story.
     """
     dataset = load_dataset(data, 0, jobs, True, with_aligner=False)

@@ -1,8 +1,8 @@
 """MSRP paraphrase identification, cross-validated on MSRP train.
 
-    .venv/bin/python bench/msrp.py [--folds 10] [--data ../shared/data]
+    .venv/bin/python bench/quality/msrp.py [--folds 10] [--data ../shared/data]
 
-Each fold trains the relation classifier exactly as ``bench/train_relations.py``
+Each fold trains the relation classifier exactly as ``training/train_relations.py``
 does (MSRP train of the other folds + STS-B news + METER pairs + random
 unrelated pairs) and scores the held-out MSRP pairs with the same decision
 code as ``storytrace pairs`` (``TrainedRelations.verdicts``): a pair is a

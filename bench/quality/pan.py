@@ -33,7 +33,7 @@ per detected case; plagdet = F1 / log2(1 + granularity). Scored per
 ``obfuscation_type`` and pooled over all pairs. ``--self-test`` checks the
 scorer and the baseline on tiny hand-computed cases.
 
-Also printed, for issue 26: per type, the share of the cases' suspicious
+Also printed: per type, the share of the cases' suspicious
 characters under storytrace alignments of each relation (the best relation
 where several cover a character), how many detections each detected case gets,
 plagdet when storytrace's reuse alignments are merged when within 300
@@ -43,10 +43,10 @@ storytrace recalls least, and its detections on no-plagiarism pairs.
 
 Nothing is cached: every run aligns with the code as it is. Run::
 
-    .venv/bin/python bench/pan.py                    # all 236 pairs, 2 processes
-    .venv/bin/python bench/pan.py --limit 30         # quick look (pairs taken in turn from each type)
-    .venv/bin/python bench/pan.py --types 02,04      # some obfuscation types only
-    .venv/bin/python bench/pan.py --self-test        # the scorer on hand-computed cases
+    .venv/bin/python bench/quality/pan.py                    # all 236 pairs, 2 processes
+    .venv/bin/python bench/quality/pan.py --limit 30         # quick look (pairs taken in turn from each type)
+    .venv/bin/python bench/quality/pan.py --types 02,04      # some obfuscation types only
+    .venv/bin/python bench/quality/pan.py --self-test        # the scorer on hand-computed cases
 
 It exits 0 with a "skipped" line when the data is absent.
 """
@@ -81,9 +81,9 @@ PAN_FILE = Path("pan13-text-alignment") / "pairs.jsonl"
 NO_PLAGIARISM = "01-no-plagiarism"
 TRANSLATION = "04-translation-obfuscation"
 POOLED = "pooled"
-# The issue's target: a detection on at most this share of the no-plagiarism pairs.
+# The target: a detection on at most this share of the no-plagiarism pairs.
 MAX_FLAGGED_NO_PLAGIARISM = 0.02
-# Issue 26's diagnostic: storytrace's reuse alignments joined when this close in both texts.
+# A diagnostic: storytrace's reuse alignments joined when this close in both texts.
 MERGE_GAP = 300
 # The baseline's grid: seed-join gap (characters), seeds per passage, passage length (characters, both sides).
 GAPS = (50, 100, 200, 400, 800, 1600, 3200)

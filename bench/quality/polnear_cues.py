@@ -1,6 +1,6 @@
 """Print the cue words of PolNeAR's train attributions by frequency (where ``facts.speech_words`` took its verbs).
 
-Run: ``PYTHONPATH=src .venv/bin/python bench/polnear_cues.py [--data DIR] [--quoted] [--top N]``.
+Run: ``PYTHONPATH=src .venv/bin/python bench/quality/polnear_cues.py [--data DIR] [--quoted] [--top N]``.
 Each cue's last word is counted, lower-cased ("has said" counts as "said", "according to" as "to"
 is shown whole). ``--quoted`` counts only attributions whose content is quoted (direct or mixed).
 Only the ``train`` split is read: dev and test stay unseen by the rules. Prints a message and exits 0
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = args.data / POLNEAR
     if not path.is_file():
-        print(f"bench/polnear_cues.py: {path} is absent; nothing to count.")
+        print(f"bench/quality/polnear_cues.py: {path} is absent; nothing to count.")
         return 0
     counts: Counter[str] = Counter()
     for article in read_jsonl(path):

@@ -1,8 +1,8 @@
 """Score storytrace's quote extraction (``storytrace.facts.quotes``) on PolNeAR, with a quote regex beside it.
 
-Run: ``PYTHONPATH=src .venv/bin/python bench/quotes.py [--data DIR] [--split dev|train|all] [--show N]``.
+Run: ``PYTHONPATH=src .venv/bin/python bench/quality/quotes.py [--data DIR] [--split dev|train|all] [--show N]``.
 Reads ``polnear/articles.jsonl`` from ``../shared/data`` (see its SOURCE.md); prints a message and exits 0
-when it is absent. Rules are tuned on ``train`` only; the issue's targets are on ``dev``. Deterministic;
+when it is absent. Rules are tuned on ``train`` only; the targets are on ``dev``. Deterministic;
 about half a minute for both splits.
 
 Definitions (each used once, in ``score``):
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = args.data / POLNEAR
     if not path.is_file():
-        print(f"bench/quotes.py: {path} is absent; nothing to score (PolNeAR lives in ../shared/data).")
+        print(f"bench/quality/quotes.py: {path} is absent; nothing to score (PolNeAR lives in ../shared/data).")
         return 0
     records = list(read_jsonl(path))
     for split in ("train", "dev") if args.split == "all" else (args.split,):

@@ -1,12 +1,13 @@
 """How often the streaming clusterer joins Reuters' templated series into one story, and rules tried against it.
 
-    .venv/bin/python bench/reuters_templates.py [--n 10000] [--semantic] [--distinct SHARE ...] [--names-veto X ...]
+    .venv/bin/python bench/quality/reuters_templates.py [--n 10000] [--semantic] [--distinct SHARE ...]
+        [--names-veto X ...]
 
 Reuters-21578 has no story labels, but its titles name the company of most
 corporate items by ticker (``COBANCO INC <CBCO> YEAR NET``). Two items with
 different tickers report different companies' results, dividends or bond
 issues: different events. For the first ``--n`` non-empty bodies (dated, in
-NEWID order, as ``bench/analyze_speed.py`` reads them), clustered by the
+NEWID order, as ``bench/speed/analyze_speed.py`` reads them), clustered by the
 shipped stream clusterer (lexical join), this prints the stories, the largest, the
 article pairs ``analyze`` would align, and among same-story pairs whose titles
 both carry a ticker, the share whose tickers differ: false joins, measured on
@@ -22,7 +23,7 @@ shipped rule with a story's bodies also naming a term). The rules other than
 the shipped one wrap ``StreamClusterer.candidates`` for the run.
 ``--semantic``: with the default embedder (the static table) and its join
 model, as ``analyze`` runs. Each row is also scored on the labelled corpora,
-held-out B3 as ``bench/cluster_quality.py --learned`` prints it, so a rule that
+held-out B3 as ``bench/quality/cluster_quality.py --learned`` prints it, so a rule that
 splits templated series but also real events shows it. Exits 0 with a
 "skipped" line when the data is absent.
 """

@@ -1,6 +1,6 @@
 """The whole ``analyze`` at speed: docs/s, words/s, seconds per stage, peak RSS, growth with corpus size.
 
-Run: ``.venv/bin/python bench/analyze_speed.py [--sizes 5000,10000] [--long-form] [--meter] [--rerun 100]
+Run: ``.venv/bin/python bench/speed/analyze_speed.py [--sizes 5000,10000] [--long-form] [--meter] [--rerun 100]
 [--lexical] [--runs 3] [--mode cli|console|inprocess]``
 
 Every stage is on, as ``storytrace analyze`` runs them: ingest into a fresh
@@ -387,7 +387,7 @@ def show(label: str, fig: dict[str, Any]) -> None:
         )
 
 
-# The issue's throughput target, for the budget line.
+# The throughput target, for the budget line.
 TARGET_DOCS_PER_SECOND = 600
 
 

@@ -1,6 +1,6 @@
 """The story brief's cost (``facts.brief.brief_of``) on each story of the demo corpus, beside the facts it reads.
 
-    .venv/bin/python bench/brief_speed.py [--runs 50]
+    .venv/bin/python bench/speed/brief_speed.py [--runs 50]
 
 Groups and aligns the demo corpus as ``analyze`` does (lexical), then times,
 per story of two or more articles, ``brief_of`` alone and ``compare_facts``

@@ -1,7 +1,7 @@
 """Speed of dedup + streaming clustering on Reuters-21578, in date order.
 
-    .venv/bin/python bench/cluster_speed.py [--sizes 5000 10000 20000]
-    .venv/bin/python bench/cluster_speed.py --check [N]
+    .venv/bin/python bench/speed/cluster_speed.py [--sizes 5000 10000 20000]
+    .venv/bin/python bench/speed/cluster_speed.py --check [N]
 
 For each size N, the first N non-empty bodies by date are cleaned and
 segmented (``prepare``), then run through ``stream_groups`` (near-duplicate

@@ -1,8 +1,8 @@
 """Time ``compare`` on the two seed articles and ``analyze`` on the demo corpus.
 
-Run: ``.venv/bin/python bench/compare.py [--runs 20]``. Prints the median and
+Run: ``.venv/bin/python bench/speed/compare.py [--runs 20]``. Prints the median and
 spread of warm, in-process timings (the first call, which loads modules and
-warms caches, is reported apart). Target of issue 2: compare <= 50 ms.
+warms caches, is reported apart). The target: compare <= 50 ms.
 The machines are shared and noisy: read medians, not single runs.
 """
 

@@ -4,7 +4,7 @@ Builds the demo store (or reads ``--db``), takes its latest analysis and, with `
 stories N times under new ids (the export is a function of the document alone: this stands for a corpus N
 times the size). Each table is written ``--runs`` times in each format, in memory; the medians are printed.
 
-    PYTHONPATH=src .venv/bin/python bench/export_speed.py --copies 100
+    PYTHONPATH=src .venv/bin/python bench/speed/export_speed.py --copies 100
 """
 
 from __future__ import annotations

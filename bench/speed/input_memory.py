@@ -1,6 +1,6 @@
-"""Peak memory of storytrace on big input (issue 25): bad-input kinds, and ``pairs`` with a 50 MB line.
+"""Peak memory of storytrace on big input: bad-input kinds, and ``pairs`` with a 50 MB line.
 
-    PYTHONPATH=src .venv/bin/python bench/input_memory.py [--kind NAME]... [--pairs]
+    PYTHONPATH=src .venv/bin/python bench/speed/input_memory.py [--kind NAME]... [--pairs]
 
 Each case runs the real command in its own process and prints its exit status,
 wall time and peak RSS (``VmHWM``, polled every 10 ms, as tests/test_badinput.py

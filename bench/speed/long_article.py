@@ -1,7 +1,7 @@
-"""Long articles (issue 25): ``storytrace analyze`` of a long fictional article and its lightly edited copy.
+"""Long articles: ``storytrace analyze`` of a long fictional article and its lightly edited copy.
 
-Run: ``.venv/bin/python bench/long_article.py [--sentences 1000,2500,5000] [--runs 1]``
-or ``.venv/bin/python bench/long_article.py --megabytes 9.9 [--layout one-paragraph] [--with-copy]``
+Run: ``.venv/bin/python bench/speed/long_article.py [--sentences 1000,2500,5000] [--runs 1]``
+or ``.venv/bin/python bench/speed/long_article.py --megabytes 9.9 [--layout one-paragraph] [--with-copy]``
 
 The articles are written into a temp folder as ``.txt`` files: varied sentences
 built from word lists with a fixed seed (fictional names, places and numbers;

@@ -1,6 +1,6 @@
 """CPU milliseconds per aligned pair of two 1,000-word articles: alignment alone, and the whole story analysis.
 
-Run: ``.venv/bin/python bench/pair_cost.py [--rounds 3] [--lexical]``
+Run: ``.venv/bin/python bench/speed/pair_cost.py [--rounds 3] [--lexical]``
 
 The pairs: every two Giveme5W1H development articles of the same story with
 800-1,200 words each (23 pairs in 10 stories). Each pair is analysed as a

@@ -1,6 +1,6 @@
 """Speed of ``pairs`` and of ``compare`` with the semantic layer, on this machine.
 
-    [STORYTRACE_EMBEDDER=minilm] .venv/bin/python bench/pairs_speed.py [--n 2000] [--repeats 3]
+    [STORYTRACE_EMBEDDER=minilm] .venv/bin/python bench/speed/pairs_speed.py [--n 2000] [--repeats 3]
 
 The embedder is the commands' default (the static table) or the one ``STORYTRACE_EMBEDDER`` names.
 

@@ -1,8 +1,8 @@
 """The share of a cProfile's time under each pipeline stage's entry function.
 
-Run: ``.venv/bin/python bench/profile_shares.py FILE.prof``
+Run: ``.venv/bin/python bench/speed/profile_shares.py FILE.prof``
 
-``FILE.prof`` is what ``bench/analyze_speed.py --mode inprocess --profile FILE`` writes beside ``FILE`` (with
+``FILE.prof`` is what ``bench/speed/analyze_speed.py --mode inprocess --profile FILE`` writes beside ``FILE`` (with
 ``STORYTRACE_WORKERS=1 STORYTRACE_AHEAD=0`` the per-story work and the facts stay in the profiled process), or
 ``python -m cProfile -o FILE.prof -m storytrace analyze …``. The total is the sum of every function's own time;
 each stage's figure is the cumulative time under its entry function (nested entries overlap).

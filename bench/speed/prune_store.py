@@ -1,6 +1,6 @@
 """What ``storytrace prune`` gives back: a store's size before and after, and what a run after it re-uses.
 
-Run: ``.venv/bin/python bench/prune_store.py [--size 10000] [--rerun 100] [--data ../shared/data]``
+Run: ``.venv/bin/python bench/speed/prune_store.py [--size 10000] [--rerun 100] [--data ../shared/data]``
 
 The command itself, in fresh child processes, on the first ``--size``
 non-empty Reuters-21578 bodies (read from ``../shared/data``, never copied):

@@ -1,6 +1,6 @@
 """What compiling the quote rules' regular expressions costs a process (they compile lazily, on first use).
 
-Run: ``.venv/bin/python bench/quote_rules_compile.py``
+Run: ``.venv/bin/python bench/speed/quote_rules_compile.py``
 
 Prints each lazily compiled pattern of ``facts.quotes``, ``facts.speakers``,
 ``facts.speech_words`` and ``facts.quote_marks`` with its length and compile

@@ -1,6 +1,6 @@
 """How big the report's files are and how fast headless Chromium opens them, from the folder (``file://``).
 
-Run: ``.venv/bin/python bench/report_open.py [--dir OUT] [--pages 40] [--runs 3]``
+Run: ``.venv/bin/python bench/speed/report_open.py [--dir OUT] [--pages 40] [--runs 3]``
 
 Without ``--dir`` it builds the 1,000-article report: the first 1,000 non-empty
 Reuters-21578 bodies (NEWID order) and Giveme5W1H's development articles, one

@@ -1,9 +1,9 @@
 """Load on the web UI: concurrent GET requests to `storytrace serve` on loopback.
 
-    .venv/bin/python bench/serve_load.py [--db FILE | --url URL] [--requests 200] [--concurrency 50]
+    .venv/bin/python bench/speed/serve_load.py [--db FILE | --url URL] [--requests 200] [--concurrency 50]
                                          [--pages stories|all] [--timeout 120]
 
-Issue 8's figure: ``--requests 500 --concurrency 50 --pages all``.
+The figure of docs/reliability.md: ``--requests 500 --concurrency 50 --pages all``.
 
 Starts ``storytrace serve`` (lexical only) on a free 127.0.0.1 port, on ``--db`` or on a fresh store built
 from ``examples/``, then sends ``--requests`` GET requests, round robin over the pages (``--pages stories``, the

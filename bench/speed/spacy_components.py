@@ -1,6 +1,6 @@
 """Where spaCy's time goes in the entity recogniser the facts run: the pipeline with each component left out.
 
-Run: ``.venv/bin/python bench/spacy_components.py [--texts 150]``
+Run: ``.venv/bin/python bench/speed/spacy_components.py [--texts 150]``
 
 The first N Giveme5W1H development texts (each cut to 6,000 characters), run
 through ``facts.entities.load_model()`` with ``nlp.pipe``: CPU seconds of the

@@ -1,13 +1,13 @@
 """The cost of a large corpus on a Spark cluster, worked out from measured per-stage figures.
 
-Run: ``.venv/bin/python bench/spark_cost.py --scale SCALE.json [--slices SLICES.json] [--articles 10000000]
+Run: ``.venv/bin/python bench/speed/spark_cost.py --scale SCALE.json [--slices SLICES.json] [--articles 10000000]
 [--executors 50] [--cores 4] [--days 365]``
 
-``SCALE.json`` is written by ``bench/spark_scale.py --json``: per stage the
+``SCALE.json`` is written by ``bench/speed/spark_scale.py --json``: per stage the
 task seconds, shuffle and output bytes of a ``local[1]`` run (one task at a
 time, so task seconds are core seconds), the replay's seconds, the article
 pairs aligned, and the peak memory of the JVM and of a Python worker.
-``SLICES.json`` (``bench/spark_slices.py --json``) adds the replay's peak
+``SLICES.json`` (``bench/speed/spark_slices.py --json``) adds the replay's peak
 memory and how many articles one 30-day window held.
 
 Everything is scaled linearly per article from the measured corpus. That
@@ -73,8 +73,8 @@ def human_hours(seconds: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--scale", type=Path, required=True, help="figures of bench/spark_scale.py --json")
-    parser.add_argument("--slices", type=Path, help="figures of bench/spark_slices.py --json")
+    parser.add_argument("--scale", type=Path, required=True, help="figures of bench/speed/spark_scale.py --json")
+    parser.add_argument("--slices", type=Path, help="figures of bench/speed/spark_slices.py --json")
     parser.add_argument("--articles", type=int, default=10_000_000)
     parser.add_argument("--executors", type=int, default=50)
     parser.add_argument("--cores", type=int, default=4, help="cores per executor")

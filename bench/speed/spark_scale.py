@@ -1,9 +1,10 @@
 """The Spark engine on Reuters-21578: local[1] against local[2] on the same data, and against in-process.
 
-Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/spark_scale.py [--n 2000] [--repeat 1] [--json FILE] [--conf K=V]``
+Run: ``OMP_NUM_THREADS=1 .venv/bin/python bench/speed/spark_scale.py [--n 2000] [--repeat 1] [--json FILE]
+[--conf K=V]``
 
 Reads the first N non-empty bodies of ``../shared/data/reuters21578`` as
-``bench/analyze_speed.py`` writes them (id ``reuters-NEWID``, title, body as
+``bench/speed/analyze_speed.py`` writes them (id ``reuters-NEWID``, title, body as
 text, source Reuters, kind ``agency``, the date as ``published``) into one JSON Lines
 file, then times on that same file:
 

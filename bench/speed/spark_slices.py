@@ -1,10 +1,10 @@
 """Why the batch's cluster stage is one exact replay by default: blocking and time slices on Reuters-21578.
 
-Run: ``.venv/bin/python bench/spark_slices.py [--n 19779]``
+Run: ``.venv/bin/python bench/speed/spark_slices.py [--n 19779]``
 
 The streaming clusterer is sequential: an article's story depends on every
 story still open. Two ways to split it for parallel tasks were measured on
-the first N Reuters bodies in date order (``bench/spark_scale.py`` reads them),
+the first N Reuters bodies in date order (``bench/speed/spark_scale.py`` reads them),
 against the exact single pass (``spark.replay.replay`` over every article, which
 gives ``stream.stream_labels``' partition):
 
@@ -170,7 +170,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=19_779, help="Reuters bodies (default: all, %(default)s)")
     parser.add_argument("--sizes", default="10000,5000,2000", help="slice sizes, comma-separated")
     parser.add_argument("--warmups", default="30,7", help="warm-up days, comma-separated")
-    parser.add_argument("--json", type=Path, help="write the replay's figures here (for bench/spark_cost.py)")
+    parser.add_argument("--json", type=Path, help="write the replay's figures here (for bench/speed/spark_cost.py)")
     parser.add_argument("--data", type=Path, default=DATA, help="the shared datasets folder (default: %(default)s)")
     args = parser.parse_args()
     if reuters_missing(args.data):

@@ -1,6 +1,6 @@
 """What `make demo` and `make test` install: the size of the virtual environment each target builds.
 
-Run: ``.venv/bin/python bench/venv_size.py [--keep]``
+Run: ``.venv/bin/python bench/speed/venv_size.py [--keep]``
 
 Clones this repository's committed HEAD into a temporary folder, runs the
 install step of ``make demo`` there (``.venv/.installed-demo``: the package
