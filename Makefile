@@ -34,7 +34,7 @@ demo: $(DEMO_STAMP)
 	@echo "storytrace is installed in $(VENV): run $(BIN)/storytrace, or 'source $(BIN)/activate' first to type storytrace"
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench training
 	$(BIN)/mypy
 
 # The browser tests (tests/e2e) drive Debian's Chromium with Playwright (from the dev extra; its own browser
@@ -60,15 +60,15 @@ test: $(TEST_STAMP) lint browser
 	$(BIN)/pytest -q
 
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/compare.py
-	$(BIN)/python bench/demo_relations.py
-	$(BIN)/python bench/msrp.py
-	$(BIN)/python bench/meter.py
-	$(BIN)/python bench/pairs_speed.py
-	$(BIN)/python bench/cluster_quality.py --sweep --learned
-	$(BIN)/python bench/cluster_speed.py
-	$(BIN)/python bench/derivation.py
-	$(BIN)/python bench/analyze_speed.py --lexical
+	$(BIN)/python bench/speed/compare.py
+	$(BIN)/python bench/quality/demo_relations.py
+	$(BIN)/python bench/quality/msrp.py
+	$(BIN)/python bench/quality/meter.py
+	$(BIN)/python bench/speed/pairs_speed.py
+	$(BIN)/python bench/quality/cluster_quality.py --sweep --learned
+	$(BIN)/python bench/speed/cluster_speed.py
+	$(BIN)/python bench/quality/derivation.py
+	$(BIN)/python bench/speed/analyze_speed.py --lexical
 
 # A wheel for people who do not clone: pip install dist/storytrace-*.whl (see the README's Install).
 wheel: | $(BIN)/python

@@ -5,7 +5,7 @@
 The same as ``storytrace analyze RECORDS --out OUT --db DB`` (``storytrace.cli.main`` with that command line, in
 this fresh process, with the environment it was given), but ``pipeline.analyze`` is handed a ``StageTimes`` of our
 own instead of making one: at exit its seconds and CPU per stage and its per-story figures (articles, pairs compared,
-CPU s) go to STATS as JSON. Nothing else is changed; ``bench/analyze_speed.py`` times the process from outside.
+CPU s) go to STATS as JSON. Nothing else is changed; ``bench/speed/analyze_speed.py`` times the process from outside.
 
 Imports nothing of its own before the command does, so start-up costs what the command's does.
 """

@@ -10,7 +10,7 @@ each event. ``held_out_b3`` scores a corpus with models that never saw the
 stories they are scored on (k-fold by gold story, the whole corpus streamed
 each time so the held-out articles meet every distractor).
 
-Read by ``bench/train_join.py`` and ``bench/cluster_quality.py``.
+Read by ``training/train_join.py`` and ``bench/quality/cluster_quality.py``.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def card(events: Sequence[Event], model: str) -> dict[str, Any]:
         n[1] += len(e.rows)
     return {
         "model": model,
-        "made_by": "bench/train_join.py",
+        "made_by": "training/train_join.py",
         "made_at": datetime.now(UTC).date().isoformat(),
         "method": "Miranda et al. 2018: logistic-regression ranker over candidate stories + logistic merge decision",
         "trained_on": {name: {"decisions": d, "candidate_rows": r} for name, (d, r) in sorted(per.items())},

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from storytrace.align.compare import compare
 from storytrace.model import Article
 from storytrace.model import relation_family as family
+from support.floors import at_least, at_most
 
 WIRE = (
     "ESKERBY (Meridian Wire) – A bridge collapsed into the river on Monday, killing three people.\n"
@@ -29,7 +30,7 @@ def gold_hits(out: dict, a_text: str, b_text: str, gold: dict) -> list[str]:
 
 
 def test_seeds_meet_the_quality_floor(seeds) -> None:
-    """The floor of issue 2: all 8 reuse/same_fact pairs found, >= 6 right, <= 1 false alignment."""
+    """The seeds' floors (tests/quality_floors.toml): all 8 reuse/same_fact pairs found, >= 6 right, <= 1 false."""
     from storytrace.report.documents import comparison_json
 
     a_path, b_path = seeds
@@ -48,9 +49,9 @@ def test_seeds_meet_the_quality_floor(seeds) -> None:
             if al["relation"] in gold_hits(out, a_text, b_text, g):
                 matched_texts.add(al["a_text"])
     false = [al for al in out["alignments"] if al["a_text"] not in matched_texts and al["relation"] != "related"]
-    assert found == len(strong) == 8
-    assert right >= 6
-    assert len(false) <= 1
+    assert found == len(strong) >= at_least("seeds_strong_pairs_found")
+    assert right >= at_least("seeds_strong_pairs_right_family")
+    assert len(false) <= at_most("seeds_false_alignments")
     assert out["same_story"] is True
     for al in out["alignments"]:  # spans index the text as given
         assert a_text[al["a_span"][0] : al["a_span"][1]] == al["a_text"]

@@ -8,7 +8,7 @@ import pytest
 from storytrace.model import relation_family as family
 from storytrace.pipeline import analyze
 from storytrace.store import Store
-from support.demo import designed, hits  # bench/demo_relations.py and bench/differ.py use them too
+from support.demo import designed, hits  # bench/quality/demo_relations.py and bench/quality/differ.py use them too
 
 ROOT = Path(__file__).resolve().parents[1]
 

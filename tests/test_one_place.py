@@ -1,4 +1,4 @@
-"""Rules written once: tests import nothing from bench/; only tests/support/paths.py writes the path to ../shared."""
+"""Rules written once: tests import nothing from bench/ or training/; only tests/support/paths.py writes ../shared."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from support.paths import ROOT
 
 TESTS = ROOT / "tests"
 BENCH = ROOT / "bench"
+TRAINING = ROOT / "training"
 SHARED_PATH = re.compile(r"""/\s*["']shared["']""")  # a path joined with the folder name: ../shared written out
 
 
@@ -26,12 +27,14 @@ def _imported(path: Path) -> set[str]:
 
 
 def test_tests_import_nothing_from_bench() -> None:
-    bench_modules = {p.stem for p in BENCH.glob("*.py")}
+    bench_modules = {p.stem for d in (BENCH, TRAINING) for p in d.rglob("*.py")}
+    assert {"_support", "analyze_speed", "meter", "train_relations"} <= bench_modules  # every folder is seen
     for path in TESTS.rglob("*.py"):
         assert not _imported(path) & bench_modules, path
-        assert "bench" not in "".join(re.findall(r"sys\.path\.insert\(.*", path.read_text("utf-8"))), path
+        inserted = "".join(re.findall(r"sys\.path\.insert\(.*", path.read_text("utf-8")))
+        assert "bench" not in inserted and "training" not in inserted, path
 
 
 def test_only_the_paths_helper_writes_the_path_to_shared() -> None:
-    writers = [p for d in (TESTS, BENCH) for p in d.rglob("*.py") if SHARED_PATH.search(p.read_text("utf-8"))]
+    writers = [p for d in (TESTS, BENCH, TRAINING) for p in d.rglob("*.py") if SHARED_PATH.search(p.read_text("utf-8"))]
     assert writers == [TESTS / "support" / "paths.py"]

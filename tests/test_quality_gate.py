@@ -1,7 +1,7 @@
 """Quality floors on real, labelled data (../shared/data); skipped where the data is absent.
 
-A floor is never lowered silently: each is the figure measured when it was set,
-minus a small margin, and the bench script named beside it prints the full table.
+The floors are in ``tests/quality_floors.toml`` (one data file: each floor's value, the figure measured when it
+was set, the bench command that prints the full table and the data); a floor is never lowered silently.
 """
 
 from __future__ import annotations
@@ -25,17 +25,15 @@ from support.data import (
     load_meter_pa,
     missing,
 )
+from support.floors import FIELDS, FLOORS, at_least
+from support.paths import ROOT
 from support.scoring import labels_from_groups, score
 
-GIVEME_B3_F1_FLOOR = 0.88  # measured 0.897 (bench/cluster_quality.py)
-METER_B3_F1_FLOOR = 0.95  # measured 0.960 (bench/cluster_quality.py)
-# The streaming clusterer with the shipped lexical join model (trained on these corpora too;
-# the held-out figures, 5-fold by story, are printed by bench/cluster_quality.py --learned).
-GIVEME_STREAM_B3_F1_FLOOR = 0.86  # measured 0.880
-METER_STREAM_B3_F1_FLOOR = 0.955  # measured 0.967
-METER_DERIVATION_ACCURACY_FLOOR = (
-    0.54  # measured 0.560 on the first 150 METER dev articles (all 470: bench/derivation.py)
-)
+GIVEME_B3_F1_FLOOR = at_least("giveme_b3_f1")
+METER_B3_F1_FLOOR = at_least("meter_b3_f1")
+GIVEME_STREAM_B3_F1_FLOOR = at_least("giveme_stream_b3_f1")
+METER_STREAM_B3_F1_FLOOR = at_least("meter_stream_b3_f1")
+METER_DERIVATION_ACCURACY_FLOOR = at_least("meter_derivation_accuracy")
 
 
 def need(*files: Path) -> None:
@@ -91,3 +89,18 @@ def test_derivation_meter_dev_sample() -> None:
     assert total > 100
     print(f"METER derivation accuracy on {total} articles: {right / total:.3f}")
     assert right / total >= METER_DERIVATION_ACCURACY_FLOOR, right / total
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_every_floor_says_its_value_measure_command_data_and_test(name: str) -> None:
+    floor = FLOORS[name]
+    bounds = [k for k in ("at_least", "at_most") if k in floor]
+    assert len(bounds) == 1, name
+    assert all(floor.get(field) not in (None, "") for field in FIELDS), name
+    bound, measured = float(floor[bounds[0]]), float(floor["measured"])
+    assert measured >= bound if bounds[0] == "at_least" else measured <= bound, name  # set under what it measured
+    test_file, test_name = floor["test"].split("::")
+    assert f"def {test_name}(" in (ROOT / test_file).read_text("utf-8"), name
+    assert f'"{name}"' in (ROOT / test_file).read_text("utf-8"), f"{name} is not read by {test_file}"
+    script = floor["command"].split()[1]
+    assert script.startswith("../shared/") or (ROOT / script).is_file(), script

@@ -1,5 +1,5 @@
 """A reorganisation changes no output: the demo and 2,000 Reuters bodies give the pinned ``stories.json``,
-report index and story pages (``support/pinned.py``; pinned again by ``bench/pin_outputs.py`` only when a change
+report index and story pages (``support/pinned.py``; pinned again by ``bench/code/pin_outputs.py`` only when a change
 of behaviour is meant, and said so in its commit)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def assert_same_outputs(name: str, folder: Path) -> None:
         pytest.skip(f"{REUTERS} not found")
     got = pinned_run(inputs, folder / "out")
     pinned = load_pinned(name)
-    assert pinned is not None, f"nothing pinned for {name}: run bench/pin_outputs.py"
+    assert pinned is not None, f"nothing pinned for {name}: run bench/code/pin_outputs.py"
     for was, now in zip(pinned["outline"], got.outline, strict=False):
         assert now == was, f"story {was['id']} changed"
     assert len(got.outline) == len(pinned["outline"])

@@ -88,7 +88,7 @@ def test_shipped_model_cards_match_the_code() -> None:
     assert scorer.semantic.features == SEMANTIC_FEATURES
     assert scorer.lexical.features == LEXICAL_FEATURES
     for model in (scorer.semantic, scorer.lexical):
-        assert model.card["made_by"] == "bench/train_relations.py"
+        assert model.card["made_by"] == "training/train_relations.py"
         assert model.probabilities([]).shape == (0, 4)
         assert set(model.classes) == {"paraphrase", "same_fact", "related", "unrelated"}
 

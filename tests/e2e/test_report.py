@@ -3,7 +3,7 @@
 The report is built once, by ``storytrace analyze``, from fictional articles made from templates here
 (``report_articles``): ``STORIES`` stories of two to five articles each, an agency's wire copy and the
 outlets' versions of it, some of them with a figure of their own. The pages are opened from the folder
-(``file://``), as a reader opens them; nothing is served. ``bench/report_open.py`` measures a
+(``file://``), as a reader opens them; nothing is served. ``bench/speed/report_open.py`` measures a
 1,000-article report of real articles the same way.
 """
 

@@ -2,8 +2,8 @@
 
 ``hits``: the relations of the alignments covering a designed passage pair (the rule of
 ``check_seeds.py``: 30 % of both passages); ``designed``: whether a differ item states one of the
-demo's written-in contradictions. Shared by ``tests/test_demo.py``, ``bench/demo_relations.py`` and
-``bench/differ.py`` (one rule for tests and figures).
+demo's written-in contradictions. Shared by ``tests/test_demo.py``, ``bench/quality/demo_relations.py`` and
+``bench/quality/differ.py`` (one rule for tests and figures).
 """
 
 from __future__ import annotations

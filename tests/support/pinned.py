@@ -6,7 +6,7 @@ digest of each story's outline (articles, spans, relations, edges, fact counts: 
 kept in the repository for corpora that are not ours). The outlines are compared first, so a changed behaviour
 names the story that changed rather than only a file.
 
-``tests/fixtures/pinned_outputs.json`` holds the pinned values; ``bench/pin_outputs.py`` writes them again when a
+``tests/fixtures/pinned_outputs.json`` holds the pinned values; ``bench/code/pin_outputs.py`` writes them again when a
 change of behaviour is intended (its note says which). Nothing here judges whether an output is right.
 """
 

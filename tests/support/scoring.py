@@ -1,6 +1,6 @@
 """Clustering scores of a predicted labelling against gold: B-cubed, pairwise precision/recall/F1 and ARI.
 
-Shared by the quality-gate tests and ``bench/cluster_quality.py`` (one scorer for floors and figures).
+Shared by the quality-gate tests and ``bench/quality/cluster_quality.py`` (one scorer for floors and figures).
 """
 
 from __future__ import annotations

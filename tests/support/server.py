@@ -1,6 +1,6 @@
 """A local `storytrace serve` for the load benchmark and the browser tests: demo store, free port, start, stop.
 
-Shared by ``bench/serve_load.py``, ``tests/e2e/conftest.py`` and the web tests. Not a product
+Shared by ``bench/speed/serve_load.py``, ``tests/e2e/conftest.py`` and the web tests. Not a product
 module: the server itself is ``storytrace.web``.
 """
 

@@ -2,7 +2,7 @@
 
 ``verbatim`` and ``near_verbatim`` are decided by rule on the token diff (the
 same rules as ``LexicalRelations``); every other pair goes to a small
-scikit-learn model trained by ``bench/train_relations.py`` on MSRP train,
+scikit-learn model trained by ``training/train_relations.py`` on MSRP train,
 STS-B news and sentence pairs drawn from METER's word-level annotation. Two
 models ship in ``align/models/``: one with the embedding cosine, used when the
 semantic layer runs, and one on lexical features alone. The models are
@@ -57,13 +57,13 @@ LEXICAL_FEATURES = (
 SEMANTIC_FEATURES = (*LEXICAL_FEATURES, "embed_cos")
 # A pair is called a paraphrase when the model gives it this probability;
 # below, the most probable of the other classes wins. Chosen by
-# bench/msrp.py --paraphrase-min: 10-fold accuracy 0.755 at 0.5 against 0.742
+# bench/quality/msrp.py --paraphrase-min: 10-fold accuracy 0.755 at 0.5 against 0.742
 # at 0.6 and 0.702 at 0.7; the seeds score the same at 0.5 and 0.6.
 PARAPHRASE_MIN_PROBABILITY = 0.5
 # A reworded copy keeps some of its source's word order: nine in ten of the
 # sentences METER annotators marked as derived (verbatim/rewrite words only)
 # have a word-sequence ratio of at least 0.23 with their PA source sentence
-# (bench/train_relations.py --describe). A statement the model calls equivalent
+# (training/train_relations.py --describe). A statement the model calls equivalent
 # with less order in common is told independently: ``same_fact``.
 PARAPHRASE_MIN_SEQUENCE = 0.23
 # ... and some of its phrases: nine in ten of them share at least 12 % of

@@ -51,14 +51,15 @@ from storytrace.trace.precedence import as_given, order, witness
 # article wholly derived from a source is mostly covered by reused passages; a
 # partially derived one reuses some passages. Chosen by a grid search on METER
 # dev, 5 folds grouped by story, one (copy, source) pair per article as the
-# pipeline has it (bench/meter.py, "best" rows; the grid of bench/derivation.py):
+# pipeline has it (bench/quality/meter.py, "best" rows; the grid of bench/quality/derivation.py):
 # with copied runs found on the words (issue 26) coverage runs higher, and every
 # fold picked 0.74-0.76 and 0.03-0.04 (0.60/0.08 before, on sentence alignments).
 WHOLLY_DERIVED_MIN_COVERAGE = 0.74
 PARTIALLY_DERIVED_MIN_COVERAGE = 0.04
 # A copied passage this long (characters outside quotation marks) makes a text at least partially derived,
 # whatever its length: a 600-character passage inside a long document is reuse (issue 26, PAN 2013's
-# long host documents). Chosen on METER dev and the PAN development pairs (bench/meter.py, bench/pan.py).
+# long host documents). Chosen on METER dev and the PAN development pairs (bench/quality/meter.py,
+# bench/quality/pan.py).
 ABSOLUTE_REUSE_CHARS = 300
 # The relations that keep the source's wording: a run of them is copied text, where a paraphrase may be two
 # reporters telling the same facts (METER's non-derived articles paraphrase PA's facts in runs of 300+ characters).
@@ -68,7 +69,7 @@ WORDED_RELATIONS = frozenset(("verbatim", "near_verbatim"))
 WEAK_ORDERS = frozenset(("containment", "material"))
 # Two articles tell the same story when their story score reaches this: best
 # mean F1 over METER newspaper-PA pairs and Giveme5W1H dev pairs in the sweep of
-# bench/derivation.py (0.12-0.14 depending on the sample; different-story pairs
+# bench/quality/derivation.py (0.12-0.14 depending on the sample; different-story pairs
 # have a 90th percentile near 0.10).
 SAME_STORY_MIN_SCORE = 0.14
 
@@ -288,7 +289,7 @@ def derivation(
     Where the aligner found nothing but "related" sentences (``shares_text``
     false) the two texts share no statement, and the classifier is not
     asked. With ``memo``, an answer it gave before on the same two texts is
-    taken from there. bench/meter.py and bench/meter_trace.py score the rules on METER.
+    taken from there. bench/quality/meter.py and bench/quality/meter_trace.py score the rules on METER.
     """
     if not shares_text:
         return DERIVATIONS[-1], None  # nothing shared to show the model

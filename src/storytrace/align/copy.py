@@ -41,7 +41,7 @@ from functools import cached_property, lru_cache
 from storytrace.align.derivation import Tile, gram_index, greedy_string_tiling
 from storytrace.model import Span
 
-# Calibrated on the PAN 2013 development pairs (bench/pan.py) and the seeds; see docs/performance.md.
+# Calibrated on the PAN 2013 development pairs (bench/quality/pan.py) and the seeds; see docs/alignment.md.
 SEED_WORDS = 3  # shortest shared run that may seed a passage (PAN's baselines seed on word 3- to 5-grams)
 CHAIN_GAP_WORDS = 20  # tokens between two tiles of one chain, on each side (a clause; passages joins further)
 MIN_SHARED_WORDS = 16  # tiled tokens a chain needs to be a passage: shorter shared runs are phrases, not copy

@@ -7,7 +7,7 @@ shared word run, sentence-level tiling shares and lengths (the *text*
 features, computed here from the two texts alone), plus the coverages that the
 sentence aligner found (the *aligner* features, passed in by the caller, who
 has run ``compare``). ``DerivationModel`` loads a classifier fitted on METER
-(Gaizauskas et al. 2001; ``bench/train_derivation.py``) from
+(Gaizauskas et al. 2001; ``training/train_derivation.py``) from
 ``align/models/derivation.json`` and labels the copy ``wholly_derived``,
 ``partially_derived`` or ``non_derived``. Pass the cleaned content of the
 articles (what ``compare`` aligns): the shipped model was fitted on it, with
@@ -15,7 +15,7 @@ text features only, so it does not move when the aligner changes.
 
 Not here: aligning sentences or computing the aligner coverages (``compare``),
 publication-date checks (``compare.derivation``), deciding which article is
-the source, and training (``bench/train_derivation.py``). The model file is
+the source, and training (``training/train_derivation.py``). The model file is
 plain JSON (scaler and logistic-regression coefficients, or tree dumps), read
 without scikit-learn.
 """
@@ -588,7 +588,7 @@ class DerivationModel:
 
         The binary model's score, mapped to a probability by the logistic
         (Platt) fit of ``calibration`` on out-of-fold scores of the training
-        corpus (bench/train_derivation.py), so that of the pairs given 0.8
+        corpus (training/train_derivation.py), so that of the pairs given 0.8
         about four in five were derived there.
         """
         calibration = self.meta.get("calibration")

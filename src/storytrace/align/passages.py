@@ -33,7 +33,7 @@ kept for the report and for coverage):
 
 Reordered passages stay separate: an aggregator that puts a wire's third
 paragraph first gives two passages. The constants were chosen on the PAN 2013
-development pairs (``bench/pan.py``; docs/performance.md has the figures and
+development pairs (``bench/quality/pan.py``; docs/alignment.md has the figures and
 their neighbours).
 
 Not here: finding copied runs (``copy``) or aligning sentences (``match``),

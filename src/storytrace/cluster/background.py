@@ -5,12 +5,12 @@ At the start of a stream every word is rare, so a wire feed's template words
 companies' items into one story. The clusterer therefore counts, beside the
 documents it has seen, ``docs`` pseudo-documents in which each stem occurs in
 its background ``share``: the mean document share of the stem over several
-development news corpora, each weighing the same (``bench/train_background.py``
+development news corpora, each weighing the same (``training/train_background.py``
 writes ``models/background_df.json``). As the stream grows its own counts
 dominate. Only stems in at least ``MIN_SHARE`` of the documents are kept: a
 rarer stem would add less than a document.
 
-Not here: using the counts (``stream``), computing them (``bench/train_background.py``).
+Not here: using the counts (``stream``), computing them (``training/train_background.py``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each article becomes a TF-IDF vector of its content stems plus its title's
 stems (the title counted twice), fitted on the corpus; articles are joined by
 average-link agglomerative clustering on cosine distance, cut at a distance
-tuned on Giveme5W1H dev (``bench/cluster_quality.py``). Articles published
+tuned on Giveme5W1H dev (``bench/quality/cluster_quality.py``). Articles published
 further apart than a time window never share a story.
 
 The cost is quadratic in the number of articles (a dense distance matrix):
@@ -24,7 +24,7 @@ from storytrace.published import published_seconds
 from storytrace.text.tokens import content_stems, normal_words, stems_of
 
 # Average-link cut: articles (or groups) whose mean cosine similarity is below
-# 1 - this value stay apart. Tuned on Giveme5W1H dev (bench/cluster_quality.py).
+# 1 - this value stay apart. Tuned on Giveme5W1H dev (bench/quality/cluster_quality.py).
 STORY_MAX_DISTANCE = 0.85
 # Two articles more than this many days apart are never one story.
 STORY_TIME_WINDOW_DAYS = 30.0

@@ -13,7 +13,7 @@ decide:
   ranker probability and its lead over the runner-up) and says join or open a
   new story (logistic regression).
 
-Both are trained by ``bench/train_join.py`` on the development corpora
+Both are trained by ``training/train_join.py`` on the development corpora
 (Giveme5W1H, METER, the UCI aggregator sample) and ship as JSON: feature
 names, standardisation, coefficients, and what they were trained on. Two
 pairs ship: with the embedding features and without them (lexical).

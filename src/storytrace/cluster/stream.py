@@ -12,7 +12,7 @@ heaviest terms (never all stories), keeps those active within the horizon
 lets the learned join model pick the story or open a new one, as Miranda et
 al. (2018, EMNLP) do. Time is evidence, not a wall: the horizon is long (news
 events run for months; on Giveme5W1H dev a 30-day horizon caps B3-F1 at
-0.928, three years at 1.000: ``bench/cluster_quality.py --learned``), and the
+0.928, three years at 1.000: ``bench/quality/cluster_quality.py --learned``), and the
 time gaps to a story's first and last article are join features the model
 weighs. Near-duplicates (``dedup``) join their earliest copy's story at once,
 whatever the arrival order. Stories silent for longer than the horizon leave
@@ -37,7 +37,7 @@ judged by the model alone.
 ``FixedJoin`` keeps the earlier rule (join the most similar story when the body
 cosine reaches a cut-off) as the baseline the benchmarks compare against.
 
-Not here: alignment inside a story, the store (``pipeline``), training (``bench/train_join.py``).
+Not here: alignment inside a story, the store (``pipeline``), training (``training/train_join.py``).
 """
 
 from __future__ import annotations
@@ -68,21 +68,23 @@ from storytrace.text.tokens import STOPWORDS, content_stems, stem
 STREAM_JOIN_MIN = 0.2
 # A candidate story that shares no title term and no name with the article needs this body cosine (``has_evidence``).
 # 0.25 rather than the fixed rule's 0.2 since the background frequencies widened the IDF scale; no held-out figure of
-# bench/cluster_quality.py --learned moves between the two.
+# bench/quality/cluster_quality.py --learned moves between the two.
 WEAK_EVIDENCE_MIN = 0.25
 # The horizon: a story silent for longer than this cannot be joined (and leaves the index).
 STREAM_WINDOW_DAYS = 1095.0
 # At most this many stories stay in the index; beyond it the least recently active leave it.
 MAX_ACTIVE_STORIES = 20_000
 INDEX_TERMS = 12  # heaviest terms of each article listed in the index (and looked up)
-MAX_CANDIDATES = 10  # B3-F1 on Giveme5W1H and METER dev the same as with 40 (bench/cluster_quality.py --stream 0.2)
+# B3-F1 on Giveme5W1H and METER dev the same as with 40 (bench/quality/cluster_quality.py --stream 0.2).
+MAX_CANDIDATES = 10
 BATCH = 1000  # articles hashed (and embedded) at a time, and retirement checked
 # A term in more than this share of the documents seen (once 100 are seen) is a template word.
 TEMPLATE_SHARE = 0.05
 TEMPLATE_MIN_DOCS = 100
 # A title stem or name found in at most this share of the documents seen (or in DISTINCT_MIN_DOCS) is distinctive
 # (``names_distinct``): on the first 10,000 Reuters bodies, same-story pairs of different companies' tickers fall from
-# 25,988 to 4,117, held-out B3-F1 moves by -0.001 to -0.005 (bench/reuters_templates.py --semantic --distinct 0.002).
+# 25,988 to 4,117, held-out B3-F1 moves by -0.001 to -0.005
+# (bench/quality/reuters_templates.py --semantic --distinct 0.002).
 DISTINCT_SHARE: float | None = 0.002  # None: no such rule
 DISTINCT_MIN_DOCS = 10
 # The embedded text of an article: its title and the first words of its content.

@@ -20,7 +20,7 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 @dataclass
 class StageTimes:
-    """Seconds spent per stage (summed over calls): what ``bench/analyze_speed.py`` prints."""
+    """Seconds spent per stage (summed over calls): what ``bench/speed/analyze_speed.py`` prints."""
 
     seconds: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # this process's CPU seconds (others' load aside)

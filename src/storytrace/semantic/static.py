@@ -51,7 +51,7 @@ ENCODE_BATCH = 1024  # texts tokenised and summed at a time
 # The cosine below which the aligner does not rank a sentence pair on its embeddings: the static cosine at the
 # quantile where MiniLM's floor (``features.SEMANTIC_FLOOR``, 0.45) sits among the 254,924 cross-text sentence pairs of
 # the first 40 METER dev stories: q = 0.896, static 0.664. The lowest candidate score then falls at 0.731, where
-# MiniLM's (0.56) quantile, 0.966, puts 0.729 (``bench/static_embedder.py``).
+# MiniLM's (0.56) quantile, 0.966, puts 0.729 (``bench/experiments/static_embedder.py``).
 STATIC_COSINE_FLOOR = 0.66
 
 
