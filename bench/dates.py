@@ -43,7 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from _data import DEFAULT_DATA, read_jsonl
-from storytrace.facts.dates import DateMention, date_interval, date_mentions
+from storytrace.facts.date_compare import date_interval
+from storytrace.facts.dates import DateMention, date_mentions
 
 DATA_FILE = Path("tempeval3-aquaint") / "documents.jsonl"
 CALENDAR = re.compile(r"^(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|W(?P<w>\d{1,2})|(?P<m>\d{2})(?:-(?P<d>\d{2}))?))?$")

@@ -40,7 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from storytrace.facts.dates import date_spans, search_regions, windows_in_regions
+from storytrace.facts.dates import date_spans
+from storytrace.facts.search_windows import search_regions, windows_in_regions
 from storytrace.text.tokens import word_key
 
 # --- number mentions ----------------------------------------------------------------------

@@ -48,7 +48,8 @@ from dataclasses import dataclass, replace
 from typing import Generic, Literal, TypeVar
 
 from storytrace.align.compare import Prepared
-from storytrace.facts.dates import DateMention, contains, date_interval, date_mentions, date_spans, same_time
+from storytrace.facts.date_compare import contains, date_interval, same_time
+from storytrace.facts.dates import DateMention, date_mentions, date_spans
 from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
 from storytrace.facts.numbers import NumberMention, number_mentions
 from storytrace.facts.quantity import base, same_quantity, same_value
