@@ -50,7 +50,9 @@ from typing import Generic, Literal, TypeVar
 from storytrace.align.compare import Prepared
 from storytrace.facts.date_compare import contains, date_interval, same_time
 from storytrace.facts.dates import DateMention, date_mentions, date_spans
-from storytrace.facts.entities import Entity, Mention, entity_mentions_many, fold, merge_entities
+from storytrace.facts.entities import Mention, entity_mentions_many
+from storytrace.facts.entity_merge import Entity, merge_entities
+from storytrace.facts.entity_names import fold
 from storytrace.facts.numbers import NumberMention, number_mentions
 from storytrace.facts.quantity import base, same_quantity, same_value
 from storytrace.facts.quotes import Quote, quotes
