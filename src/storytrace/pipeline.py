@@ -72,10 +72,11 @@ from storytrace.cluster.stream import (
 )
 from storytrace.codec.article_facts import KeptFacts, kept_from_text, kept_text
 from storytrace.codec.facts import facts_to_json
+from storytrace.facts.article_facts import ArticleFacts, article_facts
 from storytrace.facts.brief import brief_of
 from storytrace.facts.entities import Mention
 from storytrace.facts.entities import load_model as load_entity_model
-from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
+from storytrace.facts.story import story_entities, story_facts
 from storytrace.ingest import FileRead, Skipped, read_paths_by_file
 from storytrace.isolation import StageProblem, articles_text, attempt, debugging, error_text
 from storytrace.model import Article, Comparison, InputProblem, Provenance, story_name

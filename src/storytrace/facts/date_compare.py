@@ -6,7 +6,7 @@ compared (:func:`same_time`: "July 2000" and "in July of 2000"; :func:`contains`
 contains "June 18-19").
 
 Not here: finding or resolving expressions (``facts.dates``), deciding what a story's sources agree
-on (``facts.story``). Pure functions.
+on (``facts.agreement``, ``facts.differ``). Pure functions.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ villages"). Rules:
   glued to letters or to a letter and hyphen ("G7", "F-16", "COVID-19") or after "+", "/",
   "#" (phone numbers, fractions, tags).
 
-Not here: comparing numbers across sources (:mod:`storytrace.facts.story`), dates
+Not here: comparing numbers across sources (:mod:`storytrace.facts.differ`, :mod:`storytrace.facts.agreement`), dates
 resolved against publication dates (:mod:`storytrace.facts.dates`),
 entities, quotes, ranges as intervals ("10-12 people" gives 10 and 12), fractions and
 approximations ("about", "more than" are not part of the mention).
