@@ -40,9 +40,8 @@ What it does:
      without its country ("the Foreign Ministry") joins the one country's
      body of that key in the story, when one fits;
 
-* names each entity by its longest full form (not an acronym), labels it by the
-  labels its mentions' words or contexts decided, else spaCy's most frequent, and
-  keeps the roles stated next to it, by article;
+* makes each group an entity (``facts.entity_naming``: its canonical name,
+  label and roles);
 * flags, without merging, likely transliteration variants: entities of the
   same label whose name forms have the same number of tokens, the same
   phonetic key token by token (a simplified Soundex, ``entity_names.phonetic_key``)
@@ -56,8 +55,7 @@ any merge across languages beyond the country table.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -67,12 +65,12 @@ from storytrace.facts.entities import Mention
 from storytrace.facts.entity_names import (
     GEO_WORDS,
     acronym_letters,
-    head_label,
     name_initials,
     name_key,
     phonetic_key,
     reordered,
 )
+from storytrace.facts.entity_naming import Entity, entity_label, entity_of, with_possible
 
 TRANSLIT_MIN_RATIO = 70.0
 """Least rapidfuzz ratio (0-100) of two name keys to flag them as transliteration variants."""
@@ -82,28 +80,10 @@ CAPITAL_FOR_STATE = frozenset(
 )
 """Countries whose capital alone stands for the state in rule 2 ("Washington says...", "Pyongyang denied...")."""
 
-_LABEL_PRIORITY = ("PERSON", "GPE", "ORG", "LOC", "NORP", "FAC")
-
 
 def _aliases() -> dict[str, tuple[str, ...]]:
     """Country -> its names in ``data/countries.tsv``, and its capital when in :data:`CAPITAL_FOR_STATE`."""
     return {c.name: (c.name, *c.other_names, *(c.capitals if c.name in CAPITAL_FOR_STATE else ())) for c in countries()}
-
-
-@dataclass(frozen=True)
-class Entity:
-    """Mentions of one person, organisation or place across the articles of a story."""
-
-    name: str  # canonical: the longest full form seen (not an acronym, mixed case before capitals)
-    label: str  # the most frequent label of its mentions
-    mentions: tuple[Mention, ...]
-    variants: tuple[str, ...]  # distinct surface forms merged, the name included, by first use
-    possible_variants: tuple[str, ...]  # names of other entities that look like transliterations of this one
-    roles: tuple[tuple[str, tuple[str, ...]], ...]  # (article, distinct roles stated there)
-
-    def roles_in(self, article: str) -> tuple[str, ...]:
-        """Roles stated next to this entity in ``article``."""
-        return dict(self.roles).get(article, ())
 
 
 _ALIAS_OF: dict[str, str] = {
@@ -136,13 +116,6 @@ class _Node:
     forms: tuple[str, ...]
 
 
-def _majority_label(labels: Iterable[str]) -> str:
-    counts = Counter(labels)
-    best = max(counts.values())
-    tied = [label for label in counts if counts[label] == best]
-    return min(tied, key=lambda x: _LABEL_PRIORITY.index(x) if x in _LABEL_PRIORITY else len(_LABEL_PRIORITY))
-
-
 def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     """Group mentions into entities by the module's merge rules; entities in order of first mention."""
     by_key: dict[str, list[int]] = {}
@@ -154,7 +127,7 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     nodes = [
         _Node(
             tokens=name_key(mentions[by_key[k][0]].text),
-            label=_entity_label([mentions[i] for i in by_key[k]]),
+            label=entity_label([mentions[i] for i in by_key[k]]),
             forms=tuple(dict.fromkeys(mentions[i].text for i in by_key[k])),
         )
         for k in keys
@@ -172,58 +145,11 @@ def merge_entities(mentions: Sequence[Mention]) -> list[Entity]:
     for n, k in enumerate(keys):
         groups.setdefault(uf.find(n), []).extend(by_key[k])
     ordered = sorted(groups.items(), key=lambda item: min(item[1]))
-    entities = {root: _entity(sorted(idx), mentions) for root, idx in ordered}
+    entities = {root: entity_of(sorted(idx), mentions) for root, idx in ordered}
     return [
-        _with_possible(ent, tuple(sorted({entities[o].name for o in flagged.get(root, set())})))
+        with_possible(ent, tuple(sorted({entities[o].name for o in flagged.get(root, set())})))
         for root, ent in entities.items()
     ]
-
-
-def _with_possible(ent: Entity, possible: tuple[str, ...]) -> Entity:
-    return Entity(ent.name, ent.label, ent.mentions, ent.variants, possible, ent.roles)
-
-
-def _entity(idx: list[int], mentions: Sequence[Mention]) -> Entity:
-    ms = tuple(mentions[i] for i in idx)
-    counts = Counter(m.text for m in ms)
-    forms = list(dict.fromkeys(m.text for m in ms))
-    is_acronym = {f: acronym_letters(f) is not None and " " not in f for f in forms}
-    name = max(forms, key=lambda f: (not is_acronym[f], len(f), not f.isupper(), counts[f], -forms.index(f)))
-    roles: dict[str, list[str]] = {}
-    for m in ms:
-        if m.role:
-            bucket = roles.setdefault(m.article, [])
-            if m.role not in bucket:
-                bucket.append(m.role)
-    return Entity(
-        name=name,
-        label=_entity_label(ms),
-        mentions=ms,
-        variants=tuple(forms),
-        possible_variants=(),
-        roles=tuple((a, tuple(r)) for a, r in roles.items()),
-    )
-
-
-def _entity_label(ms: Sequence[Mention]) -> str:
-    """The label most mentions' words or contexts decided, else spaCy's most frequent label.
-
-    "River Velm" decides for "the Velm" (an organisation to spaCy), however often "the Velm" is written. Without
-    a decided label, the labels of full names (several words) count when there are any: spaCy tags a lone
-    surname or short name less surely ("Corvane" a person, "Corvane Appliances" an organisation).
-    """
-    decided = [lab for m in ms if (lab := _decided_label(m))]
-    if decided:
-        return _majority_label(decided)
-    full = [m.label for m in ms if len(name_key(m.text)) > 1]
-    return _majority_label(full or [m.label for m in ms])
-
-
-def _decided_label(m: Mention) -> str | None:
-    if m.decided:
-        return m.label
-    by_head = head_label(m.text)
-    return m.label if by_head == "LOC" and m.label == "GPE" else by_head
 
 
 def _merge_aliases(keys: list[str], nodes: list[_Node], uf: _UnionFind) -> None:

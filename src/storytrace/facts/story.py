@@ -37,7 +37,8 @@ from storytrace.facts.article_facts import ArticleFacts
 from storytrace.facts.contradictions import contradictions_first, count_conflicts, merge_repeats, not_agreed
 from storytrace.facts.differ import aligned_differences, entity_keys
 from storytrace.facts.entities import Mention, entity_mentions_many
-from storytrace.facts.entity_merge import Entity, merge_entities
+from storytrace.facts.entity_merge import merge_entities
+from storytrace.facts.entity_naming import Entity
 from storytrace.facts.fact_forms import date_fact, number_fact, quote_fact
 from storytrace.facts.fact_spans import Contexts, by_id
 from storytrace.facts.unique import unique_facts
