@@ -14,7 +14,7 @@ from storytrace import ahead
 from storytrace.ahead import Ahead, AheadResults, FactsFound, facts_key
 from storytrace.align.compare import prepare
 from storytrace.clean import BUILTIN_AGENCIES
-from storytrace.facts.story import article_facts
+from storytrace.facts.article_facts import article_facts
 from storytrace.model import Article
 from storytrace.pipeline import AnalysisOptions, analyze, cascade
 from storytrace.semantic.static import STATIC_MODEL

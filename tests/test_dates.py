@@ -6,15 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storytrace.facts.dates import (
-    DateMention,
-    _scan,
-    contains,
-    date_interval,
-    date_mentions,
-    date_spans,
-    same_time,
-)
+from storytrace.facts.date_compare import contains, date_interval, same_time
+from storytrace.facts.dates import DateMention, _scan, date_mentions, date_spans
 from storytrace.published import published_day
 from support.paths import SEEDS
 

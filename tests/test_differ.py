@@ -155,12 +155,12 @@ def test_a_date_of_another_sentence_of_a_passage_is_not_compared() -> None:
 
 
 def test_a_description_or_a_short_form_of_the_speaker_is_no_contradiction() -> None:
+    from storytrace.facts.quote_differences import other_speakers
     from storytrace.facts.quotes import Quote
-    from storytrace.facts.story import _other_speakers
 
     def said(speaker: str, described: bool = False) -> Quote:
         return Quote((0, 25), "We will rebuild the pier.", speaker, None, "direct", "test", described=described)
 
-    assert _other_speakers(said("Hedda Lorne"), said("Mattis Brand"))
-    assert not _other_speakers(said("Hedda Lorne"), said("Lorne"))
-    assert not _other_speakers(said("Hedda Lorne"), said("a harbour board official", described=True))
+    assert other_speakers(said("Hedda Lorne"), said("Mattis Brand"))
+    assert not other_speakers(said("Hedda Lorne"), said("Lorne"))
+    assert not other_speakers(said("Hedda Lorne"), said("a harbour board official", described=True))

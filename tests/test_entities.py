@@ -8,18 +8,10 @@ from typing import Any
 
 import pytest
 
-from storytrace.facts.entities import (
-    MODEL_PACKAGE,
-    Entity,
-    Mention,
-    entity_mentions,
-    entity_mentions_many,
-    head_label,
-    load_model,
-    merge_entities,
-    name_key,
-    phonetic_key,
-)
+from storytrace.facts.entities import MODEL_PACKAGE, Mention, entity_mentions, entity_mentions_many, load_model
+from storytrace.facts.entity_merge import merge_entities
+from storytrace.facts.entity_names import head_label, name_key, phonetic_key
+from storytrace.facts.entity_naming import Entity
 from support.paths import SEEDS
 
 

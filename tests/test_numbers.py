@@ -7,9 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.align.compare import prepare
+from storytrace.facts.article_facts import article_facts
 from storytrace.facts.dates import date_spans
 from storytrace.facts.numbers import _number_mentions, number_mentions
-from storytrace.facts.story import article_facts, pair_facts
+from storytrace.facts.story import pair_facts
 from storytrace.model import Alignment, Article, Cleaned, Comparison
 from support.paths import SEEDS
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storytrace.facts.dates import date_interval, date_mentions
+from storytrace.facts.date_compare import date_interval
+from storytrace.facts.dates import date_mentions
 from storytrace.model import Article
 from storytrace.pipeline import member_order
 from storytrace.published import (

@@ -48,11 +48,11 @@ from report_files import every_file
 from storytrace.align.compare import compare, prepare
 from storytrace.align.derivation import load_derivation_model, quote_spans, text_features
 from storytrace.clean import clean_article
+from storytrace.facts.article_facts import article_facts
 from storytrace.facts.dates import date_mentions
 from storytrace.facts.entities import entity_mentions
 from storytrace.facts.numbers import number_mentions
 from storytrace.facts.quotes import quotes
-from storytrace.facts.story import article_facts
 from storytrace.model import DERIVATIONS, Article, Span
 from storytrace.pipeline import AnalysisOptions, analyze_articles
 from storytrace.report import render_report

@@ -16,7 +16,8 @@ from storytrace.align.compare import prepare
 from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.codec.facts import facts_to_json
-from storytrace.facts import story
+from storytrace.facts import agreement, fact_spans, quote_differences, story
+from storytrace.facts.article_facts import article_facts
 from storytrace.facts.quotes import Quote
 from storytrace.model import Article
 from storytrace.pipeline import compare_facts
@@ -152,10 +153,10 @@ spans_st = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 12)).map(lambda
 @given(spans_st, st.tuples(st.integers(0, 70), st.integers(0, 15)).map(lambda t: (t[0], t[0] + t[1])))
 def test_span_lookups_find_what_a_look_at_each_finds(spans: list[tuple[int, int]], region: tuple[int, int]) -> None:
     items = [Spanned(s) for s in spans]
-    index = story._Spans(items)
-    assert index.overlapping(region) == [x for x in items if story._overlap(x.span, region)]
-    assert index.inside(region) == [x for x in items if story._inside(x.span, region)]
-    assert story._any_overlap(spans)(region) == any(story._overlap(region, s) for s in spans)
+    index = fact_spans.Spans(items)
+    assert index.overlapping(region) == [x for x in items if fact_spans.overlap(x.span, region)]
+    assert index.inside(region) == [x for x in items if fact_spans.inside(x.span, region)]
+    assert fact_spans.any_overlap(spans)(region) == any(fact_spans.overlap(region, s) for s in spans)
 
 
 def _quote(words: list[str]) -> Quote:
@@ -170,11 +171,11 @@ quotes_st = st.lists(st.lists(st.sampled_from(["we", "will", "not", "Wait", "aga
 @given(quotes_st, quotes_st)
 def test_quote_pairs_left_out_could_never_be_the_same_quote(a: list[list[str]], b: list[list[str]]) -> None:
     qa, qb = [_quote(w) for w in a], [_quote(w) for w in b]
-    kept = list(story._maybe_same_quotes(qa, qb))
+    kept = list(quote_differences._maybe_same_quotes(qa, qb))
     every = [(x, y) for x in qa for y in qb]
     assert kept == [p for p in every if p in kept]  # the order of the pairs is kept
     for x, y in every:
-        words = [[w.lower() for w, _ in story._words(q.text)] for q in (x, y)]
+        words = [[w.lower() for w, _ in quote_differences._words(q.text)] for q in (x, y)]
         if difflib.SequenceMatcher(a=words[0], b=words[1]).ratio() >= 0.5:
             assert (x, y) in kept
 
@@ -193,16 +194,16 @@ def test_agreements_compare_the_mentions_of_one_value_only(monkeypatch: pytest.M
     shared = "The port reopened on June 18, 2024, the ministry said."
     members = [prepare(Article(id="a", text=depots(0) + " " + shared))]
     members.append(prepare(Article(id="b", text=shared + " " + depots(5000))))
-    facts = [story.article_facts(p) for p in members]
+    facts = [article_facts(p) for p in members]
     assert all(len(f.dates) == 801 for f in facts)
     calls = []
-    same_time = story.same_time
+    same_time = agreement.same_time
 
     def counting(x: Any, y: Any) -> bool:
         calls.append(1)
         return same_time(x, y)
 
-    monkeypatch.setattr(story, "same_time", counting)
+    monkeypatch.setattr(agreement, "same_time", counting)
     found = story.story_facts(facts, [], [])
     assert [x.value for x in found.check.agree] == ["2024-06-18"]
     assert len(calls) < 100

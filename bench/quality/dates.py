@@ -45,7 +45,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/, for _support: every bench folder
 import _support  # noqa: F401
 from _data import DEFAULT_DATA, read_jsonl
-from storytrace.facts.dates import DateMention, date_interval, date_mentions
+from storytrace.facts.date_compare import date_interval
+from storytrace.facts.dates import DateMention, date_mentions
 
 DATA_FILE = Path("tempeval3-aquaint") / "documents.jsonl"
 CALENDAR = re.compile(r"^(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|W(?P<w>\d{1,2})|(?P<m>\d{2})(?:-(?P<d>\d{2}))?))?$")

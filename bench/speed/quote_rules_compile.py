@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/speed/quote_rules_compile.py``
 
-Prints each lazily compiled pattern of ``facts.quotes``, ``facts.speakers``,
+Prints each lazily compiled pattern of ``facts.quotes``, ``facts.attribution``, ``facts.speakers``,
 ``facts.speech_words`` and ``facts.quote_marks`` with its length and compile
 time, and the total: what every process that finds quotes (each worker, the
 helper) pays once. Medians of three compilations (the ``re`` cache purged before each).
@@ -14,7 +14,7 @@ import re
 import statistics
 import time
 
-from storytrace.facts import quote_marks, quotes, speakers, speech_words
+from storytrace.facts import attribution, quote_marks, quotes, speakers, speech_words
 from storytrace.text.lazy_pattern import LazyPattern
 
 
@@ -31,7 +31,7 @@ def compile_ms(source: str, flags: int) -> float:
 
 def main() -> None:
     total = 0.0
-    for module in (quotes, speakers, speech_words, quote_marks):
+    for module in (quotes, attribution, speakers, speech_words, quote_marks):
         for name, value in vars(module).items():
             if isinstance(value, LazyPattern):
                 ms = compile_ms(value._source, value._flags)  # noqa: SLF001 - measuring the pattern itself

@@ -34,11 +34,11 @@ import numpy as np
 
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency
+from storytrace.facts.article_facts import ArticleFacts, article_facts
 from storytrace.facts.dates import DateMention
 from storytrace.facts.entities import Mention
 from storytrace.facts.numbers import NumberMention
 from storytrace.facts.quotes import Quote
-from storytrace.facts.story import ArticleFacts, article_facts
 from storytrace.isolation import debugging
 from storytrace.model import Article
 from storytrace.published import order_key

@@ -24,7 +24,7 @@ that a city does not have (:data:`CAPITAL_HEADS`: "Seoul's ministry", not
 "Paris police"). Countries a story invents are found by their adjective
 formed from a place's name (:func:`demonyms`: "Kestria" -> "Kestrian").
 
-Not here: which mentions are merged (``facts.entities``); bodies of regions,
+Not here: which mentions are merged (``facts.entity_merge``); bodies of regions,
 cities or international organisations; a ministry renamed or split over time.
 """
 

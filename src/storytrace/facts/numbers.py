@@ -25,7 +25,7 @@ villages"). Rules:
   glued to letters or to a letter and hyphen ("G7", "F-16", "COVID-19") or after "+", "/",
   "#" (phone numbers, fractions, tags).
 
-Not here: comparing numbers across sources (:mod:`storytrace.facts.story`), dates
+Not here: comparing numbers across sources (:mod:`storytrace.facts.differ`, :mod:`storytrace.facts.agreement`), dates
 resolved against publication dates (:mod:`storytrace.facts.dates`),
 entities, quotes, ranges as intervals ("10-12 people" gives 10 and 12), fractions and
 approximations ("about", "more than" are not part of the mention).
@@ -40,7 +40,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from storytrace.facts.dates import date_spans, search_regions, windows_in_regions
+from storytrace.facts.dates import date_spans
+from storytrace.facts.search_windows import search_regions, windows_in_regions
 from storytrace.text.tokens import word_key
 
 # --- number mentions ----------------------------------------------------------------------

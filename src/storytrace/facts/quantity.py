@@ -1,7 +1,7 @@
 """When two stated numbers are one quantity, and whether they then agree: the value rules of ``differ``.
 
 Two numbers found in two sources' versions of one statement (an aligned
-sentence pair, ``facts.story``) are compared as quantities:
+sentence pair, ``facts.differ``) are compared as quantities:
 
 * a unit is put in its base unit first ("2 km" is 2,000 metre, "90 minutes"
   1.5 hour) by a compact table of measures, so equal amounts written in other
@@ -16,7 +16,7 @@ sentence pair, ``facts.story``) are compared as quantities:
   automobiles") are left alone: without word vectors (the packaged spaCy
   model has none) synonymy is not known, and a guess would report noise.
 
-Not here: finding numbers (``facts.numbers``), pairing statements (``facts.story``).
+Not here: finding numbers (``facts.numbers``), pairing statements (``facts.differ``).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def same_value(x: tuple[float, str], y: tuple[float, str]) -> bool:
 def same_quantity(x: tuple[float, str], y: tuple[float, str]) -> bool:
     """Whether two numbers with their units count the same thing (then different values contradict).
 
-    Count kinds ("injured", "dead") are units already (``story._counted``).
+    Count kinds ("injured", "dead") are units already (``article_facts._counted``).
     """
     if not x[1] or not y[1]:
         return False

@@ -60,8 +60,10 @@ attributes the quote.
 
 Who a speaker is (names, titles and roles, descriptions, surnames, pronouns and their antecedents) is
 ``facts.speakers``' job; what counts as a name or a reporting verb is ``facts.speech_words``'; where
-quotations open and close is ``facts.quote_marks``'. This module finds quotations and reported speech,
-and reads which rule names the speaker.
+quotations open and close is ``facts.quote_marks``'; which rule of the table names a quotation's speaker,
+and reported speech in a sentence, ``facts.attribution``'s. This module walks the paragraphs: it finds
+each quotation's sentence and the text around it, chains pieces over paragraphs and carries a speaker
+to an unattributed quotation after an attributed one.
 
 Paragraphs are those of ``storytrace.text.segment.paragraphs``, split further at single line breaks
 when a line is longer than 100 characters (web copy with one line a paragraph; hard-wrapped copy stays
@@ -90,32 +92,19 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from storytrace.facts.attribution import (
+    MIN_UNATTRIBUTED,
+    FoundQuote,
+    attribute,
+    attributes_split_off,
+    colon_lead_in,
+    indirect,
+    words_span,
+)
 from storytrace.facts.quote_marks import _Mark, _scan_paragraph
-from storytrace.facts.speakers import (
-    Span,
-    _persons_in_text,
-    _Registry,
-    _resolve,
-    _Speaker,
-    _speaker_of,
-    _with_role,
-)
-from storytrace.facts.speech_words import (
-    _AUX,
-    _CLAUSE_AUX,
-    _FRAMING,
-    _LEADIN,
-    _LEADING_NOISE,
-    _NAME,
-    _NAMED,
-    _ROLE,
-    _SPEAKER,
-    _VERB,
-    _WHEN,
-)
-from storytrace.text.lazy_pattern import LazyPattern
+from storytrace.facts.speakers import Span, _persons_in_text, _Registry, _Speaker
 from storytrace.text.segment import paragraphs, split_paragraph
 
 
@@ -133,196 +122,7 @@ class Quote:
     described: bool = False  # the speaker is a description ("senior ministry official"), not a name
 
 
-# --- attribution rules ------------------------------------------------------------------------
-
-# After a closing mark: “…,” X said / “…,” X, a professor, said / “…,” he told Z.
-_AFTER_SAID = LazyPattern(rf"[\s,]*{_SPEAKER}{_ROLE},?\s+{_AUX}{_VERB}\b")
-# After a closing mark: “…,” said X / “…,” said X, a professor at Y.
-_SPEAKER_END = rf"(?=\s*(?:[,.;:!?()]|$)|\s+{_WHEN}|\s+(?:who|whose|which|that|as|while|when)\b)"
-_AFTER_INVERTED = LazyPattern(rf"[\s,]*{_VERB}\s+{_SPEAKER}{_SPEAKER_END}(?:\s*,\s*(?P<role>[^,;.“”\"«»„]{{1,150}}))?")
-_AFTER_ACCORDING = LazyPattern(rf"[\s,]*according\s+to\s+{_SPEAKER}{_SPEAKER_END}")
-# Before an opening mark (whole text between sentence start and the mark): X said: / X added,
-_BEFORE_SAID = LazyPattern(
-    rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+(?P<obj>[^,:;“”\"«»„]{{1,60}}?))?\s*(?P<punct>[:,])\s*"
-)
-_BEFORE_ACCORDING = LazyPattern(rf"[\s,]*{_LEADIN}??[Aa]ccording\s+to\s+{_SPEAKER}{_ROLE}\s*,?\s*")
-# Partial quotes: Eskerby “deeply regrets” / Eskerby has said it “deeply regrets”
-_BEFORE_SUBJECT = LazyPattern(rf"\s*{_LEADIN}??{_NAMED}\s*")
-_BEFORE_SAID_PARTIAL = LazyPattern(
-    rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}{_VERB}(?:\s+that)?(?:\s+(?:it|he|she|they|we))?\s*"
-)
-# A reporting clause anywhere before a quote in its sentence: X (has) called it “…” / X told Y that it was “…”
-_CLAUSE = LazyPattern(rf"(?<![\w’'\-]){_SPEAKER}{_ROLE},?\s+{_CLAUSE_AUX}{_FRAMING}\b")
-_FRAMING_WORD = LazyPattern(rf"\b{_FRAMING}\b")
-_LABEL = LazyPattern(rf"(?:^|[.—–-]\s*|\s(?:from|by)\s+)(?P<sp>{_NAME})(?:\s*\([^()]{{1,40}}\))?\s*:\s*$")
-_SENTENCE_SUBJECT = LazyPattern(rf"[\s,]*{_LEADIN}??{_SPEAKER}{_ROLE}\s")
-_NO_SUBJECT = re.compile(r"(?:,|\b(?:and|but|then|yet))\s+(?:\w+ly\s+)?$")  # a verb sharing the sentence's subject
-_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|its|their|our|my|your|this|that|these|those|whose)\s+$", re.I)
-# Reported speech: X told Z that ... / X said on Monday that ...
-_INDIRECT = LazyPattern(
-    rf"\s*{_LEADIN}??{_SPEAKER}{_ROLE}\s+{_AUX}"
-    rf"(?:(?P<told>told|tells)\s+[^,;:“”\"«»„.]{{1,60}}?|{_VERB}(?:\s+{_WHEN})?),?\s+that\s+(?=\S)"
-)
-# Attribution whose speaker no rule names ("a ministry spokesman said"): the quote is still whole.
-_AFTER_GENERIC = LazyPattern(rf"[\s,]*[^“”\"«»„.;:!?]{{0,80}}?\b{_VERB}\b")
-_BEFORE_GENERIC = LazyPattern(rf"[^“”\"«»„]{{0,80}}?\b{_VERB}\b[^“”\"«»„:,]{{0,60}}[:,]\s*")
-_ACCORDING_LEAD = LazyPattern(rf"\s*[Aa]ccording\s+to\s+{_NAMED}\s*,\s*(?=\S)")
-_ACCORDING_TRAIL = LazyPattern(
-    rf",\s*according\s+to\s+{_NAMED}\b(?:\s*,\s*(?P<role>[^.;“”\"«»„]{{1,150}}))?\s*[.!?]?\s*$"
-)
-
 _LINE = re.compile(r"[^\n]+")
-
-
-# --- quotes -----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Found:
-    """A quote being built; becomes a ``Quote`` at the end."""
-
-    span: Span
-    kind: str
-    how: str
-    speaker: _Speaker | None
-    chain: int  # quotation pieces run on over paragraphs share it; -1 for reported speech
-
-
-def _words_span(text: str, start: int, end: int, strip_comma: bool) -> Span:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or (strip_comma and text[end - 1] == ",")):
-        end -= 1
-    return start, end
-
-
-_AFTER_RULES = ((_AFTER_SAID, "said_after"), (_AFTER_INVERTED, "said_inverted"), (_AFTER_ACCORDING, "according_to"))
-_BEFORE_RULES = ((_BEFORE_SAID, "said_before"), (_BEFORE_ACCORDING, "according_to"))
-_MAX_BEFORE = 300  # longer text before a quote is no attribution
-_MAX_ATTRIBUTION_SENTENCE = 60  # "Trump said at a rally in Ohio." after “…?”; a longer sentence says more
-# An unattributed quoted fragment this long is a quotation (PolNeAR train: 95 % of 4-8 word ones are attributed
-# contents, 56 % of one-word ones); shorter ones are scare quotes and titles as often as not.
-_MIN_UNATTRIBUTED = 6
-
-
-def _names_speaker(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` opens with "X said" or "said X" ("Trump asked reporters at a rally in ...")."""
-    return any(p.match(text, start, end) for p in (_AFTER_SAID, _AFTER_INVERTED))
-
-
-def _attribute(
-    text: str, before: Span, after: Span, quote_start: int, registry: _Registry, first_in_sentence: bool
-) -> tuple[_Speaker | None, str, bool, bool]:
-    """(speaker, how, before_is_attribution, after_is_attribution) for one quotation."""
-    b_text = text[before[0] : before[1]]
-    a_text = text[after[0] : after[1]]
-    before_ok = not b_text.strip(" \t\n\r\u00a0,—–-(")
-    after_ok = not a_text.strip(" \t\n\r\u00a0,.;:!?—–-)")
-    sp: _Speaker | None = None
-    how = "none"
-    for pattern, rule in _AFTER_RULES:
-        sp = _speaker_of(pattern.match(a_text), after[0], registry)
-        if sp is not None:
-            how, after_ok = rule, True
-            break
-    if len(b_text) <= _MAX_BEFORE:
-        for pattern, rule in _BEFORE_RULES:
-            m = pattern.fullmatch(b_text)
-            if m is None:
-                continue
-            before_ok = True
-            if sp is None:
-                sp = _speaker_of(m, before[0], registry)
-                how = "colon" if rule == "said_before" and m.group("punct") == ":" else rule
-            if sp is not None:
-                break
-    after_ok = after_ok or _AFTER_GENERIC.match(a_text) is not None
-    before_ok = before_ok or (len(b_text) <= _MAX_BEFORE and _BEFORE_GENERIC.fullmatch(b_text) is not None)
-    if sp is None and not before_ok and len(b_text) <= _MAX_BEFORE:
-        if text[quote_start].islower():
-            sp = _speaker_of(_BEFORE_SUBJECT.fullmatch(b_text), before[0], registry)
-            sp, how = (sp, "subject") if sp is not None and not sp.pronoun else (None, how)
-        if sp is None:
-            sp, how = _speaker_of(_BEFORE_SAID_PARTIAL.fullmatch(b_text), before[0], registry), "said_partial"
-    if sp is None and len(b_text) <= _MAX_BEFORE:
-        sp, how = _clause_speaker(b_text, before[0], registry, first_in_sentence), "clause"
-    if sp is None and len(b_text) <= _MAX_BEFORE and b_text.rstrip().endswith(":"):
-        sp, before_ok = _colon_speaker(b_text, before[0], registry, first_in_sentence), True
-        how = "colon"
-    if sp is None:
-        return None, "none", before_ok, after_ok
-    return sp, ("pronoun" if sp.pronoun else how), before_ok, after_ok
-
-
-def _colon_speaker(b_text: str, offset: int, registry: _Registry, first_in_sentence: bool) -> _Speaker | None:
-    """A name label ("Hillary Clinton: “…”") or the subject of a sentence ending in a colon ("He sighed: “…”")."""
-    m = _LABEL.search(b_text)
-    if m is not None:
-        return _speaker_of(m, offset, registry)
-    sp = _sentence_subject(b_text, offset, registry) if first_in_sentence else None
-    return sp if sp is not None and not sp.described else None
-
-
-def _sentence_subject(b_text: str, offset: int, registry: _Registry) -> _Speaker | None:
-    """The speaker opening a sentence, after a lead-in clause if needed ("After the storm, Jo Lee said ...")."""
-    sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text), offset, registry)
-    comma = b_text.find(", ", 0, 62)
-    if sp is None and comma > 0:
-        sp = _speaker_of(_SENTENCE_SUBJECT.match(b_text, comma + 1), offset, registry)
-    return sp
-
-
-def _lead_in(text: str, sentence: Span, registry: _Registry) -> _Speaker | None:
-    """The speaker of a paragraph's last sentence when it ends in a colon ("Trump issued the following statement:")."""
-    s, e = sentence
-    if not text[s:e].rstrip().endswith(":"):
-        return None
-    return _colon_speaker(text[s:e], s, registry, True)
-
-
-def _clause_speaker(b_text: str, offset: int, registry: _Registry, at_sentence_start: bool) -> _Speaker | None:
-    """The subject of the last reporting clause of ``b_text`` (X called it / X told Y that it was) naming a speaker."""
-    verbs = [
-        m for m in _FRAMING_WORD.finditer(b_text) if not _NOUN_BEFORE.search(b_text, max(0, m.start() - 12), m.start())
-    ]
-    if not verbs:
-        return None
-    last = verbs[-1]  # "which critics call “a folly”": the last verb's subject or nobody
-    for m in _CLAUSE.finditer(b_text):
-        if m.end() == last.end():
-            sp = _speaker_of(m, offset, registry)
-            if sp is not None or m.group("sp").split()[-1] not in _LEADING_NOISE:
-                return sp
-            break  # "X said Thursday, saying “…”": the sentence's subject below
-    if at_sentence_start and _NO_SUBJECT.search(b_text, 0, last.start()):
-        # "She defended it, but admitted “…”", "X rejected it, saying that “…”": the sentence's subject
-        return _sentence_subject(b_text, offset, registry)
-    return None
-
-
-def _indirect(text: str, start: int, end: int, registry: _Registry) -> _Found | None:
-    """Reported speech in the sentence ``text[start:end]``."""
-    sentence = text[start:end]
-    m = _INDIRECT.match(sentence)
-    if m:
-        how, c_start, c_end = ("told_that" if m.group("told") else "said_that"), start + m.end(), end
-    else:
-        m = _ACCORDING_LEAD.match(sentence)
-        if m:
-            how, c_start, c_end = "according_to", start + m.end(), end
-        else:
-            cut = sentence.rfind(", according to ")
-            m = _ACCORDING_TRAIL.match(sentence, cut) if cut > 0 else None
-            if m is None:
-                return None
-            how, c_start, c_end = "according_to", start, start + cut
-    c_start, c_end = _words_span(text, c_start, c_end, False)
-    if c_end > c_start and text[c_end - 1] in ".!?":
-        c_start, c_end = _words_span(text, c_start, c_end - 1, False)  # "… that 0 ." keeps no space
-    sp = _resolve(m.group("sp"), start + m.start("sp"), registry)
-    if sp is None or sp.name is None or c_end <= c_start:
-        return None
-    return _Found((c_start, c_end), "indirect", "pronoun" if sp.pronoun else how, _with_role(sp, m), -1)
 
 
 _WRAP_WIDTH = 100  # a paragraph with a line this long is not hard-wrapped: each of its lines is a paragraph
@@ -340,106 +140,180 @@ def _unwrapped_lines(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+_Host = tuple[int, int, list[_Mark]]  # first and last sentence of a run joined by quotations, its quotations
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """One paragraph being read: where it starts, its sentences and their starts, its quotations."""
+
+    start: int
+    sents: list[Span]
+    starts: list[int]
+    marks: list[_Mark]
+
+
+@dataclass
+class _Reading:
+    """What reading a text's paragraphs in order carries from one quotation and paragraph to the next."""
+
+    text: str
+    registry: _Registry
+    found: list[FoundQuote] = field(default_factory=list)
+    chains: int = 0
+    open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
+    last_of_previous: FoundQuote | None = None  # the previous paragraph's last quotation
+    lead_in: _Speaker | None = None  # the speaker of a previous paragraph ending "He said:"
+    last_in_paragraph: FoundQuote | None = None  # this paragraph's last quotation yet
+    next_chain: int | None = None  # the chain this paragraph leaves open
+
+
 def quotes(text: str, content: Sequence[Span] | None = None) -> list[Quote]:
     """Quotations and reported speech of ``text`` (inside ``content`` spans), in text order."""
     spans = _unwrapped_lines(text, paragraphs(text, content))
     scanned = [(p, split_paragraph(text, *p) or [p], _scan_paragraph(text, *p)) for p in spans]
     sentences: list[tuple[int, int, Sequence[_Mark]]] = [(s, e, m) for _, sents, m in scanned for s, e in sents]
-    registry = _Registry(_persons_in_text(text, spans), text=text, sentences=sentences)
-    found: list[_Found] = []
-    chains = 0
-    open_chain: int | None = None  # the chain of a quotation the previous paragraph left open
-    last_of_previous: _Found | None = None  # the previous paragraph's last quotation
-    lead_in: _Speaker | None = None  # the speaker of a previous paragraph ending "He said:"
+    reading = _Reading(text, _Registry(_persons_in_text(text, spans), text=text, sentences=sentences))
     for (p_start, _p_end), sents, marks in scanned:
-        starts = [s for s, _ in sents]
-        # hosts: runs of sentences joined by quotations spanning them
-        hosts: list[tuple[int, int, list[_Mark]]] = []
-        for q in marks:
-            s_open = max(0, bisect.bisect_right(starts, q.open) - 1)
-            s_close = max(0, bisect.bisect_right(starts, max(q.end - 1, q.open)) - 1)
-            if hosts and s_open <= hosts[-1][1]:
-                hosts[-1][2].append(q)
-                hosts[-1] = (hosts[-1][0], max(hosts[-1][1], s_close), hosts[-1][2])
-            else:
-                hosts.append((s_open, s_close, [q]))
-        last_in_paragraph: _Found | None = None
-        next_chain: int | None = None
-        s_index = 0
-        for h_first, h_last, h_marks in [*hosts, (len(sents), len(sents), [])]:
-            while s_index < h_first:  # plain sentences before this host
-                ind = _indirect(text, *sents[s_index], registry)
-                if ind is not None:
-                    found.append(ind)
-                s_index += 1
-            if not h_marks:
-                break
-            h_start, h_end = sents[h_first][0], sents[h_last][1]
-            attributed = False
-            last_in_host: _Found | None = None
-            for k, q in enumerate(h_marks):
-                # the text before a quote starts at its own sentence, or after the quote before it in that sentence
-                s_start = starts[max(0, bisect.bisect_right(starts, q.open) - 1)]
-                first_in_sentence = k == 0 or s_start > h_marks[k - 1].end
-                b_start = max(h_start, s_start) if first_in_sentence else h_marks[k - 1].end + 1
-                a_start = q.end + (1 if q.close is not None else 0)
-                a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
-                if k + 1 == len(h_marks) and h_last + 1 < len(sents) and not text[a_start:a_end].strip():
-                    # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
-                    n_start, n_end = sents[h_last + 1]
-                    n_end = min([n_end] + [m.open for m in marks if m.open > q.end])
-                    short = text[n_start].islower() or n_end - n_start <= _MAX_ATTRIBUTION_SENTENCE
-                    if _AFTER_GENERIC.match(text, a_start, n_end) and (short or _names_speaker(text, a_start, n_end)):
-                        a_end = n_end
-                w_start, w_end = _words_span(text, q.open + 1, q.end, True)
-                if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
-                    continue
-                sp, how, before_ok, after_ok = _attribute(
-                    text, (b_start, q.open), (a_start, a_end), w_start, registry, first_in_sentence
-                )
-                kind = "direct" if before_ok and after_ok else "partial"
-                if q is marks[0] and q.open == p_start and open_chain is not None:
-                    chain = open_chain
-                else:
-                    chain, chains = chains, chains + 1
-                if q.close is None:
-                    next_chain = chain
-                if sp is None and q.open == p_start and lead_in is not None:  # He said: ¶ “…”
-                    sp, how = lead_in, "pronoun" if lead_in.pronoun else "colon"
-                if sp is None and kind == "direct":
-                    prev = last_in_paragraph
-                    if prev is None and q.open == p_start:  # a paragraph opening with a quote after a quoted speaker
-                        prev = last_of_previous
-                    if prev is not None and prev.speaker is not None and prev.speaker.name is not None:
-                        sp, how = prev.speaker, "continued"
-                if sp is None and kind == "partial" and k > 0 and last_in_host is not None:
-                    sp, how = last_in_host.speaker, "continued"  # “a disgrace” and “a sham”: one clause
-                if sp is None and kind == "partial" and len(text[w_start:w_end].split()) < _MIN_UNATTRIBUTED:
-                    continue
-                item = _Found((w_start, w_end), kind, how, sp, chain)
-                found.append(item)
-                last_in_paragraph = item
-                last_in_host = item if sp is not None else last_in_host
-                attributed = attributed or (sp is not None and sp.name is not None)
-            if not attributed:  # reported speech in the host's sentences that start outside quotations
-                inside: set[int] = set()
-                for q in h_marks:
-                    inside.update(range(bisect.bisect_right(starts, q.open), bisect.bisect_left(starts, q.end)))
-                for s in range(h_first, h_last + 1):
-                    if s not in inside:
-                        ind = _indirect(text, *sents[s], registry)
-                        if ind is not None:
-                            found.append(ind)
-            s_index = h_last + 1
-        open_chain = next_chain
-        last_of_previous = last_in_paragraph
-        lead_in = _lead_in(text, sents[-1], registry) if not marks or marks[-1].end < sents[-1][0] else None
+        _read_paragraph(reading, _Paragraph(p_start, sents, [s for s, _ in sents], marks))
+    found = reading.found
     _fill_chains(found)
     found.sort(key=lambda f: f.span)
     return [_to_quote(text, f) for f in found]
 
 
-def _fill_chains(found: list[_Found]) -> None:
+def _hosts(marks: list[_Mark], starts: list[int]) -> list[_Host]:
+    """Runs of sentences joined by quotations spanning them, each with its quotations."""
+    hosts: list[_Host] = []
+    for q in marks:
+        s_open = max(0, bisect.bisect_right(starts, q.open) - 1)
+        s_close = max(0, bisect.bisect_right(starts, max(q.end - 1, q.open)) - 1)
+        if hosts and s_open <= hosts[-1][1]:
+            hosts[-1][2].append(q)
+            hosts[-1] = (hosts[-1][0], max(hosts[-1][1], s_close), hosts[-1][2])
+        else:
+            hosts.append((s_open, s_close, [q]))
+    return hosts
+
+
+def _read_paragraph(r: _Reading, p: _Paragraph) -> None:
+    """The quotations of one paragraph, and reported speech in its sentences outside them."""
+    text, sents = r.text, p.sents
+    r.last_in_paragraph = None
+    r.next_chain = None
+    s_index = 0
+    for h_first, h_last, h_marks in [*_hosts(p.marks, p.starts), (len(sents), len(sents), [])]:
+        while s_index < h_first:  # plain sentences before this host
+            ind = indirect(text, *sents[s_index], r.registry)
+            if ind is not None:
+                r.found.append(ind)
+            s_index += 1
+        if not h_marks:
+            break
+        _read_host(r, p, (h_first, h_last, h_marks))
+        s_index = h_last + 1
+    r.open_chain = r.next_chain
+    r.last_of_previous = r.last_in_paragraph
+    marks = p.marks
+    r.lead_in = colon_lead_in(text, sents[-1], r.registry) if not marks or marks[-1].end < sents[-1][0] else None
+
+
+def _read_host(r: _Reading, p: _Paragraph, host: _Host) -> None:
+    """The quotations of one run of sentences; reported speech there when none names its speaker."""
+    h_first, h_last, h_marks = host
+    attributed = False
+    last_in_host: FoundQuote | None = None
+    for k in range(len(h_marks)):
+        item = _read_quote(r, p, host, k, last_in_host)
+        if item is None:
+            continue
+        r.found.append(item)
+        r.last_in_paragraph = item
+        last_in_host = item if item.speaker is not None else last_in_host
+        attributed = attributed or (item.speaker is not None and item.speaker.name is not None)
+    if not attributed:  # reported speech in the host's sentences that start outside quotations
+        inside: set[int] = set()
+        for q in h_marks:
+            inside.update(range(bisect.bisect_right(p.starts, q.open), bisect.bisect_left(p.starts, q.end)))
+        for s in range(h_first, h_last + 1):
+            if s not in inside:
+                ind = indirect(r.text, *p.sents[s], r.registry)
+                if ind is not None:
+                    r.found.append(ind)
+
+
+def _read_quote(r: _Reading, p: _Paragraph, host: _Host, k: int, last_in_host: FoundQuote | None) -> FoundQuote | None:
+    """Quotation ``k`` of ``host`` with its speaker and kind (None: no words, or a short unattributed fragment)."""
+    text, q = r.text, host[2][k]
+    b_start, a_start, a_end, first_in_sentence = _around(text, p, host, k)
+    w_start, w_end = words_span(text, q.open + 1, q.end, True)
+    if w_end <= w_start or not any(c.isalnum() for c in text[w_start:w_end]):
+        return None
+    sp, how, before_ok, after_ok = attribute(
+        text, (b_start, q.open), (a_start, a_end), w_start, r.registry, first_in_sentence
+    )
+    kind = "direct" if before_ok and after_ok else "partial"
+    chain = _chain_of(r, p, q)
+    if sp is None:
+        sp, how = _speaker_carried(r, p, q, kind, k, last_in_host, how)
+    if sp is None and kind == "partial" and len(text[w_start:w_end].split()) < MIN_UNATTRIBUTED:
+        return None
+    return FoundQuote((w_start, w_end), kind, how, sp, chain)
+
+
+def _around(text: str, p: _Paragraph, host: _Host, k: int) -> tuple[int, int, int, bool]:
+    """Where the text before quotation ``k`` of ``host`` starts, where the text after it starts and ends.
+
+    The fourth value: whether the quotation is the first of its sentence.
+    """
+    h_first, h_last, h_marks = host
+    q = h_marks[k]
+    h_start, h_end = p.sents[h_first][0], p.sents[h_last][1]
+    # the text before a quote starts at its own sentence, or after the quote before it in that sentence
+    s_start = p.starts[max(0, bisect.bisect_right(p.starts, q.open) - 1)]
+    first_in_sentence = k == 0 or s_start > h_marks[k - 1].end
+    b_start = max(h_start, s_start) if first_in_sentence else h_marks[k - 1].end + 1
+    a_start = q.end + (1 if q.close is not None else 0)
+    a_end = h_marks[k + 1].open if k + 1 < len(h_marks) else max(h_end, a_start)
+    if k + 1 == len(h_marks) and h_last + 1 < len(p.sents) and not text[a_start:a_end].strip():
+        # “…?” he said. / “…!” Trump said Friday. split off as a sentence: the attribution follows
+        n_start, n_end = p.sents[h_last + 1]
+        n_end = min([n_end] + [m.open for m in p.marks if m.open > q.end])
+        if attributes_split_off(text, a_start, n_start, n_end):
+            a_end = n_end
+    return b_start, a_start, a_end, first_in_sentence
+
+
+def _chain_of(r: _Reading, p: _Paragraph, q: _Mark) -> int:
+    """The chain of quotation ``q``: the one the previous paragraph left open when ``q`` opens this one, else new."""
+    if q is p.marks[0] and q.open == p.start and r.open_chain is not None:
+        chain = r.open_chain
+    else:
+        chain, r.chains = r.chains, r.chains + 1
+    if q.close is None:
+        r.next_chain = chain
+    return chain
+
+
+def _speaker_carried(
+    r: _Reading, p: _Paragraph, q: _Mark, kind: str, k: int, last_in_host: FoundQuote | None, how: str
+) -> tuple[_Speaker | None, str]:
+    """The speaker of an unattributed quotation taken from before it: a lead-in, the last quotation, its clause."""
+    sp: _Speaker | None = None
+    if q.open == p.start and r.lead_in is not None:  # He said: ¶ “…”
+        sp, how = r.lead_in, "pronoun" if r.lead_in.pronoun else "colon"
+    if sp is None and kind == "direct":
+        prev = r.last_in_paragraph
+        if prev is None and q.open == p.start:  # a paragraph opening with a quote after a quoted speaker
+            prev = r.last_of_previous
+        if prev is not None and prev.speaker is not None and prev.speaker.name is not None:
+            sp, how = prev.speaker, "continued"
+    if sp is None and kind == "partial" and k > 0 and last_in_host is not None:
+        sp, how = last_in_host.speaker, "continued"  # “a disgrace” and “a sham”: one clause
+    return sp, how
+
+
+def _fill_chains(found: list[FoundQuote]) -> None:
     """Give unattributed pieces of a quotation run on over paragraphs the chain's speaker."""
     first: dict[int, _Speaker] = {}
     for f in found:
@@ -450,7 +324,7 @@ def _fill_chains(found: list[_Found]) -> None:
             f.speaker, f.how = first[f.chain], "continued"
 
 
-def _to_quote(text: str, f: _Found) -> Quote:
+def _to_quote(text: str, f: FoundQuote) -> Quote:
     sp = f.speaker
     return Quote(
         span=f.span,

@@ -35,7 +35,7 @@ _DETERMINER = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Tt]his|[Ss]ome|[Ss]everal|[M
 _DESCRIPTION = rf"{_DETERMINER}\s+(?:{_ANY_WORD}\s+){{0,6}}?[\w\-]+"
 _SPEAKER = rf"(?P<sp>{_THE_NP}|{_DESCRIPTION}|{_POSSESSIVE_ROLE_NAME}|{_ROLED_NAME}|{_NAME}|he|she|they|it)"
 _NAMED = rf"(?P<sp>[Tt]he\s+{_NAME}|{_NAME})"  # capitalised names only (no "the ministry")
-# Reporting verbs: the cue words of PolNeAR's train split (bench/polnear_cues.py --quoted) that report
+# Reporting verbs: the cue words of PolNeAR's train split (bench/quality/polnear_cues.py --quoted) that report
 # speech or writing, as lemmas; never read off its dev or test split. ``_forms`` conjugates them.
 _SPEECH_LEMMAS = """say tell add write ask tweet continue respond reply explain state declare argue note conclude
 insist interject joke quip vow promise acknowledge admit recall remark shout yell chant warn claim announce suggest

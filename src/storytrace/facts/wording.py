@@ -12,7 +12,7 @@ a reader does not count as a change:
   Each rule needs a long enough stem before the ending, so that short words
   ("four", "rogue", "filled") keep their own spelling.
 
-Not here: finding quotes (``facts.quotes``), deciding which quotes are one (``facts.story``).
+Not here: finding quotes (``facts.quotes``), deciding which quotes are one (``facts.quote_differences``).
 """
 
 from __future__ import annotations

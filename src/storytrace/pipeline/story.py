@@ -23,9 +23,10 @@ from storytrace.align.policy import compare_story, fallback_pairs, mixed_sources
 from storytrace.align.relation import RelationScorer
 from storytrace.clean.title import display_title
 from storytrace.codec.facts import facts_to_json
+from storytrace.facts.article_facts import ArticleFacts, article_facts
 from storytrace.facts.brief import brief_of
 from storytrace.facts.entities import Mention
-from storytrace.facts.story import ArticleFacts, article_facts, story_entities, story_facts
+from storytrace.facts.story import story_entities, story_facts
 from storytrace.isolation import StageProblem, attempt, debugging, error_text
 from storytrace.model import Comparison, Provenance
 from storytrace.model_facts import Brief, EntityFact, StoryFacts

@@ -112,7 +112,8 @@ def order_json(c: Comparison) -> dict[str, Any]:
 def _pair_facts(c: Comparison) -> FactCheck:
     """``agree``/``differ`` of two compared articles (dates resolved against each one's ``published``)."""
     from storytrace.align.compare import prepare
-    from storytrace.facts.story import article_facts, pair_facts
+    from storytrace.facts.article_facts import article_facts
+    from storytrace.facts.story import pair_facts
 
     a, b = prepare(c.a), prepare(c.b)
     return pair_facts(article_facts(a), article_facts(b), c)
