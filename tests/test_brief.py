@@ -376,12 +376,14 @@ def test_the_web_story_page_leads_with_the_brief(tmp_path: Path) -> None:
 
 
 def test_a_brief_that_fails_costs_the_brief_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storytrace.codec.story import story_to_json
     from storytrace.pipeline import story as story_stages
 
     def broken(*_: object) -> Brief:
         raise ValueError("picked badly")
 
     monkeypatch.setattr(story_stages, "brief_of", broken)
-    story = story_stages.analyze_story("s1", [prepare(a) for a in fictional_members()], LexicalRelations())
+    result = story_stages.analyze_story("s1", [prepare(a) for a in fictional_members()], LexicalRelations())
+    story = story_to_json(result)
     assert story["brief"] == [] and story["alignments"] and story["facts"]["quotes"] is not None
     assert [(p["stage"], p["articles"]) for p in story["problems"]] == [("brief", ["g1", "h1"])]

@@ -23,8 +23,8 @@ from report_files import every_file
 from storytrace import ahead
 from storytrace.align import compare as compare_module
 from storytrace.align.compare import Prepared, compare, prepare
-from storytrace.isolation import StageProblem, attempt, error_text
-from storytrace.model import Article
+from storytrace.isolation import attempt, error_text
+from storytrace.model import Article, StageProblem
 from storytrace.pipeline import analyze_articles
 from storytrace.pipeline import story as story_stages
 from storytrace.report import documents
@@ -127,7 +127,7 @@ def test_a_pair_that_fails_costs_that_pair_alone(monkeypatch: pytest.MonkeyPatch
         (story_stages, "story_provenance", "trace"),
         (story_stages, "story_facts", "facts"),
         (story_stages, "story_entities", "entities"),
-        (story_stages, "story_json", "document"),
+        (story_stages, "story_result", "document"),
     ],
 )
 def test_a_story_stage_that_fails_leaves_the_rest_of_the_story(

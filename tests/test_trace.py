@@ -11,9 +11,9 @@ from storytrace.align.compare import compare, prepare
 from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
+from storytrace.codec.provenance import provenance_to_json
 from storytrace.model import REUSE_RELATIONS, Article, Comparison, ProvenanceEdge
 from storytrace.pipeline import member_order
-from storytrace.report.documents import provenance_json
 from storytrace.trace.provenance import (
     ORIGINAL,
     PassageSource,
@@ -270,7 +270,7 @@ def test_every_span_lies_in_its_text(newsroom) -> None:
 
 def test_story_provenance_is_json(newsroom) -> None:
     articles, comparisons, _ = newsroom
-    doc = provenance_json(story_provenance(comparisons, articles))
+    doc = provenance_to_json(story_provenance(comparisons, articles))
     assert set(doc) == {"edges", "roots", "nodes", "credited", "passages", "outlets"}
     json.dumps(doc)
     assert all({"from", "to", "share", "why", "evidence"} <= set(e) for e in doc["edges"])

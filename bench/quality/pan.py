@@ -73,8 +73,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/, for _sup
 import _support  # noqa: F401
 from _data import DEFAULT_DATA, missing, read_jsonl
 from storytrace.align.compare import compare
-from storytrace.isolation import StageProblem
-from storytrace.model import DERIVATIONS, RELATIONS, REUSE_RELATIONS, Article
+from storytrace.model import DERIVATIONS, RELATIONS, REUSE_RELATIONS, Article, StageProblem
 from storytrace.semantic import Embedder, default_embedder
 
 PAN_FILE = Path("pan13-text-alignment") / "pairs.jsonl"

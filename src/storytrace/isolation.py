@@ -22,47 +22,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from storytrace.model import StageProblem, articles_text
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # An error's message is cut to this many characters: some exceptions quote a whole text.
 ERROR_CHARS = 300
-# A story's problem line names at most this many of its articles.
-NAMED_ARTICLES = 4
-
-
-@dataclass(frozen=True)
-class StageProblem:
-    """A stage that failed for some articles: which stage, which articles, what error."""
-
-    stage: str  # clean, segment, cluster, align, trace, facts, document, report
-    articles: tuple[str, ...]
-    error: str  # "KeyError: '’'", one line
-
-    def as_json(self) -> dict[str, Any]:
-        """The problem as a story's ``problems`` entry in ``stories.json``."""
-        return {"stage": self.stage, "articles": list(self.articles), "error": self.error}
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> StageProblem:
-        """The problem ``as_json`` wrote."""
-        return cls(str(value.get("stage", "")), tuple(map(str, value.get("articles", ()))), str(value.get("error", "")))
-
-    def line(self, story_id: str) -> str:
-        """What the user reads: ``story s12 (articles a, b): align failed: KeyError: '’'``."""
-        named = f" ({articles_text(self.articles)})" if self.articles else ""
-        return f"story {story_id}{named}: {self.stage} failed: {self.error}"
-
-
-def articles_text(ids: Sequence[str]) -> str:
-    """``articles a, b, c, d, …`` (at most ``NAMED_ARTICLES`` named) or ``article a``."""
-    if len(ids) == 1:
-        return f"article {ids[0]}"
-    named = ", ".join(ids[:NAMED_ARTICLES])
-    return f"articles {named}{', …' if len(ids) > NAMED_ARTICLES else ''}"
 
 
 def error_text(error: BaseException) -> str:

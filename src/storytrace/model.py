@@ -11,8 +11,11 @@ Not here: any behaviour beyond trivial derived properties.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+
+from storytrace.model_facts import Brief, StoryFacts
 
 Span = tuple[int, int]
 
@@ -266,17 +269,6 @@ class Comparison:
     confidence: float | None = None
 
 
-@dataclass
-class Story:
-    """A group of articles that report the same event."""
-
-    id: str
-    article_ids: list[str]
-    title: str | None = None
-    first_published: str | None = None
-    comparisons: list[Comparison] = field(default_factory=list)
-
-
 # ---------------------------------------------------------------- provenance (``trace.provenance``)
 
 
@@ -356,3 +348,98 @@ class Provenance:
     roots: tuple[str, ...] = ()  # articles that copy from no other article of the story
     passages: tuple[PassageSource, ...] = ()
     outlets: tuple[OutletShare, ...] = ()
+
+
+# ---------------------------------------------------------------- a story's results (``pipeline.story``)
+
+# A story's problem line names at most this many of its articles.
+NAMED_ARTICLES = 4
+
+
+@dataclass(frozen=True)
+class StageProblem:
+    """A stage that failed for some articles: which stage, which articles, what error."""
+
+    stage: str  # clean, segment, cluster, align, trace, facts, document, report
+    articles: tuple[str, ...]
+    error: str  # "KeyError: '’'", one line
+
+    def as_json(self) -> dict[str, Any]:
+        """The problem as a story's ``problems`` entry in ``stories.json``."""
+        return {"stage": self.stage, "articles": list(self.articles), "error": self.error}
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> StageProblem:
+        """The problem ``as_json`` wrote."""
+        return cls(str(value.get("stage", "")), tuple(map(str, value.get("articles", ()))), str(value.get("error", "")))
+
+    def line(self, story_id: str) -> str:
+        """What the user reads: ``story s12 (articles a, b): align failed: KeyError: '’'``."""
+        named = f" ({articles_text(self.articles)})" if self.articles else ""
+        return f"story {story_id}{named}: {self.stage} failed: {self.error}"
+
+
+def articles_text(ids: Sequence[str]) -> str:
+    """``articles a, b, c, d, …`` (at most ``NAMED_ARTICLES`` named) or ``article a``."""
+    if len(ids) == 1:
+        return f"article {ids[0]}"
+    named = ", ".join(ids[:NAMED_ARTICLES])
+    return f"articles {named}{', …' if len(ids) > NAMED_ARTICLES else ''}"
+
+
+@dataclass(frozen=True)
+class PassagePart:
+    """A piece a passage was joined from (``align.passages``): spans and relation, no texts."""
+
+    a_span: Span
+    b_span: Span
+    relation: Relation
+    score: float
+
+
+@dataclass(frozen=True)
+class StoryPassage:
+    """An aligned passage pair of a story: the two articles, the spans, their texts, relation and score."""
+
+    a: str
+    b: str
+    a_span: Span
+    b_span: Span
+    a_text: str
+    b_text: str
+    relation: Relation
+    score: float
+    parts: tuple[PassagePart, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairSummary:
+    """One compared article pair of a story: how alike, how much of each the other covers, the derivation."""
+
+    a: str
+    b: str
+    story_score: float
+    a_covered_by_b: float
+    b_covered_by_a: float
+    b_from_a: Derivation
+    a_from_b: Derivation
+
+
+@dataclass(frozen=True)
+class StoryResult:
+    """What the analysis of one story gives (``stories.json``'s story object; ``codec.story`` writes and reads it).
+
+    ``articles`` in the story's order (publication, then id); ``alignments`` every passage pair of every pair
+    compared; ``problems`` the stages that failed for some of its articles (``isolation``).
+    """
+
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    first_published: str | None
+    alignments: tuple[StoryPassage, ...] = ()
+    provenance: Provenance = field(default_factory=lambda: Provenance())
+    facts: StoryFacts = field(default_factory=StoryFacts)
+    brief: Brief = field(default_factory=Brief)
+    pairs: tuple[PairSummary, ...] = ()
+    problems: tuple[StageProblem, ...] = ()

@@ -26,7 +26,7 @@ from storytrace.align.match import align_sentences
 from storytrace.align.passages import joined_passages
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
-from storytrace.isolation import StageProblem, attempt
+from storytrace.isolation import attempt
 from storytrace.model import (
     DERIVATIONS,
     REUSE_RELATIONS,
@@ -38,6 +38,7 @@ from storytrace.model import (
     Derivation,
     Sentence,
     Span,
+    StageProblem,
     as_derivation,
 )
 from storytrace.semantic import Embedder

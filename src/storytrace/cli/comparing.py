@@ -43,8 +43,7 @@ from storytrace.cli.common import (
 from storytrace.codec.brief import brief_from_json
 from storytrace.errors import NotFound
 from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
-from storytrace.isolation import StageProblem, articles_text
-from storytrace.model import Comparison, InputProblem
+from storytrace.model import Comparison, InputProblem, StageProblem, articles_text
 from storytrace.model_facts import BriefLine
 from storytrace.naming import outlet_name
 from storytrace.pipeline import (

@@ -27,8 +27,7 @@ from storytrace.cluster.stream import (
     stream_labels,
 )
 from storytrace.ingest import Skipped
-from storytrace.isolation import StageProblem, articles_text
-from storytrace.model import Article, InputProblem, story_name
+from storytrace.model import Article, InputProblem, StageProblem, articles_text, story_name
 from storytrace.pipeline.document import AnalysedText, Analysis, StoryOutline, document_of, joined_reasons, outline_of
 from storytrace.pipeline.ingesting import ingest_report
 from storytrace.pipeline.keys import settings_signature, story_signature

@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from storytrace.isolation import StageProblem
-from storytrace.model import Article, InputProblem
+from storytrace.model import Article, InputProblem, StageProblem
 from storytrace.store import Store
 from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, with_pair
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storytrace.isolation import StageProblem
+from storytrace.model import StageProblem
 from storytrace.outputs import OutputError, remove_others, write_atomically, write_if_changed
 from storytrace.pipeline.document import Analysis
 from storytrace.report import manifest

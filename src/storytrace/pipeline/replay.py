@@ -34,8 +34,8 @@ from storytrace.cluster.stream import (
     name_terms,
 )
 from storytrace.fingerprint import code_digest
-from storytrace.isolation import StageProblem, attempt
-from storytrace.model import Article
+from storytrace.isolation import attempt
+from storytrace.model import Article, StageProblem
 from storytrace.pipeline.times import Progress, no_progress
 from storytrace.published import published_seconds
 from storytrace.semantic import Embedder

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from storytrace.ahead import AheadResults
@@ -22,20 +23,39 @@ from storytrace.align.compare import (
 from storytrace.align.policy import compare_story, fallback_pairs, mixed_sources
 from storytrace.align.relation import RelationScorer
 from storytrace.clean.title import display_title
-from storytrace.codec.facts import facts_to_json
+from storytrace.codec.story import story_to_json
 from storytrace.facts.article_facts import ArticleFacts, article_facts
 from storytrace.facts.brief import brief_of
 from storytrace.facts.entities import Mention
 from storytrace.facts.story import story_entities, story_facts
-from storytrace.isolation import StageProblem, attempt, debugging, error_text
-from storytrace.model import Comparison, Provenance
+from storytrace.isolation import attempt, debugging, error_text
+from storytrace.model import (
+    Alignment,
+    Article,
+    Cleaned,
+    Comparison,
+    PairSummary,
+    PassagePart,
+    Provenance,
+    StageProblem,
+    StoryPassage,
+    StoryResult,
+)
 from storytrace.model_facts import Brief, EntityFact, StoryFacts
 from storytrace.naming import outlet_name
 from storytrace.pipeline.times import StageTimes
-from storytrace.report.documents import article_meta, provenance_json, story_json
+from storytrace.published import parse_published, sort_key
+from storytrace.report.documents import article_meta
 from storytrace.semantic import Embedder
 from storytrace.stories_json import StoryText, story_text
 from storytrace.trace.provenance import story_provenance
+
+# What a story whose facts could not be compared holds (``problems`` says why).
+NO_FACTS = StoryFacts()
+NO_BRIEF = Brief()
+
+
+NO_PROVENANCE = Provenance()
 
 
 def analysed_text(
@@ -47,40 +67,86 @@ def analysed_text(
     memo: DerivationMemo,
     ahead: AheadResults,
 ) -> tuple[dict[str, Any], StoryText]:
-    """``analyze_story``, and the story's JSON text as the document and the store take it (timed as "document").
+    """``analyze_story``, and the story's JSON object and text as the document and the store take it.
 
-    Whatever ``analyze_story`` could not isolate still costs this story alone: it is written bare
-    (``bare_story``), its articles listed, with the problem.
+    Timed as "document". Whatever ``analyze_story`` could not isolate still costs this story alone: it is
+    written bare (``bare_story``), its articles listed, with the problem.
     """
     problems: list[StageProblem] = []
     ids = [p.article.id for p in members]
 
     def analysed() -> tuple[dict[str, Any], StoryText]:
-        story = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
+        result = analyze_story(story_id, members, scorer, embedder, times, memo, ahead)
         with times.stage("document"):
+            story = story_to_json(result)
             return story, story_text(story, [article_meta(p.article, p.clean) for p in members])
 
     def bare() -> tuple[dict[str, Any], StoryText]:
-        story = bare_story(story_id, members, problems)
+        story = story_to_json(bare_story(story_id, members, problems))
         return story, story_text(story, [article_meta(p.article, uncleaned(p.article)) for p in members])
 
     return attempt("story", ids, analysed, bare, problems)
 
 
-def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[StageProblem]) -> dict[str, Any]:
-    """The story object of a story none of whose stages could be run: its articles, and why."""
-    return {
-        "id": story_id,
-        "title": _bare_title(members),
-        "articles": [p.article.id for p in members],
-        "first_published": None,
-        "alignments": [],
-        "provenance": provenance_json(NO_PROVENANCE),
-        "facts": facts_to_json(NO_FACTS),
-        "brief": [],
-        "pairs": [],
-        "problems": [p.as_json() for p in problems],
-    }
+def bare_story(story_id: str, members: Sequence[Prepared], problems: Sequence[StageProblem]) -> StoryResult:
+    """The result of a story none of whose stages could be run: its articles, and why."""
+    return StoryResult(
+        id=story_id,
+        title=_bare_title(members),
+        articles=tuple(p.article.id for p in members),
+        first_published=None,
+        problems=tuple(problems),
+    )
+
+
+def story_result(
+    story_id: str,
+    articles: Sequence[Article],
+    comparisons: Sequence[Comparison],
+    provenance: Provenance,
+    facts: StoryFacts,
+    cleans: Mapping[str, Cleaned] | None = None,
+    brief: Brief = NO_BRIEF,
+) -> StoryResult:
+    """One story's result from its stages' (its problems apart).
+
+    ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``;
+    ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title; ``brief`` from
+    ``facts.brief.brief_of``. The title is the first dated article's (else the first one's).
+    """
+    dated = [a for a in articles if parse_published(a.published) is not None]
+    first = min(dated, key=lambda a: sort_key(a.published)) if dated else articles[0]
+    return StoryResult(
+        id=story_id,
+        title=display_title(first, (cleans or {}).get(first.id) or uncleaned(first)),
+        articles=tuple(a.id for a in articles),
+        first_published=first.published if dated else None,
+        alignments=tuple(story_passage(al, c.a, c.b) for c in comparisons for al in c.alignments),
+        provenance=provenance,
+        facts=facts,
+        brief=brief,
+        pairs=tuple(pair_summary(c) for c in comparisons),
+    )
+
+
+def story_passage(al: Alignment, a: Article, b: Article) -> StoryPassage:
+    """One aligned passage pair of a story, with its articles' ids and the texts of its spans."""
+    return StoryPassage(
+        a=a.id,
+        b=b.id,
+        a_span=al.a_span,
+        b_span=al.b_span,
+        a_text=a.text[al.a_span[0] : al.a_span[1]],
+        b_text=b.text[al.b_span[0] : al.b_span[1]],
+        relation=al.relation,
+        score=al.score,
+        parts=tuple(PassagePart(u.a_span, u.b_span, u.relation, u.score) for u in al.parts),
+    )
+
+
+def pair_summary(c: Comparison) -> PairSummary:
+    """The figures of one compared pair kept in a story."""
+    return PairSummary(c.a.id, c.b.id, c.story_score, c.a_covered_by_b, c.b_covered_by_a, c.b_from_a, c.a_from_b)
 
 
 def _bare_title(members: Sequence[Prepared]) -> str:
@@ -102,8 +168,8 @@ def analyze_story(
     times: StageTimes | None = None,
     memo: DerivationMemo | None = None,
     ahead: AheadResults | None = None,
-) -> dict[str, Any]:
-    """Stages 5-7 for one story's prepared members (in publication order): its ``stories.json`` object.
+) -> StoryResult:
+    """Stages 5-7 for one story's prepared members (in publication order): its result.
 
     ``ahead``: facts of members computed beforehand (``ahead.Ahead``). A stage
     that fails costs what it would have given (a pair's passages, the graph,
@@ -127,13 +193,11 @@ def analyze_story(
         brief = attempt("brief", ids, lambda: brief_of(members, comparisons, facts), Brief, problems)
     with times.stage("document"):
         story = attempt(
-            "document", ids, lambda: story_json(story_id, arts, comparisons, provenance, facts, cleans, brief),
-            lambda: story_json(story_id, arts, [], NO_PROVENANCE, NO_FACTS, cleans), problems,
+            "document", ids, lambda: story_result(story_id, arts, comparisons, provenance, facts, cleans, brief),
+            lambda: story_result(story_id, arts, [], NO_PROVENANCE, NO_FACTS, cleans), problems,
         )  # fmt: skip
-    if problems:
-        story["problems"] = [p.as_json() for p in problems]
     times.stories.append((len(arts), len(comparisons), time.process_time() - start))
-    return story
+    return replace(story, problems=tuple(problems)) if problems else story
 
 
 def aligned_story(
@@ -219,10 +283,3 @@ def compare_facts_of(prepared: Prepared, ahead: AheadResults | None) -> ArticleF
 
 def _no_facts(prepared: Prepared) -> Callable[[], ArticleFacts]:
     return lambda: ArticleFacts(prepared, (), (), ())
-
-
-# What a story whose facts could not be compared holds (``problems`` says why).
-NO_FACTS = StoryFacts()
-
-
-NO_PROVENANCE = Provenance()

@@ -1,26 +1,21 @@
-"""Shape results as the JSON documents of CONTRACT.md (``compare --json``, ``stories.json``).
+"""Shape results as the JSON documents of CONTRACT.md: ``compare --json`` and the articles of ``stories.json``.
 
 Everything the contract names is written with its name and type; extra fields
 (``kind``, ``outlet``: the name the article's outlet is shown under, ``naming.outlet_name``; ``origin``,
 ``boilerplate_spans``, ``credits``, ``pairs``, ``why``) extend it.
 
-Not here: computing anything; HTML (``report.html``).
+Not here: computing anything; a story object of ``stories.json`` (``codec.story``); HTML (``report.render``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storytrace.align.compare import uncleaned
-from storytrace.clean.title import display_title
-from storytrace.codec.brief import brief_to_json
 from storytrace.codec.facts import facts_to_json
-from storytrace.isolation import StageProblem, attempt
-from storytrace.model import Alignment, Article, Cleaned, Comparison, Provenance, ProvenanceEdge
-from storytrace.model_facts import Brief, FactCheck, StoryFacts
+from storytrace.isolation import attempt
+from storytrace.model import Alignment, Article, Cleaned, Comparison, StageProblem
+from storytrace.model_facts import Brief, FactCheck
 from storytrace.naming import outlet_name
-from storytrace.published import parse_published, sort_key
 
 NO_BRIEF = Brief()
 
@@ -53,9 +48,9 @@ def article_meta(article: Article, cleaned: Cleaned, story: str | None = None) -
     return meta
 
 
-def alignment_json(al: Alignment, a: Article, b: Article, with_ids: bool = False) -> dict[str, Any]:
-    """One aligned passage pair, with its texts (and article ids in ``stories.json``)."""
-    out: dict[str, Any] = {"a": a.id, "b": b.id} if with_ids else {}
+def alignment_json(al: Alignment, a: Article, b: Article) -> dict[str, Any]:
+    """One aligned passage pair of ``compare --json``, with its texts (a story's: ``codec.story``)."""
+    out: dict[str, Any] = {}
     out.update(
         a_span=list(al.a_span),
         b_span=list(al.b_span),
@@ -117,95 +112,3 @@ def _pair_facts(c: Comparison) -> FactCheck:
 
     a, b = prepare(c.a), prepare(c.b)
     return pair_facts(article_facts(a), article_facts(b), c)
-
-
-def pair_summary(c: Comparison) -> dict[str, Any]:
-    """Per-pair figures kept in a story (extension of the contract)."""
-    return {
-        "a": c.a.id,
-        "b": c.b.id,
-        "story_score": c.story_score,
-        "a_covered_by_b": c.a_covered_by_b,
-        "b_covered_by_a": c.b_covered_by_a,
-        "b_from_a": c.b_from_a,
-        "a_from_b": c.a_from_b,
-    }
-
-
-def story_json(
-    story_id: str,
-    articles: Sequence[Article],
-    comparisons: Sequence[Comparison],
-    provenance: Provenance,
-    facts: StoryFacts,
-    cleans: Mapping[str, Cleaned] | None = None,
-    brief: Brief = NO_BRIEF,
-) -> dict[str, Any]:
-    """One story object of ``stories.json``.
-
-    ``provenance`` comes from ``trace.provenance.story_provenance``, ``facts`` from ``facts.story.story_facts``;
-    ``cleans``, each article's clean stage by id, keeps bylines and datelines out of the title; ``brief`` from
-    ``facts.brief.brief_of``.
-    """
-    dated = [a for a in articles if parse_published(a.published) is not None]
-    first = min(dated, key=lambda a: sort_key(a.published)) if dated else articles[0]
-    return {
-        "id": story_id,
-        "title": display_title(first, (cleans or {}).get(first.id) or uncleaned(first)),
-        "articles": [a.id for a in articles],
-        "first_published": first.published if dated else None,
-        "alignments": [alignment_json(al, c.a, c.b, with_ids=True) for c in comparisons for al in c.alignments],
-        "provenance": provenance_json(provenance),
-        "facts": facts_to_json(facts),
-        "brief": brief_to_json(brief),
-        "pairs": [pair_summary(c) for c in comparisons],
-    }
-
-
-def provenance_json(p: Provenance) -> dict[str, Any]:
-    """The ``provenance`` object of a story in ``stories.json`` (CONTRACT.md's ``edges`` and ``roots``, extended).
-
-    ``edges`` link articles only, as the contract has them; a wire credited but not in the corpus is a node
-    of its own (``nodes``, kind ``absent_source``) linked to its copies in ``credited``.
-    """
-    return {
-        "edges": [_edge_json(e) for e in p.edges],
-        "roots": list(p.roots),
-        "nodes": [
-            {"id": n.id, "kind": n.kind, "label": n.label, **({"note": n.note} if n.note else {})} for n in p.nodes
-        ],
-        "credited": [_edge_json(e) for e in p.credited],
-        "passages": [
-            {
-                "article": x.article,
-                "span": list(x.span),
-                "source": x.source,
-                "source_span": list(x.source_span) if x.source_span is not None else None,
-                "relation": x.relation,
-                "why": x.why,
-            }
-            for x in p.passages
-        ],
-        "outlets": [
-            {
-                "outlet": o.outlet,
-                "original": round(o.original, 3),
-                "reused_from": [{"outlet": name, "share": round(share, 3)} for name, share in o.reused_from],
-            }
-            for o in p.outlets
-        ],
-    }
-
-
-def _edge_json(e: ProvenanceEdge) -> dict[str, Any]:
-    out: dict[str, Any] = {"from": e.source, "to": e.copy, "share": e.share, "why": e.why}
-    if e.confidence is not None:
-        out["confidence"] = round(e.confidence, 3)
-    if e.evidence is not None:
-        ev = e.evidence
-        out["evidence"] = {
-            "rule": ev.rule, "detail": ev.detail, "passages": ev.passages, "longest": ev.longest,
-            "narrative": ev.narrative, "source_published": ev.source_published,
-            "copy_published": ev.copy_published, "credits": list(ev.credits),
-        }  # fmt: skip
-    return out

@@ -29,7 +29,8 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from storytrace import __version__
-from storytrace.isolation import StageProblem, attempt
+from storytrace.isolation import attempt
+from storytrace.model import StageProblem
 from storytrace.report import render
 from storytrace.report.articles import story_ids
 from storytrace.report.highlight import escaped

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared
 from storytrace.align.relation import RelationScorer
-from storytrace.isolation import StageProblem, attempt
+from storytrace.codec.story import story_to_json
+from storytrace.isolation import attempt
+from storytrace.model import StageProblem
 from storytrace.pipeline import analyze_story, member_order
 from storytrace.pipeline.story import bare_story
 from storytrace.report.documents import article_meta
@@ -57,7 +60,7 @@ def story_rows(records: Sequence[dict[str, Any]], sources: tuple[str, ...]) -> l
     ids = [str(r.get("id")) for r in records]
     rows = attempt("story", ids, lambda: _rows(records, sources, story_id, rank), lambda: [], failed)
     if failed:
-        bare = bare_story(story_id, [], failed) | {"articles": ids}
+        bare = story_to_json(replace(bare_story(story_id, [], failed), articles=tuple(ids)))
         rows = [{"story": story_id, "rank": rank, "kind": "story", "size": len(ids), "json": json.dumps(bare)}]
     stories = [json.loads(r["json"]) for r in rows if r["kind"] == "story"]
     problems = [StageProblem.from_json(p).line(story_id) for story in stories for p in story.get("problems", [])]
@@ -68,7 +71,7 @@ def _rows(
     records: Sequence[dict[str, Any]], sources: tuple[str, ...], story_id: str, rank: int
 ) -> list[dict[str, Any]]:
     members = in_story_order([prepare_row(r, sources) for r in records])
-    story = analyze_story(story_id, members, scorer(), None)
+    story = story_to_json(analyze_story(story_id, members, scorer(), None))
     base = {"story": story_id, "rank": rank}
     out: list[dict[str, Any]] = [
         {**base, "kind": "story", "size": len(members), "json": json.dumps(story, ensure_ascii=False)}

@@ -2,7 +2,7 @@
 
 Everything here is a pure function of a story's pairwise ``Comparison``s
 (every pair of its articles, as ``pipeline.compare_story`` gives them), and
-returns the typed ``model.Provenance`` (``report.documents.provenance_json``
+returns the typed ``model.Provenance`` (``codec.provenance.provenance_to_json``
 writes it as JSON).
 
 **Which of two articles holding the same text is the source** is decided once

@@ -36,8 +36,8 @@ from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
 from storytrace.ingest.readers import FileKind
-from storytrace.isolation import StageProblem, debugging, error_text
-from storytrace.model import Article, InputProblem
+from storytrace.isolation import debugging, error_text
+from storytrace.model import Article, InputProblem, StageProblem
 from storytrace.naming import outlet_of_record
 from storytrace.pipeline import AnalysisOptions, analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
