@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import create_app  # noqa: E402
-from storytrace.web.app import REDOC_JS, SWAGGER_CSS, SWAGGER_ICON, SWAGGER_JS  # noqa: E402
+from storytrace.web.apidocs import REDOC_JS, SWAGGER_CSS, SWAGGER_ICON, SWAGGER_JS  # noqa: E402
 
 LOCAL = "http://127.0.0.1"
 

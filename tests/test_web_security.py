@@ -45,10 +45,13 @@ from storytrace.errors import StoreBusy, UsageError  # noqa: E402
 from storytrace.pipeline import analyze, latest_document  # noqa: E402
 from storytrace.store import Store  # noqa: E402
 from storytrace.web import MAX_UPLOAD_BYTES, create_app  # noqa: E402
-from storytrace.web import app as web_app  # noqa: E402
+from storytrace.web import errors as web_errors  # noqa: E402
 from storytrace.web import library as web_library  # noqa: E402
+from storytrace.web import templating as web_templating  # noqa: E402
 from storytrace.web.hosts import AllowedHosts, host_of  # noqa: E402
 from storytrace.web.library import MAX_UNPACKED_BYTES  # noqa: E402
+from storytrace.web.routes import api as web_api  # noqa: E402
+from storytrace.web.routes import pages as web_pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -452,7 +455,7 @@ def test_api_docs_page_has_its_own_narrow_policy(client: TestClient) -> None:
 
 
 def test_templates_never_turn_escaping_off() -> None:
-    env = web_app._templates()
+    env = web_templating.templates()
     assert env.autoescape is True
     for template in TEMPLATES.glob("*.j2"):
         source = re.sub(r"\{#.*?#\}", "", template.read_text("utf-8"), flags=re.S)  # comments may say "|safe"
@@ -804,7 +807,8 @@ def test_an_unexpected_error_is_a_plain_500_with_the_headers(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"secret detail {evil('500')}")
 
-    monkeypatch.setattr(web_app, "list_stories", broken)
+    monkeypatch.setattr(web_pages, "list_stories", broken)
+    monkeypatch.setattr(web_api, "list_stories", broken)
     with TestClient(create_app(poisoned_db), base_url=LOCAL, raise_server_exceptions=False) as c:
         page = c.get("/")
         assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
@@ -815,7 +819,7 @@ def test_an_unexpected_error_is_a_plain_500_with_the_headers(
         api = c.get("/api/stories")
         assert api.status_code == 500 and api.headers["content-type"].startswith("application/json")
         assert_headers(api)
-        assert api.json() == {"detail": web_app.INTERNAL.format(kind="RuntimeError")}
+        assert api.json() == {"detail": web_errors.INTERNAL.format(kind="RuntimeError")}
         assert c.get("/ingest").status_code == 200  # the server lives on
 
 

@@ -4,6 +4,7 @@
 ``fastapi`` package (imported only when the web UI is used).
 """
 
-from storytrace.web.app import MAX_UPLOAD_BYTES, create_app
+from storytrace.web.app import create_app
+from storytrace.web.middleware import MAX_UPLOAD_BYTES
 
 __all__ = ["MAX_UPLOAD_BYTES", "create_app"]

@@ -8,7 +8,7 @@ bound to, and the names the user allowed (``serve --allow-host``).
 :func:`host_of` reads a ``Host`` header or an origin's authority;
 :class:`AllowedHosts` is the set to check it against.
 
-Not here: the middleware that refuses requests (``web.app``).
+Not here: the middleware that refuses requests (``web.middleware``).
 """
 
 from __future__ import annotations

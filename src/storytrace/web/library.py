@@ -11,7 +11,7 @@ do, waiting for another process's writer only briefly (:class:`StoreBusy`).
 A story whose analysis raises is held back: the rest is analysed and shown,
 the upload that met it is told why, and later uploads go on without it.
 
-Not here: HTTP, HTML (``web.app``, ``web.views``); any analysis logic (``pipeline``).
+Not here: HTTP, HTML (``web.routes``, ``web.views``); any analysis logic (``pipeline``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ passages whose origin provenance traced; the outlet page gathers one outlet's
 articles and originality across stories. As in the report, all document text
 is escaped: the only markup built here wraps pieces ``markupsafe`` escaped.
 
-Not here: HTTP and templates (``web.app``); reading the store (``web.library``).
+Not here: HTTP and templates (``web.routes``, ``web.templating``); reading the store (``web.library``).
 """
 
 from __future__ import annotations
