@@ -15,7 +15,7 @@ of another type comes out empty, never an error. They are written as CSV (string
 run as a formula are neutralised: article text is untrusted), JSON Lines (values exactly as stored) or
 Parquet (with pyarrow, which the ``spark`` extra installs).
 
-Not here: reading the store (``pipeline.latest_document``), files and HTTP (``cli``, ``web.app``).
+Not here: reading the store (``pipeline.latest_document``), files and HTTP (``cli``, ``web.routes.exports``).
 """
 
 from __future__ import annotations
