@@ -35,7 +35,7 @@ from typing import Any
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
-from storytrace.ingest.readers import FileKind
+from storytrace.ingest.paths import FileKind
 from storytrace.isolation import StageProblem, debugging, error_text
 from storytrace.model import Article, InputProblem
 from storytrace.naming import outlet_of_record
