@@ -23,9 +23,7 @@ from storytrace.align.compare import (
     prepare,
 )
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
-from storytrace.cluster.stream import (
-    stream_labels,
-)
+from storytrace.cluster.stream import stream_labels
 from storytrace.ingest import Skipped
 from storytrace.isolation import StageProblem, articles_text
 from storytrace.model import Article, InputProblem, story_name

@@ -22,17 +22,10 @@ from storytrace.align.compare import (
 )
 from storytrace.clean import Agency, agencies_with
 from storytrace.cluster.grouping import content_words, story_document_of
+from storytrace.cluster.join_rules import JoinDecider, join_for
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
-from storytrace.cluster.stream import (
-    BATCH,
-    STREAM_WINDOW_DAYS,
-    JoinDecider,
-    StreamClusterer,
-    StreamItem,
-    embedding_text,
-    join_for,
-    name_terms,
-)
+from storytrace.cluster.stream import BATCH, STREAM_WINDOW_DAYS, StreamClusterer
+from storytrace.cluster.stream_item import StreamItem, embedding_text, name_terms
 from storytrace.fingerprint import code_digest
 from storytrace.isolation import StageProblem, attempt
 from storytrace.model import Article

@@ -25,6 +25,7 @@ import numpy as np
 
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency, agencies_with
+from storytrace.cluster.centroids import Vector
 from storytrace.cluster.dedup import (
     DUPLICATE_MIN_JACCARD,
     NUM_PERM,
@@ -34,7 +35,9 @@ from storytrace.cluster.dedup import (
     hashes_of_words,
     minhash_signatures,
 )
-from storytrace.cluster.stream import FixedJoin, StreamClusterer, Vector, stream_item
+from storytrace.cluster.join_rules import FixedJoin
+from storytrace.cluster.stream import StreamClusterer
+from storytrace.cluster.stream_item import stream_item
 from storytrace.ingest.records import line_items, record_items
 from storytrace.model import Article, InputProblem
 
