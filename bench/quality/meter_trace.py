@@ -68,7 +68,7 @@ from _data import METER_NEWSPAPERS, METER_PA, bench_parser, load_meter_newspaper
 from meter import FEATURE_SETS, folds, load_dataset  # noqa: E402
 from storytrace.align.classifier import default_scorer  # noqa: E402
 from storytrace.align.compare import PARTIALLY_DERIVED_MIN_COVERAGE, prepare  # noqa: E402
-from storytrace.align.derivation import DerivationModel  # noqa: E402
+from storytrace.align.derivation_model import DerivationModel  # noqa: E402
 from storytrace.align.policy import compare_story  # noqa: E402
 from storytrace.align.relation import LexicalRelations, RelationScorer  # noqa: E402
 from storytrace.clean import agencies_with  # noqa: E402

@@ -20,10 +20,12 @@ import numpy as np
 
 from storytrace.align.classifier import default_scorer
 from storytrace.align.copy import content_tokens, copied_passages
-from storytrace.align.derivation import load_derivation_model, quote_spans, text_features
+from storytrace.align.derivation import text_features
+from storytrace.align.derivation_model import load_derivation_model
 from storytrace.align.features import SentenceSpace
 from storytrace.align.match import align_sentences
 from storytrace.align.passages import joined_passages
+from storytrace.align.quoted import quote_spans
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.isolation import StageProblem, attempt
@@ -349,7 +351,7 @@ def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], s
 
 @lru_cache(maxsize=256)
 def quoted_mask(text: str) -> np.ndarray:
-    """The characters of ``text`` inside quotation marks (``derivation.quote_spans``; cached, read only)."""
+    """The characters of ``text`` inside quotation marks (``quoted.quote_spans``; cached, read only)."""
     mask = np.zeros(len(text), dtype=bool)
     for start, end in quote_spans(text):
         mask[start:end] = True
