@@ -143,9 +143,10 @@ def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
 def test_the_store_gives_articles_by_id_in_the_order_asked(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storytrace.store import sqlite
+    from storytrace.store import articles, base
 
-    monkeypatch.setattr(sqlite, "IN_CHUNK", 2)  # lookups in chunks: their edges fall inside the list
+    monkeypatch.setattr(articles, "IN_CHUNK", 2)  # lookups in chunks: their edges fall inside the list
+    monkeypatch.setattr(base, "IN_CHUNK", 2)
     with Store(tmp_path / "s.db") as store:
         pipeline.ingest([corpus], store)
         asked = ["r4", "gone", "note", "r1", "r4", "r3", "r2"]

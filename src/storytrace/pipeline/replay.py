@@ -33,7 +33,7 @@ from storytrace.pipeline.times import Progress, no_progress
 from storytrace.published import published_seconds
 from storytrace.semantic import Embedder
 from storytrace.store import Store
-from storytrace.store.sqlite import StreamSnapshot
+from storytrace.store.stream_state import StreamSnapshot
 from storytrace.text.tokens import content_stems
 
 

@@ -43,7 +43,7 @@ from storytrace.pipeline import AnalysisOptions, analyze_articles, assign_storie
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
-from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+from storytrace.store.lock import WRITER_WAIT_SECONDS
 from storytrace.web.form import ArticleFields
 
 NO_FIELDS = ArticleFields()
