@@ -38,6 +38,7 @@ from storytrace.model import (
     Comparison,
     CopyEvidence,
     Derivation,
+    Order,
     Sentence,
     Span,
     as_derivation,
@@ -194,14 +195,7 @@ def compare_prepared(
     if named_in_order:
         known = all(p.article.source for p in (pa, pb))
         first = as_given(first, pa.article.id, known)
-    # One direction at most: only the text the order names as the source can have been copied from.
-    b_from_a = a_from_b = DERIVATIONS[-1]
-    confidence: float | None = None
-    weak = first.rule in WEAK_ORDERS and not named_in_order
-    if first.source == pa.article.id:
-        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo, weak)
-    elif first.source == pb.article.id:
-        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo, weak)
+    b_from_a, a_from_b, confidence = _directed(pa, pb, first, (a_ev, b_ev), shares_text, memo, named_in_order)
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -221,6 +215,28 @@ def compare_prepared(
         order=first,
         confidence=None if confidence is None else round(confidence, 3),
     )
+
+
+def _directed(
+    pa: Prepared,
+    pb: Prepared,
+    first: Order,
+    evidence: tuple[CopyEvidence, CopyEvidence],
+    shares_text: bool,
+    memo: DerivationMemo | None,
+    named_in_order: bool,
+) -> tuple[Derivation, Derivation, float | None]:
+    """``b_from_a``, ``a_from_b`` and the confidence of the one that may be derived (``evidence``: a's, b's)."""
+    a_ev, b_ev = evidence
+    # One direction at most: only the text the order names as the source can have been copied from.
+    b_from_a = a_from_b = DERIVATIONS[-1]
+    confidence: float | None = None
+    weak = first.rule in WEAK_ORDERS and not named_in_order
+    if first.source == pa.article.id:
+        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo, weak)
+    elif first.source == pb.article.id:
+        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo, weak)
+    return b_from_a, a_from_b, confidence
 
 
 def passages_of(pa: Prepared, pb: Prepared, aligned: Sequence[Alignment]) -> list[Alignment]:
