@@ -48,6 +48,8 @@ from storytrace.cluster.join import (
     LinearModel,
     decision_row,
 )
+from storytrace.cluster.join_rules import FixedJoin
+from storytrace.cluster.stream_item import embedding_text, stream_item
 from storytrace.model import Article
 from storytrace.published import order_key, published_seconds
 
@@ -73,7 +75,7 @@ class StreamCorpus:
         return lambda texts: np.stack([by_text[t] for t in texts])
 
     def texts(self) -> list[str]:
-        return [S.embedding_text(p.article.title, content_words(p)) for p in self.prepared]
+        return [embedding_text(p.article.title, content_words(p)) for p in self.prepared]
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def stream_corpus(
 def oracle_events(corpus: StreamCorpus, window_days: float = S.STREAM_WINDOW_DAYS) -> list[Event]:
     """Replay ``corpus`` in publication order with gold assignments, recording each decision."""
     prepared = corpus.prepared
-    cl = S.StreamClusterer(S.FixedJoin(), window_days)
+    cl = S.StreamClusterer(FixedJoin(), window_days)
     order = sorted(range(len(prepared)), key=lambda k: (order_key(prepared[k].article.published), k))
     words = {k: content_words(prepared[k]) for k in order}
     cl.dedup.add_shingled(
@@ -141,7 +143,7 @@ def oracle_events(corpus: StreamCorpus, window_days: float = S.STREAM_WINDOW_DAY
     events = []
     for k in order:
         emb = None if corpus.embeddings is None else corpus.embeddings[k]
-        item = S.stream_item(prepared[k], words[k], emb, with_shingles=False)
+        item = stream_item(prepared[k], words[k], emb, with_shingles=False)
         cl.key_to_position[item.key] = len(cl.story_of)
         vectors = cl.vectors_of(item)
         when = published_seconds(item.published)

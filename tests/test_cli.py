@@ -305,7 +305,7 @@ def test_pairs_from_stdin_and_binary_input(tmp_path: Path) -> None:
 
 
 def test_cluster_goes_on_past_bad_lines(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setattr("storytrace.ingest.readers.MAX_ARTICLE_BYTES", 2000)
+    monkeypatch.setattr("storytrace.ingest.files.MAX_ARTICLE_BYTES", 2000)
     rows = [
         json.dumps({"id": "1", "text": STORY, "published": "2026-03-02"}),
         "[" * 1900,

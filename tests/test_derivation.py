@@ -5,23 +5,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storytrace.align import derivation
+from storytrace.align import tiling
 from storytrace.align.compare import compare
 from storytrace.align.derivation import (
     ALIGNER_FEATURES,
     ALL_FEATURES,
-    MODEL_FILE,
     TEXT_FEATURES,
-    DerivationModel,
     aligner_features,
     derivation_features,
-    greedy_string_tiling,
-    longer_tiles,
-    longest_common_run,
-    quote_spans,
     text_features,
-    tile_order,
 )
+from storytrace.align.derivation_model import MODEL_FILE, DerivationModel
+from storytrace.align.quoted import quote_spans
+from storytrace.align.tiling import greedy_string_tiling, longer_tiles, longest_common_run, tile_order
 from storytrace.model import DERIVATIONS, REUSE_RELATIONS, Article
 
 SOURCE = (
@@ -98,7 +94,7 @@ def test_a_tiling_at_a_longer_minimum_is_read_off_a_shorter_one(
     """``longer_tiles`` gives what ``greedy_string_tiling`` gives at the longer minimum, tile for tile."""
     long = short + more
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(derivation, "GST_MAX_REPEATS", 10**9)  # exact tiling: 60 words may repeat a gram 60 times
+        patch.setattr(tiling, "GST_MAX_REPEATS", 10**9)  # exact tiling: 60 words may repeat a gram 60 times
         assert longer_tiles(greedy_string_tiling(copy, source, short), long) == greedy_string_tiling(copy, source, long)
 
 
@@ -107,7 +103,7 @@ def test_a_gram_repeated_over_the_cap_starts_no_run_but_its_run_still_tiles(monk
     copy = "a b c p q r s t".split()
     # "a b c" is repeated 40 times: the run is found from "b c p" on
     assert greedy_string_tiling(copy, source.split(), 3) == [(1, 118, 7)]
-    monkeypatch.setattr(derivation, "GST_MAX_REPEATS", 40)
+    monkeypatch.setattr(tiling, "GST_MAX_REPEATS", 40)
     assert greedy_string_tiling(copy, source.split(), 3) == [(0, 117, 8)]
 
 
@@ -120,15 +116,15 @@ def test_tiling_a_repetitive_text_is_linear_in_its_length(monkeypatch: pytest.Mo
     source = " ".join(f"the port was shut after storm {k}" for k in range(3000)).split()
     copy = source[:]
     checks = []
-    seeded_before = derivation._seeded_before
+    seeded_before = tiling._seeded_before
 
     def counting(*args: Any) -> bool:
         checks.append(1)
         return seeded_before(*args)
 
-    monkeypatch.setattr(derivation, "_seeded_before", counting)
+    monkeypatch.setattr(tiling, "_seeded_before", counting)
     tiles = greedy_string_tiling(copy, source, 3)
-    assert len(checks) <= len(copy) * derivation.GST_MAX_REPEATS
+    assert len(checks) <= len(copy) * tiling.GST_MAX_REPEATS
     assert tiles == [(4, 4, len(copy) - 4)]
 
 
@@ -262,7 +258,7 @@ def test_json_heads_predict_as_written() -> None:
 
 
 def test_shipped_model_loads_and_predicts_a_label() -> None:
-    from storytrace.align.derivation import load_derivation_model
+    from storytrace.align.derivation_model import load_derivation_model
 
     model = load_derivation_model()
     assert load_derivation_model() is model
@@ -272,7 +268,7 @@ def test_shipped_model_loads_and_predicts_a_label() -> None:
 
 
 def test_shipped_model_on_a_copy_and_on_an_unrelated_text() -> None:
-    from storytrace.align.derivation import load_derivation_model
+    from storytrace.align.derivation_model import load_derivation_model
 
     model = load_derivation_model()
     assert model.predict(features_for(model, SOURCE, SOURCE)) == "wholly_derived"

@@ -13,8 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace.errors import E_BINARY, E_CP1252, E_EMPTY, E_NO_ID, E_NO_TEXT, E_NOT_JSON
-from storytrace.ingest import SkipTally, read_jsonl, read_paths, read_records, record_items, record_to_article
-from storytrace.ingest import readers as readers_module
+from storytrace.ingest import (
+    READABLE_SUFFIXES,
+    SkipTally,
+    read_jsonl,
+    read_paths,
+    read_records,
+    record_items,
+    record_to_article,
+)
+from storytrace.ingest import files as files_module
 from storytrace.ingest.feeds import E_ENTITIES
 from storytrace.ingest.html import fragment_to_text
 from storytrace.ingest.records import not_json
@@ -292,7 +300,7 @@ def test_jsonl_utf16_and_bom(tmp_path: Path) -> None:
 
 
 def test_jsonl_line_split_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "_CHUNK", 7)
+    monkeypatch.setattr(files_module, "_CHUNK", 7)
     records = [{"id": str(n), "text": "x" * n + "é"} for n in range(1, 30)]
     path = write(tmp_path / "many.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     items = read(path)
@@ -301,8 +309,8 @@ def test_jsonl_line_split_across_chunks(tmp_path: Path, monkeypatch: pytest.Monk
 
 
 def test_jsonl_with_cr_only_line_ends_over_the_line_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 200)  # the file is far over it; each line is not
-    monkeypatch.setattr(readers_module, "_CHUNK", 64)  # and a \r\n may fall between two chunks
+    monkeypatch.setattr(files_module, "MAX_ARTICLE_BYTES", 200)  # the file is far over it; each line is not
+    monkeypatch.setattr(files_module, "_CHUNK", 64)  # and a \r\n may fall between two chunks
     records = [{"id": f"m{n}", "text": f"Record {n} of an old Mac file."} for n in range(40)]
     body = "".join(json.dumps(r) + ("\r" if n % 3 else "\r\n") for n, r in enumerate(records))
     path = write(tmp_path / "mac.jsonl", body)
@@ -377,7 +385,7 @@ def test_the_seeds_folder_reads_its_articles_and_skips_its_annotations() -> None
 
 
 def test_read_jsonl_reads_any_name_as_json_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 100)
+    monkeypatch.setattr(files_module, "MAX_ARTICLE_BYTES", 100)
     path = write(tmp_path / "records.ndjson", '{"id": "a", "text": "A."}\n{oops\n' + "x" * 300 + "\n")
     items = list(read_jsonl(path))
     assert [a.id for a in articles(items)] == ["a"]
@@ -805,7 +813,7 @@ def test_gzip_truncated_corrupt_and_not_gzip(tmp_path: Path) -> None:
 
 
 def test_gzip_jsonl_truncated_keeps_earlier_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "_CHUNK", 4096)  # stream in small pieces
+    monkeypatch.setattr(files_module, "_CHUNK", 4096)  # stream in small pieces
     lines = "".join(json.dumps({"id": str(n), "text": f"record {n} " + "x" * 50}) + "\n" for n in range(5000))
     body = gzip.compress(lines.encode())
     path = write(tmp_path / "cut.jsonl.gz", body[: len(body) // 2])
@@ -815,7 +823,7 @@ def test_gzip_jsonl_truncated_keeps_earlier_records(tmp_path: Path, monkeypatch:
 
 
 def test_gzip_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers_module, "MAX_ARTICLE_BYTES", 1000)
+    monkeypatch.setattr(files_module, "MAX_ARTICLE_BYTES", 1000)
     path = write(tmp_path / "bomb.txt.gz", gzip.compress(b"a" * 5000))
     problem = only_problem(read(path))
     assert problem.problem.startswith("decompressed size over the limit")
@@ -827,7 +835,7 @@ def test_gzip_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.binary(max_size=300), suffix=st.sampled_from(readers_module.READABLE_SUFFIXES))
+@given(data=st.binary(max_size=300), suffix=st.sampled_from(READABLE_SUFFIXES))
 def test_never_raises_on_arbitrary_bytes(tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str) -> None:
     path = write(tmp_path_factory.mktemp("fuzz") / f"f{suffix}", data)
     for item in read_paths([path]):

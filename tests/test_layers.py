@@ -9,7 +9,7 @@ a dependency, only a later one. Three rules:
   import _y``) or read as an attribute (``x._y`` where ``x`` is a storytrace
   module); a package here is the first name below ``storytrace``
   (``report``, ``pipeline``), so ``cluster.snapshot`` may use
-  ``cluster.stream._Story`` but ``spark`` may not use ``cluster.dedup._x``;
+  ``cluster.stream._recency`` but ``spark`` may not use ``cluster.dedup._x``;
 - no import from a lower layer of a higher one (``LAYERS``); modules of one
   layer may import each other. Every module belongs to a layer, so a new
   module fails here until it is given its place.

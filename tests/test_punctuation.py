@@ -46,7 +46,9 @@ from hypothesis import strategies as st
 from document_spans import span_errors
 from report_files import every_file
 from storytrace.align.compare import compare, prepare
-from storytrace.align.derivation import load_derivation_model, quote_spans, text_features
+from storytrace.align.derivation import text_features
+from storytrace.align.derivation_model import load_derivation_model
+from storytrace.align.quoted import quote_spans
 from storytrace.clean import clean_article
 from storytrace.facts.article_facts import article_facts
 from storytrace.facts.dates import date_mentions

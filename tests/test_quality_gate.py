@@ -13,7 +13,8 @@ import pytest
 
 from storytrace.align.compare import compare, prepare
 from storytrace.cluster import group_articles
-from storytrace.cluster.stream import default_join, stream_groups
+from storytrace.cluster.join_rules import default_join
+from storytrace.cluster.stream import stream_groups
 from support.data import (
     DEFAULT_DATA,
     GIVEME_FILE,

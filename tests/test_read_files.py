@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storytrace import pipeline
-from storytrace.ingest import FileRead, read_paths, read_paths_by_file, readers
+from storytrace.ingest import FileRead, files, read_paths, read_paths_by_file
 from storytrace.store import Store
 
 
@@ -40,13 +40,13 @@ def corpus(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths whose items were read, in order."""
     seen: list[str] = []
-    original = readers._read_items
+    original = files._read_items
 
     def counting(path: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         seen.append(Path(path).name)
         return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(readers, "_read_items", counting)
+    monkeypatch.setattr(files, "_read_items", counting)
     return seen
 
 
@@ -110,7 +110,7 @@ def test_read_paths_is_unchanged_and_marks_come_only_when_asked(corpus: Path) ->
 def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = readers._read_items
+    original = files._read_items
     feed = corpus / "feed.jsonl"
     seen: list[str] = []
 
@@ -122,7 +122,7 @@ def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
                 with feed.open("a", encoding="utf-8") as out:
                     out.write(_record(9 + len(seen), "The pier's owners said they would sell the ferry.") + "\n")
 
-    monkeypatch.setattr(readers, "_read_items", growing)
+    monkeypatch.setattr(files, "_read_items", growing)
     marks = [i for i in read_paths_by_file([corpus], known=lambda where, digest: False) if isinstance(i, FileRead)]
     assert sorted(Path(m.where).name for m in marks) == ["more.jsonl.gz", "note.txt"]
     with Store(tmp_path / "s.db") as store:
@@ -133,7 +133,7 @@ def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
             plain.append(Path(path).name)
             return original(path, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(readers, "_read_items", counted)
+        monkeypatch.setattr(files, "_read_items", counted)
         pipeline.ingest([corpus], store)
         assert plain == ["feed.jsonl"]  # read again, as it now is (and now remembered)
         pipeline.ingest([corpus], store)
@@ -143,9 +143,10 @@ def test_a_file_that_changes_while_it_is_read_is_not_marked_read(
 def test_the_store_gives_articles_by_id_in_the_order_asked(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storytrace.store import sqlite
+    from storytrace.store import articles, base
 
-    monkeypatch.setattr(sqlite, "IN_CHUNK", 2)  # lookups in chunks: their edges fall inside the list
+    monkeypatch.setattr(articles, "IN_CHUNK", 2)  # lookups in chunks: their edges fall inside the list
+    monkeypatch.setattr(base, "IN_CHUNK", 2)
     with Store(tmp_path / "s.db") as store:
         pipeline.ingest([corpus], store)
         asked = ["r4", "gone", "note", "r1", "r4", "r3", "r2"]

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
-from storytrace.cluster.stream import StreamClusterer, StreamItem
+from storytrace.cluster.stream import StreamClusterer
+from storytrace.cluster.stream_item import StreamItem
 from storytrace.ingest import read_paths
 from storytrace.model import Article
 from storytrace.pipeline import assign_stories, member_order, replay
@@ -91,7 +92,7 @@ def test_a_newcomer_published_before_the_snapshot_makes_the_replay_start_over(
 
 def items(articles: list[Article]) -> list[StreamItem]:
     from storytrace.align.compare import prepare
-    from storytrace.cluster.stream import stream_item
+    from storytrace.cluster.stream_item import stream_item
 
     return [stream_item(prepare(a)) for a in articles]
 

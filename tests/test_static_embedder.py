@@ -11,7 +11,7 @@ import pytest
 from storytrace.align.classifier import SEMANTIC_FEATURES, default_scorer
 from storytrace.align.compare import Prepared, prepare, sentence_space
 from storytrace.align.features import SEMANTIC_FLOOR
-from storytrace.cluster.stream import default_join
+from storytrace.cluster.join_rules import default_join
 from storytrace.errors import StorytraceError, UsageError
 from storytrace.model import Article
 from storytrace.semantic import MiniLMEmbedder, semantic_available, static

@@ -8,7 +8,8 @@ from storytrace.align.compare import prepare
 from storytrace.cluster import stream
 from storytrace.cluster.background import NO_BACKGROUND, Background, load_background
 from storytrace.cluster.dedup import shingles
-from storytrace.cluster.stream import StreamClusterer, StreamItem, stream_groups
+from storytrace.cluster.stream import StreamClusterer, stream_groups
+from storytrace.cluster.stream_item import StreamItem
 from storytrace.model import Article
 
 BRIDGE = [

@@ -12,18 +12,12 @@ from storytrace.align.policy import compare_story
 from storytrace.align.relation import LexicalRelations
 from storytrace.clean import agencies_with
 from storytrace.codec.provenance import provenance_to_json
-from storytrace.model import REUSE_RELATIONS, Article, Comparison, ProvenanceEdge
+from storytrace.model import REUSE_RELATIONS, Article, Comparison, PassageSource, ProvenanceEdge
 from storytrace.pipeline import member_order
-from storytrace.trace.provenance import (
-    ORIGINAL,
-    PassageSource,
-    outlet_originality,
-    passage_sources,
-    reuse_edges,
-    roots,
-    story_provenance,
-    supported_edges,
-)
+from storytrace.trace.edges import reuse_edges, roots, supported_edges
+from storytrace.trace.outlets import outlet_originality
+from storytrace.trace.passages import ORIGINAL, passage_sources
+from storytrace.trace.provenance import story_provenance
 
 AGENCIES = agencies_with(["Meridian Wire"])
 

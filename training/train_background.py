@@ -31,7 +31,7 @@ from _data import DEFAULT_DATA, load_giveme, load_meter_newspapers, load_meter_p
 from cluster_speed import reuters_by_date
 from storytrace.align.compare import prepare
 from storytrace.cluster.background import BACKGROUND_FILE
-from storytrace.cluster.stream import stream_item
+from storytrace.cluster.stream_item import stream_item
 from storytrace.model import Article
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "storytrace" / "cluster" / "models" / BACKGROUND_FILE

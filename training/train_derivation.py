@@ -52,7 +52,7 @@ from meter import (
     group_folds,
     load_dataset,
 )
-from storytrace.align.derivation import MODEL_FILE, MODEL_FORMAT, DerivationModel
+from storytrace.align.derivation_model import MODEL_FILE, MODEL_FORMAT, DerivationModel
 from storytrace.model import DERIVATIONS
 
 VERSION = "1"

@@ -43,7 +43,7 @@ import _support  # noqa: F401
 from _data import DEFAULT_DATA, Labelled
 from _join_data import load_labelled
 from storytrace.align.compare import Prepared, prepare
-from storytrace.cluster import grouping, stream
+from storytrace.cluster import grouping, join_rules, stream
 from storytrace.cluster.grouping import STORY_MAX_DISTANCE, group_articles, similarity_matrix
 from storytrace.published import order_key, parse_published, published_seconds
 from storytrace.semantic import semantic_available
@@ -272,9 +272,11 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
     for c in corpora:
         caps = ", ".join(f"{d:g} days {horizon_cap(c.prepared, c.gold, d).b3_f1:.3f}" for d in HORIZONS)
         print(f"  {c.name:<11} best attainable B3-F1 when a story silent for longer than the horizon ends: {caps}")
-        fixed = score(np.array(stream.stream_labels(c.prepared, stream.FixedJoin(), window_days=window_days)), c.gold)
+        fixed = score(
+            np.array(stream.stream_labels(c.prepared, join_rules.FixedJoin(), window_days=window_days)), c.gold
+        )
         print(
-            f"  {c.name:<11} {len(c.prepared):>5} docs  fixed cosine {stream.STREAM_JOIN_MIN}: "
+            f"  {c.name:<11} {len(c.prepared):>5} docs  fixed cosine {join_rules.STREAM_JOIN_MIN}: "
             f"B3 P/R/F1 {fixed.b3_p:.3f}/{fixed.b3_r:.3f}/{fixed.b3_f1:.3f}"
         )
         fold_of = np.zeros(0, dtype=int)
@@ -283,7 +285,7 @@ def learned_section(data: Path, lexical_only: bool, window_days: float = stream.
             held, fold_of = J.held_out_b3(c, events, semantic, window_days=window_days)
             took = time.perf_counter() - t0
             print(transfer_line(c, events, semantic, kind, window_days))
-            shipped = stream.default_join(semantic, kind)
+            shipped = join_rules.default_join(semantic, kind)
             embed_fn = c.embed_lookup() if semantic else None
             s = score(np.array(stream.stream_labels(c.prepared, shipped, embed_fn, window_days=window_days)), c.gold)
             print(
@@ -341,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cells = []
             for corpus in corpora:
                 t0 = time.perf_counter()
-                groups = stream.stream_groups(corpus.prepared, stream.FixedJoin(join_min))
+                groups = stream.stream_groups(corpus.prepared, join_rules.FixedJoin(join_min))
                 took = time.perf_counter() - t0
                 s = score(labels_from_groups(groups, len(corpus.prepared)), corpus.gold)
                 cells.append(

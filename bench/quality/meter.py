@@ -178,6 +178,8 @@ def fingerprint(files: Sequence[Path], data: Path) -> str:
 def text_code() -> list[Path]:
     return [
         PACKAGE / "align" / "derivation.py",
+        PACKAGE / "align" / "tiling.py",
+        PACKAGE / "align" / "quoted.py",
         PACKAGE / "model.py",
         *(PACKAGE / "text").glob("*.py"),
         *(PACKAGE / "clean").glob("*.py"),

@@ -4,10 +4,10 @@ Each gold story (``domain|date|catchline``) is one corpus: its PA texts (kind
 ``agency``, source "Press Association") and its newspaper articles, aligned
 pair by pair with ``align.policy.compare_story`` (no embedder, i.e. the lexical
 path; the relation scorer is ``default_scorer()``, or the lexical rules with
-``--lexical``), then traced with ``trace.provenance.passage_sources``. The
+``--lexical``), then traced with ``trace.passages.passage_sources``. The
 story is given: this measures tracing, not grouping.
 
-The headline is the provenance graph's (``trace.provenance.reuse_edges``): a
+The headline is the provenance graph's (``trace.edges.reuse_edges``): a
 derived article is traced when an edge comes to it from a PA text of its
 story, a non-derived one is untraced when no edge comes to it at all (the
 targets: >= 0.92 and >= 0.85). Edges follow the derivation labels, so this
@@ -68,14 +68,15 @@ from _data import METER_NEWSPAPERS, METER_PA, bench_parser, load_meter_newspaper
 from meter import FEATURE_SETS, folds, load_dataset  # noqa: E402
 from storytrace.align.classifier import default_scorer  # noqa: E402
 from storytrace.align.compare import PARTIALLY_DERIVED_MIN_COVERAGE, prepare  # noqa: E402
-from storytrace.align.derivation import DerivationModel  # noqa: E402
+from storytrace.align.derivation_model import DerivationModel  # noqa: E402
 from storytrace.align.policy import compare_story  # noqa: E402
 from storytrace.align.relation import LexicalRelations, RelationScorer  # noqa: E402
 from storytrace.clean import agencies_with  # noqa: E402
 from storytrace.model import REUSE_RELATIONS as REUSE  # noqa: E402
 from storytrace.model import Article  # noqa: E402
 from storytrace.pipeline import member_order  # noqa: E402
-from storytrace.trace.provenance import passage_sources, reuse_edges, supported_edges  # noqa: E402
+from storytrace.trace.edges import reuse_edges, supported_edges  # noqa: E402
+from storytrace.trace.passages import passage_sources  # noqa: E402
 from train_derivation import AGGREGATION, FEATURES, MODEL, fitted_heads  # noqa: E402
 
 LABELS = ("wholly_derived", "partially_derived", "non_derived")

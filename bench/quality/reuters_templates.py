@@ -50,12 +50,13 @@ from _data import DEFAULT_DATA
 from analyze_speed import reuters_articles, reuters_missing
 from storytrace.align.compare import prepare
 from storytrace.align.policy import ALL_PAIRS_MAX_ARTICLES, NEAREST_ARTICLES
-from storytrace.cluster import stream
+from storytrace.cluster import join_rules, stream
+from storytrace.cluster.join_rules import Candidate
 
 TICKER = re.compile(r"<([A-Z0-9.]+)>")
 
 
-Keep = Callable[[stream.StreamClusterer, Any, list[stream.Candidate]], list[stream.Candidate]]
+Keep = Callable[[stream.StreamClusterer, Any, list[Candidate]], list[Candidate]]
 
 
 @contextmanager
@@ -68,7 +69,7 @@ def candidates_kept(keep: Keep | None) -> Iterator[None]:
 
     def kept(self: stream.StreamClusterer, vectors: Any, when: float, embedding: Any = None) -> Any:
         rows = keep(self, vectors, original(self, vectors, when, embedding))
-        stream.set_margins(rows)
+        join_rules.set_margins(rows)
         return rows
 
     stream.StreamClusterer.candidates = kept  # type: ignore[method-assign]
@@ -81,7 +82,7 @@ def candidates_kept(keep: Keep | None) -> Iterator[None]:
 def names_veto(limit: float) -> Keep:
     """Candidates sharing too little of the article's names are dropped."""
 
-    def keep(self: stream.StreamClusterer, vectors: Any, rows: list[stream.Candidate]) -> list[stream.Candidate]:
+    def keep(self: stream.StreamClusterer, vectors: Any, rows: list[Candidate]) -> list[Candidate]:
         names = vectors[2]
         return [c for c in rows if not (names and self.stories[c.story].names) or c.features["cos_names"] > limit]
 
@@ -89,12 +90,12 @@ def names_veto(limit: float) -> Keep:
 
 
 def distinct_anywhere(share: float) -> Keep:
-    """The shipped rule (``stream.names_distinct``), with a story's bodies also counted as naming a term.
+    """The shipped rule (``join_rules.names_distinct``), with a story's bodies also counted as naming a term.
 
     Run with the shipped rule itself off.
     """
 
-    def keep(self: stream.StreamClusterer, vectors: Any, rows: list[stream.Candidate]) -> list[stream.Candidate]:
+    def keep(self: stream.StreamClusterer, vectors: Any, rows: list[Candidate]) -> list[Candidate]:
         distinct = self.distinct_terms_at(vectors, share)
         if not distinct:
             return rows
@@ -146,7 +147,7 @@ def main() -> int:
     rules += [(f"distinct anywhere at {d:g}", None, distinct_anywhere(d)) for d in args.distinct_anywhere]
     for rule, share, keep in rules:
         with shipped_rule(share), candidates_kept(keep):
-            labels = stream.stream_labels(prepared, stream.default_join(embed is not None, kind), embed)
+            labels = stream.stream_labels(prepared, join_rules.default_join(embed is not None, kind), embed)
             events = {c.name: J.oracle_events(c) for c in corpora}
             held = {c.name: J.held_out_b3(c, events, embed is not None)[0].b3_f1 for c in corpora}
         stories: dict[int, list[int]] = {}

@@ -43,7 +43,8 @@ from cluster_quality import score
 from spark_scale import DATA
 from storytrace.cluster.dedup import DuplicateIndex
 from storytrace.cluster.grouping import content_words
-from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS, StreamItem
+from storytrace.cluster.stream import BATCH, INDEX_TERMS, STREAM_WINDOW_DAYS
+from storytrace.cluster.stream_item import StreamItem
 from storytrace.model import Article
 from storytrace.published import order_key, published_seconds
 from storytrace.spark.features import article_row, article_vectors, distinct_terms, prepare_row, stream_terms

@@ -20,10 +20,12 @@ import numpy as np
 
 from storytrace.align.classifier import default_scorer
 from storytrace.align.copy import content_tokens, copied_passages
-from storytrace.align.derivation import load_derivation_model, quote_spans, text_features
+from storytrace.align.derivation import text_features
+from storytrace.align.derivation_model import load_derivation_model
 from storytrace.align.features import SentenceSpace
 from storytrace.align.match import align_sentences
 from storytrace.align.passages import joined_passages
+from storytrace.align.quoted import quote_spans
 from storytrace.align.relation import RelationScorer
 from storytrace.clean import BUILTIN_AGENCIES, Agency, clean_article
 from storytrace.isolation import attempt
@@ -36,6 +38,7 @@ from storytrace.model import (
     Comparison,
     CopyEvidence,
     Derivation,
+    Order,
     Sentence,
     Span,
     StageProblem,
@@ -193,14 +196,7 @@ def compare_prepared(
     if named_in_order:
         known = all(p.article.source for p in (pa, pb))
         first = as_given(first, pa.article.id, known)
-    # One direction at most: only the text the order names as the source can have been copied from.
-    b_from_a = a_from_b = DERIVATIONS[-1]
-    confidence: float | None = None
-    weak = first.rule in WEAK_ORDERS and not named_in_order
-    if first.source == pa.article.id:
-        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo, weak)
-    elif first.source == pb.article.id:
-        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo, weak)
+    b_from_a, a_from_b, confidence = _directed(pa, pb, first, (a_ev, b_ev), shares_text, memo, named_in_order)
     return Comparison(
         a=pa.article,
         b=pb.article,
@@ -220,6 +216,28 @@ def compare_prepared(
         order=first,
         confidence=None if confidence is None else round(confidence, 3),
     )
+
+
+def _directed(
+    pa: Prepared,
+    pb: Prepared,
+    first: Order,
+    evidence: tuple[CopyEvidence, CopyEvidence],
+    shares_text: bool,
+    memo: DerivationMemo | None,
+    named_in_order: bool,
+) -> tuple[Derivation, Derivation, float | None]:
+    """``b_from_a``, ``a_from_b`` and the confidence of the one that may be derived (``evidence``: a's, b's)."""
+    a_ev, b_ev = evidence
+    # One direction at most: only the text the order names as the source can have been copied from.
+    b_from_a = a_from_b = DERIVATIONS[-1]
+    confidence: float | None = None
+    weak = first.rule in WEAK_ORDERS and not named_in_order
+    if first.source == pa.article.id:
+        b_from_a, confidence = derivation(pb, pa, b_ev, shares_text, memo, weak)
+    elif first.source == pb.article.id:
+        a_from_b, confidence = derivation(pa, pb, a_ev, shares_text, memo, weak)
+    return b_from_a, a_from_b, confidence
 
 
 def passages_of(pa: Prepared, pb: Prepared, aligned: Sequence[Alignment]) -> list[Alignment]:
@@ -350,7 +368,7 @@ def copy_evidence(prepared: Prepared, passages: Sequence[Sequence[Alignment]], s
 
 @lru_cache(maxsize=256)
 def quoted_mask(text: str) -> np.ndarray:
-    """The characters of ``text`` inside quotation marks (``derivation.quote_spans``; cached, read only)."""
+    """The characters of ``text`` inside quotation marks (``quoted.quote_spans``; cached, read only)."""
     mask = np.zeros(len(text), dtype=bool)
     for start, end in quote_spans(text):
         mask[start:end] = True

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from storytrace.align.derivation import Tile, gram_index, greedy_string_tiling
+from storytrace.align.tiling import Tile, gram_index, greedy_string_tiling
 from storytrace.model import Span
 
 # Calibrated on the PAN 2013 development pairs (bench/quality/pan.py) and the seeds; see docs/alignment.md.

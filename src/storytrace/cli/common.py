@@ -31,7 +31,7 @@ from storytrace.published import check as date_problem
 from storytrace.published import counting_undated, note_undated, undated_warning
 from storytrace.semantic import CachedEmbedder, default_embedder
 from storytrace.store import Store
-from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+from storytrace.store.lock import WRITER_WAIT_SECONDS
 from storytrace.terminal import PipeConsole, WordsGroup, progress
 
 HELP = (

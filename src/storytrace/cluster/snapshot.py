@@ -24,8 +24,10 @@ from typing import Any, TypedDict
 
 import numpy as np
 
+from storytrace.cluster.centroids import StreamStory
 from storytrace.cluster.dedup import DuplicateIndex
-from storytrace.cluster.stream import JoinDecider, StreamClusterer, _Story
+from storytrace.cluster.join_rules import JoinDecider
+from storytrace.cluster.stream import StreamClusterer
 
 SNAPSHOT_FORMAT = 1
 # What a story's state holds besides its summed embedding (an array) and its index terms (a set), as JSON has them.
@@ -88,7 +90,7 @@ def restore(text: str, arrays: bytes, decider: JoinDecider | None = None) -> Str
         clusterer.df = Counter(state["df"])
         clusterer.seen = state["seen"]
         clusterer.stories = [
-            _Story(**dict(zip(_STORY_FIELDS, fields, strict=True)), terms=set(terms))
+            StreamStory(**dict(zip(_STORY_FIELDS, fields, strict=True)), terms=set(terms))
             for fields, terms in zip(state["stories"], state["terms"], strict=True)
         ]
         for k, vector in zip(state["embedded"], embeddings, strict=True):

@@ -10,16 +10,10 @@ skipped (:class:`Skipped`, :class:`SkipTally`).
 Does not: store, clean, or analyse articles, or fetch anything over the network.
 """
 
+from storytrace.ingest.files import FileRead, Skipped
 from storytrace.ingest.formats import READABLE_SUFFIXES
-from storytrace.ingest.readers import (
-    FileRead,
-    Skipped,
-    SkipTally,
-    classify,
-    read_jsonl,
-    read_paths,
-    read_paths_by_file,
-)
+from storytrace.ingest.paths import classify
+from storytrace.ingest.readers import SkipTally, read_jsonl, read_paths, read_paths_by_file
 from storytrace.ingest.records import Item, read_json_document, read_records, record_items, record_to_article
 
 __all__ = [

@@ -23,9 +23,7 @@ from storytrace.align.compare import (
     prepare,
 )
 from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
-from storytrace.cluster.stream import (
-    stream_labels,
-)
+from storytrace.cluster.stream import stream_labels
 from storytrace.ingest import Skipped
 from storytrace.model import Article, InputProblem, StageProblem, articles_text, story_name
 from storytrace.pipeline.document import AnalysedText, Analysis, StoryOutline, document_of, joined_reasons, outline_of

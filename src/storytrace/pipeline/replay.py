@@ -22,17 +22,10 @@ from storytrace.align.compare import (
 )
 from storytrace.clean import Agency, agencies_with
 from storytrace.cluster.grouping import content_words, story_document_of
+from storytrace.cluster.join_rules import JoinDecider, join_for
 from storytrace.cluster.snapshot import SnapshotError, restore, snapshot
-from storytrace.cluster.stream import (
-    BATCH,
-    STREAM_WINDOW_DAYS,
-    JoinDecider,
-    StreamClusterer,
-    StreamItem,
-    embedding_text,
-    join_for,
-    name_terms,
-)
+from storytrace.cluster.stream import BATCH, STREAM_WINDOW_DAYS, StreamClusterer
+from storytrace.cluster.stream_item import StreamItem, embedding_text, name_terms
 from storytrace.fingerprint import code_digest
 from storytrace.isolation import attempt
 from storytrace.model import Article, StageProblem
@@ -40,7 +33,7 @@ from storytrace.pipeline.times import Progress, no_progress
 from storytrace.published import published_seconds
 from storytrace.semantic import Embedder
 from storytrace.store import Store
-from storytrace.store.sqlite import StreamSnapshot
+from storytrace.store.stream_state import StreamSnapshot
 from storytrace.text.tokens import content_stems
 
 

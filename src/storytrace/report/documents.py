@@ -98,7 +98,7 @@ def comparison_json(c: Comparison, problems: list[StageProblem] | None = None) -
 
 def order_json(c: Comparison) -> dict[str, Any]:
     """Which of the two is the source (``trace.precedence``): ``"a"``, ``"b"`` or None, the rule and why."""
-    from storytrace.trace.provenance import edge_reason
+    from storytrace.trace.reasons import edge_reason
 
     side = {c.a.id: "a", c.b.id: "b"}.get(c.order.source or "")
     return {"source": side, "rule": c.order.rule, "detail": c.order.detail, "why": edge_reason(c.order)}

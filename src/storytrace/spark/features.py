@@ -2,7 +2,7 @@
 
 Does: turn one input record into an ``Article`` or a problem, exactly as
 ``ingest.records`` does; compute what the streaming clusterer needs of a
-prepared article (the terms of ``stream.stream_item``: story document, title
+prepared article (the terms of ``stream_item.stream_item``: story document, title
 stems, name stems, as distinct terms with counts in first-seen order) and its
 MinHash signature and LSH band keys (``cluster.dedup``'s own functions, so
 the batch finds the same duplicate candidates as the in-process index); and
@@ -25,6 +25,7 @@ import numpy as np
 
 from storytrace.align.compare import Prepared, prepare
 from storytrace.clean import Agency, agencies_with
+from storytrace.cluster.centroids import Vector
 from storytrace.cluster.dedup import (
     DUPLICATE_MIN_JACCARD,
     NUM_PERM,
@@ -34,7 +35,9 @@ from storytrace.cluster.dedup import (
     hashes_of_words,
     minhash_signatures,
 )
-from storytrace.cluster.stream import FixedJoin, StreamClusterer, Vector, stream_item
+from storytrace.cluster.join_rules import FixedJoin
+from storytrace.cluster.stream import StreamClusterer
+from storytrace.cluster.stream_item import stream_item
 from storytrace.ingest.records import line_items, record_items
 from storytrace.model import Article, InputProblem
 
@@ -136,7 +139,7 @@ def prepare_row(row: dict[str, Any], sources: tuple[str, ...]) -> Prepared:
 
 
 def stream_terms(prepared: Prepared, words: Sequence[str]) -> StreamTerms:
-    """The terms ``stream.stream_item`` gives the clusterer, as distinct terms and counts."""
+    """The terms ``stream_item.stream_item`` gives the clusterer, as distinct terms and counts."""
     item = stream_item(prepared, words, None, with_shingles=False)
     doc, title, names = Counter(item.document), Counter(item.title), Counter(item.names)
     return StreamTerms(

@@ -34,7 +34,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from storytrace.cluster.stream import BATCH, STREAM_WINDOW_DAYS, Candidate, StreamClusterer, StreamItem, Vector
+from storytrace.cluster.centroids import Vector
+from storytrace.cluster.join_rules import Candidate
+from storytrace.cluster.stream import BATCH, STREAM_WINDOW_DAYS, StreamClusterer
+from storytrace.cluster.stream_item import StreamItem
 
 
 @dataclass(frozen=True)

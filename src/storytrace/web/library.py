@@ -35,7 +35,7 @@ from typing import Any
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
-from storytrace.ingest.readers import FileKind
+from storytrace.ingest.paths import FileKind
 from storytrace.isolation import debugging, error_text
 from storytrace.model import Article, InputProblem, StageProblem
 from storytrace.naming import outlet_of_record
@@ -43,7 +43,7 @@ from storytrace.pipeline import AnalysisOptions, analyze_articles, assign_storie
 from storytrace.published import sort_key
 from storytrace.semantic import CachedEmbedder
 from storytrace.store import Store
-from storytrace.store.sqlite import WRITER_WAIT_SECONDS
+from storytrace.store.lock import WRITER_WAIT_SECONDS
 from storytrace.web.form import ArticleFields
 
 NO_FIELDS = ArticleFields()
