@@ -36,6 +36,7 @@ from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
 from storytrace.ingest.paths import FileKind
+from storytrace.ingest.records import surrogate_problem
 from storytrace.isolation import debugging, error_text
 from storytrace.model import Article, InputProblem, StageProblem
 from storytrace.naming import outlet_of_record
@@ -390,12 +391,8 @@ def unicode_problem(fields: Mapping[str, str | None]) -> str | None:
     stored or shown: they are refused before anything else is done with the request.
     """
     for name, value in fields.items():
-        if value and not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as exc:
-                escaped = value[exc.start].encode("unicode_escape").decode("ascii")
-                return f"'{name}' is not valid Unicode (unpaired surrogate {escaped} at character {exc.start:,})"
+        if value and (problem := surrogate_problem(name, value)) is not None:
+            return problem
     return None
 
 
