@@ -48,6 +48,7 @@ def child(data: Path, lexical: bool) -> None:
     from storytrace.align import policy
     from storytrace.align.classifier import default_scorer
     from storytrace.align.compare import prepare
+    from storytrace.clean import agencies_of
     from storytrace.facts.entities import load_model
     from storytrace.semantic.embed import chosen_embedder, model_kind
 
@@ -58,7 +59,7 @@ def child(data: Path, lexical: bool) -> None:
     rows = []
     for i, j in long_pairs(data):
         arts = sorted((items[i].article, items[j].article), key=pipeline.member_order)
-        agencies = pipeline.agencies_of(arts)
+        agencies = agencies_of(arts)
         members = [prepare(a, agencies) for a in arts]
         start = time.process_time()
         policy.compare_story(members, scorer, embedder)

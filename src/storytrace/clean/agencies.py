@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from storytrace.model import Article
+
 
 @dataclass(frozen=True)
 class Agency:
@@ -68,6 +70,14 @@ def agencies_with(extra_names: Iterable[str]) -> tuple[Agency, ...]:
     known = {a.name.lower() for a in BUILTIN_AGENCIES}
     extra = [_agency(name, re.escape(name)) for name in sorted(set(extra_names)) if name and name.lower() not in known]
     return BUILTIN_AGENCIES + tuple(extra)
+
+
+def agencies_of(articles: Iterable[Article]) -> tuple[Agency, ...]:
+    """The agencies a set of articles credits: the built-in wires and the sources of its articles of kind ``agency``.
+
+    The one rule for it: the pipeline applies it to a corpus, provenance to a story.
+    """
+    return agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
 
 
 def find_agency(text: str, agencies: Iterable[Agency]) -> str | None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
+from storytrace.clean import agencies_of
 from storytrace.cli.common import (
     PAIRS_BATCH,
     EmbedderOption,
@@ -40,7 +41,6 @@ from storytrace.ingest.records import not_json, surrogate_problem
 from storytrace.model import Article, InputProblem, story_name
 from storytrace.outputs import write_atomically
 from storytrace.pipeline import (
-    agencies_of,
     assign_stories,
     prepare_all,
 )

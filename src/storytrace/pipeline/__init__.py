@@ -27,7 +27,7 @@ Not here: command-line parsing and printing (``cli``), HTML (``report``), which 
 (``align.policy``).
 """
 
-from storytrace.pipeline.cascade import agencies_of, analyze, analyze_articles, member_order, prepare_all
+from storytrace.pipeline.cascade import analyze, analyze_articles, member_order, prepare_all
 from storytrace.pipeline.document import (
     AnalysedText,
     Analysis,
@@ -52,7 +52,6 @@ __all__ = [
     "Progress",
     "StageTimes",
     "StoryOutline",
-    "agencies_of",
     "analyze",
     "analyze_articles",
     "analyze_stories",

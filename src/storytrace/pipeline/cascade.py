@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from storytrace.ahead import Ahead, AheadResults, helpful, in_time_order
@@ -22,7 +22,7 @@ from storytrace.align.compare import (
     Prepared,
     prepare,
 )
-from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_with
+from storytrace.clean import BUILTIN_AGENCIES, Agency, agencies_of, agencies_with
 from storytrace.cluster.stream import stream_labels
 from storytrace.ingest import Skipped
 from storytrace.model import Article, InputProblem, StageProblem, articles_text, story_name
@@ -180,11 +180,6 @@ def _analyse_todo(
 def member_order(article: Article) -> tuple[bool, str, str]:
     """Where an article stands among its story's members: by publication (undated last), then id."""
     return (*order_key(article.published), article.id)
-
-
-def agencies_of(articles: Iterable[Article]) -> tuple[Agency, ...]:
-    """The agencies a corpus credits: the built-in wires and the sources of its articles of kind ``agency``."""
-    return agencies_with(a.source for a in articles if a.kind == "agency" and a.source)
 
 
 def prepare_all(

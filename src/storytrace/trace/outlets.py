@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from storytrace.align.compare import visible_content
-from storytrace.clean import agencies_with, clean_article
+from storytrace.clean import agencies_of, clean_article
 from storytrace.model import (
     Article,
     Comparison,
@@ -43,7 +43,7 @@ def outlet_originality(
     if all(p.source is None for p in passages):  # nothing reused (a lone article, say): no need to clean any
         return [OutletShare(outlet, 1.0, ()) for outlet in dict.fromkeys(map(outlet_name, articles))]
     story = StoryPrecedence(comparisons, articles)
-    agencies = agencies_with(a.source for a in story.articles.values() if a.kind == "agency" and a.source)
+    agencies = agencies_of(story.articles.values())
     by_article: dict[str, list[PassageSource]] = {}
     for p in passages:
         by_article.setdefault(p.article, []).append(p)
