@@ -5,7 +5,9 @@ story, its pairs re-marked for the web (every passage a ``<mark
 data-testid="passage">`` naming its counterpart); the article page marks the
 passages whose origin provenance traced; the outlet page gathers one outlet's
 articles and originality across stories. As in the report, all document text
-is escaped: the only markup built here wraps pieces ``markupsafe`` escaped.
+is escaped: the only markup built here wraps pieces ``markupsafe`` escaped. A story's object
+comes in as JSON (``web.app`` holds the document) and is read once by ``codec.story``;
+the articles' objects and the outlet page's originality rows are read as JSON.
 
 Not here: HTTP and templates (``web.app``); reading the store (``web.library``).
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storytrace.codec.story import story_from_json
 from storytrace.naming import outlet_of_record
 from storytrace.report.articles import article_viewer
 from storytrace.report.fact_tables import shorten
@@ -72,9 +75,10 @@ def passage_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], pee
 
 
 def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
-    """The report's view of one story, every pair open and marked for the web page."""
-    view = report_story_view(story, "1", meta, texts, map(str, count(1)))
-    grouped = group_pairs(as_list(story.get("alignments")), as_list(story.get("pairs")))[:MAX_PAIRS_SHOWN]
+    """The report's view of one story (its object in the document), every pair open and marked for the web page."""
+    typed = story_from_json(story)
+    view = report_story_view(typed, "1", meta, texts, map(str, count(1)))
+    grouped = group_pairs(typed.alignments, typed.pairs)[:MAX_PAIRS_SHOWN]
     pairs = []
     for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
         a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
@@ -124,24 +128,23 @@ class ArticlePage:
 def article_page(
     aid: str, meta: Mapping[str, Mapping[str, Any]], story: Mapping[str, Any] | None, texts: Mapping[str, str]
 ) -> ArticlePage:
-    """Everything the article page shows of article ``aid``."""
-    prov = as_mapping((story or {}).get("provenance"))
-    view = article_viewer(meta, texts, prov)
+    """Everything the article page shows of article ``aid`` (``story``: its story's object in the document)."""
+    typed = story_from_json(story)
+    view = article_viewer(meta, texts, typed.provenance)
     article = view(aid)
-    passages = [p for p in map(as_mapping, as_list(prov.get("passages"))) if as_text(p.get("article")) == aid]
-    spans = [p.get("span") for p in passages]
+    passages = [p for p in typed.provenance.passages if p.article == aid]
+    spans = [p.span for p in passages]
     origins: list[Origin] = []
     for k, p in enumerate(passages, start=1):
-        clipped = clip_span(p.get("span"), len(article.text))
-        source = as_text(p.get("source"))
+        clipped = clip_span(p.span, len(article.text))
         origins.append(
             Origin(
                 anchor=f"origin-{k}",
                 mark=f"ap{k}",
-                relation=as_text(p.get("relation")) or "related",
+                relation=p.relation,
                 text=shorten(article.text[clipped[0] : clipped[1]]) if clipped else "",
-                source=view(source) if source else None,
-                why=as_text(p.get("why")),
+                source=view(p.source) if p.source else None,
+                why=p.why,
             )
         )
 
@@ -153,11 +156,11 @@ def article_page(
 
     m = meta.get(aid, {})
     boilerplate = [article.text[c[0] : c[1]] for s in article.boiler if (c := clip_span(s, len(article.text)))]
-    siblings = [view(i) for i in as_list((story or {}).get("articles")) if i != aid]
+    siblings = [view(i) for i in typed.articles if i != aid]
     return ArticlePage(
         article=article,
-        story=as_text((story or {}).get("id")),
-        story_title=as_text((story or {}).get("title")),
+        story=typed.id,
+        story_title=typed.title,
         url=as_text(m.get("url")),
         kind=as_text(m.get("kind")) or "article",
         html=highlight(article.text, spans, article.boiler, tag),
