@@ -7,7 +7,8 @@ passages whose origin provenance traced; the outlet page gathers one outlet's
 articles and originality across stories. As in the report, all document text
 is escaped: the only markup built here wraps pieces ``markupsafe`` escaped. A story's object
 comes in as JSON (``web.app`` holds the document) and is read once by ``codec.story``;
-the articles' objects and the outlet page's originality rows are read as JSON.
+the outlet page reads only each story's ``outlets`` (``codec.provenance``); the articles'
+objects stay JSON mappings.
 
 Not here: HTTP and templates (``web.app``); reading the store (``web.library``).
 """
@@ -22,13 +23,15 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storytrace.codec import read
+from storytrace.codec.provenance import outlet_from_json
 from storytrace.codec.story import story_from_json
 from storytrace.naming import outlet_of_record
 from storytrace.report.articles import article_viewer
 from storytrace.report.fact_tables import shorten
 from storytrace.report.highlight import MarkTag, clip_span, highlight, segment_starts, segments
 from storytrace.report.pairs import MAX_PAIRS_SHOWN, group_pairs, rel_class
-from storytrace.report.readers import as_list, as_mapping, as_number, as_text, pct
+from storytrace.report.readers import as_list, as_text, pct
 from storytrace.report.story_view import report_story_view
 from storytrace.report.views import Aligned, ArticleView, StoryView
 
@@ -218,24 +221,13 @@ def outlet_page(
     copies: list[tuple[str, str, str]] = []
     copied_by: list[tuple[str, str, str]] = []
     for sid, story in stories.items():
-        for o in map(as_mapping, as_list(as_mapping(story.get("provenance")).get("outlets"))):
-            outlet = as_text(o.get("outlet"))
-            reused = [
-                (as_text(r.get("outlet")), as_number(r.get("share")))
-                for r in map(as_mapping, as_list(o.get("reused_from")))
-            ]
-            if outlet == name:
-                rows.append(
-                    OutletStory(
-                        sid,
-                        as_text(story.get("title")),
-                        pct(as_number(o.get("original"))),
-                        [(src, pct(s)) for src, s in reused],
-                    )
-                )
-                copies += [(src, sid, pct(s)) for src, s in reused]
+        for o in map(outlet_from_json, read.mappings(read.mapping(story.get("provenance")).get("outlets"))):
+            if o.outlet == name:
+                reused = [(src, pct(s)) for src, s in o.reused_from]
+                rows.append(OutletStory(sid, as_text(story.get("title")), pct(o.original), reused))
+                copies += [(src, sid, share) for src, share in reused]
             else:
-                copied_by += [(outlet, sid, pct(s)) for src, s in reused if src == name]
+                copied_by += [(o.outlet, sid, pct(s)) for src, s in o.reused_from if src == name]
     if not mine and not rows:
         return None
     views = [
