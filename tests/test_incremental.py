@@ -105,7 +105,7 @@ def test_a_rerun_report_is_the_report_of_a_fresh_run(tmp_path: Path, monkeypatch
     real = report_render.render_story
 
     def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
-        rendered.append(sorted(story["articles"]))
+        rendered.append(sorted(story.articles))
         return real(story, *args, **kwargs)
 
     monkeypatch.setattr(report_render, "render_story", counting)
@@ -184,7 +184,7 @@ def test_stories_rendered_by_the_workers_make_the_page_rendered_whole(
         rendered: list[object] = []
 
         def counting(story, *args, **kwargs):  # type: ignore[no-untyped-def]
-            rendered.append(story["id"])
+            rendered.append(story.id)
             return real(story, *args, **kwargs)
 
         monkeypatch.setattr(report_render, "render_story", counting)

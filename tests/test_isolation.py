@@ -213,7 +213,7 @@ def test_a_story_that_cannot_be_rendered_costs_its_section_alone(monkeypatch: py
     real = report_render.render_story
 
     def failing(story: Any, meta: Any, texts: Any) -> Any:
-        if "bridge-bad" in story.get("articles", []):
+        if "bridge-bad" in story.articles:
             raise RuntimeError("cannot draw")
         return real(story, meta, texts)
 

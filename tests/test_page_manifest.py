@@ -142,7 +142,7 @@ def test_a_story_that_could_not_be_shown_and_its_neighbours_are_built_again(
     real = report_render.render_story
 
     def failing(story, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if "a2x0" in story.get("articles", []):
+        if "a2x0" in story.articles:
             raise ValueError("a fictional fault")
         return real(story, *args, **kwargs)
 

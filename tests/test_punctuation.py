@@ -50,6 +50,7 @@ from storytrace.align.derivation import text_features
 from storytrace.align.derivation_model import load_derivation_model
 from storytrace.align.quoted import quote_spans
 from storytrace.clean import clean_article
+from storytrace.codec.story import story_from_json
 from storytrace.facts.article_facts import article_facts
 from storytrace.facts.dates import date_mentions
 from storytrace.facts.entities import entity_mentions
@@ -338,7 +339,7 @@ def test_story_analysis_and_report(data: st.DataObject) -> None:
     assert not bad, bad
     meta = {a["id"]: a for a in doc["articles"]}
     for story in doc["stories"]:
-        render_story(story, meta, by_id)  # raises what the page would catch and show as "could not be shown"
+        render_story(story_from_json(story), meta, by_id)  # raises what the page would show as "could not be shown"
     page = every_file(render_report(doc, by_id, generated="now"))
     assert "could not be shown" not in page
     assert page.count('<section class="card story"') == len(doc["stories"])

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from report_files import every_file, story_page
+from storytrace.codec.story import story_from_json
 from storytrace.report import render_report, segments
 
 WIRE = (
@@ -405,9 +406,10 @@ def test_pairs_where_one_derives_come_first_facing_source_to_copy() -> None:
         {"a": "x", "b": "y", "b_from_a": "non_derived", "a_from_b": "non_derived"},
         {"a": "copy", "b": "wire", "b_from_a": "non_derived", "a_from_b": "wholly_derived", "a_covered_by_b": 0.9},
     ]
-    grouped = group_pairs(alignments, pairs)
+    story = story_from_json({"alignments": alignments, "pairs": pairs})
+    grouped = group_pairs(story.alignments, story.pairs)
     assert [(a, b) for a, b, _ in grouped] == [("wire", "copy"), ("x", "y")]
-    assert [(a, b) for a, b, _ in group_pairs(alignments)] == [("x", "y"), ("copy", "wire")]  # no pairs: as before
+    assert [(a, b) for a, b, _ in group_pairs(story.alignments)] == [("x", "y"), ("copy", "wire")]  # no pairs
 
 
 def _section(page: str, heading: str, end: str = "<h3>") -> str:
@@ -550,7 +552,7 @@ def test_files_put_together_as_bytes_are_the_templates_rendered_with_every_item(
     doc = _doc()
     texts = {**TEXTS, "site1": TEXTS["site1"] + " Café Ærø — ünïcode."}
     meta = {a["id"]: a for a in doc["articles"]}
-    story = doc["stories"][0]
+    story = story_from_json(doc["stories"][0])
     made = render_site([PageStory(f"s{k + 1}", None, lambda: (story, meta)) for k in range(stories)], texts, 3)
     rendered = [render_story(story, meta, texts) for _ in range(stories)]
 

@@ -61,6 +61,10 @@ def test_two_thousand_reuters_stories_read_back_and_write_again_the_same(tmp_pat
             {"id": "s2", "pairs": [{"a": "a", "b": "b", "b_from_a": "copied", "story_score": 1}]},
             StoryResult("s2", "", (), None, pairs=(story_from_json({"pairs": [{"a": "a", "b": "b"}]}).pairs[0],)),
         ),
+        (  # a damaged problems entry reads as empty fields, never a crash (the report shows one line for it)
+            {"id": "s4", "problems": [{"stage": None, "articles": None, "error": "E"}, "x", {"articles": ["a", None]}]},
+            StoryResult("s4", "", (), None, problems=(StageProblem("", (), "E"), StageProblem("", ("a",), ""))),
+        ),
     ],
 )
 def test_a_story_of_another_version_reads_leniently(written: dict, expected: StoryResult) -> None:  # type: ignore[type-arg]

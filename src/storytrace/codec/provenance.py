@@ -94,7 +94,7 @@ def provenance_from_json(data: object) -> Provenance:
         credited=tuple(e for e in map(_edge, read.mappings(p.get("credited"))) if e is not None),
         roots=read.strings(p.get("roots")),
         passages=tuple(x for x in map(_passage, read.mappings(p.get("passages"))) if x is not None),
-        outlets=tuple(_outlet(o) for o in read.mappings(p.get("outlets"))),
+        outlets=tuple(outlet_from_json(o) for o in read.mappings(p.get("outlets"))),
     )
 
 
@@ -149,7 +149,8 @@ def _passage(x: Mapping[str, Any]) -> PassageSource | None:
     )
 
 
-def _outlet(o: Mapping[str, Any]) -> OutletShare:
+def outlet_from_json(o: Mapping[str, Any]) -> OutletShare:
+    """One entry of ``outlets`` (a missing share reads as 0)."""
     reused = tuple((read.text(r.get("outlet")), _number(r.get("share"))) for r in read.mappings(o.get("reused_from")))
     return OutletShare(read.text(o.get("outlet")), _number(o.get("original")), reused)
 

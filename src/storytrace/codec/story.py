@@ -104,8 +104,14 @@ def story_from_json(data: object) -> StoryResult:
         facts=facts_from_json(s.get("facts")),
         brief=brief_from_json(s.get("brief")),
         pairs=tuple(_pair(p) for p in read.mappings(s.get("pairs"))),
-        problems=tuple(StageProblem.from_json(dict(p)) for p in read.mappings(s.get("problems"))),
+        problems=tuple(map(_problem, read.mappings(s.get("problems")))),
     )
+
+
+def _problem(p: Mapping[str, Any]) -> StageProblem:
+    """A ``problems`` entry (``StageProblem.as_json``); a null or malformed field reads as empty."""
+    articles = tuple(read.text(a) for a in read.items(p.get("articles")) if a is not None)
+    return StageProblem(read.text(p.get("stage")), articles, read.text(p.get("error")))
 
 
 def _passage(p: Mapping[str, Any]) -> StoryPassage | None:

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from storytrace.model import Article, InputProblem, StageProblem
+from storytrace.codec.story import story_from_json
+from storytrace.model import Article, InputProblem, StageProblem, StoryResult
 from storytrace.store import Store
 from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, with_pair
 
@@ -34,9 +35,9 @@ class StoryOutline(NamedTuple):
     text: StoryText
     joined: tuple[tuple[str, str], ...] = ()  # (article id, why it is in the story as JSON text) of those with one
 
-    def load(self) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-        """The story object and its members' article objects, as in the document."""
-        story = json.loads(placed_story(self.text.body, self.id))
+    def load(self) -> tuple[StoryResult, dict[str, dict[str, Any]]]:
+        """The story (its object in the document, read by ``codec.story``) and its members' article objects."""
+        story = story_from_json(json.loads(placed_story(self.text.body, self.id)))
         members = dict(
             zip(self.members, (json.loads(m) for m in placed_members(self.text.members, self.id)), strict=True)
         )

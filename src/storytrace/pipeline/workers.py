@@ -22,6 +22,7 @@ from storytrace.align.compare import (
 )
 from storytrace.align.policy import pair_work
 from storytrace.align.relation import RelationScorer
+from storytrace.codec.story import story_from_json
 from storytrace.facts.entities import load_model as load_entity_model
 from storytrace.isolation import debugging
 from storytrace.pipeline.options import AnalysisOptions
@@ -153,7 +154,7 @@ def _work_on(position: int) -> tuple[int, StoryText, StageTimes, dict[str, str],
                 meta = {p.article.id: article_meta(p.article, p.clean, story_id) for p in members}
                 for aid in meta.keys() & joined.keys():
                     meta[aid]["joined"] = json.loads(joined[aid])
-                rendering = render_story(story, meta, {p.article.id: p.article.text for p in members})
+                rendering = render_story(story_from_json(story), meta, {p.article.id: p.article.text for p in members})
             except Exception:  # noqa: BLE001 - the page is put together in the main process, which says why
                 if debugging():
                     raise

@@ -1,5 +1,8 @@
 """The view of each article a story shows (``ArticleView``), read leniently from the document's article objects.
 
+The articles' objects (``meta``: metadata, boilerplate spans, why the clusterer placed them) stay JSON
+mappings, read by ``readers``: they are not part of ``model.StoryResult``. The story's own parts come typed.
+
 What it does: an article's label (its outlet), metadata, text and boilerplate spans, its
 provenance role and why the clusterer put it in its story, in one line; the view of a wire
 credited but not in the corpus; a story's article ids; publication order for display.
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from storytrace.model import Provenance, ProvenanceNode, StoryResult
 from storytrace.naming import outlet_of_record
 from storytrace.published import sort_key
 from storytrace.report.readers import as_list, as_mapping, as_strs, as_text
@@ -64,26 +68,25 @@ def by_publication(views: list[ArticleView]) -> list[ArticleView]:
     return sorted(views, key=lambda v: sort_key(v.published))
 
 
-def absent_view(node_id: str, node: Mapping[str, Any]) -> ArticleView:
+def absent_view(node_id: str, node: ProvenanceNode | None) -> ArticleView:
     """The view of a wire credited but not in the corpus: a node with a name and no text."""
-    name = as_text(node.get("label")) or node_id.removeprefix("agency:")
-    note = as_text(node.get("note")) or "credited, not in this corpus"
+    name = (node.label if node else "") or node_id.removeprefix("agency:")
+    note = (node.note if node else "") or "credited, not in this corpus"
     return ArticleView(node_id, f"{name} ({note})", name, "", "", [], [], True, "absent", "", [])
 
 
-def story_ids(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) -> list[str]:
+def story_ids(story: StoryResult, meta: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """List the story's article ids; if it lists none, the articles naming the story."""
-    ids = as_strs(story.get("articles"))
-    sid = story.get("id")
-    return ids or [aid for aid, m in meta.items() if sid is not None and m.get("story") == sid]
+    ids = [aid for aid in story.articles if aid]
+    return ids or [aid for aid, m in meta.items() if story.id and m.get("story") == story.id]
 
 
 def article_viewer(
-    meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str], prov: Mapping[str, Any]
+    meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str], prov: Provenance
 ) -> Callable[[str], ArticleView]:
     """Make a memoised ``id -> ArticleView`` for one story, provenance role filled in."""
-    roots = set(as_strs(prov.get("roots")))
-    derived = {as_text(as_mapping(e).get("to")) for e in as_list(prov.get("edges"))}
+    roots = set(prov.roots)
+    derived = {e.copy for e in prov.edges}
     cache_: dict[str, ArticleView] = {}
 
     def view(aid: str) -> ArticleView:

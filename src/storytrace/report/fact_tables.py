@@ -1,6 +1,6 @@
 """What a story's page shows of its facts: brief, contradictions, fact tables, quotes, entities, cited texts.
 
-What it does: read the story's ``facts`` and ``brief`` leniently (through ``codec``), mark every
+What it does: take the story's ``StoryFacts`` and ``Brief`` (``codec`` read them), mark every
 span they cite in the cited articles' texts (each citation links to its words,
 or to the text's block when an overlapping span won the place) and build the rows
 (``FactsView``). At most ``MAX_ENTITIES`` entities and ``MAX_BRIEF_CITES`` links per brief line.
@@ -14,12 +14,9 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
-from storytrace.codec.brief import brief_from_json
-from storytrace.codec.facts import facts_from_json
 from storytrace.facts.brief import BRIEF_HEADINGS, outlets_text
-from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, Unique
+from storytrace.model_facts import Agreement, Brief, Difference, EntityFact, QuoteFact, Said, StoryFacts, Unique
 from storytrace.report.highlight import MarkTag, clip_span, escaped, highlight, kept_marks
-from storytrace.report.readers import as_text
 from storytrace.report.views import (
     AgreeRow,
     ArticleView,
@@ -103,10 +100,10 @@ class _FactMarks:
         return f"#t{self.story}-{self.index[aid]}"
 
 
-def _cite(marks: _FactMarks, aid: str, span: object, text: object) -> Cite:
+def _cite(marks: _FactMarks, aid: str, span: object, text: str | None) -> Cite:
     """A citation of ``span`` in article ``aid``; its text taken from the article if not given."""
     article = marks.view(aid)
-    shown = as_text(text)
+    shown = text or ""
     if not shown and (c := clip_span(span, len(article.text))) is not None:
         shown = article.text[c[0] : c[1]]
     return Cite(article, shown, marks.href(aid, span))
@@ -208,14 +205,12 @@ def _brief(brief: Brief, marks: _FactMarks) -> list[BriefSection]:
 
 
 def facts_view(
-    facts: object, number: str, order: Sequence[str], view: Callable[[str], ArticleView], brief: object = None
+    f: StoryFacts, number: str, order: Sequence[str], view: Callable[[str], ArticleView], lines: Brief
 ) -> FactsView:
-    """Everything shown of a story's ``facts`` and ``brief`` (read leniently: what is missing or malformed is empty).
+    """Everything shown of a story's facts and brief (every part may be empty).
 
     Every span the brief or the facts cite is marked in the cited texts, so that each citation links to its words.
     """
-    f = facts_from_json(facts)
-    lines = brief_from_json(brief)
     marks = _FactMarks(number, view)
     for c in (c for line in lines.lines for c in line.cites[:MAX_BRIEF_CITES]):
         marks.add(c.article, c.span)

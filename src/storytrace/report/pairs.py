@@ -1,6 +1,6 @@
 """The pairs of a story's articles that share aligned passages, each shown as two marked texts side by side.
 
-What it does: group a story's alignments by unordered article pair (pairs where one article
+What it does: group a story's alignments (``StoryPassage``) by unordered article pair (pairs where one article
 derives from the other first, facing source → copy), and for each pair shown, both texts
 with every passage marked (``<mark>`` linked to its counterpart), the passages per relation,
 each side's reuse share (from the story's ``pairs`` entry, else computed from the spans) and
@@ -11,34 +11,26 @@ What it does not do: compute alignments or derivations (``align``), or render (`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from markupsafe import Markup
 
-from storytrace.model import RELATIONS, REUSE_RELATIONS
+from storytrace.model import RELATIONS, REUSE_RELATIONS, PairSummary, Span, StoryPassage, StoryResult
 from storytrace.naming import count_passages
 from storytrace.report.highlight import MarkTag, clip_span, escaped, highlight, kept_marks
-from storytrace.report.readers import as_list, as_mapping, as_number, as_text, pct
+from storytrace.report.readers import pct
 from storytrace.report.views import Aligned, ArticleView, PairView
 
 # A story of n articles has n(n-1)/2 pairs; the page shows the pairs that share the
 # most passages and says how many more stories.json holds, so it stays readable.
 MAX_PAIRS_SHOWN = 30
-_SWAPPED = {
-    "a_covered_by_b": "b_covered_by_a",
-    "b_covered_by_a": "a_covered_by_b",
-    "b_from_a": "a_from_b",
-    "a_from_b": "b_from_a",
-}
 
 
-def _aligned(al: Mapping[str, Any], flip: bool) -> Aligned:
+def _aligned(al: StoryPassage, flip: bool) -> Aligned:
     """One alignment, its spans swapped when it names the pair the other way round."""
-    a_span, b_span = al.get("a_span"), al.get("b_span")
-    if flip:
-        a_span, b_span = b_span, a_span
-    return Aligned(a_span, b_span, as_text(al.get("relation")) or "related", as_number(al.get("score")))
+    a_span, b_span = (al.b_span, al.a_span) if flip else (al.a_span, al.b_span)
+    return Aligned(a_span, b_span, al.relation, al.score)
 
 
 def _start(span: object) -> int:
@@ -47,7 +39,9 @@ def _start(span: object) -> int:
     return -1 if clipped is None else clipped[0]
 
 
-def group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[tuple[str, str, list[Aligned]]]:
+def group_pairs(
+    alignments: Iterable[StoryPassage], entries: Iterable[PairSummary] = ()
+) -> list[tuple[str, str, list[Aligned]]]:
     """Alignments grouped by unordered article pair, in the order a reader wants them.
 
     Pairs where one article derives from the other (``entries``: the story's ``pairs``) come first, the
@@ -56,12 +50,11 @@ def group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[
     """
     derived = _derived_pairs(entries)
     groups: dict[frozenset[str], tuple[str, str, list[Aligned]]] = {}
-    for al in map(as_mapping, alignments):
-        a, b = as_text(al.get("a")), as_text(al.get("b"))
-        key = frozenset((a, b))
-        source, copy, _ = derived.get(key, (a, b, 0.0))
+    for al in alignments:
+        key = frozenset((al.a, al.b))
+        source, copy, _ = derived.get(key, (al.a, al.b, 0.0))
         first = groups.setdefault(key, (source, copy, []))
-        first[2].append(_aligned(al, flip=a != first[0]))
+        first[2].append(_aligned(al, flip=al.a != first[0]))
     for _a, _b, items in groups.values():
         items.sort(key=lambda x: _start(x.a_span))
 
@@ -73,30 +66,37 @@ def group_pairs(alignments: Iterable[Any], entries: Iterable[Any] = ()) -> list[
     return sorted(groups.values(), key=rank)
 
 
-def _derived_pairs(entries: Iterable[Any]) -> dict[frozenset[str], tuple[str, str, float]]:
+def _derived_pairs(entries: Iterable[PairSummary]) -> dict[frozenset[str], tuple[str, str, float]]:
     """Each derived pair of a story's ``pairs``: (source, copy, the copy's share reused)."""
     out: dict[frozenset[str], tuple[str, str, float]] = {}
-    for entry in map(as_mapping, entries):
-        a, b = as_text(entry.get("a")), as_text(entry.get("b"))
-        if entry.get("b_from_a") not in (None, "non_derived"):
-            out[frozenset((a, b))] = (a, b, as_number(entry.get("b_covered_by_a")) or 0.0)
-        elif entry.get("a_from_b") not in (None, "non_derived"):
-            out[frozenset((a, b))] = (b, a, as_number(entry.get("a_covered_by_b")) or 0.0)
+    for entry in entries:
+        a, b = entry.a, entry.b
+        if entry.b_from_a != "non_derived":
+            out[frozenset((a, b))] = (a, b, entry.b_covered_by_a)
+        elif entry.a_from_b != "non_derived":
+            out[frozenset((a, b))] = (b, a, entry.a_covered_by_b)
     return out
 
 
-def _pair_metrics(entries: Iterable[Any], a: str, b: str) -> dict[str, Any]:
-    """Find the ``pairs`` entry for (a, b), its fields swapped if stored as (b, a)."""
-    for entry in map(as_mapping, entries):
-        ends = (entry.get("a"), entry.get("b"))
-        if ends == (a, b):
-            return dict(entry)
-        if ends == (b, a):
-            return {_SWAPPED.get(k, k): v for k, v in entry.items()}
-    return {}
+def _pair_metrics(entries: Iterable[PairSummary], a: str, b: str) -> PairSummary | None:
+    """Find the ``pairs`` entry for (a, b), turned to face (a, b) if stored as (b, a)."""
+    for entry in entries:
+        if (entry.a, entry.b) == (a, b):
+            return entry
+        if (entry.a, entry.b) == (b, a):
+            return replace(
+                entry,
+                a=a,
+                b=b,
+                a_covered_by_b=entry.b_covered_by_a,
+                b_covered_by_a=entry.a_covered_by_b,
+                b_from_a=entry.a_from_b,
+                a_from_b=entry.b_from_a,
+            )
+    return None
 
 
-def _coverage(text: str, spans: Iterable[Any], boiler: Iterable[Any]) -> float | None:
+def _coverage(text: str, spans: Iterable[object], boiler: Iterable[object]) -> float | None:
     """Share of the non-boilerplate characters of ``text`` covered by ``spans``."""
     covered = bytearray(len(text))
     for value, group in ((1, spans), (2, boiler)):
@@ -107,22 +107,21 @@ def _coverage(text: str, spans: Iterable[Any], boiler: Iterable[Any]) -> float |
     return covered.count(1) / content if content else None
 
 
-def _reuse(metrics: Mapping[str, Any], key: str, view: ArticleView, spans: list[Any]) -> str:
-    """Format reuse share ``key`` from the metrics, else computed from the reuse spans."""
-    value = as_number(metrics.get(key))
-    return pct(value if value is not None else _coverage(view.text, spans, view.boiler))
+def _reuse(share: float | None, view: ArticleView, spans: list[Span]) -> str:
+    """Format a reuse share from the pair's ``pairs`` entry, else computed from the reuse spans."""
+    return pct(share if share is not None else _coverage(view.text, spans, view.boiler))
 
 
-def _derivation(metrics: Mapping[str, Any], a: ArticleView, b: ArticleView) -> str:
+def _derivation(metrics: PairSummary | None, a: ArticleView, b: ArticleView) -> str:
     """Describe the derivation ("B partially derived from A"), or '' when unknown."""
-    parts: list[str] = []
-    for key, src, dst in (("b_from_a", a, b), ("a_from_b", b, a)):
-        value = metrics.get(key)
-        if isinstance(value, str) and value and value != "non_derived":
-            parts.append(f"{dst.label} {value.replace('_', ' ')} from {src.label}")
-    if not parts and ("b_from_a" in metrics or "a_from_b" in metrics):
-        return "neither derived from the other"
-    return "; ".join(parts)
+    if metrics is None:
+        return ""
+    parts = [
+        f"{dst.label} {value.replace('_', ' ')} from {src.label}"
+        for value, src, dst in ((metrics.b_from_a, a, b), (metrics.a_from_b, b, a))
+        if value != "non_derived"
+    ]
+    return "; ".join(parts) or "neither derived from the other"
 
 
 def rel_class(relation: str) -> str:
@@ -160,7 +159,7 @@ def _relation_counts(items: Iterable[Aligned]) -> list[tuple[str, int]]:
 
 
 def _pair_view(
-    index: str, a: ArticleView, b: ArticleView, items: list[Aligned], metrics: Mapping[str, Any], first: bool
+    index: str, a: ArticleView, b: ArticleView, items: list[Aligned], metrics: PairSummary | None, first: bool
 ) -> PairView:
     """Both texts of a pair marked up, with the pair's counts, reuse and derivation."""
     a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
@@ -171,8 +170,8 @@ def _pair_view(
         b=b,
         count=count_passages(x.relation for x in items).passages,
         relations=_relation_counts(items),
-        reuse_ab=_reuse(metrics, "b_covered_by_a", b, [x.b_span for x in reuse]),
-        reuse_ba=_reuse(metrics, "a_covered_by_b", a, [x.a_span for x in reuse]),
+        reuse_ab=_reuse(None if metrics is None else metrics.b_covered_by_a, b, [x.b_span for x in reuse]),
+        reuse_ba=_reuse(None if metrics is None else metrics.a_covered_by_b, a, [x.a_span for x in reuse]),
         derivation=_derivation(metrics, a, b),
         a_html=highlight(a.text, a_spans, a.boiler, _mark_tag(index, ("a", "b"), items, kept_marks(b.text, b_spans))),
         b_html=highlight(b.text, b_spans, b.boiler, _mark_tag(index, ("b", "a"), items, kept_marks(a.text, a_spans))),
@@ -181,11 +180,11 @@ def _pair_view(
 
 
 def pair_views(
-    story: Mapping[str, Any], view: Callable[[str], ArticleView], counter: Iterator[str]
+    story: StoryResult, view: Callable[[str], ArticleView], counter: Iterator[str]
 ) -> tuple[list[PairView], int, set[str]]:
     """The pairs to show (most shared passages first), how many are left out, and the aligned ids."""
-    entries = as_list(story.get("pairs"))
-    grouped = group_pairs(as_list(story.get("alignments")), entries)
+    entries = story.pairs
+    grouped = group_pairs(story.alignments, entries)
     shown = [
         _pair_view(next(counter), view(a), view(b), items, _pair_metrics(entries, a, b), first=i == 0)
         for i, (a, b, items) in enumerate(grouped[:MAX_PAIRS_SHOWN])

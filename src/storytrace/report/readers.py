@@ -1,15 +1,16 @@
-"""Tolerant readers of a ``stories.json`` document: each value as the type a view needs, or an empty one.
+"""Tolerant readers of the articles' objects of a ``stories.json`` document, and the percentage format.
 
 What it does: read an optional, possibly malformed JSON value as a list, a mapping, a display
-string, a list of strings or a number, never raising; format a share as a percentage.
+string or a list of strings, never raising; format a share as a percentage. The articles'
+objects (``meta``) are JSON mappings the views read with these; a story's own parts are read
+once, typed, by ``codec.story``.
 
-What it does not do: know what any key of the document means (the view builders do), or
-escape anything (the templates and ``highlight`` do).
+What it does not do: know what any key of the document means (the view builders do), read a
+story (``codec``), or escape anything (the templates and ``highlight`` do).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,20 +37,6 @@ def as_strs(value: object) -> list[str]:
     return [str(v) for v in as_list(value) if v is not None and v != ""]
 
 
-def as_number(value: object) -> float | None:
-    """``value`` as a float if it is a real number (not a bool), else None."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
 def pct(value: float | None) -> str:
     """Format a share in [0, 1] as a whole percentage, or an en dash when unknown."""
     return "–" if value is None else f"{round(min(max(value, 0.0), 1.0) * 100)}%"
-
-
-def compact(value: object) -> str:
-    """One display line for a value: strings as they are, anything else as compact JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Protocol
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from storytrace.model import StoryResult
 from storytrace.report.highlight import escaped
 from storytrace.report.story_view import report_story_view
 from storytrace.report.views import StoryView
@@ -144,10 +145,11 @@ def title_line(title: str) -> str:
     return escaped(" ".join(title.split()) or "(untitled)")
 
 
-def render_story(
-    story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]
-) -> RenderedStory:
-    """Render one story of a ``stories.json`` document, independently of its place in the report."""
+def render_story(story: StoryResult, meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> RenderedStory:
+    """Render one story (as ``codec.story`` reads it from ``stories.json``), independently of its place in the report.
+
+    ``meta``: its articles' objects of the document, by id; ``texts``: their texts.
+    """
     nonce = secrets.token_hex(16)
     pairs = (f"@{nonce}N@-{k}" for k in count(1))  # numbered within the story: filling them in is one replace
     view = report_story_view(story, f"@{nonce}N@", meta, texts, pairs, f"@{nonce}I@")

@@ -29,8 +29,9 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from storytrace import __version__
+from storytrace.codec.story import story_from_json
 from storytrace.isolation import attempt
-from storytrace.model import StageProblem
+from storytrace.model import StageProblem, StoryResult
 from storytrace.report import render
 from storytrace.report.articles import story_ids
 from storytrace.report.highlight import escaped
@@ -42,7 +43,7 @@ PAGES = "stories"  # the folder of the story pages, beside the index
 _SAFE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # lower case: no two names clash on a case-blind disk
 _DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{p}{k}" for p in ("com", "lpt") for k in range(10))})
 
-Loaded = tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]  # a story object and its articles' objects
+Loaded = tuple[StoryResult, Mapping[str, Mapping[str, Any]]]  # a story, and its articles' objects by id
 
 
 class PageStory(NamedTuple):
@@ -175,15 +176,15 @@ def render_report(doc: Mapping[str, Any], texts: Mapping[str, str], *, generated
         for m in map(as_mapping, as_list(as_mapping(doc).get("articles")))
         if m.get("id") is not None
     }
-    stories = list(map(as_mapping, as_list(as_mapping(doc).get("stories"))))
+    stories = [story_from_json(s) for s in as_list(as_mapping(doc).get("stories"))]
     listed: set[str] = set(meta)
     for story in stories:
         listed.update(story_ids(story, meta))
-    page = [PageStory(as_text(story.get("id")), None, _loaded(story, meta)) for story in stories]
+    page = [PageStory(story.id, None, _loaded(story, meta)) for story in stories]
     return render_site(page, texts, len(listed), generated=generated)
 
 
-def _loaded(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]]) -> Callable[[], Loaded]:
+def _loaded(story: StoryResult, meta: Mapping[str, Mapping[str, Any]]) -> Callable[[], Loaded]:
     return lambda: (story, meta)
 
 
@@ -298,7 +299,7 @@ def _unshown(story: PageStory, failed: Sequence[StageProblem]) -> Callable[[], R
     """The rendering of a story that could not be rendered: its id, and why (the problem, once recorded)."""
 
     def rendering() -> RenderedStory:
-        bare = {"id": story.id, "title": "(this story could not be shown)", "problems": [p.as_json() for p in failed]}
+        bare = StoryResult(story.id, "(this story could not be shown)", (), None, problems=tuple(failed))
         return render.render_story(bare, {}, {})
 
     return rendering

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storytrace.model import Span
 from storytrace.report.highlight import highlight, no_marks
 from storytrace.report.readers import pct
 
@@ -47,8 +48,8 @@ class ArticleView:
 class Aligned:
     """One alignment turned to face its pair: the span in article a, the span in b."""
 
-    a_span: Any
-    b_span: Any
+    a_span: Span
+    b_span: Span
     relation: str
     score: float | None
 

@@ -5,7 +5,10 @@ story, its pairs re-marked for the web (every passage a ``<mark
 data-testid="passage">`` naming its counterpart); the article page marks the
 passages whose origin provenance traced; the outlet page gathers one outlet's
 articles and originality across stories. As in the report, all document text
-is escaped: the only markup built here wraps pieces ``markupsafe`` escaped.
+is escaped: the only markup built here wraps pieces ``markupsafe`` escaped. A story's object
+comes in as JSON (``web.app`` holds the document) and is read once by ``codec.story``;
+the outlet page reads only each story's ``outlets`` (``codec.provenance``); the articles'
+objects stay JSON mappings.
 
 Not here: HTTP and templates (``web.routes``, ``web.templating``); reading the store (``web.library``).
 """
@@ -20,12 +23,15 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storytrace.codec import read
+from storytrace.codec.provenance import outlet_from_json
+from storytrace.codec.story import story_from_json
 from storytrace.naming import outlet_of_record
 from storytrace.report.articles import article_viewer
 from storytrace.report.fact_tables import shorten
 from storytrace.report.highlight import MarkTag, clip_span, highlight, segment_starts, segments
 from storytrace.report.pairs import MAX_PAIRS_SHOWN, group_pairs, rel_class
-from storytrace.report.readers import as_list, as_mapping, as_number, as_text, pct
+from storytrace.report.readers import as_list, as_text, pct
 from storytrace.report.story_view import report_story_view
 from storytrace.report.views import Aligned, ArticleView, StoryView
 
@@ -72,9 +78,10 @@ def passage_tag(pair: str, sides: tuple[str, str], items: Sequence[Aligned], pee
 
 
 def story_view(story: Mapping[str, Any], meta: Mapping[str, Mapping[str, Any]], texts: Mapping[str, str]) -> StoryView:
-    """The report's view of one story, every pair open and marked for the web page."""
-    view = report_story_view(story, "1", meta, texts, map(str, count(1)))
-    grouped = group_pairs(as_list(story.get("alignments")), as_list(story.get("pairs")))[:MAX_PAIRS_SHOWN]
+    """The report's view of one story (its object in the document), every pair open and marked for the web page."""
+    typed = story_from_json(story)
+    view = report_story_view(typed, "1", meta, texts, map(str, count(1)))
+    grouped = group_pairs(typed.alignments, typed.pairs)[:MAX_PAIRS_SHOWN]
     pairs = []
     for pv, (_a, _b, items) in zip(view.pairs, grouped, strict=True):
         a_spans, b_spans = [x.a_span for x in items], [x.b_span for x in items]
@@ -124,24 +131,23 @@ class ArticlePage:
 def article_page(
     aid: str, meta: Mapping[str, Mapping[str, Any]], story: Mapping[str, Any] | None, texts: Mapping[str, str]
 ) -> ArticlePage:
-    """Everything the article page shows of article ``aid``."""
-    prov = as_mapping((story or {}).get("provenance"))
-    view = article_viewer(meta, texts, prov)
+    """Everything the article page shows of article ``aid`` (``story``: its story's object in the document)."""
+    typed = story_from_json(story)
+    view = article_viewer(meta, texts, typed.provenance)
     article = view(aid)
-    passages = [p for p in map(as_mapping, as_list(prov.get("passages"))) if as_text(p.get("article")) == aid]
-    spans = [p.get("span") for p in passages]
+    passages = [p for p in typed.provenance.passages if p.article == aid]
+    spans = [p.span for p in passages]
     origins: list[Origin] = []
     for k, p in enumerate(passages, start=1):
-        clipped = clip_span(p.get("span"), len(article.text))
-        source = as_text(p.get("source"))
+        clipped = clip_span(p.span, len(article.text))
         origins.append(
             Origin(
                 anchor=f"origin-{k}",
                 mark=f"ap{k}",
-                relation=as_text(p.get("relation")) or "related",
+                relation=p.relation,
                 text=shorten(article.text[clipped[0] : clipped[1]]) if clipped else "",
-                source=view(source) if source else None,
-                why=as_text(p.get("why")),
+                source=view(p.source) if p.source else None,
+                why=p.why,
             )
         )
 
@@ -153,11 +159,11 @@ def article_page(
 
     m = meta.get(aid, {})
     boilerplate = [article.text[c[0] : c[1]] for s in article.boiler if (c := clip_span(s, len(article.text)))]
-    siblings = [view(i) for i in as_list((story or {}).get("articles")) if i != aid]
+    siblings = [view(i) for i in typed.articles if i != aid]
     return ArticlePage(
         article=article,
-        story=as_text((story or {}).get("id")),
-        story_title=as_text((story or {}).get("title")),
+        story=typed.id,
+        story_title=typed.title,
         url=as_text(m.get("url")),
         kind=as_text(m.get("kind")) or "article",
         html=highlight(article.text, spans, article.boiler, tag),
@@ -215,24 +221,13 @@ def outlet_page(
     copies: list[tuple[str, str, str]] = []
     copied_by: list[tuple[str, str, str]] = []
     for sid, story in stories.items():
-        for o in map(as_mapping, as_list(as_mapping(story.get("provenance")).get("outlets"))):
-            outlet = as_text(o.get("outlet"))
-            reused = [
-                (as_text(r.get("outlet")), as_number(r.get("share")))
-                for r in map(as_mapping, as_list(o.get("reused_from")))
-            ]
-            if outlet == name:
-                rows.append(
-                    OutletStory(
-                        sid,
-                        as_text(story.get("title")),
-                        pct(as_number(o.get("original"))),
-                        [(src, pct(s)) for src, s in reused],
-                    )
-                )
-                copies += [(src, sid, pct(s)) for src, s in reused]
+        for o in map(outlet_from_json, read.mappings(read.mapping(story.get("provenance")).get("outlets"))):
+            if o.outlet == name:
+                reused = [(src, pct(s)) for src, s in o.reused_from]
+                rows.append(OutletStory(sid, as_text(story.get("title")), pct(o.original), reused))
+                copies += [(src, sid, share) for src, share in reused]
             else:
-                copied_by += [(outlet, sid, pct(s)) for src, s in reused if src == name]
+                copied_by += [(o.outlet, sid, pct(s)) for src, s in o.reused_from if src == name]
     if not mine and not rows:
         return None
     views = [
