@@ -175,7 +175,8 @@ def test_upload_article_is_placed(page: Any, artifacts: Path, tmp_path: Path) ->
     page.locator('input[name="title"]').fill("Eskerby bridge collapse: divers end search")
     page.locator('input[name="source"]').fill("Velm Valley Radio")
     page.locator('input[name="published"]').fill("2026-03-04")
-    page.locator('[data-testid="ingest-submit"]').click()
+    # The upload is analysed before the answer comes: the click waits for that navigation as long as the URL wait.
+    page.locator('[data-testid="ingest-submit"]').click(timeout=60_000)
     page.wait_for_url(PLACED_URL, timeout=60_000)
     placed = page.locator('[data-testid="placed"]')
     placed.wait_for()
