@@ -368,11 +368,6 @@ class StageProblem:
         """The problem as a story's ``problems`` entry in ``stories.json``."""
         return {"stage": self.stage, "articles": list(self.articles), "error": self.error}
 
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> StageProblem:
-        """The problem ``as_json`` wrote."""
-        return cls(str(value.get("stage", "")), tuple(map(str, value.get("articles", ()))), str(value.get("error", "")))
-
     def line(self, story_id: str) -> str:
         """What the user reads: ``story s12 (articles a, b): align failed: KeyError: '’'``."""
         named = f" ({articles_text(self.articles)})" if self.articles else ""
@@ -438,7 +433,7 @@ class StoryResult:
     articles: tuple[str, ...]
     first_published: str | None
     alignments: tuple[StoryPassage, ...] = ()
-    provenance: Provenance = field(default_factory=lambda: Provenance())
+    provenance: Provenance = field(default_factory=Provenance)
     facts: StoryFacts = field(default_factory=StoryFacts)
     brief: Brief = field(default_factory=Brief)
     pairs: tuple[PairSummary, ...] = ()

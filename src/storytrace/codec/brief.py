@@ -38,7 +38,7 @@ def brief_from_json(data: object) -> Brief:
 
 
 def _line(x: Mapping[str, Any]) -> BriefLine | None:
-    kind = next((k for k in BRIEF_KINDS if k == x.get("kind")), None)
+    kind = read.one_of(x.get("kind"), BRIEF_KINDS, None)
     text = read.text(x.get("text"))
     if kind is None or not text:
         return None

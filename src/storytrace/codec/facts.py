@@ -249,7 +249,7 @@ def _cited(c: Cite) -> tuple[str, tuple[int, int], str]:
 
 
 def _agreement_from_json(a: Mapping[str, Any]) -> Agreement | None:
-    kind = next((k for k in AGREE_KINDS if k == a.get("kind")), None)
+    kind = read.one_of(a.get("kind"), AGREE_KINDS, None)
     if kind is None:
         return None
     value = a.get("value")
@@ -263,7 +263,7 @@ def _sides_from_json(s: Mapping[str, Any]) -> Sides:
 
 
 def _difference_from_json(d: Mapping[str, Any]) -> Difference | None:
-    kind = next((k for k in DIFFER_KINDS if k == d.get("kind")), None)
+    kind = read.one_of(d.get("kind"), DIFFER_KINDS, None)
     if kind is None:
         return None
     values = None

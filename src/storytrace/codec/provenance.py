@@ -100,11 +100,11 @@ def provenance_from_json(data: object) -> Provenance:
 
 def relation_of(value: object, default: Relation = "related") -> Relation:
     """A relation as written, or ``default`` for anything else (a document of another version)."""
-    return next((r for r in RELATIONS if r == value), default)
+    return read.one_of(value, RELATIONS, default)
 
 
 def _node(n: Mapping[str, Any]) -> ProvenanceNode:
-    kind: NodeKind = next((k for k in NODE_KINDS if k == n.get("kind")), "article")
+    kind: NodeKind = read.one_of(n.get("kind"), NODE_KINDS, "article")
     return ProvenanceNode(read.text(n.get("id")), kind, read.text(n.get("label")), read.text(n.get("note")))
 
 
@@ -124,11 +124,11 @@ def _edge(e: Mapping[str, Any]) -> ProvenanceEdge | None:
 
 def _evidence(ev: Mapping[str, Any]) -> EdgeEvidence:
     return EdgeEvidence(
-        rule=next((r for r in ORDER_RULES if r == ev.get("rule")), "unknown"),
+        rule=read.one_of(ev.get("rule"), ORDER_RULES, "unknown"),
         detail=read.text(ev.get("detail")),
-        passages=int(_number(ev.get("passages"), 0)),
-        longest=int(_number(ev.get("longest"), 0)),
-        narrative=_number(ev.get("narrative")),
+        passages=int(read.number_or(ev.get("passages"), 0)),
+        longest=int(read.number_or(ev.get("longest"), 0)),
+        narrative=read.number_or(ev.get("narrative")),
         source_published=read.optional_text(ev.get("source_published")),
         copy_published=read.optional_text(ev.get("copy_published")),
         credits=read.strings(ev.get("credits")),
@@ -151,11 +151,7 @@ def _passage(x: Mapping[str, Any]) -> PassageSource | None:
 
 def outlet_from_json(o: Mapping[str, Any]) -> OutletShare:
     """One entry of ``outlets`` (a missing share reads as 0)."""
-    reused = tuple((read.text(r.get("outlet")), _number(r.get("share"))) for r in read.mappings(o.get("reused_from")))
-    return OutletShare(read.text(o.get("outlet")), _number(o.get("original")), reused)
-
-
-def _number(value: object, default: float = 0.0) -> float:
-    """A JSON number as written (an int stays an int), else ``default``."""
-    found = read.number(value)
-    return default if found is None else found
+    reused = tuple(
+        (read.text(r.get("outlet")), read.number_or(r.get("share"))) for r in read.mappings(o.get("reused_from"))
+    )
+    return OutletShare(read.text(o.get("outlet")), read.number_or(o.get("original")), reused)

@@ -9,7 +9,10 @@ Not here: what any document holds (``codec.facts``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 Span = tuple[int, int]
 
@@ -58,3 +61,14 @@ def number(value: object) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     return None
+
+
+def number_or(value: object, default: float = 0.0) -> float:
+    """A JSON number as written (an int stays an int), else ``default``."""
+    found = number(value)
+    return default if found is None else found
+
+
+def one_of(value: object, allowed: tuple[T, ...], default: D) -> T | D:
+    """``value`` if it is one of ``allowed`` (a label of a ``Literal``), else ``default``."""
+    return next((a for a in allowed if a == value), default)

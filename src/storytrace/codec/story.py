@@ -104,12 +104,20 @@ def story_from_json(data: object) -> StoryResult:
         facts=facts_from_json(s.get("facts")),
         brief=brief_from_json(s.get("brief")),
         pairs=tuple(_pair(p) for p in read.mappings(s.get("pairs"))),
-        problems=tuple(map(_problem, read.mappings(s.get("problems")))),
+        problems=problems_from_json(s.get("problems")),
     )
 
 
+def problems_from_json(value: object) -> tuple[StageProblem, ...]:
+    """A story's ``problems`` array (``StageProblem.as_json`` each), read leniently.
+
+    The one reader of it: the report, the summary after ``analyze``, the web UI and Spark use it alike.
+    """
+    return tuple(map(_problem, read.mappings(value)))
+
+
 def _problem(p: Mapping[str, Any]) -> StageProblem:
-    """A ``problems`` entry (``StageProblem.as_json``); a null or malformed field reads as empty."""
+    """A ``problems`` entry; a null or malformed field reads as empty."""
     articles = tuple(read.text(a) for a in read.items(p.get("articles")) if a is not None)
     return StageProblem(read.text(p.get("stage")), articles, read.text(p.get("error")))
 
@@ -127,7 +135,7 @@ def _passage(p: Mapping[str, Any]) -> StoryPassage | None:
         a_text=read.text(p.get("a_text")),
         b_text=read.text(p.get("b_text")),
         relation=relation_of(p.get("relation")),
-        score=_number(p.get("score")),
+        score=read.number_or(p.get("score")),
         parts=parts,
     )
 
@@ -136,25 +144,20 @@ def _part(u: Mapping[str, Any]) -> PassagePart | None:
     a_span, b_span = read.span(u.get("a_span")), read.span(u.get("b_span"))
     if a_span is None or b_span is None:
         return None
-    return PassagePart(a_span, b_span, relation_of(u.get("relation")), _number(u.get("score")))
+    return PassagePart(a_span, b_span, relation_of(u.get("relation")), read.number_or(u.get("score")))
 
 
 def _pair(p: Mapping[str, Any]) -> PairSummary:
     return PairSummary(
         a=read.text(p.get("a")),
         b=read.text(p.get("b")),
-        story_score=_number(p.get("story_score")),
-        a_covered_by_b=_number(p.get("a_covered_by_b")),
-        b_covered_by_a=_number(p.get("b_covered_by_a")),
+        story_score=read.number_or(p.get("story_score")),
+        a_covered_by_b=read.number_or(p.get("a_covered_by_b")),
+        b_covered_by_a=read.number_or(p.get("b_covered_by_a")),
         b_from_a=_derivation(p.get("b_from_a")),
         a_from_b=_derivation(p.get("a_from_b")),
     )
 
 
 def _derivation(value: object) -> Derivation:
-    return next((d for d in DERIVATIONS if d == value), "non_derived")
-
-
-def _number(value: object) -> float:
-    found = read.number(value)
-    return 0.0 if found is None else found
+    return read.one_of(value, DERIVATIONS, "non_derived")

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from storytrace.codec.story import story_from_json
-from storytrace.model import Article, InputProblem, StageProblem, StoryResult
+from storytrace.codec.story import problems_from_json, story_from_json
+from storytrace.model import Article, InputProblem, StoryResult
 from storytrace.store import Store
 from storytrace.stories_json import StoryText, document_text, placed_members, placed_story, with_pair
 
@@ -82,7 +82,7 @@ class Analysis:
 
     def story_problems(self) -> list[str]:
         """One line per stage that failed in a story (``story s12 (articles a, b): align failed: …``)."""
-        return [StageProblem.from_json(p).line(o.id) for o in self.stories for p in o.text.problems()]
+        return [p.line(o.id) for o in self.stories for p in problems_from_json(o.text.problems())]
 
     @property
     def story_keys(self) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 from storytrace.align.classifier import default_scorer
 from storytrace.align.compare import Prepared
 from storytrace.align.relation import RelationScorer
-from storytrace.codec.story import story_to_json
+from storytrace.codec.story import problems_from_json, story_to_json
 from storytrace.isolation import attempt
 from storytrace.model import StageProblem
 from storytrace.pipeline import analyze_story, member_order
@@ -63,7 +63,7 @@ def story_rows(records: Sequence[dict[str, Any]], sources: tuple[str, ...]) -> l
         bare = story_to_json(replace(bare_story(story_id, [], failed), articles=tuple(ids)))
         rows = [{"story": story_id, "rank": rank, "kind": "story", "size": len(ids), "json": json.dumps(bare)}]
     stories = [json.loads(r["json"]) for r in rows if r["kind"] == "story"]
-    problems = [StageProblem.from_json(p).line(story_id) for story in stories for p in story.get("problems", [])]
+    problems = [p.line(story_id) for story in stories for p in problems_from_json(story.get("problems"))]
     return rows + [{"story": story_id, "rank": rank, "kind": "problem", "json": line} for line in problems]
 
 

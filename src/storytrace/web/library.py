@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storytrace.codec.story import problems_from_json
 from storytrace.errors import BadInput, StoreBusy
 from storytrace.ingest import classify, read_paths, record_to_article
 from storytrace.ingest.formats import SINGLE_ARTICLE_SUFFIXES, upload_words
 from storytrace.ingest.paths import FileKind
 from storytrace.ingest.records import surrogate_problem
 from storytrace.isolation import debugging, error_text
-from storytrace.model import Article, InputProblem, StageProblem
+from storytrace.model import Article, InputProblem
 from storytrace.naming import outlet_of_record
 from storytrace.pipeline import AnalysisOptions, analyze_articles, assign_stories, latest_document, outline_of
 from storytrace.published import sort_key
@@ -362,9 +363,7 @@ class Library:
 
 def _story_problems(story: Mapping[str, Any]) -> tuple[str, ...]:
     """The stages the analysis recorded as failed in a story (its ``problems``), a line each, as the CLI says them."""
-    found = story.get("problems")
-    entries = [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
-    return tuple(StageProblem.from_json(p).line(str(story.get("id", ""))) for p in entries)
+    return tuple(p.line(str(story.get("id", ""))) for p in problems_from_json(story.get("problems")))
 
 
 def _writer_pid(db: Path) -> str:
