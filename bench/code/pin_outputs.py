@@ -38,13 +38,10 @@ def main() -> int:
             store_pinned(name, got)
             print(f"{name}: pinned {len(got.outline)} stories, {len(got.digests)} files")
             continue
-        pinned = load_pinned(name) or {"outline": [], "digests": {}}
-        stories = [now["id"] for was, now in zip(pinned["outline"], got.outline, strict=False) if was != now]
-        files = sorted(k for k in got.digests.keys() | pinned["digests"].keys()
-                       if got.digests.get(k) != pinned["digests"].get(k))  # fmt: skip
-        differing += bool(stories or files or len(got.outline) != len(pinned["outline"]))
-        print(f"{name}: {len(got.outline)} stories (pinned {len(pinned['outline'])}); "
-              f"changed stories {stories[:10]}; changed files {files[:10]}")  # fmt: skip
+        changed = got.differences(load_pinned(name) or {"outline": [], "digests": {}})
+        differing += bool(changed)
+        print(f"{name}: {changed.count} stories (pinned {changed.pinned_count}); "
+              f"changed stories {changed.stories[:10]}; changed files {changed.files[:10]}")  # fmt: skip
     return 1 if differing else 0
 
 

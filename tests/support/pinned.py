@@ -40,6 +40,26 @@ class Pinned:
     def as_json(self) -> dict[str, Any]:
         return {"digests": self.digests, "outline": self.outline}
 
+    def differences(self, pinned: dict[str, Any]) -> Differences:
+        """What differs from the ``pinned`` values (``load_pinned``): stories by id, files by name, the counts."""
+        was_outline, was_digests = pinned["outline"], pinned["digests"]
+        stories = [was["id"] for was, now in zip(was_outline, self.outline, strict=False) if was != now]
+        files = sorted(k for k in self.digests.keys() | was_digests.keys() if self.digests.get(k) != was_digests.get(k))
+        return Differences(stories, files, len(was_outline), len(self.outline))
+
+
+@dataclass(frozen=True)
+class Differences:
+    """Stories whose outline changed (in order), files whose digest changed, and the stories pinned and given."""
+
+    stories: list[str]
+    files: list[str]
+    pinned_count: int
+    count: int
+
+    def __bool__(self) -> bool:
+        return bool(self.stories or self.files or self.pinned_count != self.count)
+
 
 CORPORA = ("demo", "reuters-2000")
 GENERATED = re.compile(rb"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
